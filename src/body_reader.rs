@@ -1,0 +1,191 @@
+//! [`BodyReader`]: a response body as a `std::io::Read`, straight off the connection.
+//!
+//! It pulls bytes from the connection through the [`BodyDecoder`], under the call's deadline
+//! and the read timeout. When the body ends cleanly on a reusable connection, the connection
+//! goes back to the agent's pool. An early end of the stream is an error of kind
+//! [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::agent::Agent;
+use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
+use crate::http1::body::BodyDecoder;
+use crate::transport::connection::{Connection, INPUT_BUFFER};
+use crate::transport::deadline::Deadline;
+
+/// Reads into a caller's buffer at least this large skip our input buffer; smaller reads go
+/// through it, so that tiny reads do not each cost a system call.
+const DIRECT_READ_MIN: usize = 4 * 1024;
+
+/// The body of a response, read as a stream. Get one from
+/// [`Response::into_reader`](crate::Response::into_reader), or read the `Response` itself.
+///
+/// Dropping it before the end closes the connection, unless the rest of the body has already
+/// arrived, in which case the connection is kept for reuse.
+pub struct BodyReader {
+    conn: Option<Connection>,
+    decoder: BodyDecoder,
+    reusable: bool,
+    agent: Agent,
+    deadline: Deadline,
+    read_timeout: Option<Duration>,
+    limit: Option<u64>,
+    received: u64,
+}
+
+impl BodyReader {
+    pub(crate) fn new(
+        conn: Connection,
+        decoder: BodyDecoder,
+        reusable: bool,
+        agent: Agent,
+        deadline: Deadline,
+    ) -> BodyReader {
+        let read_timeout = agent.inner().config.read_timeout;
+        let mut reader = BodyReader {
+            conn: Some(conn),
+            decoder,
+            reusable,
+            agent,
+            deadline,
+            read_timeout,
+            limit: None,
+            received: 0,
+        };
+        if reader.decoder.is_done() {
+            reader.finish();
+        }
+        reader
+    }
+
+    /// Fails reads once more than `limit` body bytes have arrived, with
+    /// [`ErrorKind::BodyTooLarge`].
+    pub(crate) fn set_limit(&mut self, limit: Option<u64>) {
+        self.limit = limit;
+    }
+
+    /// The current limit.
+    pub(crate) fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    /// Body bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.received
+    }
+
+    /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
+    pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let Some(conn) = self.conn.as_mut() else {
+                return Ok(0);
+            };
+            if self.decoder.is_done() {
+                self.finish();
+                return Ok(0);
+            }
+            let budget = self
+                .deadline
+                .budget(self.read_timeout, TimeoutPhase::ReadBody);
+            let verbatim = self.decoder.verbatim_len();
+            let written = if !conn.buffered().is_empty() {
+                let (consumed, written) = self.decoder.decode(conn.buffered(), out)?;
+                conn.consume(consumed);
+                written
+            } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN {
+                let want = out
+                    .len()
+                    .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
+                let n = conn.read_direct(&mut out[..want], &budget)?;
+                if n == 0 {
+                    self.end_of_input()?;
+                    continue;
+                }
+                self.decoder.consume_verbatim(n as u64);
+                n
+            } else {
+                if conn.fill(&budget, INPUT_BUFFER)? == 0 {
+                    self.end_of_input()?;
+                }
+                continue;
+            };
+            if written == 0 {
+                // Only framing (a chunk header, say) was consumed.
+                continue;
+            }
+            self.received += written as u64;
+            if let Some(limit) = self.limit {
+                if self.received > limit {
+                    self.conn = None;
+                    return Err(Error::new(
+                        ErrorKind::BodyTooLarge,
+                        format!("the response body is larger than the limit of {limit} bytes"),
+                    ));
+                }
+            }
+            if self.decoder.is_done() {
+                self.finish();
+            }
+            return Ok(written);
+        }
+    }
+
+    /// The server closed the stream: the end of a close-delimited body, or a truncation.
+    fn end_of_input(&mut self) -> Result<()> {
+        let result = self.decoder.end_of_input();
+        // Either way, this connection has nothing more to give.
+        self.conn = None;
+        result
+    }
+
+    /// The body is done: the connection goes back to the pool if it may be reused.
+    fn finish(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if self.reusable {
+                self.agent.inner().pool.put(conn);
+            }
+        }
+    }
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.read_body(out).map_err(Into::into)
+    }
+}
+
+impl Drop for BodyReader {
+    /// If the rest of the body is already in the buffer, consume it so the connection can be
+    /// reused; never wait for the network here.
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        if !self.reusable {
+            return;
+        }
+        let mut scratch = [0u8; 1024];
+        while !self.decoder.is_done() && !conn.buffered().is_empty() {
+            match self.decoder.decode(conn.buffered(), &mut scratch) {
+                Ok((consumed, _)) => conn.consume(consumed),
+                Err(_) => return,
+            }
+        }
+        if self.decoder.is_done() {
+            self.finish();
+        }
+    }
+}
+
+impl std::fmt::Debug for BodyReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyReader")
+            .field("decoder", &self.decoder)
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}

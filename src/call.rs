@@ -1,0 +1,268 @@
+//! One call, from `send()` to a [`Response`]: the head on the wire, a retry when a kept-alive
+//! connection turns out to be dead, and the redirect chain.
+//!
+//! This is the top of the request path. Reading down from [`perform`]: [`request_head`] builds
+//! the bytes, [`crate::establish`] finds a connection, [`crate::exchange`] sends and reads the
+//! head, and a [`BodyReader`] is left holding the connection for the body.
+
+use crate::agent::{Agent, Config};
+use crate::body_reader::BodyReader;
+use crate::error::{Error, ErrorKind, Result};
+use crate::establish::connection_for;
+use crate::exchange::{exchange, ExchangeLimits, Failed, Sent, EXPECT_CONTINUE_MIN};
+use crate::http1::body::BodyDecoder;
+use crate::http1::framing::response_framing;
+use crate::http1::write::{check_method, write_request_head};
+use crate::proxy::Proxy;
+use crate::redirect::{is_redirect, leaves_origin, next_method, BODY_HEADERS, CREDENTIAL_HEADERS};
+use crate::request::{RequestBuilder, SendBody};
+use crate::response::Response;
+use crate::transport::connection::Connection;
+use crate::transport::deadline::Deadline;
+use crate::url::{Scheme, Url};
+
+/// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2), and
+/// so may be retried when a reused connection fails before any response arrives.
+const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
+
+/// How many body bytes of a redirect response we read to keep its connection reusable.
+const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
+
+/// Sends a built request and follows redirects, within one deadline.
+pub(crate) fn perform(request: RequestBuilder) -> Result<Response> {
+    let RequestBuilder {
+        agent,
+        mut method,
+        url,
+        mut headers,
+        mut body,
+        timeout,
+        ..
+    } = request;
+    let mut url = url?;
+    check_method(&method)?;
+    let config = &agent.inner().config;
+    // One deadline for the whole chain: redirects and retries never restart the clock.
+    let deadline = Deadline::after(timeout.or(config.timeout));
+    let mut redirects = 0;
+
+    loop {
+        let response = send_once(&agent, &method, &url, &headers, &mut body, deadline)?;
+        let status = response.status();
+        if config.max_redirects == 0 || !is_redirect(status) {
+            return Ok(response);
+        }
+        let Some(location) = response.header("location").map(str::to_string) else {
+            return Ok(response);
+        };
+        let (next_method, keeps_body) = next_method(status, &method);
+        if keeps_body && matches!(body, SendBody::Reader(_)) {
+            // A streamed body is gone; the redirect is the caller's to handle.
+            return Ok(response);
+        }
+        if redirects >= config.max_redirects {
+            return Err(Error::new(
+                ErrorKind::TooManyRedirects,
+                format!("stopped after {redirects} redirects, at {url}"),
+            ));
+        }
+        let next = url
+            .join(&location)
+            .map_err(|e| e.context(format!("the redirect from {url} has an unusable Location")))?;
+        if url.scheme() == Scheme::Https
+            && next.scheme() == Scheme::Http
+            && !config.allow_https_to_http
+        {
+            return Err(Error::new(
+                ErrorKind::InsecureRedirect,
+                format!("refused to follow a redirect from {url} to the unencrypted {next}"),
+            ));
+        }
+        drain(response);
+        if leaves_origin(&url, &next) {
+            headers.retain(|(name, _)| {
+                !CREDENTIAL_HEADERS
+                    .iter()
+                    .any(|c| name.eq_ignore_ascii_case(c))
+            });
+        }
+        if !keeps_body {
+            body = SendBody::Empty;
+            headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|c| name.eq_ignore_ascii_case(c)));
+        }
+        url = next;
+        method = next_method;
+        redirects += 1;
+    }
+}
+
+/// Reads what little is left of a redirect's body so its connection can be reused.
+fn drain(response: Response) {
+    let mut reader = response.into_reader();
+    let _ = std::io::copy(
+        &mut std::io::Read::take(&mut reader, REDIRECT_DRAIN_MAX),
+        &mut std::io::sink(),
+    );
+}
+
+/// One request to one URL: on a pooled connection if there is one, retried once on a fresh
+/// connection if the pooled one proves dead before answering and the request is idempotent.
+fn send_once(
+    agent: &Agent,
+    method: &str,
+    url: &Url,
+    headers: &[(String, String)],
+    body: &mut SendBody,
+    deadline: Deadline,
+) -> Result<Response> {
+    let inner = agent.inner();
+    let config = &inner.config;
+    let proxy = config.proxy_for(url);
+    let expect_continue = match body {
+        SendBody::Empty => false,
+        SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
+        SendBody::Reader(_) => true,
+    };
+    // Built and checked before connecting: a bad header never opens a socket.
+    let head = request_head(config, method, url, headers, body, proxy, expect_continue)?;
+    let limits = ExchangeLimits {
+        deadline,
+        read_timeout: config.read_timeout,
+        write_timeout: config.write_timeout,
+        head: &config.head_limits,
+    };
+
+    let mut conn = connection_for(inner, url, proxy, deadline, true)?;
+    let (conn, sent) = match exchange(&mut conn, &head, body, expect_continue, &limits) {
+        Ok(sent) => (conn, sent),
+        Err(Failed {
+            error,
+            nothing_received,
+        }) if nothing_received
+            && conn.is_reused()
+            && IDEMPOTENT.contains(&method)
+            && !matches!(body, SendBody::Reader(_)) =>
+        {
+            // The server had closed the idle connection (its keep-alive timeout, a restart);
+            // the request never reached it, so sending it again is safe.
+            drop(error);
+            let mut fresh = connection_for(inner, url, proxy, deadline, false)?;
+            let sent =
+                exchange(&mut fresh, &head, body, expect_continue, &limits).map_err(|f| f.error)?;
+            (fresh, sent)
+        }
+        Err(failed) => return Err(failed.error),
+    };
+    into_response(agent, url, method, conn, sent, deadline)
+}
+
+/// Wraps the head and the connection into a [`Response`], its body framed per RFC 9112.
+fn into_response(
+    agent: &Agent,
+    url: &Url,
+    method: &str,
+    conn: Connection,
+    sent: Sent,
+    deadline: Deadline,
+) -> Result<Response> {
+    let framing = response_framing(method, &sent.head)?;
+    let reusable = framing.reusable && sent.body_sent;
+    let body = BodyReader::new(
+        conn,
+        BodyDecoder::new(framing.body),
+        reusable,
+        agent.clone(),
+        deadline,
+    );
+    Ok(Response::new(
+        url.without_credentials(),
+        sent.head,
+        body,
+        agent.inner().config.max_body_size,
+    ))
+}
+
+/// The request head: request line, then Host, User-Agent, Accept, credentials and body framing,
+/// then the agent's default headers and the request's own, a later name replacing an earlier.
+/// The body's framing fields are always ours: a caller's Content-Length or Transfer-Encoding
+/// could disagree with the bytes we send, which is how request smuggling starts.
+fn request_head(
+    config: &Config,
+    method: &str,
+    url: &Url,
+    headers: &[(String, String)],
+    body: &SendBody,
+    proxy: Option<&Proxy>,
+    expect_continue: bool,
+) -> Result<Vec<u8>> {
+    let target = match (proxy, url.scheme()) {
+        // Through a proxy, plain http names the whole URL (absolute-form).
+        (Some(_), Scheme::Http) => url.as_str(),
+        _ => url.path_and_query(),
+    };
+    let host = url.host_header();
+    let basic = url
+        .username()
+        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")));
+    let length;
+
+    let mut fields: Vec<(&str, &str)> =
+        Vec::with_capacity(8 + headers.len() + config.default_headers.len());
+    fields.push(("Host", &host));
+    if let Some(agent) = &config.user_agent {
+        fields.push(("User-Agent", agent));
+    }
+    fields.push(("Accept", "*/*"));
+    if let Some(basic) = &basic {
+        fields.push(("Authorization", basic));
+    }
+    if let (Some(proxy), Scheme::Http) = (proxy, url.scheme()) {
+        if let Some(credentials) = proxy.authorization() {
+            fields.push(("Proxy-Authorization", credentials));
+        }
+    }
+    match body {
+        SendBody::Bytes(bytes) => {
+            length = bytes.len().to_string();
+            fields.push(("Content-Length", &length));
+        }
+        SendBody::Reader(_) => fields.push(("Transfer-Encoding", "chunked")),
+        SendBody::Empty if matches!(method, "POST" | "PUT" | "PATCH") => {
+            fields.push(("Content-Length", "0"))
+        }
+        SendBody::Empty => {}
+    }
+    if expect_continue {
+        fields.push(("Expect", "100-continue"));
+    }
+    // The agent's defaults replace ours; the request's replace both, but never each other,
+    // so a request may send a name twice.
+    for own in [&config.default_headers[..], headers] {
+        let replaceable = fields.len();
+        let mut kept = Vec::with_capacity(replaceable);
+        let mut added = Vec::with_capacity(own.len());
+        for (name, value) in own {
+            if name.eq_ignore_ascii_case("content-length")
+                || name.eq_ignore_ascii_case("transfer-encoding")
+            {
+                crate::http1::write::check_header(name, value)?;
+                continue;
+            }
+            added.push((name.as_str(), value.as_str()));
+        }
+        for field in fields.drain(..replaceable) {
+            if !added
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(field.0))
+            {
+                kept.push(field);
+            }
+        }
+        kept.extend(added);
+        fields = kept;
+    }
+
+    let mut out = Vec::with_capacity(256);
+    write_request_head(&mut out, method, target, fields)?;
+    Ok(out)
+}

@@ -1,0 +1,280 @@
+//! The one error type: what went wrong ([`ErrorKind`]), a sentence that says so, and the cause.
+//!
+//! Every failure in plainwire is an [`Error`]. A caller matches on [`Error::kind`]; a person reads
+//! its `Display` text, which names the host involved; a debugger follows [`std::error::Error::source`]
+//! down to the `io::Error` or `rustls::Error` underneath. Credentials never appear in a message.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A failed call: see [`Error::kind`] for what kind of failure it was.
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    timeout_phase: Option<TimeoutPhase>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// What kind of failure an [`Error`] is, for callers to match on.
+///
+/// Each kind corresponds to one of curl's exit codes, given by [`ErrorKind::curl_exit_code`],
+/// which is what the `plainwire` command-line tool exits with.
+///
+/// ```
+/// # fn demo(err: plainwire::Error) {
+/// use plainwire::ErrorKind;
+/// match err.kind() {
+///     ErrorKind::Certificate | ErrorKind::Tls => eprintln!("TLS trouble: {err}"),
+///     ErrorKind::Timeout => eprintln!("too slow: {err}"),
+///     _ => eprintln!("failed: {err}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The URL could not be parsed (curl 3).
+    InvalidUrl,
+    /// The URL's scheme is neither `http` nor `https`, or `https` without the `tls` feature (curl 1).
+    UnsupportedScheme,
+    /// A method, header name or header value cannot go on the wire: not a token, or holds CR, LF or NUL (curl 43).
+    InvalidRequest,
+    /// The host name did not resolve (curl 6).
+    Dns,
+    /// No TCP connection could be made to any resolved address (curl 7).
+    Connect,
+    /// A timeout or the overall deadline struck; [`Error::timeout_phase`] says where (curl 28).
+    Timeout,
+    /// The TLS handshake or TLS record layer failed for a reason other than the server's certificate (curl 35).
+    Tls,
+    /// The server's certificate was not accepted: unknown issuer, expired, not yet valid, wrong name (curl 60).
+    Certificate,
+    /// [`Response::error_for_status`](crate::Response::error_for_status) found a status of 400 or more (curl 22).
+    Status(u16),
+    /// The server's reply is not valid HTTP/1.x, or breaks a limit on its head (curl 8).
+    Protocol,
+    /// The server closed the connection without sending a single byte of a response (curl 52).
+    EmptyReply,
+    /// The body ended before its declared length or before its last chunk (curl 18).
+    Truncated,
+    /// The connection was reset or broken while receiving (curl 56).
+    ConnectionReset,
+    /// The redirect limit was reached (curl 47).
+    TooManyRedirects,
+    /// A redirect from `https` to `http`, which is refused unless allowed on the agent (curl 47 as well).
+    InsecureRedirect,
+    /// The body is larger than the configured limit (curl 63).
+    BodyTooLarge,
+    /// A body could not be decoded as text in its declared charset (curl 61).
+    Decode,
+    /// Reading or writing a local file or a caller's stream failed, or another I/O error (curl 26).
+    Io,
+    /// A JSON body could not be serialised or parsed (curl 1 has no better fit; the CLI uses 8).
+    Json,
+    /// A configuration value is unusable, such as a CA bundle with no certificate in it (curl 77).
+    Config,
+}
+
+/// Where in a call a timeout struck, so that a message can say "while connecting" or "while reading the body".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Resolving the host name.
+    Resolve,
+    /// Opening the TCP connection.
+    Connect,
+    /// The TLS handshake (or a proxy's CONNECT tunnel).
+    Handshake,
+    /// Writing the request head or body.
+    SendRequest,
+    /// Waiting for and reading the response head.
+    ReadHead,
+    /// Reading the response body.
+    ReadBody,
+}
+
+impl TimeoutPhase {
+    /// A phrase for messages: "while connecting", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            TimeoutPhase::Resolve => "while resolving the host name",
+            TimeoutPhase::Connect => "while connecting",
+            TimeoutPhase::Handshake => "during the TLS handshake",
+            TimeoutPhase::SendRequest => "while sending the request",
+            TimeoutPhase::ReadHead => "while waiting for the response head",
+            TimeoutPhase::ReadBody => "while reading the response body",
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The exit code curl uses for this kind of failure.
+    pub fn curl_exit_code(self) -> i32 {
+        match self {
+            ErrorKind::UnsupportedScheme => 1,
+            ErrorKind::InvalidUrl => 3,
+            ErrorKind::Dns => 6,
+            ErrorKind::Connect => 7,
+            ErrorKind::Protocol | ErrorKind::Json => 8,
+            ErrorKind::Truncated => 18,
+            ErrorKind::Status(_) => 22,
+            ErrorKind::Io => 26,
+            ErrorKind::Timeout => 28,
+            ErrorKind::Tls => 35,
+            ErrorKind::InvalidRequest => 43,
+            ErrorKind::TooManyRedirects | ErrorKind::InsecureRedirect => 47,
+            ErrorKind::EmptyReply => 52,
+            ErrorKind::ConnectionReset => 56,
+            ErrorKind::Certificate => 60,
+            ErrorKind::Decode => 61,
+            ErrorKind::BodyTooLarge => 63,
+            ErrorKind::Config => 77,
+        }
+    }
+}
+
+impl Error {
+    /// A new error of `kind` with a message saying what happened.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            timeout_phase: None,
+            source: None,
+        }
+    }
+
+    /// A timeout in `phase`; `limit` is the budget that ran out, for the message.
+    pub(crate) fn timeout(phase: TimeoutPhase, what: &str, limit: Duration) -> Error {
+        let mut err = Error::new(
+            ErrorKind::Timeout,
+            format!("{what} of {limit:?} ran out {}", phase.describe()),
+        );
+        err.timeout_phase = Some(phase);
+        err
+    }
+
+    /// Attaches the underlying cause.
+    pub(crate) fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Prefixes the message with context, such as the host involved.
+    pub(crate) fn context(mut self, context: impl fmt::Display) -> Error {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+
+    /// The kind of failure, for matching.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// For [`ErrorKind::Timeout`]: the phase of the call in which the time ran out.
+    pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
+        self.timeout_phase
+    }
+
+    /// The message alone, without the cause appended.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(source) = &self.source {
+            let text = source.to_string();
+            if !text.is_empty() && !self.message.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("message", &self.message);
+        if let Some(phase) = self.timeout_phase {
+            d.field("timeout_phase", &phase);
+        }
+        if let Some(source) = &self.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<Error> for std::io::Error {
+    /// Lets a plainwire error travel through `std::io::Read`, and come back out intact
+    /// (see [`Error::from_io`]).
+    fn from(err: Error) -> std::io::Error {
+        let kind = match err.kind {
+            ErrorKind::Timeout => std::io::ErrorKind::TimedOut,
+            ErrorKind::Truncated => std::io::ErrorKind::UnexpectedEof,
+            ErrorKind::ConnectionReset => std::io::ErrorKind::ConnectionReset,
+            _ => std::io::ErrorKind::Other,
+        };
+        std::io::Error::new(kind, err)
+    }
+}
+
+impl Error {
+    /// Recovers a plainwire error that travelled through `std::io::Read` (see the `From` impl),
+    /// or wraps any other I/O error as [`ErrorKind::Io`].
+    pub(crate) fn from_io(err: std::io::Error, context: &str) -> Error {
+        if err.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+            let inner = err.into_inner().expect("checked: there is an inner error");
+            return *inner.downcast::<Error>().expect("checked: it is ours");
+        }
+        Error::new(ErrorKind::Io, context.to_string()).with_source(err)
+    }
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_survives_a_trip_through_io_error() {
+        let err = Error::new(ErrorKind::Truncated, "body ended 3 bytes early");
+        let io: std::io::Error = err.into();
+        assert_eq!(io.kind(), std::io::ErrorKind::UnexpectedEof);
+        let back = Error::from_io(io, "reading");
+        assert_eq!(back.kind(), ErrorKind::Truncated);
+        assert_eq!(back.to_string(), "body ended 3 bytes early");
+    }
+
+    #[test]
+    fn other_io_errors_become_io_kind_with_source() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "nope");
+        let err = Error::from_io(io, "reading the upload");
+        assert_eq!(err.kind(), ErrorKind::Io);
+        assert_eq!(err.to_string(), "reading the upload: nope");
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn error_is_send_and_sync() {
+        fn check<T: Send + Sync + std::error::Error + 'static>() {}
+        check::<Error>();
+    }
+}

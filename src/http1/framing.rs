@@ -1,0 +1,334 @@
+//! How long is the response body, and may the connection carry another request afterwards?
+//!
+//! This is RFC 9112 section 6.3 ("Message Body Length") for responses, written in the RFC's
+//! order. It decides; it reads no bytes. [`BodyDecoder`](super::body::BodyDecoder) then
+//! applies the decision to the bytes.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::http1::head::{ResponseHead, Version};
+
+/// Where a response body ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFraming {
+    /// There is no body, whatever the header fields say.
+    NoBody,
+    /// Exactly this many bytes follow the head.
+    ContentLength(u64),
+    /// The body is chunked and ends with the last chunk and trailer section.
+    Chunked,
+    /// The body is everything until the server closes the connection.
+    CloseDelimited,
+}
+
+/// The decision for one response: its body framing, and whether the connection may be reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Framing {
+    /// Where the body ends.
+    pub body: BodyFraming,
+    /// Whether the connection can carry another request once this body has been read.
+    pub reusable: bool,
+}
+
+/// Decides the framing of the response `head` to a request with `method`.
+///
+/// The numbered rules of RFC 9112 section 6.3 that apply to a response, in order:
+///
+/// 1. A response to HEAD, and any 1xx, 204 or 304 response, has no body.
+/// 2. A 2xx response to CONNECT has no body: the connection becomes a tunnel.
+/// 3. With Transfer-Encoding, chunked as the final coding means a chunked body; Transfer-Encoding
+///    overrides Content-Length, and a message with both must not leave the connection reusable.
+///    We decode no other transfer coding, so any other is refused rather than handed back encoded.
+/// 4. Content-Length values that differ, or are not a number, are an unrecoverable error.
+/// 5. A valid Content-Length gives the body's length.
+/// 6. (Requests only.)
+/// 7. Otherwise the body runs until the server closes the connection.
+pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
+    let headers = &head.headers;
+    let mut reusable = match head.version {
+        Version::Http11 => !headers.has_token("connection", "close"),
+        Version::Http10 => headers.has_token("connection", "keep-alive"),
+    };
+
+    // Rules 1 and 2.
+    let status = head.status;
+    if method == "HEAD"
+        || (100..200).contains(&status)
+        || status == 204
+        || status == 304
+        || (method == "CONNECT" && (200..300).contains(&status))
+    {
+        return Ok(Framing {
+            body: BodyFraming::NoBody,
+            reusable,
+        });
+    }
+
+    // Rule 3.
+    if headers.contains("transfer-encoding") {
+        check_transfer_coding_is_chunked(head)?;
+        if headers.contains("content-length") || head.version == Version::Http10 {
+            // Both framings at once is the signature of request smuggling; an HTTP/1.0 message
+            // with Transfer-Encoding has unreliable framing (RFC 9112 section 6.1). Read this
+            // body, then close.
+            reusable = false;
+        }
+        return Ok(Framing {
+            body: BodyFraming::Chunked,
+            reusable,
+        });
+    }
+
+    // Rules 4 and 5.
+    if let Some(length) = content_length(head)? {
+        return Ok(Framing {
+            body: BodyFraming::ContentLength(length),
+            reusable,
+        });
+    }
+
+    // Rule 7.
+    Ok(Framing {
+        body: BodyFraming::CloseDelimited,
+        reusable: false,
+    })
+}
+
+/// Refuses any Transfer-Encoding other than a lone `chunked`.
+fn check_transfer_coding_is_chunked(head: &ResponseHead) -> Result<()> {
+    let mut codings = head
+        .headers
+        .get_all_bytes("transfer-encoding")
+        .flat_map(|value| value.split(|&b| b == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|coding| !coding.is_empty());
+    match (codings.next(), codings.next()) {
+        (Some(coding), None) if coding.eq_ignore_ascii_case(b"chunked") => Ok(()),
+        _ => {
+            let listed: Vec<String> = head
+                .headers
+                .get_all_bytes("transfer-encoding")
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect();
+            Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "unsupported transfer coding {:?}: only chunked is understood",
+                    listed.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// The Content-Length, if any: every field and list item must be the same decimal number
+/// (RFC 9110 section 8.6 lets a recipient accept `5, 5` as 5).
+fn content_length(head: &ResponseHead) -> Result<Option<u64>> {
+    let mut length: Option<u64> = None;
+    for value in head.headers.get_all_bytes("content-length") {
+        for item in value.split(|&b| b == b',') {
+            let item = item.trim_ascii();
+            let parsed = parse_decimal(item).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "invalid Content-Length {:?}",
+                        String::from_utf8_lossy(value)
+                    ),
+                )
+            })?;
+            match length {
+                Some(previous) if previous != parsed => {
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        format!("conflicting Content-Length values {previous} and {parsed}"),
+                    ));
+                }
+                _ => length = Some(parsed),
+            }
+        }
+    }
+    Ok(length)
+}
+
+/// A non-empty run of ASCII digits as a u64; `None` on anything else or on overflow.
+fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |acc, &b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http1::head::{parse_response_head, HeadLimits};
+
+    fn framing(method: &str, head: &str) -> Result<Framing> {
+        let (head, _) = parse_response_head(head.as_bytes(), &HeadLimits::default())
+            .unwrap()
+            .unwrap();
+        response_framing(method, &head)
+    }
+
+    fn body(method: &str, head: &str) -> BodyFraming {
+        framing(method, head).unwrap().body
+    }
+
+    #[test]
+    fn head_responses_have_no_body_even_with_content_length() {
+        assert_eq!(
+            body("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"),
+            BodyFraming::NoBody
+        );
+    }
+
+    #[test]
+    fn statuses_204_and_304_have_no_body() {
+        assert_eq!(
+            body(
+                "GET",
+                "HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n"
+            ),
+            BodyFraming::NoBody
+        );
+        assert_eq!(
+            body("GET", "HTTP/1.1 304 Not Modified\r\n\r\n"),
+            BodyFraming::NoBody
+        );
+    }
+
+    #[test]
+    fn chunked_wins_over_content_length_and_forbids_reuse() {
+        let f = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            Framing {
+                body: BodyFraming::Chunked,
+                reusable: false
+            }
+        );
+    }
+
+    #[test]
+    fn chunked_alone_is_reusable() {
+        let f = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            Framing {
+                body: BodyFraming::Chunked,
+                reusable: true
+            }
+        );
+    }
+
+    #[test]
+    fn other_transfer_codings_are_refused() {
+        let err = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        let err = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: x-custom\r\n\r\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn identical_content_lengths_are_one_length() {
+        assert_eq!(
+            body(
+                "GET",
+                "HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\nContent-Length: 5\r\n\r\n"
+            ),
+            BodyFraming::ContentLength(5)
+        );
+    }
+
+    #[test]
+    fn different_content_lengths_are_a_protocol_error() {
+        let err = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn negative_non_numeric_and_overflowing_lengths_are_protocol_errors() {
+        for value in ["-1", "abc", "+5", "", "18446744073709551616", "5 5"] {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {value}\r\n\r\n");
+            assert_eq!(
+                framing("GET", &head).unwrap_err().kind(),
+                ErrorKind::Protocol,
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_length_means_read_until_close_and_no_reuse() {
+        let f = framing("GET", "HTTP/1.1 200 OK\r\n\r\n").unwrap();
+        assert_eq!(
+            f,
+            Framing {
+                body: BodyFraming::CloseDelimited,
+                reusable: false
+            }
+        );
+    }
+
+    #[test]
+    fn connection_close_forbids_reuse() {
+        assert!(
+            !framing(
+                "GET",
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            )
+            .unwrap()
+            .reusable
+        );
+    }
+
+    #[test]
+    fn http_1_0_is_reused_only_when_it_asks_for_keep_alive() {
+        assert!(
+            !framing("GET", "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .unwrap()
+                .reusable
+        );
+        assert!(
+            framing(
+                "GET",
+                "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"
+            )
+            .unwrap()
+            .reusable
+        );
+    }
+
+    #[test]
+    fn a_successful_connect_has_no_body() {
+        assert_eq!(
+            body("CONNECT", "HTTP/1.1 200 Connection established\r\n\r\n"),
+            BodyFraming::NoBody
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! Reading a response head (status line and header fields) out of a byte buffer, with httparse.
+//!
+//! Sans-IO: [`parse_response_head`] is handed whatever bytes have arrived so far and answers
+//! "not yet" (`Ok(None)`), "here is the head, and it used this many bytes", or an error.
+//! It never reads a socket. Informational (1xx) heads are returned like any other; skipping
+//! them is the caller's loop, because only the caller knows whether it is waiting for `100 Continue`.
+
+use std::ops::Range;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::headers::Headers;
+
+/// Bounds on a response head, so that a hostile server cannot make us buffer without end.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadLimits {
+    /// The most bytes a head may take, status line and blank line included.
+    pub max_head_size: usize,
+    /// The most header fields a head may carry.
+    pub max_headers: usize,
+}
+
+impl HeadLimits {
+    /// 64 KiB: far above any real server's head (nginx's default limit on request heads is 8 KiB
+    /// a line), far below anything that would strain memory.
+    pub const DEFAULT_MAX_HEAD_SIZE: usize = 64 * 1024;
+    /// 100 fields, as in curl's and hyper's defaults.
+    pub const DEFAULT_MAX_HEADERS: usize = 100;
+}
+
+impl Default for HeadLimits {
+    fn default() -> HeadLimits {
+        HeadLimits {
+            max_head_size: HeadLimits::DEFAULT_MAX_HEAD_SIZE,
+            max_headers: HeadLimits::DEFAULT_MAX_HEADERS,
+        }
+    }
+}
+
+/// The HTTP version of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Version {
+    /// HTTP/1.0: no keep-alive unless the server asks for it.
+    Http10,
+    /// HTTP/1.1.
+    Http11,
+}
+
+impl Version {
+    /// "HTTP/1.0" or "HTTP/1.1".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::Http10 => "HTTP/1.0",
+            Version::Http11 => "HTTP/1.1",
+        }
+    }
+}
+
+/// A parsed response head.
+#[derive(Debug, Clone)]
+pub struct ResponseHead {
+    /// HTTP/1.0 or HTTP/1.1.
+    pub version: Version,
+    /// The three-digit status code.
+    pub status: u16,
+    reason: Range<usize>,
+    /// The header fields, backed by the head's bytes.
+    pub headers: Headers,
+}
+
+impl ResponseHead {
+    /// The reason phrase, possibly empty; non-UTF-8 bytes make it empty too.
+    pub fn reason(&self) -> &str {
+        std::str::from_utf8(&self.headers.raw()[self.reason.clone()]).unwrap_or("")
+    }
+
+    /// Whether this is an informational (1xx) head that precedes the final one.
+    pub fn is_informational(&self) -> bool {
+        (100..200).contains(&self.status)
+    }
+}
+
+/// Header slots kept on the stack; a larger `max_headers` uses the heap.
+const STACK_HEADER_SLOTS: usize = 128;
+
+/// Parses a response head from the start of `buf`.
+///
+/// Returns `Ok(None)` while the head is incomplete and still within `limits.max_head_size`,
+/// and `Ok(Some((head, used)))` once complete, where `used` is the number of bytes the head took;
+/// what follows belongs to the body.
+///
+/// Leniencies, each one RFC 9112 allows a user agent: a bare LF ends a line (section 2.2);
+/// obsolete line folding is replaced by spaces (section 5.2); whitespace between a field name
+/// and its colon is tolerated, as a proxy would strip it (section 5.1).
+pub fn parse_response_head(
+    buf: &[u8],
+    limits: &HeadLimits,
+) -> Result<Option<(ResponseHead, usize)>> {
+    let window = &buf[..buf.len().min(limits.max_head_size)];
+
+    let mut stack_slots = [httparse::EMPTY_HEADER; STACK_HEADER_SLOTS];
+    let mut heap_slots;
+    let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADER_SLOTS {
+        &mut stack_slots[..limits.max_headers]
+    } else {
+        heap_slots = vec![httparse::EMPTY_HEADER; limits.max_headers];
+        &mut heap_slots
+    };
+
+    let mut response = httparse::Response::new(slots);
+    let status = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .allow_spaces_after_header_name_in_responses(true)
+        .parse_response(&mut response, window);
+
+    let used = match status {
+        Ok(httparse::Status::Complete(used)) => used,
+        Ok(httparse::Status::Partial) if buf.len() >= limits.max_head_size => {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the response head is larger than the limit of {} bytes",
+                    limits.max_head_size
+                ),
+            ));
+        }
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the response has more than the limit of {} header fields",
+                    limits.max_headers
+                ),
+            ));
+        }
+        Err(err) => {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!("the reply is not a valid HTTP/1.x response head ({err})"),
+            ));
+        }
+    };
+
+    let version = match response.version {
+        Some(0) => Version::Http10,
+        _ => Version::Http11,
+    };
+    let status = response.code.unwrap_or(0);
+    if status < 100 {
+        return Err(Error::new(
+            ErrorKind::Protocol,
+            format!("the response status {status:03} is not a valid status code"),
+        ));
+    }
+
+    // Offsets into `buf` of each slice httparse handed back, so the copy can be indexed.
+    // An empty part may point anywhere (httparse hands back a static "" for an empty reason).
+    let span = |part: &[u8]| {
+        let start = (part.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize);
+        if part.is_empty() || start.checked_add(part.len()).map_or(true, |end| end > used) {
+            0..0
+        } else {
+            start..start + part.len()
+        }
+    };
+    let reason = response.reason.map_or(0..0, |r| span(r.as_bytes()));
+    let fields: Vec<(Range<usize>, Range<usize>)> = response
+        .headers
+        .iter()
+        .map(|h| (span(h.name.as_bytes()), span(h.value)))
+        .collect();
+
+    let mut raw = buf[..used].to_vec();
+    for (_, value) in &fields {
+        // A folded value still holds the CR LF of each fold: RFC 9112 section 5.2 asks a
+        // user agent to replace each obs-fold with one or more spaces before reading it.
+        for byte in &mut raw[value.clone()] {
+            if *byte == b'\r' || *byte == b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
+
+    let head = ResponseHead {
+        version,
+        status,
+        reason,
+        headers: Headers::from_raw(raw, fields),
+    };
+    Ok(Some((head, used)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(bytes: &[u8]) -> Result<Option<(ResponseHead, usize)>> {
+        parse_response_head(bytes, &HeadLimits::default())
+    }
+
+    fn complete(bytes: &[u8]) -> (ResponseHead, usize) {
+        parse(bytes).expect("valid").expect("complete")
+    }
+
+    #[test]
+    fn a_simple_head_and_where_the_body_starts() {
+        let (head, used) = complete(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+        assert_eq!(head.status, 200);
+        assert_eq!(head.reason(), "OK");
+        assert_eq!(head.version, Version::Http11);
+        assert_eq!(head.headers.get("content-length"), Some("5"));
+        assert_eq!(used, 38);
+    }
+
+    #[test]
+    fn an_incomplete_head_asks_for_more() {
+        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Le").unwrap().is_none());
+    }
+
+    #[test]
+    fn http_1_0_is_recognised() {
+        assert_eq!(
+            complete(b"HTTP/1.0 200 OK\r\n\r\n").0.version,
+            Version::Http10
+        );
+    }
+
+    #[test]
+    fn an_empty_reason_phrase_is_accepted_with_or_without_its_space() {
+        assert_eq!(complete(b"HTTP/1.1 204 \r\n\r\n").0.reason(), "");
+        assert_eq!(complete(b"HTTP/1.1 204\r\n\r\n").0.status, 204);
+    }
+
+    #[test]
+    fn obs_fold_becomes_spaces() {
+        let (head, _) = complete(b"HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\r\n");
+        assert_eq!(head.headers.get("x-long"), Some("one   two"));
+    }
+
+    #[test]
+    fn whitespace_before_the_colon_is_tolerated() {
+        let (head, _) = complete(b"HTTP/1.1 200 OK\r\nServer : x\r\n\r\n");
+        assert_eq!(head.headers.get("server"), Some("x"));
+    }
+
+    #[test]
+    fn garbage_is_a_protocol_error() {
+        let err = parse(b"SSH-2.0-OpenSSH_9.2\r\n\r\n").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn a_two_digit_status_is_a_protocol_error() {
+        assert_eq!(
+            parse(b"HTTP/1.1 20 OK\r\n\r\n").unwrap_err().kind(),
+            ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn a_head_over_the_size_limit_is_refused() {
+        let limits = HeadLimits {
+            max_head_size: 32,
+            max_headers: 10,
+        };
+        let head = b"HTTP/1.1 200 OK\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+        let err = parse_response_head(head, &limits).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(err.to_string().contains("32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn too_many_fields_are_refused() {
+        let limits = HeadLimits {
+            max_head_size: 1024,
+            max_headers: 2,
+        };
+        let head = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
+        let err = parse_response_head(head, &limits).unwrap_err();
+        assert!(
+            err.to_string().contains("limit of 2 header fields"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn more_fields_than_the_stack_holds_use_the_heap() {
+        let mut head = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..200 {
+            head.extend_from_slice(format!("X-{i}: {i}\r\n").as_bytes());
+        }
+        head.extend_from_slice(b"\r\n");
+        let limits = HeadLimits {
+            max_head_size: 64 * 1024,
+            max_headers: 300,
+        };
+        let (parsed, _) = parse_response_head(&head, &limits).unwrap().unwrap();
+        assert_eq!(parsed.headers.len(), 200);
+        assert_eq!(parsed.headers.get("x-199"), Some("199"));
+    }
+}

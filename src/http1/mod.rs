@@ -1,0 +1,18 @@
+//! HTTP/1.1 as bytes in and bytes out: no sockets, no TLS, no clocks.
+//!
+//! Each module here works on buffers the caller owns, so every rule can be tested byte for
+//! byte and fuzzed without a network. The [`transport`](crate) side moves the bytes; this side
+//! knows what they mean. The module is public so that it can be read, tested and fuzzed on
+//! its own; most users need only [`crate::get`] and friends.
+//!
+//! - [`write`]: the request head, checked as it is written, and chunked framing for uploads.
+//! - [`head`]: the response head, through httparse, within limits.
+//! - [`framing`]: RFC 9112 section 6.3: how long the body is, and whether the connection lives on.
+//! - [`chunked`]: the chunked transfer coding, as a state machine.
+//! - [`body`]: applying the framing to the bytes after the head; telling an end from a truncation.
+
+pub mod body;
+pub mod chunked;
+pub mod framing;
+pub mod head;
+pub mod write;

@@ -1,0 +1,178 @@
+//! Writing a request head, and the chunked framing of a streamed request body, into a buffer.
+//!
+//! Everything that goes on the wire passes through here, so this is where it is checked:
+//! a method must be a token, a header name must be a token, and no CR, LF or NUL may appear
+//! in a method, target, name or value. A bad request is an error before any byte is written.
+
+use std::io::Write;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Whether `byte` may appear in a token (RFC 9110 section 5.6.2): `!#$%&'*+-.^_`|~`, digits, letters.
+pub fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Whether `s` is a non-empty token: the syntax of methods and header names.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_byte)
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidRequest, message)
+}
+
+/// Checks a method: a token, such as `GET` or `PROPFIND`.
+pub fn check_method(method: &str) -> Result<()> {
+    if is_token(method) {
+        Ok(())
+    } else {
+        Err(invalid(format!("{method:?} is not a valid HTTP method")))
+    }
+}
+
+/// Checks a header field: the name a token; the value free of CR, LF, NUL and other control
+/// characters but horizontal tab (RFC 9110 section 5.5).
+pub fn check_header(name: &str, value: &str) -> Result<()> {
+    if !is_token(name) {
+        return Err(invalid(format!("{name:?} is not a valid header name")));
+    }
+    if let Some(bad) = value
+        .bytes()
+        .find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
+        let what = match bad {
+            b'\r' => "a CR".to_string(),
+            b'\n' => "an LF".to_string(),
+            0 => "a NUL".to_string(),
+            other => format!("the control character 0x{other:02x}"),
+        };
+        return Err(invalid(format!(
+            "the value of header {name:?} contains {what}"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `METHOD target HTTP/1.1`, each header line, and the blank line, after checking every
+/// part. `target` is the request target as the URL parser produced it (origin-form, absolute-form
+/// for a proxy, or authority-form for CONNECT); it is checked for whitespace and control bytes.
+///
+/// ```
+/// # use plainwire::http1::write::write_request_head;
+/// let mut out = Vec::new();
+/// write_request_head(&mut out, "GET", "/", [("Host", "example.com")]).unwrap();
+/// assert_eq!(out, b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+/// ```
+pub fn write_request_head<'a>(
+    out: &mut Vec<u8>,
+    method: &str,
+    target: &str,
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<()> {
+    check_method(method)?;
+    if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(invalid(format!("{target:?} is not a valid request target")));
+    }
+    let start = out.len();
+    out.extend_from_slice(method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(target.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    for (name, value) in headers {
+        if let Err(err) = check_header(name, value) {
+            out.truncate(start);
+            return Err(err);
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// The framing before `len` bytes of chunk data: the size in hex and CRLF.
+pub fn write_chunk_header(out: &mut Vec<u8>, len: usize) {
+    write!(out, "{len:x}\r\n").expect("writing to a Vec cannot fail");
+}
+
+/// The CRLF that follows chunk data.
+pub const CHUNK_END: &[u8] = b"\r\n";
+
+/// The last chunk and an empty trailer section: the end of a chunked body.
+pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_head_with_headers_in_the_order_given() {
+        let mut out = Vec::new();
+        write_request_head(
+            &mut out,
+            "POST",
+            "/a?b=c",
+            [("Host", "h:8080"), ("X-A", "1"), ("x-a", "2")],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            b"POST /a?b=c HTTP/1.1\r\nHost: h:8080\r\nX-A: 1\r\nx-a: 2\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn cr_lf_and_nul_in_a_value_are_refused_and_nothing_is_written() {
+        for value in ["a\r\nInjected: yes", "a\nb", "a\rb", "a\0b"] {
+            let mut out = Vec::new();
+            let err = write_request_head(&mut out, "GET", "/", [("X", value)]).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+            assert!(out.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_tab_in_a_value_is_allowed() {
+        check_header("X", "a\tb").unwrap();
+    }
+
+    #[test]
+    fn header_names_must_be_tokens() {
+        for name in ["", "Bad Name", "Bad:Name", "X\r\n", "Ünicode"] {
+            assert_eq!(
+                check_header(name, "v").unwrap_err().kind(),
+                ErrorKind::InvalidRequest,
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn methods_must_be_tokens() {
+        check_method("PROPFIND").unwrap();
+        for method in ["", "GET /", "GE\rT", "GET\n"] {
+            assert_eq!(
+                check_method(method).unwrap_err().kind(),
+                ErrorKind::InvalidRequest,
+                "{method:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_target_with_whitespace_is_refused() {
+        let mut out = Vec::new();
+        assert!(write_request_head(&mut out, "GET", "/a b", []).is_err());
+        assert!(write_request_head(&mut out, "GET", "/a\r\nb", []).is_err());
+    }
+
+    #[test]
+    fn chunk_headers_are_lowercase_hex() {
+        let mut out = Vec::new();
+        write_chunk_header(&mut out, 255);
+        assert_eq!(out, b"ff\r\n");
+    }
+}

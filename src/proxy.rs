@@ -1,0 +1,279 @@
+//! HTTP proxies: which one a URL goes through, from the agent's settings or the environment.
+//!
+//! An `http` URL is sent to the proxy as an ordinary request whose target is the whole URL
+//! (absolute-form, RFC 9112 section 3.2.2). An `https` URL goes through a `CONNECT` tunnel
+//! (RFC 9110 section 9.3.6): the proxy connects us to the origin and then only relays bytes,
+//! so the TLS session is between us and the origin, and the proxy sees none of it.
+
+use crate::auth;
+use crate::error::{Error, ErrorKind, Result};
+use crate::url::{HostKind, Scheme, Url};
+
+/// An HTTP proxy: where it is and, if it needs them, the credentials it gets.
+///
+/// ```
+/// let proxy = plainwire::Proxy::new("http://user:secret@proxy.internal:3128")?;
+/// assert_eq!(proxy.to_string(), "http://proxy.internal:3128/");
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    url: Url,
+    authorization: Option<String>,
+}
+
+impl Proxy {
+    /// A proxy from its URL. `host:port` without a scheme means `http://host:port`, as in curl.
+    /// Only `http://` proxies are supported; userinfo becomes `Proxy-Authorization: Basic …`.
+    pub fn new(proxy_url: &str) -> Result<Proxy> {
+        let with_scheme;
+        let text = if proxy_url.contains("://") {
+            proxy_url
+        } else {
+            with_scheme = format!("http://{proxy_url}");
+            &with_scheme
+        };
+        let url = Url::parse(text).map_err(|e| e.context("invalid proxy URL"))?;
+        if url.scheme() != Scheme::Http {
+            return Err(Error::new(
+                ErrorKind::UnsupportedScheme,
+                "only http:// proxies are supported (an https URL is tunnelled through one with CONNECT)",
+            ));
+        }
+        let authorization = url
+            .username()
+            .map(|user| auth::basic(user, url.password().unwrap_or("")));
+        Ok(Proxy {
+            url: url.without_credentials(),
+            authorization,
+        })
+    }
+
+    /// The proxy's host.
+    pub fn host(&self) -> &str {
+        self.url.host()
+    }
+
+    /// The proxy's port.
+    pub fn port(&self) -> u16 {
+        self.url.port()
+    }
+
+    /// `host:port`, for pool keys and messages.
+    pub fn authority(&self) -> String {
+        self.url.authority()
+    }
+
+    /// The `Proxy-Authorization` value, if the proxy URL had credentials.
+    pub(crate) fn authorization(&self) -> Option<&str> {
+        self.authorization.as_deref()
+    }
+}
+
+impl std::fmt::Display for Proxy {
+    /// The proxy URL without its credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.url)
+    }
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proxy")
+            .field("url", &self.url.as_str())
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<masked>"),
+            )
+            .finish()
+    }
+}
+
+/// Proxies chosen from the environment, the way curl and requests read it.
+///
+/// `http_proxy` serves `http` URLs, `https_proxy` serves `https` URLs, `all_proxy` serves both
+/// when the specific one is unset; each also read in upper case, lower case winning.
+/// `no_proxy` lists hosts to reach directly: `*` for all, a name matching itself and its
+/// subdomains (with or without a leading dot), or an IP address. Loopback destinations
+/// (`localhost`, 127.0.0.0/8, `::1`) are always reached directly, as in Go's net/http:
+/// a proxy elsewhere cannot reach this machine's loopback anyway.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvProxies {
+    http: Option<Proxy>,
+    https: Option<Proxy>,
+    no_proxy: Vec<String>,
+}
+
+impl EnvProxies {
+    /// Reads the process environment. A variable holding an unusable proxy URL is an error
+    /// that names the variable.
+    pub fn from_env() -> Result<EnvProxies> {
+        EnvProxies::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads through `lookup` instead of the process environment (for tests and embedders).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvProxies> {
+        let read = |name: &str| -> Option<(String, String)> {
+            [name.to_string(), name.to_ascii_uppercase()]
+                .into_iter()
+                .find_map(|var| {
+                    lookup(&var)
+                        .filter(|v| !v.trim().is_empty())
+                        .map(|v| (var, v))
+                })
+        };
+        let parse = |name: &str| -> Result<Option<Proxy>> {
+            match read(name).or_else(|| read("all_proxy")) {
+                Some((var, value)) => Proxy::new(value.trim())
+                    .map(Some)
+                    .map_err(|e| e.context(format!("${var}"))),
+                None => Ok(None),
+            }
+        };
+        let no_proxy = read("no_proxy")
+            .map(|(_, value)| {
+                value
+                    .split(',')
+                    .map(|entry| {
+                        entry
+                            .trim()
+                            .trim_start_matches("*.")
+                            .trim_start_matches('.')
+                            .to_ascii_lowercase()
+                    })
+                    .filter(|entry| !entry.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(EnvProxies {
+            http: parse("http_proxy")?,
+            https: parse("https_proxy")?,
+            no_proxy,
+        })
+    }
+
+    /// The proxy for `url`, if any.
+    pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
+        let proxy = match url.scheme() {
+            Scheme::Http => self.http.as_ref(),
+            Scheme::Https => self.https.as_ref(),
+        }?;
+        if is_loopback(url) || self.bypasses(url.host()) {
+            return None;
+        }
+        Some(proxy)
+    }
+
+    /// Whether `no_proxy` names `host`.
+    fn bypasses(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.');
+        self.no_proxy.iter().any(|entry| {
+            entry == "*"
+                || host == entry
+                || (host.len() > entry.len()
+                    && host.ends_with(entry.as_str())
+                    && host.as_bytes()[host.len() - entry.len() - 1] == b'.')
+        })
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host_kind() {
+        HostKind::Domain => url.host() == "localhost" || url.host().ends_with(".localhost"),
+        HostKind::Ipv4 | HostKind::Ipv6 => url
+            .host()
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> EnvProxies {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        EnvProxies::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .unwrap()
+    }
+
+    fn proxy_for(proxies: &EnvProxies, url: &str) -> Option<String> {
+        proxies
+            .for_url(&Url::parse(url).unwrap())
+            .map(Proxy::authority)
+    }
+
+    #[test]
+    fn scheme_specific_variables_and_all_proxy() {
+        let proxies = env(&[("http_proxy", "p1:3128"), ("ALL_PROXY", "http://p2:8080")]);
+        assert_eq!(
+            proxy_for(&proxies, "http://example.com/"),
+            Some("p1:3128".into())
+        );
+        assert_eq!(
+            proxy_for(&proxies, "https://example.com/"),
+            Some("p2:8080".into())
+        );
+    }
+
+    #[test]
+    fn lower_case_wins() {
+        let proxies = env(&[("HTTPS_PROXY", "upper:1"), ("https_proxy", "lower:2")]);
+        assert_eq!(
+            proxy_for(&proxies, "https://example.com/"),
+            Some("lower:2".into())
+        );
+    }
+
+    #[test]
+    fn no_proxy_matches_domains_and_subdomains_only() {
+        let proxies = env(&[
+            ("all_proxy", "p:1"),
+            ("NO_PROXY", "internal.example, .corp,10.1.2.3"),
+        ]);
+        assert_eq!(proxy_for(&proxies, "http://internal.example/"), None);
+        assert_eq!(proxy_for(&proxies, "http://api.internal.example/"), None);
+        assert_eq!(proxy_for(&proxies, "http://host.corp/"), None);
+        assert_eq!(proxy_for(&proxies, "http://10.1.2.3/"), None);
+        assert_eq!(
+            proxy_for(&proxies, "http://notinternal.example/"),
+            Some("p:1".into())
+        );
+    }
+
+    #[test]
+    fn no_proxy_star_disables_proxies() {
+        let proxies = env(&[("all_proxy", "p:1"), ("no_proxy", "*")]);
+        assert_eq!(proxy_for(&proxies, "http://example.com/"), None);
+    }
+
+    #[test]
+    fn loopback_is_never_proxied_from_the_environment() {
+        let proxies = env(&[("all_proxy", "p:1")]);
+        assert_eq!(proxy_for(&proxies, "http://127.0.0.1:8080/"), None);
+        assert_eq!(proxy_for(&proxies, "http://localhost/"), None);
+        assert_eq!(proxy_for(&proxies, "http://[::1]/"), None);
+    }
+
+    #[test]
+    fn a_bad_proxy_variable_is_named_in_the_error() {
+        let err = EnvProxies::from_lookup(|name| {
+            (name == "HTTPS_PROXY").then(|| "socks5://x:1".to_string())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("$HTTPS_PROXY"), "{err}");
+    }
+
+    #[test]
+    fn proxy_credentials_become_a_header_and_are_never_displayed() {
+        let proxy = Proxy::new("http://user:pa%20ss@proxy:3128").unwrap();
+        assert_eq!(
+            proxy.authorization(),
+            Some(auth::basic("user", "pa ss").as_str())
+        );
+        assert!(!format!("{proxy} {proxy:?}").contains("pa"));
+    }
+}

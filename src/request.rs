@@ -1,0 +1,178 @@
+//! [`RequestBuilder`]: method, URL, headers, query, body and timeout of one request; then `send`.
+//!
+//! Mistakes (a bad URL, a header with a line break) are remembered and returned by
+//! [`RequestBuilder::send`], so that building reads as one chain; nothing is sent if any part
+//! is wrong.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::agent::Agent;
+use crate::auth;
+#[cfg(feature = "json")]
+use crate::error::ErrorKind;
+use crate::error::{Error, Result};
+use crate::response::Response;
+use crate::url::{form_urlencode, Url};
+
+/// A request body.
+pub(crate) enum SendBody {
+    /// No body.
+    Empty,
+    /// Bytes known in advance: sent with Content-Length, and sent again after a 307 or 308.
+    Bytes(Vec<u8>),
+    /// A stream of unknown length: sent with chunked transfer coding, once.
+    Reader(Box<dyn Read + Send>),
+}
+
+/// A request being built. Start one with [`crate::get`], [`Agent::get`] and friends.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// let resp = plainwire::get("https://httpbin.org/get")
+///     .query("q", "rust http")
+///     .header("Accept", "application/json")
+///     .timeout(Duration::from_secs(5))
+///     .send()?;
+/// println!("{}", resp.status());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct RequestBuilder {
+    pub(crate) agent: Agent,
+    pub(crate) method: String,
+    pub(crate) url: Result<Url>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: SendBody,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) error: Option<Error>,
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(agent: Agent, method: &str, url: &str) -> RequestBuilder {
+        RequestBuilder {
+            agent,
+            method: method.to_string(),
+            url: Url::parse(url),
+            headers: Vec::new(),
+            body: SendBody::Empty,
+            timeout: None,
+            error: None,
+        }
+    }
+
+    /// Adds a header. Headers go out in the order added, after the defaults (Host, User-Agent,
+    /// Accept, Content-Length), and one with the same name as a default replaces it. A name
+    /// that is not a token, or a value with CR, LF or NUL, makes `send` fail before connecting.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Adds `key=value` to the URL's query, percent-encoded.
+    pub fn query(mut self, key: &str, value: &str) -> Self {
+        if let Ok(url) = &mut self.url {
+            url.append_query_pair(key, value);
+        }
+        self
+    }
+
+    /// Sends `Authorization: Basic …` with these credentials.
+    pub fn basic_auth(self, user: &str, password: &str) -> Self {
+        let value = auth::basic(user, password);
+        self.set_header("Authorization", value)
+    }
+
+    /// Sends `Authorization: Bearer <token>`.
+    pub fn bearer_auth(self, token: &str) -> Self {
+        let value = auth::bearer(token);
+        self.set_header("Authorization", value)
+    }
+
+    /// Replaces any header of the same name.
+    fn set_header(mut self, name: &str, value: String) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), value));
+        self
+    }
+
+    /// The deadline for this call, from name resolution to the last byte of the body,
+    /// redirects included; overrides the agent's [`timeout`](crate::AgentBuilder::timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends these bytes as the body, with a Content-Length.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = SendBody::Bytes(body.into());
+        self
+    }
+
+    /// Streams the body from `reader`, with chunked transfer coding and `Expect: 100-continue`.
+    /// A streamed body cannot be sent twice, so a 307 or 308 redirect is returned as the
+    /// response instead of followed.
+    pub fn body_reader(mut self, reader: impl Read + Send + 'static) -> Self {
+        self.body = SendBody::Reader(Box::new(reader));
+        self
+    }
+
+    /// Sends `value` as JSON, with `Content-Type: application/json` unless one was set.
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(value).map_err(|e| {
+            Error::new(
+                ErrorKind::Json,
+                "could not serialise the request body as JSON",
+            )
+            .with_source(e)
+        })?;
+        Ok(self.with_content_type("application/json").body(bytes))
+    }
+
+    /// Sends these pairs as an `application/x-www-form-urlencoded` body.
+    pub fn form(self, pairs: &[(&str, &str)]) -> Self {
+        let mut body = String::new();
+        for (i, (key, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                body.push('&');
+            }
+            form_urlencode(&mut body, key);
+            body.push('=');
+            form_urlencode(&mut body, value);
+        }
+        self.with_content_type("application/x-www-form-urlencoded")
+            .body(body)
+    }
+
+    fn with_content_type(self, content_type: &str) -> Self {
+        if self
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        {
+            self
+        } else {
+            self.header("Content-Type", content_type)
+        }
+    }
+
+    /// Sends the request and reads the response head. The body is left on the connection to be
+    /// read through the [`Response`]. Every status is `Ok`; see
+    /// [`Response::error_for_status`] to turn 4xx and 5xx into errors.
+    pub fn send(self) -> Result<Response> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        crate::call::perform(self)
+    }
+}
+
+impl std::fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("url", &self.url.as_ref().map(Url::as_str).ok())
+            .finish_non_exhaustive()
+    }
+}

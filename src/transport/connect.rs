@@ -1,0 +1,146 @@
+//! Resolving a host name and opening a TCP connection to one of its addresses.
+//!
+//! Name resolution uses the system resolver through `std`, which blocks and cannot be told to
+//! stop. When the call has a deadline, resolution therefore runs on a helper thread that we stop
+//! waiting for when the deadline passes. IP literals skip resolution altogether.
+
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
+use crate::transport::deadline::Deadline;
+
+/// The addresses of `host`, in the order the resolver gave them.
+pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let lookup = {
+        let host = host.to_string();
+        move || {
+            (host.as_str(), port)
+                .to_socket_addrs()
+                .map(Iterator::collect::<Vec<_>>)
+        }
+    };
+    let result = match deadline.remaining() {
+        None => lookup(),
+        Some(left) => {
+            let (tx, rx) = mpsc::sync_channel(1);
+            std::thread::Builder::new()
+                .name("plainwire-resolve".into())
+                .spawn(move || {
+                    // The receiver may have given up; then nobody needs the answer.
+                    let _ = tx.send(lookup());
+                })
+                .map_err(|e| {
+                    Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e)
+                })?;
+            match rx.recv_timeout(left) {
+                Ok(result) => result,
+                Err(_) => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
+            }
+        }
+    };
+    match result {
+        Ok(addrs) if !addrs.is_empty() => Ok(addrs),
+        Ok(_) => Err(Error::new(
+            ErrorKind::Dns,
+            format!("{host} has no addresses"),
+        )),
+        Err(err) => Err(
+            Error::new(ErrorKind::Dns, format!("could not resolve host {host}")).with_source(err),
+        ),
+    }
+}
+
+/// Connects to each address in turn until one answers, before `deadline` (the earlier of the
+/// connect timeout and the call's deadline). Each attempt gets an equal share of what is left,
+/// so one black-holed address cannot use up the time the others need.
+pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
+    let mut last_error = None;
+    for (index, addr) in addrs.iter().enumerate() {
+        let attempt = match deadline.remaining() {
+            Some(left) if left.is_zero() => break,
+            Some(left) => {
+                let share = left / u32::try_from(addrs.len() - index).unwrap_or(u32::MAX);
+                TcpStream::connect_timeout(addr, share.max(Duration::from_millis(1)))
+            }
+            None => TcpStream::connect(addr),
+        };
+        match attempt {
+            Ok(stream) => {
+                // Requests are written whole; waiting to coalesce them only adds latency.
+                stream.set_nodelay(true).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Connect,
+                        format!("{addr}: could not set TCP_NODELAY"),
+                    )
+                    .with_source(e)
+                })?;
+                return Ok(stream);
+            }
+            Err(err) => last_error = Some((*addr, err)),
+        }
+    }
+    match last_error {
+        Some((addr, err))
+            if !matches!(
+                err.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            Err(
+                Error::new(ErrorKind::Connect, format!("could not connect to {addr}"))
+                    .with_source(err),
+            )
+        }
+        _ => {
+            let peer = addrs.first().map_or_else(String::new, ToString::to_string);
+            Err(deadline.expired_error(TimeoutPhase::Connect).context(peer))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn ip_literals_are_not_resolved() {
+        let addrs = resolve("::1", 8080, Deadline::none()).unwrap();
+        assert_eq!(addrs, vec!["[::1]:8080".parse().unwrap()]);
+    }
+
+    #[test]
+    fn localhost_resolves_with_and_without_a_deadline() {
+        assert!(!resolve("localhost", 80, Deadline::none())
+            .unwrap()
+            .is_empty());
+        let deadline = Deadline::after(Some(Duration::from_secs(10)));
+        assert!(!resolve("localhost", 80, deadline).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_refused_address_is_skipped_for_one_that_listens() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let addrs = [closed, listener.local_addr().unwrap()];
+        connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+    }
+
+    #[test]
+    fn connection_refused_is_a_connect_error() {
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let err = connect(&[closed], Deadline::after(Some(Duration::from_secs(5)))).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connect);
+    }
+}

@@ -1,0 +1,158 @@
+//! A stream with an input buffer: what the HTTP layer reads heads from and writes requests to.
+//!
+//! The buffer holds bytes that have arrived but not yet been used: the rest of a head still
+//! being parsed, or body bytes that came in the same read as the head. Bulk body bytes skip it
+//! ([`Connection::read_direct`]), so a large download is copied once, from kernel to caller.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::error::Result;
+use crate::transport::deadline::IoBudget;
+use crate::transport::pool::PoolKey;
+use crate::transport::stream::Stream;
+
+/// How much the input buffer starts with: one TLS record's worth of plaintext.
+pub const INPUT_BUFFER: usize = 16 * 1024;
+
+/// How a connection came to be, for timings and traces.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionInfo {
+    /// The address we connected to.
+    pub remote: Option<SocketAddr>,
+    /// Our end of the connection.
+    pub local: Option<SocketAddr>,
+    /// Time spent resolving the host name.
+    pub dns: Duration,
+    /// Time spent opening the TCP connection.
+    pub tcp: Duration,
+    /// Time spent on the TLS handshake (and any proxy tunnel before it).
+    pub handshake: Duration,
+}
+
+/// A connection to one origin, ready to carry requests one after another.
+pub struct Connection {
+    stream: Stream,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    key: PoolKey,
+    info: ConnectionInfo,
+    reused: bool,
+    idle_since: Instant,
+}
+
+impl Connection {
+    /// A fresh connection for `key`.
+    pub fn new(stream: Stream, key: PoolKey, info: ConnectionInfo) -> Connection {
+        Connection {
+            stream,
+            input: vec![0; INPUT_BUFFER],
+            start: 0,
+            end: 0,
+            key,
+            info,
+            reused: false,
+            idle_since: Instant::now(),
+        }
+    }
+
+    /// Which origin (and proxy) this connection reaches.
+    pub fn key(&self) -> &PoolKey {
+        &self.key
+    }
+
+    /// How it was made.
+    pub fn info(&self) -> &ConnectionInfo {
+        &self.info
+    }
+
+    /// Whether it came out of the pool, having carried an earlier request.
+    pub fn is_reused(&self) -> bool {
+        self.reused
+    }
+
+    /// The stream underneath.
+    pub fn stream(&self) -> &Stream {
+        &self.stream
+    }
+
+    /// Bytes that have arrived and not yet been consumed.
+    pub fn buffered(&self) -> &[u8] {
+        &self.input[self.start..self.end]
+    }
+
+    /// Marks `n` buffered bytes as used.
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// Reads more bytes into the buffer, keeping what is there; grows the buffer up to
+    /// `max_buffered` bytes when it is full. Returns the number of new bytes, 0 at end of stream.
+    pub fn fill(&mut self, budget: &IoBudget, max_buffered: usize) -> Result<usize> {
+        if self.end == self.input.len() {
+            if self.start > 0 {
+                self.input.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            } else {
+                let grown = (self.input.len() * 2).min(max_buffered.max(self.input.len()));
+                if grown == self.input.len() {
+                    return Ok(0);
+                }
+                self.input.resize(grown, 0);
+            }
+        }
+        let n = self.stream.read(&mut self.input[self.end..], budget)?;
+        self.end += n;
+        Ok(n)
+    }
+
+    /// Gives up the buffer and returns the stream; only valid when nothing is buffered
+    /// (after a proxy's CONNECT answer, before TLS starts over the tunnel).
+    pub fn into_stream(self) -> Stream {
+        debug_assert!(self.buffered().is_empty());
+        self.stream
+    }
+
+    /// Reads straight into `out`, bypassing the buffer; only valid when nothing is buffered.
+    pub fn read_direct(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
+        debug_assert!(self.buffered().is_empty());
+        self.stream.read(out, budget)
+    }
+
+    /// Writes all of `data`.
+    pub fn write_all(&mut self, data: &[u8], budget: &IoBudget) -> Result<()> {
+        self.stream.write_all(data, budget)
+    }
+
+    /// Prepares the connection to wait in the pool: the buffer is shrunk back if a large head
+    /// grew it, and the idle clock starts.
+    pub fn into_idle(mut self) -> Connection {
+        if self.input.len() > INPUT_BUFFER && self.buffered().is_empty() {
+            self.input.truncate(INPUT_BUFFER);
+            self.input.shrink_to_fit();
+        }
+        self.idle_since = Instant::now();
+        self
+    }
+
+    /// How long it has been waiting in the pool.
+    pub fn idle_for(&self) -> Duration {
+        self.idle_since.elapsed()
+    }
+
+    /// Takes it out of the pool for another request, if the server has neither closed it
+    /// nor sent anything unasked while it waited.
+    pub fn reuse(mut self) -> Option<Connection> {
+        if !self.buffered().is_empty() || !self.stream.poll_idle() {
+            return None;
+        }
+        self.reused = true;
+        Some(self)
+    }
+}

@@ -1,0 +1,176 @@
+//! Time budgets: the overall deadline of a call, and the idle limit of each blocking operation.
+//!
+//! Before every blocking socket operation the transport asks an [`IoBudget`] how long it may
+//! wait, and sets the socket's timeout to that. Because the answer shrinks as the deadline
+//! nears, a server that sends one byte at a time cannot hold a call past its deadline: each
+//! read is bounded by what is left, not by a fresh allowance.
+
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
+
+/// The instant by which a whole call must be over, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at: Option<Instant>,
+    total: Duration,
+    /// What this limit is called in messages: "the deadline", "the connect timeout".
+    what: &'static str,
+}
+
+impl Deadline {
+    /// No deadline: only per-operation limits apply.
+    pub fn none() -> Deadline {
+        Deadline {
+            at: None,
+            total: Duration::ZERO,
+            what: "the deadline",
+        }
+    }
+
+    /// A deadline `total` from now, or none.
+    pub fn after(total: Option<Duration>) -> Deadline {
+        Deadline::named("the deadline", total)
+    }
+
+    /// A limit `total` from now, called `what` in messages, or none.
+    pub fn named(what: &'static str, total: Option<Duration>) -> Deadline {
+        match total {
+            Some(total) => Deadline {
+                at: Instant::now().checked_add(total),
+                total,
+                what,
+            },
+            None => Deadline::none(),
+        }
+    }
+
+    /// Whichever of the two ends first.
+    pub fn earliest(self, other: Deadline) -> Deadline {
+        match (self.at, other.at) {
+            (Some(a), Some(b)) if b < a => other,
+            (None, Some(_)) => other,
+            _ => self,
+        }
+    }
+
+    /// Time left before the deadline; `None` when there is no deadline, zero once it has passed.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.at
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// The error for a call whose deadline ran out in `phase`.
+    pub fn expired_error(&self, phase: TimeoutPhase) -> Error {
+        Error::timeout(phase, self.what, self.total)
+    }
+
+    /// A budget for the next blocking operation in `phase`, idle for at most `idle`.
+    pub fn budget(self, idle: Option<Duration>, phase: TimeoutPhase) -> IoBudget {
+        IoBudget {
+            deadline: self,
+            idle,
+            phase,
+        }
+    }
+}
+
+/// How long the next blocking operation may take, and how to word it if it takes longer.
+#[derive(Debug, Clone, Copy)]
+pub struct IoBudget {
+    /// The call's overall deadline.
+    pub deadline: Deadline,
+    /// The longest the peer may stay silent during one operation (the read or write timeout).
+    pub idle: Option<Duration>,
+    /// What the call is doing, for the error message.
+    pub phase: TimeoutPhase,
+}
+
+impl IoBudget {
+    /// The timeout to put on the socket before the next operation: the idle limit or what is
+    /// left of the deadline, whichever is shorter; `None` means wait indefinitely. An error
+    /// once the deadline has passed, so that even a steady trickle of bytes ends on time.
+    pub fn socket_timeout(&self) -> Result<Option<Duration>> {
+        let timeout = match (self.deadline.remaining(), self.idle) {
+            (Some(left), _) if left.is_zero() => {
+                return Err(self.deadline.expired_error(self.phase))
+            }
+            (Some(left), Some(idle)) => Some(left.min(idle)),
+            (left, idle) => left.or(idle),
+        };
+        // A zero timeout means "none" to std and is refused by setsockopt; round up.
+        Ok(timeout.map(|t| t.max(Duration::from_millis(1))))
+    }
+
+    /// The error for a socket operation that timed out: the deadline's if it has passed,
+    /// otherwise the idle limit's.
+    pub fn timeout_error(&self) -> Error {
+        match (self.deadline.remaining(), self.idle) {
+            (Some(left), _) if left.is_zero() => self.deadline.expired_error(self.phase),
+            (_, Some(idle)) => Error::timeout(self.phase, "the idle timeout", idle),
+            _ => self.deadline.expired_error(self.phase),
+        }
+    }
+
+    /// Turns a socket error into an [`Error`]: timeouts into [`ErrorKind::Timeout`], resets into
+    /// [`ErrorKind::ConnectionReset`], anything else into [`ErrorKind::Io`].
+    pub fn io_error(&self, err: std::io::Error, peer: &str) -> Error {
+        use std::io::ErrorKind as Io;
+        match err.kind() {
+            Io::WouldBlock | Io::TimedOut => self.timeout_error().context(peer),
+            Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe => Error::new(
+                ErrorKind::ConnectionReset,
+                format!("{peer}: the connection was reset {}", self.phase.describe()),
+            )
+            .with_source(err),
+            _ => Error::new(
+                ErrorKind::Io,
+                format!("{peer}: I/O error {}", self.phase.describe()),
+            )
+            .with_source(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_deadline_and_no_idle_limit_means_no_timeout() {
+        let budget = Deadline::none().budget(None, TimeoutPhase::ReadBody);
+        assert_eq!(budget.socket_timeout().unwrap(), None);
+    }
+
+    #[test]
+    fn the_idle_limit_applies_without_a_deadline() {
+        let budget = Deadline::none().budget(Some(Duration::from_secs(3)), TimeoutPhase::ReadBody);
+        assert_eq!(
+            budget.socket_timeout().unwrap(),
+            Some(Duration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn the_deadline_shortens_the_idle_limit() {
+        let deadline = Deadline::after(Some(Duration::from_secs(2)));
+        let budget = deadline.budget(Some(Duration::from_secs(30)), TimeoutPhase::ReadBody);
+        let timeout = budget.socket_timeout().unwrap().unwrap();
+        assert!(timeout <= Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_passed_deadline_is_an_error_naming_the_phase() {
+        let deadline = Deadline::after(Some(Duration::ZERO));
+        let err = deadline
+            .budget(None, TimeoutPhase::ReadHead)
+            .socket_timeout()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadHead));
+        assert!(
+            err.to_string().contains("waiting for the response head"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! Moving bytes: name resolution, TCP, TLS, timeouts, and the pool of idle connections.
+//!
+//! Nothing here knows HTTP syntax; [`crate::http1`] does, and never touches a socket.
+//!
+//! - [`deadline`]: the time budget of a call, applied to the socket before every operation.
+//! - [`connect`]: resolve a host and connect to one of its addresses.
+//! - [`socket`]: a TCP socket that remembers its timeouts.
+//! - [`trust`] (feature `tls`): which certificates we trust; the rustls client configuration.
+//! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket.
+//! - [`stream`]: plain or TLS, one interface.
+//! - [`connection`]: a stream with an input buffer, as the HTTP layer sees it.
+//! - [`pool`]: idle keep-alive connections by origin.
+
+pub mod connect;
+pub mod connection;
+pub mod deadline;
+pub mod pool;
+pub mod socket;
+pub mod stream;
+#[cfg(feature = "tls")]
+pub mod tls;
+#[cfg(feature = "tls")]
+pub mod trust;

@@ -1,0 +1,198 @@
+//! A TLS session over a TCP socket, driven by hand so that every socket read obeys the budget.
+//!
+//! rustls is itself sans-IO: a `ClientConnection` takes TLS bytes in (`read_tls`), hands
+//! plaintext out (`reader()`), takes plaintext in (`writer()`) and hands TLS bytes out
+//! (`write_tls`). rustls' own `StreamOwned` loops over the socket internally until a whole
+//! record has arrived, which would let a server that drips a record byte by byte outlast our
+//! deadline. So we run that loop here, and re-arm the socket timeout before every read.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use rustls::pki_types::ServerName;
+use rustls::{CertificateError, ClientConfig, ClientConnection};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::transport::deadline::IoBudget;
+use crate::transport::socket::TimedSocket;
+
+/// A TLS client session and the socket under it.
+pub struct TlsStream {
+    session: ClientConnection,
+    socket: TimedSocket,
+}
+
+impl TlsStream {
+    /// Runs the handshake with `host` over `socket` within `budget`. The host is sent as SNI
+    /// unless it is an IP address, and is the name the certificate must be valid for.
+    pub fn handshake(
+        config: Arc<ClientConfig>,
+        host: &str,
+        socket: TimedSocket,
+        budget: &IoBudget,
+    ) -> Result<TlsStream> {
+        let name = ServerName::try_from(host.to_string()).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidUrl,
+                format!("{host:?} is not a valid TLS server name"),
+            )
+            .with_source(e)
+        })?;
+        let session = ClientConnection::new(config, name).map_err(|e| {
+            Error::new(
+                ErrorKind::Tls,
+                format!("{host}: could not start a TLS session"),
+            )
+            .with_source(e)
+        })?;
+        let mut stream = TlsStream { session, socket };
+        while stream.session.is_handshaking() {
+            if stream.session.wants_write() {
+                stream.flush(budget)?;
+            } else if stream.read_records(budget)? == 0 {
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    format!(
+                        "{}: the server closed the connection during the TLS handshake",
+                        stream.socket.peer()
+                    ),
+                ));
+            }
+        }
+        stream.flush(budget)?;
+        Ok(stream)
+    }
+
+    /// The rustls session, for what was negotiated.
+    pub fn session(&self) -> &ClientConnection {
+        &self.session
+    }
+
+    /// The socket under the session.
+    pub fn socket(&self) -> &TimedSocket {
+        &self.socket
+    }
+
+    /// Reads plaintext into `out`; `Ok(0)` at the end of the stream. A peer that closes TCP
+    /// without a TLS close_notify also reads as the end: the HTTP framing above tells whether
+    /// that end came too soon, as curl and browsers do.
+    pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
+        loop {
+            match self.session.reader().read(out) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
+                Err(e) => return Err(budget.io_error(e, self.socket.peer())),
+            }
+            // Pending TLS writes (a key update, an alert) go out before we wait for more.
+            self.flush(budget)?;
+            self.read_records(budget)?;
+        }
+    }
+
+    /// Encrypts and sends all of `data`.
+    pub fn write_all(&mut self, data: &[u8], budget: &IoBudget) -> Result<()> {
+        self.session
+            .writer()
+            .write_all(data)
+            .map_err(|e| budget.io_error(e, self.socket.peer()))?;
+        self.flush(budget)
+    }
+
+    /// Sends every TLS byte the session has ready.
+    fn flush(&mut self, budget: &IoBudget) -> Result<()> {
+        while self.session.wants_write() {
+            self.socket.arm_write(budget)?;
+            self.session
+                .write_tls(&mut self.socket)
+                .map_err(|e| budget.io_error(e, self.socket.peer()))?;
+        }
+        Ok(())
+    }
+
+    /// One socket read into the session, then record processing. Returns the bytes read.
+    fn read_records(&mut self, budget: &IoBudget) -> Result<usize> {
+        self.socket.arm_read(budget)?;
+        let n = self
+            .session
+            .read_tls(&mut self.socket)
+            .map_err(|e| budget.io_error(e, self.socket.peer()))?;
+        if let Err(err) = self.session.process_new_packets() {
+            // Tell the server why we are leaving, if it still listens.
+            let _ = self.session.write_tls(&mut self.socket);
+            return Err(tls_error(err, self.socket.peer()));
+        }
+        Ok(n)
+    }
+
+    /// Reads whatever TLS bytes are already waiting, without blocking; used on idle pooled
+    /// connections. Returns `Ok(true)` if the session is still open and has no unexpected data.
+    pub fn poll_idle(&mut self) -> bool {
+        if !self.plaintext_would_block() || self.socket.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let alive = loop {
+            match self.session.read_tls(&mut self.socket) {
+                Ok(0) => break false,
+                // A post-handshake message such as a session ticket is fine; a close_notify
+                // or stray data nobody asked for is not.
+                Ok(_) => {
+                    if self.session.process_new_packets().is_err() || !self.plaintext_would_block()
+                    {
+                        break false;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break true,
+                Err(_) => break false,
+            }
+        };
+        alive && self.socket.set_nonblocking(false).is_ok()
+    }
+
+    /// Whether the session holds no plaintext and has not seen the end of the stream.
+    fn plaintext_would_block(&mut self) -> bool {
+        let mut probe = [0u8; 1];
+        matches!(self.session.reader().read(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
+    }
+}
+
+/// Maps a rustls error to [`ErrorKind::Certificate`] when the server's certificate was the
+/// problem, and to [`ErrorKind::Tls`] otherwise.
+pub fn tls_error(err: rustls::Error, peer: &str) -> Error {
+    match &err {
+        rustls::Error::InvalidCertificate(reason) => Error::new(
+            ErrorKind::Certificate,
+            format!(
+                "{peer}: the server's certificate was not accepted: {}",
+                describe_certificate_error(reason)
+            ),
+        )
+        .with_source(err),
+        rustls::Error::AlertReceived(alert) => Error::new(
+            ErrorKind::Tls,
+            format!("{peer}: the server ended the TLS session with the alert {alert:?}"),
+        )
+        .with_source(err),
+        _ => Error::new(ErrorKind::Tls, format!("{peer}: TLS failure")).with_source(err),
+    }
+}
+
+fn describe_certificate_error(reason: &CertificateError) -> String {
+    match reason {
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "it has expired".into()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "it is not valid yet".into()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            "it is not valid for this host name".into()
+        }
+        CertificateError::UnknownIssuer => {
+            "it was not issued by a trusted certificate authority".into()
+        }
+        CertificateError::BadSignature => "its signature is invalid".into(),
+        CertificateError::Revoked => "it has been revoked".into(),
+        other => format!("{other:?}"),
+    }
+}
