@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::http1::head::HeadLimits;
 use crate::proxy::{EnvProxies, Proxy};
 use crate::request::RequestBuilder;
+use crate::trace::{TraceEvent, TraceHook};
 use crate::transport::pool::{IdlePool, PoolLimits};
 use crate::url::Url;
 
@@ -35,8 +36,23 @@ pub struct Agent {
 pub(crate) struct AgentInner {
     pub(crate) config: Config,
     pub(crate) pool: IdlePool,
+    pub(crate) trace: Option<TraceHook>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Arc<rustls::ClientConfig>,
+}
+
+impl AgentInner {
+    /// Hands `event` to the trace hook, if there is one.
+    pub(crate) fn trace<'a>(&self, event: impl FnOnce() -> TraceEvent<'a>) {
+        if let Some(hook) = &self.trace {
+            hook(&event());
+        }
+    }
+
+    /// The trace hook, for events that borrow data made only when someone is listening.
+    pub(crate) fn tracer(&self) -> Option<&TraceHook> {
+        self.trace.as_ref()
+    }
 }
 
 /// Settings an agent applies to each request.
@@ -110,6 +126,7 @@ pub struct AgentBuilder {
     pool: PoolLimits,
     proxy_from_env: bool,
     error: Option<Error>,
+    trace: Option<TraceHook>,
     #[cfg(feature = "tls")]
     trust: crate::transport::trust::TrustSettings,
 }
@@ -121,6 +138,7 @@ impl Default for AgentBuilder {
             pool: PoolLimits::default(),
             proxy_from_env: true,
             error: None,
+            trace: None,
             #[cfg(feature = "tls")]
             trust: Default::default(),
         }
@@ -286,6 +304,15 @@ impl AgentBuilder {
         self
     }
 
+    /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
+    /// connection made or reused, TLS handshake, request and response heads (credentials
+    /// masked), body progress, and what became of the connection. The hook runs on the calling
+    /// thread, in the middle of the call, so it should be quick.
+    pub fn trace(mut self, hook: impl Fn(&TraceEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.trace = Some(Arc::new(hook));
+        self
+    }
+
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
     /// unusable CA certificate, a malformed proxy variable in the environment).
     pub fn build(self) -> Result<Agent> {
@@ -300,6 +327,7 @@ impl AgentBuilder {
             inner: Arc::new(AgentInner {
                 config,
                 pool: IdlePool::new(self.pool),
+                trace: self.trace,
                 #[cfg(feature = "tls")]
                 tls: self.trust.build()?,
             }),

@@ -6,11 +6,12 @@
 //! [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
 
 use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::agent::Agent;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::body::BodyDecoder;
+use crate::trace::TraceEvent;
 use crate::transport::connection::{Connection, INPUT_BUFFER};
 use crate::transport::deadline::Deadline;
 
@@ -32,6 +33,10 @@ pub struct BodyReader {
     read_timeout: Option<Duration>,
     limit: Option<u64>,
     received: u64,
+    /// The declared length, for progress reports.
+    total: Option<u64>,
+    /// When the body was read to its end.
+    finished_at: Option<Instant>,
 }
 
 impl BodyReader {
@@ -43,6 +48,11 @@ impl BodyReader {
         deadline: Deadline,
     ) -> BodyReader {
         let read_timeout = agent.inner().config.read_timeout;
+        let total = match decoder {
+            BodyDecoder::Length { total, .. } => Some(total),
+            BodyDecoder::Done => Some(0),
+            _ => None,
+        };
         let mut reader = BodyReader {
             conn: Some(conn),
             decoder,
@@ -52,6 +62,8 @@ impl BodyReader {
             read_timeout,
             limit: None,
             received: 0,
+            total,
+            finished_at: None,
         };
         if reader.decoder.is_done() {
             reader.finish();
@@ -120,13 +132,17 @@ impl BodyReader {
             self.received += written as u64;
             if let Some(limit) = self.limit {
                 if self.received > limit {
-                    self.conn = None;
+                    self.close("the body exceeded its size limit");
                     return Err(Error::new(
                         ErrorKind::BodyTooLarge,
                         format!("the response body is larger than the limit of {limit} bytes"),
                     ));
                 }
             }
+            self.agent.inner().trace(|| TraceEvent::BodyProgress {
+                received: self.received,
+                total: self.total,
+            });
             if self.decoder.is_done() {
                 self.finish();
             }
@@ -134,20 +150,43 @@ impl BodyReader {
         }
     }
 
+    /// When the body was read to its end, if it has been.
+    pub(crate) fn finished_at(&self) -> Option<Instant> {
+        self.finished_at
+    }
+
     /// The server closed the stream: the end of a close-delimited body, or a truncation.
     fn end_of_input(&mut self) -> Result<()> {
         let result = self.decoder.end_of_input();
         // Either way, this connection has nothing more to give.
-        self.conn = None;
+        let reason = if result.is_ok() {
+            self.finished_at = Some(Instant::now());
+            "the body ended with the connection"
+        } else {
+            "the server closed it before the end of the body"
+        };
+        self.close(reason);
         result
+    }
+
+    /// Drops the connection, saying why.
+    fn close(&mut self, reason: &'static str) {
+        if self.conn.take().is_some() {
+            self.agent
+                .inner()
+                .trace(|| TraceEvent::ConnectionClosed { reason });
+        }
     }
 
     /// The body is done: the connection goes back to the pool if it may be reused.
     fn finish(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            if self.reusable {
-                self.agent.inner().pool.put(conn);
-            }
+        self.finished_at.get_or_insert_with(Instant::now);
+        if !self.reusable {
+            self.close("the response does not allow reuse");
+        } else if let Some(conn) = self.conn.take() {
+            let agent = self.agent.inner();
+            agent.pool.put(conn);
+            agent.trace(|| TraceEvent::ConnectionPooled);
         }
     }
 }
@@ -165,18 +204,17 @@ impl Drop for BodyReader {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
-        if !self.reusable {
-            return;
-        }
         let mut scratch = [0u8; 1024];
-        while !self.decoder.is_done() && !conn.buffered().is_empty() {
+        while self.reusable && !self.decoder.is_done() && !conn.buffered().is_empty() {
             match self.decoder.decode(conn.buffered(), &mut scratch) {
                 Ok((consumed, _)) => conn.consume(consumed),
-                Err(_) => return,
+                Err(_) => break,
             }
         }
-        if self.decoder.is_done() {
+        if self.reusable && self.decoder.is_done() {
             self.finish();
+        } else {
+            self.close("the response was dropped before its body was read");
         }
     }
 }

@@ -5,11 +5,13 @@
 //! the bytes, [`crate::establish`] finds a connection, [`crate::exchange`] sends and reads the
 //! head, and a [`BodyReader`] is left holding the connection for the body.
 
+use std::time::{Duration, Instant};
+
 use crate::agent::{Agent, Config};
 use crate::body_reader::BodyReader;
 use crate::error::{Error, ErrorKind, Result};
 use crate::establish::connection_for;
-use crate::exchange::{exchange, ExchangeLimits, Failed, Sent, EXPECT_CONTINUE_MIN};
+use crate::exchange::{exchange, Failed, Sent, EXPECT_CONTINUE_MIN};
 use crate::http1::body::BodyDecoder;
 use crate::http1::framing::response_framing;
 use crate::http1::write::{check_method, write_request_head};
@@ -17,6 +19,7 @@ use crate::proxy::Proxy;
 use crate::redirect::{is_redirect, leaves_origin, next_method, BODY_HEADERS, CREDENTIAL_HEADERS};
 use crate::request::{RequestBuilder, SendBody};
 use crate::response::Response;
+use crate::timings::Timings;
 use crate::transport::connection::Connection;
 use crate::transport::deadline::Deadline;
 use crate::url::{Scheme, Url};
@@ -44,10 +47,19 @@ pub(crate) fn perform(request: RequestBuilder) -> Result<Response> {
     let config = &agent.inner().config;
     // One deadline for the whole chain: redirects and retries never restart the clock.
     let deadline = Deadline::after(timeout.or(config.timeout));
+    let started = Instant::now();
     let mut redirects = 0;
 
     loop {
-        let response = send_once(&agent, &method, &url, &headers, &mut body, deadline)?;
+        let response = send_once(
+            &agent,
+            &method,
+            &url,
+            &headers,
+            &mut body,
+            deadline,
+            started.elapsed(),
+        )?;
         let status = response.status();
         if config.max_redirects == 0 || !is_redirect(status) {
             return Ok(response);
@@ -107,6 +119,7 @@ fn drain(response: Response) {
 
 /// One request to one URL: on a pooled connection if there is one, retried once on a fresh
 /// connection if the pooled one proves dead before answering and the request is idempotent.
+/// `redirected` is the time already spent on earlier requests of a redirect chain.
 fn send_once(
     agent: &Agent,
     method: &str,
@@ -114,6 +127,7 @@ fn send_once(
     headers: &[(String, String)],
     body: &mut SendBody,
     deadline: Deadline,
+    redirected: Duration,
 ) -> Result<Response> {
     let inner = agent.inner();
     let config = &inner.config;
@@ -125,47 +139,49 @@ fn send_once(
     };
     // Built and checked before connecting: a bad header never opens a socket.
     let head = request_head(config, method, url, headers, body, proxy, expect_continue)?;
-    let limits = ExchangeLimits {
-        deadline,
-        read_timeout: config.read_timeout,
-        write_timeout: config.write_timeout,
-        head: &config.head_limits,
-    };
 
-    let mut conn = connection_for(inner, url, proxy, deadline, true)?;
-    let (conn, sent) = match exchange(&mut conn, &head, body, expect_continue, &limits) {
-        Ok(sent) => (conn, sent),
+    let streamed = matches!(body, SendBody::Reader(_));
+    let mut attempt = |pooled: bool| -> std::result::Result<(Connection, Sent, Instant), Failed> {
+        let mut conn = connection_for(inner, url, proxy, deadline, pooled)?;
+        let ready = Instant::now();
+        match exchange(&mut conn, &head, body, expect_continue, inner, deadline) {
+            Ok(sent) => Ok((conn, sent, ready)),
+            Err(failed) => Err(Failed {
+                nothing_received: failed.nothing_received && conn.is_reused(),
+                error: failed.error,
+            }),
+        }
+    };
+    let (conn, sent, ready) = match attempt(true) {
+        Ok(done) => done,
+        // The server had closed the idle connection (its keep-alive timeout, a restart) and
+        // the request never reached it, so sending it again is safe if it is idempotent. A
+        // streamed body cannot be sent twice.
         Err(Failed {
-            error,
-            nothing_received,
-        }) if nothing_received
-            && conn.is_reused()
-            && IDEMPOTENT.contains(&method)
-            && !matches!(body, SendBody::Reader(_)) =>
-        {
-            // The server had closed the idle connection (its keep-alive timeout, a restart);
-            // the request never reached it, so sending it again is safe.
-            drop(error);
-            let mut fresh = connection_for(inner, url, proxy, deadline, false)?;
-            let sent =
-                exchange(&mut fresh, &head, body, expect_continue, &limits).map_err(|f| f.error)?;
-            (fresh, sent)
+            nothing_received: true,
+            ..
+        }) if IDEMPOTENT.contains(&method) && !streamed => {
+            attempt(false).map_err(|failed| failed.error)?
         }
         Err(failed) => return Err(failed.error),
     };
-    into_response(agent, url, method, conn, sent, deadline)
-}
 
-/// Wraps the head and the connection into a [`Response`], its body framed per RFC 9112.
-fn into_response(
-    agent: &Agent,
-    url: &Url,
-    method: &str,
-    conn: Connection,
-    sent: Sent,
-    deadline: Deadline,
-) -> Result<Response> {
     let framing = response_framing(method, &sent.head)?;
+    let info = conn.info();
+    let (dns, connect, tls) = if conn.is_reused() {
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO)
+    } else {
+        (info.dns, info.tcp, info.handshake)
+    };
+    let timings = Timings {
+        redirect: redirected,
+        dns,
+        connect,
+        tls,
+        wait: ready.elapsed(),
+        body: None,
+    };
+    let tls_info = info.tls.clone();
     let reusable = framing.reusable && sent.body_sent;
     let body = BodyReader::new(
         conn,
@@ -178,7 +194,9 @@ fn into_response(
         url.without_credentials(),
         sent.head,
         body,
-        agent.inner().config.max_body_size,
+        config.max_body_size,
+        timings,
+        tls_info,
     ))
 }
 

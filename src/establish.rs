@@ -4,6 +4,8 @@
 //! proxy's, if there is one), open TCP, ask the proxy for a tunnel when the URL is https, and
 //! run the TLS handshake with the origin. The connect timeout bounds all of it together.
 
+#[cfg(feature = "tls")]
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::agent::AgentInner;
@@ -11,6 +13,7 @@ use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::exchange::read_response_head;
 use crate::http1::write::write_request_head;
 use crate::proxy::Proxy;
+use crate::trace::{mask_credentials, TraceEvent};
 use crate::transport::connect::{connect, resolve};
 use crate::transport::connection::{Connection, ConnectionInfo};
 use crate::transport::deadline::Deadline;
@@ -41,6 +44,11 @@ pub(crate) fn connection_for(
     let key = pool_key(url, proxy);
     if pooled {
         if let Some(conn) = agent.pool.take(&key) {
+            agent.trace(|| TraceEvent::Connected {
+                remote: conn.info().remote,
+                local: conn.info().local,
+                reused: true,
+            });
             return Ok(conn);
         }
     }
@@ -65,6 +73,10 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let addrs = resolve(host, port, deadline)?;
     info.dns = started.elapsed();
+    agent.trace(|| TraceEvent::Resolved {
+        host,
+        addrs: &addrs,
+    });
 
     let started = Instant::now();
     let tcp = connect(&addrs, connect_by)?;
@@ -72,6 +84,11 @@ pub(crate) fn connection_for(
     let socket = TimedSocket::new(tcp, format!("{host}:{port}"));
     info.remote = socket.remote_addr();
     info.local = socket.local_addr();
+    agent.trace(|| TraceEvent::Connected {
+        remote: info.remote,
+        local: info.local,
+        reused: false,
+    });
 
     let started = Instant::now();
     let mut stream = Stream::Plain(socket);
@@ -90,6 +107,9 @@ pub(crate) fn connection_for(
             socket,
             &budget,
         )?;
+        let details = Arc::new(crate::tls_info::TlsInfo::from_session(tls.session()));
+        agent.trace(|| TraceEvent::TlsHandshake(&details));
+        info.tls = Some(details);
         stream = Stream::Tls(Box::new(tls));
     }
     info.handshake = started.elapsed();
@@ -120,8 +140,11 @@ fn open_tunnel(
         ConnectionInfo::default(),
     );
     let budget = connect_by.budget(None, TimeoutPhase::Handshake);
+    if let Some(trace) = agent.tracer() {
+        trace(&TraceEvent::RequestHead(&mask_credentials(&request)));
+    }
     conn.write_all(&request, &budget)?;
-    let head = read_response_head(&mut conn, &budget, &agent.config.head_limits)
+    let head = read_response_head(&mut conn, &budget, agent)
         .map_err(|e| e.context(format!("proxy {proxy}")))?;
     if !(200..300).contains(&head.status) {
         return Err(Error::new(

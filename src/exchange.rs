@@ -8,10 +8,12 @@
 use std::io::Read;
 use std::time::Duration;
 
+use crate::agent::AgentInner;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::head::{parse_response_head, HeadLimits, ResponseHead};
+use crate::http1::head::{parse_response_head, ResponseHead};
 use crate::http1::write::{write_chunk_header, CHUNK_END, LAST_CHUNK};
 use crate::request::SendBody;
+use crate::trace::{mask_credentials, TraceEvent};
 use crate::transport::connection::Connection;
 use crate::transport::deadline::{Deadline, IoBudget};
 
@@ -55,28 +57,21 @@ impl From<Error> for Failed {
     }
 }
 
-/// Timeouts for the exchange.
-pub(crate) struct ExchangeLimits<'a> {
-    pub deadline: Deadline,
-    pub read_timeout: Option<Duration>,
-    pub write_timeout: Option<Duration>,
-    pub head: &'a HeadLimits,
-}
-
 /// Sends `head` (already serialised and checked) and `body`, and reads the final response head.
 pub(crate) fn exchange(
     conn: &mut Connection,
     head: &[u8],
     body: &mut SendBody,
     expect_continue: bool,
-    limits: &ExchangeLimits<'_>,
+    agent: &AgentInner,
+    deadline: Deadline,
 ) -> std::result::Result<Sent, Failed> {
-    let write = limits
-        .deadline
-        .budget(limits.write_timeout, TimeoutPhase::SendRequest);
-    let read = limits
-        .deadline
-        .budget(limits.read_timeout, TimeoutPhase::ReadHead);
+    let config = &agent.config;
+    let write = deadline.budget(config.write_timeout, TimeoutPhase::SendRequest);
+    let read = deadline.budget(config.read_timeout, TimeoutPhase::ReadHead);
+    if let Some(trace) = agent.tracer() {
+        trace(&TraceEvent::RequestHead(&mask_credentials(head)));
+    }
     let before_response = |error: Error| Failed {
         error,
         nothing_received: true,
@@ -93,7 +88,7 @@ pub(crate) fn exchange(
     }
 
     if expect_continue {
-        if let Some(early) = await_continue(conn, &read, limits.head)? {
+        if let Some(early) = await_continue(conn, &read, agent)? {
             return Ok(Sent {
                 head: early,
                 body_sent: false,
@@ -109,7 +104,7 @@ pub(crate) fn exchange(
     }
 
     loop {
-        let head = read_response_head(conn, &read, limits.head).map_err(|error| Failed {
+        let head = read_response_head(conn, &read, agent).map_err(|error| Failed {
             nothing_received: matches!(
                 error.kind(),
                 ErrorKind::EmptyReply | ErrorKind::ConnectionReset
@@ -137,7 +132,7 @@ pub(crate) fn exchange(
 fn await_continue(
     conn: &mut Connection,
     read: &IoBudget,
-    limits: &HeadLimits,
+    agent: &AgentInner,
 ) -> Result<Option<ResponseHead>> {
     let wait = IoBudget {
         idle: Some(
@@ -147,7 +142,7 @@ fn await_continue(
         ..*read
     };
     loop {
-        match read_response_head(conn, &wait, limits) {
+        match read_response_head(conn, &wait, agent) {
             Ok(head) if head.status == 100 => return Ok(None),
             Ok(head) if head.is_informational() => continue,
             Ok(head) => return Ok(Some(head)),
@@ -187,12 +182,14 @@ fn send_chunked(conn: &mut Connection, reader: &mut dyn Read, budget: &IoBudget)
 pub(crate) fn read_response_head(
     conn: &mut Connection,
     budget: &IoBudget,
-    limits: &HeadLimits,
+    agent: &AgentInner,
 ) -> Result<ResponseHead> {
+    let limits = &agent.config.head_limits;
     loop {
         if !conn.buffered().is_empty() {
             if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
                 conn.consume(used);
+                agent.trace(|| TraceEvent::ResponseHead(head.headers.raw()));
                 return Ok(head);
             }
         }

@@ -68,8 +68,12 @@ mod proxy;
 mod redirect;
 mod request;
 mod response;
+mod timings;
+mod tls_info;
+mod trace;
 mod transport;
 mod url;
+mod x509;
 
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
@@ -79,7 +83,11 @@ pub use http1::head::Version;
 pub use proxy::{EnvProxies, Proxy};
 pub use request::RequestBuilder;
 pub use response::Response;
+pub use timings::Timings;
+pub use tls_info::TlsInfo;
+pub use trace::TraceEvent;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
+pub use x509::CertificateSummary;
 
 macro_rules! free_functions {
     ($($name:ident => $method:literal),* $(,)?) => {$(

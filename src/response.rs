@@ -1,11 +1,15 @@
 //! [`Response`]: the status and head of a response, and its body as a stream or in one piece.
 
 use std::io::Read;
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::body_reader::BodyReader;
 use crate::error::{Error, ErrorKind, Result};
 use crate::headers::Headers;
 use crate::http1::head::{ResponseHead, Version};
+use crate::timings::Timings;
+use crate::tls_info::TlsInfo;
 use crate::url::Url;
 
 /// A response whose head has arrived and whose body is still on the connection.
@@ -28,6 +32,9 @@ pub struct Response {
     head: ResponseHead,
     body: BodyReader,
     max_body_size: u64,
+    timings: Timings,
+    head_at: Instant,
+    tls: Option<Arc<TlsInfo>>,
 }
 
 impl Response {
@@ -36,12 +43,34 @@ impl Response {
         head: ResponseHead,
         body: BodyReader,
         max_body_size: u64,
+        timings: Timings,
+        tls: Option<Arc<TlsInfo>>,
     ) -> Response {
         Response {
             url,
             head,
             body,
             max_body_size,
+            timings,
+            head_at: Instant::now(),
+            tls,
+        }
+    }
+
+    /// What the TLS handshake of this response's connection settled on; `None` for plain HTTP.
+    pub fn tls(&self) -> Option<&TlsInfo> {
+        self.tls.as_deref()
+    }
+
+    /// Where the time went: name resolution, connect, TLS, waiting for the head and, once the
+    /// body has been read to its end through this response, reading it.
+    pub fn timings(&self) -> Timings {
+        Timings {
+            body: self
+                .body
+                .finished_at()
+                .map(|end| end.saturating_duration_since(self.head_at)),
+            ..self.timings
         }
     }
 

@@ -5,9 +5,11 @@
 //! ([`Connection::read_direct`]), so a large download is copied once, from kernel to caller.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
+use crate::tls_info::TlsInfo;
 use crate::transport::deadline::IoBudget;
 use crate::transport::pool::PoolKey;
 use crate::transport::stream::Stream;
@@ -28,6 +30,8 @@ pub struct ConnectionInfo {
     pub tcp: Duration,
     /// Time spent on the TLS handshake (and any proxy tunnel before it).
     pub handshake: Duration,
+    /// What the TLS handshake settled on, for an https connection.
+    pub tls: Option<Arc<TlsInfo>>,
 }
 
 /// A connection to one origin, ready to carry requests one after another.
@@ -70,11 +74,6 @@ impl Connection {
     /// Whether it came out of the pool, having carried an earlier request.
     pub fn is_reused(&self) -> bool {
         self.reused
-    }
-
-    /// The stream underneath.
-    pub fn stream(&self) -> &Stream {
-        &self.stream
     }
 
     /// Bytes that have arrived and not yet been consumed.

@@ -46,24 +46,6 @@ impl Stream {
         }
     }
 
-    /// The TCP socket underneath.
-    pub fn socket(&self) -> &TimedSocket {
-        match self {
-            Stream::Plain(socket) => socket,
-            #[cfg(feature = "tls")]
-            Stream::Tls(tls) => tls.socket(),
-        }
-    }
-
-    /// The TLS session, if this stream has one.
-    #[cfg(feature = "tls")]
-    pub fn tls(&self) -> Option<&TlsStream> {
-        match self {
-            Stream::Plain(_) => None,
-            Stream::Tls(tls) => Some(tls),
-        }
-    }
-
     /// Checks an idle stream without blocking: `true` if the server has neither closed it nor
     /// sent anything unasked.
     pub fn poll_idle(&mut self) -> bool {

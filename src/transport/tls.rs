@@ -68,11 +68,6 @@ impl TlsStream {
         &self.session
     }
 
-    /// The socket under the session.
-    pub fn socket(&self) -> &TimedSocket {
-        &self.socket
-    }
-
     /// Reads plaintext into `out`; `Ok(0)` at the end of the stream. A peer that closes TCP
     /// without a TLS close_notify also reads as the end: the HTTP framing above tells whether
     /// that end came too soon, as curl and browsers do.

@@ -1,0 +1,141 @@
+//! [`Failure`]: why a run of the tool failed, as curl's exit code and a one-line message.
+//!
+//! Every way the tool can fail ends up here, so that the exit codes live in one file. Library
+//! errors take their number from [`plainwire::ErrorKind::curl_exit_code`]; the tool's own
+//! failures (the command line, local files, the output) use the constants below.
+
+use std::fmt::Display;
+use std::io;
+use std::path::Path;
+
+/// curl 2: the command line is wrong, or asks for something not supported yet.
+pub const BAD_COMMAND_LINE: u8 = 2;
+/// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature).
+pub const NOT_BUILT_IN: u8 = 4;
+/// curl 22: the server answered with a status of 400 or more, and `-f` was given.
+pub const HTTP_ERROR: u8 = 22;
+/// curl 23: writing the output (stdout or the `-o` file) failed.
+pub const WRITE_ERROR: u8 = 23;
+/// curl 26: reading a `@FILE` body (or `@-`, stdin) failed.
+pub const READ_ERROR: u8 = 26;
+/// curl 47: the redirect limit was reached.
+pub const TOO_MANY_REDIRECTS: u8 = 47;
+/// curl 56: a receive error with no better description.
+pub const RECV_ERROR: u8 = 56;
+/// curl 63: the body is larger than `--max-filesize`.
+pub const FILESIZE_EXCEEDED: u8 = 63;
+
+/// A failed run: the exit code, and the message printed as `plainwire: (N) message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The process exit code, one of curl's numbers.
+    pub code: u8,
+    /// What went wrong, in one line.
+    pub message: String,
+    /// Exit with the code but print nothing, whatever `-S` says (stdout was closed under us).
+    pub quiet: bool,
+}
+
+impl Failure {
+    /// A failure with this exit code and message.
+    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            quiet: false,
+        }
+    }
+
+    /// A library error, with curl's number for its kind.
+    pub fn from_error(err: &plainwire::Error) -> Failure {
+        // curl's codes all fit in a byte; anything else would be a library bug, shown as 1.
+        let code = u8::try_from(err.kind().curl_exit_code()).unwrap_or(1);
+        Failure::new(code, one_line(&err.to_string()))
+    }
+
+    /// An error that came out of the response body's `io::Read`: the library error inside it
+    /// when there is one, otherwise a receive error.
+    pub fn from_body_read(err: io::Error) -> Failure {
+        match err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<plainwire::Error>())
+        {
+            Some(inner) => Failure::from_error(inner),
+            None => Failure::new(
+                RECV_ERROR,
+                format!("failure when receiving the body: {err}"),
+            ),
+        }
+    }
+
+    /// Writing to `target` (`"stdout"` or a file name) failed. A closed pipe on stdout is the
+    /// reader's choice (`plainwire URL | head`), not something to complain about: it exits 23
+    /// without a message.
+    pub fn write(target: impl Display, err: &io::Error) -> Failure {
+        let mut failure = Failure::new(
+            WRITE_ERROR,
+            one_line(&format!("failed writing the output to {target}: {err}")),
+        );
+        failure.quiet = err.kind() == io::ErrorKind::BrokenPipe;
+        failure
+    }
+
+    /// Reading a request body from `path` failed.
+    pub fn read_file(path: &Path, err: &io::Error) -> Failure {
+        Failure::new(
+            READ_ERROR,
+            one_line(&format!("failed to read {}: {err}", path.display())),
+        )
+    }
+
+    /// Reading a request body from standard input failed.
+    pub fn read_stdin(err: &io::Error) -> Failure {
+        Failure::new(
+            READ_ERROR,
+            one_line(&format!("failed to read the body from stdin: {err}")),
+        )
+    }
+
+    /// A command-line mistake, or a flag that is not supported yet.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(BAD_COMMAND_LINE, message)
+    }
+}
+
+/// Keeps the promise of one line per error, whatever a source error's text holds.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_pipe_is_quiet_and_other_write_errors_are_not() {
+        let pipe = io::Error::new(io::ErrorKind::BrokenPipe, "pipe");
+        let failure = Failure::write("stdout", &pipe);
+        assert_eq!(failure.code, WRITE_ERROR);
+        assert!(failure.quiet);
+        let full = io::Error::new(io::ErrorKind::Other, "disk full");
+        let failure = Failure::write("out.bin", &full);
+        assert_eq!(failure.code, WRITE_ERROR);
+        assert!(!failure.quiet);
+        assert!(failure.message.contains("out.bin"), "{}", failure.message);
+    }
+
+    #[test]
+    fn a_foreign_body_read_error_is_a_receive_error() {
+        let failure = Failure::from_body_read(io::Error::new(io::ErrorKind::Other, "odd"));
+        assert_eq!(failure.code, RECV_ERROR);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let err = io::Error::new(io::ErrorKind::Other, "two\r\nlines");
+        assert_eq!(
+            Failure::read_stdin(&err).message,
+            "failed to read the body from stdin: two  lines"
+        );
+    }
+}

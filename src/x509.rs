@@ -1,0 +1,308 @@
+//! A summary of an X.509 certificate (subject, issuer, names, validity, key) read from DER.
+//!
+//! rustls verifies certificates with webpki and hands back only their DER bytes, so showing a
+//! person "who is this server" needs a little parsing. This is a small reader for exactly the
+//! fields we show, not a validator: it trusts nothing, bounds everything by the input's length,
+//! and answers `None` for anything it does not understand. Verification stays with webpki.
+//!
+//! ```text
+//! Certificate  ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+//! TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer Name,
+//!                               validity, subject Name, subjectPublicKeyInfo,
+//!                               [1] [2] unique ids OPTIONAL, [3] extensions OPTIONAL }
+//! ```
+
+/// DER tags used here (X.690 section 8): universal, and the context-specific ones of X.509.
+mod tag {
+    pub const BOOLEAN: u8 = 0x01;
+    pub const INTEGER: u8 = 0x02;
+    pub const BIT_STRING: u8 = 0x03;
+    pub const OCTET_STRING: u8 = 0x04;
+    pub const OID: u8 = 0x06;
+    pub const UTC_TIME: u8 = 0x17;
+    pub const GENERALIZED_TIME: u8 = 0x18;
+    pub const SEQUENCE: u8 = 0x30;
+    pub const SET: u8 = 0x31;
+    pub const VERSION: u8 = 0xa0;
+    pub const EXTENSIONS: u8 = 0xa3;
+    pub const SAN_DNS: u8 = 0x82;
+    pub const SAN_IP: u8 = 0x87;
+}
+
+/// Object identifiers, as their DER content bytes.
+mod oid {
+    pub const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+    pub const COUNTRY: &[u8] = &[0x55, 0x04, 0x06];
+    pub const LOCALITY: &[u8] = &[0x55, 0x04, 0x07];
+    pub const STATE: &[u8] = &[0x55, 0x04, 0x08];
+    pub const ORGANIZATION: &[u8] = &[0x55, 0x04, 0x0a];
+    pub const ORGANIZATIONAL_UNIT: &[u8] = &[0x55, 0x04, 0x0b];
+    pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    pub const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    pub const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    pub const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    pub const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+    pub const P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+    pub const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+}
+
+/// What a certificate says about itself, for people to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CertificateSummary {
+    /// The subject's distinguished name, as `CN=localhost, O=Example`.
+    pub subject: String,
+    /// The issuer's distinguished name.
+    pub issuer: String,
+    /// DNS names and IP addresses from the subjectAltName extension.
+    pub subject_alt_names: Vec<String>,
+    /// Start of validity, as `2024-01-01 00:00:00 UTC`.
+    pub not_before: String,
+    /// End of validity, likewise.
+    pub not_after: String,
+    /// The public key's type and size, as `EC P-256` or `RSA 2048`.
+    pub key_type: String,
+}
+
+impl CertificateSummary {
+    /// Reads the summary from a certificate's DER bytes; `None` if they are not a certificate
+    /// this reader understands. Never panics, whatever the input.
+    pub fn from_der(der: &[u8]) -> Option<CertificateSummary> {
+        let mut outer = Der::new(der);
+        let mut certificate = outer.expect(tag::SEQUENCE)?;
+        let mut tbs = certificate.expect(tag::SEQUENCE)?;
+        if tbs.peek_tag() == Some(tag::VERSION) {
+            tbs.read()?;
+        }
+        tbs.expect_raw(tag::INTEGER)?; // serial number
+        tbs.expect(tag::SEQUENCE)?; // signature algorithm
+        let issuer = distinguished_name(tbs.expect(tag::SEQUENCE)?)?;
+        let mut validity = tbs.expect(tag::SEQUENCE)?;
+        let not_before = time(validity.read()?)?;
+        let not_after = time(validity.read()?)?;
+        let subject = distinguished_name(tbs.expect(tag::SEQUENCE)?)?;
+        let key_type = key_type(tbs.expect(tag::SEQUENCE)?)?;
+        let mut subject_alt_names = Vec::new();
+        while let Some((tag, content)) = tbs.read() {
+            if tag == tag::EXTENSIONS {
+                subject_alt_names = alt_names(Der::new(content)).unwrap_or_default();
+            }
+        }
+        Some(CertificateSummary {
+            subject,
+            issuer,
+            subject_alt_names,
+            not_before,
+            not_after,
+            key_type,
+        })
+    }
+}
+
+/// A cursor over DER-encoded values.
+#[derive(Clone, Copy)]
+struct Der<'a> {
+    input: &'a [u8],
+}
+
+impl<'a> Der<'a> {
+    fn new(input: &'a [u8]) -> Der<'a> {
+        Der { input }
+    }
+
+    fn peek_tag(&self) -> Option<u8> {
+        self.input.first().copied()
+    }
+
+    /// The next value's tag and content. Only definite lengths of up to four bytes (DER).
+    fn read(&mut self) -> Option<(u8, &'a [u8])> {
+        let (&tag, rest) = self.input.split_first()?;
+        let (&first, mut rest) = rest.split_first()?;
+        let length = if first < 0x80 {
+            usize::from(first)
+        } else {
+            let count = usize::from(first & 0x7f);
+            if count == 0 || count > 4 || rest.len() < count {
+                return None;
+            }
+            let (bytes, after) = rest.split_at(count);
+            rest = after;
+            bytes
+                .iter()
+                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
+        };
+        if rest.len() < length {
+            return None;
+        }
+        let (content, after) = rest.split_at(length);
+        self.input = after;
+        Some((tag, content))
+    }
+
+    /// The next value's content, which must have `expected` as its tag.
+    fn expect_raw(&mut self, expected: u8) -> Option<&'a [u8]> {
+        let (tag, content) = self.read()?;
+        (tag == expected).then_some(content)
+    }
+
+    /// The next value, which must have `expected` as its tag, as a cursor over its content.
+    fn expect(&mut self, expected: u8) -> Option<Der<'a>> {
+        self.expect_raw(expected).map(Der::new)
+    }
+}
+
+/// A Name as `CN=…, O=…`, attributes in the order they appear.
+fn distinguished_name(mut rdns: Der<'_>) -> Option<String> {
+    let mut parts = Vec::new();
+    while let Some(mut set) = rdns.expect(tag::SET) {
+        while let Some(mut attribute) = set.expect(tag::SEQUENCE) {
+            let oid = attribute.expect_raw(tag::OID)?;
+            let (_, value) = attribute.read()?;
+            let label = match oid {
+                oid::COMMON_NAME => "CN",
+                oid::COUNTRY => "C",
+                oid::LOCALITY => "L",
+                oid::STATE => "ST",
+                oid::ORGANIZATION => "O",
+                oid::ORGANIZATIONAL_UNIT => "OU",
+                _ => continue,
+            };
+            parts.push(format!("{label}={}", String::from_utf8_lossy(value)));
+        }
+    }
+    Some(parts.join(", "))
+}
+
+/// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`) as `YYYY-MM-DD HH:MM:SS UTC`.
+fn time((tag, content): (u8, &[u8])) -> Option<String> {
+    let text = std::str::from_utf8(content).ok()?;
+    let digits = text.strip_suffix('Z')?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let full = match (tag, digits.len()) {
+        (tag::UTC_TIME, 12) => {
+            // RFC 5280 section 4.1.2.5.1: YY of 50 or more is 19YY, otherwise 20YY.
+            let century = if digits[..2] >= *"50" { "19" } else { "20" };
+            format!("{century}{digits}")
+        }
+        (tag::GENERALIZED_TIME, 14) => digits.to_string(),
+        _ => return None,
+    };
+    Some(format!(
+        "{}-{}-{} {}:{}:{} UTC",
+        &full[0..4],
+        &full[4..6],
+        &full[6..8],
+        &full[8..10],
+        &full[10..12],
+        &full[12..14]
+    ))
+}
+
+/// The key's algorithm and size from a SubjectPublicKeyInfo.
+fn key_type(mut spki: Der<'_>) -> Option<String> {
+    let mut algorithm = spki.expect(tag::SEQUENCE)?;
+    let algorithm_oid = algorithm.expect_raw(tag::OID)?;
+    let key = spki.expect_raw(tag::BIT_STRING)?;
+    Some(match algorithm_oid {
+        oid::RSA => {
+            // The bit string (after its unused-bits byte) holds SEQUENCE { modulus, exponent }.
+            let mut key = Der::new(key.get(1..)?).expect(tag::SEQUENCE)?;
+            let modulus = key.expect_raw(tag::INTEGER)?;
+            let significant = modulus
+                .iter()
+                .position(|&b| b != 0)
+                .map_or(0, |i| modulus.len() - i);
+            format!("RSA {}", significant * 8)
+        }
+        oid::EC => match algorithm.expect_raw(tag::OID) {
+            Some(oid::P256) => "EC P-256".to_string(),
+            Some(oid::P384) => "EC P-384".to_string(),
+            Some(oid::P521) => "EC P-521".to_string(),
+            _ => "EC".to_string(),
+        },
+        oid::ED25519 => "Ed25519".to_string(),
+        _ => "unknown".to_string(),
+    })
+}
+
+/// DNS names and IP addresses from the subjectAltName extension, if present.
+fn alt_names(mut explicit: Der<'_>) -> Option<Vec<String>> {
+    let mut extensions = explicit.expect(tag::SEQUENCE)?;
+    while let Some(mut extension) = extensions.expect(tag::SEQUENCE) {
+        let id = extension.expect_raw(tag::OID)?;
+        if extension.peek_tag() == Some(tag::BOOLEAN) {
+            extension.read()?;
+        }
+        let value = extension.expect_raw(tag::OCTET_STRING)?;
+        if id != oid::SUBJECT_ALT_NAME {
+            continue;
+        }
+        let mut names = Der::new(value).expect(tag::SEQUENCE)?;
+        let mut out = Vec::new();
+        while let Some((tag, content)) = names.read() {
+            match tag {
+                tag::SAN_DNS => out.push(String::from_utf8_lossy(content).into_owned()),
+                tag::SAN_IP => {
+                    if let Ok(v4) = <[u8; 4]>::try_from(content) {
+                        out.push(std::net::Ipv4Addr::from(v4).to_string());
+                    } else if let Ok(v6) = <[u8; 16]>::try_from(content) {
+                        out.push(std::net::Ipv6Addr::from(v6).to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        return Some(out);
+    }
+    Some(Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_beyond_the_input_are_refused() {
+        assert!(Der::new(&[0x30, 0x05, 0x01]).read().is_none());
+        assert!(Der::new(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff])
+            .read()
+            .is_none());
+        assert!(Der::new(&[0x30, 0x80]).read().is_none());
+    }
+
+    #[test]
+    fn long_form_lengths_are_read() {
+        let mut value = vec![0x04, 0x81, 0x80];
+        value.extend([7u8; 0x80]);
+        let (tag, content) = Der::new(&value).read().unwrap();
+        assert_eq!((tag, content.len()), (0x04, 0x80));
+    }
+
+    #[test]
+    fn utc_time_years_follow_rfc_5280() {
+        assert_eq!(
+            time((tag::UTC_TIME, b"491231235959Z")).unwrap(),
+            "2049-12-31 23:59:59 UTC"
+        );
+        assert_eq!(
+            time((tag::UTC_TIME, b"500101000000Z")).unwrap(),
+            "1950-01-01 00:00:00 UTC"
+        );
+        assert_eq!(
+            time((tag::GENERALIZED_TIME, b"21250101000000Z")).unwrap(),
+            "2125-01-01 00:00:00 UTC"
+        );
+        assert!(time((tag::UTC_TIME, b"5001010000Z")).is_none());
+    }
+
+    #[test]
+    fn garbage_gives_none_and_never_panics() {
+        for len in 0..64 {
+            let junk: Vec<u8> = (0..len).map(|i| (i * 37 + 0x30) as u8).collect();
+            let _ = CertificateSummary::from_der(&junk);
+        }
+        assert!(CertificateSummary::from_der(&[]).is_none());
+    }
+}
