@@ -1,0 +1,131 @@
+//! The plainwire tour: Python's requests tutorial, in Rust, against a real HTTPS server.
+//!
+//! Run it with `cargo run --release --example tour`. It needs no network: the server is started
+//! on 127.0.0.1 by this program, with the test certificates in `fixtures/`. Each step prints
+//! what went over the wire (`>` lines we sent, `<` lines we received, `*` events), then what
+//! came back through the API.
+
+mod server;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plainwire::{Agent, ErrorKind, TraceEvent};
+
+fn main() -> Result<(), plainwire::Error> {
+    let addr = server::start();
+    let base = format!("https://localhost:{}", addr.port());
+    println!(
+        "A loopback HTTPS server is listening on {addr}, with a certificate from a test CA.\n"
+    );
+
+    // Every agent in the tour prints the wire through this hook.
+    let show_wire = Arc::new(|event: &TraceEvent<'_>| {
+        if !matches!(event, TraceEvent::BodyProgress { .. }) {
+            println!("    {}", event.to_string().replace('\n', "\n    "));
+        }
+    });
+    let traced = |builder: plainwire::AgentBuilder| {
+        let hook = show_wire.clone();
+        builder.trace(move |event| hook(event))
+    };
+
+    step(1, "Trust a custom CA: requests.get(url, verify=\"ca.pem\")");
+    println!("    Agent::builder().ca_file(\"fixtures/ca.pem\")?.build()?\n");
+    let agent = traced(Agent::builder().ca_file(server::fixture("ca.pem"))?).build()?;
+
+    step(2, "GET and JSON: requests.get(url).json()");
+    let resp = agent.get(&format!("{base}/posts/1")).send()?;
+    describe(&resp);
+    let post: serde_json::Value = resp.json()?;
+    println!("    resp.json()? -> title = {}", post["title"]);
+
+    step(3, "POST JSON: requests.post(url, json=payload)");
+    let payload = serde_json::json!({ "title": "plainwire", "body": "no async runtime" });
+    let resp = agent
+        .post(&format!("{base}/posts"))
+        .json(&payload)?
+        .send()?;
+    describe(&resp);
+    println!("    resp.text()? -> {}", resp.text()?);
+    println!("    (the same connection was reused: no second handshake above)");
+
+    step(4, "The default roots do not know our test CA");
+    let err = plainwire::get(&format!("{base}/posts/1"))
+        .send()
+        .unwrap_err();
+    println!(
+        "    plainwire::get(url).send() -> Err, kind {:?}",
+        err.kind()
+    );
+    println!("    message: {err}");
+    assert_eq!(err.kind(), ErrorKind::Certificate);
+
+    step(5, "Insecure mode: requests.get(url, verify=False)");
+    println!("    WARNING: danger_accept_invalid_certs(true) accepts any certificate from anyone.");
+    println!(
+        "    The connection is encrypted, but to whoever answered. Never use it in production."
+    );
+    let insecure = Agent::builder().danger_accept_invalid_certs(true).build()?;
+    let resp = insecure.get(&format!("{base}/posts/1")).send()?;
+    println!(
+        "    status {} even though nothing vouches for this server",
+        resp.status()
+    );
+
+    step(
+        6,
+        "A timeout against a silent endpoint: requests.get(url, timeout=0.5)",
+    );
+    let err = agent
+        .get(&format!("{base}/slow"))
+        .timeout(Duration::from_millis(500))
+        .send()
+        .unwrap_err();
+    println!(
+        "    -> Err, kind {:?}, phase {:?}",
+        err.kind(),
+        err.timeout_phase()
+    );
+    println!("    message: {err}");
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+
+    step(7, "error_for_status on a 404: resp.raise_for_status()");
+    let resp = agent.get(&format!("{base}/missing")).send()?;
+    println!("    a 404 is still Ok(Response): status {}", resp.status());
+    let err = resp.error_for_status().unwrap_err();
+    println!("    resp.error_for_status() -> Err, kind {:?}", err.kind());
+    println!("    message: {err}");
+    assert_eq!(err.kind(), ErrorKind::Status(404));
+
+    println!(
+        "\nThat was the whole tour. Read src/lib.rs next: it names every file on the way from"
+    );
+    println!("get() to the socket and back.");
+    Ok(())
+}
+
+fn step(number: u32, title: &str) {
+    println!("\n== {number}. {title}\n");
+}
+
+/// Prints what the API says about a response: status, TLS and timings.
+fn describe(resp: &plainwire::Response) {
+    println!(
+        "    status {} {}, content type {:?}",
+        resp.status(),
+        resp.reason(),
+        resp.content_type()
+    );
+    if let Some(tls) = resp.tls() {
+        println!(
+            "    TLS: {} {}, ALPN {:?}, resumed {}",
+            tls.version, tls.cipher_suite, tls.alpn, tls.resumed
+        );
+    }
+    let t = resp.timings();
+    println!(
+        "    timings: dns {:?}, tcp {:?}, tls {:?}, waiting {:?}",
+        t.dns, t.connect, t.tls, t.wait
+    );
+}
