@@ -140,8 +140,16 @@ impl Default for AgentBuilder {
             error: None,
             trace: None,
             #[cfg(feature = "tls")]
-            trust: Default::default(),
+            trust: crate::transport::trust::TrustSettings::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for AgentBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentBuilder")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -282,6 +290,69 @@ impl AgentBuilder {
         let certs = crate::transport::trust::parse_pem_certificates(pem, what)?;
         self.trust.extra_roots.extend(certs);
         Ok(self)
+    }
+
+    /// Trusts the operating system's roots in place of webpki-roots (unless
+    /// [`AgentBuilder::webpki_roots`] asks for both). With the `native-roots` feature this uses
+    /// rustls-native-certs, which works on Linux, macOS and Windows. Without it, on Linux it
+    /// reads the distribution's CA bundle (`/etc/ssl/certs/ca-certificates.crt`,
+    /// `/etc/pki/tls/certs/ca-bundle.crt`, …), which needs no extra dependency; other
+    /// platforms need the feature. Fails if no certificate is found.
+    #[cfg(feature = "tls")]
+    pub fn native_roots(mut self) -> Result<Self> {
+        self.trust
+            .extra_roots
+            .extend(crate::transport::trust::native_roots()?);
+        Ok(self)
+    }
+
+    /// Whether `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (directories of PEM files,
+    /// `:`-separated) supply the roots in place of webpki-roots when they are set and no CA was
+    /// given on the builder. Default: true, as with curl and OpenSSL. A variable that names
+    /// something unreadable, or with no certificate in it, makes `build` fail with an error that
+    /// names the variable.
+    #[cfg(feature = "tls")]
+    pub fn roots_from_env(mut self, enabled: bool) -> Self {
+        self.trust.roots_from_env = enabled;
+        self
+    }
+
+    /// Presents this certificate chain (PEM, leaf first) with this private key (PEM: PKCS#8,
+    /// PKCS#1 or SEC1, unencrypted) to servers that ask for one: mutual TLS, like requests'
+    /// `cert=(cert, key)` and curl's `--cert`/`--key`. The key may be in the same PEM text as
+    /// the chain. Fails now, not at the first request, if the key is encrypted, missing, or
+    /// does not match the certificate ([`ErrorKind::ClientCertificate`](crate::ErrorKind::ClientCertificate)).
+    #[cfg(feature = "tls")]
+    pub fn client_cert(mut self, chain_pem: &[u8], key_pem: &[u8]) -> Result<Self> {
+        self.trust.client_identity = Some(crate::transport::trust::ClientIdentity::from_pem(
+            chain_pem, key_pem,
+        )?);
+        Ok(self)
+    }
+
+    /// [`AgentBuilder::client_cert`] from files; with `key_path` `None`, the key is read from
+    /// the certificate file.
+    #[cfg(feature = "tls")]
+    pub fn client_cert_file(
+        self,
+        cert_path: impl AsRef<std::path::Path>,
+        key_path: Option<&std::path::Path>,
+    ) -> Result<Self> {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::ClientCertificate,
+                    format!("could not read {}", path.display()),
+                )
+                .with_source(e)
+            })
+        };
+        let chain = read(cert_path.as_ref())?;
+        let key = match key_path {
+            Some(path) => read(path)?,
+            None => chain.clone(),
+        };
+        self.client_cert(&chain, &key)
     }
 
     /// Whether to trust the Mozilla roots built in through webpki-roots. Default: true when no

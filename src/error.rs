@@ -73,6 +73,9 @@ pub enum ErrorKind {
     Json,
     /// A configuration value is unusable, such as a CA bundle with no certificate in it (curl 77).
     Config,
+    /// The client certificate or its key could not be read or used: unreadable, encrypted,
+    /// or not matching each other (curl 58).
+    ClientCertificate,
 }
 
 /// Where in a call a timeout struck, so that a message can say "while connecting" or "while reading the body".
@@ -128,6 +131,7 @@ impl ErrorKind {
             ErrorKind::Certificate => 60,
             ErrorKind::Decode => 61,
             ErrorKind::BodyTooLarge => 63,
+            ErrorKind::ClientCertificate => 58,
             ErrorKind::Config => 77,
         }
     }

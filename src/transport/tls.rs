@@ -163,6 +163,14 @@ pub fn tls_error(err: rustls::Error, peer: &str) -> Error {
             ),
         )
         .with_source(err),
+        rustls::Error::AlertReceived(alert) if is_client_auth_alert(*alert) => Error::new(
+            ErrorKind::Tls,
+            format!(
+                "{peer}: the server refused the TLS session ({alert:?}): it requires client \
+                 authentication, and no client certificate it accepts was sent"
+            ),
+        )
+        .with_source(err),
         rustls::Error::AlertReceived(alert) => Error::new(
             ErrorKind::Tls,
             format!("{peer}: the server ended the TLS session with the alert {alert:?}"),
@@ -170,6 +178,19 @@ pub fn tls_error(err: rustls::Error, peer: &str) -> Error {
         .with_source(err),
         _ => Error::new(ErrorKind::Tls, format!("{peer}: TLS failure")).with_source(err),
     }
+}
+
+/// Alerts a server sends when it wanted a client certificate and got none, or one it rejects.
+fn is_client_auth_alert(alert: rustls::AlertDescription) -> bool {
+    use rustls::AlertDescription as A;
+    matches!(
+        alert,
+        A::CertificateRequired
+            | A::BadCertificate
+            | A::UnknownCA
+            | A::CertificateUnknown
+            | A::AccessDenied
+    )
 }
 
 fn describe_certificate_error(reason: &CertificateError) -> String {

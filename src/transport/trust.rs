@@ -1,29 +1,51 @@
-//! Which servers we trust: the rustls client configuration an agent shares between connections.
+//! Which servers we trust, and who we are: the rustls client configuration an agent shares.
 //!
 //! By default the roots are Mozilla's, as shipped by the `webpki-roots` crate, so a build
-//! trusts the same authorities on every platform. A caller may add PEM bundles of its own,
-//! use them instead, or (loudly) turn verification off.
+//! trusts the same authorities on every platform. In their place a caller may give PEM bundles
+//! of its own, point `SSL_CERT_FILE` or `SSL_CERT_DIR` at some, or use the operating system's
+//! store; or (loudly) turn verification off. A client certificate, for servers that ask for
+//! one (mutual TLS), is loaded and checked against its key here too.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::error::{Error, ErrorKind, Result};
 
 /// What the agent builder collected about trust, turned into a [`ClientConfig`] by [`TrustSettings::build`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct TrustSettings {
-    /// Extra trusted roots, as DER, from `ca_file` or `ca_pem`.
+    /// Trusted roots given explicitly, as DER, from `ca_file`, `ca_pem` or `native_roots`.
     pub extra_roots: Vec<CertificateDer<'static>>,
-    /// Whether to trust webpki-roots as well; `None` means "only if no extra roots were given",
+    /// Whether to trust webpki-roots as well; `None` means "only if no other roots were given",
     /// which is what `curl --cacert` and requests' `verify=path` do.
     pub webpki_roots: Option<bool>,
+    /// Whether `SSL_CERT_FILE` and `SSL_CERT_DIR` may supply the roots when no explicit ones were
+    /// given.
+    pub roots_from_env: bool,
     /// Accept any certificate. Dangerous; see `AgentBuilder::danger_accept_invalid_certs`.
     pub accept_invalid_certs: bool,
+    /// The certificate chain and key we present when a server asks for one.
+    pub client_identity: Option<ClientIdentity>,
+}
+
+/// A client certificate chain and its private key, checked to belong together.
+pub struct ClientIdentity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("certificates", &self.chain.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The crypto provider: ring, the only one this crate enables.
@@ -50,7 +72,169 @@ pub fn parse_pem_certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateD
     Ok(certs)
 }
 
+/// Reads a PEM bundle from a file; `what` names it for messages.
+pub fn read_pem_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("{what}: could not read {}", path.display()),
+        )
+        .with_source(e)
+    })?;
+    parse_pem_certificates(&pem, &format!("{what} ({})", path.display()))
+}
+
+/// Every certificate in the PEM files of a directory (OpenSSL's `c_rehash` layout, or any
+/// other); files that hold no certificate are skipped. `what` names the source for messages.
+pub fn read_pem_dir(dir: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("{what}: could not read the directory {}", dir.display()),
+        )
+        .with_source(e)
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut certs = Vec::new();
+    for path in paths.iter().filter(|p| p.is_file()) {
+        if let Ok(found) = read_pem_file(path, what) {
+            certs.extend(found);
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("{what}: no PEM certificate found in {}", dir.display()),
+        ));
+    }
+    Ok(certs)
+}
+
+/// Roots from `SSL_CERT_FILE` and `SSL_CERT_DIR` (a `:`-separated list), if either is set.
+pub fn roots_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Vec<CertificateDer<'static>>>> {
+    let mut roots = Vec::new();
+    let mut any = false;
+    if let Some(file) = lookup("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+        any = true;
+        roots.extend(read_pem_file(Path::new(&file), "$SSL_CERT_FILE")?);
+    }
+    if let Some(dirs) = lookup("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
+        any = true;
+        for dir in dirs.split(':').filter(|d| !d.is_empty()) {
+            roots.extend(read_pem_dir(Path::new(dir), "$SSL_CERT_DIR")?);
+        }
+    }
+    Ok(any.then_some(roots))
+}
+
+/// Where Linux distributions keep their CA bundle, in the order Go's crypto/x509 looks.
+#[cfg(not(feature = "native-roots"))]
+pub const SYSTEM_BUNDLES: [&str; 6] = [
+    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Gentoo, Arch
+    "/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL 6
+    "/etc/ssl/ca-bundle.pem",             // openSUSE
+    "/etc/pki/tls/cacert.pem",            // OpenELEC
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // CentOS, RHEL 7
+    "/etc/ssl/cert.pem",                  // Alpine
+];
+
+/// The operating system's trusted roots.
+pub fn native_roots() -> Result<Vec<CertificateDer<'static>>> {
+    #[cfg(feature = "native-roots")]
+    {
+        let found = rustls_native_certs::load_native_certs();
+        if found.certs.is_empty() {
+            let why = found
+                .errors
+                .first()
+                .map_or_else(String::new, |e| format!(" ({e})"));
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("the system's trust store holds no certificate{why}"),
+            ));
+        }
+        Ok(found.certs)
+    }
+    #[cfg(not(feature = "native-roots"))]
+    {
+        if !cfg!(target_os = "linux") {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "native_roots() needs plainwire's `native-roots` feature on this platform",
+            ));
+        }
+        let bundle = SYSTEM_BUNDLES
+            .iter()
+            .map(Path::new)
+            .find(|path| path.is_file())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    "no system CA bundle found (looked in /etc/ssl and /etc/pki)",
+                )
+            })?;
+        read_pem_file(bundle, "the system CA bundle")
+    }
+}
+
+impl ClientIdentity {
+    /// A chain (leaf first) and key from PEM. The key may be PKCS#8, PKCS#1 (RSA) or SEC1 (EC),
+    /// unencrypted, and in the same text as the chain or not; it must match the leaf.
+    pub fn from_pem(chain_pem: &[u8], key_pem: &[u8]) -> Result<ClientIdentity> {
+        let fail = |message: String| Error::new(ErrorKind::ClientCertificate, message);
+        let chain = CertificateDer::pem_slice_iter(chain_pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| fail(format!("the client certificate is not valid PEM ({e})")))?;
+        if chain.is_empty() {
+            return Err(fail(
+                "no certificate found where the client certificate was expected".into(),
+            ));
+        }
+        // PKCS#8 "ENCRYPTED PRIVATE KEY", or a legacy OpenSSL key with "Proc-Type: 4,ENCRYPTED".
+        let contains = |needle: &[u8]| key_pem.windows(needle.len()).any(|w| w == needle);
+        let encrypted = contains(b"BEGIN ENCRYPTED PRIVATE KEY") || contains(b"4,ENCRYPTED");
+        if encrypted {
+            return Err(fail(
+                "the client key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN)"
+                    .into(),
+            ));
+        }
+        let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| {
+            fail(format!(
+                "no usable private key found for the client certificate ({e})"
+            ))
+        })?;
+        rustls::sign::CertifiedKey::from_der(chain.clone(), key.clone_key(), &provider()).map_err(
+            |e| {
+                let why = match e {
+                    rustls::Error::InconsistentKeys(_) => {
+                        "the private key does not match the client certificate".to_string()
+                    }
+                    other => {
+                        format!("the client certificate and key cannot be used together ({other})")
+                    }
+                };
+                fail(why)
+            },
+        )?;
+        Ok(ClientIdentity { chain, key })
+    }
+}
+
 impl TrustSettings {
+    /// Settings that read the environment's roots, as an agent does by default.
+    pub fn new() -> TrustSettings {
+        TrustSettings {
+            roots_from_env: true,
+            ..TrustSettings::default()
+        }
+    }
+
     /// Builds the shared client configuration: TLS 1.2 and 1.3, ALPN `http/1.1`, session
     /// resumption through rustls' default in-memory cache.
     pub fn build(&self) -> Result<Arc<ClientConfig>> {
@@ -65,29 +249,52 @@ impl TrustSettings {
                 .with_source(e)
             })?;
 
-        let mut config = if self.accept_invalid_certs {
+        let builder = if self.accept_invalid_certs {
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider }))
-                .with_no_client_auth()
         } else {
-            let mut roots = RootCertStore::empty();
-            if self.webpki_roots.unwrap_or(self.extra_roots.is_empty()) {
-                roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            }
-            for cert in &self.extra_roots {
-                roots.add(cert.clone()).map_err(|e| {
+            builder.with_root_certificates(self.root_store()?)
+        };
+        let mut config = match &self.client_identity {
+            Some(identity) => builder
+                .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
+                .map_err(|e| {
                     Error::new(
-                        ErrorKind::Config,
-                        "a CA certificate could not be used as a trust anchor",
+                        ErrorKind::ClientCertificate,
+                        "the client certificate cannot be used",
                     )
                     .with_source(e)
-                })?;
-            }
-            builder.with_root_certificates(roots).with_no_client_auth()
+                })?,
+            None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(config))
+    }
+
+    /// The roots: explicit ones, else the environment's, else webpki-roots; webpki-roots also
+    /// whenever asked for explicitly.
+    fn root_store(&self) -> Result<RootCertStore> {
+        let mut chosen = self.extra_roots.clone();
+        if chosen.is_empty() && self.webpki_roots.is_none() && self.roots_from_env {
+            if let Some(env_roots) = roots_from_env(|name| std::env::var(name).ok())? {
+                chosen = env_roots;
+            }
+        }
+        let mut roots = RootCertStore::empty();
+        if self.webpki_roots.unwrap_or(chosen.is_empty()) {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        // A bundle may hold certificates webpki cannot use as anchors (an old v1 root, say);
+        // like OpenSSL, skip those rather than refuse the whole bundle.
+        let (_added, _ignored) = roots.add_parsable_certificates(chosen);
+        if roots.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "none of the given CA certificates can be used as a trust anchor",
+            ));
+        }
+        Ok(roots)
     }
 }
 
@@ -143,5 +350,78 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn pkcs8_pkcs1_and_sec1_keys_load() {
+        ClientIdentity::from_pem(&fixture("client.pem"), &fixture("client.key")).unwrap();
+        ClientIdentity::from_pem(&fixture("client-rsa.pem"), &fixture("client-rsa-pkcs1.key"))
+            .unwrap();
+        ClientIdentity::from_pem(&fixture("client-ec.pem"), &fixture("client-ec-sec1.key"))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_mismatched_key_is_refused() {
+        let err = ClientIdentity::from_pem(&fixture("client.pem"), &fixture("client-other.key"))
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ClientCertificate);
+        assert!(err.to_string().contains("does not match"), "{err}");
+    }
+
+    #[test]
+    fn an_encrypted_key_is_refused_with_a_hint() {
+        let err =
+            ClientIdentity::from_pem(&fixture("client.pem"), &fixture("client-encrypted.key"))
+                .unwrap_err();
+        assert!(err.to_string().contains("encrypted"), "{err}");
+    }
+
+    #[test]
+    fn a_key_file_is_not_a_certificate() {
+        let err =
+            ClientIdentity::from_pem(&fixture("client.key"), &fixture("client.key")).unwrap_err();
+        assert!(err.to_string().contains("no certificate"), "{err}");
+    }
+
+    #[test]
+    fn env_roots_name_the_variable_that_failed() {
+        let err = roots_from_env(|name| {
+            (name == "SSL_CERT_FILE").then(|| "/nonexistent/ca.pem".to_string())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
+        let dir = format!("{}/src", env!("CARGO_MANIFEST_DIR"));
+        let err = roots_from_env(|name| (name == "SSL_CERT_DIR").then(|| dir.clone())).unwrap_err();
+        assert!(err.to_string().contains("$SSL_CERT_DIR"), "{err}");
+    }
+
+    #[test]
+    fn env_roots_read_a_file_and_a_directory() {
+        let file = format!("{}/fixtures/ca.pem", env!("CARGO_MANIFEST_DIR"));
+        let dir = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
+        let roots = roots_from_env(|name| match name {
+            "SSL_CERT_FILE" => Some(file.clone()),
+            "SSL_CERT_DIR" => Some(dir.clone()),
+            _ => None,
+        })
+        .unwrap()
+        .unwrap();
+        assert!(roots.len() > 10, "{}", roots.len());
+        assert!(roots_from_env(|_| None).unwrap().is_none());
+    }
+
+    #[test]
+    fn native_roots_are_found_on_this_machine() {
+        assert!(!native_roots().unwrap().is_empty());
     }
 }
