@@ -69,6 +69,7 @@ pub(crate) struct Config {
     pub(crate) user_agent: Option<String>,
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) proxy: ProxySetting,
+    pub(crate) decompress: bool,
 }
 
 /// Where proxies come from.
@@ -115,6 +116,8 @@ impl Default for Config {
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
             default_headers: Vec::new(),
             proxy: ProxySetting::None,
+            // With the gzip feature, compressed bodies are asked for and decoded by default.
+            decompress: cfg!(feature = "gzip"),
         }
     }
 }
@@ -225,6 +228,15 @@ impl AgentBuilder {
         self.config
             .default_headers
             .push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Whether to send `Accept-Encoding: gzip, deflate` and decompress such bodies as they are
+    /// read. Default: true. The size limits apply to the decompressed bytes. A request that sets
+    /// its own Accept-Encoding gets the body as sent.
+    #[cfg(feature = "gzip")]
+    pub fn decompress(mut self, enabled: bool) -> Self {
+        self.config.decompress = enabled;
         self
     }
 

@@ -1,78 +1,108 @@
-//! [`BodyReader`]: a response body as a `std::io::Read`, straight off the connection.
+//! [`BodyReader`]: a response body as a `std::io::Read`, decoded and within its limit.
 //!
-//! It pulls bytes from the connection through the [`BodyDecoder`], under the call's deadline
-//! and the read timeout. When the body ends cleanly on a reusable connection, the connection
-//! goes back to the agent's pool. An early end of the stream is an error of kind
-//! [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
+//! Under it, a [`WireBody`] reads the framed bytes off the connection. On top, this type undoes
+//! a content coding (gzip or deflate, with the `gzip` feature, when we asked for it) and counts
+//! what it hands out against the body's limit, so that a small compressed body cannot expand
+//! past the limit either.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::agent::Agent;
-use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::body::BodyDecoder;
-use crate::trace::TraceEvent;
-use crate::transport::connection::{Connection, INPUT_BUFFER};
-use crate::transport::deadline::Deadline;
-
-/// Reads into a caller's buffer at least this large skip our input buffer; smaller reads go
-/// through it, so that tiny reads do not each cost a system call.
-const DIRECT_READ_MIN: usize = 4 * 1024;
+use crate::error::{Error, ErrorKind, Result};
+use crate::wire_body::WireBody;
 
 /// The body of a response, read as a stream. Get one from
 /// [`Response::into_reader`](crate::Response::into_reader), or read the `Response` itself.
 ///
-/// Dropping it before the end closes the connection, unless the rest of the body has already
-/// arrived, in which case the connection is kept for reuse.
+/// An early end of the stream is an error of kind
+/// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), carried inside the `io::Error`, never
+/// a quiet short read. Dropping the reader before the end closes the connection, unless the rest
+/// of the body has already arrived, in which case the connection is kept for reuse.
 pub struct BodyReader {
-    conn: Option<Connection>,
-    decoder: BodyDecoder,
-    reusable: bool,
-    agent: Agent,
-    deadline: Deadline,
-    read_timeout: Option<Duration>,
+    source: Source,
     limit: Option<u64>,
-    received: u64,
-    /// The declared length, for progress reports.
-    total: Option<u64>,
-    /// When the body was read to its end.
-    finished_at: Option<Instant>,
+    delivered: u64,
+}
+
+/// Where the bytes come from: the wire as is, or through a decompressor.
+// The unboxed `Identity` is the common case; boxing it would cost an allocation per response.
+#[allow(clippy::large_enum_variant)]
+enum Source {
+    /// Given up after the limit was passed.
+    Abandoned,
+    Identity(WireBody),
+    #[cfg(feature = "gzip")]
+    Gzip(Box<flate2::read::MultiGzDecoder<WireBody>>),
+    #[cfg(feature = "gzip")]
+    Deflate(Box<flate2::read::ZlibDecoder<WireBody>>),
+}
+
+/// A content coding we can undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContentCoding {
+    /// None: the bytes are the content.
+    Identity,
+    /// `gzip` (RFC 1952), also spelt `x-gzip`.
+    #[cfg(feature = "gzip")]
+    Gzip,
+    /// `deflate`: zlib-wrapped deflate (RFC 1950), as RFC 9110 section 8.4.1.2 defines it.
+    #[cfg(feature = "gzip")]
+    Deflate,
+}
+
+impl ContentCoding {
+    /// The coding named by a Content-Encoding value, if we can undo it (and asked for it).
+    #[cfg_attr(not(feature = "gzip"), allow(unused_variables))]
+    pub(crate) fn from_header(value: Option<&str>) -> ContentCoding {
+        #[cfg(feature = "gzip")]
+        match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            Some("gzip" | "x-gzip") => return ContentCoding::Gzip,
+            Some("deflate") => return ContentCoding::Deflate,
+            _ => {}
+        }
+        ContentCoding::Identity
+    }
 }
 
 impl BodyReader {
-    pub(crate) fn new(
-        conn: Connection,
-        decoder: BodyDecoder,
-        reusable: bool,
-        agent: Agent,
-        deadline: Deadline,
-    ) -> BodyReader {
-        let read_timeout = agent.inner().config.read_timeout;
-        let total = match decoder {
-            BodyDecoder::Length { total, .. } => Some(total),
-            BodyDecoder::Done => Some(0),
-            _ => None,
+    pub(crate) fn new(wire: WireBody, coding: ContentCoding) -> BodyReader {
+        let source = match coding {
+            _ if wire.is_empty() => Source::Identity(wire),
+            ContentCoding::Identity => Source::Identity(wire),
+            #[cfg(feature = "gzip")]
+            ContentCoding::Gzip => Source::Gzip(Box::new(flate2::read::MultiGzDecoder::new(wire))),
+            #[cfg(feature = "gzip")]
+            ContentCoding::Deflate => {
+                Source::Deflate(Box::new(flate2::read::ZlibDecoder::new(wire)))
+            }
         };
-        let mut reader = BodyReader {
-            conn: Some(conn),
-            decoder,
-            reusable,
-            agent,
-            deadline,
-            read_timeout,
+        BodyReader {
+            source,
             limit: None,
-            received: 0,
-            total,
-            finished_at: None,
-        };
-        if reader.decoder.is_done() {
-            reader.finish();
+            delivered: 0,
         }
-        reader
     }
 
-    /// Fails reads once more than `limit` body bytes have arrived, with
-    /// [`ErrorKind::BodyTooLarge`].
+    fn wire(&self) -> Option<&WireBody> {
+        match &self.source {
+            Source::Abandoned => None,
+            Source::Identity(wire) => Some(wire),
+            #[cfg(feature = "gzip")]
+            Source::Gzip(decoder) => Some(decoder.get_ref()),
+            #[cfg(feature = "gzip")]
+            Source::Deflate(decoder) => Some(decoder.get_ref()),
+        }
+    }
+
+    fn too_large(limit: u64) -> Error {
+        Error::new(
+            ErrorKind::BodyTooLarge,
+            format!("the response body is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    /// Fails reads once more than `limit` body bytes (after decompression) have been read,
+    /// with [`ErrorKind::BodyTooLarge`].
     pub(crate) fn set_limit(&mut self, limit: Option<u64>) {
         self.limit = limit;
     }
@@ -82,113 +112,57 @@ impl BodyReader {
         self.limit
     }
 
-    /// Body bytes read so far.
+    /// Whether the body is being decompressed.
+    pub(crate) fn is_decoded(&self) -> bool {
+        !matches!(self.source, Source::Identity(_) | Source::Abandoned)
+    }
+
+    /// When the body was read to its end off the connection, if it has been.
+    pub(crate) fn finished_at(&self) -> Option<Instant> {
+        self.wire().and_then(WireBody::finished_at)
+    }
+
+    /// Body bytes handed out so far (after decompression).
     pub fn bytes_read(&self) -> u64 {
-        self.received
+        self.delivered
     }
 
     /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
     pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
-        if out.is_empty() {
-            return Ok(0);
-        }
-        loop {
-            let Some(conn) = self.conn.as_mut() else {
-                return Ok(0);
-            };
-            if self.decoder.is_done() {
-                self.finish();
-                return Ok(0);
+        let n = match &mut self.source {
+            Source::Abandoned => return Err(BodyReader::too_large(self.limit.unwrap_or(0))),
+            Source::Identity(wire) => wire.read_body(out)?,
+            #[cfg(feature = "gzip")]
+            Source::Gzip(decoder) => decoder.read(out).map_err(|e| decode_error(e, "gzip"))?,
+            #[cfg(feature = "gzip")]
+            Source::Deflate(decoder) => {
+                decoder.read(out).map_err(|e| decode_error(e, "deflate"))?
             }
-            let budget = self
-                .deadline
-                .budget(self.read_timeout, TimeoutPhase::ReadBody);
-            let verbatim = self.decoder.verbatim_len();
-            let written = if !conn.buffered().is_empty() {
-                let (consumed, written) = self.decoder.decode(conn.buffered(), out)?;
-                conn.consume(consumed);
-                written
-            } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN {
-                let want = out
-                    .len()
-                    .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
-                let n = conn.read_direct(&mut out[..want], &budget)?;
-                if n == 0 {
-                    self.end_of_input()?;
-                    continue;
-                }
-                self.decoder.consume_verbatim(n as u64);
-                n
-            } else {
-                if conn.fill(&budget, INPUT_BUFFER)? == 0 {
-                    self.end_of_input()?;
-                }
-                continue;
-            };
-            if written == 0 {
-                // Only framing (a chunk header, say) was consumed.
-                continue;
-            }
-            self.received += written as u64;
-            if let Some(limit) = self.limit {
-                if self.received > limit {
-                    self.close("the body exceeded its size limit");
-                    return Err(Error::new(
-                        ErrorKind::BodyTooLarge,
-                        format!("the response body is larger than the limit of {limit} bytes"),
-                    ));
-                }
-            }
-            self.agent.inner().trace(|| TraceEvent::BodyProgress {
-                received: self.received,
-                total: self.total,
-            });
-            if self.decoder.is_done() {
-                self.finish();
-            }
-            return Ok(written);
-        }
-    }
-
-    /// When the body was read to its end, if it has been.
-    pub(crate) fn finished_at(&self) -> Option<Instant> {
-        self.finished_at
-    }
-
-    /// The server closed the stream: the end of a close-delimited body, or a truncation.
-    fn end_of_input(&mut self) -> Result<()> {
-        let result = self.decoder.end_of_input();
-        // Either way, this connection has nothing more to give.
-        let reason = if result.is_ok() {
-            self.finished_at = Some(Instant::now());
-            "the body ended with the connection"
-        } else {
-            "the server closed it before the end of the body"
         };
-        self.close(reason);
-        result
-    }
-
-    /// Drops the connection, saying why.
-    fn close(&mut self, reason: &'static str) {
-        if self.conn.take().is_some() {
-            self.agent
-                .inner()
-                .trace(|| TraceEvent::ConnectionClosed { reason });
+        self.delivered += n as u64;
+        if let Some(limit) = self.limit {
+            if self.delivered > limit {
+                // Nothing more will be read: let the connection go.
+                self.source = Source::Abandoned;
+                return Err(BodyReader::too_large(limit));
+            }
         }
+        Ok(n)
     }
+}
 
-    /// The body is done: the connection goes back to the pool if it may be reused.
-    fn finish(&mut self) {
-        self.finished_at.get_or_insert_with(Instant::now);
-        if !self.reusable {
-            self.close("the response does not allow reuse");
-        } else if let Some(conn) = self.conn.take() {
-            let agent = self.agent.inner();
-            agent.pool.put(conn);
-            agent.trace(|| TraceEvent::ConnectionPooled);
-        }
+/// An error from a decompressor: ours from the wire below (truncation, timeout) passes through;
+/// anything else means the compressed data is corrupt.
+#[cfg(feature = "gzip")]
+fn decode_error(err: std::io::Error, coding: &str) -> Error {
+    if err.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+        return Error::from_io(err, "");
     }
+    Error::new(
+        ErrorKind::Decode,
+        format!("the {coding} body could not be decompressed"),
+    )
+    .with_source(err)
 }
 
 impl Read for BodyReader {
@@ -197,33 +171,12 @@ impl Read for BodyReader {
     }
 }
 
-impl Drop for BodyReader {
-    /// If the rest of the body is already in the buffer, consume it so the connection can be
-    /// reused; never wait for the network here.
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.as_mut() else {
-            return;
-        };
-        let mut scratch = [0u8; 1024];
-        while self.reusable && !self.decoder.is_done() && !conn.buffered().is_empty() {
-            match self.decoder.decode(conn.buffered(), &mut scratch) {
-                Ok((consumed, _)) => conn.consume(consumed),
-                Err(_) => break,
-            }
-        }
-        if self.reusable && self.decoder.is_done() {
-            self.finish();
-        } else {
-            self.close("the response was dropped before its body was read");
-        }
-    }
-}
-
 impl std::fmt::Debug for BodyReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BodyReader")
-            .field("decoder", &self.decoder)
-            .field("received", &self.received)
+            .field("wire", &self.wire())
+            .field("decoded", &self.is_decoded())
+            .field("delivered", &self.delivered)
             .finish_non_exhaustive()
     }
 }

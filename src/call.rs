@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use crate::agent::{Agent, Config};
-use crate::body_reader::BodyReader;
+use crate::body_reader::{BodyReader, ContentCoding};
 use crate::error::{Error, ErrorKind, Result};
 use crate::establish::connection_for;
 use crate::exchange::{exchange, Failed, Sent, EXPECT_CONTINUE_MIN};
@@ -23,6 +23,7 @@ use crate::timings::Timings;
 use crate::transport::connection::Connection;
 use crate::transport::deadline::Deadline;
 use crate::url::{Scheme, Url};
+use crate::wire_body::WireBody;
 
 /// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2), and
 /// so may be retried when a reused connection fails before any response arrives.
@@ -183,13 +184,19 @@ fn send_once(
     };
     let tls_info = info.tls.clone();
     let reusable = framing.reusable && sent.body_sent;
-    let body = BodyReader::new(
+    let wire = WireBody::new(
         conn,
         BodyDecoder::new(framing.body),
         reusable,
         agent.clone(),
         deadline,
     );
+    let coding = if asked_for_compression(config, headers) {
+        ContentCoding::from_header(sent.head.headers.get("content-encoding"))
+    } else {
+        ContentCoding::Identity
+    };
+    let body = BodyReader::new(wire, coding);
     Ok(Response::new(
         url.without_credentials(),
         sent.head,
@@ -198,6 +205,17 @@ fn send_once(
         timings,
         tls_info,
     ))
+}
+
+/// Whether the Accept-Encoding sent was ours, so that a compressed body is ours to decode; a
+/// caller who sets Accept-Encoding gets the bytes as the server sent them.
+fn asked_for_compression(config: &Config, headers: &[(String, String)]) -> bool {
+    config.decompress
+        && !config
+            .default_headers
+            .iter()
+            .chain(headers)
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
 }
 
 /// The request head: request line, then Host, User-Agent, Accept, credentials and body framing,
@@ -252,6 +270,9 @@ fn request_head(
     }
     if expect_continue {
         fields.push(("Expect", "100-continue"));
+    }
+    if config.decompress {
+        fields.push(("Accept-Encoding", "gzip, deflate"));
     }
     // The agent's defaults replace ours; the request's replace both, but never each other,
     // so a request may send a name twice.

@@ -73,6 +73,7 @@ mod tls_info;
 mod trace;
 mod transport;
 mod url;
+mod wire_body;
 mod x509;
 
 pub use agent::{default_agent, Agent, AgentBuilder};

@@ -161,7 +161,9 @@ impl Response {
     /// The whole body in memory, within the limit (see [`Response::limit_body`]).
     pub fn bytes(mut self) -> Result<Vec<u8>> {
         let limit = self.body.limit().unwrap_or(self.max_body_size);
-        if let Some(length) = self.content_length() {
+        // A compressed body's Content-Length says nothing of its decoded size.
+        let declared = self.content_length().filter(|_| !self.body.is_decoded());
+        if let Some(length) = declared {
             if length > limit {
                 return Err(Error::new(
                     ErrorKind::BodyTooLarge,
@@ -170,15 +172,21 @@ impl Response {
             }
         }
         self.body.set_limit(Some(limit));
-        let capacity = self.content_length().unwrap_or(0).min(limit).min(1 << 20);
-        let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-        let mut chunk = vec![0u8; 64 * 1024];
+        // Read straight into the result: sized to the declared length when there is one (plus
+        // a byte, to see the end without growing), in 64 KiB steps otherwise.
+        let expected = declared.map_or(0, |length| length.min(limit).min(1 << 24) + 1);
+        let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
         loop {
-            let n = self.body.read_body(&mut chunk)?;
+            if body.len() == body.capacity() {
+                body.reserve(64 * 1024);
+            }
+            let filled = body.len();
+            body.resize(body.capacity(), 0);
+            let n = self.body.read_body(&mut body[filled..])?;
+            body.truncate(filled + n);
             if n == 0 {
                 return Ok(body);
             }
-            body.extend_from_slice(&chunk[..n]);
         }
     }
 

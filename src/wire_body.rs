@@ -1,0 +1,207 @@
+//! [`WireBody`]: the bytes of a response body as framed on the wire, read off the connection.
+//!
+//! It pulls bytes from the connection through the [`BodyDecoder`], under the call's deadline
+//! and the read timeout. When the body ends cleanly on a reusable connection, the connection
+//! goes back to the agent's pool. An early end of the stream is an error of kind
+//! [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use crate::agent::Agent;
+use crate::error::{Result, TimeoutPhase};
+use crate::http1::body::BodyDecoder;
+use crate::trace::TraceEvent;
+use crate::transport::connection::{Connection, INPUT_BUFFER};
+use crate::transport::deadline::Deadline;
+
+/// Reads into a caller's buffer at least this large skip our input buffer; smaller reads go
+/// through it, so that tiny reads do not each cost a system call.
+const DIRECT_READ_MIN: usize = 4 * 1024;
+
+/// The body of a response as sent, transfer coding removed but content coding (gzip) kept.
+/// The public [`BodyReader`](crate::BodyReader) reads through it.
+///
+/// Dropping it before the end closes the connection, unless the rest of the body has already
+/// arrived, in which case the connection is kept for reuse.
+pub struct WireBody {
+    conn: Option<Connection>,
+    decoder: BodyDecoder,
+    reusable: bool,
+    agent: Agent,
+    deadline: Deadline,
+    read_timeout: Option<Duration>,
+    received: u64,
+    /// The declared length, for progress reports.
+    total: Option<u64>,
+    /// When the body was read to its end.
+    finished_at: Option<Instant>,
+}
+
+impl WireBody {
+    pub(crate) fn new(
+        conn: Connection,
+        decoder: BodyDecoder,
+        reusable: bool,
+        agent: Agent,
+        deadline: Deadline,
+    ) -> WireBody {
+        let read_timeout = agent.inner().config.read_timeout;
+        let total = match decoder {
+            BodyDecoder::Length { total, .. } => Some(total),
+            BodyDecoder::Done => Some(0),
+            _ => None,
+        };
+        let mut reader = WireBody {
+            conn: Some(conn),
+            decoder,
+            reusable,
+            agent,
+            deadline,
+            read_timeout,
+            received: 0,
+            total,
+            finished_at: None,
+        };
+        if reader.decoder.is_done() {
+            reader.finish();
+        }
+        reader
+    }
+
+    /// Whether the body is known to be empty (no body, or a zero Content-Length).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == Some(0)
+    }
+
+    /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
+    pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let Some(conn) = self.conn.as_mut() else {
+                return Ok(0);
+            };
+            if self.decoder.is_done() {
+                self.finish();
+                return Ok(0);
+            }
+            let budget = self
+                .deadline
+                .budget(self.read_timeout, TimeoutPhase::ReadBody);
+            let verbatim = self.decoder.verbatim_len();
+            let written = if !conn.buffered().is_empty() {
+                let (consumed, written) = self.decoder.decode(conn.buffered(), out)?;
+                conn.consume(consumed);
+                written
+            } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN {
+                let want = out
+                    .len()
+                    .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
+                let n = conn.read_direct(&mut out[..want], &budget)?;
+                if n == 0 {
+                    self.end_of_input()?;
+                    continue;
+                }
+                self.decoder.consume_verbatim(n as u64);
+                n
+            } else {
+                if conn.fill(&budget, INPUT_BUFFER)? == 0 {
+                    self.end_of_input()?;
+                }
+                continue;
+            };
+            if written == 0 {
+                // Only framing (a chunk header, say) was consumed.
+                continue;
+            }
+            self.received += written as u64;
+            self.agent.inner().trace(|| TraceEvent::BodyProgress {
+                received: self.received,
+                total: self.total,
+            });
+            if self.decoder.is_done() {
+                self.finish();
+            }
+            return Ok(written);
+        }
+    }
+
+    /// When the body was read to its end, if it has been.
+    pub(crate) fn finished_at(&self) -> Option<Instant> {
+        self.finished_at
+    }
+
+    /// The server closed the stream: the end of a close-delimited body, or a truncation.
+    fn end_of_input(&mut self) -> Result<()> {
+        let result = self.decoder.end_of_input();
+        // Either way, this connection has nothing more to give.
+        let reason = if result.is_ok() {
+            self.finished_at = Some(Instant::now());
+            "the body ended with the connection"
+        } else {
+            "the server closed it before the end of the body"
+        };
+        self.close(reason);
+        result
+    }
+
+    /// Drops the connection, saying why.
+    fn close(&mut self, reason: &'static str) {
+        if self.conn.take().is_some() {
+            self.agent
+                .inner()
+                .trace(|| TraceEvent::ConnectionClosed { reason });
+        }
+    }
+
+    /// The body is done: the connection goes back to the pool if it may be reused.
+    fn finish(&mut self) {
+        self.finished_at.get_or_insert_with(Instant::now);
+        if !self.reusable {
+            self.close("the response does not allow reuse");
+        } else if let Some(conn) = self.conn.take() {
+            let agent = self.agent.inner();
+            agent.pool.put(conn);
+            agent.trace(|| TraceEvent::ConnectionPooled);
+        }
+    }
+}
+
+impl Read for WireBody {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.read_body(out).map_err(Into::into)
+    }
+}
+
+impl Drop for WireBody {
+    /// If the rest of the body is already in the buffer, consume it so the connection can be
+    /// reused; never wait for the network here.
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        let mut scratch = [0u8; 1024];
+        while self.reusable && !self.decoder.is_done() && !conn.buffered().is_empty() {
+            match self.decoder.decode(conn.buffered(), &mut scratch) {
+                Ok((consumed, _)) => conn.consume(consumed),
+                Err(_) => break,
+            }
+        }
+        if self.reusable && self.decoder.is_done() {
+            self.finish();
+        } else {
+            self.close("the response was dropped before its body was read");
+        }
+    }
+}
+
+impl std::fmt::Debug for WireBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireBody")
+            .field("decoder", &self.decoder)
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}

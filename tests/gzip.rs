@@ -1,0 +1,165 @@
+//! The `gzip` feature: compressed bodies asked for, decoded, and bounded after decoding.
+#![cfg(feature = "gzip")]
+
+mod support;
+
+use std::io::{Read, Write};
+
+use plainwire::{Agent, ErrorKind};
+use support::*;
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn serve(coding: &'static str, body: Vec<u8>) -> HttpServer {
+    HttpServer::start(move |_| {
+        Reply::new(200)
+            .header("Content-Encoding", coding)
+            .body(body.clone())
+    })
+}
+
+#[test]
+fn gzip_and_deflate_bodies_are_decoded_and_asked_for() {
+    let text = "the quick brown fox ".repeat(1000);
+    for (coding, encoded) in [
+        ("gzip", gzip(text.as_bytes())),
+        ("deflate", zlib(text.as_bytes())),
+    ] {
+        let server = serve(coding, encoded);
+        let body = Agent::new()
+            .get(&server.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(body, text, "{coding}");
+        assert_eq!(
+            server.requests()[0].header("accept-encoding"),
+            Some("gzip, deflate")
+        );
+    }
+}
+
+#[test]
+fn a_chunked_gzip_body_is_decoded_as_a_stream() {
+    let text = "streamed ".repeat(5000);
+    let encoded = gzip(text.as_bytes());
+    let server = ScriptedServer::start(move |conn| {
+        conn.read_request_head();
+        conn.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        for piece in encoded.chunks(777) {
+            conn.write_all(format!("{:x}\r\n", piece.len()).as_bytes());
+            conn.write_all(piece);
+            conn.write_all(b"\r\n");
+        }
+        conn.write_all(b"0\r\n\r\n");
+    });
+    let mut decoded = String::new();
+    Agent::new()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .read_to_string(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, text);
+}
+
+#[test]
+fn a_caller_who_sets_accept_encoding_gets_the_bytes_as_sent() {
+    let encoded = gzip(b"raw please");
+    let server = serve("gzip", encoded.clone());
+    let resp = Agent::new()
+        .get(&server.url("/"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(resp.bytes().unwrap(), encoded);
+}
+
+#[test]
+fn decompression_can_be_turned_off() {
+    let encoded = gzip(b"raw please");
+    let server = serve("gzip", encoded.clone());
+    let agent = Agent::builder().decompress(false).build().unwrap();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().bytes().unwrap(),
+        encoded
+    );
+    assert_eq!(server.requests()[0].header("accept-encoding"), None);
+}
+
+#[test]
+fn the_size_limit_counts_decoded_bytes() {
+    // 8 MiB of zeros compress to a few KiB: a small body that would expand past the limit.
+    let bomb = gzip(&vec![0u8; 8 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024);
+    let server = serve("gzip", bomb);
+    let agent = Agent::builder().max_body_size(1024 * 1024).build().unwrap();
+    let err = agent
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+    let err = Agent::new()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .limit_body(1000)
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+}
+
+#[test]
+fn corrupt_gzip_is_a_decode_error() {
+    let server = serve("gzip", b"this is not gzip at all".to_vec());
+    let err = Agent::new()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+}
+
+#[test]
+fn a_truncated_gzip_body_is_still_truncated() {
+    let encoded = gzip("cut short ".repeat(1000).as_bytes());
+    let server = ScriptedServer::start(move |conn| {
+        conn.read_request_head();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            encoded.len()
+        );
+        conn.write_all(head.as_bytes());
+        conn.write_all(&encoded[..encoded.len() / 2]);
+    });
+    let err = Agent::new()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Truncated, "{err}");
+}
+
+#[test]
+fn an_empty_compressed_response_is_empty() {
+    let server = HttpServer::start(|_| Reply::new(204).header("Content-Encoding", "gzip"));
+    let resp = Agent::new().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.bytes().unwrap(), b"");
+}
