@@ -217,9 +217,9 @@ impl AgentBuilder {
         self
     }
 
-    /// The User-Agent header; `None` sends none. Default: `plainwire/VERSION`.
-    pub fn user_agent(mut self, user_agent: impl Into<Option<String>>) -> Self {
-        self.config.user_agent = user_agent.into();
+    /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
+    pub fn user_agent(mut self, user_agent: &str) -> Self {
+        self.config.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
         self
     }
 

@@ -27,6 +27,8 @@
 //!
 //! ## How it is built
 //!
+//! The [`guide`] walks the source from `get()` to the socket and back, file by file.
+//!
 //! The HTTP/1.1 layer ([`http1`]) works on byte buffers and never touches a socket; the
 //! transport (`src/transport/`) moves bytes and knows no HTTP. Between them, `call.rs` runs one
 //! call: `establish.rs` finds a connection, `exchange.rs` sends the request and reads the head,
@@ -89,6 +91,9 @@ pub use tls_info::TlsInfo;
 pub use trace::TraceEvent;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
 pub use x509::CertificateSummary;
+
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
 
 macro_rules! free_functions {
     ($($name:ident => $method:literal),* $(,)?) => {$(
