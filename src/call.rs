@@ -59,7 +59,12 @@ pub(crate) fn perform(request: RequestBuilder) -> Result<Response> {
             &headers,
             &mut body,
             deadline,
-            started.elapsed(),
+            // The time of earlier requests in a redirect chain; none for the first.
+            if redirects == 0 {
+                Duration::ZERO
+            } else {
+                started.elapsed()
+            },
         )?;
         let status = response.status();
         if config.max_redirects == 0 || !is_redirect(status) {
@@ -118,6 +123,15 @@ fn drain(response: Response) {
     );
 }
 
+/// Names the server in an error about what it sent (no reply, or not valid HTTP), which the
+/// sans-IO layer that found it cannot do; the transport's own errors already name the peer.
+fn from_server(error: Error, url: &Url) -> Error {
+    match error.kind() {
+        ErrorKind::EmptyReply | ErrorKind::Protocol => error.context(url.authority()),
+        _ => error,
+    }
+}
+
 /// One request to one URL: on a pooled connection if there is one, retried once on a fresh
 /// connection if the pooled one proves dead before answering and the request is idempotent.
 /// `redirected` is the time already spent on earlier requests of a redirect chain.
@@ -149,7 +163,7 @@ fn send_once(
             Ok(sent) => Ok((conn, sent, ready)),
             Err(failed) => Err(Failed {
                 nothing_received: failed.nothing_received && conn.is_reused(),
-                error: failed.error,
+                error: from_server(failed.error, url),
             }),
         }
     };
@@ -167,7 +181,7 @@ fn send_once(
         Err(failed) => return Err(failed.error),
     };
 
-    let framing = response_framing(method, &sent.head)?;
+    let framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
     let info = conn.info();
     let (dns, connect, tls) = if conn.is_reused() {
         (Duration::ZERO, Duration::ZERO, Duration::ZERO)

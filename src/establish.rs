@@ -112,7 +112,10 @@ pub(crate) fn connection_for(
         info.tls = Some(details);
         stream = Stream::Tls(Box::new(tls));
     }
-    info.handshake = started.elapsed();
+    // Only https has a handshake (and a tunnel before it, through a proxy).
+    if url.scheme() == Scheme::Https {
+        info.handshake = started.elapsed();
+    }
 
     Ok(Connection::new(stream, key, info))
 }

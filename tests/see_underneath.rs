@@ -1,0 +1,293 @@
+//! Issue 7: TLS details, timings and the trace, checked against loopback servers whose
+//! settings are known.
+#![cfg(feature = "tls")]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use plainwire::{Agent, CertificateSummary, TraceEvent};
+use support::*;
+
+fn tls_agent() -> Agent {
+    Agent::builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+/// A trace recorder: each event as (short name, Display text).
+fn recording_agent(builder: plainwire::AgentBuilder) -> (Agent, Arc<Mutex<Vec<(String, String)>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let agent = builder
+        .trace(move |event| {
+            let name = match event {
+                TraceEvent::Resolved { .. } => "resolved",
+                TraceEvent::Connected { reused: false, .. } => "connected",
+                TraceEvent::Connected { reused: true, .. } => "reused",
+                TraceEvent::TlsHandshake(_) => "tls",
+                TraceEvent::RequestHead(_) => "request",
+                TraceEvent::ResponseHead(_) => "response",
+                TraceEvent::BodyProgress { .. } => "progress",
+                TraceEvent::ConnectionPooled => "pooled",
+                TraceEvent::ConnectionClosed { .. } => "closed",
+                _ => "other",
+            };
+            sink.lock()
+                .unwrap()
+                .push((name.to_string(), event.to_string()));
+        })
+        .build()
+        .unwrap();
+    (agent, events)
+}
+
+fn names(events: &Mutex<Vec<(String, String)>>) -> Vec<String> {
+    events
+        .lock()
+        .unwrap()
+        .drain(..)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+#[test]
+fn tls_details_match_a_tls13_server() {
+    let config = server_tls_config_with(
+        "localhost.pem",
+        "localhost.key",
+        &[&rustls::version::TLS13],
+        None,
+    );
+    let server = HttpServer::start_tls(config, |_| Reply::new(200).body("ok"));
+    let resp = tls_agent().get(&server.url("/")).send().unwrap();
+    let tls = resp.tls().expect("TLS details");
+    assert_eq!(tls.version, "TLSv1.3");
+    let server_side = &server.tls_sessions()[0];
+    assert_eq!(
+        tls.cipher_suite,
+        format!("{:?}", server_side.cipher_suite.unwrap())
+    );
+    assert_eq!(tls.alpn.as_deref(), Some("http/1.1"));
+    assert!(!tls.resumed);
+    assert_eq!(tls.peer_certificates.len(), 1);
+    let leaf = &tls.peer_certificates[0];
+    assert_eq!(leaf.subject, "CN=localhost");
+    assert_eq!(leaf.issuer, "CN=plainwire test CA");
+    assert_eq!(
+        leaf.subject_alt_names,
+        vec!["localhost", "127.0.0.1", "::1"]
+    );
+    assert_eq!(leaf.not_before, "2024-01-01 00:00:00 UTC");
+    assert_eq!(leaf.not_after, "2125-01-01 00:00:00 UTC");
+    assert_eq!(leaf.key_type, "EC P-256");
+}
+
+#[test]
+fn tls12_an_rsa_key_and_a_chain_are_described() {
+    let config = server_tls_config_with(
+        "rsa-localhost.pem",
+        "rsa-localhost.key",
+        &[&rustls::version::TLS12],
+        None,
+    );
+    let server = HttpServer::start_tls(config, |_| Reply::new(200));
+    let resp = tls_agent().get(&server.url("/")).send().unwrap();
+    let tls = resp.tls().unwrap();
+    assert_eq!(tls.version, "TLSv1.2");
+    assert!(
+        tls.cipher_suite.starts_with("TLS_ECDHE_RSA_WITH_"),
+        "{}",
+        tls.cipher_suite
+    );
+    assert_eq!(tls.peer_certificates[0].key_type, "RSA 2048");
+
+    let chained = HttpServer::start_tls(
+        server_tls_config("chained-leaf.pem", "chained-leaf.key"),
+        |_| Reply::new(200),
+    );
+    let resp = tls_agent().get(&chained.url("/")).send().unwrap();
+    let certs = &resp.tls().unwrap().peer_certificates;
+    assert_eq!(certs.len(), 2);
+    assert_eq!(certs[0].issuer, certs[1].subject);
+    assert_eq!(certs[1].issuer, "CN=plainwire test CA");
+}
+
+#[test]
+fn a_second_agent_resumes_the_session_only_within_one_agent() {
+    let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
+        Reply::new(200).close()
+    });
+    let agent = tls_agent();
+    assert!(
+        !agent
+            .get(&server.url("/"))
+            .send()
+            .unwrap()
+            .tls()
+            .unwrap()
+            .resumed
+    );
+    assert!(
+        agent
+            .get(&server.url("/"))
+            .send()
+            .unwrap()
+            .tls()
+            .unwrap()
+            .resumed
+    );
+    assert!(
+        !tls_agent()
+            .get(&server.url("/"))
+            .send()
+            .unwrap()
+            .tls()
+            .unwrap()
+            .resumed
+    );
+}
+
+#[test]
+fn plain_http_has_no_tls_details() {
+    let server = HttpServer::start(|_| Reply::new(200));
+    let resp = Agent::new().get(&server.url("/")).send().unwrap();
+    assert!(resp.tls().is_none());
+    assert!(resp.timings().tls.is_zero());
+    assert!(resp.timings().time_appconnect().is_zero());
+}
+
+#[test]
+fn timings_are_ordered_and_add_up() {
+    let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
+        Reply::new(200).body(vec![7u8; 100_000])
+    });
+    let agent = tls_agent();
+    let mut resp = agent.get(&server.url("/")).send().unwrap();
+    let before = resp.timings();
+    assert_eq!(before.body, None, "the body has not been read yet");
+    std::io::copy(&mut resp, &mut std::io::sink()).unwrap();
+    let t = resp.timings();
+    assert!(t.body.is_some());
+    assert!(!t.tls.is_zero() && !t.connect.is_zero());
+    assert!(t.time_namelookup() <= t.time_connect());
+    assert!(t.time_connect() <= t.time_appconnect());
+    assert!(t.time_appconnect() <= t.time_starttransfer());
+    assert!(t.time_starttransfer() <= t.time_total());
+    assert_eq!(
+        t.time_total(),
+        t.dns + t.connect + t.tls + t.wait + t.body.unwrap()
+    );
+
+    // A reused connection spends nothing on connecting, as in curl.
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let t = resp.timings();
+    assert!(t.dns.is_zero() && t.connect.is_zero() && t.tls.is_zero());
+}
+
+#[test]
+fn redirects_count_in_the_timings() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/start" => Reply::new(302).header("Location", "/end"),
+        _ => Reply::new(200).body("done"),
+    });
+    let resp = Agent::new().get(&server.url("/start")).send().unwrap();
+    assert!(!resp.timings().redirect.is_zero());
+    assert!(resp.timings().time_namelookup() >= resp.timings().redirect);
+}
+
+#[test]
+fn trace_events_arrive_in_order_for_new_and_reused_connections() {
+    let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
+        Reply::new(200).body("body")
+    });
+    let (agent, events) = recording_agent(Agent::builder().ca_file(fixture("ca.pem")).unwrap());
+
+    agent.get(&server.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(
+        names(&events),
+        [
+            "resolved",
+            "connected",
+            "tls",
+            "request",
+            "response",
+            "progress",
+            "pooled"
+        ]
+    );
+
+    agent.get(&server.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(
+        names(&events),
+        ["reused", "request", "response", "progress", "pooled"]
+    );
+
+    // A response dropped unread closes its connection, and says so.
+    let slow = HttpServer::start(|_| Reply::new(200).body(vec![1u8; 1 << 20]));
+    drop(agent.get(&slow.url("/")).send().unwrap());
+    let last = names(&events);
+    assert_eq!(last.first().map(String::as_str), Some("resolved"));
+    assert_eq!(last.last().map(String::as_str), Some("closed"));
+}
+
+#[test]
+fn credentials_never_appear_in_the_trace() {
+    let server = HttpServer::start(|_| Reply::new(200).body("ok"));
+    let (agent, events) = recording_agent(Agent::builder());
+    let url = server
+        .url("/")
+        .replace("http://", "http://alice:url-secret@");
+    agent.get(&url).send().unwrap().text().unwrap();
+    agent
+        .get(&server.url("/"))
+        .bearer_auth("token-secret")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    agent
+        .get(&server.url("/"))
+        .header("proxy-authorization", "Basic proxy-secret")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let text: Vec<String> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.clone())
+        .collect();
+    let text = text.join("\n");
+    for secret in [
+        "url-secret",
+        "token-secret",
+        "proxy-secret",
+        "YWxpY2U6dXJsLXNlY3JldA",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked into:\n{text}");
+    }
+    assert!(text.contains("> Authorization: Basic *****"), "{text}");
+    assert!(text.contains("> Authorization: Bearer *****"), "{text}");
+    // …while the server did receive them.
+    assert!(server.requests()[1]
+        .header("authorization")
+        .unwrap()
+        .contains("token-secret"));
+}
+
+#[test]
+fn fixture_certificates_summarise_as_openssl_says() {
+    let der = load_certs("rsa-localhost.pem").remove(0);
+    let summary = CertificateSummary::from_der(der.as_ref()).unwrap();
+    assert_eq!(summary.subject, "CN=localhost");
+    assert_eq!(summary.key_type, "RSA 2048");
+    let expired = CertificateSummary::from_der(load_certs("expired.pem")[0].as_ref()).unwrap();
+    assert_eq!(expired.not_after, "2001-01-01 00:00:00 UTC");
+    let ca = CertificateSummary::from_der(load_certs("ca.pem")[0].as_ref()).unwrap();
+    assert_eq!(ca.subject, ca.issuer);
+    assert!(ca.subject_alt_names.is_empty());
+}
