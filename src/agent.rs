@@ -70,6 +70,8 @@ pub(crate) struct Config {
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) proxy: ProxySetting,
     pub(crate) decompress: bool,
+    /// Set when the agent could not be built from the environment: every call fails with it.
+    pub(crate) unusable: Option<(crate::ErrorKind, String)>,
 }
 
 /// Where proxies come from.
@@ -118,6 +120,7 @@ impl Default for Config {
             proxy: ProxySetting::None,
             // With the gzip feature, compressed bodies are asked for and decoded by default.
             decompress: cfg!(feature = "gzip"),
+            unusable: None,
         }
     }
 }
@@ -433,15 +436,26 @@ impl Agent {
         AgentBuilder::default()
     }
 
-    /// An agent with the default settings.
-    ///
-    /// # Panics
-    /// If a proxy variable in the environment is malformed; use [`Agent::builder`] to get that
-    /// as an error instead.
+    /// An agent with the default settings. It never panics: if the environment it reads is
+    /// unusable (a malformed proxy variable, an `SSL_CERT_FILE` that cannot be read), every
+    /// request through it fails with that error. Use [`Agent::builder`] to get the error at
+    /// once instead.
     pub fn new() -> Agent {
-        Agent::builder()
+        Agent::builder().build().unwrap_or_else(Agent::unusable)
+    }
+
+    /// An agent that answers every request with `err`.
+    fn unusable(err: Error) -> Agent {
+        let mut builder = Agent::builder().proxy_from_env(false);
+        #[cfg(feature = "tls")]
+        {
+            builder = builder.roots_from_env(false);
+        }
+        builder.config.unusable = Some((err.kind(), err.to_string()));
+        // Without the environment, the defaults leave nothing that could fail.
+        builder
             .build()
-            .expect("the default agent settings are valid")
+            .expect("the default settings without the environment are valid")
     }
 
     /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token.
@@ -488,13 +502,5 @@ impl std::fmt::Debug for Agent {
 /// first use, shared by the whole process.
 pub fn default_agent() -> &'static Agent {
     static AGENT: OnceLock<Agent> = OnceLock::new();
-    AGENT.get_or_init(|| {
-        // A malformed proxy variable should not make every request panic: fall back to none.
-        Agent::builder().build().unwrap_or_else(|_| {
-            Agent::builder()
-                .proxy_from_env(false)
-                .build()
-                .expect("defaults are valid")
-        })
-    })
+    AGENT.get_or_init(Agent::new)
 }

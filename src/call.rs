@@ -46,6 +46,9 @@ pub(crate) fn perform(request: RequestBuilder) -> Result<Response> {
     let mut url = url?;
     check_method(&method)?;
     let config = &agent.inner().config;
+    if let Some((kind, message)) = &config.unusable {
+        return Err(Error::new(*kind, message.clone()));
+    }
     // One deadline for the whole chain: redirects and retries never restart the clock.
     let deadline = Deadline::after(timeout.or(config.timeout));
     let started = Instant::now();

@@ -56,6 +56,10 @@ fn the_environment_supplies_roots_unless_the_builder_does() {
     std::env::set_var("SSL_CERT_FILE", dir.join("README"));
     let err = Agent::builder().build().unwrap_err();
     assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
+    // Agent::new (and so the free functions' default agent) does not panic: each request
+    // returns the error instead.
+    let err = Agent::new().get(&url).send().unwrap_err();
+    assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
     // Turning the environment off ignores it.
     assert!(Agent::builder().roots_from_env(false).build().is_ok());
     std::env::remove_var("SSL_CERT_FILE");
