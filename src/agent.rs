@@ -294,6 +294,18 @@ impl AgentBuilder {
         self.ca_pem_named(&pem, &path.display().to_string())
     }
 
+    /// Trusts the CA certificates in every PEM file of this directory (OpenSSL's hashed
+    /// layout or any other; files without a certificate are skipped), like `curl --capath`.
+    /// Like [`AgentBuilder::ca_file`], they replace the default roots. Fails if the directory
+    /// cannot be read or holds no certificate.
+    #[cfg(feature = "tls")]
+    pub fn ca_dir(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let certs = crate::transport::trust::read_pem_dir(path, "the CA directory")?;
+        self.trust.extra_roots.extend(certs);
+        Ok(self)
+    }
+
     /// Trusts the CA certificates in this PEM text; see [`AgentBuilder::ca_file`].
     #[cfg(feature = "tls")]
     pub fn ca_pem(self, pem: &[u8]) -> Result<Self> {

@@ -200,7 +200,7 @@ fn send_once(
         body: None,
     };
     let tls_info = info.tls.clone();
-    let reusable = framing.reusable && sent.body_sent;
+    let reusable = framing.reusable && sent.body_sent && !asks_to_close(config, headers);
     let wire = WireBody::new(
         conn,
         BodyDecoder::new(framing.body),
@@ -222,6 +222,26 @@ fn send_once(
         timings,
         tls_info,
     ))
+}
+
+/// Whether the request went out with `Connection: close` (the request's own header, else the
+/// agent's default), after which the connection must carry no other request (RFC 9112
+/// section 9.6), whatever the response says.
+fn asks_to_close(config: &Config, headers: &[(String, String)]) -> bool {
+    let says_close = |fields: &[(String, String)]| {
+        fields
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("connection"))
+            .map(|(_, value)| {
+                value
+                    .split(',')
+                    .any(|token| token.trim().eq_ignore_ascii_case("close"))
+            })
+            .reduce(|a, b| a || b)
+    };
+    says_close(headers)
+        .or_else(|| says_close(&config.default_headers))
+        .unwrap_or(false)
 }
 
 /// Whether the Accept-Encoding sent was ours, so that a compressed body is ours to decode; a

@@ -167,6 +167,13 @@ impl Error {
         self
     }
 
+    /// The same error, classified as `kind`: for a failure whose meaning depends on where it
+    /// happened (a reset during a TLS handshake is a failed handshake).
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Error {
+        self.kind = kind;
+        self
+    }
+
     /// Prefixes the message with context, such as the host involved.
     pub(crate) fn context(mut self, context: impl fmt::Display) -> Error {
         self.message = format!("{context}: {}", self.message);

@@ -88,7 +88,8 @@ pub(crate) fn exchange(
     }
 
     if expect_continue {
-        if let Some(early) = await_continue(conn, &read, agent)? {
+        let early = await_continue(conn, &read, agent).map_err(|error| unanswered(conn, error))?;
+        if let Some(early) = early {
             return Ok(Sent {
                 head: early,
                 body_sent: false,
@@ -99,18 +100,15 @@ pub(crate) fn exchange(
     match body {
         SendBody::Empty => {}
         SendBody::Bytes(bytes) if !expect_continue && bytes.len() <= COALESCE_BODY_MAX => {}
-        SendBody::Bytes(bytes) => conn.write_all(bytes, &write)?,
+        SendBody::Bytes(bytes) => conn
+            .write_all(bytes, &write)
+            .map_err(|error| unanswered(conn, error))?,
         SendBody::Reader(reader) => send_chunked(conn, reader, &write)?,
     }
 
     loop {
-        let head = read_response_head(conn, &read, agent).map_err(|error| Failed {
-            nothing_received: matches!(
-                error.kind(),
-                ErrorKind::EmptyReply | ErrorKind::ConnectionReset
-            ) && conn.buffered().is_empty(),
-            error,
-        })?;
+        let head =
+            read_response_head(conn, &read, agent).map_err(|error| unanswered(conn, error))?;
         if head.status == 101 {
             return Err(Error::new(
                 ErrorKind::Protocol,
@@ -124,6 +122,20 @@ pub(crate) fn exchange(
                 body_sent: true,
             });
         }
+    }
+}
+
+/// A failure that may mean the server closed the connection before answering (a kept-alive
+/// connection it had already given up on): the connection was closed or reset, and not one
+/// byte of a response had arrived. Whether it happened while we waited for the head, for
+/// `100 Continue`, or while we were still sending the body, the request may be retried.
+fn unanswered(conn: &Connection, error: Error) -> Failed {
+    Failed {
+        nothing_received: matches!(
+            error.kind(),
+            ErrorKind::EmptyReply | ErrorKind::ConnectionReset
+        ) && conn.buffered().is_empty(),
+        error,
     }
 }
 

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use crate::agent::Agent;
-use crate::error::{Result, TimeoutPhase};
+use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::body::BodyDecoder;
 use crate::trace::TraceEvent;
 use crate::transport::connection::{Connection, INPUT_BUFFER};
@@ -92,7 +92,10 @@ impl WireBody {
                 .budget(self.read_timeout, TimeoutPhase::ReadBody);
             let verbatim = self.decoder.verbatim_len();
             let written = if !conn.buffered().is_empty() {
-                let (consumed, written) = self.decoder.decode(conn.buffered(), out)?;
+                let (consumed, written) = self
+                    .decoder
+                    .decode(conn.buffered(), out)
+                    .map_err(|e| e.context(conn.key().authority()))?;
                 conn.consume(consumed);
                 written
             } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN {
@@ -134,8 +137,25 @@ impl WireBody {
     }
 
     /// The server closed the stream: the end of a close-delimited body, or a truncation.
+    ///
+    /// Over TLS, a close-delimited body is complete only if a close_notify announced the close
+    /// (RFC 9112 section 9.8): a bare TCP close could come from anyone on the path.
     fn end_of_input(&mut self) -> Result<()> {
-        let result = self.decoder.end_of_input();
+        let unannounced = matches!(self.decoder, BodyDecoder::UntilClose)
+            && self.conn.as_ref().is_some_and(|conn| !conn.ended_cleanly());
+        let result = if unannounced {
+            Err(Error::new(
+                ErrorKind::Truncated,
+                "the TLS connection closed without a close_notify alert, so the body, which ends \
+                 only at the close, may have been cut short",
+            ))
+        } else {
+            self.decoder.end_of_input()
+        };
+        let result = result.map_err(|e| match &self.conn {
+            Some(conn) => e.context(conn.key().authority()),
+            None => e,
+        });
         // Either way, this connection has nothing more to give.
         let reason = if result.is_ok() {
             self.finished_at = Some(Instant::now());

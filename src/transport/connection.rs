@@ -124,6 +124,12 @@ impl Connection {
         self.stream.read(out, budget)
     }
 
+    /// Whether an end of the stream read here is trustworthy as the end of the data (see
+    /// [`Stream::ended_cleanly`]).
+    pub fn ended_cleanly(&self) -> bool {
+        self.stream.ended_cleanly()
+    }
+
     /// Writes all of `data`.
     pub fn write_all(&mut self, data: &[u8], budget: &IoBudget) -> Result<()> {
         self.stream.write_all(data, budget)

@@ -23,6 +23,17 @@ pub struct PoolKey {
     pub proxy: Option<String>,
 }
 
+impl PoolKey {
+    /// The origin as `host:port` (an IPv6 address in brackets), to name the server in messages.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// Bounds on the pool.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolLimits {

@@ -46,6 +46,16 @@ impl Stream {
         }
     }
 
+    /// Whether an end of the stream, if one was read, is trustworthy as the end of the data:
+    /// always over plain TCP; over TLS only if a close_notify announced it.
+    pub fn ended_cleanly(&self) -> bool {
+        match self {
+            Stream::Plain(_) => true,
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => !tls.closed_without_notify(),
+        }
+    }
+
     /// Checks an idle stream without blocking: `true` if the server has neither closed it nor
     /// sent anything unasked.
     pub fn poll_idle(&mut self) -> bool {

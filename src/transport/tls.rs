@@ -20,6 +20,8 @@ use crate::transport::socket::TimedSocket;
 pub struct TlsStream {
     session: ClientConnection,
     socket: TimedSocket,
+    /// The peer closed TCP without a TLS close_notify: what was read may have been cut short.
+    closed_without_notify: bool,
 }
 
 impl TlsStream {
@@ -45,18 +47,34 @@ impl TlsStream {
             )
             .with_source(e)
         })?;
-        let mut stream = TlsStream { session, socket };
+        let mut stream = TlsStream {
+            session,
+            socket,
+            closed_without_notify: false,
+        };
         while stream.session.is_handshaking() {
-            if stream.session.wants_write() {
-                stream.flush(budget)?;
-            } else if stream.read_records(budget)? == 0 {
-                return Err(Error::new(
-                    ErrorKind::Tls,
-                    format!(
-                        "{}: the server closed the connection during the TLS handshake",
-                        stream.socket.peer()
-                    ),
-                ));
+            let step = if stream.session.wants_write() {
+                stream.flush(budget).map(|()| 1)
+            } else {
+                stream.read_records(budget)
+            };
+            match step {
+                Ok(0) => {
+                    return Err(Error::new(
+                        ErrorKind::Tls,
+                        format!(
+                            "{}: the server closed the connection during the TLS handshake",
+                            stream.socket.peer()
+                        ),
+                    ))
+                }
+                Ok(_) => {}
+                // A reset instead of a ServerHello is a failed handshake, as a close is
+                // (curl reports both as exit 35, an SSL connect error).
+                Err(err) if err.kind() == ErrorKind::ConnectionReset => {
+                    return Err(err.with_kind(ErrorKind::Tls))
+                }
+                Err(err) => return Err(err),
             }
         }
         stream.flush(budget)?;
@@ -69,20 +87,31 @@ impl TlsStream {
     }
 
     /// Reads plaintext into `out`; `Ok(0)` at the end of the stream. A peer that closes TCP
-    /// without a TLS close_notify also reads as the end: the HTTP framing above tells whether
-    /// that end came too soon, as curl and browsers do.
+    /// without a TLS close_notify also reads as the end, and is remembered
+    /// ([`TlsStream::closed_without_notify`]): a Content-Length or chunked body can tell
+    /// whether that end came too soon, but a body delimited by the close cannot (RFC 9112
+    /// section 9.8).
     pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
         loop {
             match self.session.reader().read(out) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(0),
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    self.closed_without_notify = true;
+                    return Ok(0);
+                }
                 Err(e) => return Err(budget.io_error(e, self.socket.peer())),
             }
             // Pending TLS writes (a key update, an alert) go out before we wait for more.
             self.flush(budget)?;
             self.read_records(budget)?;
         }
+    }
+
+    /// Whether the stream ended with a TCP close that no TLS close_notify announced: anyone on
+    /// the path can cause that, so it proves nothing about where the data was meant to end.
+    pub fn closed_without_notify(&self) -> bool {
+        self.closed_without_notify
     }
 
     /// Encrypts and sends all of `data`.
@@ -208,6 +237,12 @@ fn describe_certificate_error(reason: &CertificateError) -> String {
             "it was not issued by a trusted certificate authority".into()
         }
         CertificateError::BadSignature => "its signature is invalid".into(),
+        // Also what a self-signed certificate gets when a trusted root happens to have the same
+        // name (the snakeoil "CN=localhost" of Debian's ssl-cert) but another kind of key.
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "its signature algorithm is not supported, or does not match its issuer's key".into()
+        }
         CertificateError::Revoked => "it has been revoked".into(),
         other => format!("{other:?}"),
     }

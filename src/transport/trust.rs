@@ -7,7 +7,7 @@
 //! one (mutual TLS), is loaded and checked against its key here too.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -273,29 +273,82 @@ impl TrustSettings {
     }
 
     /// The roots: explicit ones, else the environment's, else webpki-roots; webpki-roots also
-    /// whenever asked for explicitly.
-    fn root_store(&self) -> Result<RootCertStore> {
-        let mut chosen = self.extra_roots.clone();
-        if chosen.is_empty() && self.webpki_roots.is_none() && self.roots_from_env {
-            if let Some(env_roots) = roots_from_env(|name| std::env::var(name).ok())? {
-                chosen = env_roots;
+    /// whenever asked for explicitly. The common cases (webpki-roots alone, or the
+    /// environment's roots alone) are parsed once per process and shared, so that making an
+    /// agent stays cheap even when `SSL_CERT_DIR` names a directory of hundreds of files.
+    fn root_store(&self) -> Result<Arc<RootCertStore>> {
+        let explicit = !self.extra_roots.is_empty() || self.webpki_roots.is_some();
+        if !explicit && self.roots_from_env {
+            let file = std::env::var("SSL_CERT_FILE")
+                .ok()
+                .filter(|v| !v.is_empty());
+            let dir = std::env::var("SSL_CERT_DIR").ok().filter(|v| !v.is_empty());
+            if file.is_some() || dir.is_some() {
+                return env_store(file, dir);
             }
         }
+        if !explicit {
+            return Ok(webpki_store());
+        }
         let mut roots = RootCertStore::empty();
-        if self.webpki_roots.unwrap_or(chosen.is_empty()) {
+        if self.webpki_roots.unwrap_or(self.extra_roots.is_empty()) {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        // A bundle may hold certificates webpki cannot use as anchors (an old v1 root, say);
-        // like OpenSSL, skip those rather than refuse the whole bundle.
-        let (_added, _ignored) = roots.add_parsable_certificates(chosen);
-        if roots.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "none of the given CA certificates can be used as a trust anchor",
-            ));
-        }
-        Ok(roots)
+        anchors(roots, self.extra_roots.clone())
     }
+}
+
+/// Adds `certs` to `roots` as trust anchors. A bundle may hold certificates webpki cannot use as
+/// anchors (an old v1 root, say); like OpenSSL, skip those rather than refuse the whole bundle.
+fn anchors(
+    mut roots: RootCertStore,
+    certs: Vec<CertificateDer<'static>>,
+) -> Result<Arc<RootCertStore>> {
+    let (_added, _ignored) = roots.add_parsable_certificates(certs);
+    if roots.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "none of the given CA certificates can be used as a trust anchor",
+        ));
+    }
+    Ok(Arc::new(roots))
+}
+
+/// webpki-roots as a store, made once.
+fn webpki_store() -> Arc<RootCertStore> {
+    static STORE: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            Arc::new(RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            })
+        })
+        .clone()
+}
+
+/// The environment's roots as a store, made once for each value of the two variables.
+fn env_store(file: Option<String>, dir: Option<String>) -> Result<Arc<RootCertStore>> {
+    type Cached = Option<((Option<String>, Option<String>), Arc<RootCertStore>)>;
+    static STORE: Mutex<Cached> = Mutex::new(None);
+    let key = (file, dir);
+    let mut cached = STORE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((cached_key, store)) = cached.as_ref() {
+        if *cached_key == key {
+            return Ok(store.clone());
+        }
+    }
+    let (file, dir) = key.clone();
+    let certs = roots_from_env(|name| match name {
+        "SSL_CERT_FILE" => file.clone(),
+        "SSL_CERT_DIR" => dir.clone(),
+        _ => None,
+    })?
+    .unwrap_or_default();
+    let store = anchors(RootCertStore::empty(), certs)?;
+    *cached = Some((key, store.clone()));
+    Ok(store)
 }
 
 /// A verifier that accepts any certificate for any name, while still checking that the server

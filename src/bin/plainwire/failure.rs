@@ -11,6 +11,7 @@ use std::path::Path;
 /// curl 2: the command line is wrong, or asks for something not supported yet.
 pub const BAD_COMMAND_LINE: u8 = 2;
 /// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature).
+#[cfg(not(feature = "tls"))]
 pub const NOT_BUILT_IN: u8 = 4;
 /// curl 22: the server answered with a status of 400 or more, and `-f` was given.
 pub const HTTP_ERROR: u8 = 22;
@@ -117,7 +118,7 @@ mod tests {
         let failure = Failure::write("stdout", &pipe);
         assert_eq!(failure.code, WRITE_ERROR);
         assert!(failure.quiet);
-        let full = io::Error::new(io::ErrorKind::Other, "disk full");
+        let full = io::Error::other("disk full");
         let failure = Failure::write("out.bin", &full);
         assert_eq!(failure.code, WRITE_ERROR);
         assert!(!failure.quiet);
@@ -126,13 +127,13 @@ mod tests {
 
     #[test]
     fn a_foreign_body_read_error_is_a_receive_error() {
-        let failure = Failure::from_body_read(io::Error::new(io::ErrorKind::Other, "odd"));
+        let failure = Failure::from_body_read(io::Error::other("odd"));
         assert_eq!(failure.code, RECV_ERROR);
     }
 
     #[test]
     fn messages_stay_on_one_line() {
-        let err = io::Error::new(io::ErrorKind::Other, "two\r\nlines");
+        let err = io::Error::other("two\r\nlines");
         assert_eq!(
             Failure::read_stdin(&err).message,
             "failed to read the body from stdin: two  lines"

@@ -1,0 +1,569 @@
+//! Request bodies (bytes, text, JSON, forms, streams), `Expect: 100-continue`, and the limits
+//! an agent puts on what a server sends back.
+
+mod support;
+use support::*;
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use plainwire::{Agent, AgentBuilder, ErrorKind};
+
+fn builder() -> AgentBuilder {
+    Agent::builder().proxy_from_env(false)
+}
+
+fn agent() -> Agent {
+    builder().build().unwrap()
+}
+
+fn echo_server() -> HttpServer {
+    HttpServer::start(|req| Reply::text(format!("{} bytes", req.body.len())))
+}
+
+fn last(server: &HttpServer) -> Request {
+    server.requests().pop().expect("no request arrived")
+}
+
+// ---------------------------------------------------------------------------
+// Sized bodies
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_bytes_body_is_sent_exactly_with_its_length() {
+    let server = echo_server();
+    let body: Vec<u8> = (0..=255u8).chain([0, b'\r', b'\n', 0]).collect();
+    let resp = agent()
+        .post(&server.url("/"))
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "260 bytes");
+    let req = last(&server);
+    assert_eq!(req.body, body);
+    assert_eq!(req.header("content-length"), Some("260"));
+    assert!(!req.chunked);
+    assert_eq!(req.header("expect"), None);
+    assert_eq!(req.header("content-type"), None);
+}
+
+#[test]
+fn a_string_body_is_sent_as_utf8() {
+    let server = echo_server();
+    agent()
+        .put(&server.url("/"))
+        .body("héllo wörld")
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert_eq!(req.method, "PUT");
+    assert_eq!(req.body, "héllo wörld".as_bytes());
+    assert_eq!(req.header("content-length"), Some("13"));
+
+    agent()
+        .patch(&server.url("/"))
+        .body(String::from("owned"))
+        .send()
+        .unwrap();
+    assert_eq!(last(&server).body, b"owned");
+}
+
+#[test]
+fn an_empty_post_says_content_length_zero_and_a_get_says_nothing() {
+    let server = echo_server();
+    agent().post(&server.url("/")).send().unwrap();
+    assert_eq!(last(&server).header("content-length"), Some("0"));
+    agent().get(&server.url("/")).send().unwrap();
+    let req = last(&server);
+    assert_eq!(req.header("content-length"), None);
+    assert_eq!(req.header("transfer-encoding"), None);
+}
+
+#[derive(serde::Serialize)]
+struct Post<'a> {
+    title: &'a str,
+    id: u32,
+    tags: Vec<&'a str>,
+}
+
+#[test]
+fn a_json_body_is_exact_and_typed() {
+    let server = echo_server();
+    let post = Post {
+        title: "hé \"quoted\"",
+        id: 7,
+        tags: vec!["a", "b"],
+    };
+    agent()
+        .post(&server.url("/"))
+        .json(&post)
+        .unwrap()
+        .send()
+        .unwrap();
+    let req = last(&server);
+    let expected = r#"{"title":"hé \"quoted\"","id":7,"tags":["a","b"]}"#.as_bytes();
+    assert_eq!(req.body, expected, "{}", req.body_text());
+    assert_eq!(req.header("content-type"), Some("application/json"));
+    assert_eq!(req.header_all("content-type").len(), 1);
+    assert_eq!(
+        req.header("content-length"),
+        Some(expected.len().to_string().as_str())
+    );
+
+    // A Content-Type set by the caller is kept, and not doubled.
+    agent()
+        .post(&server.url("/"))
+        .header("Content-Type", "application/vnd.api+json")
+        .json(&serde_json::json!({"k": [1, 2]}))
+        .unwrap()
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert_eq!(req.body, br#"{"k":[1,2]}"#);
+    assert_eq!(
+        req.header_all("content-type"),
+        vec![&b"application/vnd.api+json"[..]]
+    );
+}
+
+#[test]
+fn a_form_body_is_urlencoded_exactly() {
+    let server = echo_server();
+    agent()
+        .post(&server.url("/"))
+        .form(&[
+            ("name", "Jane Doe"),
+            ("q", "a&b=c/d?"),
+            ("ü", "~*-._"),
+            ("", ""),
+        ])
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert_eq!(
+        req.body_text(),
+        "name=Jane+Doe&q=a%26b%3Dc%2Fd%3F&%C3%BC=%7E*-._&="
+    );
+    assert_eq!(
+        req.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(req.header("content-length"), Some("49"));
+}
+
+// ---------------------------------------------------------------------------
+// Streamed bodies and 100-continue
+// ---------------------------------------------------------------------------
+
+/// The byte at `offset` of a deterministic, non-repeating-looking test stream.
+fn pattern(offset: usize) -> u8 {
+    let x = offset as u64;
+    ((x * 31 + (x >> 8) * 7 + (x >> 16) * 13) % 251) as u8
+}
+
+/// A reader of `len` pattern bytes that hands them out in uneven pieces.
+struct PatternReader {
+    offset: usize,
+    len: usize,
+    reads: usize,
+}
+
+impl Read for PatternReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.reads += 1;
+        let piece = [1, 7000, 65536, 100_000, 3][self.reads % 5];
+        let n = out.len().min(piece).min(self.len - self.offset);
+        for (i, byte) in out[..n].iter_mut().enumerate() {
+            *byte = pattern(self.offset + i);
+        }
+        self.offset += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_ten_mebibyte_stream_arrives_byte_for_byte_in_chunks_after_100_continue() {
+    const LEN: usize = 10 << 20;
+    let server = HttpServer::start(|req| {
+        let wrong = req
+            .body
+            .iter()
+            .enumerate()
+            .position(|(i, &b)| b != pattern(i));
+        Reply::text(format!("{} bytes, first wrong: {wrong:?}", req.body.len()))
+    });
+    let resp = agent()
+        .post(&server.url("/upload"))
+        .header("Content-Type", "application/octet-stream")
+        .body_reader(PatternReader {
+            offset: 0,
+            len: LEN,
+            reads: 0,
+        })
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.text().unwrap(),
+        format!("{LEN} bytes, first wrong: None")
+    );
+    let req = last(&server);
+    assert!(req.chunked);
+    assert_eq!(req.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(req.header("content-length"), None);
+    assert_eq!(req.header("expect"), Some("100-continue"));
+    assert_eq!(req.header("content-type"), Some("application/octet-stream"));
+    assert!(req.trailers.is_empty());
+}
+
+#[test]
+fn an_empty_stream_is_one_last_chunk() {
+    let server = echo_server();
+    let resp = agent()
+        .post(&server.url("/"))
+        .body_reader(std::io::empty())
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "0 bytes");
+    let req = last(&server);
+    assert!(req.chunked);
+    assert!(
+        req.raw.ends_with(b"\r\n\r\n0\r\n\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&req.raw)
+    );
+}
+
+#[test]
+fn a_failing_body_reader_is_an_io_error() {
+    struct Failing;
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+    let server = echo_server();
+    let err = agent()
+        .post(&server.url("/"))
+        .body_reader(Failing)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    assert!(err.to_string().contains("disk on fire"), "{err}");
+}
+
+#[test]
+fn only_a_sized_body_over_a_mebibyte_asks_for_100_continue() {
+    let server = echo_server();
+    let agent = agent();
+    let big = vec![b'b'; (1 << 20) + 1];
+    let resp = agent
+        .post(&server.url("/"))
+        .body(big.clone())
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), format!("{} bytes", big.len()));
+    let req = last(&server);
+    assert_eq!(req.header("expect"), Some("100-continue"));
+    assert_eq!(
+        req.header("content-length"),
+        Some(big.len().to_string().as_str())
+    );
+    assert!(!req.chunked);
+    assert!(req.body == big);
+
+    let exactly = vec![b'e'; 1 << 20];
+    agent.post(&server.url("/")).body(exactly).send().unwrap();
+    assert_eq!(last(&server).header("expect"), None);
+    // The connection stayed in step through both.
+    assert_eq!(server.connections(), 1);
+}
+
+/// Per connection: the request head, and how many bytes arrived after the refusal.
+type Refusals = Arc<Mutex<Vec<(String, usize)>>>;
+
+/// A server that refuses any body at once, without reading it, and records how many body
+/// bytes arrive afterwards (until the client closes the connection).
+fn refuses_bodies() -> (ScriptedServer, Refusals) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let server = ScriptedServer::start(move |conn| {
+        let head = conn.read_request_head();
+        if head.is_empty() {
+            return;
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        conn.write_all(b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!");
+        conn.set_read_timeout(Some(Duration::from_secs(5)));
+        let after = conn.read_to_end().len();
+        log.lock().unwrap().push((head, after));
+    });
+    (server, seen)
+}
+
+#[test]
+fn a_413_before_100_continue_is_returned_and_the_sized_body_never_sent() {
+    let (server, seen) = refuses_bodies();
+    let agent = agent();
+    let resp = agent
+        .post(&server.url("/"))
+        .body(vec![b'x'; 2 << 20])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.text().unwrap(), "too big!");
+    // The connection's state is unknown, so it is closed, not pooled.
+    assert_eq!(agent.idle_connections(), 0);
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    let (head, after) = seen.lock().unwrap()[0].clone();
+    assert!(
+        head.to_ascii_lowercase().contains("expect: 100-continue"),
+        "{head}"
+    );
+    assert_eq!(after, 0, "body bytes were sent after the 413");
+}
+
+#[test]
+fn a_413_before_100_continue_is_returned_and_the_stream_never_read() {
+    struct Watched(Arc<AtomicBool>);
+    impl Read for Watched {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.0.store(true, Ordering::SeqCst);
+            out[0] = b'!';
+            Ok(1)
+        }
+    }
+    let (server, seen) = refuses_bodies();
+    let touched = Arc::new(AtomicBool::new(false));
+    let resp = agent()
+        .post(&server.url("/"))
+        .body_reader(Watched(touched.clone()))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    drop(resp);
+    assert!(!touched.load(Ordering::SeqCst), "the body was read");
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    assert_eq!(seen.lock().unwrap()[0].1, 0);
+}
+
+#[test]
+fn a_server_that_never_sends_100_gets_the_body_after_a_wait() {
+    // (Expect sent, wait between head and first body byte, body)
+    let timing = Arc::new(Mutex::new(None));
+    let log = timing.clone();
+    let server = ScriptedServer::start(move |conn| {
+        let head = conn.read_request_head();
+        if head.is_empty() {
+            return;
+        }
+        let head_at = Instant::now();
+        let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        let mut body = conn.read_exact_body(1);
+        let body_at = Instant::now();
+        body.extend(conn.read_exact_body(length - 1));
+        let reply = format!("{} bytes", body.len());
+        // Logged before answering, so the client finds it once it has the answer.
+        *log.lock().unwrap() = Some((
+            head.contains("expect: 100-continue"),
+            body_at - head_at,
+            body,
+        ));
+        conn.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{reply}",
+                reply.len()
+            )
+            .as_bytes(),
+        );
+    });
+    let body: Vec<u8> = (0..(3 << 19)).map(pattern).collect();
+    let resp = agent()
+        .post(&server.url("/"))
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), format!("{} bytes", body.len()));
+    let (expected, waited, received) = timing.lock().unwrap().take().unwrap();
+    assert!(expected);
+    assert!(received == body);
+    // The client waited for a 100 that never came (about a second) before sending. A lower
+    // bound only: a slow machine can only make the wait longer.
+    assert!(
+        waited >= Duration::from_millis(500),
+        "sent after {waited:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Limits on what comes back
+// ---------------------------------------------------------------------------
+
+fn response_with_header_of(size: usize) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nX-Big: {}\r\nContent-Length: 2\r\n\r\nok",
+        "a".repeat(size)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn max_head_size_bounds_the_response_head() {
+    let agent = builder().max_head_size(1024).build().unwrap();
+    let big = ScriptedServer::respond_with(response_with_header_of(2000));
+    let err = agent.get(&big.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("1024"), "{err}");
+
+    let small = ScriptedServer::respond_with(response_with_header_of(500));
+    assert_eq!(
+        agent.get(&small.url("/")).send().unwrap().text().unwrap(),
+        "ok"
+    );
+    // The default limit (64 KiB) takes the 2000-byte header.
+    assert_eq!(
+        self::agent()
+            .get(&big.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap(),
+        "ok"
+    );
+}
+
+#[test]
+fn a_head_larger_than_the_default_limit_is_refused() {
+    let huge = ScriptedServer::respond_with(response_with_header_of(100 * 1024));
+    let err = agent().get(&huge.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("65536"), "{err}");
+}
+
+fn response_with_headers(count: usize) -> Vec<u8> {
+    let mut out = String::from("HTTP/1.1 200 OK\r\n");
+    for i in 0..count {
+        out.push_str(&format!("X-H{i}: {i}\r\n"));
+    }
+    out.push_str("Content-Length: 2\r\n\r\nok");
+    out.into_bytes()
+}
+
+#[test]
+fn max_headers_bounds_the_number_of_fields() {
+    let agent = builder().max_headers(5).build().unwrap();
+    let many = ScriptedServer::respond_with(response_with_headers(10));
+    let err = agent.get(&many.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err:?}");
+    assert!(err.to_string().contains("5 header fields"), "{err}");
+
+    // Four of ours and Content-Length make five.
+    let few = ScriptedServer::respond_with(response_with_headers(4));
+    let resp = agent.get(&few.url("/")).send().unwrap();
+    assert_eq!(resp.header("x-h3"), Some("3"));
+    assert_eq!(resp.text().unwrap(), "ok");
+
+    let lots = ScriptedServer::respond_with(response_with_headers(150));
+    let agent = builder().max_headers(200).build().unwrap();
+    assert_eq!(
+        agent
+            .get(&lots.url("/"))
+            .send()
+            .unwrap()
+            .headers_all("x-h149"),
+        vec!["149"]
+    );
+}
+
+#[test]
+fn max_body_size_bounds_bytes_text_and_json() {
+    let server = HttpServer::start(|req| {
+        let n: usize = req.path()[1..].parse().unwrap();
+        let body = "7".repeat(n);
+        if req.query() == Some("chunked") {
+            Reply::new(200)
+                .header("Transfer-Encoding", "chunked")
+                .body(format!("{n:x}\r\n{body}\r\n0\r\n\r\n"))
+        } else {
+            Reply::new(200).body(body)
+        }
+    });
+    let agent = builder().max_body_size(100).build().unwrap();
+
+    assert_eq!(
+        agent
+            .get(&server.url("/100"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+            .len(),
+        100
+    );
+    assert_eq!(
+        agent
+            .get(&server.url("/100?chunked"))
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap()
+            .len(),
+        100
+    );
+    for url in [server.url("/101"), server.url("/101?chunked")] {
+        let err = agent.get(&url).send().unwrap().bytes().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{url}: {err:?}");
+        let err = agent.get(&url).send().unwrap().text().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{url}: {err:?}");
+        let err = agent
+            .get(&url)
+            .send()
+            .unwrap()
+            .json::<serde_json::Value>()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{url}: {err:?}");
+    }
+
+    // Streaming reads are not bounded by it.
+    let mut streamed = Vec::new();
+    agent
+        .get(&server.url("/5000?chunked"))
+        .send()
+        .unwrap()
+        .read_to_end(&mut streamed)
+        .unwrap();
+    assert_eq!(streamed.len(), 5000);
+
+    // A limit on the response itself wins.
+    let err = agent
+        .get(&server.url("/50"))
+        .send()
+        .unwrap()
+        .limit_body(10)
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+    let body = agent
+        .get(&server.url("/1000"))
+        .send()
+        .unwrap()
+        .limit_body(1000)
+        .bytes()
+        .unwrap();
+    assert_eq!(body.len(), 1000);
+}

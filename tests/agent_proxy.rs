@@ -1,0 +1,520 @@
+//! HTTP proxies: absolute-form requests for http URLs, CONNECT tunnels for https URLs, proxy
+//! credentials, and proxies chosen from (a stand-in for) the environment.
+
+mod support;
+use support::*;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use plainwire::{Agent, AgentBuilder, EnvProxies, ErrorKind, Proxy, Url};
+
+fn builder() -> AgentBuilder {
+    Agent::builder().proxy_from_env(false)
+}
+
+// ---------------------------------------------------------------------------
+// A small proxy
+// ---------------------------------------------------------------------------
+
+/// A loopback HTTP proxy, a thread per connection. `CONNECT host:port` is answered with 200 and
+/// spliced to 127.0.0.1:port; an absolute-form request is answered by the proxy itself with
+/// `proxied METHOD TARGET`, keeping the connection alive. With credentials required, anything
+/// without the right `Proxy-Authorization` gets 407.
+struct TestProxy {
+    addr: SocketAddr,
+    heads: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TestProxy {
+    fn start(required: Option<&str>) -> TestProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let required = required.map(str::to_string);
+        let (h, c, s) = (heads.clone(), connections.clone(), stop.clone());
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                c.fetch_add(1, Ordering::SeqCst);
+                let (heads, required) = (h.clone(), required.clone());
+                thread::spawn(move || proxy_connection(stream, &heads, required.as_deref()));
+            }
+        });
+        TestProxy {
+            addr,
+            heads,
+            connections,
+            stop,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn url_with_credentials(&self, userinfo: &str) -> String {
+        format!("http://{userinfo}@{}", self.addr)
+    }
+
+    fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
+
+    fn request_lines(&self) -> Vec<String> {
+        self.heads()
+            .iter()
+            .map(|h| h.lines().next().unwrap_or("").to_string())
+            .collect()
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for TestProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+    }
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// Reads a head (through CRLFCRLF) into `buf`; `None` at EOF or on error.
+fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<String> {
+    loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head: Vec<u8> = buf.drain(..at + 4).collect();
+            return Some(String::from_utf8_lossy(&head).into_owned());
+        }
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn proxy_connection(mut client: TcpStream, heads: &Mutex<Vec<String>>, required: Option<&str>) {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut buf = Vec::new();
+    while let Some(head) = read_head(&mut client, &mut buf) {
+        heads.lock().unwrap().push(head.clone());
+        let mut parts = head.split_whitespace();
+        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let authorized = match required {
+            None => true,
+            Some(r) => header(&head, "proxy-authorization") == Some(r),
+        };
+        if !authorized {
+            let _ = client.write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\n\
+                  Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n",
+            );
+            if method == "CONNECT" {
+                return;
+            }
+            continue;
+        }
+        if method == "CONNECT" {
+            let port: u16 = target.rsplit(':').next().unwrap().parse().unwrap();
+            let Ok(mut origin) = TcpStream::connect(("127.0.0.1", port)) else {
+                let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                return;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let _ = origin.write_all(&buf);
+            splice(client, origin);
+            return;
+        }
+        let length: usize = header(&head, "content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buf.len() < length {
+            let mut chunk = [0u8; 4096];
+            match client.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        buf.drain(..length);
+        let body = format!("proxied {method} {target}");
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        if client.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// Copies bytes both ways until either side closes.
+fn splice(client: TcpStream, origin: TcpStream) {
+    let (mut client_read, mut origin_write) =
+        (client.try_clone().unwrap(), origin.try_clone().unwrap());
+    let upstream = thread::spawn(move || {
+        let _ = std::io::copy(&mut client_read, &mut origin_write);
+        let _ = origin_write.shutdown(Shutdown::Write);
+    });
+    let (mut origin_read, mut client_write) = (origin, client);
+    let _ = std::io::copy(&mut origin_read, &mut client_write);
+    let _ = client_write.shutdown(Shutdown::Write);
+    let _ = upstream.join();
+}
+
+// ---------------------------------------------------------------------------
+// http URLs: absolute-form
+// ---------------------------------------------------------------------------
+
+const PROXY_CREDENTIALS: &str = "Basic cHVzZXI6cHBhc3M="; // puser:ppass
+
+#[test]
+fn an_http_url_goes_to_the_proxy_in_absolute_form_with_proxy_credentials() {
+    // The origin must never be contacted: the proxy answers for it.
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:ppass"))
+        .build()
+        .unwrap();
+    for i in 0..3 {
+        let url = origin.url(&format!("/some/path?q={i}"));
+        let body = agent.get(&url).send().unwrap().text().unwrap();
+        assert_eq!(body, format!("proxied GET {url}"));
+    }
+    assert_eq!(origin.connections(), 0);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 3);
+    assert_eq!(
+        proxy.request_lines()[0],
+        format!(
+            "GET http://127.0.0.1:{}/some/path?q=0 HTTP/1.1",
+            origin.port()
+        )
+    );
+    assert_eq!(
+        header(&heads[0], "proxy-authorization"),
+        Some(PROXY_CREDENTIALS)
+    );
+    assert_eq!(
+        header(&heads[0], "host"),
+        Some(format!("127.0.0.1:{}", origin.port()).as_str())
+    );
+    // Kept alive: three requests over one connection to the proxy.
+    assert_eq!(proxy.connections(), 1);
+}
+
+#[test]
+fn an_http_post_through_the_proxy_carries_its_body() {
+    let proxy = TestProxy::start(None);
+    let agent = builder().proxy(&proxy.url()).build().unwrap();
+    let resp = agent
+        .post("http://origin.invalid:8080/submit")
+        .body("hello")
+        .send()
+        .unwrap();
+    assert_eq!(
+        resp.text().unwrap(),
+        "proxied POST http://origin.invalid:8080/submit"
+    );
+    let heads = proxy.heads();
+    assert_eq!(header(&heads[0], "proxy-authorization"), None);
+    assert_eq!(header(&heads[0], "host"), Some("origin.invalid:8080"));
+    // The next request on the same connection parsed fine, so the body was framed right.
+    let resp = agent.get("http://origin.invalid:8080/next").send().unwrap();
+    assert_eq!(
+        resp.text().unwrap(),
+        "proxied GET http://origin.invalid:8080/next"
+    );
+    assert_eq!(proxy.connections(), 1);
+}
+
+#[test]
+fn a_407_for_an_http_url_is_an_ordinary_response() {
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder().proxy(&proxy.url()).build().unwrap();
+    let resp = agent.get("http://origin.invalid/").send().unwrap();
+    assert_eq!(resp.status(), 407);
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:wrong"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        agent.get("http://origin.invalid/").send().unwrap().status(),
+        407
+    );
+}
+
+// ---------------------------------------------------------------------------
+// https URLs: CONNECT
+// ---------------------------------------------------------------------------
+
+fn tls_origin() -> HttpServer {
+    HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |req| {
+        Reply::text(format!("secret {}", req.target))
+    })
+}
+
+#[test]
+fn an_https_url_goes_through_a_connect_tunnel() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:ppass"))
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    for i in 0..3 {
+        let body = agent
+            .get(&origin.url(&format!("/s{i}")))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(body, format!("secret /s{i}"));
+    }
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert_eq!(
+        proxy.request_lines()[0],
+        format!("CONNECT localhost:{} HTTP/1.1", origin.port())
+    );
+    assert_eq!(
+        header(&heads[0], "host"),
+        Some(format!("localhost:{}", origin.port()).as_str())
+    );
+    assert_eq!(
+        header(&heads[0], "proxy-authorization"),
+        Some(PROXY_CREDENTIALS)
+    );
+    // The tunnel is kept alive like any connection, and is TLS end to end.
+    assert_eq!(proxy.connections(), 1);
+    assert_eq!(origin.connections(), 1);
+    assert_eq!(origin.tls_sessions()[0].sni.as_deref(), Some("localhost"));
+    // The origin sees an origin-form request and never the proxy's credentials.
+    let requests = origin.requests();
+    assert_eq!(requests[0].target, "/s0");
+    assert_eq!(requests[0].header("proxy-authorization"), None);
+}
+
+#[test]
+fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url())
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = agent.get(&origin.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert!(err.to_string().contains("407"), "{err}");
+    assert!(!err.to_string().contains("ppass"), "{err}");
+    assert_eq!(origin.connections(), 0);
+
+    // The wrong credentials fare no better.
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:nope"))
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = agent.get(&origin.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert!(!err.to_string().contains("nope"), "{err}");
+}
+
+#[test]
+fn connections_through_a_proxy_and_direct_ones_are_pooled_apart() {
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let proxy = TestProxy::start(None);
+    let proxied = builder().proxy(&proxy.url()).build().unwrap();
+    let direct = builder().build().unwrap();
+    for _ in 0..2 {
+        assert!(proxied
+            .get(&origin.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+            .starts_with("proxied"));
+        assert_eq!(
+            direct.get(&origin.url("/")).send().unwrap().text().unwrap(),
+            "direct"
+        );
+    }
+    assert_eq!(proxy.connections(), 1);
+    assert_eq!(origin.connections(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// Proxies from the environment, without touching the process environment
+// ---------------------------------------------------------------------------
+
+fn env(vars: &[(&str, &str)]) -> EnvProxies {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    EnvProxies::from_lookup(move |name| {
+        vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })
+    .unwrap()
+}
+
+fn proxy_for(proxies: &EnvProxies, url: &str) -> Option<String> {
+    proxies
+        .for_url(&Url::parse(url).unwrap())
+        .map(|p| p.authority())
+}
+
+#[test]
+fn env_proxies_by_scheme() {
+    let proxies = env(&[
+        ("http_proxy", "http://hp.example:3128"),
+        ("HTTPS_PROXY", "sp.example:8443"),
+    ]);
+    assert_eq!(
+        proxy_for(&proxies, "http://example.com/"),
+        Some("hp.example:3128".into())
+    );
+    assert_eq!(
+        proxy_for(&proxies, "https://example.com/"),
+        Some("sp.example:8443".into())
+    );
+
+    let only_all = env(&[("ALL_PROXY", "http://all.example:1080")]);
+    assert_eq!(
+        proxy_for(&only_all, "http://example.com/"),
+        Some("all.example:1080".into())
+    );
+    assert_eq!(
+        proxy_for(&only_all, "https://example.com/"),
+        Some("all.example:1080".into())
+    );
+
+    assert_eq!(proxy_for(&env(&[]), "http://example.com/"), None);
+    assert_eq!(
+        proxy_for(&env(&[("http_proxy", "  ")]), "http://example.com/"),
+        None
+    );
+}
+
+#[test]
+fn no_proxy_matching() {
+    let proxies = env(&[
+        ("all_proxy", "http://p.example:1"),
+        (
+            "no_proxy",
+            "internal.example, .corp.example,*.wild.example,10.0.0.7",
+        ),
+    ]);
+    for direct in [
+        "http://internal.example/",
+        "https://api.internal.example/",
+        "http://a.b.corp.example/",
+        "http://corp.example/",
+        "http://x.wild.example/",
+        "http://10.0.0.7:8080/",
+        "http://INTERNAL.example/",
+        "http://internal.example./",
+    ] {
+        assert_eq!(proxy_for(&proxies, direct), None, "{direct}");
+    }
+    for proxied in [
+        "http://notinternal.example/",
+        "http://internal.example.com/",
+        "http://example/",
+        "http://10.0.0.70/",
+        "http://corp.example.org/",
+    ] {
+        assert_eq!(
+            proxy_for(&proxies, proxied),
+            Some("p.example:1".into()),
+            "{proxied}"
+        );
+    }
+    let star = env(&[("all_proxy", "p.example:1"), ("NO_PROXY", "*")]);
+    assert_eq!(proxy_for(&star, "https://anything.example/"), None);
+}
+
+#[test]
+fn loopback_urls_bypass_env_proxies() {
+    let proxies = env(&[("all_proxy", "http://p.example:1")]);
+    for url in [
+        "http://127.0.0.1:8080/",
+        "https://127.1.2.3/",
+        "http://localhost/",
+        "http://api.localhost:3000/",
+        "http://[::1]:80/",
+    ] {
+        assert_eq!(proxy_for(&proxies, url), None, "{url}");
+    }
+    assert_eq!(
+        proxy_for(&proxies, "http://128.0.0.1/"),
+        Some("p.example:1".into())
+    );
+}
+
+#[test]
+fn a_malformed_env_proxy_is_an_error_naming_the_variable() {
+    let err = EnvProxies::from_lookup(|name| (name == "https_proxy").then(|| "ftp://x:1".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("$https_proxy"), "{err}");
+}
+
+#[test]
+fn proxy_urls_and_their_credentials() {
+    let proxy = Proxy::new("http://user:secret@proxy.example:3128").unwrap();
+    assert_eq!(proxy.host(), "proxy.example");
+    assert_eq!(proxy.port(), 3128);
+    assert_eq!(proxy.authority(), "proxy.example:3128");
+    assert!(!format!("{proxy} {proxy:?}").contains("secret"));
+    assert_eq!(
+        Proxy::new("proxy.example:8080").unwrap().authority(),
+        "proxy.example:8080"
+    );
+    assert_eq!(
+        Proxy::new("https://proxy.example").unwrap_err().kind(),
+        ErrorKind::UnsupportedScheme
+    );
+    let err = builder().proxy("socks5://p:1").build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnsupportedScheme);
+}
+
+#[test]
+fn proxy_from_env_false_reads_no_environment() {
+    // Reading the process environment is what proxy_from_env(true) does at build time; the
+    // setting shows in the agent's Debug output, whatever the environment of this run holds.
+    let without = builder().build().unwrap();
+    assert!(
+        format!("{without:?}").contains("proxy: None"),
+        "{without:?}"
+    );
+    let with = Agent::builder().build().unwrap();
+    assert!(format!("{with:?}").contains("proxy: Env("), "{with:?}");
+    // An explicit proxy wins over the environment.
+    let fixed = Agent::builder().proxy("p.example:1").build().unwrap();
+    assert!(format!("{fixed:?}").contains("proxy: Fixed("), "{fixed:?}");
+}

@@ -1,0 +1,396 @@
+//! Timeouts: every way a server can make a call wait ends in an error of kind Timeout that
+//! names the phase, within a generous bound of the limit that was set.
+//!
+//! Only upper bounds on elapsed time are asserted ("a 1 s deadline ends before 10 s"), so a
+//! busy machine cannot make these tests fail; each dripping server would take far longer than
+//! the bound to finish, so a client that ignored its deadline would fail them.
+
+mod support;
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use plainwire::{Agent, AgentBuilder, ErrorKind, TimeoutPhase};
+use support::*;
+
+/// How long any of these calls may take, whatever its limit (all limits are 1 s or less).
+const GENEROUS: Duration = Duration::from_secs(10);
+
+fn builder() -> AgentBuilder {
+    Agent::builder().proxy_from_env(false)
+}
+
+/// Runs `call`, checks it failed with a timeout in `phase` within [`GENEROUS`].
+fn assert_times_out<T: std::fmt::Debug>(
+    phase: TimeoutPhase,
+    call: impl FnOnce() -> plainwire::Result<T>,
+) -> plainwire::Error {
+    let started = Instant::now();
+    let err = call().unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.timeout_phase(), Some(phase), "{err}");
+    assert!(elapsed < GENEROUS, "took {elapsed:?}: {err}");
+    err
+}
+
+/// A server that reads the request and then says nothing until the client hangs up.
+fn silent_server() -> ScriptedServer {
+    ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.read_to_end();
+    })
+}
+
+/// A server that sends a head announcing 1000 bytes, then one byte every 100 ms (100 s in all).
+fn dripping_server() -> ScriptedServer {
+    ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+        for _ in 0..1000 {
+            conn.sleep(Duration::from_millis(100));
+            if !conn.write_all(b"x") {
+                return;
+            }
+        }
+    })
+}
+
+#[test]
+fn the_read_timeout_ends_a_wait_for_the_head() {
+    let server = silent_server();
+    let agent = builder()
+        .read_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
+        agent.get(&server.url("/")).send()
+    });
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("127.0.0.1:{}", server.port())),
+        "{message}"
+    );
+    assert!(
+        message.contains("waiting for the response head"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_read_timeout_ends_a_wait_for_the_body() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        conn.read_to_end();
+    });
+    let agent = builder()
+        .read_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+}
+
+#[test]
+fn the_deadline_ends_a_silent_wait_shorter_than_the_read_timeout() {
+    // The read timeout (60 s by default) would never strike: the deadline must cut each wait.
+    let server = silent_server();
+    let agent = builder().build().unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
+        agent
+            .get(&server.url("/"))
+            .timeout(Duration::from_secs(1))
+            .send()
+    });
+    assert!(err.to_string().contains("deadline of 1s"), "{err}");
+
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        conn.read_to_end();
+    });
+    assert_times_out(TimeoutPhase::ReadBody, || {
+        agent
+            .get(&server.url("/"))
+            .timeout(Duration::from_secs(1))
+            .send()?
+            .bytes()
+    });
+}
+
+#[test]
+fn the_deadline_ends_a_dripping_body() {
+    let server = dripping_server();
+    let agent = builder().build().unwrap();
+    assert_times_out(TimeoutPhase::ReadBody, || {
+        agent
+            .get(&server.url("/"))
+            .timeout(Duration::from_secs(1))
+            .send()?
+            .bytes()
+    });
+}
+
+#[test]
+fn the_deadline_ends_a_dripping_body_read_as_a_stream() {
+    let server = dripping_server();
+    let started = Instant::now();
+    let mut resp = builder()
+        .build()
+        .unwrap()
+        .get(&server.url("/"))
+        .timeout(Duration::from_secs(1))
+        .send()
+        .unwrap();
+    let mut body = Vec::new();
+    let err = resp.read_to_end(&mut body).unwrap_err();
+    assert!(started.elapsed() < GENEROUS, "took {:?}", started.elapsed());
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    let inner = err
+        .get_ref()
+        .unwrap()
+        .downcast_ref::<plainwire::Error>()
+        .unwrap();
+    assert_eq!(inner.kind(), ErrorKind::Timeout);
+    assert_eq!(inner.timeout_phase(), Some(TimeoutPhase::ReadBody));
+    assert!(body.len() < 1000);
+}
+
+#[test]
+fn the_agents_deadline_applies_to_every_call() {
+    let server = dripping_server();
+    let agent = builder().timeout(Duration::from_secs(1)).build().unwrap();
+    assert_times_out(TimeoutPhase::ReadBody, || {
+        agent.get(&server.url("/")).send()?.bytes()
+    });
+}
+
+#[test]
+fn the_deadline_ends_a_dripping_head() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        for &byte in b"HTTP/1.1 200 OK\r\nX-Slow: ".iter().chain(&[b'y'; 1000]) {
+            conn.sleep(Duration::from_millis(100));
+            if !conn.write_all(&[byte]) {
+                return;
+            }
+        }
+    });
+    let agent = builder().build().unwrap();
+    assert_times_out(TimeoutPhase::ReadHead, || {
+        agent
+            .get(&server.url("/"))
+            .timeout(Duration::from_secs(1))
+            .send()
+    });
+}
+
+#[test]
+fn the_write_timeout_ends_an_upload_nobody_reads() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        // Never read the body; just wait for the client to give up.
+        conn.sleep(Duration::from_secs(5));
+    });
+    let agent = builder()
+        .write_timeout(Some(Duration::from_millis(300)))
+        .read_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let body = vec![0u8; 64 * 1024 * 1024];
+    assert_times_out(TimeoutPhase::SendRequest, || {
+        agent.put(&server.url("/")).body(body).send()
+    });
+}
+
+#[cfg(feature = "tls")]
+mod tls {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpStream;
+
+    use rustls::ServerConnection;
+
+    #[test]
+    fn the_connect_timeout_ends_a_handshake_nobody_answers() {
+        // Accepts TCP, reads the ClientHello, answers nothing.
+        let server = silent_server();
+        let url = format!("https://127.0.0.1:{}/", server.port());
+        let agent = builder()
+            .connect_timeout(Duration::from_millis(500))
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap();
+        let err = assert_times_out(TimeoutPhase::Handshake, || agent.get(&url).send());
+        assert!(err.to_string().contains("TLS handshake"), "{err}");
+    }
+
+    #[test]
+    fn the_deadline_ends_a_handshake_nobody_answers() {
+        let server = silent_server();
+        let url = format!("https://127.0.0.1:{}/", server.port());
+        let agent = builder().danger_accept_invalid_certs(true).build().unwrap();
+        assert_times_out(TimeoutPhase::Handshake, || {
+            agent.get(&url).timeout(Duration::from_millis(500)).send()
+        });
+    }
+
+    /// Runs the server side of TLS by hand over the raw socket, so that the test controls
+    /// how the encrypted bytes are written.
+    fn accept_tls(tcp: &mut &TcpStream) -> Option<ServerConnection> {
+        let config = server_tls_config("localhost.pem", "localhost.key");
+        let mut tls = ServerConnection::new(config).ok()?;
+        while tls.is_handshaking() || tls.wants_write() {
+            if tls.wants_write() {
+                tls.write_tls(tcp).ok()?;
+            } else {
+                if tls.read_tls(tcp).ok()? == 0 {
+                    return None;
+                }
+                tls.process_new_packets().ok()?;
+            }
+        }
+        // Read until the end of the request head, which may have arrived with the handshake.
+        let mut request = Vec::new();
+        loop {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = tls.reader().read(&mut chunk) {
+                if n == 0 {
+                    return None;
+                }
+                request.extend_from_slice(&chunk[..n]);
+            }
+            if request.windows(4).any(|w| w == b"\r\n\r\n") {
+                return Some(tls);
+            }
+            if tls.read_tls(tcp).ok()? == 0 {
+                return None;
+            }
+            tls.process_new_packets().ok()?;
+        }
+    }
+
+    /// Encrypts `plaintext` into TLS records.
+    fn seal(tls: &mut ServerConnection, plaintext: &[u8]) -> Vec<u8> {
+        tls.writer().write_all(plaintext).unwrap();
+        let mut records = Vec::new();
+        while tls.wants_write() {
+            tls.write_tls(&mut records).unwrap();
+        }
+        records
+    }
+
+    /// A TLS server that sends a head announcing 1000 bytes and then drips the body: one
+    /// byte of plaintext per TLS record, or the body's records one encrypted byte at a time.
+    fn tls_dripping_server(record_per_byte: bool) -> ScriptedServer {
+        ScriptedServer::start(move |conn| {
+            let mut tcp = conn.tcp();
+            let Some(mut tls) = accept_tls(&mut tcp) else {
+                return;
+            };
+            let head = seal(&mut tls, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+            if tcp.write_all(&head).is_err() {
+                return;
+            }
+            let pieces: Vec<Vec<u8>> = if record_per_byte {
+                (0..1000).map(|_| seal(&mut tls, b"x")).collect()
+            } else {
+                seal(&mut tls, &[b'x'; 1000])
+                    .into_iter()
+                    .map(|byte| vec![byte])
+                    .collect()
+            };
+            for piece in pieces {
+                std::thread::sleep(Duration::from_millis(100));
+                if tcp.write_all(&piece).and_then(|()| tcp.flush()).is_err() {
+                    return;
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn the_deadline_ends_a_wait_inside_a_tls_record() {
+        // Half of the body's record arrives, then nothing: the TLS layer must not wait for
+        // the rest of the record beyond the deadline (the read timeout is 60 s).
+        let server = ScriptedServer::start(|conn| {
+            let mut tcp = conn.tcp();
+            let Some(mut tls) = accept_tls(&mut tcp) else {
+                return;
+            };
+            let head = seal(&mut tls, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+            let body = seal(&mut tls, &[b'x'; 1000]);
+            let _ = tcp.write_all(&head);
+            let _ = tcp.write_all(&body[..body.len() / 2]);
+            conn.read_to_end();
+        });
+        let url = format!("https://localhost:{}/", server.port());
+        let agent = agent_trusting_test_ca();
+        assert_times_out(TimeoutPhase::ReadBody, || {
+            agent
+                .get(&url)
+                .timeout(Duration::from_secs(1))
+                .send()?
+                .bytes()
+        });
+    }
+
+    fn agent_trusting_test_ca() -> Agent {
+        builder()
+            .ca_file(fixture("ca.pem"))
+            .unwrap()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_deadline_ends_a_tls_body_dripping_one_record_per_byte() {
+        let server = tls_dripping_server(true);
+        let url = format!("https://localhost:{}/", server.port());
+        let agent = agent_trusting_test_ca();
+        assert_times_out(TimeoutPhase::ReadBody, || {
+            agent
+                .get(&url)
+                .timeout(Duration::from_secs(1))
+                .send()?
+                .bytes()
+        });
+    }
+
+    #[test]
+    fn the_deadline_ends_a_tls_record_dripping_one_byte_at_a_time() {
+        let server = tls_dripping_server(false);
+        let url = format!("https://localhost:{}/", server.port());
+        let agent = agent_trusting_test_ca();
+        assert_times_out(TimeoutPhase::ReadBody, || {
+            agent
+                .get(&url)
+                .timeout(Duration::from_secs(1))
+                .send()?
+                .bytes()
+        });
+    }
+
+    #[test]
+    fn the_read_timeout_ends_a_wait_for_the_head_over_tls() {
+        let server = ScriptedServer::start_tls(
+            server_tls_config("localhost.pem", "localhost.key"),
+            |conn| {
+                conn.read_request_head();
+                conn.read_to_end();
+            },
+        );
+        let agent = builder()
+            .ca_file(fixture("ca.pem"))
+            .unwrap()
+            .read_timeout(Some(Duration::from_millis(300)))
+            .build()
+            .unwrap();
+        assert_times_out(TimeoutPhase::ReadHead, || {
+            agent.get(&server.url("/")).send()
+        });
+    }
+}

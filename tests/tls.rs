@@ -1,0 +1,425 @@
+//! HTTPS: which certificates are trusted, which are refused and why, and TLS versions.
+//! The fixtures are described in `fixtures/README.md`.
+#![cfg(feature = "tls")]
+
+mod support;
+
+use std::io::Read;
+use std::time::Duration;
+
+use plainwire::{Agent, AgentBuilder, ErrorKind};
+use rustls::CertificateError;
+use support::*;
+
+fn builder() -> AgentBuilder {
+    Agent::builder()
+        .proxy_from_env(false)
+        .read_timeout(Some(Duration::from_secs(5)))
+}
+
+/// An agent trusting the test CA (`fixtures/ca.pem`) only.
+fn trusting_test_ca() -> Agent {
+    builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+/// An agent accepting any certificate.
+fn insecure() -> Agent {
+    builder().danger_accept_invalid_certs(true).build().unwrap()
+}
+
+/// An HTTPS server presenting `cert`, answering "secure" to everything.
+fn server_with(cert: &str, key: &str) -> HttpServer {
+    HttpServer::start_tls(server_tls_config(cert, key), |_| Reply::text("secure"))
+}
+
+/// The rustls error at the bottom of a certificate failure.
+fn certificate_error(err: &plainwire::Error) -> CertificateError {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(rustls::Error::InvalidCertificate(reason)) = cause.downcast_ref() {
+            return reason.clone();
+        }
+        source = cause.source();
+    }
+    panic!("no rustls::Error::InvalidCertificate under {err:?}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trusted
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_test_ca_from_ca_file_is_trusted_and_connections_are_reused() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = trusting_test_ca();
+    for _ in 0..3 {
+        let resp = agent.get(&server.url("/")).send().unwrap();
+        assert_eq!(resp.url().as_str(), server.url("/"));
+        assert_eq!(resp.text().unwrap(), "secure");
+    }
+    assert_eq!(server.connections(), 1);
+    let session = &server.tls_sessions()[0];
+    assert_eq!(session.sni.as_deref(), Some("localhost"));
+    assert_eq!(session.alpn.as_deref(), Some(&b"http/1.1"[..]));
+    assert_eq!(session.version, Some(rustls::ProtocolVersion::TLSv1_3));
+}
+
+#[test]
+fn the_test_ca_from_ca_pem_is_trusted() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let pem = std::fs::read(fixture("ca.pem")).unwrap();
+    let agent = builder().ca_pem(&pem).unwrap().build().unwrap();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+        "secure"
+    );
+}
+
+#[test]
+fn the_test_ca_is_trusted_alongside_the_webpki_roots_when_asked() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .webpki_roots(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+        "secure"
+    );
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn get_and_post_json_over_https() {
+    let server =
+        HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |req| {
+            Reply::new(200)
+                .header("Content-Type", "application/json")
+                .body(format!(
+                    r#"{{"method":"{}","received":{}}}"#,
+                    req.method,
+                    req.body.len()
+                ))
+        });
+    let agent = trusting_test_ca();
+    let value: serde_json::Value = agent.get(&server.url("/")).send().unwrap().json().unwrap();
+    assert_eq!(value, serde_json::json!({"method": "GET", "received": 0}));
+    let value: serde_json::Value = agent
+        .post(&server.url("/"))
+        .json(&serde_json::json!({"k": "v"}))
+        .unwrap()
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(value, serde_json::json!({"method": "POST", "received": 9}));
+    let head = String::from_utf8(server.request_heads()[1].clone()).unwrap();
+    assert!(
+        head.contains(&format!("\r\nHost: localhost:{}\r\n", server.port())),
+        "{head}"
+    );
+}
+
+#[test]
+fn a_chain_through_the_intermediate_is_trusted() {
+    let server = server_with("chained-leaf.pem", "chained-leaf.key");
+    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "secure");
+}
+
+#[test]
+fn an_rsa_certificate_is_trusted() {
+    let server = server_with("rsa-localhost.pem", "rsa-localhost.key");
+    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "secure");
+}
+
+#[test]
+fn an_ipv4_literal_matches_the_ip_san_and_sends_no_sni() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let url = server.url_with_host("127.0.0.1", "/ip");
+    let resp = trusting_test_ca().get(&url).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "secure");
+    assert_eq!(server.tls_sessions()[0].sni, None);
+}
+
+#[test]
+fn an_ipv6_literal_matches_the_ip_san() {
+    let config = server_tls_config("localhost.pem", "localhost.key");
+    let Ok(server) = HttpServer::bind("[::1]:0", Some(config), |_| Reply::text("secure v6")) else {
+        eprintln!("skipped: IPv6 loopback is not available");
+        return;
+    };
+    let url = server.url_with_host("[::1]", "/");
+    let resp = trusting_test_ca().get(&url).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "secure v6");
+}
+
+#[test]
+fn a_server_allowing_only_tls12_works() {
+    let config = server_tls_config_with(
+        "localhost.pem",
+        "localhost.key",
+        &[&rustls::version::TLS12],
+        None,
+    );
+    let server = HttpServer::start_tls(config, |_| Reply::text("old but fine"));
+    let agent = trusting_test_ca();
+    for _ in 0..2 {
+        let resp = agent.get(&server.url("/")).send().unwrap();
+        assert_eq!(resp.text().unwrap(), "old but fine");
+    }
+    assert_eq!(server.connections(), 1);
+    assert_eq!(
+        server.tls_sessions()[0].version,
+        Some(rustls::ProtocolVersion::TLSv1_2)
+    );
+}
+
+#[test]
+fn a_close_delimited_body_over_tls_ends_at_close_notify() {
+    let body = "0123456789".repeat(5000);
+    let response = format!("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{body}");
+    let server = ScriptedServer::respond_with_tls(
+        server_tls_config("localhost.pem", "localhost.key"),
+        response,
+    );
+    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), body);
+}
+
+#[test]
+fn a_truncated_body_over_tls_is_truncated() {
+    let server = ScriptedServer::start_tls(
+        server_tls_config("localhost.pem", "localhost.key"),
+        |conn| {
+            if !conn.read_request_head().is_empty() {
+                conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+                conn.abort();
+            }
+        },
+    );
+    let mut resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    let mut body = Vec::new();
+    let err = resp.read_to_end(&mut body).unwrap_err();
+    assert_eq!(body, b"only this");
+    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    let inner = err
+        .get_ref()
+        .unwrap()
+        .downcast_ref::<plainwire::Error>()
+        .unwrap();
+    assert_eq!(inner.kind(), ErrorKind::Truncated);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refused
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_default_roots_refuse_the_test_ca() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let from_builder = builder().build().unwrap().get(&server.url("/")).send();
+    let from_default_agent = plainwire::get(&server.url("/")).send();
+    for result in [from_builder, from_default_agent] {
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+        assert_eq!(certificate_error(&err), CertificateError::UnknownIssuer);
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("localhost:{}", server.port())),
+            "{message}"
+        );
+        assert!(
+            message.contains("trusted certificate authority"),
+            "{message}"
+        );
+    }
+    // Nothing was sent: the handshake failed before any request.
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_certificate_error_has_the_rustls_error_as_its_source() {
+    let server = server_with("expired.pem", "expired.key");
+    let err = trusting_test_ca().get(&server.url("/")).send().unwrap_err();
+    let source = std::error::Error::source(&err).expect("a source");
+    assert!(
+        matches!(
+            source.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_))
+        ),
+        "{source:?}"
+    );
+    fn is_send_sync<T: Send + Sync + 'static>(_: &T) {}
+    is_send_sync(&err);
+}
+
+#[test]
+fn bad_certificates_are_refused_with_the_reason() {
+    type Reason = fn(&CertificateError) -> bool;
+    let cases: [(&str, Reason, &str); 6] = [
+        (
+            "expired",
+            |r| {
+                matches!(
+                    r,
+                    CertificateError::Expired | CertificateError::ExpiredContext { .. }
+                )
+            },
+            "expired",
+        ),
+        (
+            "not-yet-valid",
+            |r| {
+                matches!(
+                    r,
+                    CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. }
+                )
+            },
+            "not valid yet",
+        ),
+        (
+            "wrong-name",
+            |r| {
+                matches!(
+                    r,
+                    CertificateError::NotValidForName
+                        | CertificateError::NotValidForNameContext { .. }
+                )
+            },
+            "not valid for this host name",
+        ),
+        (
+            "self-signed",
+            |r| matches!(r, CertificateError::UnknownIssuer),
+            "not issued by a trusted",
+        ),
+        (
+            "other-leaf",
+            |r| matches!(r, CertificateError::UnknownIssuer),
+            "not issued by a trusted",
+        ),
+        (
+            "chained-leaf-only",
+            |r| matches!(r, CertificateError::UnknownIssuer),
+            "not issued by a trusted",
+        ),
+    ];
+    let agent = trusting_test_ca();
+    for (name, expected_reason, phrase) in cases {
+        let key = if name == "chained-leaf-only" {
+            "chained-leaf.key".to_string()
+        } else {
+            format!("{name}.key")
+        };
+        let server = server_with(&format!("{name}.pem"), &key);
+        let err = agent.get(&server.url("/")).send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Certificate, "{name}: {err}");
+        let reason = certificate_error(&err);
+        assert!(expected_reason(&reason), "{name}: {reason:?}");
+        assert!(err.to_string().contains(phrase), "{name}: {err}");
+        assert!(server.requests().is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn trusting_another_ca_refuses_the_test_certificates() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = builder()
+        .ca_file(fixture("other-ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+    // And that agent does trust what other-ca signed.
+    let other = server_with("other-leaf.pem", "other-leaf.key");
+    assert_eq!(
+        agent.get(&other.url("/")).send().unwrap().text().unwrap(),
+        "secure"
+    );
+}
+
+#[test]
+fn danger_accept_invalid_certs_accepts_anything() {
+    let agent = insecure();
+    for (cert, key) in [
+        ("localhost.pem", "localhost.key"),
+        ("expired.pem", "expired.key"),
+        ("not-yet-valid.pem", "not-yet-valid.key"),
+        ("self-signed.pem", "self-signed.key"),
+        ("wrong-name.pem", "wrong-name.key"),
+        ("other-leaf.pem", "other-leaf.key"),
+        ("chained-leaf-only.pem", "chained-leaf.key"),
+    ] {
+        let server = server_with(cert, key);
+        let resp = agent.get(&server.url("/")).send();
+        assert_eq!(resp.unwrap().text().unwrap(), "secure", "{cert}");
+    }
+}
+
+#[test]
+fn https_to_a_plain_http_server_is_a_tls_error() {
+    // What a plain HTTP server does with a ClientHello: answers 400 and closes.
+    let server = ScriptedServer::start(|conn| {
+        conn.read_exact_body(5);
+        conn.write_all(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+    });
+    let url = format!("https://127.0.0.1:{}/", server.port());
+    let err = insecure().get(&url).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unusable CA bundles
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_missing_ca_file_is_a_config_error_naming_it() {
+    let path = fixture("no-such-ca.pem");
+    let err = builder().ca_file(&path).map(drop).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert!(err.to_string().contains("no-such-ca.pem"), "{err}");
+    let source = std::error::Error::source(&err).expect("the io::Error");
+    assert_eq!(
+        source
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind),
+        Some(std::io::ErrorKind::NotFound)
+    );
+}
+
+#[test]
+fn a_ca_file_without_certificates_is_a_config_error_naming_it() {
+    for name in ["README.md", "localhost.key"] {
+        let err = builder().ca_file(fixture(name)).map(drop).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{name}: {err}");
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+    for pem in [
+        &b""[..],
+        b"not a pem at all",
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n",
+    ] {
+        let err = builder().ca_pem(pem).map(drop).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{pem:?}: {err}");
+    }
+}
+
+#[test]
+fn a_pem_certificate_that_is_not_a_ca_is_refused_or_useless() {
+    // A PEM block that parses but holds garbage cannot become a trust anchor.
+    let garbage = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let result = builder().ca_pem(garbage).and_then(AgentBuilder::build);
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+}
