@@ -139,14 +139,14 @@ impl BodyReader {
                 decoder.read(out).map_err(|e| decode_error(e, "deflate"))?
             }
         };
-        self.delivered += n as u64;
         if let Some(limit) = self.limit {
-            if self.delivered > limit {
+            if self.delivered + n as u64 > limit {
                 // Nothing more will be read: let the connection go.
                 self.source = Source::Abandoned;
                 return Err(BodyReader::too_large(limit));
             }
         }
+        self.delivered += n as u64;
         Ok(n)
     }
 }

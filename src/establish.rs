@@ -81,7 +81,12 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let tcp = connect(&addrs, connect_by)?;
     info.tcp = started.elapsed();
-    let socket = TimedSocket::new(tcp, format!("{host}:{port}"));
+    let peer = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let socket = TimedSocket::new(tcp, peer);
     info.remote = socket.remote_addr();
     info.local = socket.local_addr();
     agent.trace(|| TraceEvent::Connected {
