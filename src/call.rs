@@ -88,7 +88,7 @@ pub(crate) fn perform(request: RequestBuilder) -> Result<Response> {
             ));
         }
         let next = url
-            .join(&location)
+            .join(&crate::redirect::encode_spaces(location.trim()))
             .map_err(|e| e.context(format!("the redirect from {url} has an unusable Location")))?;
         if url.scheme() == Scheme::Https
             && next.scheme() == Scheme::Http

@@ -34,6 +34,16 @@ pub fn next_method(status: u16, method: &str) -> (String, bool) {
     }
 }
 
+/// A Location value with its spaces percent-encoded. RFC 3986 has no room for a raw space in
+/// a URI, but servers send them; curl and browsers encode them rather than give up.
+pub fn encode_spaces(location: &str) -> std::borrow::Cow<'_, str> {
+    if location.contains(' ') {
+        location.replace(' ', "%20").into()
+    } else {
+        location.into()
+    }
+}
+
 /// Whether moving from `from` to `to` leaves the origin, so credentials must be dropped.
 pub fn leaves_origin(from: &Url, to: &Url) -> bool {
     !from.same_origin(to)
@@ -54,6 +64,12 @@ mod tests {
     fn put_is_kept_on_301_and_302_but_not_303() {
         assert_eq!(next_method(302, "PUT"), ("PUT".to_string(), true));
         assert_eq!(next_method(303, "PUT"), ("GET".to_string(), false));
+    }
+
+    #[test]
+    fn spaces_in_a_location_are_encoded() {
+        assert_eq!(encode_spaces("/a b/c d"), "/a%20b/c%20d");
+        assert_eq!(encode_spaces("/plain"), "/plain");
     }
 
     #[test]

@@ -545,3 +545,14 @@ fn the_timeout_is_not_restarted_by_a_redirect() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
 }
+
+#[test]
+fn a_location_with_spaces_is_percent_encoded_as_curl_does() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/start" => Reply::new(302).header("Location", "/a b/c"),
+        _ => Reply::new(200).body(req.path().to_string()),
+    });
+    let resp = Agent::new().get(&server.url("/start")).send().unwrap();
+    assert_eq!(resp.url().path(), "/a%20b/c");
+    assert_eq!(resp.text().unwrap(), "/a%20b/c");
+}
