@@ -169,6 +169,7 @@ impl Error {
 
     /// The same error, classified as `kind`: for a failure whose meaning depends on where it
     /// happened (a reset during a TLS handshake is a failed handshake).
+    #[cfg(feature = "tls")]
     pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Error {
         self.kind = kind;
         self

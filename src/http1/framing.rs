@@ -4,6 +4,10 @@
 //! order. It decides; it reads no bytes. [`BodyDecoder`](super::body::BodyDecoder) then
 //! applies the decision to the bytes.
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::head::{ResponseHead, Version};
 
@@ -35,13 +39,19 @@ pub struct Framing {
 ///
 /// 1. A response to HEAD, and any 1xx, 204 or 304 response, has no body.
 /// 2. A 2xx response to CONNECT has no body: the connection becomes a tunnel.
-/// 3. With Transfer-Encoding, chunked as the final coding means a chunked body; Transfer-Encoding
-///    overrides Content-Length, and a message with both must not leave the connection reusable.
-///    We decode no other transfer coding, so any other is refused rather than handed back encoded.
-/// 4. Content-Length values that differ, or are not a number, are an unrecoverable error.
-/// 5. A valid Content-Length gives the body's length.
-/// 6. (Requests only.)
-/// 7. Otherwise the body runs until the server closes the connection.
+/// 3. Transfer-Encoding overrides Content-Length, and a message with both must not leave the
+///    connection reusable.
+/// 4. With Transfer-Encoding, chunked as the final coding means a chunked body. We decode no
+///    other transfer coding, so any other is refused rather than handed back encoded.
+/// 5. Content-Length values that differ, or are not a number, are an unrecoverable error.
+/// 6. A valid Content-Length gives the body's length.
+/// 7. (Requests only.)
+/// 8. Otherwise the body runs until the server closes the connection.
+///
+/// # Errors
+///
+/// [`ErrorKind::Protocol`] for a transfer coding other than a lone `chunked`, and for a
+/// Content-Length that is not a decimal number or that disagrees with another.
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
     let mut reusable = match head.version {
@@ -63,7 +73,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         });
     }
 
-    // Rule 3.
+    // Rules 3 and 4.
     if headers.contains("transfer-encoding") {
         check_transfer_coding_is_chunked(head)?;
         if headers.contains("content-length") || head.version == Version::Http10 {
@@ -78,7 +88,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         });
     }
 
-    // Rules 4 and 5.
+    // Rules 5 and 6.
     if let Some(length) = content_length(head)? {
         return Ok(Framing {
             body: BodyFraming::ContentLength(length),
@@ -86,7 +96,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         });
     }
 
-    // Rule 7.
+    // Rule 8.
     Ok(Framing {
         body: BodyFraming::CloseDelimited,
         reusable: false,
