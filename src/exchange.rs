@@ -29,6 +29,11 @@ pub(crate) const EXPECT_CONTINUE_MIN: usize = 1024 * 1024;
 /// some servers never send it.
 const CONTINUE_WAIT: Duration = Duration::from_secs(1);
 
+/// Informational (1xx) heads accepted before the final one. Real servers send one or two
+/// (`100 Continue`, `103 Early Hints`); a server that sends them without end would otherwise
+/// hold a call that has no deadline forever.
+pub(crate) const MAX_INFORMATIONAL: usize = 16;
+
 /// The size of each chunk of a streamed upload.
 const UPLOAD_CHUNK: usize = 64 * 1024;
 
@@ -106,7 +111,7 @@ pub(crate) fn exchange(
         SendBody::Reader(reader) => send_chunked(conn, reader, &write)?,
     }
 
-    loop {
+    for _ in 0..=MAX_INFORMATIONAL {
         let head =
             read_response_head(conn, &read, agent).map_err(|error| unanswered(conn, error))?;
         if head.status == 101 {
@@ -123,6 +128,14 @@ pub(crate) fn exchange(
             });
         }
     }
+    Err(too_many_informational().into())
+}
+
+fn too_many_informational() -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        format!("the server sent more than {MAX_INFORMATIONAL} informational (1xx) responses"),
+    )
 }
 
 /// A failure that may mean the server closed the connection before answering (a kept-alive
@@ -153,7 +166,7 @@ fn await_continue(
         ),
         ..*read
     };
-    loop {
+    for _ in 0..=MAX_INFORMATIONAL {
         match read_response_head(conn, &wait, agent) {
             Ok(head) if head.status == 100 => return Ok(None),
             Ok(head) if head.is_informational() => continue,
@@ -165,6 +178,7 @@ fn await_continue(
             Err(err) => return Err(err),
         }
     }
+    Err(too_many_informational())
 }
 
 /// Streams `reader` as a chunked body: each chunk's framing and data in one write.

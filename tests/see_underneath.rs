@@ -17,8 +17,11 @@ fn tls_agent() -> Agent {
         .unwrap()
 }
 
-/// A trace recorder: each event as (short name, Display text).
-fn recording_agent(builder: plainwire::AgentBuilder) -> (Agent, Arc<Mutex<Vec<(String, String)>>>) {
+/// Trace events as they were recorded: (short name, Display text).
+type Recorded = Arc<Mutex<Vec<(String, String)>>>;
+
+/// An agent that records its trace.
+fn recording_agent(builder: plainwire::AgentBuilder) -> (Agent, Recorded) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let agent = builder
