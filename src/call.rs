@@ -286,6 +286,9 @@ fn request_head(
         fields.push(("User-Agent", agent));
     }
     fields.push(("Accept", "*/*"));
+    if config.decompress {
+        fields.push(("Accept-Encoding", "gzip, deflate"));
+    }
     if let Some(basic) = &basic {
         fields.push(("Authorization", basic));
     }
@@ -307,9 +310,6 @@ fn request_head(
     }
     if expect_continue {
         fields.push(("Expect", "100-continue"));
-    }
-    if config.decompress {
-        fields.push(("Accept-Encoding", "gzip, deflate"));
     }
     // The agent's defaults replace ours; the request's replace both, but never each other,
     // so a request may send a name twice.

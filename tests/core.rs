@@ -50,6 +50,13 @@ fn inner_error(err: &std::io::Error) -> &plainwire::Error {
         .unwrap_or_else(|| panic!("the io::Error does not carry a plainwire::Error: {err:?}"))
 }
 
+/// The Accept-Encoding line the `gzip` feature adds to every request.
+const ACCEPT_ENCODING: &str = if cfg!(feature = "gzip") {
+    "Accept-Encoding: gzip, deflate\r\n"
+} else {
+    ""
+};
+
 // ---------------------------------------------------------------------------------------------
 // Requests: the bytes on the wire
 // ---------------------------------------------------------------------------------------------
@@ -60,7 +67,7 @@ fn a_get_sends_exactly_the_default_head() {
     let resp = agent().get(&server.url("/hello")).send().unwrap();
     assert_eq!(resp.text().unwrap(), "hi");
     let expected = format!(
-        "GET /hello HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nUser-Agent: {USER_AGENT}\r\nAccept: */*\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nUser-Agent: {USER_AGENT}\r\nAccept: */*\r\n{ACCEPT_ENCODING}\r\n",
         server.port()
     );
     assert_eq!(head_text(&server, 0), expected);
@@ -135,6 +142,7 @@ mod json {
              Host: 127.0.0.1:{}\r\n\
              User-Agent: {USER_AGENT}\r\n\
              Accept: */*\r\n\
+             {ACCEPT_ENCODING}\
              Content-Length: {}\r\n\
              Content-Type: application/json\r\n\
              \r\n\
@@ -206,6 +214,7 @@ fn custom_headers_go_out_in_order_and_replace_defaults() {
     let expected = format!(
         "GET /h HTTP/1.1\r\n\
          Host: 127.0.0.1:{}\r\n\
+         {ACCEPT_ENCODING}\
          X-Agent-Default: from-agent\r\n\
          X-Zulu: 1\r\n\
          X-Alpha: 2\r\n\
@@ -434,6 +443,7 @@ fn form_bodies_are_url_encoded() {
          Host: 127.0.0.1:{}\r\n\
          User-Agent: {USER_AGENT}\r\n\
          Accept: */*\r\n\
+         {ACCEPT_ENCODING}\
          Content-Length: {}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\n\
          \r\n\

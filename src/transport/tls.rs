@@ -72,13 +72,37 @@ impl TlsStream {
                 // A reset instead of a ServerHello is a failed handshake, as a close is
                 // (curl reports both as exit 35, an SSL connect error).
                 Err(err) if err.kind() == ErrorKind::ConnectionReset => {
-                    return Err(err.with_kind(ErrorKind::Tls))
+                    return Err(stream.explain(err).with_kind(ErrorKind::Tls))
                 }
                 Err(err) => return Err(err),
             }
         }
-        stream.flush(budget)?;
+        if let Err(err) = stream.flush(budget) {
+            return Err(stream.explain(err));
+        }
         Ok(stream)
+    }
+
+    /// After a failed write: the server may have hung up after saying why in an alert (that it
+    /// wants a client certificate, say), which says more than the broken pipe that followed.
+    /// Reads whatever has already arrived, without waiting, and returns the alert's error if
+    /// there is one, `err` otherwise.
+    fn explain(&mut self, err: Error) -> Error {
+        if self.socket.set_nonblocking(true).is_err() {
+            return err;
+        }
+        let mut explained = None;
+        while let Ok(n) = self.session.read_tls(&mut self.socket) {
+            if let Err(alert) = self.session.process_new_packets() {
+                explained = Some(tls_error(alert, self.socket.peer()));
+                break;
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        let _ = self.socket.set_nonblocking(false);
+        explained.unwrap_or(err)
     }
 
     /// The rustls session, for what was negotiated.
@@ -120,7 +144,10 @@ impl TlsStream {
             .writer()
             .write_all(data)
             .map_err(|e| budget.io_error(e, self.socket.peer()))?;
-        self.flush(budget)
+        match self.flush(budget) {
+            Err(err) if err.kind() == ErrorKind::ConnectionReset => Err(self.explain(err)),
+            other => other,
+        }
     }
 
     /// Sends every TLS byte the session has ready.
