@@ -57,9 +57,11 @@ impl Headers {
 
     /// The first value of `name` as bytes.
     pub fn get_bytes(&self, name: &str) -> Option<&[u8]> {
-        self.iter()
-            .find(|(field, _)| field.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value)
+        // Names compared as bytes: a lookup need not check that every name is UTF-8.
+        self.fields
+            .iter()
+            .find(|field| self.raw[field.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
+            .map(|field| &self.raw[field.value.clone()])
     }
 
     /// Every value of `name` that is valid UTF-8, in the order received.
@@ -72,9 +74,10 @@ impl Headers {
 
     /// Every value of `name` as bytes, in the order received.
     pub fn get_all_bytes<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.iter()
-            .filter(move |(field, _)| field.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value)
+        self.fields
+            .iter()
+            .filter(move |field| self.raw[field.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
+            .map(move |field| &self.raw[field.value.clone()])
     }
 
     /// Whether at least one field is called `name`.

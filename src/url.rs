@@ -27,6 +27,10 @@
 //! - backslashes as path separators: in the path and query they are percent-encoded, and in the
 //!   authority they are an error (browsers read `http://a\@b/` as host `a`, RFC 3986 as host `b`).
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use std::fmt::{self, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
@@ -107,8 +111,10 @@ pub struct Url {
 impl Url {
     /// Parses an absolute `http` or `https` URL.
     ///
-    /// Fails with [`ErrorKind::UnsupportedScheme`] for another scheme and with
-    /// [`ErrorKind::InvalidUrl`] for anything else that is wrong.
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedScheme`] for another scheme, and [`ErrorKind::InvalidUrl`] for
+    /// anything else that is wrong.
     pub fn parse(input: &str) -> Result<Url> {
         let (input, offset) = trim(input);
         check_chars(input, offset)?;
@@ -261,6 +267,7 @@ impl Url {
     }
 
     /// A copy with userinfo removed.
+    #[must_use]
     pub fn without_credentials(&self) -> Url {
         Url {
             username: None,
@@ -284,6 +291,10 @@ impl Url {
     /// `//`, is read as the relative `path` (RFC 3986 §5.4.2 "for backward compatibility",
     /// as browsers do). When the result takes this URL's authority, it keeps its userinfo too,
     /// as RFC 3986 says; use [`Url::without_credentials`] to drop it.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Url::parse`], for the reference and for the URL it resolves to.
     pub fn join(&self, reference: &str) -> Result<Url> {
         let (reference, offset) = trim(reference);
         check_chars(reference, offset)?;
@@ -398,7 +409,7 @@ pub fn form_urlencode(out: &mut String, input: &str) {
     }
 }
 
-/// An InvalidUrl error.
+/// An [`ErrorKind::InvalidUrl`] error.
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidUrl, message)
 }
@@ -1944,7 +1955,9 @@ mod tests {
             }
             let len = next() % 8 + 1;
             for _ in 0..len {
-                input.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+                let piece =
+                    usize::try_from(next() % PIECES.len() as u64).expect("below the length");
+                input.push_str(PIECES[piece]);
             }
             if let Ok(u) = Url::parse(&input) {
                 exercise(&u);

@@ -225,3 +225,162 @@ impl std::fmt::Debug for WireBody {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+
+    use super::*;
+    use crate::http1::framing::BodyFraming;
+    use crate::http1::head::{parse_response_head, HeadLimits};
+    use crate::transport::connection::ConnectionInfo;
+    use crate::transport::pool::PoolKey;
+    use crate::transport::socket::TimedSocket;
+    use crate::transport::stream::Stream;
+
+    /// 8 MiB: many times every buffer involved.
+    const LARGE: usize = 8 << 20;
+
+    /// A connection to a loopback server that sends `bytes` and closes.
+    fn connection_to(bytes: Vec<u8>) -> Connection {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let (mut tcp, _) = listener.accept().unwrap();
+            // The client may stop reading early on a failure; that is its test's business.
+            let _ = tcp.write_all(&bytes);
+        });
+        let tcp = TcpStream::connect(addr).unwrap();
+        let key = PoolKey {
+            scheme: "http",
+            host: "127.0.0.1".to_string(),
+            port: addr.port(),
+            proxy: None,
+        };
+        Connection::new(
+            Stream::Plain(TimedSocket::new(tcp, addr.to_string())),
+            key,
+            ConnectionInfo::default(),
+        )
+    }
+
+    /// The byte at `offset` of the test bodies.
+    fn pattern(offset: usize) -> u8 {
+        (offset % 251) as u8
+    }
+
+    fn chunked(body: &[u8]) -> Vec<u8> {
+        // Chunk sizes that straddle every buffer boundary: small, odd, and larger than
+        // INPUT_BUFFER, with an extension now and then.
+        let sizes = [1, 7, 4093, 16 * 1024 + 5, 100_000, 3];
+        let mut wire = Vec::new();
+        let mut rest = body;
+        for (i, size) in sizes.iter().cycle().enumerate() {
+            if rest.is_empty() {
+                break;
+            }
+            let n = (*size).min(rest.len());
+            let ext = if i % 3 == 0 { ";i=1" } else { "" };
+            wire.extend_from_slice(format!("{n:x}{ext}\r\n").as_bytes());
+            wire.extend_from_slice(&rest[..n]);
+            wire.extend_from_slice(b"\r\n");
+            rest = &rest[n..];
+        }
+        wire.extend_from_slice(b"0\r\nX-Trailer: 1\r\n\r\n");
+        wire
+    }
+
+    /// Reads the whole body of `reader`, with read sizes cycling through small ones (through
+    /// the input buffer) and large ones (straight into the caller's buffer), and after every
+    /// read checks that the connection's input buffer is no larger than `bound`.
+    fn read_checking_bound(mut reader: WireBody, bound: usize) -> Vec<u8> {
+        let sizes = [1, 100, 64 * 1024, 4095, 4096, 20_000, 1 << 20];
+        let mut out = vec![0u8; 1 << 20];
+        let mut body = Vec::new();
+        for size in sizes.iter().cycle() {
+            let n = reader.read_body(&mut out[..*size]).unwrap();
+            if let Some(conn) = &reader.conn {
+                assert!(
+                    conn.input_capacity() <= bound,
+                    "the input buffer grew to {} bytes (bound {bound}) after {} body bytes",
+                    conn.input_capacity(),
+                    body.len()
+                );
+                assert!(conn.buffered().len() <= bound);
+            }
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&out[..n]);
+        }
+        body
+    }
+
+    fn large_body() -> Vec<u8> {
+        (0..LARGE).map(pattern).collect()
+    }
+
+    #[test]
+    fn streaming_a_large_length_body_keeps_the_input_buffer_within_its_bound() {
+        let body = large_body();
+        let mut wire = body.clone();
+        // Some body bytes arrive with nothing before them, as after a head in the same read.
+        wire.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
+        let conn = connection_to(wire);
+        let decoder = BodyDecoder::new(BodyFraming::ContentLength(LARGE as u64));
+        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
+    }
+
+    #[test]
+    fn streaming_a_large_chunked_body_keeps_the_input_buffer_within_its_bound() {
+        let body = large_body();
+        let conn = connection_to(chunked(&body));
+        let decoder = BodyDecoder::new(BodyFraming::Chunked);
+        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
+    }
+
+    #[test]
+    fn streaming_a_large_close_delimited_body_keeps_the_input_buffer_within_its_bound() {
+        let body = large_body();
+        let conn = connection_to(body.clone());
+        let decoder = BodyDecoder::new(BodyFraming::CloseDelimited);
+        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
+    }
+
+    #[test]
+    fn a_buffer_grown_by_a_large_head_does_not_grow_further_during_the_body() {
+        // A 40 KiB head grows the input buffer past INPUT_BUFFER (up to the head limit); the
+        // body that follows must not grow it again.
+        let mut wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n".to_vec();
+        for i in 0..50 {
+            wire.extend_from_slice(format!("X-Padding-{i:02}: {}\r\n", "p".repeat(800)).as_bytes());
+        }
+        wire.extend_from_slice(b"\r\n");
+        let body = large_body();
+        wire.extend_from_slice(&chunked(&body));
+        let mut conn = connection_to(wire);
+
+        let limits = HeadLimits::default();
+        let budget = Deadline::none().budget(None, TimeoutPhase::ReadHead);
+        let used = loop {
+            if let Some((_, used)) = parse_response_head(conn.buffered(), &limits).unwrap() {
+                break used;
+            }
+            assert!(conn.fill(&budget, limits.max_head_size).unwrap() > 0);
+        };
+        conn.consume(used);
+        let grown = conn.input_capacity();
+        assert!(
+            grown > INPUT_BUFFER && grown <= limits.max_head_size,
+            "{grown}"
+        );
+
+        let decoder = BodyDecoder::new(BodyFraming::Chunked);
+        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        assert_eq!(read_checking_bound(reader, grown), body);
+    }
+}

@@ -12,6 +12,10 @@
 //!                               [1] [2] unique ids OPTIONAL, [3] extensions OPTIONAL }
 //! ```
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 /// DER tags used here (X.690 section 8): universal, and the context-specific ones of X.509.
 mod tag {
     pub const BOOLEAN: u8 = 0x01;
@@ -173,7 +177,7 @@ fn distinguished_name(mut rdns: Der<'_>) -> Option<String> {
     Some(parts.join(", "))
 }
 
-/// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`) as `YYYY-MM-DD HH:MM:SS UTC`.
+/// A `UTCTime` (`YYMMDDHHMMSSZ`) or `GeneralizedTime` (`YYYYMMDDHHMMSSZ`) as `YYYY-MM-DD HH:MM:SS UTC`.
 fn time((tag, content): (u8, &[u8])) -> Option<String> {
     let text = std::str::from_utf8(content).ok()?;
     let digits = text.strip_suffix('Z')?;
@@ -200,7 +204,7 @@ fn time((tag, content): (u8, &[u8])) -> Option<String> {
     ))
 }
 
-/// The key's algorithm and size from a SubjectPublicKeyInfo.
+/// The key's algorithm and size from a `SubjectPublicKeyInfo`.
 fn key_type(mut spki: Der<'_>) -> Option<String> {
     let mut algorithm = spki.expect(tag::SEQUENCE)?;
     let algorithm_oid = algorithm.expect_raw(tag::OID)?;
@@ -299,8 +303,10 @@ mod tests {
 
     #[test]
     fn garbage_gives_none_and_never_panics() {
-        for len in 0..64 {
-            let junk: Vec<u8> = (0..len).map(|i| (i * 37 + 0x30) as u8).collect();
+        for len in 0u8..64 {
+            let junk: Vec<u8> = (0..len)
+                .map(|i| i.wrapping_mul(37).wrapping_add(0x30))
+                .collect();
             let _ = CertificateSummary::from_der(&junk);
         }
         assert!(CertificateSummary::from_der(&[]).is_none());

@@ -6,6 +6,10 @@
 //! how many of the next input bytes are body bytes as they stand, so the caller may read them
 //! straight into its own buffer and report them with [`BodyDecoder::consume_verbatim`].
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::chunked::ChunkedDecoder;
 use crate::http1::framing::BodyFraming;
@@ -78,23 +82,29 @@ impl BodyDecoder {
 
     /// Decodes from `input` into `output`; returns (input consumed, output written).
     /// Input left over after the body is done belongs to whatever the server sends next.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`ChunkedDecoder::decode`], for a chunked body; the other framings only count.
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
-        match self {
-            BodyDecoder::Chunked(chunked) => chunked.decode(input, output),
-            _ => {
-                let n = input
-                    .len()
-                    .min(output.len())
-                    .min(usize::try_from(self.verbatim_len()).unwrap_or(usize::MAX));
-                output[..n].copy_from_slice(&input[..n]);
-                self.consume_verbatim(n as u64);
-                Ok((n, n))
-            }
+        if let BodyDecoder::Chunked(chunked) = self {
+            return chunked.decode(input, output);
         }
+        let n = input
+            .len()
+            .min(output.len())
+            .min(usize::try_from(self.verbatim_len()).unwrap_or(usize::MAX));
+        output[..n].copy_from_slice(&input[..n]);
+        self.consume_verbatim(n as u64);
+        Ok((n, n))
     }
 
     /// The connection has no more bytes. That ends a close-delimited body; any other body that
     /// is not done was cut short, which is [`ErrorKind::Truncated`] and never a short success.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Truncated`] when a length or chunked body is not done.
     pub fn end_of_input(&mut self) -> Result<()> {
         match self {
             BodyDecoder::Done => Ok(()),

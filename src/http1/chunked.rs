@@ -12,6 +12,10 @@
 //! must be CRLF: chunked framing is where lenient parsers disagree, and disagreement is what
 //! request smuggling is made of.
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// The longest chunk-size line we accept, extensions included: generous for real extensions,
@@ -26,6 +30,9 @@ pub const MAX_TRAILER_SECTION: usize = 16 * 1024;
 enum State {
     /// Hex digits of a chunk size; `digits` counts them (at least one is needed).
     Size { size: u64, digits: usize },
+    /// Whitespace after the chunk size: only more of it, the `;` of an extension, or the CR
+    /// may follow (RFC 9112: `chunk-ext = *( BWS ";" BWS ext-name … )`).
+    SizeWhitespace { size: u64 },
     /// Skipping a chunk extension up to the CR ending the size line.
     Extension { size: u64 },
     /// The LF ending a size line.
@@ -111,6 +118,12 @@ impl ChunkedDecoder {
     /// Decodes from `input` into `output`. Returns (bytes of input consumed, bytes of output
     /// written). Stops when the input is used up, the output is full, or the body is done;
     /// whatever input is left over belongs to the next response.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Protocol`] when the input breaks the chunked grammar (a missing or
+    /// overflowing chunk size, a line not ended by CRLF, a control byte in an extension or a
+    /// trailer) or a bound ([`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`]).
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
         let mut consumed = 0;
         let mut written = 0;
@@ -137,7 +150,7 @@ impl ChunkedDecoder {
     fn step(&mut self, byte: u8) -> Result<()> {
         self.state = match self.state {
             State::Size { size, digits } => {
-                self.line_len += 1;
+                self.count_line_byte()?;
                 if let Some(value) = hex_value(byte) {
                     let size = size
                         .checked_mul(16)
@@ -149,19 +162,16 @@ impl ChunkedDecoder {
                     }
                 } else if digits == 0 {
                     return Err(protocol("chunk size missing"));
-                } else if byte == b'\r' {
-                    State::SizeLineLf { size }
-                } else if byte == b';' || byte == b' ' || byte == b'\t' {
-                    State::Extension { size }
                 } else {
-                    return Err(protocol("unexpected byte in chunk size"));
+                    after_size(size, byte)?
                 }
             }
+            State::SizeWhitespace { size } => {
+                self.count_line_byte()?;
+                after_size(size, byte)?
+            }
             State::Extension { size } => {
-                self.line_len += 1;
-                if self.line_len > MAX_CHUNK_LINE {
-                    return Err(protocol("chunk size line longer than 4096 bytes"));
-                }
+                self.count_line_byte()?;
                 match byte {
                     b'\r' => State::SizeLineLf { size },
                     b'\t' | b' '..=0x7e | 0x80..=0xff => State::Extension { size },
@@ -187,10 +197,11 @@ impl ChunkedDecoder {
             }
             State::TrailerLineStart => {
                 self.count_trailer_byte()?;
-                if byte == b'\r' {
-                    State::FinalLf
-                } else {
-                    State::TrailerLine
+                match byte {
+                    b'\r' => State::FinalLf,
+                    // A bare LF here would end the body for a lenient parser and not for us.
+                    b'\n' | 0 => return Err(protocol("invalid byte in trailer field")),
+                    _ => State::TrailerLine,
                 }
             }
             State::TrailerLine => {
@@ -205,9 +216,18 @@ impl ChunkedDecoder {
                 return Err(protocol("trailer line not ended by CRLF"));
             }
             State::TrailerLineLf => State::TrailerLineStart,
-            State::FinalLf => State::Done,
-            State::Done => State::Done,
+            State::FinalLf | State::Done => State::Done,
         };
+        Ok(())
+    }
+
+    /// Counts a byte of a chunk-size line, leading zeros and extensions included, against
+    /// [`MAX_CHUNK_LINE`].
+    fn count_line_byte(&mut self) -> Result<()> {
+        self.line_len += 1;
+        if self.line_len > MAX_CHUNK_LINE {
+            return Err(protocol("chunk size line longer than 4096 bytes"));
+        }
         Ok(())
     }
 
@@ -217,6 +237,16 @@ impl ChunkedDecoder {
             return Err(protocol("trailer section larger than 16 KiB"));
         }
         Ok(())
+    }
+}
+
+/// The state after a chunk size (or whitespace after it) on reading `byte`.
+fn after_size(size: u64, byte: u8) -> Result<State> {
+    match byte {
+        b'\r' => Ok(State::SizeLineLf { size }),
+        b';' => Ok(State::Extension { size }),
+        b' ' | b'\t' => Ok(State::SizeWhitespace { size }),
+        _ => Err(protocol("unexpected byte after the chunk size")),
     }
 }
 
@@ -339,6 +369,46 @@ mod tests {
         let mut input = b"1;".to_vec();
         input.resize(MAX_CHUNK_LINE + 10, b'a');
         assert!(decode_all(&input).unwrap_err().to_string().contains("4096"));
+    }
+
+    #[test]
+    fn endless_leading_zeros_hit_the_line_limit() {
+        // Found by review while fuzzing: zeros never overflow the size, and the line limit was
+        // only counted in extensions, so a size line of zeros could go on for ever.
+        let mut input = vec![b'0'; MAX_CHUNK_LINE + 10];
+        input.extend_from_slice(b"5\r\nhello\r\n0\r\n\r\n");
+        let err = decode_all(&input).unwrap_err();
+        assert!(err.to_string().contains("4096"), "{err}");
+        // Within the limit, leading zeros are fine.
+        let mut input = vec![b'0'; MAX_CHUNK_LINE - 3];
+        input.extend_from_slice(b"5\r\nhello\r\n0\r\n\r\n");
+        assert_eq!(decode_all(&input).unwrap().0, b"hello");
+    }
+
+    #[test]
+    fn only_whitespace_and_an_extension_may_follow_the_size() {
+        let (body, _, done) = decode_all(b"5 \t;x=1\r\nhello\r\n0 \r\n\r\n").unwrap();
+        assert_eq!((body.as_slice(), done), (&b"hello"[..], true));
+        // "5 5" is not a size of 5 with an extension, nor 55: it is an error, as in hyper.
+        for input in [
+            &b"5 5\r\nhello\r\n"[..],
+            b"5 x\r\n",
+            b"5x\r\n",
+            b"5\t\x00\r\n",
+        ] {
+            let err = decode_all(input).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Protocol, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_trailer_line_cannot_start_with_a_bare_lf_or_nul() {
+        // "0\r\n\n" ends the body for a parser that takes a bare LF as a line end; we used to
+        // read the LF as the start of a trailer field and go on.
+        for input in [&b"0\r\n\n\r\n\r\n"[..], b"0\r\n\0X: y\r\n\r\n"] {
+            let err = decode_all(input).unwrap_err();
+            assert!(err.to_string().contains("trailer"), "{input:?}: {err}");
+        }
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! It never reads a socket. Informational (1xx) heads are returned like any other; skipping
 //! them is the caller's loop, because only the caller knows whether it is waiting for `100 Continue`.
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -92,6 +96,12 @@ const STACK_HEADER_SLOTS: usize = 128;
 /// Leniencies, each one RFC 9112 allows a user agent: a bare LF ends a line (section 2.2);
 /// obsolete line folding is replaced by spaces (section 5.2); whitespace between a field name
 /// and its colon is tolerated, as a proxy would strip it (section 5.1).
+///
+/// # Errors
+///
+/// [`ErrorKind::Protocol`] when the bytes are not an HTTP/1.x response head, when the head is
+/// larger than `limits.max_head_size` or has more than `limits.max_headers` fields, and when
+/// the status code is below 100.
 pub fn parse_response_head(
     buf: &[u8],
     limits: &HeadLimits,

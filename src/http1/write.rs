@@ -4,11 +4,15 @@
 //! a method must be a token, a header name must be a token, and no CR, LF or NUL may appear
 //! in a method, target, name or value. A bad request is an error before any byte is written.
 
+#![warn(clippy::pedantic)]
+// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
+#![allow(clippy::must_use_candidate)]
+
 use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// Whether `byte` may appear in a token (RFC 9110 section 5.6.2): `!#$%&'*+-.^_`|~`, digits, letters.
+/// Whether `byte` may appear in a token (RFC 9110 section 5.6.2): ``!#$%&'*+-.^_`|~``, digits, letters.
 pub fn is_token_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
@@ -23,6 +27,10 @@ fn invalid(message: String) -> Error {
 }
 
 /// Checks a method: a token, such as `GET` or `PROPFIND`.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidRequest`] when `method` is not a token.
 pub fn check_method(method: &str) -> Result<()> {
     if is_token(method) {
         Ok(())
@@ -33,6 +41,11 @@ pub fn check_method(method: &str) -> Result<()> {
 
 /// Checks a header field: the name a token; the value free of CR, LF, NUL and other control
 /// characters but horizontal tab (RFC 9110 section 5.5).
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidRequest`] when the name is not a token, or the value holds a control
+/// character other than horizontal tab.
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if !is_token(name) {
         return Err(invalid(format!("{name:?} is not a valid header name")));
@@ -57,6 +70,11 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
 /// Writes `METHOD target HTTP/1.1`, each header line, and the blank line, after checking every
 /// part. `target` is the request target as the URL parser produced it (origin-form, absolute-form
 /// for a proxy, or authority-form for CONNECT); it is checked for whitespace and control bytes.
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidRequest`] when the method, the target or a header fails its check;
+/// nothing is left in `out` then.
 ///
 /// ```
 /// # use plainwire::http1::write::write_request_head;

@@ -81,6 +81,12 @@ impl Connection {
         &self.input[self.start..self.end]
     }
 
+    /// The size of the input buffer (not how much of it is in use), for tests of its bound.
+    #[cfg(test)]
+    pub(crate) fn input_capacity(&self) -> usize {
+        self.input.len()
+    }
+
     /// Marks `n` buffered bytes as used.
     pub fn consume(&mut self, n: usize) {
         self.start = (self.start + n).min(self.end);
