@@ -233,8 +233,8 @@ impl std::error::Error for Error {
 }
 
 impl From<Error> for std::io::Error {
-    /// Lets a plainwire error travel through `std::io::Read`, and come back out intact
-    /// (see [`Error::from_io`]).
+    /// Lets a plainwire error travel through `std::io::Read`, and come back out intact:
+    /// `io_error.into_inner()` and `downcast::<plainwire::Error>()` recover it.
     fn from(err: Error) -> std::io::Error {
         let kind = match err.kind {
             ErrorKind::Timeout => std::io::ErrorKind::TimedOut,

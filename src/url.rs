@@ -1,31 +1,6 @@
 //! `http` and `https` URLs: parsing, resolving references, and the pieces a request needs.
 //!
-//! [`Url::parse`] accepts `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`
-//! and keeps one normalised string, `scheme://host[:port]/path[?query]`, plus offsets into it:
-//!
-//! - the scheme is lowercased; only `http` and `https` are accepted;
-//! - a domain name is lowercased; an IPv6 literal is written in its canonical form;
-//! - the port is left out when it is the scheme's default;
-//! - the path is at least `/`, with `.` and `..` segments removed (as curl and browsers do);
-//! - in the path and query, non-ASCII characters, `` "<>\^`{|} `` and a `%` that does not start a
-//!   `%XX` escape are percent-encoded; existing `%XX` escapes are kept as they are;
-//! - the fragment is dropped: it is never sent to a server;
-//! - the userinfo is percent-decoded and kept apart, so that it never shows in
-//!   [`Url::as_str`], `Display` or `Debug`.
-//!
-//! ASCII whitespace at either end of the input is trimmed, like a browser's address bar does;
-//! a space or ASCII control character anywhere else is an error, not silently encoded.
-//!
-//! Deliberately not supported:
-//!
-//! - schemes other than `http` and `https` ([`ErrorKind::UnsupportedScheme`]);
-//! - internationalised domain names (no IDNA): a non-ASCII host is an error, write it as `xn--…`;
-//! - IPv6 zone identifiers (`[fe80::1%25eth0]`);
-//! - the shorthand and hexadecimal IPv4 forms (`127.1`, `0x7f.0.0.1`): a host whose last label
-//!   is a number must be four decimal numbers from 0 to 255, so that no resolver reads it
-//!   differently from us;
-//! - backslashes as path separators: in the path and query they are percent-encoded, and in the
-//!   authority they are an error (browsers read `http://a\@b/` as host `a`, RFC 3986 as host `b`).
+//! The rules are on [`Url::parse`].
 
 #![warn(clippy::pedantic)]
 // Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
@@ -86,7 +61,7 @@ pub enum HostKind {
     Ipv6,
 }
 
-/// A parsed `http` or `https` URL; see the [module documentation](self) for what is accepted.
+/// A parsed `http` or `https` URL; [`Url::parse`] says what it accepts.
 ///
 /// `Display`, `Debug` and [`Url::as_str`] never show the userinfo.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -110,6 +85,33 @@ pub struct Url {
 
 impl Url {
     /// Parses an absolute `http` or `https` URL.
+    ///
+    /// It accepts `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`
+    /// and keeps one normalised string, `scheme://host[:port]/path[?query]`, plus offsets into it:
+    ///
+    /// - the scheme is lowercased; only `http` and `https` are accepted;
+    /// - a domain name is lowercased; an IPv6 literal is written in its canonical form;
+    /// - the port is left out when it is the scheme's default;
+    /// - the path is at least `/`, with `.` and `..` segments removed (as curl and browsers do);
+    /// - in the path and query, non-ASCII characters, `` "<>\^`{|} `` and a `%` that does not start a
+    ///   `%XX` escape are percent-encoded; existing `%XX` escapes are kept as they are;
+    /// - the fragment is dropped: it is never sent to a server;
+    /// - the userinfo is percent-decoded and kept apart, so that it never shows in
+    ///   [`Url::as_str`], `Display` or `Debug`.
+    ///
+    /// ASCII whitespace at either end of the input is trimmed, like a browser's address bar does;
+    /// a space or ASCII control character anywhere else is an error, not silently encoded.
+    ///
+    /// Deliberately not supported:
+    ///
+    /// - schemes other than `http` and `https` ([`ErrorKind::UnsupportedScheme`]);
+    /// - internationalised domain names (no IDNA): a non-ASCII host is an error, write it as `xn--…`;
+    /// - IPv6 zone identifiers (`[fe80::1%25eth0]`);
+    /// - the shorthand and hexadecimal IPv4 forms (`127.1`, `0x7f.0.0.1`): a host whose last label
+    ///   is a number must be four decimal numbers from 0 to 255, so that no resolver reads it
+    ///   differently from us;
+    /// - backslashes as path separators: in the path and query they are percent-encoded, and in the
+    ///   authority they are an error (browsers read `http://a\@b/` as host `a`, RFC 3986 as host `b`).
     ///
     /// # Errors
     ///

@@ -635,6 +635,7 @@ fn closes_on_the_next_request_with(tls: bool, abort: bool) -> (ScriptedServer, A
     (server, log)
 }
 
+#[cfg(feature = "tls")]
 fn tls_agent() -> Agent {
     builder()
         .ca_file(fixture("ca.pem"))
@@ -643,6 +644,7 @@ fn tls_agent() -> Agent {
         .unwrap()
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn over_tls_and_after_an_abrupt_close_too_a_get_is_retried_and_a_post_is_not() {
     for (tls, abort) in [(true, false), (true, true), (false, true)] {
@@ -673,6 +675,7 @@ fn over_tls_and_after_an_abrupt_close_too_a_get_is_retried_and_a_post_is_not() {
     }
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn over_tls_a_connection_the_server_closed_while_idle_is_not_used() {
     for abort in [false, true] {

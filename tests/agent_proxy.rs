@@ -268,12 +268,14 @@ fn a_407_for_an_http_url_is_an_ordinary_response() {
 // https URLs: CONNECT
 // ---------------------------------------------------------------------------
 
+#[cfg(feature = "tls")]
 fn tls_origin() -> HttpServer {
     HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |req| {
         Reply::text(format!("secret {}", req.target))
     })
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn an_https_url_goes_through_a_connect_tunnel() {
     let origin = tls_origin();
@@ -317,6 +319,7 @@ fn an_https_url_goes_through_a_connect_tunnel() {
     assert_eq!(requests[0].header("proxy-authorization"), None);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
     let origin = tls_origin();

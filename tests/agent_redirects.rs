@@ -412,6 +412,7 @@ fn basic_bearer_and_userinfo_authorization() {
 // https to http
 // ---------------------------------------------------------------------------
 
+#[cfg(feature = "tls")]
 #[test]
 fn a_redirect_from_https_to_http_is_refused_unless_allowed() {
     let plain = HttpServer::start(|_| Reply::text("plain"));
@@ -440,6 +441,7 @@ fn a_redirect_from_https_to_http_is_refused_unless_allowed() {
     assert_eq!(resp.text().unwrap(), "plain");
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn a_redirect_from_http_to_https_is_followed() {
     let tls = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {

@@ -993,6 +993,7 @@ fn verbose_shows_the_wire_curl_style_on_stderr() {
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn verbose_shows_the_tls_handshake_and_every_redirect_hop() {
     let server = tls_server(|req| match req.path() {
@@ -1106,6 +1107,7 @@ fn write_out_warns_about_unknown_variables() {
     assert!(run.stderr.contains("time_travel"), "{}", run.stderr);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn write_out_reports_curls_five_timings_in_order() {
     let server = tls_server(|_| Reply::new(200).body("x"));
@@ -1167,6 +1169,7 @@ fn version_prints_the_version() {
     }
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn capath_trusts_a_directory_of_certificates() {
     let server = tls_server(|_| Reply::new(200).body("trusted"));
@@ -1179,11 +1182,13 @@ fn capath_trusts_a_directory_of_certificates() {
     run_empty_capath(&empty, &server);
 }
 
+#[cfg(feature = "tls")]
 fn run_empty_capath(dir: &std::path::Path, server: &HttpServer) {
     let run = run(&["--capath", path_str(dir), &server.url("/")]);
     run.expect_error_line(77);
 }
 
+#[cfg(feature = "tls")]
 fn mtls_server() -> HttpServer {
     let config = server_tls_config_with(
         "localhost.pem",
@@ -1194,6 +1199,7 @@ fn mtls_server() -> HttpServer {
     HttpServer::start_tls(config, |_| Reply::new(200).body("hello, client"))
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn cert_and_key_authenticate_the_client() {
     let server = mtls_server();
@@ -1212,6 +1218,7 @@ fn cert_and_key_authenticate_the_client() {
     assert_eq!(run.stdout, b"hello, client");
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn cert_with_the_key_in_the_same_file() {
     let server = mtls_server();
@@ -1230,6 +1237,7 @@ fn cert_with_the_key_in_the_same_file() {
     .expect_code(0);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn a_missing_client_certificate_exits_35() {
     let server = mtls_server();
@@ -1242,6 +1250,7 @@ fn a_missing_client_certificate_exits_35() {
     );
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn an_unusable_client_certificate_exits_58_before_connecting() {
     let server = mtls_server();
@@ -1271,6 +1280,7 @@ fn an_unusable_client_certificate_exits_58_before_connecting() {
     assert_eq!(server.connections(), 0);
 }
 
+#[cfg(feature = "tls")]
 #[test]
 fn ssl_cert_file_from_the_environment_is_trusted() {
     let server = tls_server(|_| Reply::new(200).body("env"));

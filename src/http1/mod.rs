@@ -5,7 +5,7 @@
 //! knows what they mean. The module is public so that it can be read, tested and fuzzed on
 //! its own; most users need only [`crate::get`] and friends.
 //!
-//! - [`write`]: the request head, checked as it is written, and chunked framing for uploads.
+//! - [`write`](mod@write): the request head, checked as it is written, and chunked framing for uploads.
 //! - [`head`]: the response head, through httparse, within limits.
 //! - [`framing`]: RFC 9112 section 6.3: how long the body is, and whether the connection lives on.
 //! - [`chunked`]: the chunked transfer coding, as a state machine.
