@@ -314,6 +314,10 @@ fn request_head(
     // The agent's defaults replace ours; the request's replace both, but never each other,
     // so a request may send a name twice.
     for own in [&config.default_headers[..], headers] {
+        if own.is_empty() {
+            // Nothing to replace or add: skip the two vectors a merge would allocate.
+            continue;
+        }
         let replaceable = fields.len();
         let mut kept = Vec::with_capacity(replaceable);
         let mut added = Vec::with_capacity(own.len());

@@ -90,6 +90,11 @@ impl Write for TimedSocket {
         self.stream.write(buf)
     }
 
+    /// rustls hands over all its queued records at once: one `writev`, not a `write` each.
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        self.stream.write_vectored(bufs)
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         self.stream.flush()
     }

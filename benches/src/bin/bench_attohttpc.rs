@@ -1,0 +1,43 @@
+//! attohttpc (rustls, ring): one Session for the settings; attohttpc keeps no connections, so
+//! every request (in every mode) connects and shakes hands anew.
+
+use plainwire_benches::{check, drain, fail, measure, Args, Mode, DOWNLOAD_BUFFER, POST_JSON};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+
+fn main() {
+    let args = Args::parse();
+    let mut session = attohttpc::Session::new();
+    for cert in CertificateDer::pem_slice_iter(&args.ca_pem()) {
+        session.add_root_certificate(cert.unwrap_or_else(|e| fail(e)));
+    }
+    let payload: serde_json::Value = serde_json::from_str(POST_JSON).unwrap();
+    let mut buf = vec![0u8; DOWNLOAD_BUFFER];
+
+    measure(&args, || -> Result<u64, String> {
+        match args.mode {
+            Mode::KeepAlive | Mode::Fresh => {
+                let resp = session.get(&args.url).send().map_err(|e| e.to_string())?;
+                let status = resp.status().as_u16();
+                check(status, &resp.bytes().map_err(|e| e.to_string())?, args.mode)
+            }
+            Mode::Post => {
+                let resp = session
+                    .post(&args.url)
+                    .json(&payload)
+                    .and_then(|r| r.send())
+                    .map_err(|e| e.to_string())?;
+                let status = resp.status().as_u16();
+                check(status, &resp.bytes().map_err(|e| e.to_string())?, args.mode)
+            }
+            Mode::Download => {
+                let resp = session.get(&args.url).send().map_err(|e| e.to_string())?;
+                if resp.status().as_u16() != 200 {
+                    return Err(format!("status {}", resp.status()));
+                }
+                let (_, _, mut reader) = resp.split();
+                drain(&mut reader, &mut buf).map_err(|e| e.to_string())
+            }
+        }
+    });
+}
