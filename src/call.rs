@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::agent::{Agent, Config};
 use crate::body_reader::{BodyReader, ContentCoding};
 use crate::error::{Error, ErrorKind, Result};
-use crate::establish::connection_for;
+use crate::establish::{connection_for, Reuse};
 use crate::exchange::{exchange, Failed, Sent, EXPECT_CONTINUE_MIN};
 use crate::http1::body::BodyDecoder;
 use crate::http1::framing::response_framing;
@@ -158,9 +158,11 @@ fn send_once(
     // Built and checked before connecting: a bad header never opens a socket.
     let head = request_head(config, method, url, headers, body, proxy, expect_continue)?;
 
-    let streamed = matches!(body, SendBody::Reader(_));
-    let mut attempt = |pooled: bool| -> std::result::Result<(Connection, Sent, Instant), Failed> {
-        let mut conn = connection_for(inner, url, proxy, deadline, pooled)?;
+    // A request that can be sent twice is retried on a fresh connection if a pooled one proves
+    // dead before answering; one that cannot (a POST, a streamed body) gets a checked one.
+    let retryable = IDEMPOTENT.contains(&method) && !matches!(body, SendBody::Reader(_));
+    let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
+        let mut conn = connection_for(inner, url, proxy, deadline, reuse)?;
         let ready = Instant::now();
         match exchange(&mut conn, &head, body, expect_continue, inner, deadline) {
             Ok(sent) => Ok((conn, sent, ready)),
@@ -170,17 +172,19 @@ fn send_once(
             }),
         }
     };
-    let (conn, sent, ready) = match attempt(true) {
+    let first = attempt(if retryable {
+        Reuse::Retryable
+    } else {
+        Reuse::Checked
+    });
+    let (conn, sent, ready) = match first {
         Ok(done) => done,
         // The server had closed the idle connection (its keep-alive timeout, a restart) and
-        // the request never reached it, so sending it again is safe if it is idempotent. A
-        // streamed body cannot be sent twice.
+        // the request never reached it, so sending it again is safe.
         Err(Failed {
             nothing_received: true,
             ..
-        }) if IDEMPOTENT.contains(&method) && !streamed => {
-            attempt(false).map_err(|failed| failed.error)?
-        }
+        }) if retryable => attempt(Reuse::Never).map_err(|failed| failed.error)?,
         Err(failed) => return Err(failed.error),
     };
 

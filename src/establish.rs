@@ -32,18 +32,31 @@ pub(crate) fn pool_key(url: &Url, proxy: Option<&Proxy>) -> PoolKey {
     }
 }
 
-/// A connection to the origin of `url`: an idle one from the pool if `pooled` allows and one
+/// Whether a connection may come from the pool, and how carefully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reuse {
+    /// A new connection only.
+    Never,
+    /// An idle one if there is one. The request is retried on a fresh connection if this one
+    /// proves dead before answering, so the pool skips its close check.
+    Retryable,
+    /// An idle one, first checked for a close the server sent while it waited: the request
+    /// cannot be sent twice (a POST, or a streamed body).
+    Checked,
+}
+
+/// A connection to the origin of `url`: an idle one from the pool if `reuse` allows and one
 /// is there, otherwise a new one.
 pub(crate) fn connection_for(
     agent: &AgentInner,
     url: &Url,
     proxy: Option<&Proxy>,
     deadline: Deadline,
-    pooled: bool,
+    reuse: Reuse,
 ) -> Result<Connection> {
     let key = pool_key(url, proxy);
-    if pooled {
-        if let Some(conn) = agent.pool.take(&key) {
+    if reuse != Reuse::Never {
+        if let Some(conn) = agent.pool.take(&key, reuse == Reuse::Checked) {
             agent.trace(|| TraceEvent::Connected {
                 remote: conn.info().remote,
                 local: conn.info().local,

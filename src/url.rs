@@ -168,8 +168,8 @@ impl Url {
         let host = push_host(&mut s, host_and_port)?;
         let port = parse_port(host.port, scheme)?;
         if port != scheme.default_port() {
-            // Writing to a String cannot fail.
-            let _ = write!(s, ":{port}");
+            s.push(':');
+            push_decimal(&mut s, port);
         }
 
         let path_start = s.len();
@@ -530,12 +530,13 @@ fn push_host<'a>(s: &mut String, host_and_port: &'a str) -> Result<HostSpan<'a>>
     let start = s.len();
     let name = host.strip_suffix('.').unwrap_or(host);
     let kind = if ends_in_number(name) {
-        let addr: Ipv4Addr = host.parse().map_err(|_| {
+        let _: Ipv4Addr = host.parse().map_err(|_| {
             invalid(format!(
                 "invalid IPv4 address \"{host}\": expected four decimal numbers from 0 to 255"
             ))
         })?;
-        let _ = write!(s, "{addr}");
+        // std accepts exactly four decimal numbers without leading zeros: already canonical.
+        s.push_str(host);
         HostKind::Ipv4
     } else {
         if name.is_empty() || name.split('.').any(str::is_empty) {
@@ -560,6 +561,22 @@ fn push_host<'a>(s: &mut String, host_and_port: &'a str) -> Result<HostSpan<'a>>
 
 /// Whether the last label of `name` is a decimal or `0x` hexadecimal number, which makes the
 /// whole name an IPv4 address to resolvers (WHATWG URL "ends in a number").
+/// Appends `n` in decimal, without going through `fmt` (this runs for every request).
+fn push_decimal(s: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    s.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
 fn ends_in_number(name: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
     if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {

@@ -157,10 +157,12 @@ impl Connection {
         self.idle_since.elapsed()
     }
 
-    /// Takes it out of the pool for another request, if the server has neither closed it
-    /// nor sent anything unasked while it waited.
-    pub fn reuse(mut self) -> Option<Connection> {
-        if !self.buffered().is_empty() || !self.stream.poll_idle() {
+    /// Takes it out of the pool for another request, unless the server sent anything unasked
+    /// while it waited. With `check_closed`, it also looks, without blocking, for a close the
+    /// server sent meanwhile: three system calls that a request which may be sent again can
+    /// skip, since it is retried on a fresh connection if this one proves dead.
+    pub fn reuse(mut self, check_closed: bool) -> Option<Connection> {
+        if !self.buffered().is_empty() || (check_closed && !self.stream.poll_idle()) {
             return None;
         }
         self.reused = true;

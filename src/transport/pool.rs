@@ -73,7 +73,8 @@ impl IdlePool {
     }
 
     /// Takes the newest usable idle connection for `key`, closing stale ones on the way.
-    pub fn take(&self, key: &PoolKey) -> Option<Connection> {
+    /// `check_closed` is passed to [`Connection::reuse`].
+    pub fn take(&self, key: &PoolKey, check_closed: bool) -> Option<Connection> {
         if self.limits.max_idle == 0 {
             return None;
         }
@@ -86,7 +87,7 @@ impl IdlePool {
                 idle.remove(index)
             };
             // Checked outside the lock: it makes system calls.
-            if let Some(conn) = candidate.reuse() {
+            if let Some(conn) = candidate.reuse(check_closed) {
                 return Some(conn);
             }
         }
