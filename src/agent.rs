@@ -1,4 +1,5 @@
-//! The [`Agent`]: shared configuration and a pool of kept-alive connections.
+//! The [`Agent`]: shared configuration and a pool of kept-alive connections; and its builder.
+//! What a call does with them is the middle layer's business ([`crate::client`]).
 //!
 //! An agent is to plainwire what a `Session` is to requests: make one, configure it once, and
 //! send every request through it so that connections are reused. It is cheap to clone (an
@@ -8,13 +9,14 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::client::proxy::{EnvProxies, Proxy};
+use crate::client::settings::{ProxySetting, Settings};
+use crate::client::Shared;
+use crate::defaults;
 use crate::error::{Error, Result};
-use crate::http1::head::HeadLimits;
-use crate::proxy::{EnvProxies, Proxy};
 use crate::request::RequestBuilder;
-use crate::trace::{TraceEvent, TraceHook};
+use crate::trace::{TraceEvent, TraceHook, Tracer};
 use crate::transport::pool::{IdlePool, PoolLimits};
-use crate::url::Url;
 
 /// Shared configuration and connection pool for requests. Cheap to clone; `Send + Sync`.
 ///
@@ -29,106 +31,13 @@ use crate::url::Url;
 /// ```
 #[derive(Clone)]
 pub struct Agent {
-    inner: Arc<AgentInner>,
-}
-
-/// What every clone of an agent shares.
-pub(crate) struct AgentInner {
-    pub(crate) config: Config,
-    pub(crate) pool: IdlePool,
-    pub(crate) trace: Option<TraceHook>,
-    #[cfg(feature = "tls")]
-    pub(crate) tls: Arc<rustls::ClientConfig>,
-}
-
-impl AgentInner {
-    /// Hands `event` to the trace hook, if there is one.
-    pub(crate) fn trace<'a>(&self, event: impl FnOnce() -> TraceEvent<'a>) {
-        if let Some(hook) = &self.trace {
-            hook(&event());
-        }
-    }
-
-    /// The trace hook, for events that borrow data made only when someone is listening.
-    pub(crate) fn tracer(&self) -> Option<&TraceHook> {
-        self.trace.as_ref()
-    }
-}
-
-/// Settings an agent applies to each request.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub(crate) connect_timeout: Option<Duration>,
-    pub(crate) read_timeout: Option<Duration>,
-    pub(crate) write_timeout: Option<Duration>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) max_redirects: u32,
-    pub(crate) allow_https_to_http: bool,
-    pub(crate) head_limits: HeadLimits,
-    pub(crate) max_body_size: u64,
-    pub(crate) user_agent: Option<String>,
-    pub(crate) default_headers: Vec<(String, String)>,
-    pub(crate) proxy: ProxySetting,
-    pub(crate) decompress: bool,
-    /// Set when the agent could not be built from the environment: every call fails with it.
-    pub(crate) unusable: Option<(crate::ErrorKind, String)>,
-}
-
-/// Where proxies come from.
-#[derive(Debug, Clone)]
-pub(crate) enum ProxySetting {
-    /// No proxy at all.
-    None,
-    /// The environment, read once when the agent was built.
-    Env(EnvProxies),
-    /// One proxy for every URL.
-    Fixed(Proxy),
-}
-
-impl Config {
-    /// The proxy for `url`, if any.
-    pub(crate) fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
-        match &self.proxy {
-            ProxySetting::None => None,
-            ProxySetting::Env(env) => env.for_url(url),
-            ProxySetting::Fixed(proxy) => Some(proxy),
-        }
-    }
-}
-
-/// The defaults, each with its reason.
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            // Long enough for a slow handshake across the world, short enough that an
-            // unreachable host does not look like a hang.
-            connect_timeout: Some(Duration::from_secs(30)),
-            // A peer silent for a minute in the middle of a response is gone; this is what
-            // makes a silent server end in an error even when no deadline is set.
-            read_timeout: Some(Duration::from_secs(60)),
-            write_timeout: Some(Duration::from_secs(60)),
-            // No overall deadline by default: a large download may legitimately take hours.
-            timeout: None,
-            // As curl's --max-redirs and requests' default (30) suggest, loops end early.
-            max_redirects: 10,
-            allow_https_to_http: false,
-            head_limits: HeadLimits::default(),
-            // Bounds bytes()/text()/json(); streaming reads are unbounded unless asked.
-            max_body_size: 10 * 1024 * 1024,
-            user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
-            default_headers: Vec::new(),
-            proxy: ProxySetting::None,
-            // With the gzip feature, compressed bodies are asked for and decoded by default.
-            decompress: cfg!(feature = "gzip"),
-            unusable: None,
-        }
-    }
+    shared: Arc<Shared>,
 }
 
 /// Builds an [`Agent`]. Every setting has a documented default; see [`Agent::builder`].
 #[must_use]
 pub struct AgentBuilder {
-    config: Config,
+    settings: Settings,
     pool: PoolLimits,
     proxy_from_env: bool,
     error: Option<Error>,
@@ -140,8 +49,12 @@ pub struct AgentBuilder {
 impl Default for AgentBuilder {
     fn default() -> AgentBuilder {
         AgentBuilder {
-            config: Config::default(),
-            pool: PoolLimits::default(),
+            settings: Settings::default(),
+            pool: PoolLimits {
+                max_idle_per_host: defaults::MAX_IDLE_PER_HOST,
+                max_idle: defaults::MAX_IDLE,
+                idle_timeout: defaults::IDLE_TIMEOUT,
+            },
             proxy_from_env: true,
             error: None,
             trace: None,
@@ -154,7 +67,7 @@ impl Default for AgentBuilder {
 impl std::fmt::Debug for AgentBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AgentBuilder")
-            .field("config", &self.config)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
@@ -163,52 +76,52 @@ impl AgentBuilder {
     /// The overall deadline for each call, from the first byte of name resolution to the last
     /// byte of the body, redirects included. Default: none.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
     /// The limit on opening a connection: TCP connect to every resolved address, plus the TLS
     /// handshake. Default: 30 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.config.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /// How long the server may stay silent while we wait for any part of a response.
     /// Default: 60 seconds. `None` waits forever, unless an overall timeout is set.
     pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.config.read_timeout = timeout;
+        self.settings.read_timeout = timeout;
         self
     }
 
     /// How long a write may block on a server that does not read. Default: 60 seconds.
     pub fn write_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.config.write_timeout = timeout;
+        self.settings.write_timeout = timeout;
         self
     }
 
     /// The most redirects followed in one call; 0 returns redirects as responses. Default: 10.
     pub fn max_redirects(mut self, max: u32) -> Self {
-        self.config.max_redirects = max;
+        self.settings.max_redirects = max;
         self
     }
 
     /// Whether a redirect may lead from `https` to `http`. Default: false, which makes such a
     /// redirect an [`ErrorKind::InsecureRedirect`](crate::ErrorKind::InsecureRedirect) error.
     pub fn redirect_https_to_http(mut self, allow: bool) -> Self {
-        self.config.allow_https_to_http = allow;
+        self.settings.allow_https_to_http = allow;
         self
     }
 
     /// The largest response head accepted, in bytes. Default: 64 KiB.
     pub fn max_head_size(mut self, bytes: usize) -> Self {
-        self.config.head_limits.max_head_size = bytes;
+        self.settings.head_limits.max_head_size = bytes;
         self
     }
 
     /// The most header fields accepted in a response. Default: 100.
     pub fn max_headers(mut self, count: usize) -> Self {
-        self.config.head_limits.max_headers = count;
+        self.settings.head_limits.max_headers = count;
         self
     }
 
@@ -216,19 +129,19 @@ impl AgentBuilder {
     /// read into memory. Default: 10 MiB. Streaming reads are bounded only by
     /// [`Response::limit_body`](crate::Response::limit_body).
     pub fn max_body_size(mut self, bytes: u64) -> Self {
-        self.config.max_body_size = bytes;
+        self.settings.max_body_size = bytes;
         self
     }
 
     /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
     pub fn user_agent(mut self, user_agent: &str) -> Self {
-        self.config.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
+        self.settings.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
         self
     }
 
     /// A header sent with every request (a request's own header of the same name wins).
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
-        self.config
+        self.settings
             .default_headers
             .push((name.to_string(), value.to_string()));
         self
@@ -239,14 +152,14 @@ impl AgentBuilder {
     /// its own Accept-Encoding gets the body as sent.
     #[cfg(feature = "gzip")]
     pub fn decompress(mut self, enabled: bool) -> Self {
-        self.config.decompress = enabled;
+        self.settings.decompress = enabled;
         self
     }
 
     /// Sends every request through this HTTP proxy (`http://[user:pass@]host:port`).
     pub fn proxy(mut self, proxy_url: &str) -> Self {
         match Proxy::new(proxy_url) {
-            Ok(proxy) => self.config.proxy = ProxySetting::Fixed(proxy),
+            Ok(proxy) => self.settings.proxy = ProxySetting::Fixed(proxy),
             Err(err) => self.error = self.error.or(Some(err)),
         }
         self
@@ -286,7 +199,7 @@ impl AgentBuilder {
         let path = path.as_ref();
         let pem = std::fs::read(path).map_err(|e| {
             Error::new(
-                crate::ErrorKind::Config,
+                crate::error::ErrorKind::Config,
                 format!("could not read the CA file {}", path.display()),
             )
             .with_source(e)
@@ -368,7 +281,7 @@ impl AgentBuilder {
         let read = |path: &std::path::Path| {
             std::fs::read(path).map_err(|e| {
                 Error::new(
-                    crate::ErrorKind::ClientCertificate,
+                    crate::error::ErrorKind::ClientCertificate,
                     format!("could not read {}", path.display()),
                 )
                 .with_source(e)
@@ -417,29 +330,20 @@ impl AgentBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        let mut config = self.config;
-        if self.proxy_from_env && matches!(config.proxy, ProxySetting::None) {
-            config.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+        let mut settings = self.settings;
+        if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
+            settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
         }
         Ok(Agent {
-            inner: Arc::new(AgentInner {
-                config,
-                pool: IdlePool::new(self.pool),
-                trace: self.trace,
+            shared: Arc::new(Shared {
+                settings,
+                pool: Arc::new(IdlePool::new(self.pool)),
+                tracer: Tracer::new(self.trace),
                 #[cfg(feature = "tls")]
                 tls: self.trust.build()?,
             }),
         })
     }
-}
-
-macro_rules! method_shortcuts {
-    ($($name:ident => $method:literal),* $(,)?) => {$(
-        #[doc = concat!("Starts a ", $method, " request to `url`.")]
-        pub fn $name(&self, url: &str) -> RequestBuilder {
-            self.request($method, url)
-        }
-    )*};
 }
 
 impl Agent {
@@ -463,7 +367,7 @@ impl Agent {
         {
             builder = builder.roots_from_env(false);
         }
-        builder.config.unusable = Some((err.kind(), err.to_string()));
+        builder.settings.unusable = Some((err.kind(), err.to_string()));
         // Without the environment, the defaults leave nothing that could fail.
         builder
             .build()
@@ -472,26 +376,47 @@ impl Agent {
 
     /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token.
     pub fn request(&self, method: &str, url: &str) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), method, url)
+        RequestBuilder::new(self.shared.clone(), method, url)
     }
 
-    method_shortcuts! {
-        get => "GET",
-        head => "HEAD",
-        post => "POST",
-        put => "PUT",
-        patch => "PATCH",
-        delete => "DELETE",
-        options => "OPTIONS",
+    /// Starts a GET request to `url`.
+    pub fn get(&self, url: &str) -> RequestBuilder {
+        self.request("GET", url)
+    }
+
+    /// Starts a HEAD request to `url`.
+    pub fn head(&self, url: &str) -> RequestBuilder {
+        self.request("HEAD", url)
+    }
+
+    /// Starts a POST request to `url`.
+    pub fn post(&self, url: &str) -> RequestBuilder {
+        self.request("POST", url)
+    }
+
+    /// Starts a PUT request to `url`.
+    pub fn put(&self, url: &str) -> RequestBuilder {
+        self.request("PUT", url)
+    }
+
+    /// Starts a PATCH request to `url`.
+    pub fn patch(&self, url: &str) -> RequestBuilder {
+        self.request("PATCH", url)
+    }
+
+    /// Starts a DELETE request to `url`.
+    pub fn delete(&self, url: &str) -> RequestBuilder {
+        self.request("DELETE", url)
+    }
+
+    /// Starts an OPTIONS request to `url`.
+    pub fn options(&self, url: &str) -> RequestBuilder {
+        self.request("OPTIONS", url)
     }
 
     /// The number of idle connections in the pool.
     pub fn idle_connections(&self) -> usize {
-        self.inner.pool.len()
-    }
-
-    pub(crate) fn inner(&self) -> &AgentInner {
-        &self.inner
+        self.shared.pool.len()
     }
 }
 
@@ -504,8 +429,8 @@ impl Default for Agent {
 impl std::fmt::Debug for Agent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Agent")
-            .field("config", &self.inner.config)
-            .field("idle_connections", &self.inner.pool.len())
+            .field("settings", &self.shared.settings)
+            .field("idle_connections", &self.shared.pool.len())
             .finish_non_exhaustive()
     }
 }

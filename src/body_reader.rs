@@ -8,8 +8,9 @@
 use std::io::Read;
 use std::time::Instant;
 
+use crate::client::WireBody;
 use crate::error::{Error, ErrorKind, Result};
-use crate::wire_body::WireBody;
+use crate::http1::coding::ContentCoding;
 
 /// The body of a response, read as a stream. Get one from
 /// [`Response::into_reader`](crate::Response::into_reader), or read the `Response` itself.
@@ -37,44 +38,18 @@ enum Source {
     Deflate(Box<flate2::read::ZlibDecoder<WireBody>>),
 }
 
-/// A content coding we can undo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ContentCoding {
-    /// None: the bytes are the content.
-    Identity,
-    /// `gzip` (RFC 1952), also spelt `x-gzip`.
-    #[cfg(feature = "gzip")]
-    Gzip,
-    /// `deflate`: zlib-wrapped deflate (RFC 1950), as RFC 9110 section 8.4.1.2 defines it.
-    #[cfg(feature = "gzip")]
-    Deflate,
-}
-
-impl ContentCoding {
-    /// The coding named by a Content-Encoding value, if we can undo it (and asked for it).
-    #[cfg_attr(not(feature = "gzip"), allow(unused_variables))]
-    pub(crate) fn from_header(value: Option<&str>) -> ContentCoding {
-        #[cfg(feature = "gzip")]
-        match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-            Some("gzip" | "x-gzip") => return ContentCoding::Gzip,
-            Some("deflate") => return ContentCoding::Deflate,
-            _ => {}
-        }
-        ContentCoding::Identity
-    }
-}
-
 impl BodyReader {
     pub(crate) fn new(wire: WireBody, coding: ContentCoding) -> BodyReader {
         let source = match coding {
             _ if wire.is_empty() => Source::Identity(wire),
-            ContentCoding::Identity => Source::Identity(wire),
             #[cfg(feature = "gzip")]
             ContentCoding::Gzip => Source::Gzip(Box::new(flate2::read::MultiGzDecoder::new(wire))),
             #[cfg(feature = "gzip")]
             ContentCoding::Deflate => {
                 Source::Deflate(Box::new(flate2::read::ZlibDecoder::new(wire)))
             }
+            // Without the `gzip` feature we never ask for a coding, so none is ever undone.
+            _ => Source::Identity(wire),
         };
         BodyReader {
             source,

@@ -60,58 +60,74 @@
 mod agent;
 mod auth;
 mod body_reader;
-mod call;
+mod client;
+pub mod defaults;
 mod error;
-mod establish;
-mod exchange;
-mod headers;
 pub mod http1;
-mod proxy;
-mod redirect;
 mod request;
 mod response;
 mod timings;
-mod tls_info;
 mod trace;
 mod transport;
 mod url;
-mod wire_body;
-mod x509;
 
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
+pub use client::proxy::{EnvProxies, Proxy};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
-pub use headers::Headers;
+pub use http1::close_reason::CloseReason;
 pub use http1::head::Version;
-pub use proxy::{EnvProxies, Proxy};
+pub use http1::headers::Headers;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use timings::Timings;
-pub use tls_info::TlsInfo;
 pub use trace::TraceEvent;
+pub use transport::tls_info::TlsInfo;
+pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
-pub use x509::CertificateSummary;
 
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
 
-macro_rules! free_functions {
-    ($($name:ident => $method:literal),* $(,)?) => {$(
-        #[doc = concat!("Starts a ", $method, " request to `url` with the [default agent](default_agent).")]
-        pub fn $name(url: &str) -> RequestBuilder {
-            default_agent().request($method, url)
-        }
-    )*};
+/// Starts a GET request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// let resp = plainwire::get("https://example.com/").send()?;
+/// println!("{}", resp.text()?);
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+pub fn get(url: &str) -> RequestBuilder {
+    default_agent().get(url)
 }
 
-free_functions! {
-    get => "GET",
-    head => "HEAD",
-    post => "POST",
-    put => "PUT",
-    patch => "PATCH",
-    delete => "DELETE",
-    options => "OPTIONS",
+/// Starts a HEAD request to `url` with the [default agent](default_agent).
+pub fn head(url: &str) -> RequestBuilder {
+    default_agent().head(url)
+}
+
+/// Starts a POST request to `url` with the [default agent](default_agent).
+pub fn post(url: &str) -> RequestBuilder {
+    default_agent().post(url)
+}
+
+/// Starts a PUT request to `url` with the [default agent](default_agent).
+pub fn put(url: &str) -> RequestBuilder {
+    default_agent().put(url)
+}
+
+/// Starts a PATCH request to `url` with the [default agent](default_agent).
+pub fn patch(url: &str) -> RequestBuilder {
+    default_agent().patch(url)
+}
+
+/// Starts a DELETE request to `url` with the [default agent](default_agent).
+pub fn delete(url: &str) -> RequestBuilder {
+    default_agent().delete(url)
+}
+
+/// Starts an OPTIONS request to `url` with the [default agent](default_agent).
+pub fn options(url: &str) -> RequestBuilder {
+    default_agent().options(url)
 }
 
 /// Starts a request with any method (a token such as `"PROPFIND"`) with the default agent.

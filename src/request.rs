@@ -5,27 +5,19 @@
 //! is wrong.
 
 use std::io::Read;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::agent::Agent;
 use crate::auth;
+use crate::client::{call, Outgoing, SendBody, Shared};
 #[cfg(feature = "json")]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::response::Response;
 use crate::url::{form_urlencode, Url};
 
-/// A request body.
-pub(crate) enum SendBody {
-    /// No body.
-    Empty,
-    /// Bytes known in advance: sent with Content-Length, and sent again after a 307 or 308.
-    Bytes(Vec<u8>),
-    /// A stream of unknown length: sent with chunked transfer coding, once.
-    Reader(Box<dyn Read + Send>),
-}
-
-/// A request being built. Start one with [`crate::get`], [`Agent::get`] and friends.
+/// A request being built. Start one with [`crate::get`], [`Agent::get`](crate::Agent::get) and
+/// friends.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -39,19 +31,20 @@ pub(crate) enum SendBody {
 /// ```
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestBuilder {
-    pub(crate) agent: Agent,
-    pub(crate) method: String,
-    pub(crate) url: Result<Url>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: SendBody,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) error: Option<Error>,
+    /// The agent's settings and pool, shared with every clone of the agent.
+    shared: Arc<Shared>,
+    method: String,
+    url: Result<Url>,
+    headers: Vec<(String, String)>,
+    body: SendBody,
+    timeout: Option<Duration>,
+    error: Option<Error>,
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(agent: Agent, method: &str, url: &str) -> RequestBuilder {
+    pub(crate) fn new(shared: Arc<Shared>, method: &str, url: &str) -> RequestBuilder {
         RequestBuilder {
-            agent,
+            shared,
             method: method.to_string(),
             url: Url::parse(url),
             headers: Vec::new(),
@@ -164,7 +157,15 @@ impl RequestBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        crate::call::perform(self)
+        let outgoing = Outgoing {
+            method: self.method,
+            url: self.url?,
+            headers: self.headers,
+            body: self.body,
+            timeout: self.timeout,
+        };
+        let answer = call::run(&self.shared, outgoing)?;
+        Ok(Response::from_answer(answer))
     }
 }
 

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::body_reader::BodyReader;
+use crate::client::Answer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::Headers;
 use crate::http1::head::{ResponseHead, Version};
+use crate::http1::headers::Headers;
 use crate::timings::Timings;
-use crate::tls_info::TlsInfo;
+use crate::transport::tls_info::TlsInfo;
 use crate::url::Url;
 
 /// A response whose head has arrived and whose body is still on the connection.
@@ -31,6 +32,7 @@ pub struct Response {
     url: Url,
     head: ResponseHead,
     body: BodyReader,
+    content_length: Option<u64>,
     max_body_size: u64,
     timings: Timings,
     head_at: Instant,
@@ -38,22 +40,17 @@ pub struct Response {
 }
 
 impl Response {
-    pub(crate) fn new(
-        url: Url,
-        head: ResponseHead,
-        body: BodyReader,
-        max_body_size: u64,
-        timings: Timings,
-        tls: Option<Arc<TlsInfo>>,
-    ) -> Response {
+    /// The response to a call's final request, its body still on the wire.
+    pub(crate) fn from_answer(answer: Answer) -> Response {
         Response {
-            url,
-            head,
-            body,
-            max_body_size,
-            timings,
+            url: answer.url,
+            head: answer.head,
+            body: BodyReader::new(answer.body, answer.coding),
+            content_length: answer.content_length,
+            max_body_size: answer.max_body_size,
+            timings: answer.timings,
             head_at: Instant::now(),
-            tls,
+            tls: answer.tls,
         }
     }
 
@@ -128,9 +125,11 @@ impl Response {
         })
     }
 
-    /// The Content-Length, if the server sent one.
+    /// The Content-Length, if the server sent one that frames the body (or, for a response
+    /// without a body such as the answer to HEAD, one that says how long the body would be).
+    /// `Content-Length: 5, 5` is 5, exactly as the framing read it.
     pub fn content_length(&self) -> Option<u64> {
-        self.header("content-length")?.trim().parse().ok()
+        self.content_length
     }
 
     /// Limits how many body bytes may be read, through any method; beyond it reads fail with

@@ -15,10 +15,35 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use crate::tls_info::TlsInfo;
+use crate::http1::close_reason::CloseReason;
+use crate::http1::headers::is_credential;
+use crate::transport::tls_info::TlsInfo;
 
 /// A hook that receives trace events.
 pub(crate) type TraceHook = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
+
+/// The agent's trace hook, if it has one: events are built only when someone listens.
+#[derive(Clone, Default)]
+pub(crate) struct Tracer(Option<TraceHook>);
+
+impl Tracer {
+    /// A tracer that hands events to `hook`, or drops them when there is none.
+    pub(crate) fn new(hook: Option<TraceHook>) -> Tracer {
+        Tracer(hook)
+    }
+
+    /// Hands the event `make` builds to the hook; `make` runs only if there is a hook.
+    pub(crate) fn emit<'a>(&self, make: impl FnOnce() -> TraceEvent<'a>) {
+        if let Some(hook) = &self.0 {
+            hook(&make());
+        }
+    }
+
+    /// Whether a hook is listening, for events that are costly to prepare.
+    pub(crate) fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+}
 
 /// One step of a call, in the order they happen.
 #[derive(Debug)]
@@ -58,7 +83,7 @@ pub enum TraceEvent<'a> {
     /// The connection was closed rather than pooled, and why.
     ConnectionClosed {
         /// Why it could not be kept.
-        reason: &'static str,
+        reason: CloseReason,
     },
 }
 
@@ -143,26 +168,30 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
     Ok(())
 }
 
-/// A copy of a request head with the values of Authorization and Proxy-Authorization replaced
-/// by their scheme and asterisks, so that a trace never shows a credential.
+/// A copy of a request head with the values of the
+/// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) replaced by their scheme and
+/// asterisks, so that a trace never shows a credential.
 pub(crate) fn mask_credentials(head: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(head.len());
     for line in head.split_inclusive(|&b| b == b'\n') {
         let name_end = line.iter().position(|&b| b == b':');
-        let is_credential = name_end.is_some_and(|end| {
-            let name = &line[..end];
-            name.eq_ignore_ascii_case(b"authorization")
-                || name.eq_ignore_ascii_case(b"proxy-authorization")
-        });
+        let is_credential = name_end.is_some_and(|end| is_credential(&line[..end]));
         match name_end {
             Some(end) if is_credential => {
+                let name = &line[..end];
                 let value = line[end + 1..].trim_ascii();
-                let scheme = value.split(|&b| b == b' ').next().unwrap_or_default();
                 out.extend_from_slice(&line[..=end]);
                 out.push(b' ');
-                if scheme.len() < value.len() {
-                    out.extend_from_slice(scheme);
-                    out.push(b' ');
+                // An authorization scheme (`Basic`, `Bearer`) says what kind of credential it
+                // was and is no secret; a cookie's every byte may be.
+                if name.len() >= 13
+                    && name[name.len() - 13..].eq_ignore_ascii_case(b"authorization")
+                {
+                    let scheme = value.split(|&b| b == b' ').next().unwrap_or_default();
+                    if scheme.len() < value.len() {
+                        out.extend_from_slice(scheme);
+                        out.push(b' ');
+                    }
                 }
                 out.extend_from_slice(b"*****\r\n");
             }

@@ -235,10 +235,7 @@ impl Url {
 
     /// "host:port" always with port, IPv6 bracketed — the CONNECT request target.
     pub fn authority(&self) -> String {
-        match self.host_kind {
-            HostKind::Ipv6 => format!("[{}]:{}", self.host(), self.port),
-            HostKind::Domain | HostKind::Ipv4 => format!("{}:{}", self.host(), self.port),
-        }
+        crate::transport::connect::HostPort(self.host(), self.port).to_string()
     }
 
     /// Origin-form request target: path (at least "/") plus "?query" if any. Never contains a

@@ -54,7 +54,7 @@ fn check(buf: &[u8], limits: &HeadLimits) {
     if let Ok(framing) = response_framing("GET", &head) {
         if framing.body == BodyFraming::CloseDelimited {
             assert!(
-                !framing.reusable,
+                !framing.is_reusable(),
                 "a close-delimited body cannot leave the connection reusable"
             );
         }

@@ -9,6 +9,7 @@
 #![allow(clippy::must_use_candidate)]
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http1::close_reason::CloseReason;
 use crate::http1::head::{ResponseHead, Version};
 
 /// Where a response body ends.
@@ -29,8 +30,16 @@ pub enum BodyFraming {
 pub struct Framing {
     /// Where the body ends.
     pub body: BodyFraming,
+    /// Why the connection must close once this body has been read; `None` when it may carry
+    /// another request.
+    pub close: Option<CloseReason>,
+}
+
+impl Framing {
     /// Whether the connection can carry another request once this body has been read.
-    pub reusable: bool,
+    pub fn is_reusable(&self) -> bool {
+        self.close.is_none()
+    }
 }
 
 /// Decides the framing of the response `head` to a request with `method`.
@@ -54,9 +63,13 @@ pub struct Framing {
 /// Content-Length that is not a decimal number or that disagrees with another.
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
-    let mut reusable = match head.version {
-        Version::Http11 => !headers.has_token("connection", "close"),
-        Version::Http10 => headers.has_token("connection", "keep-alive"),
+    let mut close = match head.version {
+        Version::Http11 if headers.has_token("connection", "close") => {
+            Some(CloseReason::ResponseSaidClose)
+        }
+        Version::Http11 => None,
+        Version::Http10 if headers.has_token("connection", "keep-alive") => None,
+        Version::Http10 => Some(CloseReason::Http10),
     };
 
     // Rules 1 and 2.
@@ -67,9 +80,12 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         || status == 304
         || (method == "CONNECT" && (200..300).contains(&status))
     {
+        if method == "CONNECT" && (200..300).contains(&status) {
+            close = Some(CloseReason::Tunnel);
+        }
         return Ok(Framing {
             body: BodyFraming::NoBody,
-            reusable,
+            close,
         });
     }
 
@@ -80,11 +96,11 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
             // Both framings at once is the signature of request smuggling; an HTTP/1.0 message
             // with Transfer-Encoding has unreliable framing (RFC 9112 section 6.1). Read this
             // body, then close.
-            reusable = false;
+            close = Some(CloseReason::AmbiguousFraming);
         }
         return Ok(Framing {
             body: BodyFraming::Chunked,
-            reusable,
+            close,
         });
     }
 
@@ -92,14 +108,14 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     if let Some(length) = content_length(head)? {
         return Ok(Framing {
             body: BodyFraming::ContentLength(length),
-            reusable,
+            close,
         });
     }
 
     // Rule 8.
     Ok(Framing {
         body: BodyFraming::CloseDelimited,
-        reusable: false,
+        close: Some(CloseReason::CloseDelimited),
     })
 }
 
@@ -131,8 +147,13 @@ fn check_transfer_coding_is_chunked(head: &ResponseHead) -> Result<()> {
 }
 
 /// The Content-Length, if any: every field and list item must be the same decimal number
-/// (RFC 9110 section 8.6 lets a recipient accept `5, 5` as 5).
-fn content_length(head: &ResponseHead) -> Result<Option<u64>> {
+/// (RFC 9110 section 8.6 lets a recipient accept `5, 5` as 5). The one parser of this field:
+/// the framing uses it, and so does what a response reports as its length.
+///
+/// # Errors
+///
+/// [`ErrorKind::Protocol`] for a value that is not a decimal number, or values that differ.
+pub fn content_length(head: &ResponseHead) -> Result<Option<u64>> {
     let mut length: Option<u64> = None;
     for value in head.headers.get_all_bytes("content-length") {
         for item in value.split(|&b| b == b',') {
@@ -223,7 +244,7 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::Chunked,
-                reusable: false
+                close: Some(CloseReason::AmbiguousFraming)
             }
         );
     }
@@ -239,7 +260,7 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::Chunked,
-                reusable: true
+                close: None
             }
         );
     }
@@ -300,21 +321,19 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::CloseDelimited,
-                reusable: false
+                close: Some(CloseReason::CloseDelimited)
             }
         );
     }
 
     #[test]
     fn connection_close_forbids_reuse() {
-        assert!(
-            !framing(
-                "GET",
-                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-            )
-            .unwrap()
-            .reusable
-        );
+        assert!(!framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        )
+        .unwrap()
+        .is_reusable());
     }
 
     #[test]
@@ -322,16 +341,14 @@ mod tests {
         assert!(
             !framing("GET", "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
                 .unwrap()
-                .reusable
+                .is_reusable()
         );
-        assert!(
-            framing(
-                "GET",
-                "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"
-            )
-            .unwrap()
-            .reusable
-        );
+        assert!(framing(
+            "GET",
+            "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"
+        )
+        .unwrap()
+        .is_reusable());
     }
 
     #[test]

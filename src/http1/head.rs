@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::Headers;
+use crate::http1::headers::Headers;
 
 /// Bounds on a response head, so that a hostile server cannot make us buffer without end.
 #[derive(Debug, Clone, Copy)]

@@ -10,9 +10,15 @@
 //! - [`framing`]: RFC 9112 section 6.3: how long the body is, and whether the connection lives on.
 //! - [`chunked`]: the chunked transfer coding, as a state machine.
 //! - [`body`]: applying the framing to the bytes after the head; telling an end from a truncation.
+//! - [`headers`]: a response's header fields, and the one list of fields that carry credentials.
+//! - [`coding`]: the content codings we can undo, by name.
+//! - [`close_reason`]: why a connection may not carry another request.
 
 pub mod body;
 pub mod chunked;
+pub mod close_reason;
+pub mod coding;
 pub mod framing;
 pub mod head;
+pub mod headers;
 pub mod write;

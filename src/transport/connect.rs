@@ -11,6 +11,26 @@ use std::time::Duration;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::transport::deadline::Deadline;
 
+/// `host:port` as it is written in URLs and messages: an IPv6 address in brackets
+/// (`[::1]:443`, RFC 3986 section 3.2.2). The one place this rule is written.
+///
+/// ```text
+/// assert_eq!(HostPort("::1", 443).to_string(), "[::1]:443");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct HostPort<'a>(pub &'a str, pub u16);
+
+impl std::fmt::Display for HostPort<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let HostPort(host, port) = *self;
+        if host.contains(':') {
+            write!(f, "[{host}]:{port}")
+        } else {
+            write!(f, "{host}:{port}")
+        }
+    }
+}
+
 /// The addresses of `host`, in the order the resolver gave them.
 pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
@@ -107,6 +127,12 @@ pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
 mod tests {
     use super::*;
     use std::net::TcpListener;
+
+    #[test]
+    fn ipv6_hosts_are_bracketed_and_names_are_not() {
+        assert_eq!(HostPort("::1", 443).to_string(), "[::1]:443");
+        assert_eq!(HostPort("example.com", 80).to_string(), "example.com:80");
+    }
 
     #[test]
     fn ip_literals_are_not_resolved() {

@@ -9,13 +9,33 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::tls_info::TlsInfo;
+use crate::transport::connect::HostPort;
 use crate::transport::deadline::IoBudget;
-use crate::transport::pool::PoolKey;
 use crate::transport::stream::Stream;
+use crate::transport::tls_info::TlsInfo;
 
 /// How much the input buffer starts with: one TLS record's worth of plaintext.
 pub const INPUT_BUFFER: usize = 16 * 1024;
+
+/// What a connection reaches: two requests may share one only when their keys are equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PoolKey {
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    /// The origin's host, lowercase.
+    pub host: String,
+    /// The origin's port.
+    pub port: u16,
+    /// The proxy's `host:port`, when the connection goes through one.
+    pub proxy: Option<String>,
+}
+
+impl PoolKey {
+    /// The origin as `host:port` (an IPv6 address in brackets), to name the server in messages.
+    pub fn authority(&self) -> String {
+        HostPort(&self.host, self.port).to_string()
+    }
+}
 
 /// How a connection came to be, for timings and traces.
 #[derive(Debug, Clone, Default)]

@@ -10,6 +10,7 @@
 //! - [`stream`]: plain or TLS, one interface.
 //! - [`connection`]: a stream with an input buffer, as the HTTP layer sees it.
 //! - [`pool`]: idle keep-alive connections by origin.
+//! - [`tls_info`] and [`x509`]: what a handshake settled on, and a summary of the certificates.
 
 pub mod connect;
 pub mod connection;
@@ -19,5 +20,7 @@ pub mod socket;
 pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
+pub mod tls_info;
 #[cfg(feature = "tls")]
 pub mod trust;
+pub mod x509;

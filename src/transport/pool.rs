@@ -8,33 +8,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::transport::connection::Connection;
+use crate::transport::connection::{Connection, PoolKey};
 
-/// What a connection reaches: two requests may share one only when their keys are equal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PoolKey {
-    /// `http` or `https`.
-    pub scheme: &'static str,
-    /// The origin's host, lowercase.
-    pub host: String,
-    /// The origin's port.
-    pub port: u16,
-    /// The proxy's `host:port`, when the connection goes through one.
-    pub proxy: Option<String>,
-}
-
-impl PoolKey {
-    /// The origin as `host:port` (an IPv6 address in brackets), to name the server in messages.
-    pub fn authority(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-}
-
-/// Bounds on the pool.
+/// Bounds on the pool; the agent's come from [`crate::defaults`].
 #[derive(Debug, Clone, Copy)]
 pub struct PoolLimits {
     /// Idle connections kept for one key.
@@ -43,18 +19,6 @@ pub struct PoolLimits {
     pub max_idle: usize,
     /// How long a connection may wait before it is closed.
     pub idle_timeout: Duration,
-}
-
-impl Default for PoolLimits {
-    /// 8 per host, 64 in all, 90 seconds: as ureq's and close to reqwest's defaults, and shorter
-    /// than most servers' own keep-alive timeouts would make pointless.
-    fn default() -> PoolLimits {
-        PoolLimits {
-            max_idle_per_host: 8,
-            max_idle: 64,
-            idle_timeout: Duration::from_secs(90),
-        }
-    }
 }
 
 /// The idle connections of one agent.

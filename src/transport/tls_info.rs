@@ -1,6 +1,6 @@
 //! [`TlsInfo`]: what a TLS handshake settled on, and whom it was with.
 
-use crate::x509::CertificateSummary;
+use crate::transport::x509::CertificateSummary;
 
 /// The outcome of a TLS handshake: protocol version, cipher suite, ALPN protocol, whether the
 /// session was resumed, and the certificates the server presented (leaf first).

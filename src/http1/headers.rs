@@ -1,4 +1,5 @@
-//! Response header fields: the head's bytes as they arrived, indexed by field.
+//! Response header fields: the head's bytes as they arrived, indexed by field; and the one list
+//! of the fields that carry credentials. Parsing the head is [`super::head`]'s job, not this one.
 //!
 //! Keeping the raw head and a list of ranges into it costs two allocations per response,
 //! whatever the number of fields, and lets a trace show the head byte for byte.
@@ -6,6 +7,38 @@
 
 use std::fmt;
 use std::ops::Range;
+
+/// The request header fields that carry credentials. A redirect that leaves the origin drops
+/// them (from the request and from the agent's defaults alike), so that a server cannot harvest
+/// them by redirecting elsewhere; a trace masks their values. Compared case-insensitively.
+pub const CREDENTIAL_FIELDS: [&str; 3] = ["authorization", "cookie", "proxy-authorization"];
+
+/// Whether `name` is one of the [`CREDENTIAL_FIELDS`].
+///
+/// ```
+/// assert!(plainwire::http1::headers::is_credential(b"Proxy-Authorization"));
+/// assert!(!plainwire::http1::headers::is_credential(b"Accept"));
+/// ```
+pub fn is_credential(name: &[u8]) -> bool {
+    CREDENTIAL_FIELDS
+        .iter()
+        .any(|field| name.eq_ignore_ascii_case(field.as_bytes()))
+}
+
+/// Whether a comma-separated field value (RFC 9110 section 5.6.1) holds `token`,
+/// case-insensitively: `Connection: keep-alive, Close` holds `close`. The one place this rule
+/// is written, for responses and requests alike.
+///
+/// ```
+/// use plainwire::http1::headers::list_has_token;
+/// assert!(list_has_token(b"keep-alive, Close", "close"));
+/// assert!(!list_has_token(b"closed", "close"));
+/// ```
+pub fn list_has_token(value: &[u8], token: &str) -> bool {
+    value
+        .split(|&b| b == b',')
+        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+}
 
 /// The header fields of a response, in the order received, repeated names kept.
 ///
@@ -88,11 +121,8 @@ impl Headers {
     /// Whether any value of `name`, read as a comma-separated list, holds `token`
     /// (case-insensitive), as in `Connection: keep-alive, close`.
     pub fn has_token(&self, name: &str, token: &str) -> bool {
-        self.get_all_bytes(name).any(|value| {
-            value
-                .split(|&b| b == b',')
-                .any(|item| item.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
-        })
+        self.get_all_bytes(name)
+            .any(|value| list_has_token(value, token))
     }
 
     /// All fields as (name, value) pairs, in the order received.

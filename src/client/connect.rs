@@ -1,4 +1,5 @@
-//! Getting a connection for a URL: from the pool, or made afresh.
+//! Getting a connection for a URL: from the pool, or made afresh. What goes over it is the
+//! exchange's business, not this file's.
 //!
 //! A fresh connection is made in the order the protocols stack up: resolve the host (the
 //! proxy's, if there is one), open TCP, ask the proxy for a tunnel when the URL is https, and
@@ -8,16 +9,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::agent::AgentInner;
-use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::exchange::read_response_head;
-use crate::http1::write::write_request_head;
-use crate::proxy::Proxy;
-use crate::trace::{mask_credentials, TraceEvent};
-use crate::transport::connect::{connect, resolve};
-use crate::transport::connection::{Connection, ConnectionInfo};
+use crate::client::proxy::Proxy;
+use crate::client::tunnel::open_tunnel;
+use crate::client::Shared;
+use crate::error::{Error, ErrorKind, Result};
+use crate::trace::TraceEvent;
+use crate::transport::connect::{connect, resolve, HostPort};
+use crate::transport::connection::{Connection, ConnectionInfo, PoolKey};
 use crate::transport::deadline::Deadline;
-use crate::transport::pool::PoolKey;
 use crate::transport::socket::TimedSocket;
 use crate::transport::stream::Stream;
 use crate::url::{Scheme, Url};
@@ -48,7 +47,7 @@ pub(crate) enum Reuse {
 /// A connection to the origin of `url`: an idle one from the pool if `reuse` allows and one
 /// is there, otherwise a new one.
 pub(crate) fn connection_for(
-    agent: &AgentInner,
+    shared: &Shared,
     url: &Url,
     proxy: Option<&Proxy>,
     deadline: Deadline,
@@ -56,8 +55,8 @@ pub(crate) fn connection_for(
 ) -> Result<Connection> {
     let key = pool_key(url, proxy);
     if reuse != Reuse::Never {
-        if let Some(conn) = agent.pool.take(&key, reuse == Reuse::Checked) {
-            agent.trace(|| TraceEvent::Connected {
+        if let Some(conn) = shared.pool.take(&key, reuse == Reuse::Checked) {
+            shared.tracer.emit(|| TraceEvent::Connected {
                 remote: conn.info().remote,
                 local: conn.info().local,
                 reused: true,
@@ -76,17 +75,17 @@ pub(crate) fn connection_for(
         Some(proxy) => (proxy.host(), proxy.port()),
         None => (url.host(), url.port()),
     };
-    let config = &agent.config;
+    let tracer = &shared.tracer;
     let connect_by = deadline.earliest(Deadline::named(
         "the connect timeout",
-        config.connect_timeout,
+        shared.settings.connect_timeout,
     ));
     let mut info = ConnectionInfo::default();
 
     let started = Instant::now();
     let addrs = resolve(host, port, deadline)?;
     info.dns = started.elapsed();
-    agent.trace(|| TraceEvent::Resolved {
+    tracer.emit(|| TraceEvent::Resolved {
         host,
         addrs: &addrs,
     });
@@ -94,15 +93,10 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let tcp = connect(&addrs, connect_by)?;
     info.tcp = started.elapsed();
-    let peer = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    let socket = TimedSocket::new(tcp, peer);
+    let socket = TimedSocket::new(tcp, HostPort(host, port).to_string());
     info.remote = socket.remote_addr();
     info.local = socket.local_addr();
-    agent.trace(|| TraceEvent::Connected {
+    tracer.emit(|| TraceEvent::Connected {
         remote: info.remote,
         local: info.local,
         reused: false,
@@ -111,22 +105,25 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let mut stream = Stream::Plain(socket);
     if let (Some(proxy), Scheme::Https) = (proxy, url.scheme()) {
-        stream = open_tunnel(stream, url, proxy, agent, connect_by)?;
+        let limits = &shared.settings.head_limits;
+        stream = open_tunnel(stream, key.clone(), url, proxy, limits, tracer, connect_by)?;
     }
     #[cfg(feature = "tls")]
     if url.scheme() == Scheme::Https {
         let Stream::Plain(socket) = stream else {
             unreachable!("TLS is only ever added once")
         };
-        let budget = connect_by.budget(None, TimeoutPhase::Handshake);
+        let budget = connect_by.budget(None, crate::error::TimeoutPhase::Handshake);
         let tls = crate::transport::tls::TlsStream::handshake(
-            agent.tls.clone(),
+            shared.tls.clone(),
             url.host(),
             socket,
             &budget,
         )?;
-        let details = Arc::new(crate::tls_info::TlsInfo::from_session(tls.session()));
-        agent.trace(|| TraceEvent::TlsHandshake(&details));
+        let details = Arc::new(crate::transport::tls_info::TlsInfo::from_session(
+            tls.session(),
+        ));
+        tracer.emit(|| TraceEvent::TlsHandshake(&details));
         info.tls = Some(details);
         stream = Stream::Tls(Box::new(tls));
     }
@@ -136,54 +133,4 @@ pub(crate) fn connection_for(
     }
 
     Ok(Connection::new(stream, key, info))
-}
-
-/// Asks the proxy on `stream` to connect us to the origin of `url` (RFC 9110 section 9.3.6),
-/// and returns the same stream, which now leads to the origin.
-fn open_tunnel(
-    stream: Stream,
-    url: &Url,
-    proxy: &Proxy,
-    agent: &AgentInner,
-    connect_by: Deadline,
-) -> Result<Stream> {
-    let authority = url.authority();
-    let mut headers = vec![("Host", authority.as_str())];
-    if let Some(credentials) = proxy.authorization() {
-        headers.push(("Proxy-Authorization", credentials));
-    }
-    let mut request = Vec::with_capacity(128);
-    write_request_head(&mut request, "CONNECT", &authority, headers)?;
-
-    let mut conn = Connection::new(
-        stream,
-        pool_key(url, Some(proxy)),
-        ConnectionInfo::default(),
-    );
-    let budget = connect_by.budget(None, TimeoutPhase::Handshake);
-    if let Some(trace) = agent.tracer() {
-        trace(&TraceEvent::RequestHead(&mask_credentials(&request)));
-    }
-    conn.write_all(&request, &budget)?;
-    let head = read_response_head(&mut conn, &budget, agent)
-        .map_err(|e| e.context(format!("proxy {proxy}")))?;
-    if !(200..300).contains(&head.status) {
-        return Err(Error::new(
-            ErrorKind::Connect,
-            format!(
-                "the proxy {proxy} refused the tunnel to {authority}: {} {}",
-                head.status,
-                head.reason()
-            ),
-        ));
-    }
-    if !conn.buffered().is_empty() {
-        return Err(Error::new(
-            ErrorKind::Protocol,
-            format!(
-                "the proxy {proxy} sent data after accepting the tunnel, before the TLS handshake"
-            ),
-        ));
-    }
-    Ok(conn.into_stream())
 }

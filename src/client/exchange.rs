@@ -1,4 +1,5 @@
-//! One request and the head of its response, over one connection.
+//! One request and the head of its response, over one connection: the exchange. Which
+//! connection, and what to do with the answer, are decided elsewhere.
 //!
 //! The order of events: write the head (with a small body in the same write); if we asked for
 //! `100 Continue`, wait briefly for it; send the body; then read heads until a final one
@@ -6,36 +7,16 @@
 //! connection for a [`BodyReader`](crate::BodyReader).
 
 use std::io::Read;
-use std::time::Duration;
 
-use crate::agent::AgentInner;
+use crate::client::settings::Settings;
+use crate::client::SendBody;
+use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::head::{parse_response_head, ResponseHead};
+use crate::http1::head::{parse_response_head, HeadLimits, ResponseHead};
 use crate::http1::write::{write_chunk_header, CHUNK_END, LAST_CHUNK};
-use crate::request::SendBody;
-use crate::trace::{mask_credentials, TraceEvent};
+use crate::trace::{mask_credentials, TraceEvent, Tracer};
 use crate::transport::connection::Connection;
 use crate::transport::deadline::{Deadline, IoBudget};
-
-/// A body up to this size goes out in the same write as the head: one system call, one TLS
-/// record, one TCP segment for the common small request.
-const COALESCE_BODY_MAX: usize = 64 * 1024;
-
-/// A sized body larger than this is sent with `Expect: 100-continue`, so that a server about to
-/// refuse it can say so before we send it all (curl uses the same threshold).
-pub(crate) const EXPECT_CONTINUE_MIN: usize = 1024 * 1024;
-
-/// How long we wait for `100 Continue` before sending the body anyway (as curl does), since
-/// some servers never send it.
-const CONTINUE_WAIT: Duration = Duration::from_secs(1);
-
-/// Informational (1xx) heads accepted before the final one. Real servers send one or two
-/// (`100 Continue`, `103 Early Hints`); a server that sends them without end would otherwise
-/// hold a call that has no deadline forever.
-pub(crate) const MAX_INFORMATIONAL: usize = 16;
-
-/// The size of each chunk of a streamed upload.
-const UPLOAD_CHUNK: usize = 64 * 1024;
 
 /// What came of sending a request.
 pub(crate) struct Sent {
@@ -68,14 +49,16 @@ pub(crate) fn exchange(
     head: &[u8],
     body: &mut SendBody,
     expect_continue: bool,
-    agent: &AgentInner,
+    settings: &Settings,
+    tracer: &Tracer,
     deadline: Deadline,
 ) -> std::result::Result<Sent, Failed> {
-    let config = &agent.config;
-    let write = deadline.budget(config.write_timeout, TimeoutPhase::SendRequest);
-    let read = deadline.budget(config.read_timeout, TimeoutPhase::ReadHead);
-    if let Some(trace) = agent.tracer() {
-        trace(&TraceEvent::RequestHead(&mask_credentials(head)));
+    let write = deadline.budget(settings.write_timeout, TimeoutPhase::SendRequest);
+    let read = deadline.budget(settings.read_timeout, TimeoutPhase::ReadHead);
+    let limits = &settings.head_limits;
+    if tracer.is_on() {
+        let masked = mask_credentials(head);
+        tracer.emit(|| TraceEvent::RequestHead(&masked));
     }
     let before_response = |error: Error| Failed {
         error,
@@ -93,7 +76,8 @@ pub(crate) fn exchange(
     }
 
     if expect_continue {
-        let early = await_continue(conn, &read, agent).map_err(|error| unanswered(conn, error))?;
+        let early =
+            await_continue(conn, &read, limits, tracer).map_err(|error| unanswered(conn, error))?;
         if let Some(early) = early {
             return Ok(Sent {
                 head: early,
@@ -112,8 +96,8 @@ pub(crate) fn exchange(
     }
 
     for _ in 0..=MAX_INFORMATIONAL {
-        let head =
-            read_response_head(conn, &read, agent).map_err(|error| unanswered(conn, error))?;
+        let head = read_response_head(conn, &read, limits, tracer)
+            .map_err(|error| unanswered(conn, error))?;
         if head.status == 101 {
             return Err(Error::new(
                 ErrorKind::Protocol,
@@ -157,7 +141,8 @@ fn unanswered(conn: &Connection, error: Error) -> Failed {
 fn await_continue(
     conn: &mut Connection,
     read: &IoBudget,
-    agent: &AgentInner,
+    limits: &HeadLimits,
+    tracer: &Tracer,
 ) -> Result<Option<ResponseHead>> {
     let wait = IoBudget {
         idle: Some(
@@ -167,7 +152,7 @@ fn await_continue(
         ..*read
     };
     for _ in 0..=MAX_INFORMATIONAL {
-        match read_response_head(conn, &wait, agent) {
+        match read_response_head(conn, &wait, limits, tracer) {
             Ok(head) if head.status == 100 => return Ok(None),
             Ok(head) if head.is_informational() => continue,
             Ok(head) => return Ok(Some(head)),
@@ -208,14 +193,14 @@ fn send_chunked(conn: &mut Connection, reader: &mut dyn Read, budget: &IoBudget)
 pub(crate) fn read_response_head(
     conn: &mut Connection,
     budget: &IoBudget,
-    agent: &AgentInner,
+    limits: &HeadLimits,
+    tracer: &Tracer,
 ) -> Result<ResponseHead> {
-    let limits = &agent.config.head_limits;
     loop {
         if !conn.buffered().is_empty() {
             if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
                 conn.consume(used);
-                agent.trace(|| TraceEvent::ResponseHead(head.headers.raw()));
+                tracer.emit(|| TraceEvent::ResponseHead(head.headers.raw()));
                 return Ok(head);
             }
         }

@@ -1,19 +1,30 @@
-//! [`WireBody`]: the bytes of a response body as framed on the wire, read off the connection.
+//! [`WireBody`]: the bytes of a response body as framed on the wire, read off the connection;
+//! content codings (gzip) are left to the body reader above.
 //!
 //! It pulls bytes from the connection through the [`BodyDecoder`], under the call's deadline
 //! and the read timeout. When the body ends cleanly on a reusable connection, the connection
-//! goes back to the agent's pool. An early end of the stream is an error of kind
-//! [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
+//! goes back to the pool through a [`PoolReturn`]. An early end of the stream is an error of
+//! kind [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), never a quiet short read.
 
 use std::io::Read;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::agent::Agent;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::body::BodyDecoder;
-use crate::trace::TraceEvent;
+use crate::http1::close_reason::CloseReason;
+use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::{Connection, INPUT_BUFFER};
 use crate::transport::deadline::Deadline;
+use crate::transport::pool::IdlePool;
+
+/// Where a body puts its connection back when it ends: a handle on the agent's pool, and the
+/// trace that reports what became of the connection.
+#[derive(Clone)]
+pub(crate) struct PoolReturn {
+    pub(crate) pool: Arc<IdlePool>,
+    pub(crate) tracer: Tracer,
+}
 
 /// Reads into a caller's buffer at least this large skip our input buffer; smaller reads go
 /// through it, so that tiny reads do not each cost a system call.
@@ -27,8 +38,9 @@ const DIRECT_READ_MIN: usize = 4 * 1024;
 pub struct WireBody {
     conn: Option<Connection>,
     decoder: BodyDecoder,
-    reusable: bool,
-    agent: Agent,
+    /// Why the connection may not be reused after this body, if it may not.
+    close: Option<CloseReason>,
+    home: PoolReturn,
     deadline: Deadline,
     read_timeout: Option<Duration>,
     received: u64,
@@ -42,11 +54,11 @@ impl WireBody {
     pub(crate) fn new(
         conn: Connection,
         decoder: BodyDecoder,
-        reusable: bool,
-        agent: Agent,
+        close: Option<CloseReason>,
+        home: PoolReturn,
         deadline: Deadline,
+        read_timeout: Option<Duration>,
     ) -> WireBody {
-        let read_timeout = agent.inner().config.read_timeout;
         let total = match decoder {
             BodyDecoder::Length { total, .. } => Some(total),
             BodyDecoder::Done => Some(0),
@@ -55,8 +67,8 @@ impl WireBody {
         let mut reader = WireBody {
             conn: Some(conn),
             decoder,
-            reusable,
-            agent,
+            close,
+            home,
             deadline,
             read_timeout,
             received: 0,
@@ -120,7 +132,7 @@ impl WireBody {
                 continue;
             }
             self.received += written as u64;
-            self.agent.inner().trace(|| TraceEvent::BodyProgress {
+            self.home.tracer.emit(|| TraceEvent::BodyProgress {
                 received: self.received,
                 total: self.total,
             });
@@ -159,32 +171,31 @@ impl WireBody {
         // Either way, this connection has nothing more to give.
         let reason = if result.is_ok() {
             self.finished_at = Some(Instant::now());
-            "the body ended with the connection"
+            CloseReason::EndedWithBody
         } else {
-            "the server closed it before the end of the body"
+            CloseReason::Truncated
         };
         self.close(reason);
         result
     }
 
     /// Drops the connection, saying why.
-    fn close(&mut self, reason: &'static str) {
+    fn close(&mut self, reason: CloseReason) {
         if self.conn.take().is_some() {
-            self.agent
-                .inner()
-                .trace(|| TraceEvent::ConnectionClosed { reason });
+            self.home
+                .tracer
+                .emit(|| TraceEvent::ConnectionClosed { reason });
         }
     }
 
     /// The body is done: the connection goes back to the pool if it may be reused.
     fn finish(&mut self) {
         self.finished_at.get_or_insert_with(Instant::now);
-        if !self.reusable {
-            self.close("the response does not allow reuse");
+        if let Some(reason) = self.close {
+            self.close(reason);
         } else if let Some(conn) = self.conn.take() {
-            let agent = self.agent.inner();
-            agent.pool.put(conn);
-            agent.trace(|| TraceEvent::ConnectionPooled);
+            self.home.pool.put(conn);
+            self.home.tracer.emit(|| TraceEvent::ConnectionPooled);
         }
     }
 }
@@ -203,16 +214,17 @@ impl Drop for WireBody {
             return;
         };
         let mut scratch = [0u8; 1024];
-        while self.reusable && !self.decoder.is_done() && !conn.buffered().is_empty() {
+        let reusable = self.close.is_none();
+        while reusable && !self.decoder.is_done() && !conn.buffered().is_empty() {
             match self.decoder.decode(conn.buffered(), &mut scratch) {
                 Ok((consumed, _)) => conn.consume(consumed),
                 Err(_) => break,
             }
         }
-        if self.reusable && self.decoder.is_done() {
+        if reusable && self.decoder.is_done() {
             self.finish();
         } else {
-            self.close("the response was dropped before its body was read");
+            self.close(self.close.unwrap_or(CloseReason::BodyNotRead));
         }
     }
 }
@@ -234,8 +246,8 @@ mod tests {
     use super::*;
     use crate::http1::framing::BodyFraming;
     use crate::http1::head::{parse_response_head, HeadLimits};
-    use crate::transport::connection::ConnectionInfo;
-    use crate::transport::pool::PoolKey;
+    use crate::transport::connection::{ConnectionInfo, PoolKey};
+    use crate::transport::pool::PoolLimits;
     use crate::transport::socket::TimedSocket;
     use crate::transport::stream::Stream;
 
@@ -262,6 +274,26 @@ mod tests {
             Stream::Plain(TimedSocket::new(tcp, addr.to_string())),
             key,
             ConnectionInfo::default(),
+        )
+    }
+
+    /// A body whose connection is never pooled.
+    fn unpooled(conn: Connection, decoder: BodyDecoder) -> WireBody {
+        let home = PoolReturn {
+            pool: Arc::new(IdlePool::new(PoolLimits {
+                max_idle_per_host: 0,
+                max_idle: 0,
+                idle_timeout: Duration::ZERO,
+            })),
+            tracer: Tracer::default(),
+        };
+        WireBody::new(
+            conn,
+            decoder,
+            Some(CloseReason::BodyNotRead),
+            home,
+            Deadline::none(),
+            None,
         )
     }
 
@@ -329,7 +361,7 @@ mod tests {
         wire.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
         let conn = connection_to(wire);
         let decoder = BodyDecoder::new(BodyFraming::ContentLength(LARGE as u64));
-        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        let reader = unpooled(conn, decoder);
         assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
     }
 
@@ -338,7 +370,7 @@ mod tests {
         let body = large_body();
         let conn = connection_to(chunked(&body));
         let decoder = BodyDecoder::new(BodyFraming::Chunked);
-        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        let reader = unpooled(conn, decoder);
         assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
     }
 
@@ -347,7 +379,7 @@ mod tests {
         let body = large_body();
         let conn = connection_to(body.clone());
         let decoder = BodyDecoder::new(BodyFraming::CloseDelimited);
-        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        let reader = unpooled(conn, decoder);
         assert_eq!(read_checking_bound(reader, INPUT_BUFFER), body);
     }
 
@@ -380,7 +412,7 @@ mod tests {
         );
 
         let decoder = BodyDecoder::new(BodyFraming::Chunked);
-        let reader = WireBody::new(conn, decoder, false, Agent::new(), Deadline::none());
+        let reader = unpooled(conn, decoder);
         assert_eq!(read_checking_bound(reader, grown), body);
     }
 }

@@ -1,0 +1,267 @@
+//! One call, from an [`Outgoing`] request to an [`Answer`]: the deadline, the retry when a
+//! kept-alive connection turns out to be dead, and the redirect chain. This file carries out
+//! decisions; the rules that make them live in the files it calls.
+//!
+//! Reading down from [`run`]: [`request_head`](super::request_head) builds the bytes,
+//! [`connect`](super::connect) finds a connection, [`exchange`](super::exchange) sends and reads
+//! the head, a [`WireBody`] is left holding the connection for the body, and
+//! [`redirect`](super::redirect) says whether the call goes on.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use crate::client::connect::{connection_for, Reuse};
+use crate::client::exchange::{exchange, Failed, Sent};
+use crate::client::redirect::{self, Answered, Policy, Redirect, BODY_HEADERS};
+use crate::client::request_head::{self, HeadInput};
+use crate::client::wire_body::PoolReturn;
+use crate::client::{Answer, Outgoing, SendBody, Settings, Shared, WireBody};
+use crate::defaults::{EXPECT_CONTINUE_MIN, REDIRECT_DRAIN_MAX};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http1::body::BodyDecoder;
+use crate::http1::close_reason::CloseReason;
+use crate::http1::coding::ContentCoding;
+use crate::http1::framing::{content_length, response_framing, BodyFraming};
+use crate::http1::headers::{is_credential, list_has_token};
+use crate::http1::write::check_method;
+use crate::timings::Timings;
+use crate::transport::connection::Connection;
+use crate::transport::deadline::Deadline;
+use crate::url::Url;
+
+/// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2), and
+/// so may be retried when a reused connection fails before any response arrives.
+const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
+
+/// Sends a request and follows redirects, within one deadline.
+pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
+    let Outgoing {
+        mut method,
+        mut url,
+        mut headers,
+        mut body,
+        timeout,
+    } = outgoing;
+    check_method(&method)?;
+    let settings = &shared.settings;
+    if let Some((kind, message)) = &settings.unusable {
+        return Err(Error::new(*kind, message.clone()));
+    }
+    // One deadline for the whole chain: redirects and retries never restart the clock.
+    let deadline = Deadline::after(timeout.or(settings.timeout));
+    let started = Instant::now();
+    let policy = Policy {
+        max_redirects: settings.max_redirects,
+        allow_https_to_http: settings.allow_https_to_http,
+    };
+    let mut followed = 0;
+    let mut left_origin = false;
+
+    loop {
+        let hop = Hop {
+            method: &method,
+            url: &url,
+            headers: &headers,
+            without_default_credentials: left_origin,
+            // The time of earlier requests in a redirect chain; none for the first.
+            redirected: if followed == 0 {
+                Duration::ZERO
+            } else {
+                started.elapsed()
+            },
+        };
+        let answer = send_once(shared, &hop, &mut body, deadline)?;
+        let answered = Answered {
+            url: &url,
+            method: &method,
+            body_replayable: body.is_replayable(),
+            followed,
+        };
+        let location = answer.head.headers.get("location");
+        let next = match redirect::next(answer.head.status, location, answered, policy) {
+            Redirect::Return => return Ok(answer),
+            Redirect::Refuse(error) => return Err(error),
+            Redirect::Follow(next) => next,
+        };
+        drain(answer.body);
+        if next.leaves_origin {
+            headers.retain(|(name, _)| !is_credential(name.as_bytes()));
+            left_origin = true;
+        }
+        if !next.keep_body {
+            body = SendBody::Empty;
+            headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
+        }
+        url = next.url;
+        method = next.method;
+        followed += 1;
+    }
+}
+
+/// Reads what little is left of a redirect's body so its connection can be reused.
+fn drain(body: WireBody) {
+    let _ = std::io::copy(&mut body.take(REDIRECT_DRAIN_MAX), &mut std::io::sink());
+}
+
+/// One request of a call.
+struct Hop<'a> {
+    method: &'a str,
+    url: &'a Url,
+    headers: &'a [(String, String)],
+    without_default_credentials: bool,
+    redirected: Duration,
+}
+
+/// One request to one URL: on a pooled connection if there is one, retried once on a fresh
+/// connection if the pooled one proves dead before answering and the request is idempotent.
+fn send_once(
+    shared: &Shared,
+    hop: &Hop<'_>,
+    body: &mut SendBody,
+    deadline: Deadline,
+) -> Result<Answer> {
+    let settings = &shared.settings;
+    let Hop { method, url, .. } = *hop;
+    let proxy = settings.proxy_for(url);
+    let expect_continue = match body {
+        SendBody::Empty => false,
+        SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
+        SendBody::Reader(_) => true,
+    };
+    // Built and checked before connecting: a bad header never opens a socket.
+    let head = request_head::build(
+        settings,
+        &HeadInput {
+            method,
+            url,
+            headers: hop.headers,
+            body,
+            proxy,
+            expect_continue,
+            without_default_credentials: hop.without_default_credentials,
+        },
+    )?;
+
+    // A request that can be sent twice is retried on a fresh connection if a pooled one proves
+    // dead before answering; one that cannot (a POST, a streamed body) gets a checked one.
+    let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
+    let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
+        let mut conn = connection_for(shared, url, proxy, deadline, reuse)?;
+        let ready = Instant::now();
+        let tracer = &shared.tracer;
+        match exchange(
+            &mut conn,
+            &head,
+            body,
+            expect_continue,
+            settings,
+            tracer,
+            deadline,
+        ) {
+            Ok(sent) => Ok((conn, sent, ready)),
+            Err(failed) => Err(Failed {
+                nothing_received: failed.nothing_received && conn.is_reused(),
+                error: from_server(failed.error, url),
+            }),
+        }
+    };
+    let first = attempt(if retryable {
+        Reuse::Retryable
+    } else {
+        Reuse::Checked
+    });
+    let (conn, sent, ready) = match first {
+        Ok(done) => done,
+        // The server had closed the idle connection (its keep-alive timeout, a restart) and
+        // the request never reached it, so sending it again is safe.
+        Err(Failed {
+            nothing_received: true,
+            ..
+        }) if retryable => attempt(Reuse::Never).map_err(|failed| failed.error)?,
+        Err(failed) => return Err(failed.error),
+    };
+
+    let framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
+    let info = conn.info();
+    let (dns, connect, tls) = if conn.is_reused() {
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO)
+    } else {
+        (info.dns, info.tcp, info.handshake)
+    };
+    let timings = Timings {
+        redirect: hop.redirected,
+        dns,
+        connect,
+        tls,
+        wait: ready.elapsed(),
+        body: None,
+    };
+    let tls_info = info.tls.clone();
+    let close = framing
+        .close
+        .or((!sent.body_sent).then_some(CloseReason::AnsweredBeforeBody))
+        .or(asks_to_close(settings, hop.headers).then_some(CloseReason::RequestSaidClose));
+    let home = PoolReturn {
+        pool: shared.pool.clone(),
+        tracer: shared.tracer.clone(),
+    };
+    let content_length = match framing.body {
+        BodyFraming::ContentLength(length) => Some(length),
+        // No body follows, but a HEAD answer still says how long the body would be.
+        BodyFraming::NoBody => content_length(&sent.head).ok().flatten(),
+        BodyFraming::Chunked | BodyFraming::CloseDelimited => None,
+    };
+    let decoder = BodyDecoder::new(framing.body);
+    let wire = WireBody::new(conn, decoder, close, home, deadline, settings.read_timeout);
+    let coding = if asked_for_compression(settings, hop.headers) {
+        ContentCoding::from_header(sent.head.headers.get("content-encoding"))
+    } else {
+        ContentCoding::Identity
+    };
+    Ok(Answer {
+        url: url.without_credentials(),
+        head: sent.head,
+        body: wire,
+        coding,
+        content_length,
+        max_body_size: settings.max_body_size,
+        timings,
+        tls: tls_info,
+    })
+}
+
+/// Names the server in an error about what it sent (no reply, or not valid HTTP), which the
+/// sans-IO layer that found it cannot do; the transport's own errors already name the peer.
+fn from_server(error: Error, url: &Url) -> Error {
+    match error.kind() {
+        ErrorKind::EmptyReply | ErrorKind::Protocol => error.context(url.authority()),
+        _ => error,
+    }
+}
+
+/// Whether the request went out with `Connection: close` (the request's own header, else the
+/// agent's default), after which the connection must carry no other request (RFC 9112
+/// section 9.6), whatever the response says.
+fn asks_to_close(settings: &Settings, headers: &[(String, String)]) -> bool {
+    let says_close = |fields: &[(String, String)]| {
+        fields
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("connection"))
+            .map(|(_, value)| list_has_token(value.as_bytes(), "close"))
+            .reduce(|a, b| a || b)
+    };
+    says_close(headers)
+        .or_else(|| says_close(&settings.default_headers))
+        .unwrap_or(false)
+}
+
+/// Whether the Accept-Encoding sent was ours, so that a compressed body is ours to decode; a
+/// caller who sets Accept-Encoding gets the bytes as the server sent them.
+fn asked_for_compression(settings: &Settings, headers: &[(String, String)]) -> bool {
+    settings.decompress
+        && !settings
+            .default_headers
+            .iter()
+            .chain(headers)
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+}

@@ -1,0 +1,100 @@
+//! The middle layer: one call, from a built request to a response head with its body still on
+//! the wire. It joins [`crate::http1`] (bytes and their meaning) to [`crate::transport`] (moving
+//! bytes); it knows nothing of the public builders above it, which hand it an [`Outgoing`] and
+//! get back an [`Answer`].
+//!
+//! The files, in the order a call runs through them:
+//!
+//! 1. [`call`]: the loop of one call: the deadline, the retry on a dead pooled connection, the
+//!    redirect chain. It carries out decisions; it makes none.
+//! 2. [`request_head`]: the request head as bytes, built and checked before any socket opens.
+//! 3. [`proxy`]: which proxy, if any, a URL goes through.
+//! 4. [`connect`]: a connection: from the pool, or new (resolve, TCP, [`tunnel`], TLS).
+//! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
+//! 6. [`wire_body`]: the framed body bytes off the connection; at their end, the connection
+//!    goes back to the pool.
+//! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out.
+//!
+//! [`settings`] holds the values an agent applies, [`Shared`] what all clones of an agent share.
+
+pub(crate) mod call;
+pub(crate) mod connect;
+pub(crate) mod exchange;
+pub(crate) mod proxy;
+pub(crate) mod redirect;
+pub(crate) mod request_head;
+pub(crate) mod settings;
+pub(crate) mod tunnel;
+pub(crate) mod wire_body;
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::http1::coding::ContentCoding;
+use crate::http1::head::ResponseHead;
+use crate::timings::Timings;
+use crate::trace::Tracer;
+use crate::transport::pool::IdlePool;
+use crate::transport::tls_info::TlsInfo;
+use crate::url::Url;
+
+pub(crate) use settings::Settings;
+pub(crate) use wire_body::WireBody;
+
+/// What every clone of an agent shares: its settings, its pool, its TLS configuration and its
+/// trace hook.
+pub(crate) struct Shared {
+    pub(crate) settings: Settings,
+    pub(crate) pool: Arc<IdlePool>,
+    pub(crate) tracer: Tracer,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Arc<rustls::ClientConfig>,
+}
+
+/// A request as the public builder hands it down: everything checked that can be checked
+/// without the network is still to be checked here (the builder only collects).
+pub(crate) struct Outgoing {
+    pub(crate) method: String,
+    pub(crate) url: Url,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: SendBody,
+    /// The call's own deadline, in place of the agent's.
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// A request body.
+pub(crate) enum SendBody {
+    /// No body.
+    Empty,
+    /// Bytes known in advance: sent with Content-Length, and sent again after a 307 or 308.
+    Bytes(Vec<u8>),
+    /// A stream of unknown length: sent with chunked transfer coding, once.
+    Reader(Box<dyn Read + Send>),
+}
+
+impl SendBody {
+    /// Whether the body can be sent a second time (after a redirect, or on a retry).
+    pub(crate) fn is_replayable(&self) -> bool {
+        !matches!(self, SendBody::Reader(_))
+    }
+}
+
+/// The final response of a call: its head, its body still on the wire, and what the call
+/// learnt on the way.
+pub(crate) struct Answer {
+    /// The URL that answered, after redirects, without credentials.
+    pub(crate) url: Url,
+    pub(crate) head: ResponseHead,
+    pub(crate) body: WireBody,
+    /// The content coding to undo as the body is read: identity unless we asked for
+    /// compression ourselves.
+    pub(crate) coding: ContentCoding,
+    /// The body's length as the framing read it from Content-Length (for a response without a
+    /// body, such as the answer to HEAD, the length it announces); `None` when unknown.
+    pub(crate) content_length: Option<u64>,
+    /// How much of the body may be read into memory at once.
+    pub(crate) max_body_size: u64,
+    pub(crate) timings: Timings,
+    pub(crate) tls: Option<Arc<TlsInfo>>,
+}

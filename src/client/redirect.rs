@@ -1,0 +1,289 @@
+//! Whether a response sends the call elsewhere, and what the next request looks like: a pure
+//! decision ([`next`]) that the call loop carries out. No I/O, no state.
+//!
+//! The rules are those of RFC 9110 section 15.4 as browsers, curl and requests apply them:
+//! 301 and 302 turn a POST into a GET without a body (a historical change the RFC allows);
+//! 303 turns anything but HEAD into a GET; 307 and 308 repeat the request exactly, which needs
+//! a body that can be sent again. A redirect from https to http is refused unless allowed, and
+//! one that leaves the origin takes no credentials along.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, ErrorKind};
+use crate::url::{Scheme, Url};
+
+/// The header fields that describe a body: dropped when a redirect drops the body.
+pub(crate) const BODY_HEADERS: [&str; 4] = [
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+];
+
+/// What the agent allows of redirects.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Policy {
+    /// The most redirects followed; 0 returns every redirect as the response.
+    pub(crate) max_redirects: u32,
+    /// Whether a redirect may lead from https to http.
+    pub(crate) allow_https_to_http: bool,
+}
+
+/// The request a response has just answered, as far as a redirect cares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answered<'a> {
+    pub(crate) url: &'a Url,
+    pub(crate) method: &'a str,
+    /// Whether the body (if any) can be sent again.
+    pub(crate) body_replayable: bool,
+    /// Redirects followed so far in this call.
+    pub(crate) followed: u32,
+}
+
+/// What to do with a response.
+#[derive(Debug)]
+pub(crate) enum Redirect {
+    /// It is the answer: not a redirect we follow, or one we must leave to the caller.
+    Return,
+    /// Send the next request.
+    Follow(NextHop),
+    /// A redirect we must not follow; the error says why.
+    Refuse(Error),
+}
+
+/// The next request of a redirect chain.
+#[derive(Debug)]
+pub(crate) struct NextHop {
+    pub(crate) url: Url,
+    pub(crate) method: String,
+    /// Whether the body and its header fields go along (307, 308) or are dropped.
+    pub(crate) keep_body: bool,
+    /// Whether the next URL is of another origin, so that credentials stay behind.
+    pub(crate) leaves_origin: bool,
+}
+
+/// Decides what a response with `status` and `location` means for the request it answered.
+pub(crate) fn next(
+    status: u16,
+    location: Option<&str>,
+    answered: Answered<'_>,
+    policy: Policy,
+) -> Redirect {
+    if policy.max_redirects == 0 || !is_redirect(status) {
+        return Redirect::Return;
+    }
+    let Some(location) = location else {
+        return Redirect::Return;
+    };
+    let (method, keep_body) = next_method(status, answered.method);
+    if keep_body && !answered.body_replayable {
+        // A streamed body is gone; the redirect is the caller's to handle.
+        return Redirect::Return;
+    }
+    let url = answered.url;
+    if answered.followed >= policy.max_redirects {
+        return Redirect::Refuse(Error::new(
+            ErrorKind::TooManyRedirects,
+            format!("stopped after {} redirects, at {url}", answered.followed),
+        ));
+    }
+    let next = match url.join(&encode_spaces(location.trim())) {
+        Ok(next) => next,
+        Err(e) => {
+            return Redirect::Refuse(
+                e.context(format!("the redirect from {url} has an unusable Location")),
+            )
+        }
+    };
+    if url.scheme() == Scheme::Https && next.scheme() == Scheme::Http && !policy.allow_https_to_http
+    {
+        return Redirect::Refuse(Error::new(
+            ErrorKind::InsecureRedirect,
+            format!("refused to follow a redirect from {url} to the unencrypted {next}"),
+        ));
+    }
+    let leaves_origin = !url.same_origin(&next);
+    Redirect::Follow(NextHop {
+        url: next,
+        method,
+        keep_body,
+        leaves_origin,
+    })
+}
+
+/// Whether `status` is a redirect we follow.
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// The next request's method after a redirect with `status`, and whether it keeps the body.
+fn next_method(status: u16, method: &str) -> (String, bool) {
+    match status {
+        301 | 302 if method == "POST" => ("GET".to_string(), false),
+        303 if method != "HEAD" => ("GET".to_string(), false),
+        303 => ("HEAD".to_string(), false),
+        _ => (method.to_string(), true),
+    }
+}
+
+/// A Location value with its spaces percent-encoded. RFC 3986 has no room for a raw space in
+/// a URI, but servers send them; curl and browsers encode them rather than give up.
+fn encode_spaces(location: &str) -> Cow<'_, str> {
+    if location.contains(' ') {
+        location.replace(' ', "%20").into()
+    } else {
+        location.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: Policy = Policy {
+        max_redirects: 10,
+        allow_https_to_http: false,
+    };
+
+    fn decide(status: u16, location: &str, from: &str, method: &str) -> Redirect {
+        let url = Url::parse(from).unwrap();
+        let answered = Answered {
+            url: &url,
+            method,
+            body_replayable: true,
+            followed: 0,
+        };
+        next(status, Some(location), answered, POLICY)
+    }
+
+    fn follow(status: u16, location: &str, from: &str, method: &str) -> NextHop {
+        match decide(status, location, from, method) {
+            Redirect::Follow(hop) => hop,
+            other => panic!("expected Follow, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn post_becomes_get_on_301_302_303() {
+        for status in [301, 302, 303] {
+            assert_eq!(next_method(status, "POST"), ("GET".to_string(), false));
+        }
+    }
+
+    #[test]
+    fn put_is_kept_on_301_and_302_but_not_303() {
+        assert_eq!(next_method(302, "PUT"), ("PUT".to_string(), true));
+        assert_eq!(next_method(303, "PUT"), ("GET".to_string(), false));
+    }
+
+    #[test]
+    fn spaces_in_a_location_are_encoded() {
+        assert_eq!(encode_spaces("/a b/c d"), "/a%20b/c%20d");
+        assert_eq!(encode_spaces("/plain"), "/plain");
+        assert_eq!(follow(302, "/a b", "http://h/", "GET").url.path(), "/a%20b");
+    }
+
+    #[test]
+    fn head_stays_head() {
+        for status in [301, 302, 303, 307, 308] {
+            assert_eq!(next_method(status, "HEAD").0, "HEAD");
+        }
+    }
+
+    #[test]
+    fn temporary_and_permanent_redirects_keep_method_and_body() {
+        assert_eq!(next_method(307, "POST"), ("POST".to_string(), true));
+        assert_eq!(next_method(308, "PATCH"), ("PATCH".to_string(), true));
+    }
+
+    #[test]
+    fn a_streamed_body_leaves_a_307_to_the_caller() {
+        let url = Url::parse("http://h/").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "PUT",
+            body_replayable: false,
+            followed: 0,
+        };
+        assert!(matches!(
+            next(307, Some("/b"), answered, POLICY),
+            Redirect::Return
+        ));
+        // A 303 drops the body anyway, so it is followed.
+        assert!(matches!(
+            next(303, Some("/b"), answered, POLICY),
+            Redirect::Follow(_)
+        ));
+    }
+
+    #[test]
+    fn leaving_the_origin_is_noticed() {
+        assert!(!follow(302, "/b", "http://h/a", "GET").leaves_origin);
+        assert!(follow(302, "http://other/b", "http://h/a", "GET").leaves_origin);
+        assert!(follow(302, "http://h:8080/b", "http://h/a", "GET").leaves_origin);
+        assert!(follow(302, "https://h/b", "http://h/a", "GET").leaves_origin);
+    }
+
+    #[test]
+    fn https_to_http_is_refused() {
+        let refused = decide(302, "http://h/", "https://h/", "GET");
+        assert!(
+            matches!(&refused, Redirect::Refuse(e) if e.kind() == ErrorKind::InsecureRedirect),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn the_limit_is_an_error_and_zero_turns_redirects_off() {
+        let url = Url::parse("http://h/").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "GET",
+            body_replayable: true,
+            followed: 10,
+        };
+        assert!(matches!(
+            next(302, Some("/"), answered, POLICY),
+            Redirect::Refuse(e) if e.kind() == ErrorKind::TooManyRedirects
+        ));
+        let off = Policy {
+            max_redirects: 0,
+            ..POLICY
+        };
+        assert!(matches!(
+            next(
+                302,
+                Some("/"),
+                Answered {
+                    followed: 0,
+                    ..answered
+                },
+                off
+            ),
+            Redirect::Return
+        ));
+    }
+
+    #[test]
+    fn no_location_or_no_redirect_status_is_the_answer() {
+        let url = Url::parse("http://h/").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "GET",
+            body_replayable: true,
+            followed: 0,
+        };
+        assert!(matches!(
+            next(302, None, answered, POLICY),
+            Redirect::Return
+        ));
+        assert!(matches!(
+            next(200, Some("/x"), answered, POLICY),
+            Redirect::Return
+        ));
+        assert!(matches!(
+            next(304, Some("/x"), answered, POLICY),
+            Redirect::Return
+        ));
+    }
+}

@@ -1,0 +1,62 @@
+//! A tunnel through an HTTP proxy: the `CONNECT` request and its answer (RFC 9110 section
+//! 9.3.6). HTTP syntax, so it is not in the transport; the TLS that follows is not its business.
+
+use crate::client::exchange::read_response_head;
+use crate::client::proxy::Proxy;
+use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
+use crate::http1::head::HeadLimits;
+use crate::http1::write::write_request_head;
+use crate::trace::{mask_credentials, TraceEvent, Tracer};
+use crate::transport::connection::{Connection, ConnectionInfo, PoolKey};
+use crate::transport::deadline::Deadline;
+use crate::transport::stream::Stream;
+use crate::url::Url;
+
+/// Asks the proxy on `stream` to connect us to the origin of `url` (RFC 9110 section 9.3.6),
+/// and returns the same stream, which now leads to the origin.
+pub(crate) fn open_tunnel(
+    stream: Stream,
+    key: PoolKey,
+    url: &Url,
+    proxy: &Proxy,
+    limits: &HeadLimits,
+    tracer: &Tracer,
+    connect_by: Deadline,
+) -> Result<Stream> {
+    let authority = url.authority();
+    let mut headers = vec![("Host", authority.as_str())];
+    if let Some(credentials) = proxy.authorization() {
+        headers.push(("Proxy-Authorization", credentials));
+    }
+    let mut request = Vec::with_capacity(128);
+    write_request_head(&mut request, "CONNECT", &authority, headers)?;
+
+    let mut conn = Connection::new(stream, key, ConnectionInfo::default());
+    let budget = connect_by.budget(None, TimeoutPhase::Handshake);
+    if tracer.is_on() {
+        let masked = mask_credentials(&request);
+        tracer.emit(|| TraceEvent::RequestHead(&masked));
+    }
+    conn.write_all(&request, &budget)?;
+    let head = read_response_head(&mut conn, &budget, limits, tracer)
+        .map_err(|e| e.context(format!("proxy {proxy}")))?;
+    if !(200..300).contains(&head.status) {
+        return Err(Error::new(
+            ErrorKind::Connect,
+            format!(
+                "the proxy {proxy} refused the tunnel to {authority}: {} {}",
+                head.status,
+                head.reason()
+            ),
+        ));
+    }
+    if !conn.buffered().is_empty() {
+        return Err(Error::new(
+            ErrorKind::Protocol,
+            format!(
+                "the proxy {proxy} sent data after accepting the tunnel, before the TLS handshake"
+            ),
+        ));
+    }
+    Ok(conn.into_stream())
+}

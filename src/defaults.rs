@@ -1,0 +1,101 @@
+//! Every default and limit plainwire applies, each with the reason for its value; no code.
+//!
+//! This page is to plainwire what rustls's `manual` is to rustls: the place that says why a
+//! default is what it is. Each constant below is used where the rule applies, and nowhere is a
+//! second copy of it written out: the limits of the head parser and of the chunked decoder live
+//! with them in [`crate::http1`], which knows nothing above it, and are named here. The setters
+//! on [`AgentBuilder`](crate::AgentBuilder) (and, where it makes sense, on
+//! [`RequestBuilder`](crate::RequestBuilder)) change the configurable ones.
+//!
+//! | What | Default | Setter |
+//! |---|---|---|
+//! | Opening a connection (TCP and TLS) | [`CONNECT_TIMEOUT`] | `connect_timeout` |
+//! | Silence while reading a response | [`READ_TIMEOUT`] | `read_timeout` |
+//! | A write the server does not take | [`WRITE_TIMEOUT`] | `write_timeout` |
+//! | The whole call | none | `timeout` |
+//! | Redirects followed | [`MAX_REDIRECTS`] | `max_redirects` |
+//! | Response head size | [`MAX_HEAD_SIZE`] | `max_head_size` |
+//! | Response header fields | [`MAX_HEADERS`] | `max_headers` |
+//! | Informational (1xx) heads before the final one | [`MAX_INFORMATIONAL`] | — |
+//! | Body read into memory (`bytes`, `text`, `json`) | [`MAX_BODY_SIZE`] | `max_body_size` |
+//! | Idle connections per origin, in all, and for how long | [`MAX_IDLE_PER_HOST`], [`MAX_IDLE`], [`IDLE_TIMEOUT`] | `max_idle_per_host`, `max_idle`, `idle_timeout` |
+//! | `Expect: 100-continue` for a sized body above | [`EXPECT_CONTINUE_MIN`] | — |
+//! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
+//! | Body bytes read off a redirect to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
+//!
+//! What the others do, for comparison: curl has no timeouts by default (but a 300 s connect
+//! timeout) and follows no redirects unless `-L` is given, then at most 50; requests has no
+//! timeout at all unless one is passed, and follows up to 30 redirects; ureq 3 follows 10 and
+//! has no timeouts by default.
+
+use std::time::Duration;
+
+/// Opening a connection, TCP connect and TLS handshake together: 30 seconds. Long enough for a
+/// slow handshake across the world, short enough that an unreachable host does not look like
+/// a hang.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a server may stay silent in the middle of a response: 60 seconds. A peer silent for
+/// a minute is gone; this is what makes a silent server end in an error even when no deadline
+/// is set.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long one write may block on a server that does not read: 60 seconds, as for reads.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Redirects followed in one call: 10. Real chains are one to three hops; a loop ends early.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// The largest response head: 64 KiB. Far above any real server's head (nginx's limit on
+/// request heads is 8 KiB a line), far below anything that would strain memory.
+pub const MAX_HEAD_SIZE: usize = crate::http1::head::HeadLimits::DEFAULT_MAX_HEAD_SIZE;
+
+/// The most header fields in a response head: 100, as in curl's and hyper's defaults.
+pub const MAX_HEADERS: usize = crate::http1::head::HeadLimits::DEFAULT_MAX_HEADERS;
+
+/// Informational (1xx) heads accepted before the final one: 16. Real servers send one or two
+/// (`100 Continue`, `103 Early Hints`); a server that sends them without end would otherwise
+/// hold a call that has no deadline forever.
+pub const MAX_INFORMATIONAL: usize = 16;
+
+/// The largest body that `bytes()`, `text()` and `json()` read into memory: 10 MiB. Streaming
+/// reads are unbounded unless [`Response::limit_body`](crate::Response::limit_body) says
+/// otherwise.
+pub const MAX_BODY_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Idle connections kept for one origin: 8, as ureq; more than one thread needs at once.
+pub const MAX_IDLE_PER_HOST: usize = 8;
+
+/// Idle connections kept in all: 64.
+pub const MAX_IDLE: usize = 64;
+
+/// How long an idle connection is kept: 90 seconds, as ureq and close to reqwest; shorter than
+/// most servers' own keep-alive timeouts would make pointless.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// A sized body larger than this is sent with `Expect: 100-continue`, so that a server about to
+/// refuse it can say so before we send it all: 1 MiB, curl's threshold.
+pub const EXPECT_CONTINUE_MIN: usize = 1024 * 1024;
+
+/// How long we wait for `100 Continue` before sending the body anyway, since some servers never
+/// send it: 1 second, as curl.
+pub const CONTINUE_WAIT: Duration = Duration::from_secs(1);
+
+/// How many body bytes of a redirect response we read to keep its connection reusable: 64 KiB.
+/// A redirect's body is a short note; anything longer costs more to read than a new connection.
+pub const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
+
+/// A body up to this size goes out in the same write as the head: 64 KiB. One system call, one
+/// TLS record, one TCP segment for the common small request.
+pub const COALESCE_BODY_MAX: usize = 64 * 1024;
+
+/// The size of each chunk of a streamed upload: 64 KiB, large enough that the chunk framing
+/// costs nothing, small enough to keep memory flat.
+pub const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// The longest chunk-size line of a chunked body (see [`crate::http1::chunked`]).
+pub const MAX_CHUNK_LINE: usize = crate::http1::chunked::MAX_CHUNK_LINE;
+
+/// The largest trailer section of a chunked body (see [`crate::http1::chunked`]).
+pub const MAX_TRAILER_SECTION: usize = crate::http1::chunked::MAX_TRAILER_SECTION;

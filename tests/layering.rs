@@ -1,0 +1,380 @@
+//! The shape of `src/`, checked: the dependency graph between files has no cycle and points
+//! down, from the public API through the middle layer (`client/`) to the sans-IO HTTP layer
+//! (`http1/`) and the transport (`transport/`). A reference is any `crate::…`, `super::…` or
+//! (in a `mod.rs`) child path in code, comments and strings aside.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The public API files, on top: the middle layer never reaches up to them.
+const PUBLIC_API: [&str; 5] = [
+    "lib.rs",
+    "agent.rs",
+    "request.rs",
+    "response.rs",
+    "body_reader.rs",
+];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every library source file, as a path relative to `src/` (the CLI is a program of its own).
+fn library_files() -> Vec<String> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if path.is_dir() {
+                if rel != "bin" {
+                    walk(&path, root, out);
+                }
+            } else if rel.ends_with(".rs") {
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&src(), &src(), &mut out);
+    out.sort();
+    out
+}
+
+/// The module path of a file: `client/mod.rs` is `client`, `http1/head.rs` is `http1::head`.
+fn module_of(file: &str) -> Vec<String> {
+    let stem = file.trim_end_matches(".rs");
+    let mut parts: Vec<String> = stem.split('/').map(str::to_string).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The file that defines module `path`, or that defines the item at the end of `path`.
+fn file_of(path: &[String], files: &BTreeSet<String>) -> String {
+    for len in (1..=path.len()).rev() {
+        let joined = path[..len].join("/");
+        for candidate in [format!("{joined}.rs"), format!("{joined}/mod.rs")] {
+            if files.contains(&candidate) {
+                return candidate;
+            }
+        }
+    }
+    "lib.rs".to_string()
+}
+
+/// The source without comments and the insides of string and char literals.
+fn code_only(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => {
+                    in_string = false;
+                    out.push('"');
+                }
+                '\n' => out.push('\n'),
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push('"');
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '\'' => {
+                // A char literal such as '"' or '\n', or a lifetime: skip a literal whole.
+                let rest: String = chars.clone().take(3).collect();
+                if rest.starts_with('\\') {
+                    for c in chars.by_ref() {
+                        if c == '\'' {
+                            break;
+                        }
+                    }
+                } else if rest.chars().nth(1) == Some('\'') {
+                    chars.next();
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The code before a `#[cfg(test)] mod …` (unit tests come last, by convention here): what
+/// a test module imports is no dependency of the file, and its `super` means the file itself.
+fn without_test_module(code: &str) -> &str {
+    let mut from = 0;
+    while let Some(at) = code[from..].find("#[cfg(test)]") {
+        let at = from + at;
+        if code[at + 12..].trim_start().starts_with("mod ") {
+            return &code[..at];
+        }
+        from = at + 12;
+    }
+    code
+}
+
+/// Expands a `use` tree (`a::{b, c::{d, e}}`) into its paths.
+fn expand_use(tree: &str) -> Vec<String> {
+    let tree: String = tree.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(open) = tree.find('{') else {
+        return vec![tree.split(" as ").next().unwrap_or(&tree).to_string()];
+    };
+    let prefix = &tree[..open];
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .flat_map(expand_use)
+        .map(|p| {
+            if p == "self" {
+                prefix.trim_end_matches("::").to_string()
+            } else {
+                format!("{prefix}{p}")
+            }
+        })
+        .collect()
+}
+
+/// The module paths a file refers to, resolved to absolute paths from the crate root.
+fn references(file: &str, code: &str) -> Vec<Vec<String>> {
+    let module = module_of(file);
+    let is_mod_file = file.ends_with("mod.rs") || file == "lib.rs";
+    let mut raw: Vec<String> = Vec::new();
+    // `use` statements, braces expanded.
+    for statement in code.split(';') {
+        let statement = statement.trim();
+        let body = statement
+            .strip_prefix("pub(crate) use ")
+            .or_else(|| statement.strip_prefix("pub use "))
+            .or_else(|| {
+                statement
+                    .rsplit_once("use ")
+                    .filter(|(before, _)| {
+                        before.trim().is_empty()
+                            || before.trim().ends_with(']')
+                            || before.trim().ends_with('}')
+                    })
+                    .map(|(_, after)| after)
+            });
+        if let Some(body) = body {
+            raw.extend(expand_use(body));
+        }
+    }
+    // Paths in expressions and types.
+    for (at, _) in code
+        .match_indices("crate::")
+        .chain(code.match_indices("super::"))
+    {
+        let path: String = code[at..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        raw.push(path);
+    }
+    let mut out = Vec::new();
+    for path in raw {
+        let mut segments: Vec<String> = path
+            .split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let absolute = match segments.first().map(String::as_str) {
+            Some("crate") => segments.split_off(1),
+            Some("super") => {
+                // `super` is the parent of this file's module, whether the file is a mod.rs.
+                let mut base = module.clone();
+                while segments.first().map(String::as_str) == Some("super") {
+                    segments.remove(0);
+                    base.pop();
+                }
+                base.extend(segments);
+                base
+            }
+            Some("self") => {
+                let mut base = module.clone();
+                base.extend(segments.split_off(1));
+                base
+            }
+            // A child module named from its parent's mod.rs (`use settings::Settings;`).
+            Some(first) if is_mod_file && !matches!(first, "std" | "core" | "alloc") => {
+                let mut base = module.clone();
+                base.extend(segments);
+                base
+            }
+            _ => continue,
+        };
+        if !absolute.is_empty() {
+            out.push(absolute);
+        }
+    }
+    out
+}
+
+/// Which files each file refers to (itself excluded).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let files: BTreeSet<String> = library_files().into_iter().collect();
+    let mut graph = BTreeMap::new();
+    for file in &files {
+        let source = std::fs::read_to_string(src().join(file)).unwrap();
+        let code = code_only(&source);
+        let code = without_test_module(&code);
+        let targets: BTreeSet<String> = references(file, code)
+            .iter()
+            .map(|path| file_of(path, &files))
+            .filter(|target| target != file)
+            .collect();
+        graph.insert(file.clone(), targets);
+    }
+    graph
+}
+
+#[test]
+fn the_files_of_src_have_no_import_cycle() {
+    let graph = graph();
+    // Depth-first search, reporting the first cycle found as a path.
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        match state.get(node) {
+            Some(1) => {
+                let start = stack.iter().position(|n| n == node).unwrap();
+                let mut cycle = stack[start..].to_vec();
+                cycle.push(node.to_string());
+                return Some(cycle);
+            }
+            Some(2) => return None,
+            _ => {}
+        }
+        state.insert(node.to_string(), 1);
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, state, stack) {
+                return Some(cycle);
+            }
+        }
+        stack.pop();
+        state.insert(node.to_string(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for node in graph.keys() {
+        if let Some(cycle) = visit(node, &graph, &mut state, &mut Vec::new()) {
+            panic!("import cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
+
+#[test]
+fn the_middle_layer_never_reaches_up_to_the_public_api() {
+    for (file, targets) in graph() {
+        if file.starts_with("client/") {
+            for target in targets {
+                assert!(
+                    !PUBLIC_API.contains(&target.as_str()),
+                    "{file} refers to {target}, a public API file above it"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn http1_and_transport_import_only_themselves_and_the_error_type() {
+    for (file, targets) in graph() {
+        for layer in ["http1/", "transport/"] {
+            if file.starts_with(layer) {
+                for target in &targets {
+                    assert!(
+                        target.starts_with(layer) || target == "error.rs",
+                        "{file} refers to {target}, outside {layer} and error.rs"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn http1_touches_no_socket_or_tls_and_transport_parses_no_http() {
+    for file in library_files() {
+        let code = code_only(&std::fs::read_to_string(src().join(&file)).unwrap());
+        if file.starts_with("http1/") {
+            for word in ["std::net", "rustls", "TcpStream"] {
+                assert!(!code.contains(word), "{file} mentions {word}");
+            }
+        }
+        if file.starts_with("transport/") {
+            assert!(!code.contains("httparse"), "{file} mentions httparse");
+        }
+    }
+}
+
+#[test]
+fn the_checker_ignores_unit_test_modules() {
+    let code = "use crate::a::B;\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n";
+    assert_eq!(without_test_module(code), "use crate::a::B;\n");
+}
+
+#[test]
+fn the_checker_sees_references_of_every_form() {
+    let code = code_only(
+        "use crate::a::{b, c::{D, E}};\n// use crate::comment::X;\nlet s = \"crate::string\";\nlet x = super::sibling::f();\n",
+    );
+    let refs = references("client/call.rs", &code);
+    for expected in [
+        vec!["a", "b"],
+        vec!["a", "c", "D"],
+        vec!["a", "c", "E"],
+        vec!["client", "sibling", "f"],
+    ] {
+        assert!(
+            refs.iter().any(|r| r == &expected),
+            "{expected:?} not in {refs:?}"
+        );
+    }
+    assert!(!refs
+        .iter()
+        .any(|r| r.first().map(String::as_str) == Some("comment")));
+    assert!(!refs
+        .iter()
+        .any(|r| r.first().map(String::as_str) == Some("string")));
+}
