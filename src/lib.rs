@@ -64,6 +64,7 @@ mod client;
 pub mod defaults;
 mod error;
 pub mod http1;
+pub mod multipart;
 mod request;
 mod response;
 mod timings;

@@ -1,0 +1,211 @@
+//! [`Form`]: the fields of a `multipart/form-data` body in order, its boundary, and what a
+//! request needs from it (type, length, a reader). Sending it is the request's job, not this.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind, Result};
+
+use super::part::{Part, PartData};
+use super::reader::FormReader;
+use super::{boundary, mime, part_head};
+
+/// A `multipart/form-data` body (RFC 7578): named fields in order, each a [`Part`].
+///
+/// Building reads as one chain: a mistake such as a CR in a field name is remembered and
+/// returned by [`into_reader`](Form::into_reader), before any byte is produced. Only
+/// [`file`](Form::file) returns a `Result` at once, because opening a file is where most
+/// uploads fail and the caller should hear of it early.
+///
+/// ```
+/// use std::io::Read;
+/// use plainwire::multipart::{Form, Part};
+///
+/// let form = Form::new()
+///     .text("title", "Holiday")
+///     .part("photo", Part::bytes(vec![0xff, 0xd8, 0xff]).file_name("beach.jpg"));
+/// assert!(form.content_type().starts_with("multipart/form-data; boundary=plainwire-"));
+///
+/// let length = form.content_length();
+/// let mut body = Vec::new();
+/// form.into_reader()?.read_to_end(&mut body)?;
+/// assert_eq!(length, Some(body.len() as u64));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use = "a form does nothing until it is sent"]
+pub struct Form {
+    boundary: String,
+    fields: Vec<(String, Part)>,
+    /// The first mistake made while building, returned by `into_reader`.
+    error: Option<Error>,
+}
+
+impl Form {
+    /// An empty form with a fresh random boundary.
+    pub fn new() -> Form {
+        Form {
+            boundary: boundary::generate(),
+            fields: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Adds a text field.
+    pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Form {
+        self.part(name, Part::text(value))
+    }
+
+    /// Adds a file from `path`, streamed when the body is read: see [`Part::file`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] when the file cannot be opened; [`ErrorKind::InvalidRequest`] when
+    /// the field name or the file's name holds a CR, LF or NUL. The message names the field.
+    pub fn file(self, name: impl Into<String>, path: impl AsRef<Path>) -> Result<Form> {
+        let name = name.into();
+        let part = Part::file(path).map_err(|err| err.context(field(&name)))?;
+        check(&name, &part)?;
+        Ok(self.part(name, part))
+    }
+
+    /// Adds a field with any [`Part`].
+    pub fn part(mut self, name: impl Into<String>, part: Part) -> Form {
+        let name = name.into();
+        if self.error.is_none() {
+            self.error = check(&name, &part).err();
+        }
+        let clash = matches!(&part.data, PartData::Bytes(bytes) if boundary::occurs_in(bytes, &self.boundary));
+        self.fields.push((name, part));
+        if clash {
+            self.redraw_boundary();
+        }
+        self
+    }
+
+    /// The boundary between parts, as in [`content_type`](Form::content_type).
+    pub fn boundary(&self) -> &str {
+        &self.boundary
+    }
+
+    /// The request's `Content-Type`: `multipart/form-data; boundary=…`.
+    pub fn content_type(&self) -> String {
+        format!("multipart/form-data; boundary={}", self.boundary)
+    }
+
+    /// The exact length of the body in bytes when every part's length is known (text, bytes,
+    /// regular files, readers with a length), so that the request can carry a
+    /// `Content-Length`; `None` when a part is a reader of unknown length, so that the request
+    /// goes out chunked.
+    pub fn content_length(&self) -> Option<u64> {
+        let mut head = Vec::new();
+        let mut total: u64 = 0;
+        for (name, part) in &self.fields {
+            head.clear();
+            part_head::write(
+                &mut head,
+                &self.boundary,
+                name,
+                part.file_name.as_deref(),
+                part.content_type(),
+            );
+            total = total
+                .checked_add(head.len() as u64)?
+                .checked_add(part.length()?)?
+                .checked_add(2)?;
+        }
+        head.clear();
+        part_head::write_closing(&mut head, &self.boundary);
+        total.checked_add(head.len() as u64)
+    }
+
+    /// The encoded body as a stream: each part's head and data in turn, then the closing
+    /// delimiter. It reads one file at a time, opening it when its turn comes, and holds no
+    /// more than one part's head in memory, whatever the sizes of the parts.
+    ///
+    /// Reading fails with an `io::Error` that holds a [`crate::Error`] of kind
+    /// [`ErrorKind::Io`] when a file cannot be opened, or when a file or a sized reader yields
+    /// fewer or more bytes than its length.
+    ///
+    /// # Errors
+    ///
+    /// The first mistake made while building the form: [`ErrorKind::InvalidRequest`] for a CR,
+    /// LF or NUL in a field name or file name, or a media type that is not `type/subtype`.
+    pub fn into_reader(self) -> Result<impl Read + Send + 'static> {
+        match self.error {
+            Some(err) => Err(err),
+            None => Ok(FormReader::new(self.boundary, self.fields)),
+        }
+    }
+
+    /// Draws boundaries until one occurs in no part held in memory. Streamed parts are not
+    /// scanned: that would mean reading a file twice (or a reader, which cannot be read
+    /// twice), and their authors cannot aim at a boundary they have no means to predict
+    /// (see the `boundary` module). Parts in memory are cheap to scan, and they are where a
+    /// caller might put a boundary it has seen, such as this form's own.
+    fn redraw_boundary(&mut self) {
+        for _ in 0..boundary::MAX_TRIES {
+            self.boundary = boundary::generate();
+            let clash = self.fields.iter().any(|(_, part)| match &part.data {
+                PartData::Bytes(bytes) => boundary::occurs_in(bytes, &self.boundary),
+                PartData::File { .. } | PartData::Reader { .. } => false,
+            });
+            if !clash {
+                return;
+            }
+        }
+        self.error.get_or_insert_with(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "could not draw a multipart boundary that is absent from the form's data",
+            )
+        });
+    }
+
+    /// Makes the boundary `boundary`, for tests that compare exact bytes.
+    #[cfg(test)]
+    pub(super) fn with_boundary(mut self, boundary: &str) -> Form {
+        self.boundary = boundary.to_string();
+        self
+    }
+}
+
+impl Default for Form {
+    fn default() -> Form {
+        Form::new()
+    }
+}
+
+/// Shows the field names and their parts, never the values.
+impl fmt::Debug for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Form")
+            .field("boundary", &self.boundary)
+            .field("fields", &self.fields)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an error message names a field: its name, quoted and escaped, never its value.
+pub(super) fn field(name: &str) -> String {
+    format!("multipart field {name:?}")
+}
+
+/// Checks what goes into a part's head: the field name, the file name and the media type.
+fn check(name: &str, part: &Part) -> Result<()> {
+    let invalid = |what: String| Error::new(ErrorKind::InvalidRequest, what).context(field(name));
+    if let Err(found) = part_head::check_text(name) {
+        return Err(invalid(format!("the field name contains {found}")));
+    }
+    if let Some(file_name) = &part.file_name {
+        if let Err(found) = part_head::check_text(file_name) {
+            return Err(invalid(format!("the file name contains {found}")));
+        }
+    }
+    if let Some(mime_type) = &part.mime_type {
+        if let Err(why) = mime::check(mime_type) {
+            return Err(invalid(format!("the media type {why}")));
+        }
+    }
+    Ok(())
+}
