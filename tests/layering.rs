@@ -205,7 +205,11 @@ fn references(file: &str, code: &str) -> Vec<Vec<String>> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
             .collect();
-        raw.push(path);
+        // `crate::a::{b, c}` names a::b and a::c, which the `use` expansion above has; the
+        // bare prefix is no reference to a's own file.
+        if !path.ends_with("::") {
+            raw.push(path);
+        }
     }
     let mut out = Vec::new();
     for path in raw {

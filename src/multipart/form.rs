@@ -64,7 +64,7 @@ impl Form {
     /// the field name or the file's name holds a CR, LF or NUL. The message names the field.
     pub fn file(self, name: impl Into<String>, path: impl AsRef<Path>) -> Result<Form> {
         let name = name.into();
-        let part = Part::file(path).map_err(|err| err.context(field(&name)))?;
+        let part = Part::file(path).map_err(|err| err.context(part_head::field(&name)))?;
         check(&name, &part)?;
         Ok(self.part(name, part))
     }
@@ -186,14 +186,10 @@ impl fmt::Debug for Form {
     }
 }
 
-/// How an error message names a field: its name, quoted and escaped, never its value.
-pub(super) fn field(name: &str) -> String {
-    format!("multipart field {name:?}")
-}
-
 /// Checks what goes into a part's head: the field name, the file name and the media type.
 fn check(name: &str, part: &Part) -> Result<()> {
-    let invalid = |what: String| Error::new(ErrorKind::InvalidRequest, what).context(field(name));
+    let invalid =
+        |what: String| Error::new(ErrorKind::InvalidRequest, what).context(part_head::field(name));
     if let Err(found) = part_head::check_text(name) {
         return Err(invalid(format!("the field name contains {found}")));
     }

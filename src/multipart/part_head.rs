@@ -60,6 +60,11 @@ fn push_escaped(out: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// How an error message names a field: its name, quoted and escaped, never its value.
+pub(super) fn field(name: &str) -> String {
+    format!("multipart field {name:?}")
+}
+
 /// Checks a field name or file name for the bytes that would break the head: CR and LF (which
 /// would end the header line) and NUL. Returns what was found, for the error message.
 pub(super) fn check_text(text: &str) -> Result<(), &'static str> {

@@ -20,9 +20,8 @@ use std::io::{self, Read};
 
 use crate::error::{Error, ErrorKind};
 
-use super::form::field;
 use super::part::{Part, PartData};
-use super::part_head;
+use super::part_head::{self, field};
 
 /// The body of a [`Form`](super::Form), from [`Form::into_reader`](super::Form::into_reader).
 pub(super) struct FormReader {
