@@ -175,6 +175,18 @@ impl Error {
         self
     }
 
+    /// The same failure, reported a second time (a body read again after it failed): kind,
+    /// phase and the whole message, its cause's text included; the cause itself stays with the
+    /// first report.
+    pub(crate) fn again(&self) -> Error {
+        Error {
+            kind: self.kind,
+            message: self.to_string(),
+            timeout_phase: self.timeout_phase,
+            source: None,
+        }
+    }
+
     /// Prefixes the message with context, such as the host involved.
     pub(crate) fn context(mut self, context: impl fmt::Display) -> Error {
         self.message = format!("{context}: {}", self.message);

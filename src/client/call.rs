@@ -142,8 +142,10 @@ fn send_once(
         },
     )?;
 
-    // A request that can be sent twice is retried on a fresh connection if a pooled one proves
-    // dead before answering; one that cannot (a POST, a streamed body) gets a checked one.
+    // The pool hands out only a connection on which nothing arrived while it waited; the
+    // server may still close it between that check and our write. A request that can be sent
+    // twice is then retried on a fresh connection; one that cannot (a POST, a streamed body)
+    // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
     let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
         let mut conn = connection_for(shared, url, proxy, deadline, reuse)?;
@@ -165,11 +167,7 @@ fn send_once(
             }),
         }
     };
-    let first = attempt(if retryable {
-        Reuse::Retryable
-    } else {
-        Reuse::Checked
-    });
+    let first = attempt(Reuse::Pooled);
     let (conn, sent, ready) = match first {
         Ok(done) => done,
         // The server had closed the idle connection (its keep-alive timeout, a restart) and

@@ -31,17 +31,14 @@ pub(crate) fn pool_key(url: &Url, proxy: Option<&Proxy>) -> PoolKey {
     }
 }
 
-/// Whether a connection may come from the pool, and how carefully.
+/// Whether a connection may come from the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reuse {
-    /// A new connection only.
+    /// An idle one if there is one, after the pool has checked that nothing (no byte, no
+    /// close) arrived on it while it waited; otherwise a new one.
+    Pooled,
+    /// A new connection only: the retry after a pooled one proved dead.
     Never,
-    /// An idle one if there is one. The request is retried on a fresh connection if this one
-    /// proves dead before answering, so the pool skips its close check.
-    Retryable,
-    /// An idle one, first checked for a close the server sent while it waited: the request
-    /// cannot be sent twice (a POST, or a streamed body).
-    Checked,
 }
 
 /// A connection to the origin of `url`: an idle one from the pool if `reuse` allows and one
@@ -54,8 +51,8 @@ pub(crate) fn connection_for(
     reuse: Reuse,
 ) -> Result<Connection> {
     let key = pool_key(url, proxy);
-    if reuse != Reuse::Never {
-        if let Some(conn) = shared.pool.take(&key, reuse == Reuse::Checked) {
+    if reuse == Reuse::Pooled {
+        if let Some(conn) = shared.pool.take(&key) {
             shared.tracer.emit(|| TraceEvent::Connected {
                 remote: conn.info().remote,
                 local: conn.info().local,

@@ -48,6 +48,9 @@ pub struct WireBody {
     total: Option<u64>,
     /// When the body was read to its end.
     finished_at: Option<Instant>,
+    /// The error a read failed with: every later read fails with it again, so that nothing
+    /// after a broken frame, and no quiet end, is ever handed out as body.
+    failed: Option<Error>,
 }
 
 impl WireBody {
@@ -74,6 +77,7 @@ impl WireBody {
             received: 0,
             total,
             finished_at: None,
+            failed: None,
         };
         if reader.decoder.is_done() {
             reader.finish();
@@ -86,11 +90,23 @@ impl WireBody {
         self.total == Some(0)
     }
 
-    /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
+    /// Reads body bytes into `out`; `Ok(0)` at the end of the body. Once a read has failed,
+    /// every later one fails the same way.
     pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
+        if let Some(failed) = &self.failed {
+            return Err(failed.again());
+        }
         if out.is_empty() {
             return Ok(0);
         }
+        self.read_framed(out).inspect_err(|err| {
+            self.failed = Some(err.again());
+            self.close(CloseReason::ReadFailed);
+        })
+    }
+
+    /// [`WireBody::read_body`] without the memory of a failure.
+    fn read_framed(&mut self, out: &mut [u8]) -> Result<usize> {
         loop {
             let Some(conn) = self.conn.as_mut() else {
                 return Ok(0);
@@ -188,14 +204,23 @@ impl WireBody {
         }
     }
 
-    /// The body is done: the connection goes back to the pool if it may be reused.
+    /// The body is done: the connection goes back to the pool if it may be reused and nothing
+    /// of the peer's is waiting on it beyond the end of this response.
     fn finish(&mut self) {
         self.finished_at.get_or_insert_with(Instant::now);
+        let quiet = self.conn.as_mut().is_some_and(Connection::is_quiet);
         if let Some(reason) = self.close {
             self.close(reason);
+        } else if !quiet {
+            self.close(CloseReason::BytesAfterResponse);
         } else if let Some(conn) = self.conn.take() {
-            self.home.pool.put(conn);
-            self.home.tracer.emit(|| TraceEvent::ConnectionPooled);
+            let tracer = &self.home.tracer;
+            if self.home.pool.put(conn) {
+                tracer.emit(|| TraceEvent::ConnectionPooled);
+            } else {
+                let reason = CloseReason::PoolRefused;
+                tracer.emit(|| TraceEvent::ConnectionClosed { reason });
+            }
         }
     }
 }

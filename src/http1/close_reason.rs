@@ -37,6 +37,9 @@ pub enum CloseReason {
     ReadFailed,
     /// The connection became a tunnel (a successful CONNECT) and is the caller's.
     Tunnel,
+    /// The pool keeps no idle connections (a limit of 0), or the socket could not be made to
+    /// wait in it.
+    PoolRefused,
 }
 
 impl CloseReason {
@@ -57,6 +60,7 @@ impl CloseReason {
             CloseReason::Truncated => "the server closed it before the end of the body",
             CloseReason::ReadFailed => "reading the body failed",
             CloseReason::Tunnel => "the connection became a tunnel",
+            CloseReason::PoolRefused => "the pool keeps no idle connections",
         }
     }
 }

@@ -161,15 +161,24 @@ impl Connection {
         self.stream.write_all(data, budget)
     }
 
+    /// Whether nothing of the peer's is waiting unread: nothing in our buffer, and (over TLS)
+    /// nothing inside the session. Only such a connection may wait in the pool: a byte beyond
+    /// the end of a response could only be read as the answer to someone else's request.
+    pub fn is_quiet(&mut self) -> bool {
+        self.buffered().is_empty() && self.stream.is_quiet()
+    }
+
     /// Prepares the connection to wait in the pool: the buffer is shrunk back if a large head
-    /// grew it, and the idle clock starts.
-    pub fn into_idle(mut self) -> Connection {
+    /// grew it, the socket goes into non-blocking mode so that [`Connection::reuse`] can look at
+    /// it without waiting, and the idle clock starts. `None` if the socket refuses.
+    pub fn into_idle(mut self) -> Option<Connection> {
         if self.input.len() > INPUT_BUFFER && self.buffered().is_empty() {
             self.input.truncate(INPUT_BUFFER);
             self.input.shrink_to_fit();
         }
+        self.stream.set_nonblocking(true).ok()?;
         self.idle_since = Instant::now();
-        self
+        Some(self)
     }
 
     /// How long it has been waiting in the pool.
@@ -177,14 +186,15 @@ impl Connection {
         self.idle_since.elapsed()
     }
 
-    /// Takes it out of the pool for another request, unless the server sent anything unasked
-    /// while it waited. With `check_closed`, it also looks, without blocking, for a close the
-    /// server sent meanwhile: three system calls that a request which may be sent again can
-    /// skip, since it is retried on a fresh connection if this one proves dead.
-    pub fn reuse(mut self, check_closed: bool) -> Option<Connection> {
-        if !self.buffered().is_empty() || (check_closed && !self.stream.poll_idle()) {
+    /// Takes it out of the pool for another request, if nothing has arrived on it while it
+    /// waited: no byte, no close, nothing inside the TLS session. Checked for every request,
+    /// whatever its method: a request that could be retried on another connection is no
+    /// excuse, since bytes waiting here would be read as its answer.
+    pub fn reuse(mut self) -> Option<Connection> {
+        if !self.buffered().is_empty() || !self.stream.poll_idle() {
             return None;
         }
+        self.stream.set_nonblocking(false).ok()?;
         self.reused = true;
         Some(self)
     }

@@ -6,7 +6,8 @@
 //! - [`connect`]: resolve a host and connect to one of its addresses.
 //! - [`socket`]: a TCP socket that remembers its timeouts.
 //! - [`trust`] (feature `tls`): which certificates we trust; the rustls client configuration.
-//! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket.
+//! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket; [`record_boundary`]
+//!   tells whether its incoming bytes stop at the end of a record.
 //! - [`stream`]: plain or TLS, one interface.
 //! - [`connection`]: a stream with an input buffer, as the HTTP layer sees it.
 //! - [`pool`]: idle keep-alive connections by origin.
@@ -16,6 +17,8 @@ pub mod connect;
 pub mod connection;
 pub mod deadline;
 pub mod pool;
+#[cfg(feature = "tls")]
+pub mod record_boundary;
 pub mod socket;
 pub mod stream;
 #[cfg(feature = "tls")]

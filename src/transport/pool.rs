@@ -36,48 +36,81 @@ impl IdlePool {
         }
     }
 
-    /// Takes the newest usable idle connection for `key`, closing stale ones on the way.
-    /// `check_closed` is passed to [`Connection::reuse`].
-    pub fn take(&self, key: &PoolKey, check_closed: bool) -> Option<Connection> {
+    /// Takes the newest usable idle connection for `key`, closing stale ones on the way: too
+    /// old, or with anything arrived on it while it waited ([`Connection::reuse`]).
+    pub fn take(&self, key: &PoolKey) -> Option<Connection> {
         if self.limits.max_idle == 0 {
             return None;
         }
         loop {
-            let candidate = {
+            let (candidate, expired) = {
                 let mut idle = self.lock();
-                let timeout = self.limits.idle_timeout;
-                idle.retain(|conn| conn.idle_for() < timeout);
-                let index = idle.iter().rposition(|conn| conn.key() == key)?;
-                idle.remove(index)
+                let expired = self.remove_expired(&mut idle);
+                let candidate = idle
+                    .iter()
+                    .rposition(|conn| conn.key() == key)
+                    .map(|index| idle.remove(index));
+                (candidate, expired)
             };
-            // Checked outside the lock: it makes system calls.
-            if let Some(conn) = candidate.reuse(check_closed) {
+            // Outside the lock, which is never held across a system call: closing the expired
+            // connections, and checking the candidate.
+            drop(expired);
+            if let Some(conn) = candidate?.reuse() {
                 return Some(conn);
             }
         }
     }
 
-    /// Puts a connection whose last response was read to its end back for reuse.
-    pub fn put(&self, conn: Connection) {
-        if self.limits.max_idle == 0 || self.limits.max_idle_per_host == 0 {
-            return;
+    /// Puts a connection whose last response was read to its end back for reuse; a connection
+    /// that is not quiet ([`Connection::is_quiet`]) is closed instead. Returns whether it was kept.
+    pub fn put(&self, mut conn: Connection) -> bool {
+        if self.limits.max_idle == 0 || self.limits.max_idle_per_host == 0 || !conn.is_quiet() {
+            return false;
         }
-        let conn = conn.into_idle();
-        let mut idle = self.lock();
-        let same_key = idle.iter().filter(|c| c.key() == conn.key()).count();
-        if same_key >= self.limits.max_idle_per_host {
-            if let Some(oldest) = idle.iter().position(|c| c.key() == conn.key()) {
-                idle.remove(oldest);
-            }
-        } else if idle.len() >= self.limits.max_idle {
-            idle.remove(0);
-        }
-        idle.push(conn);
+        let Some(conn) = conn.into_idle() else {
+            return false;
+        };
+        let evicted = {
+            let mut idle = self.lock();
+            let same_key = idle.iter().filter(|c| c.key() == conn.key()).count();
+            let evicted = if same_key >= self.limits.max_idle_per_host {
+                idle.iter()
+                    .position(|c| c.key() == conn.key())
+                    .map(|oldest| idle.remove(oldest))
+            } else if idle.len() >= self.limits.max_idle {
+                Some(idle.remove(0))
+            } else {
+                None
+            };
+            idle.push(conn);
+            evicted
+        };
+        // Closed outside the lock.
+        drop(evicted);
+        true
     }
 
-    /// The number of idle connections, for tests and traces.
+    /// Takes the connections that have waited too long out of `idle`, for the caller to close
+    /// once the lock is released.
+    fn remove_expired(&self, idle: &mut Vec<Connection>) -> Vec<Connection> {
+        let timeout = self.limits.idle_timeout;
+        if idle.iter().all(|conn| conn.idle_for() < timeout) {
+            return Vec::new();
+        }
+        let (fresh, expired) = std::mem::take(idle)
+            .into_iter()
+            .partition(|conn| conn.idle_for() < timeout);
+        *idle = fresh;
+        expired
+    }
+
+    /// The number of idle connections that have not waited too long, for tests and traces.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        let timeout = self.limits.idle_timeout;
+        self.lock()
+            .iter()
+            .filter(|conn| conn.idle_for() < timeout)
+            .count()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {

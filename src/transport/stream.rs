@@ -56,17 +56,33 @@ impl Stream {
         }
     }
 
-    /// Checks an idle stream without blocking: `true` if the server has neither closed it nor
-    /// sent anything unasked.
+    /// Whether the stream holds nothing of the peer's that we have not read: over TLS, no
+    /// plaintext, no close and no part of a record inside the session. Makes no system call.
+    pub fn is_quiet(&mut self) -> bool {
+        match self {
+            Stream::Plain(_) => true,
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => tls.is_quiet(),
+        }
+    }
+
+    /// Switches the socket between blocking (for a call) and non-blocking (while idle, so that
+    /// [`Stream::poll_idle`] can look without waiting).
+    pub fn set_nonblocking(&mut self, nonblocking: bool) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(socket) => socket.set_nonblocking(nonblocking),
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => tls.set_nonblocking(nonblocking),
+        }
+    }
+
+    /// Checks an idle stream, in non-blocking mode, without waiting: `true` if the server has
+    /// neither closed it nor sent anything. Over plain TCP this is one `recv(MSG_PEEK)`.
     pub fn poll_idle(&mut self) -> bool {
         match self {
             Stream::Plain(socket) => {
-                if socket.set_nonblocking(true).is_err() {
-                    return false;
-                }
                 let mut probe = [0u8; 1];
-                let alive = matches!(socket.peek(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock);
-                alive && socket.set_nonblocking(false).is_ok()
+                matches!(socket.peek(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
             }
             #[cfg(feature = "tls")]
             Stream::Tls(tls) => tls.poll_idle(),

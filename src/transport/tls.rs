@@ -6,7 +6,7 @@
 //! record has arrived, which would let a server that drips a record byte by byte outlast our
 //! deadline. So we run that loop here, and re-arm the socket timeout before every read.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
 
 use rustls::pki_types::ServerName;
@@ -14,14 +14,32 @@ use rustls::{CertificateError, ClientConfig, ClientConnection};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::transport::deadline::IoBudget;
+use crate::transport::record_boundary::RecordBoundary;
 use crate::transport::socket::TimedSocket;
 
 /// A TLS client session and the socket under it.
 pub struct TlsStream {
     session: ClientConnection,
     socket: TimedSocket,
+    /// Where the bytes handed to rustls stand in the record framing: rustls cannot tell us
+    /// whether it holds part of a record, so we count.
+    incoming: RecordBoundary,
     /// The peer closed TCP without a TLS close_notify: what was read may have been cut short.
     closed_without_notify: bool,
+}
+
+/// The socket as rustls reads it: every byte also goes through the record counter.
+struct CountedSocket<'a> {
+    socket: &'a mut TimedSocket,
+    incoming: &'a mut RecordBoundary,
+}
+
+impl Read for CountedSocket<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.socket.read(buf)?;
+        self.incoming.feed(&buf[..n]);
+        Ok(n)
+    }
 }
 
 impl TlsStream {
@@ -50,6 +68,7 @@ impl TlsStream {
         let mut stream = TlsStream {
             session,
             socket,
+            incoming: RecordBoundary::new(),
             closed_without_notify: false,
         };
         while stream.session.is_handshaking() {
@@ -91,7 +110,7 @@ impl TlsStream {
             return err;
         }
         let mut explained = None;
-        while let Ok(n) = self.session.read_tls(&mut self.socket) {
+        while let Ok(n) = self.read_tls() {
             if let Err(alert) = self.session.process_new_packets() {
                 explained = Some(tls_error(alert, self.socket.peer()));
                 break;
@@ -164,8 +183,7 @@ impl TlsStream {
     fn read_records(&mut self, budget: &IoBudget) -> Result<usize> {
         self.socket.arm_read(budget)?;
         let n = self
-            .session
-            .read_tls(&mut self.socket)
+            .read_tls()
             .map_err(|e| budget.io_error(e, self.socket.peer()))?;
         if let Err(err) = self.session.process_new_packets() {
             // Tell the server why we are leaving, if it still listens.
@@ -175,34 +193,56 @@ impl TlsStream {
         Ok(n)
     }
 
-    /// Reads whatever TLS bytes are already waiting, without blocking; used on idle pooled
-    /// connections. Returns `Ok(true)` if the session is still open and has no unexpected data.
-    pub fn poll_idle(&mut self) -> bool {
-        if !self.plaintext_would_block() || self.socket.set_nonblocking(true).is_err() {
-            return false;
-        }
-        let alive = loop {
-            match self.session.read_tls(&mut self.socket) {
-                Ok(0) => break false,
-                // A post-handshake message such as a session ticket is fine; a close_notify
-                // or stray data nobody asked for is not.
-                Ok(_) => {
-                    if self.session.process_new_packets().is_err() || !self.plaintext_would_block()
-                    {
-                        break false;
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break true,
-                Err(_) => break false,
-            }
-        };
-        alive && self.socket.set_nonblocking(false).is_ok()
+    /// One socket read into the session, counted.
+    fn read_tls(&mut self) -> std::io::Result<usize> {
+        self.session.read_tls(&mut CountedSocket {
+            socket: &mut self.socket,
+            incoming: &mut self.incoming,
+        })
     }
 
-    /// Whether the session holds no plaintext and has not seen the end of the stream.
-    fn plaintext_would_block(&mut self) -> bool {
+    /// Whether the session holds nothing of the peer's: no plaintext waiting to be read, no
+    /// close (clean or not) seen, and no part of a record. Makes no system call.
+    pub fn is_quiet(&mut self) -> bool {
+        let nothing_pending = matches!(
+            self.session.reader().fill_buf(),
+            Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock
+        );
+        nothing_pending && self.incoming.at_boundary()
+    }
+
+    /// Checks an idle session without blocking, on a socket in non-blocking mode: `true` if the
+    /// server has neither closed it nor sent anything but TLS housekeeping (a session ticket, a
+    /// key update) while it waited. One `recv(MSG_PEEK)` when nothing arrived, which is the
+    /// common case; when bytes did arrive they are read into the session and looked at.
+    pub fn poll_idle(&mut self) -> bool {
+        if !self.is_quiet() {
+            return false;
+        }
         let mut probe = [0u8; 1];
-        matches!(self.session.reader().read(&mut probe), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        match self.socket.peek(&mut probe) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return true,
+            Ok(n) if n > 0 => {}
+            // A close, or a socket error.
+            _ => return false,
+        }
+        loop {
+            match self.read_tls() {
+                Ok(0) => return false,
+                Ok(_) => {
+                    if self.session.process_new_packets().is_err() {
+                        return false;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return self.is_quiet(),
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Switches the socket between blocking (for a call) and non-blocking (while idle).
+    pub fn set_nonblocking(&self, nonblocking: bool) -> std::io::Result<()> {
+        self.socket.set_nonblocking(nonblocking)
     }
 }
 
