@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::client::proxy::{EnvProxies, Proxy};
-use crate::client::settings::{ProxySetting, Settings};
+use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
 use crate::defaults;
 use crate::error::{Error, Result};
@@ -73,30 +73,64 @@ impl std::fmt::Debug for AgentBuilder {
 }
 
 impl AgentBuilder {
+    // Every timeout setter takes `impl Into<Option<Duration>>`: a `Duration` sets the limit,
+    // `None` removes it.
+
     /// The overall deadline for each call, from the first byte of name resolution to the last
     /// byte of the body, redirects included. Default: none.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = Some(timeout);
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.settings.timeout = timeout.into();
         self
     }
 
     /// The limit on opening a connection: TCP connect to every resolved address, plus the TLS
-    /// handshake. Default: 30 seconds.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.connect_timeout = Some(timeout);
+    /// handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.settings.connect_timeout = timeout.into();
         self
     }
 
     /// How long the server may stay silent while we wait for any part of a response.
-    /// Default: 60 seconds. `None` waits forever, unless an overall timeout is set.
-    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.settings.read_timeout = timeout;
+    /// Default: [60 seconds](crate::defaults::READ_TIMEOUT). `None` waits forever, unless
+    /// another limit is set.
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.settings.read_timeout = timeout.into();
         self
     }
 
-    /// How long a write may block on a server that does not read. Default: 60 seconds.
-    pub fn write_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.settings.write_timeout = timeout;
+    /// How long a write may block on a server that does not read. Default:
+    /// [60 seconds](crate::defaults::WRITE_TIMEOUT).
+    pub fn write_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.settings.write_timeout = timeout.into();
+        self
+    }
+
+    /// How long the response head may take in all, from the end of the request to the end of
+    /// the head, so that a server dripping its head a byte at a time cannot hold a call.
+    /// Default: [60 seconds](crate::defaults::HEAD_TIMEOUT).
+    pub fn head_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.settings.head_timeout = timeout.into();
+        self
+    }
+
+    /// curl's low-speed limit (`--speed-limit`, `--speed-time`): a body that brings fewer than
+    /// `bytes_per_second` on average over any `period` is aborted with
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout). Default: none, as in curl, since a
+    /// stream of events may rightly trickle.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// // Give up on a download that brings less than 1 KiB/s for half a minute.
+    /// let agent = plainwire::Agent::builder()
+    ///     .low_speed_limit(1024, Duration::from_secs(30))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn low_speed_limit(mut self, bytes_per_second: u64, period: Duration) -> Self {
+        self.settings.low_speed = Some(LowSpeed {
+            bytes_per_second,
+            period,
+        });
         self
     }
 

@@ -12,6 +12,8 @@
 //! | Opening a connection (TCP and TLS) | [`CONNECT_TIMEOUT`] | `connect_timeout` |
 //! | Silence while reading a response | [`READ_TIMEOUT`] | `read_timeout` |
 //! | A write the server does not take | [`WRITE_TIMEOUT`] | `write_timeout` |
+//! | The response head, in all | [`HEAD_TIMEOUT`] | `head_timeout` |
+//! | A body that trickles (curl's `--speed-limit`) | none | `low_speed_limit` |
 //! | The whole call | none | `timeout` |
 //! | Redirects followed | [`MAX_REDIRECTS`] | `max_redirects` |
 //! | Response head size | [`MAX_HEAD_SIZE`] | `max_head_size` |
@@ -43,6 +45,12 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long one write may block on a server that does not read: 60 seconds, as for reads.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long the response head may take in all, from the end of the request to the blank line
+/// that ends the head: 60 seconds. The read timeout bounds each silence, but a server that
+/// drips its head one byte every 59 seconds stays under it forever; this bounds the whole head.
+/// A server that needs longer than this to begin its answer already meets the read timeout.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Redirects followed in one call: 10. Real chains are one to three hops; a loop ends early.
 pub const MAX_REDIRECTS: u32 = 10;

@@ -158,6 +158,11 @@ impl Error {
         err
     }
 
+    /// Marks a timeout with the phase it struck in.
+    pub(crate) fn set_timeout_phase(&mut self, phase: TimeoutPhase) {
+        self.timeout_phase = Some(phase);
+    }
+
     /// Attaches the underlying cause.
     pub(crate) fn with_source(
         mut self,

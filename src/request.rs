@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth;
-use crate::client::{call, Outgoing, SendBody, Shared};
+use crate::client::settings::LowSpeed;
+use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
 #[cfg(feature = "json")]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
@@ -37,7 +38,7 @@ pub struct RequestBuilder {
     url: Result<Url>,
     headers: Vec<(String, String)>,
     body: SendBody,
-    timeout: Option<Duration>,
+    overrides: Overrides,
     error: Option<Error>,
 }
 
@@ -49,7 +50,7 @@ impl RequestBuilder {
             url: Url::parse(url),
             headers: Vec::new(),
             body: SendBody::Empty,
-            timeout: None,
+            overrides: Overrides::default(),
             error: None,
         }
     }
@@ -91,8 +92,47 @@ impl RequestBuilder {
 
     /// The deadline for this call, from name resolution to the last byte of the body,
     /// redirects included; overrides the agent's [`timeout`](crate::AgentBuilder::timeout).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.overrides.timeout = timeout.into();
+        self
+    }
+
+    /// The read (idle) timeout for this call, in place of the agent's
+    /// [`read_timeout`](crate::AgentBuilder::read_timeout).
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.overrides.read_timeout = Some(timeout.into());
+        self
+    }
+
+    /// The head timeout for this call, in place of the agent's
+    /// [`head_timeout`](crate::AgentBuilder::head_timeout).
+    pub fn head_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.overrides.head_timeout = Some(timeout.into());
+        self
+    }
+
+    /// The low-speed limit for this call, in place of the agent's
+    /// [`low_speed_limit`](crate::AgentBuilder::low_speed_limit).
+    pub fn low_speed_limit(mut self, bytes_per_second: u64, period: Duration) -> Self {
+        self.overrides.low_speed = Some(Some(LowSpeed {
+            bytes_per_second,
+            period,
+        }));
+        self
+    }
+
+    /// The most redirects this call follows; 0 returns a redirect as the response, like
+    /// requests' `allow_redirects=False`. In place of the agent's
+    /// [`max_redirects`](crate::AgentBuilder::max_redirects).
+    pub fn max_redirects(mut self, max: u32) -> Self {
+        self.overrides.max_redirects = Some(max);
+        self
+    }
+
+    /// The largest body [`Response::bytes`], `text` and `json` read into memory for this call,
+    /// in place of the agent's [`max_body_size`](crate::AgentBuilder::max_body_size).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.overrides.max_body_size = Some(bytes);
         self
     }
 
@@ -162,7 +202,7 @@ impl RequestBuilder {
             url: self.url?,
             headers: self.headers,
             body: self.body,
-            timeout: self.timeout,
+            overrides: self.overrides,
         };
         let answer = call::run(&self.shared, outgoing)?;
         Ok(Response::from_answer(answer))

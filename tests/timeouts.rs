@@ -394,3 +394,96 @@ mod tls {
         });
     }
 }
+
+/// A server that drips a response head one byte every 50 ms, far longer than any bound here.
+fn head_dripping_server() -> ScriptedServer {
+    ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        let head = format!("HTTP/1.1 200 OK\r\nX-Padding: {}\r\n\r\n", "p".repeat(1000));
+        for byte in head.as_bytes() {
+            conn.sleep(Duration::from_millis(50));
+            if !conn.write_all(&[*byte]) {
+                return;
+            }
+        }
+    })
+}
+
+#[test]
+fn the_head_timeout_ends_a_head_dripped_under_the_read_timeout() {
+    // Each byte comes well within the read timeout; only a limit on the whole head ends this.
+    let server = head_dripping_server();
+    let agent = builder()
+        .read_timeout(Duration::from_secs(5))
+        .head_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
+        agent.get(&server.url("/")).send()
+    });
+    assert!(err.to_string().contains("the head timeout"), "{err}");
+}
+
+#[test]
+fn a_request_can_set_its_own_head_timeout() {
+    let server = head_dripping_server();
+    let agent = builder()
+        .read_timeout(Duration::from_secs(5))
+        .head_timeout(None)
+        .build()
+        .unwrap();
+    assert_times_out(TimeoutPhase::ReadHead, || {
+        agent
+            .get(&server.url("/"))
+            .head_timeout(Duration::from_millis(500))
+            .send()
+    });
+}
+
+#[test]
+fn the_low_speed_limit_ends_a_body_that_trickles() {
+    // One byte every 100 ms is 10 bytes a second, under the limit of 1000 over 300 ms.
+    let server = dripping_server();
+    let agent = builder()
+        .low_speed_limit(1000, Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+    assert!(err.to_string().contains("low-speed limit"), "{err}");
+}
+
+#[test]
+fn the_low_speed_limit_ends_a_body_gone_silent_without_a_read_timeout() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        conn.read_to_end();
+    });
+    let agent = builder().read_timeout(None).build().unwrap();
+    let resp = agent
+        .get(&server.url("/"))
+        .low_speed_limit(1, Duration::from_millis(300))
+        .send()
+        .unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+    assert!(err.to_string().contains("low-speed limit"), "{err}");
+}
+
+#[test]
+fn a_body_faster_than_the_low_speed_limit_is_read_whole() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabc");
+        conn.sleep(Duration::from_millis(100));
+        conn.write_all(b"def");
+    });
+    let agent = builder()
+        .low_speed_limit(1, Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.bytes().unwrap(), b"abcdef");
+}

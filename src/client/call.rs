@@ -15,7 +15,7 @@ use crate::client::exchange::{exchange, Failed, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
 use crate::client::wire_body::PoolReturn;
-use crate::client::{Answer, Outgoing, SendBody, Settings, Shared, WireBody};
+use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
 use crate::defaults::{EXPECT_CONTINUE_MIN, REDIRECT_DRAIN_MAX};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::body::BodyDecoder;
@@ -40,18 +40,19 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         mut url,
         mut headers,
         mut body,
-        timeout,
+        overrides,
     } = outgoing;
     check_method(&method)?;
     let settings = &shared.settings;
     if let Some((kind, message)) = &settings.unusable {
         return Err(Error::new(*kind, message.clone()));
     }
+    let call = settings.for_call(&overrides);
     // One deadline for the whole chain: redirects and retries never restart the clock.
-    let deadline = Deadline::after(timeout.or(settings.timeout));
+    let deadline = Deadline::after(call.timeout);
     let started = Instant::now();
     let policy = Policy {
-        max_redirects: settings.max_redirects,
+        max_redirects: call.max_redirects,
         allow_https_to_http: settings.allow_https_to_http,
     };
     let mut followed = 0;
@@ -70,7 +71,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 started.elapsed()
             },
         };
-        let answer = send_once(shared, &hop, &mut body, deadline)?;
+        let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
         let answered = Answered {
             url: &url,
             method: &method,
@@ -116,6 +117,7 @@ struct Hop<'a> {
 /// connection if the pooled one proves dead before answering and the request is idempotent.
 fn send_once(
     shared: &Shared,
+    call: &CallSettings,
     hop: &Hop<'_>,
     body: &mut SendBody,
     deadline: Deadline,
@@ -156,7 +158,7 @@ fn send_once(
             &head,
             body,
             expect_continue,
-            settings,
+            call,
             tracer,
             deadline,
         ) {
@@ -210,7 +212,7 @@ fn send_once(
         BodyFraming::Chunked | BodyFraming::CloseDelimited => None,
     };
     let decoder = BodyDecoder::new(framing.body);
-    let wire = WireBody::new(conn, decoder, close, home, deadline, settings.read_timeout);
+    let wire = WireBody::new(conn, decoder, close, home, deadline, call);
     let coding = if asked_for_compression(settings, hop.headers) {
         ContentCoding::from_header(sent.head.headers.get("content-encoding"))
     } else {
@@ -222,7 +224,7 @@ fn send_once(
         body: wire,
         coding,
         content_length,
-        max_body_size: settings.max_body_size,
+        max_body_size: call.max_body_size,
         timings,
         tls: tls_info,
     })

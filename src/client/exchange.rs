@@ -8,7 +8,7 @@
 
 use std::io::Read;
 
-use crate::client::settings::Settings;
+use crate::client::settings::CallSettings;
 use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
@@ -49,13 +49,13 @@ pub(crate) fn exchange(
     head: &[u8],
     body: &mut SendBody,
     expect_continue: bool,
-    settings: &Settings,
+    call: &CallSettings,
     tracer: &Tracer,
     deadline: Deadline,
 ) -> std::result::Result<Sent, Failed> {
-    let write = deadline.budget(settings.write_timeout, TimeoutPhase::SendRequest);
-    let read = deadline.budget(settings.read_timeout, TimeoutPhase::ReadHead);
-    let limits = &settings.head_limits;
+    let write = deadline.budget(call.write_timeout, TimeoutPhase::SendRequest);
+    let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
+    let limits = &call.head_limits;
     if tracer.is_on() {
         let masked = mask_credentials(head);
         tracer.emit(|| TraceEvent::RequestHead(&masked));
@@ -95,6 +95,10 @@ pub(crate) fn exchange(
         SendBody::Reader(reader) => send_chunked(conn, reader, &write)?,
     }
 
+    // The head has a deadline of its own from here: a server that drips it a byte at a time
+    // stays under the read timeout, which bounds each silence, but not under this.
+    let head_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
+    let read = head_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
     for _ in 0..=MAX_INFORMATIONAL {
         let head = read_response_head(conn, &read, limits, tracer)
             .map_err(|error| unanswered(conn, error))?;

@@ -11,8 +11,8 @@
 //! 3. [`proxy`]: which proxy, if any, a URL goes through.
 //! 4. [`connect`]: a connection: from the pool, or new (resolve, TCP, [`tunnel`], TLS).
 //! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
-//! 6. [`wire_body`]: the framed body bytes off the connection; at their end, the connection
-//!    goes back to the pool.
+//! 6. [`wire_body`]: the framed body bytes off the connection, under the [`low_speed`] limit;
+//!    at their end, the connection goes back to the pool.
 //! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out.
 //!
 //! [`settings`] holds the values an agent applies, [`Shared`] what all clones of an agent share.
@@ -20,6 +20,7 @@
 pub(crate) mod call;
 pub(crate) mod connect;
 pub(crate) mod exchange;
+pub(crate) mod low_speed;
 pub(crate) mod proxy;
 pub(crate) mod redirect;
 pub(crate) mod request_head;
@@ -29,7 +30,6 @@ pub(crate) mod wire_body;
 
 use std::io::Read;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::ResponseHead;
@@ -39,7 +39,7 @@ use crate::transport::pool::IdlePool;
 use crate::transport::tls_info::TlsInfo;
 use crate::url::Url;
 
-pub(crate) use settings::Settings;
+pub(crate) use settings::{CallSettings, Overrides, Settings};
 pub(crate) use wire_body::WireBody;
 
 /// What every clone of an agent shares: its settings, its pool, its TLS configuration and its
@@ -59,8 +59,8 @@ pub(crate) struct Outgoing {
     pub(crate) url: Url,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: SendBody,
-    /// The call's own deadline, in place of the agent's.
-    pub(crate) timeout: Option<Duration>,
+    /// What this request changes of the agent's settings.
+    pub(crate) overrides: Overrides,
 }
 
 /// A request body.

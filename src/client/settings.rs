@@ -1,5 +1,6 @@
-//! [`Settings`]: what an agent applies to each call, as values; the reasons live in
-//! [`crate::defaults`]. No behaviour here.
+//! [`Settings`]: what an agent applies to each call, as values; [`Overrides`]: what one request
+//! changes of them; [`CallSettings`]: the two combined for one call. The reasons for the
+//! defaults live in [`crate::defaults`]. No behaviour here.
 
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ pub(crate) struct Settings {
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) write_timeout: Option<Duration>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) head_timeout: Option<Duration>,
+    pub(crate) low_speed: Option<LowSpeed>,
     pub(crate) max_redirects: u32,
     pub(crate) allow_https_to_http: bool,
     pub(crate) head_limits: HeadLimits,
@@ -58,6 +61,8 @@ impl Default for Settings {
             read_timeout: Some(defaults::READ_TIMEOUT),
             write_timeout: Some(defaults::WRITE_TIMEOUT),
             timeout: None,
+            head_timeout: Some(defaults::HEAD_TIMEOUT),
+            low_speed: None,
             max_redirects: defaults::MAX_REDIRECTS,
             allow_https_to_http: false,
             head_limits: HeadLimits::default(),
@@ -68,5 +73,81 @@ impl Default for Settings {
             decompress: cfg!(feature = "gzip"),
             unusable: None,
         }
+    }
+}
+
+/// curl's low-speed limit (`--speed-limit`, `--speed-time`): a transfer that receives fewer than
+/// `bytes_per_second` on average over any `period` is aborted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LowSpeed {
+    pub(crate) bytes_per_second: u64,
+    pub(crate) period: Duration,
+}
+
+/// What one request changes of its agent's settings, as requests takes `timeout=` or
+/// `allow_redirects=` per call. `None` keeps the agent's value.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Overrides {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Option<Duration>>,
+    pub(crate) head_timeout: Option<Option<Duration>>,
+    pub(crate) low_speed: Option<Option<LowSpeed>>,
+    pub(crate) max_redirects: Option<u32>,
+    pub(crate) max_body_size: Option<u64>,
+}
+
+/// The time limits and bounds one call runs with: the agent's settings, with the request's
+/// overrides applied. Small and `Copy`, so that it can travel down the call by value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallSettings {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) write_timeout: Option<Duration>,
+    pub(crate) head_timeout: Option<Duration>,
+    pub(crate) low_speed: Option<LowSpeed>,
+    pub(crate) max_redirects: u32,
+    pub(crate) max_body_size: u64,
+    pub(crate) head_limits: HeadLimits,
+}
+
+impl Settings {
+    /// The settings of one call: these, with `overrides` applied.
+    pub(crate) fn for_call(&self, overrides: &Overrides) -> CallSettings {
+        CallSettings {
+            timeout: overrides.timeout.or(self.timeout),
+            read_timeout: overrides.read_timeout.unwrap_or(self.read_timeout),
+            write_timeout: self.write_timeout,
+            head_timeout: overrides.head_timeout.unwrap_or(self.head_timeout),
+            low_speed: overrides.low_speed.unwrap_or(self.low_speed),
+            max_redirects: overrides.max_redirects.unwrap_or(self.max_redirects),
+            max_body_size: overrides.max_body_size.unwrap_or(self.max_body_size),
+            head_limits: self.head_limits,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_head_has_a_deadline_of_its_own_by_default() {
+        let call = Settings::default().for_call(&Overrides::default());
+        assert_eq!(call.head_timeout, Some(defaults::HEAD_TIMEOUT));
+        assert_eq!(call.read_timeout, Some(defaults::READ_TIMEOUT));
+        assert_eq!(call.low_speed, None);
+    }
+
+    #[test]
+    fn a_request_overrides_only_what_it_names() {
+        let overrides = Overrides {
+            read_timeout: Some(None),
+            max_redirects: Some(0),
+            ..Overrides::default()
+        };
+        let call = Settings::default().for_call(&overrides);
+        assert_eq!(call.read_timeout, None);
+        assert_eq!(call.max_redirects, 0);
+        assert_eq!(call.max_body_size, defaults::MAX_BODY_SIZE);
     }
 }

@@ -10,6 +10,8 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::client::low_speed::SpeedWatch;
+use crate::client::settings::CallSettings;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
@@ -43,6 +45,8 @@ pub struct WireBody {
     home: PoolReturn,
     deadline: Deadline,
     read_timeout: Option<Duration>,
+    /// The low-speed limit, if the call has one.
+    speed: Option<SpeedWatch>,
     received: u64,
     /// The declared length, for progress reports.
     total: Option<u64>,
@@ -60,7 +64,7 @@ impl WireBody {
         close: Option<CloseReason>,
         home: PoolReturn,
         deadline: Deadline,
-        read_timeout: Option<Duration>,
+        call: &CallSettings,
     ) -> WireBody {
         let total = match decoder {
             BodyDecoder::Length { total, .. } => Some(total),
@@ -73,7 +77,8 @@ impl WireBody {
             close,
             home,
             deadline,
-            read_timeout,
+            read_timeout: call.read_timeout,
+            speed: call.low_speed.map(SpeedWatch::start),
             received: 0,
             total,
             finished_at: None,
@@ -115,9 +120,11 @@ impl WireBody {
                 self.finish();
                 return Ok(0);
             }
-            let budget = self
-                .deadline
-                .budget(self.read_timeout, TimeoutPhase::ReadBody);
+            let deadline = match &self.speed {
+                Some(watch) => self.deadline.earliest(watch.deadline()),
+                None => self.deadline,
+            };
+            let budget = deadline.budget(self.read_timeout, TimeoutPhase::ReadBody);
             let verbatim = self.decoder.verbatim_len();
             let written = if !conn.buffered().is_empty() {
                 let (consumed, written) = self
@@ -130,7 +137,10 @@ impl WireBody {
                 let want = out
                     .len()
                     .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
-                let n = conn.read_direct(&mut out[..want], &budget)?;
+                let read = conn.read_direct(&mut out[..want], &budget);
+                let Some(n) = watch_speed(&mut self.speed, read)? else {
+                    continue;
+                };
                 if n == 0 {
                     self.end_of_input()?;
                     continue;
@@ -138,7 +148,8 @@ impl WireBody {
                 self.decoder.consume_verbatim(n as u64);
                 n
             } else {
-                if conn.fill(&budget, INPUT_BUFFER)? == 0 {
+                let read = conn.fill(&budget, INPUT_BUFFER);
+                if watch_speed(&mut self.speed, read)? == Some(0) {
                     self.end_of_input()?;
                 }
                 continue;
@@ -222,6 +233,22 @@ impl WireBody {
                 tracer.emit(|| TraceEvent::ConnectionClosed { reason });
             }
         }
+    }
+}
+
+/// Puts the outcome of one read of `n` bytes through the low-speed limit, if there is one.
+/// `Ok(None)` when the read timed out at the end of a period that had brought enough: read
+/// again, in the next period.
+fn watch_speed(speed: &mut Option<SpeedWatch>, read: Result<usize>) -> Result<Option<usize>> {
+    let Some(watch) = speed else {
+        return read.map(Some);
+    };
+    match read {
+        Ok(n) => watch.record(n).map(|()| Some(n)),
+        Err(err) if err.kind() == ErrorKind::Timeout && watch.period_ended() => {
+            watch.record(0).map(|()| None)
+        }
+        Err(err) => Err(err),
     }
 }
 
@@ -312,13 +339,14 @@ mod tests {
             })),
             tracer: Tracer::default(),
         };
+        let call = crate::client::Settings::default().for_call(&Default::default());
         WireBody::new(
             conn,
             decoder,
             Some(CloseReason::BodyNotRead),
             home,
             Deadline::none(),
-            None,
+            &call,
         )
     }
 
