@@ -98,11 +98,14 @@ mod tests {
 
     #[test]
     fn a_slow_period_fails_and_a_fast_one_starts_the_next() {
-        let mut slow = watch(1000, Duration::ZERO);
+        let period = Duration::from_millis(1);
+        // A millisecond at a million bytes a second needs 1000 bytes.
+        let mut slow = watch(1_000_000, period);
+        let mut fast = watch(1, period);
+        std::thread::sleep(2 * period);
         let err = slow.record(5).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout);
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadBody));
-        let mut fast = watch(1, Duration::ZERO);
         fast.record(5).unwrap();
         assert_eq!(fast.received, 0, "a new period began");
     }
