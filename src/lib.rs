@@ -61,6 +61,7 @@ mod agent;
 mod auth;
 mod body_reader;
 mod call;
+mod cookie;
 mod error;
 mod establish;
 mod exchange;
@@ -80,6 +81,7 @@ mod x509;
 
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
+pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use headers::Headers;
 pub use http1::head::Version;
