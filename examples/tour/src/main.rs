@@ -1,9 +1,9 @@
 //! The plainwire tour: Python's requests tutorial, in Rust, against a real HTTPS server.
 //!
-//! Run it with `cargo run --release --example tour`. It needs no network: the server is started
-//! on 127.0.0.1 by this program, with the test certificates in `fixtures/`. Each step prints
-//! what went over the wire (`>` lines we sent, `<` lines we received, `*` events), then what
-//! came back through the API.
+//! Run it with `cargo run -p plainwire-tour` (add `--release` for a release build's timings).
+//! It needs no network: the server is started on 127.0.0.1 by this program, with the test
+//! certificates in the repository's `fixtures/`. Each step prints what went over the wire
+//! (`>` lines we sent, `<` lines we received, `*` events), then what came back through the API.
 
 mod server;
 
@@ -18,6 +18,11 @@ fn main() -> Result<(), plainwire::Error> {
     println!(
         "A loopback HTTPS server is listening on {addr}, with a certificate from a test CA.\n"
     );
+    if cfg!(debug_assertions) {
+        // `cargo run -p plainwire-tour` builds in debug mode, the quickest build from a clean
+        // clone; the handshake and the rest then take a few times longer than in release.
+        println!("(A debug build: the timings shown are slower than with --release.)\n");
+    }
 
     // Every agent in the tour prints the wire through this hook.
     let show_wire = Arc::new(|event: &TraceEvent<'_>| {
