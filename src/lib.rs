@@ -53,6 +53,7 @@
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
+//! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.
 
