@@ -51,10 +51,15 @@
 //!
 //! - `tls` (default): HTTPS through rustls with the ring provider, and webpki-roots.
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
+//! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
+//! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
+//! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.
 
 #![forbid(unsafe_code)]
+// docs.rs (`--cfg docsrs`, nightly): mark each feature-gated item with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod agent;

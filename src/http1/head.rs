@@ -168,7 +168,7 @@ pub fn parse_response_head(
     // An empty part may point anywhere (httparse hands back a static "" for an empty reason).
     let span = |part: &[u8]| {
         let start = (part.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize);
-        if part.is_empty() || start.checked_add(part.len()).map_or(true, |end| end > used) {
+        if part.is_empty() || start.checked_add(part.len()).is_none_or(|end| end > used) {
             0..0
         } else {
             start..start + part.len()

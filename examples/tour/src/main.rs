@@ -1,9 +1,9 @@
 //! The plainwire tour: Python's requests tutorial, in Rust, against a real HTTPS server.
 //!
-//! Run it with `cargo run --release --example tour`. It needs no network: the server is started
-//! on 127.0.0.1 by this program, with the test certificates in `fixtures/`. Each step prints
-//! what went over the wire (`>` lines we sent, `<` lines we received, `*` events), then what
-//! came back through the API.
+//! Run it with `cargo run -p plainwire-tour` (add `--release` for a release build's timings).
+//! It needs no network: the server is started on 127.0.0.1 by this program, with the test
+//! certificates in the repository's `fixtures/`. Each step prints what went over the wire
+//! (`>` lines we sent, `<` lines we received, `*` events), then what came back through the API.
 
 mod server;
 
@@ -18,6 +18,11 @@ fn main() -> Result<(), plainwire::Error> {
     println!(
         "A loopback HTTPS server is listening on {addr}, with a certificate from a test CA.\n"
     );
+    if cfg!(debug_assertions) {
+        // `cargo run -p plainwire-tour` builds in debug mode, the quickest build from a clean
+        // clone; the handshake and the rest then take a few times longer than in release.
+        println!("(A debug build: the timings shown are slower than with --release.)\n");
+    }
 
     // Every agent in the tour prints the wire through this hook.
     let show_wire = Arc::new(|event: &TraceEvent<'_>| {
@@ -60,6 +65,24 @@ fn main() -> Result<(), plainwire::Error> {
     );
     println!("    message: {err}");
     assert_eq!(err.kind(), ErrorKind::Certificate);
+    // Which roots "the default" means here: SSL_CERT_FILE and SSL_CERT_DIR replace webpki-roots,
+    // and cargo run sets them for the programs it runs when they are unset (docs/trust.md).
+    let from_env: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .iter()
+        .filter_map(|name| {
+            let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
+            Some(format!("{name}={value}"))
+        })
+        .collect();
+    if from_env.is_empty() {
+        println!("    (the default roots: webpki-roots, Mozilla's, compiled in)");
+    } else {
+        println!(
+            "    (the default roots here come from {}, in place of webpki-roots;\n    \
+             cargo run sets these variables when they are unset: see docs/trust.md)",
+            from_env.join(", ")
+        );
+    }
 
     step(5, "Insecure mode: requests.get(url, verify=False)");
     println!("    WARNING: danger_accept_invalid_certs(true) accepts any certificate from anyone.");

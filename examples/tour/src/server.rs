@@ -12,9 +12,9 @@ use std::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-/// Where a fixture file lives.
+/// Where a fixture file lives: in the repository's `fixtures/`, two levels above this package.
 pub fn fixture(name: &str) -> String {
-    format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Starts the server in the background and returns its address.
