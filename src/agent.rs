@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
+use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::request::RequestBuilder;
@@ -42,6 +43,7 @@ pub struct AgentBuilder {
     proxy_from_env: bool,
     error: Option<Error>,
     trace: Option<TraceHook>,
+    cookies: Option<CookieJar>,
     #[cfg(feature = "tls")]
     trust: crate::transport::trust::TrustSettings,
 }
@@ -58,6 +60,7 @@ impl Default for AgentBuilder {
             proxy_from_env: true,
             error: None,
             trace: None,
+            cookies: None,
             #[cfg(feature = "tls")]
             trust: crate::transport::trust::TrustSettings::new(),
         }
@@ -349,6 +352,29 @@ impl AgentBuilder {
         self
     }
 
+    /// Whether the agent keeps cookies, like a requests `Session`: every response's Set-Cookie
+    /// (redirects' included) goes into a [`CookieJar`](crate::CookieJar), and each request
+    /// sends the cookies that apply to its URL. Default: false; the default agent behind
+    /// [`crate::get`] never keeps cookies.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().cookie_store(true).build()?;
+    /// assert!(agent.cookie_jar().is_some_and(|jar| jar.is_empty()));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn cookie_store(mut self, enabled: bool) -> Self {
+        self.cookies = enabled.then(|| self.cookies.take().unwrap_or_default());
+        self
+    }
+
+    /// Keeps cookies in `jar`, a handle that can be shared with other agents or read and saved
+    /// by the caller (loaded from a curl cookie file, say). Implies
+    /// [`cookie_store(true)`](AgentBuilder::cookie_store).
+    pub fn cookie_jar(mut self, jar: crate::CookieJar) -> Self {
+        self.cookies = Some(jar);
+        self
+    }
+
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
     /// masked), body progress, and what became of the connection. The hook runs on the calling
@@ -373,6 +399,7 @@ impl AgentBuilder {
                 settings,
                 pool: Arc::new(IdlePool::new(self.pool)),
                 tracer: Tracer::new(self.trace),
+                cookies: self.cookies,
                 #[cfg(feature = "tls")]
                 tls: self.trust.build()?,
             }),
@@ -446,6 +473,11 @@ impl Agent {
     /// Starts an OPTIONS request to `url`.
     pub fn options(&self, url: &str) -> RequestBuilder {
         self.request("OPTIONS", url)
+    }
+
+    /// The agent's cookie jar, if it keeps cookies ([`AgentBuilder::cookie_store`]).
+    pub fn cookie_jar(&self) -> Option<&CookieJar> {
+        self.shared.cookies.as_ref()
     }
 
     /// The number of idle connections in the pool.

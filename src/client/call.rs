@@ -72,6 +72,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             },
         };
         let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
+        if let Some(jar) = &shared.cookies {
+            // Every response's cookies, a redirect's included: they apply to the next hop.
+            jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
+        }
         let answered = Answered {
             url: &url,
             method: &method,
@@ -130,6 +134,7 @@ fn send_once(
         SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
         SendBody::Reader(_) => true,
     };
+    let cookie = shared.cookies.as_ref().and_then(|jar| jar.cookie_header(url));
     // Built and checked before connecting: a bad header never opens a socket.
     let head = request_head::build(
         settings,
@@ -141,6 +146,7 @@ fn send_once(
             proxy,
             expect_continue,
             without_default_credentials: hop.without_default_credentials,
+            cookie: cookie.as_deref(),
         },
     )?;
 

@@ -31,6 +31,7 @@ pub(crate) mod wire_body;
 use std::io::Read;
 use std::sync::Arc;
 
+use crate::cookie::CookieJar;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::ResponseHead;
 use crate::timings::Timings;
@@ -48,6 +49,8 @@ pub(crate) struct Shared {
     pub(crate) settings: Settings,
     pub(crate) pool: Arc<IdlePool>,
     pub(crate) tracer: Tracer,
+    /// The cookie jar, when the agent keeps cookies.
+    pub(crate) cookies: Option<CookieJar>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Arc<rustls::ClientConfig>,
 }

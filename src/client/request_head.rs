@@ -22,6 +22,9 @@ pub(crate) struct HeadInput<'a> {
     /// After a redirect left the first request's origin: the agent's default credential fields
     /// stay behind too.
     pub(crate) without_default_credentials: bool,
+    /// The Cookie header the agent's jar has for this URL, if any. A Cookie header of the
+    /// agent's defaults or of the request replaces it, as in requests.
+    pub(crate) cookie: Option<&'a str>,
 }
 
 /// The request head: request line, then Host, User-Agent, Accept, credentials and body framing,
@@ -37,6 +40,7 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         proxy,
         expect_continue,
         without_default_credentials,
+        cookie,
     } = *input;
     let target = match (proxy, url.scheme()) {
         // Through a proxy, plain http names the whole URL (absolute-form).
@@ -61,6 +65,9 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     }
     if let Some(basic) = &basic {
         fields.push(("Authorization", basic));
+    }
+    if let Some(cookie) = cookie {
+        fields.push(("Cookie", cookie));
     }
     if let (Some(proxy), Scheme::Http) = (proxy, url.scheme()) {
         if let Some(credentials) = proxy.authorization() {

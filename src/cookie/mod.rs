@@ -13,7 +13,7 @@
 //! | requests | plainwire |
 //! |---|---|
 //! | `s = requests.Session()` | `let agent = Agent::builder().cookie_store(true).build()?;` |
-//! | `s.cookies` | `agent.cookie_jar()` |
+//! | `s.cookies` | `agent.cookie_jar()` (an `Option`: only an agent that keeps cookies has one) |
 //! | `s.cookies.get("SID", domain="example.com")` | `jar.get("example.com", "/", "SID")` |
 //! | `s.cookies.set("SID", "abc", domain="example.com")` | `jar.insert(Cookie::new("SID", "abc", "example.com"))?` |
 //! | `del s.cookies["SID"]` | `jar.remove("example.com", "/", "SID")` |
@@ -30,7 +30,9 @@
 //! let agent = Agent::builder().cookie_store(true).build()?;
 //! agent.post("https://example.com/login").form([("user", "ann"), ("password", pw)]).send()?;
 //! let page = agent.get("https://example.com/account").send()?;   // sends the session cookie
-//! agent.cookie_jar().save_file("cookies.txt")?;                   // curl -c cookies.txt
+//! if let Some(jar) = agent.cookie_jar() {
+//!     jar.save_file("cookies.txt")?;                               // curl -c cookies.txt
+//! }
 //! ```
 //!
 //! # The rules, and where each lives
