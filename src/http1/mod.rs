@@ -13,6 +13,7 @@
 
 pub mod body;
 pub mod chunked;
+pub(crate) mod date;
 pub mod framing;
 pub mod head;
 pub mod write;
