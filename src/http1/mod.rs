@@ -16,4 +16,5 @@ pub mod chunked;
 pub(crate) mod date;
 pub mod framing;
 pub mod head;
+pub(crate) mod retry_after;
 pub mod write;
