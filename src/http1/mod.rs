@@ -10,9 +10,11 @@
 //! - [`framing`]: RFC 9112 section 6.3: how long the body is, and whether the connection lives on.
 //! - [`chunked`]: the chunked transfer coding, as a state machine.
 //! - [`body`]: applying the framing to the bytes after the head; telling an end from a truncation.
+//! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
 
 pub mod body;
 pub mod chunked;
+pub mod content_range;
 pub(crate) mod date;
 pub mod framing;
 pub mod head;
