@@ -11,6 +11,7 @@
 //! - [`chunked`]: the chunked transfer coding, as a state machine.
 //! - [`body`]: applying the framing to the bytes after the head; telling an end from a truncation.
 //! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
+//! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
 
 pub mod body;
 pub mod chunked;
@@ -18,5 +19,6 @@ pub mod content_range;
 pub(crate) mod date;
 pub mod framing;
 pub mod head;
+pub mod link;
 pub(crate) mod retry_after;
 pub mod write;
