@@ -66,6 +66,7 @@ mod establish;
 mod exchange;
 mod headers;
 pub mod http1;
+mod no_proxy;
 mod proxy;
 mod redirect;
 mod request;
