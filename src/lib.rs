@@ -61,6 +61,7 @@ mod agent;
 mod auth;
 mod body_reader;
 mod call;
+mod charset;
 mod error;
 mod establish;
 mod exchange;
