@@ -65,6 +65,7 @@
 mod agent;
 mod auth;
 mod body_reader;
+mod charset;
 mod client;
 mod cookie;
 pub mod defaults;

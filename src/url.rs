@@ -92,7 +92,8 @@ impl Url {
     /// - the scheme is lowercased; only `http` and `https` are accepted;
     /// - a domain name is lowercased; an IPv6 literal is written in its canonical form;
     /// - the port is left out when it is the scheme's default;
-    /// - the path is at least `/`, with `.` and `..` segments removed (as curl and browsers do);
+    /// - the path is at least `/`, with `.` and `..` segments removed (as curl and browsers do),
+    ///   also when their dots are written `%2e` (RFC 3986 §6.2.2.2, as browsers do);
     /// - in the path and query, non-ASCII characters, `` "<>\^`{|} `` and a `%` that does not start a
     ///   `%XX` escape are percent-encoded; existing `%XX` escapes are kept as they are;
     /// - the fragment is dropped: it is never sent to a server;
@@ -674,38 +675,66 @@ fn percent_encode(out: &mut String, text: &str) {
 /// segments, percent-encoding each segment as it goes. `..` never removes anything before
 /// `out[floor..]`.
 ///
-/// Encoding and removing dot segments commute: encoding changes neither `/` nor `.`.
+/// A dot segment may be written with `%2e` for a dot (`%2e`, `.%2E`, `%2e%2e`, ...): RFC 3986
+/// §6.2.2.2 normalises those escapes to `.`, and the WHATWG URL standard counts them as "single-dot"
+/// and "double-dot path segments", so browsers and servers that decode before routing read
+/// them so too. Removing them here makes [`Url::path`] name what the server will serve.
+/// Other escapes are kept as they are.
+///
+/// Encoding and removing dot segments commute: encoding changes neither `/`, `.` nor `%2e`.
 fn remove_dot_segments(out: &mut String, floor: usize, mut input: &str) {
     while !input.is_empty() {
-        if let Some(rest) = input.strip_prefix("../") {
-            // A.
-            input = rest;
-        } else if let Some(rest) = input.strip_prefix("./") {
-            // A.
-            input = rest;
-        } else if input.starts_with("/./") {
-            // B: "/./" becomes "/".
-            input = &input[2..];
-        } else if input == "/." {
-            // B.
-            input = "/";
-        } else if input.starts_with("/../") {
-            // C: "/../" becomes "/" and the last output segment goes.
-            input = &input[3..];
-            pop_segment(out, floor);
-        } else if input == "/.." {
-            // C.
-            input = "/";
-            pop_segment(out, floor);
-        } else if input == "." || input == ".." {
-            // D.
-            input = "";
-        } else {
-            // E: move the first segment, with its leading '/' if any, to the output.
-            let end = input[1..].find('/').map_or(input.len(), |slash| slash + 1);
-            percent_encode(out, &input[..end]);
-            input = &input[end..];
+        // The first segment, with its leading '/' if any; `after` is empty or starts with '/'.
+        let (slash, rest) = match input.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, input),
+        };
+        let (segment, after) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        match (dot_segment(segment), slash) {
+            // A and D: a leading "./" or "../", or a lone "." or "..", goes.
+            (Some(_), false) => input = after.strip_prefix('/').unwrap_or(after),
+            // B: "/./" becomes "/", and so does a final "/.".
+            (Some(Dots::One), true) => input = if after.is_empty() { "/" } else { after },
+            // C: as B, and the last output segment goes too.
+            (Some(Dots::Two), true) => {
+                input = if after.is_empty() { "/" } else { after };
+                pop_segment(out, floor);
+            }
+            // E: move the segment, with its leading '/' if any, to the output.
+            (None, _) => {
+                let end = input.len() - after.len();
+                percent_encode(out, &input[..end]);
+                input = after;
+            }
         }
+    }
+}
+
+/// A dot segment: `.` or `..`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dots {
+    One,
+    Two,
+}
+
+/// Whether `segment` is a dot segment, each dot written as `.` or as `%2e` in either case.
+fn dot_segment(segment: &str) -> Option<Dots> {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if rest[0] == b'.' {
+            rest = &rest[1..];
+        } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2e") {
+            rest = &rest[3..];
+        } else {
+            return None;
+        }
+        dots += 1;
+    }
+    match dots {
+        1 => Some(Dots::One),
+        2 => Some(Dots::Two),
+        _ => None,
     }
 }
 
@@ -1394,7 +1423,57 @@ mod tests {
     fn dot_like_segments_are_ordinary() {
         assert_eq!(url("http://example.com/.../a").path(), "/.../a");
         assert_eq!(url("http://example.com/..a/a..").path(), "/..a/a..");
-        assert_eq!(url("http://example.com/%2e%2e/a").path(), "/%2e%2e/a");
+        assert_eq!(url("http://example.com/%2e%2e%2e/a").path(), "/%2e%2e%2e/a");
+        assert_eq!(
+            url("http://example.com/%2e%2ea/a%2e").path(),
+            "/%2e%2ea/a%2e"
+        );
+        assert_eq!(
+            url("http://example.com/%2/%2e%2/a").path(),
+            "/%252/%2e%252/a"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_double_dots_are_removed() {
+        // RFC 3986 §6.2.2.2 and the WHATWG URL standard's "double-dot path segment".
+        assert_eq!(url("http://h/api/%2e%2e/admin").path(), "/admin");
+        assert_eq!(url("http://h/api/%2E%2E/admin").path(), "/admin");
+        assert_eq!(url("http://h/api/.%2e/admin").path(), "/admin");
+        assert_eq!(url("http://h/api/%2e./admin").path(), "/admin");
+        assert_eq!(url("http://h/api/.%2E/admin").path(), "/admin");
+        assert_eq!(url("http://h/a/b/%2e%2e").path(), "/a/");
+        assert_eq!(
+            url("http://h/%2e%2e/%2e%2e/etc/passwd").path(),
+            "/etc/passwd"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_single_dots_are_removed() {
+        assert_eq!(url("http://h/a/%2e/b").path(), "/a/b");
+        assert_eq!(url("http://h/a/%2E/b").path(), "/a/b");
+        assert_eq!(url("http://h/a/b/%2e").path(), "/a/b/");
+    }
+
+    #[test]
+    fn other_escapes_are_kept_as_they_are() {
+        assert_eq!(url("http://h/a%2fb/%2e%2e/c").path(), "/c");
+        assert_eq!(url("http://h/a/%2F/%41").path(), "/a/%2F/%41");
+        assert_eq!(url("http://h/a/%2e%2f/b").path(), "/a/%2e%2f/b");
+    }
+
+    #[test]
+    fn percent_encoded_dots_in_the_query_are_kept() {
+        let u = url("http://h/a/%2e%2e/b?c/%2e%2e/d");
+        assert_eq!(u.path_and_query(), "/b?c/%2e%2e/d");
+    }
+
+    #[test]
+    fn join_removes_percent_encoded_dot_segments_too() {
+        let base = url("http://h/api/v1/items");
+        assert_eq!(base.join("%2e%2e/admin").unwrap().path(), "/api/admin");
+        assert_eq!(base.join("/x/%2E%2e/y").unwrap().path(), "/y");
     }
 
     #[test]
@@ -1422,6 +1501,9 @@ mod tests {
         assert_eq!(run("./a"), "a");
         assert_eq!(run(".."), "");
         assert_eq!(run("."), "");
+        assert_eq!(run("%2e%2e/a"), "a");
+        assert_eq!(run("%2E/a"), "a");
+        assert_eq!(run("mid/content=5/%2e%2e/6"), "mid/6");
     }
 
     #[test]

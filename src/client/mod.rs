@@ -21,6 +21,7 @@ pub(crate) mod call;
 pub(crate) mod connect;
 pub(crate) mod exchange;
 pub(crate) mod low_speed;
+pub(crate) mod no_proxy;
 pub(crate) mod proxy;
 pub(crate) mod redirect;
 pub(crate) mod request_head;

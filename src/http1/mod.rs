@@ -13,12 +13,19 @@
 //! - [`headers`]: a response's header fields, and the one list of fields that carry credentials.
 //! - [`coding`]: the content codings we can undo, by name.
 //! - [`close_reason`]: why a connection may not carry another request.
+//! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
+//! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
+//! - `date` and `retry_after`: HTTP-dates and the `Retry-After` field.
 
 pub mod body;
 pub mod chunked;
 pub mod close_reason;
 pub mod coding;
+pub mod content_range;
+pub(crate) mod date;
 pub mod framing;
 pub mod head;
 pub mod headers;
+pub mod link;
+pub(crate) mod retry_after;
 pub mod write;

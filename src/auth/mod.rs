@@ -1,5 +1,10 @@
 //! Authorization header values: HTTP Basic (RFC 7617) and Bearer (RFC 6750).
 
+pub(crate) mod challenge;
+#[cfg(feature = "digest")]
+pub(crate) mod digest;
+pub(crate) mod netrc;
+
 /// The `Authorization` value for Basic authentication: `Basic base64(user:password)`.
 pub fn basic(user: &str, password: &str) -> String {
     let mut credentials = Vec::with_capacity(user.len() + 1 + password.len());
