@@ -370,7 +370,7 @@ impl AgentBuilder {
     /// Keeps cookies in `jar`, a handle that can be shared with other agents or read and saved
     /// by the caller (loaded from a curl cookie file, say). Implies
     /// [`cookie_store(true)`](AgentBuilder::cookie_store).
-    pub fn cookie_jar(mut self, jar: crate::CookieJar) -> Self {
+    pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
         self.cookies = Some(jar);
         self
     }

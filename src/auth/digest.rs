@@ -154,7 +154,7 @@ impl DigestAuth {
             };
             if best
                 .as_ref()
-                .map_or(true, |b| candidate.algorithm.hash > b.algorithm.hash)
+                .is_none_or(|b| candidate.algorithm.hash > b.algorithm.hash)
             {
                 best = Some(candidate);
             }

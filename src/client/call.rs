@@ -134,7 +134,10 @@ fn send_once(
         SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
         SendBody::Reader(_) => true,
     };
-    let cookie = shared.cookies.as_ref().and_then(|jar| jar.cookie_header(url));
+    let cookie = shared
+        .cookies
+        .as_ref()
+        .and_then(|jar| jar.cookie_header(url));
     // Built and checked before connecting: a bad header never opens a socket.
     let head = request_head::build(
         settings,

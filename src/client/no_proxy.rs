@@ -83,7 +83,7 @@ impl NoProxy {
         let address = bare.parse::<IpAddr>().ok();
         let name = bare.strip_suffix('.').unwrap_or(bare);
         self.entries.iter().any(|entry| {
-            entry.port.map_or(true, |p| p == port)
+            entry.port.is_none_or(|p| p == port)
                 && match (&entry.pattern, address) {
                     (Pattern::Domain(domain), None) => domain_matches(name, domain),
                     (Pattern::Ipv4 { network, prefix }, Some(IpAddr::V4(ip))) => {
