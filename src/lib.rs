@@ -72,6 +72,8 @@ mod request;
 mod response;
 mod timings;
 mod tls_info;
+#[cfg(any(feature = "tls", fuzzing))]
+pub mod tls_record;
 mod trace;
 mod transport;
 mod url;
