@@ -455,6 +455,15 @@ fn write_tls_record_fixtures() {
     write("tls12_server_flight.bin", &to_client[..1]);
     write("tls12_client_flight.bin", &to_server[1..4]);
 
+    // A server that issues session tickets sends one in the clear, before its
+    // ChangeCipherSpec (RFC 5077 section 3.3).
+    let mut ticketing = server_config("localhost.pem", "localhost.key", tls12_only());
+    ticketing.ticketer = rustls::crypto::ring::Ticketer::new().unwrap();
+    let mut tickets = Wire::new(client_config(rustls::ALL_VERSIONS), ticketing);
+    tickets.pump();
+    let to_client = tickets.wire_records(Direction::ServerToClient);
+    write("tls12_new_session_ticket.bin", &to_client[1..2]);
+
     let mut refused = Wire::new(
         client_config(tls12_only()),
         server_config("other-leaf.pem", "other-leaf.key", rustls::ALL_VERSIONS),

@@ -17,6 +17,9 @@ const TLS12_SERVER_FLIGHT: &[u8] =
 /// ClientKeyExchange, ChangeCipherSpec, Finished: three records.
 const TLS12_CLIENT_FLIGHT: &[u8] =
     include_bytes!("../../../fixtures/tls_records/tls12_client_flight.bin");
+/// A NewSessionTicket from a TLS 1.2 server with a ticketer, sent before its ChangeCipherSpec.
+const TLS12_NEW_SESSION_TICKET: &[u8] =
+    include_bytes!("../../../fixtures/tls_records/tls12_new_session_ticket.bin");
 const ALERT_UNKNOWN_CA: &[u8] =
     include_bytes!("../../../fixtures/tls_records/alert_unknown_ca.bin");
 
@@ -211,6 +214,25 @@ fn client_key_exchange_change_cipher_spec_and_encrypted_finished() {
     );
     assert!(detail(&records[5]).ends_with("\n  key exchange: 32 bytes"));
     assert!(detail(&records[6]).contains("RFC 5246 7.1"));
+}
+
+#[test]
+fn new_session_ticket_tls12() {
+    let (records, _) = read(&[
+        (Out, CLIENT_HELLO),
+        (In, TLS12_SERVER_FLIGHT),
+        (Out, TLS12_CLIENT_FLIGHT),
+        (In, TLS12_NEW_SESSION_TICKET),
+    ]);
+    assert_eq!(
+        records[8].to_string(),
+        "TLSv1.2 (IN), TLS handshake, Newsession Ticket (4):"
+    );
+    let text = detail(&records[8]);
+    assert!(
+        text.ends_with("\n  ticket: 134 bytes, lifetime hint 43200 s"),
+        "{text}"
+    );
 }
 
 /// Without the ServerHello, nobody knows the Finished is encrypted: the same bytes read as
