@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fixtures="$here/../fixtures"
 seeds="$here/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds/response_head" "$seeds/chunked" "$seeds/body_framing" "$seeds/url" "$seeds/x509"
+mkdir -p "$seeds/response_head" "$seeds/chunked" "$seeds/body_framing" "$seeds/url" "$seeds/x509" "$seeds/tls_record"
 
 # response_head: two parameter bytes (0xff: a 1020-byte size limit; 0x0f: 15 fields), then a head.
 head() { name=$1; shift; { printf '\377\017'; printf "$@"; } >"$seeds/response_head/$name"; }
@@ -54,6 +54,23 @@ url trim '  https://h.example./x\y "q"  '
 for pem in "$fixtures"/*.pem; do
     openssl x509 -in "$pem" -outform DER -out "$seeds/x509/$(basename "$pem" .pem).der" 2>/dev/null || true
 done
+
+# tls_record: byte 0 seeds the split points, bytes 1-2 give the length of the client's stream
+# (big-endian), then the client's records, then the server's; from fixtures/tls_records/.
+records="$fixtures/tls_records"
+conversation() {
+    name=$1 client=$2 server=$3
+    n=$(cat $client | wc -c)
+    {
+        printf '\007'
+        printf "\\$(printf %03o $((n >> 8)))\\$(printf %03o $((n & 255)))"
+        cat $client $server
+    } >"$seeds/tls_record/$name"
+}
+conversation tls13-hello "$records/client_hello.bin" "$records/server_hello.bin"
+conversation hello-retry "$records/client_hello.bin" "$records/hello_retry_request.bin"
+conversation tls12 "$records/client_hello.bin $records/tls12_client_flight.bin" "$records/tls12_server_flight.bin $records/tls12_new_session_ticket.bin"
+conversation refused "$records/alert_unknown_ca.bin" /dev/null
 
 # Hostile-server fixtures (fixtures/hostile/*.raw), when present: each server's whole reply
 # for the head target, and what follows the head of a chunked reply for the chunked target.

@@ -75,6 +75,8 @@ pub mod multipart;
 mod request;
 mod response;
 mod timings;
+#[cfg(any(feature = "tls", fuzzing))]
+pub mod tls_record;
 mod trace;
 mod transport;
 mod url;

@@ -8,6 +8,7 @@
 //! - [`trust`] (feature `tls`): which certificates we trust; the rustls client configuration.
 //! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket; [`record_boundary`]
 //!   tells whether its incoming bytes stop at the end of a record.
+//! - [`key_log`] (feature `tls`): the TLS secrets to a key log file, for Wireshark.
 //! - [`stream`]: plain or TLS, one interface.
 //! - [`connection`]: a stream with an input buffer, as the HTTP layer sees it.
 //! - [`pool`]: idle keep-alive connections by origin.
@@ -16,6 +17,10 @@
 pub mod connect;
 pub mod connection;
 pub mod deadline;
+// Not used yet: `AgentBuilder::key_log_file` will hand it to the rustls configuration.
+#[cfg(feature = "tls")]
+#[allow(dead_code)]
+pub mod key_log;
 pub mod pool;
 #[cfg(feature = "tls")]
 pub mod record_boundary;

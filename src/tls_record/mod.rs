@@ -1,0 +1,57 @@
+//! A TLS record reader for the handshake trace: bytes in, one description per record out.
+//! It never touches a socket, holds no keys and decrypts nothing.
+//!
+//! plainwire drives rustls by hand (`read_tls`, `write_tls`), so every TLS byte crosses
+//! plainwire's own code. Fed those bytes, a [`RecordReader`] for each direction cuts them
+//! into records (RFC 8446 section 5.1) and describes each in curl's one-line style:
+//!
+//! ```text
+//! TLSv1.3 (OUT), TLS handshake, Client hello (1):
+//! TLSv1.3 (IN), TLS handshake, Server hello (2):
+//! TLSv1.3 (IN), TLS change cipher, Change cipher spec (1):
+//! TLSv1.3 (IN), TLS app data, encrypted handshake (EncryptedExtensions, CertificateRequest*, Certificate, CertificateVerify, Finished), 2024 bytes:
+//! ```
+//!
+//! What travels in the clear is decoded: the hellos with their offers and choices (versions,
+//! cipher suites, groups and key shares, server name, ALPN, signature algorithms), TLS 1.2's
+//! Certificate and key exchange messages, alerts, change_cipher_spec. What is encrypted is
+//! described by what the RFCs say it must carry at that point, which a shared
+//! [`HandshakeObserver`] follows across both directions; the `{:#}` form of a
+//! [`TlsRecord`] adds the fields and the RFC section.
+//!
+//! Hostile input is expected: the reader keeps at most one record
+//! ([`MAX_RECORD_PAYLOAD`]) and one handshake message ([`MAX_HANDSHAKE_MESSAGE`]), stops
+//! parsing a direction at a header that is not TLS, and never panics.
+
+mod handshake;
+mod names;
+mod observer;
+mod reader;
+mod record;
+
+#[cfg(test)]
+mod tests;
+
+pub use handshake::{
+    ClientHello, HandshakeBody, HandshakeMessage, KeyShare, Listed, ServerHello, ServerKeyExchange,
+    MAX_LISTED,
+};
+pub use names::{
+    is_grease, AlertDescription, AlertLevel, CipherSuite, ContentType, ExtensionType,
+    HandshakeType, NamedGroup, SignatureScheme, TlsVersion,
+};
+pub use observer::{HandshakeObserver, ENCRYPTED_ALERT_LEN};
+pub use reader::RecordReader;
+pub use record::{Alert, Detail, Direction, EncryptedContent, TlsRecord};
+
+/// The longest record payload accepted: 2^14 + 2048 bytes, what TLS 1.2 allows a
+/// TLSCiphertext (RFC 5246 section 6.2.3; TLS 1.3 allows only 2^14 + 256, RFC 8446 section
+/// 5.2). A longer length field means the stream is not TLS or is hostile; the reader stops
+/// parsing that direction instead of buffering it.
+pub const MAX_RECORD_PAYLOAD: usize = (1 << 14) + 2048;
+
+/// The longest handshake message put together from records, header included: 64 KiB. A
+/// message may be up to 16 MiB long by its 3-byte length; real ones stay far below (a
+/// certificate chain is a few kilobytes). A longer one is skipped, and described by its
+/// type and length only.
+pub const MAX_HANDSHAKE_MESSAGE: usize = 64 * 1024;
