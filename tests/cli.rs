@@ -2601,6 +2601,17 @@ fn remove_on_error_deletes_a_partial_file() {
     ])
     .expect_code(18);
     assert!(!removed.exists());
+    // Not a regular file: left alone, as curl documents.
+    #[cfg(unix)]
+    {
+        let link = temp_dir("remove-on-error-special").join("null");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        run(&["--remove-on-error", "-o", path_str(&link), &server.url("/")]).expect_code(18);
+        assert!(
+            fs::symlink_metadata(&link).is_ok(),
+            "the link to /dev/null stays"
+        );
+    }
 }
 
 #[test]

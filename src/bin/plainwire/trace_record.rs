@@ -36,8 +36,11 @@ pub struct TraceRecord {
     pub size_upload: u64,
     /// The method of the last request sent.
     pub method: Option<String>,
-    /// The Authorization line of each request, as traced (masked), for size corrections.
-    pub masked_authorizations: Vec<usize>,
+    /// Requests that carried an Authorization field, and the bytes of their values as traced
+    /// (masked), to correct `size_request` where the real values are known.
+    pub authorizations: u64,
+    /// See [`TraceRecord::authorizations`].
+    pub masked_authorization_bytes: u64,
     /// New connections made.
     pub connects: u32,
     /// The last connection's peer and local addresses.
@@ -131,7 +134,8 @@ impl Recording {
                     .next()
                     .map(|m| String::from_utf8_lossy(m).into_owned());
                 if let Some(len) = authorization_value_len(head) {
-                    record.masked_authorizations.push(len);
+                    record.authorizations += 1;
+                    record.masked_authorization_bytes += len as u64;
                 }
             }
             TraceEvent::ResponseHead(head) => {
@@ -219,7 +223,11 @@ mod tests {
         assert_eq!(record.local, Some(local));
         assert_eq!(record.size_upload, 3);
         assert_eq!(record.method.as_deref(), Some("GET"));
-        assert_eq!(record.masked_authorizations, vec!["Basic *****".len()]);
+        assert_eq!(record.authorizations, 1);
+        assert_eq!(
+            record.masked_authorization_bytes,
+            "Basic *****".len() as u64
+        );
         assert_eq!(
             record.last_head.as_deref(),
             Some(&b"HTTP/1.1 200 OK\r\n\r\n"[..])

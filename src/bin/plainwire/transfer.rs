@@ -60,10 +60,14 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     report.size_upload = record.size_upload;
     report.size_request = record.size_request_heads + record.size_upload;
     if let Some(real) = request::authorization_len(op, ctx.prepared) {
-        for masked in &record.masked_authorizations {
-            report.size_request =
-                (report.size_request + real as u64).saturating_sub(*masked as u64);
-        }
+        report.size_request = (report.size_request + record.authorizations * real as u64)
+            .saturating_sub(record.masked_authorization_bytes);
+    }
+    if record.heads_dropped {
+        crate::console::warn(&format!(
+            "response heads past {} MiB were not shown",
+            trace_record::MAX_KEPT_HEAD_BYTES >> 20
+        ));
     }
     if let Some(method) = record.method {
         report.method = method;
@@ -78,10 +82,8 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     if let Err(failure) = &result {
         report.exitcode = failure.code;
         report.errormsg = Some(failure.message.clone());
-        if op.remove_on_error {
-            if let Some(path) = &created {
-                let _ = std::fs::remove_file(path);
-            }
+        if let Some(path) = created.filter(|_| op.remove_on_error) {
+            remove_partial_file(&path);
         }
     }
     (result, report)
@@ -221,6 +223,16 @@ fn open(
             *created = Some(path);
             Ok(sink)
         }
+    }
+}
+
+/// `--remove-on-error`: deletes the output file, if it is a regular file (never `/dev/null` or
+/// a pipe, as curl documents).
+fn remove_partial_file(path: &Path) {
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+    if regular {
+        // Nothing more to do if it cannot be removed: the transfer's failure is reported.
+        let _ = std::fs::remove_file(path);
     }
 }
 
