@@ -2824,3 +2824,14 @@ fn a_firefox_json_post_runs_unchanged() {
     );
     assert_eq!(request.header_all("cookie"), vec![&b"csrftoken=xyz"[..]]);
 }
+
+#[cfg(feature = "tls")]
+#[test]
+fn proto_refuses_the_body_of_a_redirect_to_a_denied_protocol() {
+    let secure = tls_server(|_| Reply::text("over https"));
+    let target = secure.url("/");
+    let plain = HttpServer::start(move |_| Reply::new(302).header("Location", target.as_str()));
+    let run = run(&["--proto", "=http", "-L", "--cacert", &ca(), &plain.url("/")]);
+    run.expect_error_line(1);
+    assert_eq!(run.stdout, b"");
+}

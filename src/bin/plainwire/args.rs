@@ -173,7 +173,8 @@ pub struct Operation {
     pub user_agent: Option<String>,
     /// `-e`: the Referer.
     pub referer: Option<String>,
-    /// `-e ';auto'`: set the Referer on each redirect (not supported yet with `-L`).
+    /// `-e ';auto'`: set the Referer on each redirect; refused with `-L` until the library
+    /// can (without `-L` there is no redirect to set it on).
     pub auto_referer: bool,
     /// `-b 'a=1; b=2'`: cookies sent as they are, joined with `; `.
     pub cookies: Vec<String>,
@@ -833,6 +834,11 @@ impl Parser {
             if op.head && op.has_body() {
                 return Err(usage(
                     "-I (HEAD) cannot be combined with a request body (-d, --json); add -G to send the data in the query",
+                ));
+            }
+            if op.auto_referer && op.location {
+                return Err(usage(
+                    "option -e: ';auto' (a Referer on each redirect with -L) is not supported yet",
                 ));
             }
             if op.outputs.len() > op.urls.len() {

@@ -97,11 +97,6 @@ fn attempt(
     created: &mut Option<PathBuf>,
 ) -> Result<(), Failure> {
     let op = ctx.op;
-    if op.auto_referer && op.location {
-        return Err(Failure::usage(
-            "option -e: ';auto' (a Referer on each redirect) is not supported yet",
-        ));
-    }
     let scheme = urls::scheme_of(&planned.fetch);
     if matches!(scheme.as_str(), "http" | "https") && !op.protocols.allows(&scheme) {
         return Err(Failure::new(
@@ -143,6 +138,15 @@ fn attempt(
 
     if let Some(failure) = request::redirect_limit_reached(op, &response) {
         return Err(failure);
+    }
+    // The library follows redirects itself, so a redirect to a scheme --proto denies can only
+    // be refused here, after the fact: the body is not written (the library cannot be asked to refuse it yet).
+    let landed = urls::scheme_of(&report.url_effective);
+    if !op.protocols.allows(&landed) {
+        return Err(Failure::new(
+            failure::UNSUPPORTED_PROTOCOL,
+            format!("redirected to protocol \"{landed}\", which --proto does not allow"),
+        ));
     }
     let http_error = (op.fail || op.fail_with_body) && status >= 400;
     let reason = response.reason().to_string();

@@ -507,6 +507,7 @@ fn user_agent_referer_and_cookies() {
     let op = self::op(&["-e", ";auto", URL]);
     assert_eq!(op.referer, None);
     assert!(op.auto_referer);
+    assert!(fail(&["-e", ";auto", URL, "-L"]).contains("not supported yet"));
     assert!(fail(&["-b", "cookies.txt", URL]).contains("not supported yet"));
     assert!(fail(&["-A", "a\nb", URL]).contains("CR, LF"));
 }
