@@ -5,6 +5,11 @@
 //! in these tests are limits the tool must apply, never thresholds a test measures: a test
 //! that checks `-m` looks at the exit code (28), and the server it talks to stays silent for
 //! much longer than the limit (until the tool hangs up).
+//!
+//! Every run gets a HOME without config files; most get `--no-progress-meter` too, since the
+//! meter (as in curl) shows whenever the body does not go to a terminal, which here it never
+//! does. The tests of the meter itself run without it; those that need a terminal make one
+//! with util-linux `script` and are skipped where it is missing.
 
 mod support;
 
@@ -80,13 +85,37 @@ impl Run {
     }
 }
 
+/// The tool with `args`, without the progress meter (so that stderr holds only what a test
+/// looks for), and with HOME and XDG_CONFIG_HOME in an empty directory (so that no one's
+/// `plainwirerc` changes a test). [`bare_command`] leaves the meter to the tool's own rules.
 fn command(args: &[&str]) -> Command {
+    // -q only counts as the first argument.
+    let at = usize::from(matches!(args.first(), Some(&"-q" | &"--disable")));
+    let mut with_flag: Vec<&str> = args.to_vec();
+    with_flag.insert(at, "--no-progress-meter");
+    bare_command(&with_flag)
+}
+
+/// The tool with exactly `args`, in a clean environment (see [`command`]).
+fn bare_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
     for var in ENV_VARS {
         cmd.env_remove(var);
     }
+    let home = empty_home();
+    cmd.env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    cmd.env_remove("COLUMNS");
     cmd
+}
+
+/// A directory with no config files in it, for HOME.
+fn empty_home() -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-home", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Runs the tool with stdin closed.
@@ -754,11 +783,15 @@ fn fail_exits_22_and_prints_no_body() {
 }
 
 #[test]
-fn fail_with_include_prints_nothing_either() {
+fn fail_with_include_prints_the_head_but_no_body() {
+    // As curl 7.88 does: the head was received and -i shows it; the body is what -f holds back.
     let server = serve(Reply::new(503).body("busy"));
     let run = run(&["--fail", "-i", &server.url("/")]);
     run.expect_error_line(22);
-    assert_eq!(run.stdout, b"");
+    assert_eq!(
+        run.stdout_text(),
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n"
+    );
 }
 
 #[test]
@@ -1149,7 +1182,7 @@ fn help_prints_usage() {
         run.expect_code(0);
         let out = run.stdout_text();
         assert!(
-            out.starts_with("Usage: plainwire [options...] <url>\n"),
+            out.starts_with("Usage: plainwire [options...] <url>...\n"),
             "{out}"
         );
         assert!(out.contains("--max-filesize"), "{out}");
@@ -1316,8 +1349,16 @@ fn exit_2_bad_command_line() {
 
 #[test]
 fn exit_3_malformed_url() {
+    // The library's URL parser, and the glob parser before it.
+    run(&["-g", "http://[::1/"]).expect_error_line(3);
     run(&["http://[::1/"]).expect_error_line(3);
-    run(&["no-scheme.example"]).expect_error_line(3);
+    let glob = run(&["http://h/[3-1]"]);
+    glob.expect_error_line(3);
+    assert!(
+        glob.stderr.contains("bad range in URL position 15"),
+        "{}",
+        glob.stderr
+    );
 }
 
 /// `.invalid` never resolves (RFC 6761), and resolvers answer it without the network, or
@@ -1377,4 +1418,1420 @@ fn exit_56_connection_reset() {
     run.expect_error_line(56);
     // Only then: a tool that never connected would leave the server waiting in accept().
     server.join().unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the tests below
+// ---------------------------------------------------------------------------
+
+/// Runs a prepared command with stdin closed.
+fn run_command(mut cmd: Command) -> Run {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start plainwire");
+    finish(child)
+}
+
+/// Runs the tool in `dir` (for `-O` and `-J`, which write to the working directory).
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let mut cmd = command(args);
+    cmd.current_dir(dir);
+    run_command(cmd)
+}
+
+/// A server whose body is the request's method and target, e.g. `GET /a?b`.
+fn echo_server() -> HttpServer {
+    HttpServer::start(|req| Reply::text(format!("{} {}\n", req.method, req.target)))
+}
+
+fn paths(server: &HttpServer) -> Vec<String> {
+    server.requests().iter().map(|r| r.target.clone()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// Several URLs, --url, globbing, -g
+// ---------------------------------------------------------------------------
+
+#[test]
+fn several_urls_write_their_bodies_in_order_over_one_connection() {
+    let server = echo_server();
+    let run = run(&[
+        &server.url("/a"),
+        "--url",
+        &server.url("/b"),
+        &server.url("/c"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), "GET /a\nGET /b\nGET /c\n");
+    let requests = server.requests();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.connection == requests[0].connection),
+        "one agent, one kept-alive connection"
+    );
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn outputs_are_matched_to_urls_in_order() {
+    let dir = temp_dir("outputs-in-order");
+    let (one, two) = (dir.join("one.txt"), dir.join("two.txt"));
+    let server = echo_server();
+    let run = run(&[
+        "-o",
+        path_str(&one),
+        &server.url("/1"),
+        &server.url("/2"),
+        &server.url("/3"),
+        "-o",
+        path_str(&two),
+    ]);
+    run.expect_code(0);
+    assert_eq!(fs::read_to_string(&one).unwrap(), "GET /1\n");
+    assert_eq!(fs::read_to_string(&two).unwrap(), "GET /2\n");
+    assert_eq!(run.stdout_text(), "GET /3\n");
+}
+
+#[test]
+fn a_glob_expands_sets_and_ranges_with_hash_numbers_in_names() {
+    let dir = temp_dir("glob");
+    let server = echo_server();
+    let pattern = format!("{}/{{a,b}}/[1-2]", server.url("").trim_end_matches('/'));
+    let name = format!("{}/out_#1_#2.txt", path_str(&dir));
+    run(&[&pattern, "-o", &name]).expect_code(0);
+    assert_eq!(paths(&server), ["/a/1", "/a/2", "/b/1", "/b/2"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("out_b_1.txt")).unwrap(),
+        "GET /b/1\n"
+    );
+}
+
+#[test]
+fn glob_ranges_pad_step_and_take_letters() {
+    let server = echo_server();
+    let base = server.url("").trim_end_matches('/').to_string();
+    run(&[
+        &format!("{base}/n[08-10]"),
+        &format!("{base}/s[1-10:4]"),
+        &format!("{base}/l[x-z]"),
+    ])
+    .expect_code(0);
+    assert_eq!(
+        paths(&server),
+        ["/n08", "/n09", "/n10", "/s1", "/s5", "/s9", "/lx", "/ly", "/lz"]
+    );
+}
+
+#[test]
+fn globoff_sends_braces_as_part_of_the_url() {
+    let server = echo_server();
+    run(&["-g", &server.url("/{a,b}")]).expect_code(0);
+    run(&["--globoff", &server.url("/[1-2]")]).expect_code(0);
+    assert_eq!(paths(&server), ["/%7Ba,b%7D", "/[1-2]"]);
+}
+
+#[test]
+fn a_url_without_a_scheme_is_http() {
+    let server = echo_server();
+    let run = run(&[&format!("127.0.0.1:{}/guessed", server.port())]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), "GET /guessed\n");
+}
+
+// ---------------------------------------------------------------------------
+// -O, --remote-name-all, -J, --create-dirs, --output-dir
+// ---------------------------------------------------------------------------
+
+#[test]
+fn remote_name_saves_under_the_urls_file_name() {
+    let dir = temp_dir("remote-name");
+    let server = echo_server();
+    let run = run_in(&dir, &["-O", &server.url("/files/report.txt?v=2")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"");
+    assert_eq!(
+        fs::read_to_string(dir.join("report.txt")).unwrap(),
+        "GET /files/report.txt?v=2\n"
+    );
+}
+
+#[test]
+fn remote_name_all_names_every_url() {
+    let dir = temp_dir("remote-name-all");
+    let server = echo_server();
+    let run = run_in(
+        &dir,
+        &[
+            "--remote-name-all",
+            &server.url("/x/first"),
+            &server.url("/second/"),
+            "-o",
+            "-",
+        ],
+    );
+    run.expect_code(0);
+    // -o - gives the first URL back to stdout; the second takes its last directory's name.
+    assert_eq!(run.stdout_text(), "GET /x/first\n");
+    assert_eq!(
+        fs::read_to_string(dir.join("second")).unwrap(),
+        "GET /second/\n"
+    );
+    assert!(!dir.join("first").exists());
+}
+
+fn disposition_server(value: &'static str) -> HttpServer {
+    HttpServer::start(move |_| {
+        Reply::new(200)
+            .header("Content-Disposition", value)
+            .body("from the server")
+    })
+}
+
+#[test]
+fn remote_header_name_uses_only_the_last_path_component() {
+    let dir = temp_dir("remote-header-name");
+    let server = disposition_server("attachment; filename=\"../../evil/name.txt\"");
+    let run = run_in(&dir, &["-O", "-J", &server.url("/download")]);
+    run.expect_code(0);
+    assert_eq!(
+        fs::read_to_string(dir.join("name.txt")).unwrap(),
+        "from the server"
+    );
+    assert!(!dir.join("download").exists());
+    assert!(!dir.parent().unwrap().join("evil").exists());
+}
+
+#[test]
+fn remote_header_name_never_overwrites_a_file() {
+    let dir = temp_dir("remote-header-name-exists");
+    fs::write(dir.join("name.txt"), "mine").unwrap();
+    let server = disposition_server("attachment; filename=name.txt");
+    let run = run_in(&dir, &["-OJ", &server.url("/download")]);
+    run.expect_error_line(23);
+    assert_eq!(fs::read_to_string(dir.join("name.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn remote_header_name_without_the_header_keeps_the_url_name() {
+    let dir = temp_dir("remote-header-name-absent");
+    let server = echo_server();
+    run_in(
+        &dir,
+        &["-O", "--remote-header-name", &server.url("/plain.txt")],
+    )
+    .expect_code(0);
+    assert_eq!(
+        fs::read_to_string(dir.join("plain.txt")).unwrap(),
+        "GET /plain.txt\n"
+    );
+}
+
+#[test]
+fn create_dirs_and_output_dir() {
+    let dir = temp_dir("create-dirs");
+    let server = echo_server();
+    let out_dir = dir.join("out");
+    let run = run(&[
+        "--create-dirs",
+        "--output-dir",
+        path_str(&out_dir),
+        "-o",
+        "a/b/c.txt",
+        &server.url("/one"),
+        "-O",
+        &server.url("/two.txt"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        fs::read_to_string(out_dir.join("a/b/c.txt")).unwrap(),
+        "GET /one\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out_dir.join("two.txt")).unwrap(),
+        "GET /two.txt\n"
+    );
+}
+
+#[test]
+fn output_dir_must_exist_without_create_dirs() {
+    let dir = temp_dir("output-dir-missing");
+    let server = echo_server();
+    let missing = dir.join("missing");
+    run(&["--output-dir", path_str(&missing), "-O", &server.url("/f")]).expect_error_line(23);
+}
+
+// ---------------------------------------------------------------------------
+// -Z, --parallel-max, --next, --fail-early
+// ---------------------------------------------------------------------------
+
+/// A server where `/a` waits (up to `wait`) for `/b` to be asked for, and says whether it came.
+fn rendezvous_server(wait: Duration) -> HttpServer {
+    let seen_b = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
+    HttpServer::start(move |req| {
+        let (flag, signal) = &*seen_b;
+        if req.path() == "/b" {
+            *flag.lock().unwrap() = true;
+            signal.notify_all();
+            return Reply::text("b");
+        }
+        let guard = flag.lock().unwrap();
+        let (guard, _) = signal
+            .wait_timeout_while(guard, wait, |seen| !*seen)
+            .unwrap();
+        Reply::text(if *guard { "together" } else { "alone" })
+    })
+}
+
+#[test]
+fn parallel_runs_transfers_at_the_same_time() {
+    let dir = temp_dir("parallel");
+    let server = rendezvous_server(Duration::from_secs(60));
+    let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
+    let run = run(&[
+        "-Z",
+        &server.url("/a"),
+        "-o",
+        path_str(&a),
+        &server.url("/b"),
+        "-o",
+        path_str(&b),
+    ]);
+    run.expect_code(0);
+    assert_eq!(fs::read_to_string(&a).unwrap(), "together");
+    assert_eq!(fs::read_to_string(&b).unwrap(), "b");
+}
+
+#[test]
+fn parallel_max_1_runs_one_at_a_time() {
+    // /a gives up waiting for /b after a second; with one transfer at a time /b cannot come.
+    let server = rendezvous_server(Duration::from_secs(1));
+    let run = run(&[
+        "--parallel",
+        "--parallel-max",
+        "1",
+        &server.url("/a"),
+        &server.url("/b"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), "aloneb");
+}
+
+#[test]
+fn parallel_reports_a_failure_and_finishes_the_rest() {
+    let dir = temp_dir("parallel-failure");
+    let server = echo_server();
+    let refused = format!("http://127.0.0.1:{}/", closed_port());
+    let out = dir.join("ok.txt");
+    let run = run(&[
+        "-Z",
+        &refused,
+        &server.url("/ok"),
+        "-o",
+        "-",
+        "-o",
+        path_str(&out),
+    ]);
+    run.expect_error_line(7);
+    assert_eq!(fs::read_to_string(&out).unwrap(), "GET /ok\n");
+}
+
+#[test]
+fn next_gives_each_group_its_own_options() {
+    let server = serve(Reply::new(200));
+    run(&[
+        "-H",
+        "X-Group: one",
+        &server.url("/first"),
+        "--next",
+        "-d",
+        "posted",
+        &server.url("/second"),
+        "-:",
+        &server.url("/third"),
+    ])
+    .expect_code(0);
+    let requests = server.requests();
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[0].header("x-group"), Some("one"));
+    assert_eq!(requests[1].method, "POST");
+    assert_eq!(requests[1].body, b"posted");
+    assert_eq!(requests[1].header("x-group"), None);
+    assert_eq!(requests[2].method, "GET");
+    assert_eq!(requests[2].body, b"");
+    // One agent for all three: their settings agree.
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn without_fail_early_the_last_transfer_decides() {
+    let server = echo_server();
+    let refused = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&[&refused, &server.url("/after")]);
+    run.expect_code(0);
+    assert!(run.stderr.starts_with("plainwire: (7) "), "{}", run.stderr);
+    assert_eq!(run.stdout_text(), "GET /after\n");
+}
+
+#[test]
+fn fail_early_stops_at_the_first_failure() {
+    let server = echo_server();
+    let refused = format!("http://127.0.0.1:{}/", closed_port());
+    run(&["--fail-early", &refused, &server.url("/after")]).expect_error_line(7);
+    assert_eq!(server.connections(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Bodies: --data-raw, --data-binary, --data-ascii, --data-urlencode, -G, --url-query
+// ---------------------------------------------------------------------------
+
+fn data_file(name: &str, contents: &[u8]) -> (PathBuf, String) {
+    let dir = temp_dir(name);
+    let file = dir.join("data.txt");
+    fs::write(&file, contents).unwrap();
+    let at = format!("@{}", path_str(&file));
+    (file, at)
+}
+
+#[test]
+fn data_raw_takes_an_at_sign_literally() {
+    let server = serve(Reply::new(200));
+    run(&["--data-raw", "@not-a-file", &server.url("/")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.body, b"@not-a-file");
+}
+
+#[test]
+fn data_binary_keeps_every_byte_of_a_file() {
+    let (_, at) = data_file("data-binary", b"line 1\r\nline 2\n\0end");
+    let server = serve(Reply::new(200));
+    run(&["--data-binary", &at, &server.url("/")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.body, b"line 1\r\nline 2\n\0end");
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+}
+
+#[test]
+fn data_ascii_is_data() {
+    let (_, at) = data_file("data-ascii", b"a=1\r\nb=2\n");
+    let server = serve(Reply::new(200));
+    run(&["--data-ascii", &at, "--data-ascii", "c=3", &server.url("/")]).expect_code(0);
+    assert_eq!(server.requests()[0].body, b"a=1b=2&c=3");
+}
+
+#[test]
+fn data_urlencode_in_its_five_forms() {
+    let (_, at) = data_file("data-urlencode", b"file con\ntent&=\n");
+    let file = at.trim_start_matches('@').to_string();
+    let server = serve(Reply::new(200));
+    run(&[
+        "--data-urlencode",
+        "a b*~",
+        "--data-urlencode",
+        "=x=y",
+        "--data-urlencode",
+        "name=v&w é",
+        "--data-urlencode",
+        &at,
+        "--data-urlencode",
+        &format!("f@{file}"),
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    assert_eq!(
+        server.requests()[0].body_text(),
+        "a+b%2A~&x%3Dy&name=v%26w+%C3%A9&file+con%0Atent%26%3D%0A&f=file+con%0Atent%26%3D%0A"
+    );
+}
+
+#[test]
+fn data_urlencode_reads_stdin() {
+    let server = serve(Reply::new(200));
+    run_with_stdin(
+        &["--data-urlencode", "q@-", &server.url("/")],
+        Some(b"a&b\n"),
+    )
+    .expect_code(0);
+    assert_eq!(server.requests()[0].body, b"q=a%26b%0A");
+}
+
+#[test]
+fn get_puts_the_data_in_the_query() {
+    let server = echo_server();
+    let run = run(&[
+        "-G",
+        "-d",
+        "a=1",
+        "--data-urlencode",
+        "b=x y",
+        &server.url("/search?z=0"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), "GET /search?z=0&a=1&b=x+y\n");
+    assert_eq!(server.requests()[0].body, b"");
+    assert_eq!(server.requests()[0].header("content-type"), None);
+}
+
+#[test]
+fn get_with_head_sends_head_with_the_query() {
+    let server = echo_server();
+    run(&["--get", "-I", "-d", "a=1", &server.url("/h")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "HEAD");
+    assert_eq!(request.target, "/h?a=1");
+}
+
+#[test]
+fn url_query_encodes_unless_plus() {
+    let server = echo_server();
+    run(&[
+        "--url-query",
+        "q=a b",
+        "--url-query",
+        "+raw=%41",
+        "-d",
+        "body=1",
+        &server.url("/p"),
+    ])
+    .expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.target, "/p?q=a+b&raw=%41");
+    assert_eq!(request.body, b"body=1");
+}
+
+// ---------------------------------------------------------------------------
+// -A, -e, -H @file, -H 'Name;' and 'Name:', -b
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_agent_default_custom_and_none() {
+    let server = serve(Reply::new(200));
+    run(&[&server.url("/")]).expect_code(0);
+    run(&["-A", "agent/1.0 (test)", &server.url("/")]).expect_code(0);
+    run(&["--user-agent", "", &server.url("/")]).expect_code(0);
+    run(&[
+        "-A",
+        "ignored",
+        "-H",
+        "User-Agent: from-header",
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    run(&["-H", "User-Agent:", &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    let version = format!("plainwire/{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        requests[0].header_all("user-agent"),
+        vec![version.as_bytes()]
+    );
+    // curl's place for it: right after Host.
+    assert!(requests[0].headers[1].0.eq_ignore_ascii_case("user-agent"));
+    assert_eq!(requests[1].header("user-agent"), Some("agent/1.0 (test)"));
+    assert_eq!(requests[2].header("user-agent"), None);
+    assert_eq!(
+        requests[3].header_all("user-agent"),
+        vec![&b"from-header"[..]]
+    );
+    assert_eq!(requests[4].header("user-agent"), None);
+}
+
+#[test]
+fn referer_is_sent() {
+    let server = serve(Reply::new(200));
+    run(&["-e", "https://from.example/page", &server.url("/")]).expect_code(0);
+    run(&["--referer", "http://r.example/;auto", &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("referer"),
+        Some("https://from.example/page")
+    );
+    // Without -L, ';auto' has nothing to do: the part before it is sent.
+    assert_eq!(requests[1].header("referer"), Some("http://r.example/"));
+}
+
+#[test]
+fn referer_auto_with_location_is_refused_for_now() {
+    let server = serve(Reply::new(200));
+    let run = run(&["-L", "-e", ";auto", &server.url("/")]);
+    run.expect_error_line(2);
+    assert!(run.stderr.contains("not supported yet"), "{}", run.stderr);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn headers_from_a_file_one_per_line() {
+    let (_, at) = data_file("header-file", b"X-One: 1\r\n\nX-Two: two words\nX-Empty;\n");
+    let server = serve(Reply::new(200));
+    run(&["-H", &at, "-H", "X-Three: 3", &server.url("/")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-one"), Some("1"));
+    assert_eq!(request.header("x-two"), Some("two words"));
+    assert_eq!(request.header("x-empty"), Some(""));
+    assert_eq!(request.header("x-three"), Some("3"));
+}
+
+#[test]
+fn headers_from_stdin() {
+    let server = serve(Reply::new(200));
+    run_with_stdin(&["-H", "@-", &server.url("/")], Some(b"X-In: stdin\n")).expect_code(0);
+    assert_eq!(server.requests()[0].header("x-in"), Some("stdin"));
+}
+
+#[test]
+fn a_missing_header_file_exits_26() {
+    let dir = temp_dir("header-file-missing");
+    let server = serve(Reply::new(200));
+    let at = format!("@{}", path_str(&dir.join("none.txt")));
+    run(&["-H", &at, &server.url("/")]).expect_error_line(26);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn a_header_with_a_colon_and_no_value_is_left_out() {
+    let server = serve(Reply::new(200));
+    run(&[
+        "-H",
+        "X-Gone:",
+        "-H",
+        "Content-Type:",
+        "-H",
+        "X-Empty;",
+        "-d",
+        "x",
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-gone"), None);
+    assert_eq!(request.header("content-type"), None);
+    assert_eq!(request.header("x-empty"), Some(""));
+    assert!(
+        String::from_utf8_lossy(&request.raw).contains("\r\nX-Empty: \r\n"),
+        "{}",
+        String::from_utf8_lossy(&request.raw)
+    );
+}
+
+#[test]
+fn leaving_out_a_header_the_library_writes_is_refused_for_now() {
+    let server = serve(Reply::new(200));
+    for header in ["Accept:", "Host:"] {
+        let run = run(&["-H", header, &server.url("/")]);
+        run.expect_error_line(2);
+        assert!(run.stderr.contains("not supported yet"), "{}", run.stderr);
+    }
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn cookie_strings_are_sent_as_one_cookie_header() {
+    let server = serve(Reply::new(200));
+    run(&["-b", "a=1; b=2", "--cookie", "c=3", &server.url("/")]).expect_code(0);
+    run(&["-b", "a=1", "-H", "Cookie: mine=1", &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header_all("cookie"),
+        vec![&b"a=1; b=2; c=3"[..]]
+    );
+    assert_eq!(requests[1].header_all("cookie"), vec![&b"mine=1"[..]]);
+}
+
+#[test]
+fn a_cookie_file_is_refused_for_now() {
+    run(&["-b", "cookies.txt", "http://127.0.0.1:1/"]).expect_error_line(2);
+}
+
+// ---------------------------------------------------------------------------
+// -D, --fail-with-body, -i/-I with -L
+// ---------------------------------------------------------------------------
+
+fn hop_server() -> ScriptedServer {
+    ScriptedServer::start(|conn| loop {
+        let head = conn.read_request_head();
+        if head.is_empty() {
+            return;
+        }
+        let reply: &[u8] = if head.starts_with(b"GET /start ") || head.starts_with(b"HEAD /start ")
+        {
+            b"HTTP/1.1 302 Found\r\nLocation: /end\r\nContent-Length: 0\r\n\r\n"
+        } else if head.starts_with(b"HEAD") {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"
+        } else {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"
+        };
+        conn.write_all(reply);
+    })
+}
+
+const HOP_1: &str = "HTTP/1.1 302 Found\r\nLocation: /end\r\nContent-Length: 0\r\n\r\n";
+const HOP_2: &str = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
+
+#[test]
+fn include_with_location_prints_every_hops_head() {
+    let server = hop_server();
+    let run = run(&["-i", "-L", &server.url("/start")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), format!("{HOP_1}{HOP_2}body"));
+}
+
+#[test]
+fn head_with_location_prints_every_hops_head() {
+    let server = hop_server();
+    let run = run(&["-I", "-L", &server.url("/start")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), format!("{HOP_1}{HOP_2}"));
+}
+
+#[test]
+fn include_shows_informational_heads_too() {
+    let server = ScriptedServer::respond_with(
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+    let run = run(&["-i", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout_text(),
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    );
+}
+
+#[test]
+fn dump_header_writes_every_hop_to_a_file() {
+    let dir = temp_dir("dump-header");
+    let heads = dir.join("heads.txt");
+    let server = hop_server();
+    let run = run(&["-L", "-D", path_str(&heads), &server.url("/start")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"body");
+    assert_eq!(
+        fs::read_to_string(&heads).unwrap(),
+        format!("{HOP_1}{HOP_2}")
+    );
+}
+
+#[test]
+fn dump_header_dash_is_stdout_and_several_urls_append() {
+    let server = hop_server();
+    let run = run(&["-D", "-", &server.url("/end"), &server.url("/start")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), format!("{HOP_2}body{HOP_1}"));
+}
+
+#[test]
+fn dump_header_creates_an_empty_file_when_no_head_arrives() {
+    let dir = temp_dir("dump-header-empty");
+    let heads = dir.join("heads.txt");
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    run(&["-D", path_str(&heads), &url]).expect_error_line(7);
+    assert_eq!(fs::read(&heads).unwrap(), b"");
+}
+
+#[test]
+fn fail_with_body_writes_the_body_and_exits_22() {
+    let dir = temp_dir("fail-with-body");
+    let file = dir.join("error.html");
+    let server = serve(Reply::new(404).body("the error page"));
+    let to_stdout = run(&["--fail-with-body", &server.url("/")]);
+    to_stdout.expect_error_line(22);
+    assert_eq!(to_stdout.stdout, b"the error page");
+    run(&["--fail-with-body", "-o", path_str(&file), &server.url("/")]).expect_code(22);
+    assert_eq!(fs::read(&file).unwrap(), b"the error page");
+    let ok = serve(Reply::text("fine"));
+    run(&["--fail-with-body", &ok.url("/")]).expect_code(0);
+}
+
+#[test]
+fn fail_and_fail_with_body_together_are_refused() {
+    run(&["-f", "--fail-with-body", "http://127.0.0.1:1/"]).expect_error_line(2);
+}
+
+// ---------------------------------------------------------------------------
+// -w variables, -w @file, -w @-
+// ---------------------------------------------------------------------------
+
+const W_REPLY: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Dup: a\r\nX-Dup: b\r\nContent-Length: 5\r\n\r\nhello";
+
+fn w_server() -> HttpServer {
+    HttpServer::start(|req| match req.path() {
+        "/moved" => Reply::new(301).header("Location", "/here").body("gone"),
+        _ => Reply::raw(W_REPLY),
+    })
+}
+
+#[test]
+fn write_out_reports_what_happened_on_the_wire() {
+    let server = w_server();
+    let format = "%{response_code} %{http_version} %{scheme} %{method} %{content_type} \
+        %{size_download} %{size_header} %{size_upload} %{num_connects} %{num_headers} \
+        %{remote_ip}:%{remote_port} %{local_ip} %{exitcode}|%{errormsg}|%header{x-dup}";
+    let run = run(&[
+        "-o",
+        "/dev/null",
+        "-d",
+        "abc",
+        "-w",
+        format,
+        &server.url("/w"),
+    ]);
+    run.expect_code(0);
+    let head_len = W_REPLY.len() - "hello".len();
+    assert_eq!(
+        run.stdout_text(),
+        format!(
+            "200 1.1 HTTP POST text/plain 5 {head_len} 3 1 4 127.0.0.1:{} 127.0.0.1 0||a",
+            server.port()
+        )
+    );
+}
+
+#[test]
+fn write_out_size_request_counts_what_the_server_received() {
+    let server = w_server();
+    let run = run(&[
+        "-u",
+        "user:secret",
+        "-d",
+        "body",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{size_request}",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    let sent: usize = server.requests().iter().map(|r| r.raw.len()).sum();
+    assert_eq!(run.stdout_text(), sent.to_string());
+}
+
+#[test]
+fn write_out_redirects_and_urls() {
+    let server = w_server();
+    let not_followed = run(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{num_redirects} %{redirect_url} %{url_effective}",
+        &server.url("/moved"),
+    ]);
+    not_followed.expect_code(0);
+    assert_eq!(
+        not_followed.stdout_text(),
+        format!("0 {} {}", server.url("/here"), server.url("/moved"))
+    );
+    let followed = run(&[
+        "-L",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{num_redirects} [%{redirect_url}] %{url} %{url_effective} %{urlnum}",
+        &server.url("/moved"),
+    ]);
+    followed.expect_code(0);
+    assert_eq!(
+        followed.stdout_text(),
+        format!("1 [] {} {} 0", server.url("/moved"), server.url("/here"))
+    );
+}
+
+#[test]
+fn write_out_json_and_header_json() {
+    let server = w_server();
+    let run = run(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{json}\\n%{header_json}",
+        &server.url("/j"),
+    ]);
+    run.expect_code(0);
+    let text = run.stdout_text();
+    let (json, headers) = text.split_once('\n').unwrap();
+    let json: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(json["http_code"], 200);
+    assert_eq!(json["content_type"], "text/plain");
+    assert_eq!(json["errormsg"], serde_json::Value::Null);
+    assert_eq!(json["url_effective"], server.url("/j"));
+    assert_eq!(json["size_download"], 5);
+    assert!(json["time_total"].is_f64());
+    let headers: serde_json::Value = serde_json::from_str(headers).unwrap();
+    assert_eq!(headers["x-dup"], serde_json::json!(["a", "b"]));
+    assert_eq!(headers["content-length"], serde_json::json!(["5"]));
+}
+
+#[test]
+fn write_out_after_a_failure_has_the_exit_code_and_message() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&[
+        "-w",
+        "%{http_code} %{exitcode} %{onerror}[%{errormsg}]",
+        &url,
+    ]);
+    run.expect_error_line(7);
+    let out = run.stdout_text();
+    assert!(out.starts_with("000 7 ["), "{out}");
+    assert!(out.len() > "000 7 []".len(), "a message: {out}");
+}
+
+#[test]
+fn write_out_onerror_hides_the_rest_on_success() {
+    let server = w_server();
+    let run = run(&["-o", "/dev/null", "-w", "ok%{onerror}bad", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+}
+
+#[test]
+fn write_out_to_stderr_and_to_files() {
+    let dir = temp_dir("write-out-targets");
+    let file = dir.join("w.txt");
+    fs::write(&file, "before\n").unwrap();
+    let server = w_server();
+    let format = format!("a%{{stderr}}b%output{{>>{}}}c%{{stdout}}d", path_str(&file));
+    let run = run(&["-o", "/dev/null", "-w", &format, &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ad");
+    assert_eq!(run.stderr, "b");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "before\nc");
+}
+
+#[test]
+fn write_out_format_from_a_file_and_from_stdin() {
+    let (_, at) = data_file("write-out-file", b"code=%{http_code}\\n");
+    let server = w_server();
+    let from_file = run(&["-o", "/dev/null", "-w", &at, &server.url("/")]);
+    from_file.expect_code(0);
+    assert_eq!(from_file.stdout, b"code=200\n");
+    let from_stdin = run_with_stdin(
+        &["-o", "/dev/null", "-w", "@-", &server.url("/")],
+        Some(b"[%{size_download}]"),
+    );
+    from_stdin.expect_code(0);
+    assert_eq!(from_stdin.stdout, b"[5]");
+}
+
+#[test]
+fn write_out_counts_new_connections_per_transfer() {
+    let server = w_server();
+    let run = run(&[
+        "-o",
+        "/dev/null",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{num_connects}",
+        &server.url("/1"),
+        &server.url("/2"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout, b"10",
+        "the second transfer reuses the connection"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// -K, -q and the default config file
+// ---------------------------------------------------------------------------
+
+#[test]
+fn config_file_gives_options_and_urls() {
+    let server = serve(Reply::new(200).body("ok"));
+    let dir = temp_dir("config");
+    let out = dir.join("out.txt");
+    let config = dir.join("plainwire.cfg");
+    fs::write(
+        &config,
+        format!(
+            "# a comment\nurl = \"{}\"\noutput: \"{}\"\n--header \"X-From: config file\"\nuser-agent = \"agent \\\"quoted\\\"\"\n",
+            server.url("/conf"),
+            path_str(&out)
+        ),
+    )
+    .unwrap();
+    let run = run(&["-K", path_str(&config)]);
+    run.expect_code(0);
+    assert_eq!(fs::read(&out).unwrap(), b"ok");
+    let request = &server.requests()[0];
+    assert_eq!(request.target, "/conf");
+    assert_eq!(request.header("x-from"), Some("config file"));
+    assert_eq!(request.header("user-agent"), Some("agent \"quoted\""));
+}
+
+#[test]
+fn config_from_stdin() {
+    let server = serve(Reply::new(200).body("ok"));
+    let config = format!("url {}\nsilent\n", server.url("/stdin"));
+    let run = run_with_stdin(&["--config", "-"], Some(config.as_bytes()));
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+}
+
+#[test]
+fn config_file_mistakes_exit_2_and_unreadable_ones_26() {
+    let dir = temp_dir("config-bad");
+    let config = dir.join("bad.cfg");
+    fs::write(&config, "silent\nlocation = yes\n").unwrap();
+    let bad = run(&["-K", path_str(&config), "http://127.0.0.1:1/"]);
+    bad.expect_error_line(2);
+    assert!(bad.stderr.contains("bad.cfg:2: "), "{}", bad.stderr);
+    run(&["-K", path_str(&dir.join("none.cfg")), "http://127.0.0.1:1/"]).expect_error_line(26);
+}
+
+/// A HOME (and XDG_CONFIG_HOME) of one test's own, with these files in it.
+fn home_with(name: &str, files: &[(&str, String)]) -> PathBuf {
+    let home = temp_dir(name);
+    for (path, contents) in files {
+        let path = home.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    home
+}
+
+fn run_with_home(home: &std::path::Path, xdg: Option<&std::path::Path>, args: &[&str]) -> Run {
+    let mut cmd = command(args);
+    cmd.env("HOME", home);
+    match xdg {
+        Some(dir) => cmd.env("XDG_CONFIG_HOME", dir),
+        None => cmd.env_remove("XDG_CONFIG_HOME"),
+    };
+    run_command(cmd)
+}
+
+#[test]
+fn the_default_config_file_is_read_unless_q() {
+    let server = serve(Reply::new(200));
+    let home = home_with(
+        "rc-home",
+        &[
+            (
+                ".plainwirerc",
+                "user-agent = \"from-plainwirerc\"\n".to_string(),
+            ),
+            (".curlrc", "user-agent = \"from-curlrc\"\n".to_string()),
+        ],
+    );
+    run_with_home(&home, None, &[&server.url("/")]).expect_code(0);
+    run_with_home(&home, None, &["-q", &server.url("/")]).expect_code(0);
+    run_with_home(&home, None, &["--disable", &server.url("/")]).expect_code(0);
+    let agents: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("user-agent").map(str::to_string))
+        .collect();
+    let default = format!("plainwire/{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        agents,
+        [
+            Some("from-plainwirerc".to_string()),
+            Some(default.clone()),
+            Some(default)
+        ]
+    );
+}
+
+#[test]
+fn the_xdg_config_file_comes_first() {
+    let server = serve(Reply::new(200));
+    let home = home_with(
+        "rc-xdg",
+        &[
+            (".plainwirerc", "user-agent = \"from-home\"\n".to_string()),
+            (
+                "xdg/plainwire/plainwirerc",
+                "user-agent = \"from-xdg\"\n".to_string(),
+            ),
+        ],
+    );
+    run_with_home(&home, Some(&home.join("xdg")), &[&server.url("/")]).expect_code(0);
+    assert_eq!(server.requests()[0].header("user-agent"), Some("from-xdg"));
+}
+
+#[test]
+fn a_mistake_in_the_default_config_file_names_it() {
+    let home = home_with("rc-bad", &[(".plainwirerc", "bogus-option\n".to_string())]);
+    let run = run_with_home(&home, None, &["http://127.0.0.1:1/"]);
+    run.expect_error_line(2);
+    assert!(run.stderr.contains(".plainwirerc:1: "), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// The progress meter, -#, -v beside the meter, --no-progress-meter, -N, --stderr
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_meter_shows_when_the_body_goes_to_a_file_or_a_pipe() {
+    let dir = temp_dir("meter");
+    let file = dir.join("out.bin");
+    let server = serve(Reply::new(200).body(binary_body()));
+    let to_file = run_command(bare_command(&["-o", path_str(&file), &server.url("/")]));
+    to_file.expect_code(0);
+    assert!(to_file.stderr.contains("100%"), "{:?}", to_file.stderr);
+    assert!(to_file.stderr.ends_with('\n'), "{:?}", to_file.stderr);
+    let to_pipe = run_command(bare_command(&[&server.url("/")]));
+    to_pipe.expect_code(0);
+    assert_eq!(to_pipe.stdout, binary_body());
+    assert!(to_pipe.stderr.contains("100%"), "{:?}", to_pipe.stderr);
+}
+
+#[test]
+fn silent_and_no_progress_meter_hide_the_meter() {
+    let server = serve(Reply::new(200).body("x"));
+    for flag in ["-s", "--no-progress-meter"] {
+        let run = run_command(bare_command(&[flag, "-o", "/dev/null", &server.url("/")]));
+        run.expect_code(0);
+        assert_eq!(run.stderr, "", "{flag}");
+    }
+}
+
+#[test]
+fn progress_bar_draws_hashes_to_100_percent() {
+    let dir = temp_dir("progress-bar");
+    let file = dir.join("out.bin");
+    let server = serve(Reply::new(200).body(binary_body()));
+    let mut cmd = bare_command(&["-#", "-o", path_str(&file), &server.url("/")]);
+    cmd.env("COLUMNS", "40");
+    let run = run_command(cmd);
+    run.expect_code(0);
+    let expected_end = format!("\r{} 100.0%\n", "#".repeat(33));
+    assert!(run.stderr.ends_with(&expected_end), "{:?}", run.stderr);
+    assert_eq!(fs::read(&file).unwrap(), binary_body());
+}
+
+#[test]
+fn verbose_lines_never_glue_onto_the_meter() {
+    // The body takes a while, so the meter is drawn (and left open) before the body ends and
+    // the "kept alive" line comes.
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst");
+        conn.sleep(Duration::from_millis(500));
+        conn.write_all(b"-last");
+    });
+    let dir = temp_dir("meter-verbose");
+    let run = run_command(bare_command(&[
+        "-v",
+        "-o",
+        path_str(&dir.join("out")),
+        &server.url("/"),
+    ]));
+    run.expect_code(0);
+    for line in run.stderr.split('\n') {
+        let meter = line.contains('%') || line.contains("B/s");
+        let verbose = line.contains("* ") || line.contains("< ") || line.contains("> ");
+        assert!(!(meter && verbose), "glued: {line:?}\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("100%"), "{}", run.stderr);
+}
+
+#[test]
+fn no_buffer_streams_the_body() {
+    let (release, released) = mpsc::channel::<()>();
+    let released = Mutex::new(released);
+    let server = ScriptedServer::start(move |conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nfirst");
+        let _ = released
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_secs(60));
+        conn.write_all(b"-last");
+    });
+    let mut child = command(&["-N", &server.url("/")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = [0u8; 5];
+    stdout.read_exact(&mut seen).unwrap();
+    assert_eq!(&seen, b"first");
+    release.send(()).unwrap();
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    assert_eq!(wait(&mut child), 0);
+    assert_eq!(rest, b"-last");
+}
+
+#[test]
+fn stderr_option_sends_messages_to_a_file() {
+    let dir = temp_dir("stderr-file");
+    let file = dir.join("errors.txt");
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&["--stderr", path_str(&file), &url]);
+    run.expect_code(7);
+    assert_eq!(run.stderr, "");
+    let written = fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with("plainwire: (7) "), "{written}");
+}
+
+#[test]
+fn stderr_dash_is_stdout() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&["--stderr", "-", &url]);
+    run.expect_code(7);
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout_text().starts_with("plainwire: (7) "));
+}
+
+// ---------------------------------------------------------------------------
+// --remove-on-error, --proto, accepted options, -E and --cert-type
+// ---------------------------------------------------------------------------
+
+#[test]
+fn remove_on_error_deletes_a_partial_file() {
+    let dir = temp_dir("remove-on-error");
+    let (kept, removed) = (dir.join("kept.txt"), dir.join("removed.txt"));
+    let server = ScriptedServer::respond_with("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+    run(&["-o", path_str(&kept), &server.url("/")]).expect_code(18);
+    assert_eq!(fs::read(&kept).unwrap(), b"hello");
+    run(&[
+        "--remove-on-error",
+        "-o",
+        path_str(&removed),
+        &server.url("/"),
+    ])
+    .expect_code(18);
+    assert!(!removed.exists());
+    // Not a regular file: left alone, as curl documents.
+    #[cfg(unix)]
+    {
+        let link = temp_dir("remove-on-error-special").join("null");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        run(&["--remove-on-error", "-o", path_str(&link), &server.url("/")]).expect_code(18);
+        assert!(
+            fs::symlink_metadata(&link).is_ok(),
+            "the link to /dev/null stays"
+        );
+    }
+}
+
+#[test]
+fn proto_refuses_what_it_does_not_allow() {
+    let server = serve(Reply::text("ok"));
+    let run_https_only = run(&["--proto", "=https", &server.url("/")]);
+    run_https_only.expect_error_line(1);
+    run(&["--proto", "-all,https", &server.url("/")]).expect_error_line(1);
+    assert_eq!(server.connections(), 0);
+    let allowed = run(&["--proto", "-all,http", &server.url("/")]);
+    allowed.expect_code(0);
+    assert_eq!(allowed.stdout, b"ok");
+}
+
+#[test]
+fn proto_warns_about_protocols_it_does_not_know() {
+    let server = serve(Reply::text("ok"));
+    let run = run(&["--proto", "-gopher", &server.url("/")]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("unrecognized protocol 'gopher'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn options_that_change_nothing_are_accepted() {
+    let server = serve(Reply::text("ok"));
+    let run = run(&[
+        "--no-keepalive",
+        "--ssl-no-revoke",
+        "--http1.1",
+        "--basic",
+        "-u",
+        "al:pw",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Basic YWw6cHc=")
+    );
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn short_e_and_cert_type_pem_authenticate_the_client() {
+    let server = mtls_server();
+    let (cert, key) = (fixture("client.pem"), fixture("client.key"));
+    let run = run(&[
+        "--cacert",
+        &ca(),
+        "-E",
+        path_str(&cert),
+        "--cert-type",
+        "PEM",
+        "--key",
+        path_str(&key),
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"hello, client");
+}
+
+#[test]
+fn cert_types_other_than_pem_and_passwords_are_refused() {
+    let run_der = run(&["--cert-type", "DER", "http://127.0.0.1:1/"]);
+    run_der.expect_error_line(2);
+    assert!(run_der.stderr.contains("PEM only"), "{}", run_der.stderr);
+    run(&["-E", "client.pem:secret", "http://127.0.0.1:1/"]).expect_error_line(2);
+}
+
+// ---------------------------------------------------------------------------
+// A terminal on stdout (through util-linux `script`, when it is installed)
+// ---------------------------------------------------------------------------
+
+/// Runs the tool with a pseudo-terminal as stdout and stderr; `None` without `script`.
+fn run_on_terminal(args: &[&str]) -> Option<(i32, String)> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(BIN)
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect();
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line.join(" "), "/dev/null"]);
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", empty_home());
+    let output = match cmd.stdin(Stdio::null()).output() {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("skipped: no `script` to make a terminal ({e})");
+            return None;
+        }
+    };
+    Some((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn binary_output_to_a_terminal_is_refused_unless_output_dash() {
+    let server = serve(Reply::new(200).body(binary_body()));
+    let Some((code, screen)) = run_on_terminal(&[&server.url("/")]) else {
+        return;
+    };
+    assert_eq!(code, 23, "{screen}");
+    assert!(
+        screen.contains("Binary output can mess up your terminal. Use \"--output -\""),
+        "{screen}"
+    );
+    let (code, screen) = run_on_terminal(&["-o", "-", &server.url("/")]).unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Binary output"), "{screen}");
+}
+
+#[test]
+fn no_meter_over_a_body_on_the_terminal() {
+    let server = serve(Reply::text("plain text body\n"));
+    let Some((code, screen)) = run_on_terminal(&[&server.url("/")]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("plain text body"), "{screen}");
+    assert!(!screen.contains('%'), "no meter: {screen:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Commands as browsers copy them ("Copy as cURL"), minus --compressed (not supported yet)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_chrome_get_with_cookies_runs_unchanged() {
+    let server = serve(Reply::text("<html>page</html>"));
+    let run = run(&[
+        &server.url("/account?tab=1"),
+        "-H",
+        "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "-H",
+        "Accept-Language: en-US,en;q=0.9",
+        "-H",
+        "Cache-Control: max-age=0",
+        "-H",
+        "Connection: keep-alive",
+        "-b",
+        "session=abc123; theme=dark",
+        "-H",
+        "Upgrade-Insecure-Requests: 1",
+        "-H",
+        "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+        "-H",
+        "sec-ch-ua-platform: \"Linux\"",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"<html>page</html>");
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.target, "/account?tab=1");
+    assert_eq!(
+        request.header_all("cookie"),
+        vec![&b"session=abc123; theme=dark"[..]]
+    );
+    assert_eq!(request.header_all("accept").len(), 1);
+    assert!(request
+        .header("user-agent")
+        .unwrap()
+        .starts_with("Mozilla/5.0"));
+    assert_eq!(request.header("sec-ch-ua-platform"), Some("\"Linux\""));
+}
+
+#[test]
+fn a_firefox_json_post_runs_unchanged() {
+    let server = serve(
+        Reply::new(201)
+            .header("Content-Type", "application/json")
+            .body("{\"id\":7}"),
+    );
+    let run = run(&[
+        &server.url("/api/items"),
+        "-X",
+        "POST",
+        "-H",
+        "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+        "-H",
+        "Accept: application/json, text/plain, */*",
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        "Origin: http://localhost:3000",
+        "-H",
+        "Cookie: csrftoken=xyz",
+        "--data-raw",
+        "{\"name\":\"plain wire\",\"tags\":[\"a\",\"b\"]}",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"{\"id\":7}");
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.body,
+        b"{\"name\":\"plain wire\",\"tags\":[\"a\",\"b\"]}"
+    );
+    assert_eq!(
+        request.header_all("content-type"),
+        vec![&b"application/json"[..]]
+    );
+    assert_eq!(request.header_all("cookie"), vec![&b"csrftoken=xyz"[..]]);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn proto_refuses_the_body_of_a_redirect_to_a_denied_protocol() {
+    let secure = tls_server(|_| Reply::text("over https"));
+    let target = secure.url("/");
+    let plain = HttpServer::start(move |_| Reply::new(302).header("Location", target.as_str()));
+    let run = run(&["--proto", "=http", "-L", "--cacert", &ca(), &plain.url("/")]);
+    run.expect_error_line(1);
+    assert_eq!(run.stdout, b"");
 }

@@ -1,119 +1,161 @@
-//! Command-line parsing for the `plainwire` tool: `plainwire [OPTIONS] URL`.
+//! The command line (and `-K` config files) into an [`Invocation`]: global options and one
+//! [`Operation`] per `--next` group. It reads config files and nothing else; `@FILE` values
+//! are returned as [`Source`]s for [`crate::inputs`] to read.
 //!
 //! Hand-written and dependency-free, following curl's spelling and rules:
 //!
-//! * short flags combine (`-sSL`); a value-taking short flag takes the rest
-//!   of its cluster as its value (`-XPOST`, `-ofile`) or, when nothing is
-//!   left, the next argument (`-sSLo out.txt`);
-//! * long flags take `--flag value` or `--flag=value`;
-//! * a flag's value is always the next argument, even if it starts with `-`;
-//! * `--` ends the options; a lone `-` is a positional argument;
-//! * options may come before or after the URL, and exactly one URL is taken;
-//! * a single-valued option given twice keeps the last value (as in curl);
-//!   `-H` and `-d` accumulate;
+//! * short flags combine (`-sSL`); a value-taking short flag takes the rest of its cluster as
+//!   its value (`-XPOST`, `-ofile`) or, when nothing is left, the next argument;
+//! * long flags take `--flag value` or `--flag=value`; a flag's value is always the next
+//!   argument, even if it starts with `-`; a boolean flag `--flag` has an off form
+//!   `--no-flag` (and `--no-progress-meter` an on form `--progress-meter`);
+//! * `--` ends the options; a lone `-` is a URL; anything else that is not an option is a URL;
+//! * `-o`/`-O` are matched to the URLs of their group in order, whatever their positions;
+//! * `--next` (`-:`) starts a new group: per-URL options reset, global ones (`-v`, `-s`, `-S`,
+//!   `-Z`, `--parallel-max`, `--fail-early`, `-#`, `--no-progress-meter`, `--stderr`) stay;
+//! * a single-valued option given twice keeps the last value; `-H`, `-d`, `-b` accumulate;
+//! * `-K FILE` reads options from a file in curl's config syntax ([`crate::config_file`]), as
+//!   if they stood where `-K` does; `-q` as the first argument skips the default config file;
 //! * `-h` and `-V` stop parsing at once and ask for the help or the version.
 //!
-//! Every flag is described once, in [`SPECS`], and its effect is applied in
-//! one `match` in [`Parser::apply`]. Nothing here touches the file system:
-//! `@FILE` bodies are returned as [`Body::File`] for the caller to read.
+//! Every option is described once, in [`SPECS`], and its effect is applied in one `match` in
+//! [`Parser::apply`].
 
 use std::error::Error;
 use std::ffi::OsString;
 use std::fmt;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use crate::config_file;
+use crate::values::{self, DataPiece, Header, Protocols, Source};
 
 /// Redirect limit used with `-L` when `--max-redirs` is not given.
 pub const DEFAULT_MAX_REDIRS: u32 = 10;
 
-/// The help text printed for `-h`/`--help`, one line per flag.
-pub const HELP: &str = "\
-Usage: plainwire [options...] <url>
-     --cacert <file>          CA certificates (PEM) to verify the server with
-     --capath <dir>           Directory of CA certificate (PEM) files
-     --cert <file>            Client certificate (PEM chain, may include key)
-     --connect-timeout <secs> Maximum time allowed to connect (fractions ok)
- -d, --data <data>            HTTP POST data; '@FILE' reads a file, '@-' stdin
- -f, --fail                   Fail fast with no output on HTTP errors (exit 22)
- -I, --head                   Show document info only (HEAD request)
- -H, --header <header>        Pass custom header 'Name: value' ('Name;' = empty)
- -h, --help                   Show this help and exit
- -i, --include                Include the response status line and headers
- -k, --insecure               Allow insecure server connections
-     --json <data>            HTTP POST JSON; '@FILE' reads a file, '@-' stdin
-     --key <file>             Client private key (PEM)
- -L, --location               Follow redirects
-     --max-filesize <bytes>   Maximum body size to accept (k, m, g suffixes)
-     --max-redirs <num>       Maximum number of redirects with -L (default 10)
- -m, --max-time <secs>        Maximum time allowed for the transfer
-     --oauth2-bearer <token>  OAuth 2 Bearer Token
- -o, --output <file>          Write the body to <file> instead of stdout
- -x, --proxy <url>            Use this proxy
- -X, --request <method>       Specify request method to use
- -S, --show-error             Show error even when -s is used
- -s, --silent                 Silent mode
- -u, --user <user:password>   Server user and password
- -v, --verbose                Make the operation more talkative
- -V, --version                Show version number and exit
- -w, --write-out <format>     Output <format> after completion
-";
+/// How deep `-K` files may name further `-K` files: enough for any layout, and an end to a
+/// file that names itself.
+const MAX_CONFIG_DEPTH: usize = 8;
 
-/// Where a request body (`-d` or `--json`) comes from.
+/// Everything the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    /// The bytes given on the command line.
-    Inline(Vec<u8>),
-    /// `@FILE`: the contents of this file, read by the caller.
-    File(PathBuf),
-    /// `@-`: standard input, read by the caller.
-    Stdin,
+pub struct Invocation {
+    /// Options that hold for the whole run.
+    pub globals: Globals,
+    /// The groups of URLs with their options, in order (one unless `--next` is used).
+    pub operations: Vec<Operation>,
+    /// Warnings found while parsing, shown unless `-s`.
+    pub warnings: Vec<String>,
 }
 
-impl Body {
-    /// `@-` is stdin, `@FILE` a file, anything else the literal bytes.
-    fn from_arg(value: String) -> Body {
-        if value == "@-" {
-            Body::Stdin
-        } else if let Some(file) = value.strip_prefix('@') {
-            Body::File(PathBuf::from(file))
-        } else {
-            Body::Inline(value.into_bytes())
+/// Options that hold for every operation: `--next` does not reset them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Globals {
+    /// `-v`: the wire on stderr.
+    pub verbose: bool,
+    /// `-s`: no meter, warnings or errors.
+    pub silent: bool,
+    /// `-S`: errors even with `-s`.
+    pub show_error: bool,
+    /// `-#`: a bar of `#` instead of the meter.
+    pub progress_bar: bool,
+    /// `--no-progress-meter`: no meter, but warnings and errors still.
+    pub no_progress_meter: bool,
+    /// `-Z`: transfers run at the same time.
+    pub parallel: bool,
+    /// `--parallel-max`: how many at once with `-Z`.
+    pub parallel_max: usize,
+    /// `--fail-early`: stop at the first failed transfer.
+    pub fail_early: bool,
+    /// `--stderr FILE`: where stderr's text goes instead (`-` for stdout).
+    pub stderr: Option<PathBuf>,
+}
+
+impl Default for Globals {
+    fn default() -> Globals {
+        Globals {
+            verbose: false,
+            silent: false,
+            show_error: false,
+            progress_bar: false,
+            no_progress_meter: false,
+            parallel: false,
+            parallel_max: values::PARALLEL_DEFAULT,
+            fail_early: false,
+            stderr: None,
         }
     }
 }
 
-/// Everything a run of the tool needs, as given on the command line.
+/// Where one URL's body goes, as `-o`/`-O` say.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Args {
-    /// The one URL to fetch.
-    pub url: String,
-    /// `-X`: the method as given; see [`Args::effective_method`].
+pub enum OutputArg {
+    /// `-o FILE`; `-o -` means stdout, and allows binary output to a terminal.
+    File(PathBuf),
+    /// `-O`: a file named like the URL's last path segment.
+    RemoteName,
+    /// `--no-remote-name`: stdout, even under `--remote-name-all`.
+    Stdout,
+}
+
+/// A `-H` argument: one header, or `@FILE` with one header per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderArg {
+    /// A header given on the command line.
+    Field(Header),
+    /// `@FILE` or `@-`.
+    File(Source),
+}
+
+/// The URLs of one `--next` group and the options that apply to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The URLs (and `--url` values), in order, as given.
+    pub urls: Vec<String>,
+    /// `-o`/`-O`, in order; the N-th goes with the N-th URL.
+    pub outputs: Vec<OutputArg>,
+    /// `--remote-name-all`: `-O` for every URL without an output of its own.
+    pub remote_name_all: bool,
+    /// `-J`: name the `-O` file after the Content-Disposition header.
+    pub remote_header_name: bool,
+    /// `--create-dirs`: make the directories an output file needs.
+    pub create_dirs: bool,
+    /// `--output-dir`: the directory for `-o` and `-O` files.
+    pub output_dir: Option<PathBuf>,
+    /// `-g`: URLs are taken literally, without globbing.
+    pub globoff: bool,
+    /// `-X`: the method as given; see [`Operation::effective_method`].
     pub method: Option<String>,
-    /// `-H`: headers in order, value trimmed; `Name;` gives an empty value.
-    pub headers: Vec<(String, String)>,
-    /// `-d`: body pieces, to be joined with `&` once read.
-    pub data: Vec<Body>,
+    /// `-H`: headers in order.
+    pub headers: Vec<HeaderArg>,
+    /// `-d`, `--data-*`: body pieces, joined with `&` once read.
+    pub data: Vec<DataPiece>,
     /// `--json`: the JSON body.
-    pub json: Option<Body>,
+    pub json: Option<Source>,
+    /// `-G`: the data goes into the query of a GET (or HEAD with `-I`).
+    pub get: bool,
+    /// `--url-query`: pieces added to the query.
+    pub url_query: Vec<DataPiece>,
     /// `-I`: send HEAD and print the response head.
     pub head: bool,
-    /// `-i`: print the status line and headers before the body.
+    /// `-i`: print the response heads before the body.
     pub include: bool,
-    /// `-o`: write the body to this file.
-    pub output: Option<PathBuf>,
     /// `-L`: follow redirects.
     pub location: bool,
     /// `--max-redirs`: redirect limit with `-L` (`-1` gives `u32::MAX`).
     pub max_redirs: u32,
     /// `-f`: on status >= 400 print no body and exit 22.
     pub fail: bool,
+    /// `--fail-with-body`: on status >= 400 write the body, then exit 22.
+    pub fail_with_body: bool,
     /// `-k`: skip certificate verification.
     pub insecure: bool,
     /// `--cacert`: PEM file of trusted CA certificates.
     pub cacert: Option<PathBuf>,
     /// `--capath`: directory of PEM CA files.
     pub capath: Option<PathBuf>,
-    /// `--cert`: client certificate chain (PEM, may also hold the key).
+    /// `-E`/`--cert`: client certificate chain (PEM, may also hold the key).
     pub cert: Option<PathBuf>,
     /// `--key`: client private key (PEM).
     pub key: Option<PathBuf>,
@@ -127,47 +169,51 @@ pub struct Args {
     pub bearer: Option<String>,
     /// `-x`: proxy URL, as given.
     pub proxy: Option<String>,
-    /// `-v`: verbose output.
-    pub verbose: bool,
-    /// `-s`: silent mode.
-    pub silent: bool,
-    /// `-S`: show errors even with `-s`.
-    pub show_error: bool,
+    /// `-A`: the User-Agent; empty sends none.
+    pub user_agent: Option<String>,
+    /// `-e`: the Referer.
+    pub referer: Option<String>,
+    /// `-e ';auto'`: set the Referer on each redirect; refused with `-L` until the library
+    /// can (without `-L` there is no redirect to set it on).
+    pub auto_referer: bool,
+    /// `-b 'a=1; b=2'`: cookies sent as they are, joined with `; `.
+    pub cookies: Vec<String>,
+    /// `-D FILE`: where the response heads are written (`-` for stdout).
+    pub dump_header: Option<PathBuf>,
+    /// `-N`: do not hold output back (plainwire never does).
+    pub no_buffer: bool,
+    /// `--remove-on-error`: delete the output file of a failed transfer.
+    pub remove_on_error: bool,
+    /// `--proto`: the protocols a transfer may use.
+    pub protocols: Protocols,
     /// `--max-filesize`: largest body to accept, in bytes.
     pub max_filesize: Option<u64>,
-    /// `-w`: write-out format, as given.
-    pub write_out: Option<String>,
+    /// `-w`: write-out format, or where to read it.
+    pub write_out: Option<Source>,
 }
 
-impl Args {
-    /// The method to send: `-X` wins; else HEAD with `-I`; else POST when a
-    /// body (`-d` or `--json`) is given; else GET.
-    pub fn effective_method(&self) -> &str {
-        if let Some(method) = &self.method {
-            method
-        } else if self.head {
-            "HEAD"
-        } else if !self.data.is_empty() || self.json.is_some() {
-            "POST"
-        } else {
-            "GET"
-        }
-    }
-
-    /// All options at their defaults, no URL yet.
-    fn empty() -> Args {
-        Args {
-            url: String::new(),
+impl Default for Operation {
+    fn default() -> Operation {
+        Operation {
+            urls: Vec::new(),
+            outputs: Vec::new(),
+            remote_name_all: false,
+            remote_header_name: false,
+            create_dirs: false,
+            output_dir: None,
+            globoff: false,
             method: None,
             headers: Vec::new(),
             data: Vec::new(),
             json: None,
+            get: false,
+            url_query: Vec::new(),
             head: false,
             include: false,
-            output: None,
             location: false,
             max_redirs: DEFAULT_MAX_REDIRS,
             fail: false,
+            fail_with_body: false,
             insecure: false,
             cacert: None,
             capath: None,
@@ -178,82 +224,169 @@ impl Args {
             user: None,
             bearer: None,
             proxy: None,
-            verbose: false,
-            silent: false,
-            show_error: false,
+            user_agent: None,
+            referer: None,
+            auto_referer: false,
+            cookies: Vec::new(),
+            dump_header: None,
+            no_buffer: false,
+            remove_on_error: false,
+            protocols: Protocols::ALL,
             max_filesize: None,
             write_out: None,
         }
     }
 }
 
+impl Operation {
+    /// Whether the data options make a request body (not so with `-G`, where they make the
+    /// query).
+    pub fn has_body(&self) -> bool {
+        self.json.is_some() || (!self.data.is_empty() && !self.get)
+    }
+
+    /// The method to send: `-X` wins; else HEAD with `-I`; else POST when there is a body;
+    /// else GET.
+    pub fn effective_method(&self) -> &str {
+        if let Some(method) = &self.method {
+            method
+        } else if self.head {
+            "HEAD"
+        } else if self.has_body() {
+            "POST"
+        } else {
+            "GET"
+        }
+    }
+}
+
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-// Parsed once per process; boxing `Args` would only add noise for callers.
-#[allow(clippy::large_enum_variant)]
 pub enum Command {
-    /// Make a request.
-    Run(Args),
-    /// `-h`/`--help`: print [`HELP`] and exit 0.
+    /// Make the transfers.
+    Run(Invocation),
+    /// `-h`/`--help`: print the help and exit 0.
     Help,
     /// `-V`/`--version`: print the version and exit 0.
     Version,
 }
 
-/// A command-line mistake. Display gives the message; the caller prints
-/// `plainwire: (2) <message>` and exits 2.
+/// A command-line mistake, or a config file that cannot be read. Display gives the message;
+/// the caller prints `plainwire: (N) <message>` and exits with [`UsageError::exit_code`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError(pub String);
+pub struct UsageError {
+    /// What is wrong.
+    pub message: String,
+    /// curl's 2 for a mistake, 26 for a `-K` file that cannot be read.
+    pub exit_code: u8,
+}
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl Error for UsageError {}
 
-/// Parses the arguments, WITHOUT the program name (`argv[0]`).
-pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, UsageError> {
-    Parser::default().run(args.into_iter())
+/// Parses the default config file (if any) and then the arguments (WITHOUT the program name).
+pub fn parse<I: IntoIterator<Item = OsString>>(
+    default_config: Option<&Path>,
+    args: I,
+) -> Result<Command, UsageError> {
+    let mut parser = Parser::default();
+    if let Some(path) = default_config {
+        if let Some(command) = parser.config_file(path)? {
+            return Ok(command);
+        }
+    }
+    let mut argv = args.into_iter();
+    if let Some(command) = parser.argv(&mut argv)? {
+        return Ok(command);
+    }
+    parser.finish()
+}
+
+/// Whether `-q`/`--disable` is the first argument, which skips the default config file.
+pub fn skips_default_config(first: Option<&OsString>) -> bool {
+    first.is_some_and(|arg| arg == "-q" || arg == "--disable")
 }
 
 /// Every option the tool knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opt {
+    Url,
+    Next,
+    Globoff,
     Request,
     Header,
     Data,
+    DataAscii,
+    DataBinary,
+    DataRaw,
+    DataUrlencode,
     Json,
+    Get,
+    UrlQuery,
     Head,
     Include,
     Output,
+    RemoteName,
+    RemoteNameAll,
+    RemoteHeaderName,
+    CreateDirs,
+    OutputDir,
+    DumpHeader,
     Location,
     MaxRedirs,
     Fail,
+    FailWithBody,
+    FailEarly,
     Insecure,
     Cacert,
     Capath,
     Cert,
+    CertType,
     Key,
+    SslNoRevoke,
     ConnectTimeout,
     MaxTime,
     User,
+    Basic,
     Bearer,
     Proxy,
+    UserAgent,
+    Referer,
+    Cookie,
+    Proto,
+    NoKeepalive,
+    Http11,
     Verbose,
     Silent,
     ShowError,
+    ProgressBar,
+    NoProgressMeter,
+    NoBuffer,
+    Stderr,
+    RemoveOnError,
     MaxFilesize,
     WriteOut,
+    Parallel,
+    ParallelMax,
+    Config,
+    Disable,
     Help,
     Version,
 }
 
-/// Whether an option takes a value.
+/// Whether and how an option takes a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Takes {
+    /// A command or marker: `-h`, `--next`.
     Nothing,
+    /// A boolean: `--flag` is on, `--no-flag` off.
+    Switch,
+    /// A value follows.
     Value,
 }
 
@@ -274,58 +407,112 @@ const fn spec(short: Option<char>, long: &'static str, takes: Takes, opt: Opt) -
     }
 }
 
+use Takes::{Nothing, Switch, Value};
+
 /// The option table: short letter, long name, whether a value follows.
 const SPECS: &[Spec] = &[
-    spec(Some('X'), "request", Takes::Value, Opt::Request),
-    spec(Some('H'), "header", Takes::Value, Opt::Header),
-    spec(Some('d'), "data", Takes::Value, Opt::Data),
-    spec(None, "json", Takes::Value, Opt::Json),
-    spec(Some('I'), "head", Takes::Nothing, Opt::Head),
-    spec(Some('i'), "include", Takes::Nothing, Opt::Include),
-    spec(Some('o'), "output", Takes::Value, Opt::Output),
-    spec(Some('L'), "location", Takes::Nothing, Opt::Location),
-    spec(None, "max-redirs", Takes::Value, Opt::MaxRedirs),
-    spec(Some('f'), "fail", Takes::Nothing, Opt::Fail),
-    spec(Some('k'), "insecure", Takes::Nothing, Opt::Insecure),
-    spec(None, "cacert", Takes::Value, Opt::Cacert),
-    spec(None, "capath", Takes::Value, Opt::Capath),
-    spec(None, "cert", Takes::Value, Opt::Cert),
-    spec(None, "key", Takes::Value, Opt::Key),
-    spec(None, "connect-timeout", Takes::Value, Opt::ConnectTimeout),
-    spec(Some('m'), "max-time", Takes::Value, Opt::MaxTime),
-    spec(Some('u'), "user", Takes::Value, Opt::User),
-    spec(None, "oauth2-bearer", Takes::Value, Opt::Bearer),
-    spec(Some('x'), "proxy", Takes::Value, Opt::Proxy),
-    spec(Some('v'), "verbose", Takes::Nothing, Opt::Verbose),
-    spec(Some('s'), "silent", Takes::Nothing, Opt::Silent),
-    spec(Some('S'), "show-error", Takes::Nothing, Opt::ShowError),
-    spec(None, "max-filesize", Takes::Value, Opt::MaxFilesize),
-    spec(Some('w'), "write-out", Takes::Value, Opt::WriteOut),
-    spec(Some('h'), "help", Takes::Nothing, Opt::Help),
-    spec(Some('V'), "version", Takes::Nothing, Opt::Version),
+    spec(None, "url", Value, Opt::Url),
+    spec(Some(':'), "next", Nothing, Opt::Next),
+    spec(Some('g'), "globoff", Switch, Opt::Globoff),
+    spec(Some('X'), "request", Value, Opt::Request),
+    spec(Some('H'), "header", Value, Opt::Header),
+    spec(Some('d'), "data", Value, Opt::Data),
+    spec(None, "data-ascii", Value, Opt::DataAscii),
+    spec(None, "data-binary", Value, Opt::DataBinary),
+    spec(None, "data-raw", Value, Opt::DataRaw),
+    spec(None, "data-urlencode", Value, Opt::DataUrlencode),
+    spec(None, "json", Value, Opt::Json),
+    spec(Some('G'), "get", Switch, Opt::Get),
+    spec(None, "url-query", Value, Opt::UrlQuery),
+    spec(Some('I'), "head", Switch, Opt::Head),
+    spec(Some('i'), "include", Switch, Opt::Include),
+    spec(Some('o'), "output", Value, Opt::Output),
+    spec(Some('O'), "remote-name", Switch, Opt::RemoteName),
+    spec(None, "remote-name-all", Switch, Opt::RemoteNameAll),
+    spec(
+        Some('J'),
+        "remote-header-name",
+        Switch,
+        Opt::RemoteHeaderName,
+    ),
+    spec(None, "create-dirs", Switch, Opt::CreateDirs),
+    spec(None, "output-dir", Value, Opt::OutputDir),
+    spec(Some('D'), "dump-header", Value, Opt::DumpHeader),
+    spec(Some('L'), "location", Switch, Opt::Location),
+    spec(None, "max-redirs", Value, Opt::MaxRedirs),
+    spec(Some('f'), "fail", Switch, Opt::Fail),
+    spec(None, "fail-with-body", Switch, Opt::FailWithBody),
+    spec(None, "fail-early", Switch, Opt::FailEarly),
+    spec(Some('k'), "insecure", Switch, Opt::Insecure),
+    spec(None, "cacert", Value, Opt::Cacert),
+    spec(None, "capath", Value, Opt::Capath),
+    spec(Some('E'), "cert", Value, Opt::Cert),
+    spec(None, "cert-type", Value, Opt::CertType),
+    spec(None, "key", Value, Opt::Key),
+    spec(None, "ssl-no-revoke", Switch, Opt::SslNoRevoke),
+    spec(None, "connect-timeout", Value, Opt::ConnectTimeout),
+    spec(Some('m'), "max-time", Value, Opt::MaxTime),
+    spec(Some('u'), "user", Value, Opt::User),
+    spec(None, "basic", Switch, Opt::Basic),
+    spec(None, "oauth2-bearer", Value, Opt::Bearer),
+    spec(Some('x'), "proxy", Value, Opt::Proxy),
+    spec(Some('A'), "user-agent", Value, Opt::UserAgent),
+    spec(Some('e'), "referer", Value, Opt::Referer),
+    spec(Some('b'), "cookie", Value, Opt::Cookie),
+    spec(None, "proto", Value, Opt::Proto),
+    spec(None, "no-keepalive", Switch, Opt::NoKeepalive),
+    spec(None, "http1.1", Switch, Opt::Http11),
+    spec(Some('v'), "verbose", Switch, Opt::Verbose),
+    spec(Some('s'), "silent", Switch, Opt::Silent),
+    spec(Some('S'), "show-error", Switch, Opt::ShowError),
+    spec(Some('#'), "progress-bar", Switch, Opt::ProgressBar),
+    spec(None, "no-progress-meter", Switch, Opt::NoProgressMeter),
+    spec(Some('N'), "no-buffer", Switch, Opt::NoBuffer),
+    spec(None, "stderr", Value, Opt::Stderr),
+    spec(None, "remove-on-error", Switch, Opt::RemoveOnError),
+    spec(None, "max-filesize", Value, Opt::MaxFilesize),
+    spec(Some('w'), "write-out", Value, Opt::WriteOut),
+    spec(Some('Z'), "parallel", Switch, Opt::Parallel),
+    spec(None, "parallel-max", Value, Opt::ParallelMax),
+    spec(Some('K'), "config", Value, Opt::Config),
+    spec(Some('q'), "disable", Switch, Opt::Disable),
+    spec(Some('h'), "help", Nothing, Opt::Help),
+    spec(Some('V'), "version", Nothing, Opt::Version),
 ];
 
-/// Parsing state: the options so far and the URL, if seen.
-struct Parser {
-    args: Args,
-    url: Option<String>,
+/// A long name, and whether it switches its option on: `--flag` and `--no-flag`, and for the
+/// options named in the negative (`--no-progress-meter`) the positive form as "off".
+fn find_long(name: &str) -> Option<(&'static Spec, bool)> {
+    if let Some(spec) = SPECS.iter().find(|s| s.long == name) {
+        return Some((spec, true));
+    }
+    let switch = |long: &str| SPECS.iter().find(|s| s.long == long && s.takes == Switch);
+    if let Some(spec) = name.strip_prefix("no-").and_then(switch) {
+        return Some((spec, false));
+    }
+    switch(&format!("no-{name}")).map(|spec| (spec, false))
 }
 
-impl Default for Parser {
-    fn default() -> Parser {
-        Parser {
-            args: Args::empty(),
-            url: None,
-        }
-    }
+/// Parsing state: the options so far.
+#[derive(Default)]
+struct Parser {
+    globals: Globals,
+    done: Vec<Operation>,
+    current: Operation,
+    warnings: Vec<String>,
+    config_depth: usize,
 }
 
 impl Parser {
-    fn run(mut self, mut argv: impl Iterator<Item = OsString>) -> Result<Command, UsageError> {
+    /// Parses command-line arguments; `Some` when `-h` or `-V` ends the parse.
+    fn argv(
+        &mut self,
+        argv: &mut dyn Iterator<Item = OsString>,
+    ) -> Result<Option<Command>, UsageError> {
         let mut options_ended = false;
         while let Some(raw) = argv.next() {
             if options_ended || raw == "-" || raw.as_encoded_bytes().first() != Some(&b'-') {
-                self.positional(raw)?;
+                self.url(raw)?;
                 continue;
             }
             let arg = raw.into_string().map_err(|bad| {
@@ -336,170 +523,369 @@ impl Parser {
             })?;
             if arg == "--" {
                 options_ended = true;
-            } else if let Some(long) = arg.strip_prefix("--") {
-                let (name, attached) = match long.split_once('=') {
-                    Some((name, value)) => (name, Some(value)),
-                    None => (long, None),
-                };
-                let spec = SPECS
-                    .iter()
-                    .find(|s| s.long == name)
-                    .ok_or_else(|| usage(format!("option --{name}: is unknown")))?;
-                let shown = format!("--{name}");
-                let value = match (spec.takes, attached) {
-                    (Takes::Nothing, None) => None,
-                    (Takes::Nothing, Some(_)) => {
-                        return Err(usage(format!("option {shown}: does not take a value")))
-                    }
-                    (Takes::Value, Some(value)) => Some(OsString::from(value)),
-                    (Takes::Value, None) => Some(next_value(&shown, &mut argv)?),
-                };
-                if let Some(command) = self.apply(spec.opt, &shown, value)? {
-                    return Ok(command);
-                }
-            } else {
-                // A cluster of short flags, e.g. `-sSL`, `-sSLo out`, `-XPOST`.
-                let cluster = &arg[1..];
-                for (at, letter) in cluster.char_indices() {
-                    let shown = format!("-{letter}");
-                    let spec = SPECS
-                        .iter()
-                        .find(|s| s.short == Some(letter))
-                        .ok_or_else(|| usage(format!("option {shown}: is unknown")))?;
-                    // A value-taking letter ends the cluster: its value is
-                    // the rest of the cluster, or else the next argument.
-                    let rest = &cluster[at + letter.len_utf8()..];
-                    let value = match spec.takes {
-                        Takes::Nothing => None,
-                        Takes::Value if rest.is_empty() => Some(next_value(&shown, &mut argv)?),
-                        Takes::Value => Some(OsString::from(rest)),
-                    };
-                    let ends_cluster = value.is_some();
-                    if let Some(command) = self.apply(spec.opt, &shown, value)? {
-                        return Ok(command);
-                    }
-                    if ends_cluster {
-                        break;
-                    }
-                }
+            } else if let Some(command) = self.option(&arg, &mut || argv.next())? {
+                return Ok(Some(command));
             }
         }
-        self.finish()
+        Ok(None)
     }
 
-    /// Takes the URL; there must be exactly one.
-    fn positional(&mut self, raw: OsString) -> Result<(), UsageError> {
+    /// One option argument (`--long`, `--long=value`, `-abc`), taking values from `next`.
+    fn option(
+        &mut self,
+        arg: &str,
+        next: &mut dyn FnMut() -> Option<OsString>,
+    ) -> Result<Option<Command>, UsageError> {
+        if let Some(long) = arg.strip_prefix("--") {
+            let (name, attached) = match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            };
+            let shown = format!("--{name}");
+            let (spec, on) =
+                find_long(name).ok_or_else(|| usage(format!("option {shown}: is unknown")))?;
+            let value = match (spec.takes, attached) {
+                (Nothing | Switch, None) => None,
+                (Nothing | Switch, Some(_)) => {
+                    return Err(usage(format!("option {shown}: does not take a value")))
+                }
+                (Value, Some(value)) => Some(OsString::from(value)),
+                (Value, None) => Some(next().ok_or_else(|| missing(&shown))?),
+            };
+            return self.apply(spec.opt, &shown, value, on);
+        }
+        // A cluster of short flags, e.g. `-sSL`, `-sSLo out`, `-XPOST`.
+        let cluster = &arg[1..];
+        for (at, letter) in cluster.char_indices() {
+            let shown = format!("-{letter}");
+            let spec = SPECS
+                .iter()
+                .find(|s| s.short == Some(letter))
+                .ok_or_else(|| usage(format!("option {shown}: is unknown")))?;
+            // A value-taking letter ends the cluster: its value is the rest of the cluster,
+            // or else the next argument.
+            let rest = &cluster[at + letter.len_utf8()..];
+            let value = match spec.takes {
+                Nothing | Switch => None,
+                Value if rest.is_empty() => Some(next().ok_or_else(|| missing(&shown))?),
+                Value => Some(OsString::from(rest)),
+            };
+            let ends_cluster = value.is_some();
+            if let Some(command) = self.apply(spec.opt, &shown, value, true)? {
+                return Ok(Some(command));
+            }
+            if ends_cluster {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    /// A URL: positional, or `--url`.
+    fn url(&mut self, raw: OsString) -> Result<(), UsageError> {
         let url = raw
             .into_string()
             .map_err(|_| usage("URL is not valid UTF-8"))?;
         if url.is_empty() {
             return Err(usage("empty URL"));
         }
-        if let Some(first) = &self.url {
-            return Err(usage(format!(
-                "only one URL is supported (got '{first}' and '{url}')"
-            )));
-        }
-        self.url = Some(url);
+        self.current.urls.push(url);
         Ok(())
     }
 
-    /// Applies one option. `shown` is the option as the user spelled it,
-    /// for messages; `value` is `Some` exactly for value-taking options.
+    /// Reads and applies a config file (`-K`, or the default one).
+    fn config_file(&mut self, path: &Path) -> Result<Option<Command>, UsageError> {
+        if self.config_depth >= MAX_CONFIG_DEPTH {
+            return Err(usage(format!(
+                "{}: config files nested deeper than {MAX_CONFIG_DEPTH}",
+                path.display()
+            )));
+        }
+        let name = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let text = read_config(path).map_err(|e| UsageError {
+            message: format!("cannot read config from '{name}': {e}"),
+            exit_code: crate::failure::READ_ERROR,
+        })?;
+        let entries = config_file::parse(&text)
+            .map_err(|e| usage(format!("{name}:{}: {}", e.line, e.message)))?;
+        self.config_depth += 1;
+        let mut result = Ok(None);
+        for entry in entries {
+            result = self.config_entry(&entry).map_err(|e| UsageError {
+                message: format!("{name}:{}: {}", entry.line, e.message),
+                exit_code: e.exit_code,
+            });
+            if !matches!(result, Ok(None)) {
+                break;
+            }
+        }
+        self.config_depth -= 1;
+        result
+    }
+
+    /// One line of a config file: a long name without dashes, or an option as on the
+    /// command line, with the line's value as its value.
+    fn config_entry(&mut self, entry: &config_file::Entry) -> Result<Option<Command>, UsageError> {
+        let option = if entry.option.starts_with('-') {
+            entry.option.clone()
+        } else {
+            format!("--{}", entry.option)
+        };
+        let mut value = entry.value.clone().map(OsString::from);
+        let command = self.option(&option, &mut || value.take())?;
+        if value.is_some() {
+            return Err(usage(format!("option {option}: does not take a value")));
+        }
+        Ok(command)
+    }
+
+    /// Applies one option. `shown` is the option as the user spelled it, for messages;
+    /// `value` is `Some` exactly for value-taking options; `on` is false for `--no-flag`.
     /// Returns a command when parsing should stop (`-h`, `-V`).
     fn apply(
         &mut self,
         opt: Opt,
         shown: &str,
         value: Option<OsString>,
+        on: bool,
     ) -> Result<Option<Command>, UsageError> {
-        let a = &mut self.args;
+        let bad = |message: String| usage(format!("option {shown}: {message}"));
+        let g = &mut self.globals;
+        let op = &mut self.current;
         match opt {
-            Opt::Request => a.method = Some(method(shown, text(shown, value)?)?),
-            Opt::Header => a.headers.push(header(shown, &text(shown, value)?)?),
-            Opt::Data => {
-                if a.json.is_some() {
-                    return Err(usage(format!(
-                        "option {shown}: cannot be combined with --json"
-                    )));
+            Opt::Url => self.url(value.ok_or_else(|| missing(shown))?)?,
+            Opt::Next => {
+                if !self.current.urls.is_empty() {
+                    self.done.push(std::mem::take(&mut self.current));
                 }
-                a.data.push(Body::from_arg(text(shown, value)?));
             }
+            Opt::Globoff => op.globoff = on,
+            Opt::Request => op.method = Some(values::method(&text(shown, value)?).map_err(bad)?),
+            Opt::Header => {
+                let text = text(shown, value)?;
+                op.headers.push(match text.starts_with('@') {
+                    true => HeaderArg::File(Source::from_at(&text)),
+                    false => HeaderArg::Field(values::header(&text).map_err(bad)?),
+                });
+            }
+            Opt::Data | Opt::DataAscii => {
+                self.data(shown, DataPiece::data(&text(shown, value)?))?
+            }
+            Opt::DataBinary => self.data(shown, DataPiece::binary(&text(shown, value)?))?,
+            Opt::DataRaw => self.data(shown, DataPiece::raw(&text(shown, value)?))?,
+            Opt::DataUrlencode => self.data(shown, DataPiece::url_encoded(&text(shown, value)?))?,
             Opt::Json => {
-                if !a.data.is_empty() {
-                    return Err(usage(format!("option {shown}: cannot be combined with -d")));
+                if !op.data.is_empty() {
+                    return Err(bad("cannot be combined with -d".to_string()));
                 }
-                if a.json.is_some() {
-                    return Err(usage(format!("option {shown}: given more than once")));
+                if op.json.is_some() {
+                    return Err(bad("given more than once".to_string()));
                 }
-                a.json = Some(Body::from_arg(text(shown, value)?));
+                op.json = Some(Source::from_at(&text(shown, value)?));
             }
-            Opt::Head => a.head = true,
-            Opt::Include => a.include = true,
-            Opt::Output => a.output = Some(path(shown, value)?),
-            Opt::Location => a.location = true,
-            Opt::MaxRedirs => a.max_redirs = redirs(shown, &text(shown, value)?)?,
-            Opt::Fail => a.fail = true,
-            Opt::Insecure => a.insecure = true,
-            Opt::Cacert => a.cacert = Some(path(shown, value)?),
-            Opt::Capath => a.capath = Some(path(shown, value)?),
-            Opt::Cert => a.cert = Some(path(shown, value)?),
-            Opt::Key => a.key = Some(path(shown, value)?),
-            Opt::ConnectTimeout => a.connect_timeout = Some(seconds(shown, &text(shown, value)?)?),
-            Opt::MaxTime => a.max_time = Some(seconds(shown, &text(shown, value)?)?),
+            Opt::Get => op.get = on,
+            Opt::UrlQuery => op
+                .url_query
+                .push(DataPiece::url_query(&text(shown, value)?)),
+            Opt::Head => op.head = on,
+            Opt::Include => op.include = on,
+            Opt::Output => {
+                let path = path(shown, value)?;
+                if path.as_os_str().is_empty() {
+                    return Err(bad("output file name has no length".to_string()));
+                }
+                op.outputs.push(OutputArg::File(path));
+            }
+            Opt::RemoteName => op.outputs.push(match on {
+                true => OutputArg::RemoteName,
+                false => OutputArg::Stdout,
+            }),
+            Opt::RemoteNameAll => op.remote_name_all = on,
+            Opt::RemoteHeaderName => op.remote_header_name = on,
+            Opt::CreateDirs => op.create_dirs = on,
+            Opt::OutputDir => op.output_dir = Some(path(shown, value)?),
+            Opt::DumpHeader => op.dump_header = Some(path(shown, value)?),
+            Opt::Location => op.location = on,
+            Opt::MaxRedirs => op.max_redirs = values::redirs(&text(shown, value)?).map_err(bad)?,
+            Opt::Fail | Opt::FailWithBody => {
+                if opt == Opt::Fail {
+                    op.fail = on;
+                } else {
+                    op.fail_with_body = on;
+                }
+                if op.fail && op.fail_with_body {
+                    return Err(bad(
+                        "select either --fail or --fail-with-body, not both".to_string()
+                    ));
+                }
+            }
+            Opt::FailEarly => g.fail_early = on,
+            Opt::Insecure => op.insecure = on,
+            Opt::Cacert => op.cacert = Some(path(shown, value)?),
+            Opt::Capath => op.capath = Some(path(shown, value)?),
+            Opt::Cert => op.cert = Some(values::cert(&text(shown, value)?).map_err(bad)?),
+            Opt::CertType => values::cert_type(&text(shown, value)?).map_err(bad)?,
+            Opt::Key => op.key = Some(path(shown, value)?),
+            // Revocation is not checked at all, so there is nothing to switch off.
+            Opt::SslNoRevoke => {}
+            Opt::ConnectTimeout => {
+                op.connect_timeout = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::MaxTime => op.max_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?),
             Opt::User => {
                 let user = text(shown, value)?;
-                a.user = Some(match user.split_once(':') {
+                op.user = Some(match user.split_once(':') {
                     Some((name, password)) => (name.to_string(), password.to_string()),
                     None => (user, String::new()),
                 });
             }
-            Opt::Bearer => a.bearer = Some(no_crlf(shown, text(shown, value)?)?),
-            Opt::Proxy => a.proxy = Some(text(shown, value)?),
-            Opt::Verbose => a.verbose = true,
-            Opt::Silent => a.silent = true,
-            Opt::ShowError => a.show_error = true,
-            Opt::MaxFilesize => a.max_filesize = Some(size(shown, &text(shown, value)?)?),
-            Opt::WriteOut => a.write_out = Some(text(shown, value)?),
+            // Basic is the only scheme, so --basic (the default) has nothing to change.
+            Opt::Basic => {}
+            Opt::Bearer => {
+                op.bearer = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::Proxy => op.proxy = Some(text(shown, value)?),
+            Opt::UserAgent => {
+                op.user_agent = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::Referer => {
+                let referer = values::no_line_breaks(&text(shown, value)?).map_err(bad)?;
+                let (url, auto) = match referer.strip_suffix(";auto") {
+                    Some(url) => (url, true),
+                    None => (referer.as_str(), false),
+                };
+                op.auto_referer = auto;
+                op.referer = (!url.is_empty()).then(|| url.to_string());
+            }
+            Opt::Cookie => {
+                let cookie = values::no_line_breaks(&text(shown, value)?).map_err(bad)?;
+                if !cookie.contains('=') {
+                    return Err(bad(
+                        "reading cookies from a file is not supported yet; give 'NAME=VALUE'"
+                            .to_string(),
+                    ));
+                }
+                op.cookies.push(cookie);
+            }
+            Opt::Proto => {
+                let unknown = op.protocols.apply(&text(shown, value)?);
+                for name in unknown {
+                    self.warnings
+                        .push(format!("{shown}: unrecognized protocol '{name}'"));
+                }
+            }
+            // No TCP keep-alive probes are sent, so there is nothing to switch off; plainwire
+            // speaks only HTTP/1.1.
+            Opt::NoKeepalive | Opt::Http11 => {}
+            Opt::Verbose => g.verbose = on,
+            Opt::Silent => g.silent = on,
+            Opt::ShowError => g.show_error = on,
+            Opt::ProgressBar => g.progress_bar = on,
+            Opt::NoProgressMeter => g.no_progress_meter = on,
+            Opt::NoBuffer => op.no_buffer = on,
+            Opt::Stderr => g.stderr = Some(path(shown, value)?),
+            Opt::RemoveOnError => op.remove_on_error = on,
+            Opt::MaxFilesize => {
+                op.max_filesize = Some(values::size(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::WriteOut => op.write_out = Some(Source::from_at(&text(shown, value)?)),
+            Opt::Parallel => g.parallel = on,
+            Opt::ParallelMax => {
+                g.parallel_max = values::parallel_max(&text(shown, value)?).map_err(bad)?
+            }
+            Opt::Config => {
+                let path = path(shown, value)?;
+                return self.config_file(&path);
+            }
+            // Only meaningful as the first argument, where main has already seen it.
+            Opt::Disable => {}
             Opt::Help => return Ok(Some(Command::Help)),
             Opt::Version => return Ok(Some(Command::Version)),
         }
         Ok(None)
     }
 
+    /// Adds a piece of `-d` data.
+    fn data(&mut self, shown: &str, piece: DataPiece) -> Result<(), UsageError> {
+        if self.current.json.is_some() {
+            return Err(usage(format!(
+                "option {shown}: cannot be combined with --json"
+            )));
+        }
+        self.current.data.push(piece);
+        Ok(())
+    }
+
     /// Checks what can only be checked once everything is seen.
     fn finish(mut self) -> Result<Command, UsageError> {
-        let url = self.url.ok_or_else(|| usage("no URL specified"))?;
-        if self.args.head && (!self.args.data.is_empty() || self.args.json.is_some()) {
-            return Err(usage(
-                "-I (HEAD) cannot be combined with a request body (-d, --json)",
-            ));
+        if self.current.urls.is_empty() {
+            return Err(usage(if self.done.is_empty() {
+                "no URL specified"
+            } else {
+                "no URL specified after --next"
+            }));
         }
-        self.args.url = url;
-        Ok(Command::Run(self.args))
+        self.done.push(self.current);
+        for op in &self.done {
+            if op.head && op.has_body() {
+                return Err(usage(
+                    "-I (HEAD) cannot be combined with a request body (-d, --json); add -G to send the data in the query",
+                ));
+            }
+            if op.auto_referer && op.location {
+                return Err(usage(
+                    "option -e: ';auto' (a Referer on each redirect with -L) is not supported yet",
+                ));
+            }
+            if op.outputs.len() > op.urls.len() {
+                self.warnings
+                    .push("Got more output options than URLs".to_string());
+            }
+        }
+        Ok(Command::Run(Invocation {
+            globals: self.globals,
+            operations: self.done,
+            warnings: self.warnings,
+        }))
     }
 }
 
+/// The contents of a config file (`-` for stdin), as UTF-8 text, within the size limit.
+fn read_config(path: &Path) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    let limit = config_file::MAX_CONFIG_BYTES + 1;
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(path)?
+            .take(limit)
+            .read_to_end(&mut bytes)?;
+    }
+    if bytes.len() as u64 >= limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {} bytes",
+            config_file::MAX_CONFIG_BYTES
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not valid UTF-8"))
+}
+
 fn usage(message: impl Into<String>) -> UsageError {
-    UsageError(message.into())
+    UsageError {
+        message: message.into(),
+        exit_code: crate::failure::BAD_COMMAND_LINE,
+    }
 }
 
 fn missing(shown: &str) -> UsageError {
     usage(format!("option {shown}: requires parameter"))
-}
-
-fn bad_number(shown: &str) -> UsageError {
-    usage(format!(
-        "option {shown}: expected a proper numerical parameter"
-    ))
-}
-
-/// The argument after a value-taking option.
-fn next_value(
-    shown: &str,
-    argv: &mut impl Iterator<Item = OsString>,
-) -> Result<OsString, UsageError> {
-    argv.next().ok_or_else(|| missing(shown))
 }
 
 /// The option's value as UTF-8 text.
@@ -515,724 +901,5 @@ fn path(shown: &str, value: Option<OsString>) -> Result<PathBuf, UsageError> {
     value.map(PathBuf::from).ok_or_else(|| missing(shown))
 }
 
-fn no_crlf(shown: &str, value: String) -> Result<String, UsageError> {
-    if value.contains(['\r', '\n']) {
-        Err(usage(format!("option {shown}: must not contain CR or LF")))
-    } else {
-        Ok(value)
-    }
-}
-
-/// A method: non-empty, no whitespace or control characters.
-fn method(shown: &str, value: String) -> Result<String, UsageError> {
-    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Err(usage(format!(
-            "option {shown}: method must be non-empty, without spaces, CR or LF"
-        )))
-    } else {
-        Ok(value)
-    }
-}
-
-/// `Name: value` (value trimmed), or `Name;` for an empty value.
-fn header(shown: &str, value: &str) -> Result<(String, String), UsageError> {
-    if value.contains(['\r', '\n', '\0']) {
-        return Err(usage(format!(
-            "option {shown}: header must not contain CR, LF or NUL"
-        )));
-    }
-    let (name, value) = match value.split_once(':') {
-        Some((name, value)) => (name, value.trim_matches([' ', '\t'])),
-        None => match value.strip_suffix(';') {
-            Some(name) => (name, ""),
-            None => {
-                return Err(usage(format!(
-                    "option {shown}: header must be 'Name: value' or 'Name;'"
-                )))
-            }
-        },
-    };
-    if name.is_empty() || !name.bytes().all(is_token_byte) {
-        return Err(usage(format!("option {shown}: bad header name '{name}'")));
-    }
-    Ok((name.to_string(), value.to_string()))
-}
-
-/// An RFC 9110 `tchar`: what a header name is made of.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// `--max-redirs`: a non-negative integer, or `-1` for no limit (curl).
-fn redirs(shown: &str, value: &str) -> Result<u32, UsageError> {
-    if value == "-1" {
-        return Ok(u32::MAX);
-    }
-    digits(value)
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| bad_number(shown))
-}
-
-/// Seconds as a non-negative decimal: `5`, `0.25`, `.5`, `5.`; no sign,
-/// exponent, `inf` or `NaN`. Digits beyond nanoseconds are dropped.
-fn seconds(shown: &str, value: &str) -> Result<Duration, UsageError> {
-    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
-        return Err(bad_number(shown));
-    }
-    let secs = if whole.is_empty() {
-        0
-    } else {
-        whole.parse::<u64>().map_err(|_| bad_number(shown))?
-    };
-    let mut nanos = 0u32;
-    for place in 0..9 {
-        let digit = fraction.as_bytes().get(place).map_or(0, |b| b - b'0');
-        nanos = nanos * 10 + u32::from(digit);
-    }
-    Ok(Duration::new(secs, nanos))
-}
-
-/// A byte count: an integer with an optional curl suffix, `k`, `m` or `g`
-/// (powers of 1024, either case) or `b` (bytes).
-fn size(shown: &str, value: &str) -> Result<u64, UsageError> {
-    let (number, unit) = match value.char_indices().next_back() {
-        Some((at, c)) if c.is_ascii_alphabetic() => (&value[..at], Some(c)),
-        _ => (value, None),
-    };
-    let multiplier: u64 = match unit.map(|c| c.to_ascii_lowercase()) {
-        None | Some('b') => 1,
-        Some('k') => 1 << 10,
-        Some('m') => 1 << 20,
-        Some('g') => 1 << 30,
-        Some(_) => return Err(bad_number(shown)),
-    };
-    digits(number)
-        .and_then(|d| d.parse::<u64>().ok())
-        .and_then(|n| n.checked_mul(multiplier))
-        .ok_or_else(|| bad_number(shown))
-}
-
-/// `s` if it is one or more ASCII digits (`str::parse` would allow `+`).
-fn digits(s: &str) -> Option<&str> {
-    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn try_parse(argv: &[&str]) -> Result<Command, UsageError> {
-        parse(argv.iter().map(OsString::from))
-    }
-
-    /// Parses `argv` that must give a run.
-    fn run(argv: &[&str]) -> Args {
-        match try_parse(argv) {
-            Ok(Command::Run(args)) => args,
-            other => panic!("{argv:?}: expected a run, got {other:?}"),
-        }
-    }
-
-    /// Parses `argv` that must fail; gives the message.
-    fn fail(argv: &[&str]) -> String {
-        match try_parse(argv) {
-            Err(e) => e.to_string(),
-            Ok(other) => panic!("{argv:?}: expected an error, got {other:?}"),
-        }
-    }
-
-    const URL: &str = "http://example.com/";
-
-    // ---- defaults and the URL ----
-
-    #[test]
-    fn url_alone_gives_defaults() {
-        let args = run(&[URL]);
-        let mut expected = Args::empty();
-        expected.url = URL.to_string();
-        assert_eq!(args, expected);
-        assert_eq!(args.max_redirs, 10);
-        assert_eq!(args.effective_method(), "GET");
-    }
-
-    #[test]
-    fn no_url_is_an_error() {
-        assert_eq!(fail(&[]), "no URL specified");
-        assert_eq!(fail(&["-sL"]), "no URL specified");
-    }
-
-    #[test]
-    fn two_urls_are_an_error() {
-        let msg = fail(&["http://a/", "http://b/"]);
-        assert!(msg.contains("only one URL"), "{msg}");
-    }
-
-    #[test]
-    fn empty_url_is_an_error() {
-        assert_eq!(fail(&[""]), "empty URL");
-    }
-
-    #[test]
-    fn options_may_follow_the_url() {
-        let args = run(&[URL, "-L", "-o", "out"]);
-        assert_eq!(args.url, URL);
-        assert!(args.location);
-        assert_eq!(args.output, Some(PathBuf::from("out")));
-    }
-
-    #[test]
-    fn double_dash_ends_options() {
-        let args = run(&["-s", "--", "-weird-url"]);
-        assert_eq!(args.url, "-weird-url");
-        assert!(args.silent);
-        assert!(fail(&["--", URL, "-s"]).contains("only one URL"));
-    }
-
-    #[test]
-    fn lone_dash_is_positional() {
-        assert_eq!(run(&["-"]).url, "-");
-    }
-
-    // ---- parsing rules ----
-
-    #[test]
-    fn short_flags_combine() {
-        let args = run(&["-sSLikfv", URL]);
-        assert!(args.silent && args.show_error && args.location);
-        assert!(args.include && args.insecure && args.fail && args.verbose);
-    }
-
-    #[test]
-    fn combined_shorts_end_with_a_value_taking_flag() {
-        let args = run(&["-sSLo", "out.txt", URL]);
-        assert!(args.silent && args.show_error && args.location);
-        assert_eq!(args.output, Some(PathBuf::from("out.txt")));
-    }
-
-    #[test]
-    fn short_values_may_be_attached() {
-        let args = run(&["-XPOST", "-Hx:y", "-ofile", "-sLm2.5", URL]);
-        assert_eq!(args.method.as_deref(), Some("POST"));
-        assert_eq!(args.headers, vec![("x".to_string(), "y".to_string())]);
-        assert_eq!(args.output, Some(PathBuf::from("file")));
-        assert!(args.silent && args.location);
-        assert_eq!(args.max_time, Some(Duration::from_millis(2500)));
-    }
-
-    #[test]
-    fn attached_short_value_takes_rest_of_cluster() {
-        // As in curl: after a value-taking letter, the rest is its value.
-        let args = run(&["-osL", URL]);
-        assert_eq!(args.output, Some(PathBuf::from("sL")));
-        assert!(!args.silent && !args.location);
-    }
-
-    #[test]
-    fn long_flags_take_separate_or_equals_values() {
-        let args = run(&["--request", "PUT", "--output=o.bin", URL]);
-        assert_eq!(args.method.as_deref(), Some("PUT"));
-        assert_eq!(args.output, Some(PathBuf::from("o.bin")));
-        // Only the first '=' splits.
-        let args = run(&["--data=a=b", URL]);
-        assert_eq!(args.data, vec![Body::Inline(b"a=b".to_vec())]);
-        // An empty attached value is a value.
-        assert_eq!(run(&["--write-out=", URL]).write_out.as_deref(), Some(""));
-    }
-
-    #[test]
-    fn value_may_start_with_a_dash() {
-        let args = run(&["-d", "-x", "-o", "-", URL]);
-        assert_eq!(args.data, vec![Body::Inline(b"-x".to_vec())]);
-        assert_eq!(args.output, Some(PathBuf::from("-")));
-        assert_eq!(args.proxy, None);
-    }
-
-    #[test]
-    fn missing_value_is_an_error() {
-        assert_eq!(fail(&[URL, "-o"]), "option -o: requires parameter");
-        assert_eq!(fail(&[URL, "-sLo"]), "option -o: requires parameter");
-        assert_eq!(
-            fail(&[URL, "--max-time"]),
-            "option --max-time: requires parameter"
-        );
-    }
-
-    #[test]
-    fn unknown_flags_are_errors() {
-        assert_eq!(fail(&["--bogus", URL]), "option --bogus: is unknown");
-        assert_eq!(fail(&["-sq", URL]), "option -q: is unknown");
-        // No prefix abbreviations.
-        assert_eq!(fail(&["--loc", URL]), "option --loc: is unknown");
-    }
-
-    #[test]
-    fn value_on_a_plain_flag_is_an_error() {
-        assert_eq!(
-            fail(&["--location=yes", URL]),
-            "option --location: does not take a value"
-        );
-    }
-
-    #[test]
-    fn repeated_single_valued_option_keeps_last() {
-        let args = run(&["-X", "PUT", "-X", "PATCH", "-o", "a", "-o", "b", URL]);
-        assert_eq!(args.method.as_deref(), Some("PATCH"));
-        assert_eq!(args.output, Some(PathBuf::from("b")));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn non_utf8_is_refused_except_for_paths() {
-        use std::os::unix::ffi::OsStringExt;
-        let bad = OsString::from_vec(vec![b'f', 0xff]);
-        let argv = |v: Vec<OsString>| parse(v);
-        let os = OsString::from;
-
-        let ok = argv(vec![os("-o"), bad.clone(), os(URL)]).unwrap();
-        let Command::Run(args) = ok else {
-            panic!("expected a run")
-        };
-        assert_eq!(args.output, Some(PathBuf::from(bad.clone())));
-
-        let e = argv(vec![os("-H"), bad.clone(), os(URL)]).unwrap_err();
-        assert_eq!(e.to_string(), "option -H: value is not valid UTF-8");
-        let e = argv(vec![bad.clone()]).unwrap_err();
-        assert_eq!(e.to_string(), "URL is not valid UTF-8");
-        let mut flag = b"--".to_vec();
-        flag.push(0xff);
-        let e = argv(vec![OsString::from_vec(flag), os(URL)]).unwrap_err();
-        assert!(e.to_string().contains("not valid UTF-8"), "{e}");
-    }
-
-    // ---- help and version ----
-
-    #[test]
-    fn help_flags() {
-        assert_eq!(try_parse(&["-h"]), Ok(Command::Help));
-        assert_eq!(try_parse(&["--help"]), Ok(Command::Help));
-        // Stops parsing: no URL needed, later junk ignored.
-        assert_eq!(try_parse(&["-sh", "--bogus"]), Ok(Command::Help));
-        // Earlier mistakes are still reported.
-        assert!(try_parse(&["--bogus", "-h"]).is_err());
-    }
-
-    #[test]
-    fn version_flags() {
-        assert_eq!(try_parse(&["-V"]), Ok(Command::Version));
-        assert_eq!(try_parse(&["--version", URL]), Ok(Command::Version));
-    }
-
-    #[test]
-    fn help_text_lists_every_flag() {
-        for spec in SPECS {
-            let line = HELP
-                .lines()
-                .find(|l| l.contains(&format!("--{} ", spec.long)))
-                .unwrap_or_else(|| panic!("--{} missing from HELP", spec.long));
-            match spec.short {
-                Some(c) => assert!(line.starts_with(&format!(" -{c}, --")), "{line}"),
-                None => assert!(line.starts_with("     --"), "{line}"),
-            }
-            assert_eq!(line.contains(" <"), spec.takes == Takes::Value, "{line}");
-            assert!(line.len() <= 80, "{line}");
-        }
-        assert_eq!(HELP.lines().count(), SPECS.len() + 1);
-    }
-
-    #[test]
-    fn table_has_no_duplicates() {
-        for (i, a) in SPECS.iter().enumerate() {
-            for b in &SPECS[i + 1..] {
-                assert_ne!(a.long, b.long);
-                assert!(a.short.is_none() || a.short != b.short, "{}", a.long);
-            }
-        }
-    }
-
-    // ---- one test per flag ----
-
-    #[test]
-    fn request() {
-        assert_eq!(
-            run(&["-X", "DELETE", URL]).method.as_deref(),
-            Some("DELETE")
-        );
-        assert_eq!(run(&["--request=GET", URL]).method.as_deref(), Some("GET"));
-    }
-
-    #[test]
-    fn request_method_is_validated() {
-        for bad in ["", "GE T", "GET\r\n", "G\nET", "GET\t"] {
-            let msg = fail(&["-X", bad, URL]);
-            assert!(
-                msg.starts_with("option -X: method must be"),
-                "{bad:?}: {msg}"
-            );
-        }
-    }
-
-    #[test]
-    fn header() {
-        let args = run(&["-H", "Accept: text/html", "--header", "X-A:b", URL]);
-        assert_eq!(
-            args.headers,
-            vec![
-                ("Accept".to_string(), "text/html".to_string()),
-                ("X-A".to_string(), "b".to_string()),
-            ]
-        );
-    }
-
-    #[test]
-    fn header_value_is_trimmed_and_keeps_later_colons() {
-        let args = run(&["-H", "Host:  a.example:8080 \t", URL]);
-        assert_eq!(
-            args.headers,
-            vec![("Host".to_string(), "a.example:8080".to_string())]
-        );
-    }
-
-    #[test]
-    fn header_with_empty_value() {
-        let args = run(&["-H", "X-Empty;", "-H", "X-Colon:", URL]);
-        assert_eq!(
-            args.headers,
-            vec![
-                ("X-Empty".to_string(), String::new()),
-                ("X-Colon".to_string(), String::new()),
-            ]
-        );
-        // A ';' inside a value is just text.
-        let args = run(&["-H", "Cookie: a=1; b=2", URL]);
-        assert_eq!(args.headers[0].1, "a=1; b=2");
-    }
-
-    #[test]
-    fn header_crlf_is_refused() {
-        for bad in ["X: a\r\nEvil: 1", "X: a\n", "X: a\r", "X\n: a", "X\r\n;"] {
-            let msg = fail(&["-H", bad, URL]);
-            assert_eq!(
-                msg, "option -H: header must not contain CR, LF or NUL",
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn header_needs_colon_or_semicolon() {
-        let msg = fail(&["-H", "NoColon", URL]);
-        assert_eq!(msg, "option -H: header must be 'Name: value' or 'Name;'");
-    }
-
-    #[test]
-    fn header_name_is_validated() {
-        for bad in [": v", ";", "Bad Name: v", "(x): v"] {
-            let msg = fail(&["-H", bad, URL]);
-            assert!(
-                msg.starts_with("option -H: bad header name"),
-                "{bad:?}: {msg}"
-            );
-        }
-    }
-
-    #[test]
-    fn data() {
-        let args = run(&["-d", "a=1", URL]);
-        assert_eq!(args.data, vec![Body::Inline(b"a=1".to_vec())]);
-        assert_eq!(args.effective_method(), "POST");
-    }
-
-    #[test]
-    fn data_repeats_in_order() {
-        let args = run(&["-d", "a=1", "--data", "@form.txt", "-d@-", URL]);
-        assert_eq!(
-            args.data,
-            vec![
-                Body::Inline(b"a=1".to_vec()),
-                Body::File(PathBuf::from("form.txt")),
-                Body::Stdin,
-            ]
-        );
-    }
-
-    #[test]
-    fn data_may_be_empty() {
-        assert_eq!(run(&["-d", "", URL]).data, vec![Body::Inline(Vec::new())]);
-    }
-
-    #[test]
-    fn json() {
-        let args = run(&["--json", "{\"a\":1}", URL]);
-        assert_eq!(args.json, Some(Body::Inline(b"{\"a\":1}".to_vec())));
-        assert_eq!(args.effective_method(), "POST");
-        let args = run(&["--json=@body.json", URL]);
-        assert_eq!(args.json, Some(Body::File(PathBuf::from("body.json"))));
-        assert_eq!(run(&["--json", "@-", URL]).json, Some(Body::Stdin));
-    }
-
-    #[test]
-    fn json_conflicts() {
-        assert_eq!(
-            fail(&["--json", "1", "--json", "2", URL]),
-            "option --json: given more than once"
-        );
-        assert_eq!(
-            fail(&["-d", "a", "--json", "1", URL]),
-            "option --json: cannot be combined with -d"
-        );
-        assert_eq!(
-            fail(&["--json", "1", "-d", "a", URL]),
-            "option -d: cannot be combined with --json"
-        );
-    }
-
-    #[test]
-    fn head() {
-        let args = run(&["-I", URL]);
-        assert!(args.head);
-        assert_eq!(args.effective_method(), "HEAD");
-        assert!(run(&["--head", URL]).head);
-    }
-
-    #[test]
-    fn head_with_body_is_an_error() {
-        let msg = fail(&["-I", "-d", "x", URL]);
-        assert!(msg.contains("-I (HEAD) cannot be combined"), "{msg}");
-        assert!(fail(&["--json", "1", "--head", URL]).contains("cannot be combined"));
-    }
-
-    #[test]
-    fn include() {
-        assert!(run(&["-i", URL]).include);
-        assert!(run(&["--include", URL]).include);
-    }
-
-    #[test]
-    fn output() {
-        assert_eq!(run(&["-o", "x", URL]).output, Some(PathBuf::from("x")));
-        assert_eq!(
-            run(&["--output", "dir/y", URL]).output,
-            Some(PathBuf::from("dir/y"))
-        );
-    }
-
-    #[test]
-    fn location() {
-        assert!(!run(&[URL]).location);
-        assert!(run(&["-L", URL]).location);
-        assert!(run(&["--location", URL]).location);
-    }
-
-    #[test]
-    fn max_redirs() {
-        assert_eq!(run(&["--max-redirs", "3", URL]).max_redirs, 3);
-        assert_eq!(run(&["--max-redirs=0", URL]).max_redirs, 0);
-        assert_eq!(run(&["--max-redirs", "-1", URL]).max_redirs, u32::MAX);
-        for bad in ["", "-2", "+3", "1.5", "x", "4294967296"] {
-            assert_eq!(
-                fail(&["--max-redirs", bad, URL]),
-                "option --max-redirs: expected a proper numerical parameter",
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn fail_flag() {
-        assert!(run(&["-f", URL]).fail);
-        assert!(run(&["--fail", URL]).fail);
-    }
-
-    #[test]
-    fn insecure() {
-        assert!(run(&["-k", URL]).insecure);
-        assert!(run(&["--insecure", URL]).insecure);
-    }
-
-    #[test]
-    fn cacert_and_capath() {
-        let args = run(&["--cacert", "ca.pem", "--capath=/etc/ssl/certs", URL]);
-        assert_eq!(args.cacert, Some(PathBuf::from("ca.pem")));
-        assert_eq!(args.capath, Some(PathBuf::from("/etc/ssl/certs")));
-    }
-
-    #[test]
-    fn cert_and_key() {
-        let args = run(&["--cert", "client.pem", "--key", "client.key", URL]);
-        assert_eq!(args.cert, Some(PathBuf::from("client.pem")));
-        assert_eq!(args.key, Some(PathBuf::from("client.key")));
-    }
-
-    #[test]
-    fn connect_timeout() {
-        let args = run(&["--connect-timeout", "3", URL]);
-        assert_eq!(args.connect_timeout, Some(Duration::from_secs(3)));
-    }
-
-    #[test]
-    fn max_time() {
-        assert_eq!(
-            run(&["-m", "7", URL]).max_time,
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(run(&["--max-time=0", URL]).max_time, Some(Duration::ZERO));
-    }
-
-    #[test]
-    fn fractional_seconds() {
-        let cases = [
-            ("0.5", Duration::from_millis(500)),
-            (".25", Duration::from_millis(250)),
-            ("2.", Duration::from_secs(2)),
-            ("1.000000001", Duration::new(1, 1)),
-            ("1.0000000019", Duration::new(1, 1)),
-            ("007.010", Duration::from_millis(7010)),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(run(&["-m", text, URL]).max_time, Some(expected), "{text}");
-            assert_eq!(
-                run(&["--connect-timeout", text, URL]).connect_timeout,
-                Some(expected),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn bad_seconds_are_refused() {
-        for bad in [
-            "",
-            ".",
-            "-1",
-            "+1",
-            "NaN",
-            "nan",
-            "inf",
-            "1e3",
-            "1.2.3",
-            " 1",
-            "1 ",
-            "0x10",
-            "1s",
-            "99999999999999999999",
-        ] {
-            assert_eq!(
-                fail(&["-m", bad, URL]),
-                "option -m: expected a proper numerical parameter",
-                "{bad:?}"
-            );
-        }
-        assert!(fail(&["--connect-timeout", "-0.5", URL]).contains("numerical"));
-    }
-
-    #[test]
-    fn user() {
-        let pair = |u: &str, p: &str| Some((u.to_string(), p.to_string()));
-        assert_eq!(run(&["-u", "al:pw", URL]).user, pair("al", "pw"));
-        assert_eq!(run(&["--user", "al", URL]).user, pair("al", ""));
-        assert_eq!(run(&["-u", "al:", URL]).user, pair("al", ""));
-        // Only the first ':' splits.
-        assert_eq!(run(&["-ual:p:w", URL]).user, pair("al", "p:w"));
-    }
-
-    #[test]
-    fn oauth2_bearer() {
-        let args = run(&["--oauth2-bearer", "tok123", URL]);
-        assert_eq!(args.bearer.as_deref(), Some("tok123"));
-        assert_eq!(
-            fail(&["--oauth2-bearer", "a\r\nX: y", URL]),
-            "option --oauth2-bearer: must not contain CR or LF"
-        );
-    }
-
-    #[test]
-    fn proxy() {
-        let args = run(&["-x", "http://proxy:3128", URL]);
-        assert_eq!(args.proxy.as_deref(), Some("http://proxy:3128"));
-        assert_eq!(run(&["--proxy=p:1", URL]).proxy.as_deref(), Some("p:1"));
-    }
-
-    #[test]
-    fn verbose_silent_show_error() {
-        let args = run(&["-v", "-s", "-S", URL]);
-        assert!(args.verbose && args.silent && args.show_error);
-        let args = run(&["--verbose", "--silent", "--show-error", URL]);
-        assert!(args.verbose && args.silent && args.show_error);
-        let args = run(&[URL]);
-        assert!(!args.verbose && !args.silent && !args.show_error);
-    }
-
-    #[test]
-    fn max_filesize() {
-        assert_eq!(
-            run(&["--max-filesize", "1000", URL]).max_filesize,
-            Some(1000)
-        );
-        assert_eq!(run(&["--max-filesize=0", URL]).max_filesize, Some(0));
-    }
-
-    #[test]
-    fn max_filesize_suffixes() {
-        let cases = [
-            ("1k", 1024),
-            ("2K", 2048),
-            ("3m", 3 << 20),
-            ("1M", 1 << 20),
-            ("5g", 5 << 30),
-            ("1G", 1 << 30),
-            ("12b", 12),
-            ("0k", 0),
-        ];
-        for (text, expected) in cases {
-            let args = run(&["--max-filesize", text, URL]);
-            assert_eq!(args.max_filesize, Some(expected), "{text}");
-        }
-        for bad in [
-            "",
-            "k",
-            "-1",
-            "+1",
-            "1.5k",
-            "1kb",
-            "1x",
-            "1 k",
-            "18446744073709551616",
-            "17179869184g",
-        ] {
-            assert_eq!(
-                fail(&["--max-filesize", bad, URL]),
-                "option --max-filesize: expected a proper numerical parameter",
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn write_out() {
-        let args = run(&["-w", "%{http_code}\\n", URL]);
-        assert_eq!(args.write_out.as_deref(), Some("%{http_code}\\n"));
-        let args = run(&["--write-out", "a b", URL]);
-        assert_eq!(args.write_out.as_deref(), Some("a b"));
-    }
-
-    // ---- effective_method ----
-
-    #[test]
-    fn effective_method_cases() {
-        let method = |argv: &[&str]| run(argv).effective_method().to_string();
-        assert_eq!(method(&[URL]), "GET");
-        assert_eq!(method(&["-I", URL]), "HEAD");
-        assert_eq!(method(&["-d", "x", URL]), "POST");
-        assert_eq!(method(&["--json", "{}", URL]), "POST");
-        assert_eq!(method(&["-X", "PUT", "-d", "x", URL]), "PUT");
-        assert_eq!(method(&["-X", "GET", "-I", URL]), "GET");
-        assert_eq!(method(&["-XOPTIONS", URL]), "OPTIONS");
-    }
-
-    #[test]
-    fn usage_error_displays_its_message() {
-        assert_eq!(UsageError("boom".to_string()).to_string(), "boom");
-    }
-}
+mod tests;

@@ -1,22 +1,23 @@
-//! The request body: `-d` pieces and `--json`, read from the command line, files or stdin.
+//! Request data as curl builds it from `-d`, `--data-ascii`, `--data-binary`, `--data-raw`,
+//! `--data-urlencode` and `--url-query`: pieces joined with `&`, some URL-encoded. Pure: the
+//! bytes of `@FILE` pieces come in through a reader function ([`crate::inputs`] reads them).
 //!
-//! The rules are curl's:
+//! The rules are curl's (docs/cmdline-opts/data*.md, url-query.md):
 //!
-//! * `-d` pieces are joined with `&`; a piece read from `@FILE` or `@-` loses its carriage
-//!   returns and line feeds (curl's `--data`, as opposed to its `--data-binary`), so that a
-//!   form kept in a file with a trailing newline sends no stray `\n`;
-//! * `--json` is sent exactly as given or read, byte for byte;
-//! * `-d` defaults to `Content-Type: application/x-www-form-urlencoded`, `--json` to
-//!   `Content-Type: application/json` and `Accept: application/json`; a `-H` of the same
-//!   name wins (see [`crate::request`]).
+//! * pieces are joined with `&`, in command-line order;
+//! * `-d @FILE` (and `@-`) drops carriage returns, line feeds and NUL bytes from what it
+//!   reads, so that a form kept in a file with a trailing newline sends no stray `\n`;
+//!   `--data-binary @FILE` keeps every byte; `--data-raw` never reads a file;
+//! * `--data-urlencode` encodes its content as curl does: ASCII letters, digits and `-._~`
+//!   stay, a space becomes `+`, every other byte `%XX` (uppercase); the name part is sent
+//!   as it is;
+//! * `--json` is sent exactly as given or read.
 //!
 //! Bodies are read whole before the request is sent, so that they go out with a
 //! Content-Length (and can be sent again after a 307 or 308 redirect).
 
-use std::io::Read;
-
-use crate::args::{Args, Body};
 use crate::failure::Failure;
+use crate::values::{DataPiece, Source};
 
 /// The Content-Type `-d` sends unless `-H` names one.
 pub const FORM_TYPE: &str = "application/x-www-form-urlencoded";
@@ -28,65 +29,115 @@ pub const JSON_TYPE: &str = "application/json";
 pub struct RequestBody {
     /// The bytes.
     pub bytes: Vec<u8>,
-    /// Whether it came from `--json` (otherwise from `-d`).
+    /// Whether it came from `--json` (otherwise from `-d` and friends).
     pub json: bool,
 }
 
-/// The body the command line asks for, if any. Fails with curl's 26 when a file or stdin
-/// cannot be read.
-pub fn request_body(args: &Args) -> Result<Option<RequestBody>, Failure> {
-    if let Some(json) = &args.json {
-        return Ok(Some(RequestBody {
-            bytes: read(json)?,
-            json: true,
-        }));
-    }
-    if args.data.is_empty() {
-        return Ok(None);
-    }
-    let mut bytes = Vec::new();
-    for (i, piece) in args.data.iter().enumerate() {
+/// The pieces joined with `&`, each read through `read` and encoded as its kind asks.
+pub fn join(
+    pieces: &[DataPiece],
+    read: &mut dyn FnMut(&Source) -> Result<Vec<u8>, Failure>,
+) -> Result<Vec<u8>, Failure> {
+    let mut out = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
         if i > 0 {
-            bytes.push(b'&');
+            out.push(b'&');
         }
-        let mut piece_bytes = read(piece)?;
-        if !matches!(piece, Body::Inline(_)) {
-            strip_line_breaks(&mut piece_bytes);
-        }
-        bytes.extend_from_slice(&piece_bytes);
-    }
-    Ok(Some(RequestBody { bytes, json: false }))
-}
-
-/// The bytes of one body argument.
-fn read(body: &Body) -> Result<Vec<u8>, Failure> {
-    match body {
-        Body::Inline(bytes) => Ok(bytes.clone()),
-        Body::File(path) => std::fs::read(path).map_err(|e| Failure::read_file(path, &e)),
-        Body::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::read_stdin(&e))?;
-            Ok(bytes)
+        match piece {
+            DataPiece::Bytes {
+                source,
+                strip_line_breaks,
+            } => {
+                let mut bytes = read(source)?;
+                if *strip_line_breaks {
+                    bytes.retain(|&b| !matches!(b, b'\r' | b'\n' | b'\0'));
+                }
+                out.extend_from_slice(&bytes);
+            }
+            DataPiece::UrlEncoded { name, content } => {
+                if let Some(name) = name {
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(b'=');
+                }
+                url_encode(&read(content)?, &mut out);
+            }
         }
     }
+    Ok(out)
 }
 
-/// curl's `--data @FILE`: carriage returns and line feeds are dropped.
-fn strip_line_breaks(bytes: &mut Vec<u8>) {
-    bytes.retain(|&b| b != b'\r' && b != b'\n');
+/// curl's `--data-urlencode` encoding of `bytes`, appended to `out`.
+pub fn url_encode(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in bytes {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b),
+            b' ' => out.push(b'+'),
+            _ => out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Joins with files served from a fixed map.
+    fn joined(pieces: &[DataPiece]) -> Vec<u8> {
+        join(pieces, &mut |source| {
+            Ok(match source {
+                Source::Inline(bytes) => bytes.clone(),
+                Source::File(_) => b"file con\ntent&=\r\n\0".to_vec(),
+                Source::Stdin => b"from stdin\n".to_vec(),
+            })
+        })
+        .unwrap()
+    }
+
     #[test]
-    fn line_breaks_are_stripped() {
-        let mut bytes = b"a=1\r\nb=2\n\nc=3\r".to_vec();
-        strip_line_breaks(&mut bytes);
-        assert_eq!(bytes, b"a=1b=2c=3");
+    fn pieces_are_joined_with_ampersands() {
+        let pieces = [DataPiece::data("a=1"), DataPiece::raw("b=2")];
+        assert_eq!(joined(&pieces), b"a=1&b=2");
+        assert_eq!(joined(&[]), b"");
+    }
+
+    #[test]
+    fn data_from_a_file_drops_line_breaks_and_nul() {
+        assert_eq!(joined(&[DataPiece::data("@f")]), b"file content&=");
+        assert_eq!(joined(&[DataPiece::data("@-")]), b"from stdin");
+    }
+
+    #[test]
+    fn binary_data_keeps_every_byte() {
+        assert_eq!(
+            joined(&[DataPiece::binary("@f")]),
+            b"file con\ntent&=\r\n\0"
+        );
+    }
+
+    #[test]
+    fn url_encoding_as_curl_does_it() {
+        assert_eq!(
+            joined(&[DataPiece::url_encoded("a=b c*~+é")]),
+            b"a=b+c%2A~%2B%C3%A9"
+        );
+        assert_eq!(joined(&[DataPiece::url_encoded("=x y")]), b"x+y");
+        assert_eq!(
+            joined(&[DataPiece::url_encoded("plain text")]),
+            b"plain+text"
+        );
+        assert_eq!(
+            joined(&[DataPiece::url_encoded("@f")]),
+            b"file+con%0Atent%26%3D%0D%0A%00"
+        );
+        assert_eq!(joined(&[DataPiece::url_encoded("n@-")]), b"n=from+stdin%0A");
+    }
+
+    #[test]
+    fn a_read_failure_stops_the_join() {
+        let result = join(&[DataPiece::data("@f")], &mut |_| {
+            Err(Failure::new(26, "gone"))
+        });
+        assert_eq!(result.unwrap_err().code, 26);
     }
 }

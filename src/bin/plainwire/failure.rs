@@ -8,8 +8,12 @@ use std::fmt::Display;
 use std::io;
 use std::path::Path;
 
+/// curl 1: the URL's protocol is not one plainwire speaks, or `--proto` does not allow it.
+pub const UNSUPPORTED_PROTOCOL: u8 = 1;
 /// curl 2: the command line is wrong, or asks for something not supported yet.
 pub const BAD_COMMAND_LINE: u8 = 2;
+/// curl 3: a URL (or its glob pattern) is malformed.
+pub const URL_MALFORMAT: u8 = 3;
 /// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature).
 #[cfg(not(feature = "tls"))]
 pub const NOT_BUILT_IN: u8 = 4;
@@ -17,7 +21,7 @@ pub const NOT_BUILT_IN: u8 = 4;
 pub const HTTP_ERROR: u8 = 22;
 /// curl 23: writing the output (stdout or the `-o` file) failed.
 pub const WRITE_ERROR: u8 = 23;
-/// curl 26: reading a `@FILE` body (or `@-`, stdin) failed.
+/// curl 26: reading a `@FILE` value (or `@-`, stdin), or a `-K` config file, failed.
 pub const READ_ERROR: u8 = 26;
 /// curl 47: the redirect limit was reached.
 pub const TOO_MANY_REDIRECTS: u8 = 47;
@@ -81,7 +85,7 @@ impl Failure {
         failure
     }
 
-    /// Reading a request body from `path` failed.
+    /// Reading an `@FILE` value from `path` failed.
     pub fn read_file(path: &Path, err: &io::Error) -> Failure {
         Failure::new(
             READ_ERROR,
@@ -89,17 +93,22 @@ impl Failure {
         )
     }
 
-    /// Reading a request body from standard input failed.
+    /// Reading an `@-` value from standard input failed.
     pub fn read_stdin(err: &io::Error) -> Failure {
         Failure::new(
             READ_ERROR,
-            one_line(&format!("failed to read the body from stdin: {err}")),
+            one_line(&format!("failed to read stdin: {err}")),
         )
     }
 
     /// A command-line mistake, or a flag that is not supported yet.
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure::new(BAD_COMMAND_LINE, message)
+    }
+
+    /// A mistake found while parsing the command line or a config file.
+    pub fn from_usage(err: crate::args::UsageError) -> Failure {
+        Failure::new(err.exit_code, one_line(&err.message))
     }
 }
 
@@ -136,7 +145,7 @@ mod tests {
         let err = io::Error::other("two\r\nlines");
         assert_eq!(
             Failure::read_stdin(&err).message,
-            "failed to read the body from stdin: two  lines"
+            "failed to read stdin: two  lines"
         );
     }
 }

@@ -1,68 +1,139 @@
-//! Where the response goes: stdout, or the `-o` file; and the streaming copy of the body.
+//! Where a response goes: stdout or a file, and the streaming copy of the body into it.
 //!
-//! The body is copied as it arrives through one 64 KiB buffer and flushed after every read,
-//! so that a slow or endless stream shows up as it comes and memory stays flat whatever the
-//! body's size. A failure to write is curl's 23; a failure to read keeps the library's number.
+//! The body is copied as it arrives through one 64 KiB buffer and written through at once
+//! (stdout is flushed after every read, a file is unbuffered), so a slow or endless stream
+//! shows up as it comes and memory stays flat whatever the body's size: `-N` is always so.
+//! A failure to write is curl's 23; a failure to read keeps the library's number.
+//!
+//! As curl does, binary output to a terminal is refused: when stdout is a terminal and `-o -`
+//! was not given, a NUL byte in the first 2000 bytes stops the transfer with a warning.
 
-use std::fs::File;
-use std::io::{self, Read, StdoutLock, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::failure::Failure;
+use crate::failure::{self, Failure};
 use crate::progress::Progress;
 
 /// The size of the copy buffer.
 const COPY_BUFFER: usize = 64 * 1024;
 
-/// The destination of the response head (with `-i` or `-I`) and body.
+/// How far into the output a NUL byte counts as binary output (curl's 2000).
+const BINARY_CHECK_BYTES: u64 = 2000;
+
+/// curl's warning for binary output to a terminal, with plainwire's name.
+pub const BINARY_WARNING: &str = "Binary output can mess up your terminal. Use \"--output -\" to tell plainwire to output it to your terminal anyway, or consider \"--output <FILE>\" to save to a file.";
+
+/// The destination of the response heads (with `-i` or `-I`) and body.
 pub enum Sink {
-    /// Standard output.
-    Stdout(StdoutLock<'static>),
-    /// The `-o` file, created (or truncated) when the response is known to be wanted.
+    /// Standard output, locked for each write so that parallel transfers share it.
+    Stdout {
+        /// Refuse binary output: stdout is a terminal and `-o -` was not given.
+        guard_binary: bool,
+        /// Bytes written so far.
+        written: u64,
+    },
+    /// A file, created (or truncated) when the response is known to be wanted.
     File(File, PathBuf),
 }
 
 impl Sink {
-    /// The `-o` file, or stdout without one (or with `-o -`, as in curl). Creating the file
-    /// is a write failure (23), as when its directory does not exist.
-    pub fn open(output: Option<&Path>) -> Result<Sink, Failure> {
-        match output.filter(|path| !is_stdout(path)) {
-            None => Ok(Sink::Stdout(io::stdout().lock())),
-            Some(path) => File::create(path)
-                .map(|file| Sink::File(file, path.to_path_buf()))
-                .map_err(|e| Failure::write(path.display(), &e)),
+    /// Standard output; `explicit` when `-o -` asked for it, which allows binary output to a
+    /// terminal.
+    pub fn stdout(explicit: bool) -> Sink {
+        Sink::Stdout {
+            guard_binary: !explicit && io::stdout().is_terminal(),
+            written: 0,
         }
+    }
+
+    /// The file at `path`, made with its directories when `create_dirs`; never replacing an
+    /// existing file when `exclusive` (a name the server chose, `-J`). Failing is curl's 23.
+    pub fn file(path: &Path, create_dirs: bool, exclusive: bool) -> Result<Sink, Failure> {
+        if create_dirs {
+            create_parent_dirs(path)?;
+        }
+        let mut options = OpenOptions::new();
+        options.write(true);
+        if exclusive {
+            options.create_new(true);
+        } else {
+            options.create(true).truncate(true);
+        }
+        options
+            .open(path)
+            .map(|file| Sink::File(file, path.to_path_buf()))
+            .map_err(|e| Failure::write(path.display(), &e))
     }
 
     /// Writes all of `bytes` and flushes them through to the file or pipe.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        let result = match self {
-            Sink::Stdout(out) => out.write_all(bytes).and_then(|()| out.flush()),
-            Sink::File(file, _) => file.write_all(bytes),
-        };
-        result.map_err(|e| self.failure(&e))
+        match self {
+            Sink::Stdout {
+                guard_binary,
+                written,
+            } => {
+                if refuses_binary(*guard_binary, *written, bytes) {
+                    crate::console::warn(BINARY_WARNING);
+                    let mut failure =
+                        Failure::new(failure::WRITE_ERROR, "binary output to a terminal");
+                    failure.quiet = true;
+                    return Err(failure);
+                }
+                *written += bytes.len() as u64;
+                let mut out = io::stdout().lock();
+                out.write_all(bytes)
+                    .and_then(|()| out.flush())
+                    .map_err(|e| Failure::write("stdout", &e))
+            }
+            Sink::File(file, path) => file
+                .write_all(bytes)
+                .map_err(|e| Failure::write(path.display(), &e)),
+        }
     }
 
-    fn failure(&self, err: &io::Error) -> Failure {
+    /// The file's path, for a file.
+    pub fn path(&self) -> Option<&Path> {
         match self {
-            Sink::Stdout(_) => Failure::write("stdout", err),
-            Sink::File(_, path) => Failure::write(path.display(), err),
+            Sink::File(_, path) => Some(path),
+            Sink::Stdout { .. } => None,
         }
     }
 }
 
-/// Whether `-o` names stdout: `-o -`.
-pub fn is_stdout(path: &Path) -> bool {
-    path.as_os_str() == "-"
+/// Whether writing `bytes` after `written` others is binary output to refuse: guarded, early
+/// in the output, and holding a NUL byte.
+fn refuses_binary(guard_binary: bool, written: u64, bytes: &[u8]) -> bool {
+    guard_binary && written < BINARY_CHECK_BYTES && bytes.contains(&0)
+}
+
+/// Makes the directories `path` needs (mode 0750 on Unix, as curl); 23 when that fails.
+pub fn create_parent_dirs(path: &Path) -> Result<(), Failure> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o750);
+    }
+    builder.create(parent).map_err(|e| {
+        Failure::new(
+            failure::WRITE_ERROR,
+            format!("cannot create directory {}: {e}", parent.display()).replace(['\r', '\n'], " "),
+        )
+    })
 }
 
 /// Copies the body from `body` to `sink` until its end, counting bytes into `copied` (kept
-/// even when the copy fails, for `-w %{size_download}`) and feeding the progress meter.
+/// even when the copy fails, for `-w %{size_download}`) and feeding the progress display.
 pub fn copy_body(
     body: &mut impl Read,
     sink: &mut Sink,
     copied: &mut u64,
-    mut progress: Option<&mut Progress>,
+    mut progress: Option<Box<dyn Progress>>,
 ) -> Result<(), Failure> {
     let mut buffer = vec![0u8; COPY_BUFFER];
     let result = loop {
@@ -76,11 +147,11 @@ pub fn copy_body(
         if let Err(failure) = sink.write(&buffer[..n]) {
             break Err(failure);
         }
-        if let Some(progress) = progress.as_deref_mut() {
+        if let Some(progress) = progress.as_mut() {
             progress.advance(n as u64);
         }
     };
-    if let Some(progress) = progress {
+    if let Some(progress) = progress.as_mut() {
         progress.finish();
     }
     result
@@ -113,15 +184,15 @@ mod tests {
         }
     }
 
-    fn temp_file(name: &str) -> PathBuf {
+    fn temp_path(name: &str) -> PathBuf {
         std::env::temp_dir().join(format!("plainwire-output-{}-{name}", std::process::id()))
     }
 
     #[test]
     fn copies_every_byte_and_counts_them() {
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
-        let path = temp_file("copy");
-        let mut sink = Sink::open(Some(&path)).unwrap();
+        let path = temp_path("copy");
+        let mut sink = Sink::file(&path, false, false).unwrap();
         let mut body = Pieces {
             data: data.clone(),
             piece: 70_000,
@@ -137,8 +208,8 @@ mod tests {
 
     #[test]
     fn a_read_error_keeps_what_was_written() {
-        let path = temp_file("partial");
-        let mut sink = Sink::open(Some(&path)).unwrap();
+        let path = temp_path("partial");
+        let mut sink = Sink::file(&path, false, false).unwrap();
         let mut body = Pieces {
             data: b"partial".to_vec(),
             piece: 3,
@@ -151,5 +222,44 @@ mod tests {
         assert_eq!(copied, 7);
         assert_eq!(std::fs::read(&path).unwrap(), b"partial");
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn binary_output_to_a_terminal_is_refused_early_only() {
+        assert!(refuses_binary(true, 0, b"a\0b"));
+        assert!(refuses_binary(true, BINARY_CHECK_BYTES - 1, b"\0"));
+        // Past the first 2000 bytes a NUL is let through (curl checks only the start), text
+        // is always fine, and `-o -` or a pipe turns the check off.
+        assert!(!refuses_binary(true, BINARY_CHECK_BYTES, b"\0"));
+        assert!(!refuses_binary(true, 0, b"text"));
+        assert!(!refuses_binary(false, 0, b"\0"));
+        let mut guarded = Sink::Stdout {
+            guard_binary: true,
+            written: 0,
+        };
+        let failure = guarded.write(b"a\0b").unwrap_err();
+        assert_eq!(failure.code, failure::WRITE_ERROR);
+        assert!(failure.quiet, "the warning says it all");
+    }
+
+    #[test]
+    fn exclusive_files_are_never_replaced() {
+        let path = temp_path("exclusive");
+        std::fs::write(&path, "mine").unwrap();
+        let failure = Sink::file(&path, false, true).err().unwrap();
+        assert_eq!(failure.code, failure::WRITE_ERROR);
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn directories_are_made_on_request() {
+        let dir = temp_path("dirs");
+        let path = dir.join("a/b/c.txt");
+        assert!(Sink::file(&path, false, false).is_err());
+        let mut sink = Sink::file(&path, true, false).unwrap();
+        sink.write(b"x").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

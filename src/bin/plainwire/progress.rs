@@ -1,6 +1,6 @@
-//! The progress meter shown on stderr while `-o FILE` downloads, when stderr is a terminal.
-//!
-//! One line, redrawn in place with `\r` at most five times a second:
+//! The progress meter: one line on stderr, redrawn in place with `\r` at most five times a
+//! second, shown while a body downloads (see [`crate::transfer`] for when: as curl, whenever
+//! the body does not go to a terminal, unless `-s` or `--no-progress-meter`).
 //!
 //! ```text
 //!  42%  4.2 MiB / 10.0 MiB  1.3 MiB/s  0:00:04 left
@@ -8,16 +8,25 @@
 //!
 //! Without a Content-Length it shows what it can: bytes so far and the rate. When the
 //! transfer ends (well or not) the line is drawn one last time and ended with a newline, so
-//! that an error message starts on a line of its own.
+//! that an error message starts on a line of its own. [`Progress`] is what the body copy
+//! feeds; `-#` has its own drawing in [`crate::progress_bar`].
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// The shortest time between two redraws.
 const REDRAW_EVERY: Duration = Duration::from_millis(200);
 
-/// A progress meter for one download.
-pub struct Progress {
+/// Something that shows a download's progress.
+pub trait Progress {
+    /// `n` more bytes arrived.
+    fn advance(&mut self, n: u64);
+    /// The transfer ended: draw the last state and end the line. Called again, it does
+    /// nothing.
+    fn finish(&mut self);
+}
+
+/// The progress meter for one download.
+pub struct Meter {
     total: Option<u64>,
     done: u64,
     started: Instant,
@@ -27,12 +36,12 @@ pub struct Progress {
     finished: bool,
 }
 
-impl Progress {
+impl Meter {
     /// A meter for a body of `total` bytes, if known. The first line is drawn after one
     /// redraw interval, once the rate means something; a quicker transfer only shows the last.
-    pub fn new(total: Option<u64>) -> Progress {
+    pub fn new(total: Option<u64>) -> Meter {
         let started = Instant::now();
-        Progress {
+        Meter {
             total,
             done: 0,
             started,
@@ -42,8 +51,16 @@ impl Progress {
         }
     }
 
-    /// `n` more bytes arrived; redraws if the last redraw is old enough.
-    pub fn advance(&mut self, n: u64) {
+    fn draw(&mut self, last: bool) {
+        let line = render(self.done, self.total, self.started.elapsed(), last);
+        let padding = self.width.saturating_sub(line.len());
+        self.width = line.len();
+        crate::console::meter(&format!("{line}{:padding$}", ""));
+    }
+}
+
+impl Progress for Meter {
+    fn advance(&mut self, n: u64) {
         self.done += n;
         let now = Instant::now();
         if now.duration_since(self.last_draw) >= REDRAW_EVERY {
@@ -52,25 +69,16 @@ impl Progress {
         }
     }
 
-    /// Draws the final state and ends the line. Called again (or on drop), it does nothing.
-    pub fn finish(&mut self) {
+    fn finish(&mut self) {
         if !self.finished {
             self.finished = true;
             self.draw(true);
-            let _ = std::io::stderr().write_all(b"\n");
+            crate::console::end_meter();
         }
-    }
-
-    fn draw(&mut self, last: bool) {
-        let line = render(self.done, self.total, self.started.elapsed(), last);
-        let padding = self.width.saturating_sub(line.len());
-        self.width = line.len();
-        // A meter that cannot be drawn is no reason to stop a download.
-        let _ = write!(std::io::stderr(), "\r{line}{:padding$}", "");
     }
 }
 
-impl Drop for Progress {
+impl Drop for Meter {
     fn drop(&mut self) {
         self.finish();
     }

@@ -1,50 +1,169 @@
-//! One transfer, start to end: send the request, judge the response, write it out.
+//! One transfer, start to end: send the request, judge the response, write the heads and the
+//! body out, and gather what `-w` reports. [`crate::multi`] runs transfers one after another
+//! or side by side; this file knows nothing of the others.
 //!
 //! The order of the checks is curl's: a response that `-f` or `--max-filesize` refuses is
-//! refused before a byte of it is written, and before the `-o` file is created.
+//! refused before a byte of its body is written, and before the `-o` file is created (with
+//! `-f -i` its head is still written, as curl 7.88 does). The progress meter shows, as in
+//! curl, whenever the body does not go to a terminal, unless `-s` or `--no-progress-meter`.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
-use crate::args::Args;
-use crate::body::request_body;
+use plainwire::Agent;
+
+use crate::args::{Globals, Operation};
+use crate::dump_header::HeaderDump;
 use crate::failure::{self, Failure};
-use crate::output::{copy_body, is_stdout, Sink};
-use crate::progress::Progress;
-use crate::request;
-use crate::write_out::Stats;
+use crate::inputs::Prepared;
+use crate::output::{copy_body, Sink};
+use crate::progress::{Meter, Progress};
+use crate::progress_bar::Bar;
+use crate::urls::{self, Destination, Planned};
+use crate::write_out::Report;
+use crate::{content_disposition, request, trace_record};
 
-/// Runs the transfer `args` describe, recording in `stats` what `-w` reports.
-pub fn run(args: &Args, stats: &mut Stats) -> Result<(), Failure> {
-    if args.insecure {
-        crate::warn(
-            args,
-            "--insecure: the server's certificate is not verified; anyone on the network path can read and change this transfer",
-        );
+/// What a transfer needs besides its URL.
+pub struct Context<'a> {
+    /// Its operation's options.
+    pub op: &'a Operation,
+    /// Its operation's inputs, read.
+    pub prepared: &'a Prepared,
+    /// The agent its operation uses, or why there is none.
+    pub agent: &'a Result<Agent, Failure>,
+    /// The global options.
+    pub globals: &'a Globals,
+    /// `-D`, shared with the operation's other transfers.
+    pub header_dump: Option<&'a HeaderDump>,
+    /// Whether a progress display may show (not with `-Z`, `-s` or `--no-progress-meter`).
+    pub progress: bool,
+}
+
+/// Makes the transfer `planned` describes; its result and what `-w` reports.
+pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report) {
+    let op = ctx.op;
+    let mut report = Report {
+        url: planned.url.clone(),
+        url_effective: planned.fetch.clone(),
+        method: op.effective_method().to_string(),
+        referer: request::referer(op, ctx.prepared),
+        urlnum: planned.urlnum,
+        ..Report::default()
+    };
+    let keep_heads = op.include || op.head || ctx.header_dump.is_some();
+    trace_record::begin(keep_heads, ctx.globals.verbose);
+    let mut created = None;
+    let result = attempt(ctx, planned, &mut report, &mut created);
+    let record = trace_record::end();
+
+    report.size_header = record.size_header;
+    report.size_upload = record.size_upload;
+    report.size_request = record.size_request_heads + record.size_upload;
+    if let Some(real) = request::authorization_len(op, ctx.prepared) {
+        report.size_request = (report.size_request + record.authorizations * real as u64)
+            .saturating_sub(record.masked_authorization_bytes);
     }
-    let agent = request::agent(args)?;
-    let body = request_body(args)?;
-
-    let mut response = request::build(&agent, args, body)
-        .send()
-        .map_err(|e| Failure::from_error(&e))?;
-    stats.http_code = response.status();
-    stats.url_effective = response.url().to_string();
-
-    if let Some(failure) = request::redirect_limit_reached(args, &response) {
-        return Err(failure);
-    }
-    if args.fail && response.status() >= 400 {
-        return Err(Failure::new(
-            failure::HTTP_ERROR,
-            format!(
-                "the requested URL returned error: {} {}",
-                response.status(),
-                response.reason()
-            )
-            .trim_end(),
+    if record.heads_dropped {
+        crate::console::warn(&format!(
+            "response heads past {} MiB were not shown",
+            trace_record::MAX_KEPT_HEAD_BYTES >> 20
         ));
     }
-    if let (Some(max), false) = (args.max_filesize, args.head) {
+    if let Some(method) = record.method {
+        report.method = method;
+    }
+    report.num_connects = record.connects;
+    report.num_redirects = record.final_responses.saturating_sub(1);
+    report.remote = record.remote;
+    report.local = record.local;
+    if report.last_head.is_none() {
+        report.last_head = record.last_head;
+    }
+    if let Err(failure) = &result {
+        report.exitcode = failure.code;
+        report.errormsg = Some(failure.message.clone());
+        if let Some(path) = created.filter(|_| op.remove_on_error) {
+            remove_partial_file(&path);
+        }
+    }
+    (result, report)
+}
+
+/// The transfer itself; `created` names the output file once it exists.
+fn attempt(
+    ctx: &Context<'_>,
+    planned: &Planned,
+    report: &mut Report,
+    created: &mut Option<PathBuf>,
+) -> Result<(), Failure> {
+    let op = ctx.op;
+    let scheme = urls::scheme_of(&planned.fetch);
+    if matches!(scheme.as_str(), "http" | "https") && !op.protocols.allows(&scheme) {
+        return Err(Failure::new(
+            failure::UNSUPPORTED_PROTOCOL,
+            format!("protocol \"{scheme}\" is not allowed by --proto"),
+        ));
+    }
+    let destination = planned.destination.clone()?;
+    let agent = ctx.agent.as_ref().map_err(Clone::clone)?;
+    if let Some(dump) = ctx.header_dump {
+        dump.open()?;
+    }
+
+    let sent = request::build(agent, op, ctx.prepared, &planned.fetch).send();
+    let heads = trace_record::take_heads();
+    if let Some(dump) = ctx.header_dump {
+        dump.write(&heads)?;
+    }
+    let mut response = sent.map_err(|e| Failure::from_error(&e))?;
+    let status = response.status();
+    report.response_code = status;
+    report.url_effective = response.url().to_string();
+    report.http_version = Some(match response.version().as_str() {
+        "HTTP/1.0" => "1",
+        _ => "1.1",
+    });
+    report.content_type = response.header("content-type").map(str::to_string);
+    report.last_head = Some(response.headers().raw().to_vec());
+    #[cfg(feature = "tls")]
+    {
+        report.num_certs = response.tls().map_or(0, |tls| tls.peer_certificates.len());
+    }
+    if request::is_redirect(status) {
+        report.redirect_url = response
+            .header("location")
+            .and_then(|location| response.url().join(location.trim()).ok())
+            .map(|url| url.to_string());
+    }
+
+    if let Some(failure) = request::redirect_limit_reached(op, &response) {
+        return Err(failure);
+    }
+    // The library follows redirects itself, so a redirect to a scheme --proto denies can only
+    // be refused here, after the fact: the body is not written (the library cannot be asked to refuse it yet).
+    let landed = urls::scheme_of(&report.url_effective);
+    if !op.protocols.allows(&landed) {
+        return Err(Failure::new(
+            failure::UNSUPPORTED_PROTOCOL,
+            format!("redirected to protocol \"{landed}\", which --proto does not allow"),
+        ));
+    }
+    let http_error = (op.fail || op.fail_with_body) && status >= 400;
+    let reason = response.reason().to_string();
+    let http_failure = || {
+        Failure::new(
+            failure::HTTP_ERROR,
+            format!("the requested URL returned error: {status} {reason}").trim_end(),
+        )
+    };
+    if http_error && !op.fail_with_body {
+        if op.include || op.head {
+            let mut sink = open(ctx, &destination, None, created)?;
+            write_heads(&mut sink, &heads)?;
+        }
+        return Err(http_failure());
+    }
+    if let (Some(max), false) = (op.max_filesize, op.head) {
         if let Some(length) = response.content_length().filter(|&length| length > max) {
             return Err(Failure::new(
                 failure::FILESIZE_EXCEEDED,
@@ -54,23 +173,104 @@ pub fn run(args: &Args, stats: &mut Stats) -> Result<(), Failure> {
         response = response.limit_body(max);
     }
 
-    let mut sink = Sink::open(args.output.as_deref())?;
-    if args.include || args.head {
-        sink.write(response.headers().raw())?;
+    let suggested = response
+        .header("content-disposition")
+        .and_then(content_disposition::filename);
+    let mut sink = open(ctx, &destination, suggested, created)?;
+    report.filename_effective = sink.path().map(|p| p.display().to_string());
+    if op.include || op.head {
+        write_heads(&mut sink, &heads)?;
     }
-    if args.head {
-        stats.timings = Some(response.timings());
-        return Ok(());
+    if op.head {
+        report.timings = Some(response.timings());
+        return if http_error {
+            Err(http_failure())
+        } else {
+            Ok(())
+        };
     }
-    let to_file = args.output.as_deref().is_some_and(|path| !is_stdout(path));
-    let mut progress = (to_file && !args.silent && std::io::stderr().is_terminal())
-        .then(|| Progress::new(response.content_length()));
-    copy_body(
+    let progress = progress(ctx, &destination, response.content_length());
+    let copied = copy_body(
         &mut response,
         &mut sink,
-        &mut stats.size_download,
-        progress.as_mut(),
-    )?;
-    stats.timings = Some(response.timings());
+        &mut report.size_download,
+        progress,
+    );
+    report.timings = Some(response.timings());
+    copied?;
+    if http_error {
+        return Err(http_failure());
+    }
     Ok(())
+}
+
+/// Opens the destination: stdout, or the file (with `-J`, named as the server suggests, in
+/// `--output-dir`, never replacing a file). Records a created file in `created`.
+fn open(
+    ctx: &Context<'_>,
+    destination: &Destination,
+    suggested: Option<String>,
+    created: &mut Option<PathBuf>,
+) -> Result<Sink, Failure> {
+    match destination {
+        Destination::Stdout { explicit } => Ok(Sink::stdout(*explicit)),
+        Destination::File {
+            path,
+            from_header,
+            dir,
+        } => {
+            let (path, exclusive) = match suggested.filter(|_| *from_header) {
+                Some(name) => (urls::in_dir(dir.as_ref(), PathBuf::from(name)), true),
+                None => (path.clone(), false),
+            };
+            let sink = Sink::file(&path, ctx.op.create_dirs, exclusive)?;
+            *created = Some(path);
+            Ok(sink)
+        }
+    }
+}
+
+/// `--remove-on-error`: deletes the output file, if it is a regular file (never `/dev/null` or
+/// a pipe, as curl documents).
+fn remove_partial_file(path: &Path) {
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+    if regular {
+        // Nothing more to do if it cannot be removed: the transfer's failure is reported.
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Writes the response heads (`-i`, `-I`).
+fn write_heads(sink: &mut Sink, heads: &[Vec<u8>]) -> Result<(), Failure> {
+    for head in heads {
+        sink.write(head)?;
+    }
+    Ok(())
+}
+
+/// The progress display for this body, if one should show: not when the body goes to a
+/// terminal (curl's rule), and not with `-s`, `--no-progress-meter` or `-Z`.
+fn progress(
+    ctx: &Context<'_>,
+    destination: &Destination,
+    total: Option<u64>,
+) -> Option<Box<dyn Progress>> {
+    let to_terminal = match destination {
+        Destination::Stdout { .. } => std::io::stdout().is_terminal(),
+        Destination::File { path, .. } => is_terminal_device(path),
+    };
+    if !ctx.progress || to_terminal || crate::console::silent() {
+        return None;
+    }
+    Some(if ctx.globals.progress_bar {
+        let columns = std::env::var("COLUMNS").ok();
+        Box::new(Bar::new(total, columns.as_deref()))
+    } else {
+        Box::new(Meter::new(total))
+    })
+}
+
+/// `-o /dev/tty` is a terminal too.
+fn is_terminal_device(path: &Path) -> bool {
+    path == Path::new("/dev/tty")
 }

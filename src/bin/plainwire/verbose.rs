@@ -1,36 +1,23 @@
-//! `-v`: what the transfer did, on stderr, in curl's notation.
+//! `-v`: what the transfer did, in curl's notation, through [`crate::console`].
 //!
 //! The library's trace hook reports each step as it happens, for every request of a redirect
 //! chain: `*` lines for events (addresses, connections, the TLS handshake and the server's
 //! certificates), `>` lines for the request head as sent (credentials masked), `<` lines for
 //! the response head as received. Body progress is left out; the progress meter has that job.
+//! [`crate::trace_record::hook`] calls [`print`] when `-v` is on.
 
-use std::io::Write;
+use plainwire::TraceEvent;
 
-use plainwire::{AgentBuilder, TraceEvent};
-
-/// Installs the `-v` printer on the agent being built, when `on`.
-pub fn install(builder: AgentBuilder, on: bool) -> AgentBuilder {
-    if !on {
-        return builder;
+/// Prints one event's lines; a head is followed by a lone `>` or `<`, as curl ends it.
+pub fn print(event: &TraceEvent<'_>) {
+    if matches!(event, TraceEvent::BodyProgress { .. }) {
+        return;
     }
-    builder.trace(|event| {
-        if matches!(event, TraceEvent::BodyProgress { .. }) {
-            return;
-        }
-        let mut err = std::io::stderr().lock();
-        // stderr closed: nothing to tell anyone.
-        let _ = writeln!(err, "{event}");
-        if matches!(
-            event,
-            TraceEvent::RequestHead(_) | TraceEvent::ResponseHead(_)
-        ) {
-            let prefix = if matches!(event, TraceEvent::RequestHead(_)) {
-                ">"
-            } else {
-                "<"
-            };
-            let _ = writeln!(err, "{prefix}");
-        }
-    })
+    let mut text = event.to_string();
+    match event {
+        TraceEvent::RequestHead(_) => text.push_str("\n>"),
+        TraceEvent::ResponseHead(_) => text.push_str("\n<"),
+        _ => {}
+    }
+    crate::console::line(&text);
 }

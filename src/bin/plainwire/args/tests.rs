@@ -1,0 +1,703 @@
+//! The parser, one rule or option per test. Values' own rules are tested in `values.rs`.
+
+use super::*;
+
+fn try_parse(argv: &[&str]) -> Result<Command, UsageError> {
+    parse(None, argv.iter().map(OsString::from))
+}
+
+/// Parses `argv` that must give a run.
+fn run(argv: &[&str]) -> Invocation {
+    match try_parse(argv) {
+        Ok(Command::Run(invocation)) => invocation,
+        other => panic!("{argv:?}: expected a run, got {other:?}"),
+    }
+}
+
+/// The one operation `argv` gives.
+fn op(argv: &[&str]) -> Operation {
+    let mut invocation = run(argv);
+    assert_eq!(invocation.operations.len(), 1, "{argv:?}");
+    invocation.operations.remove(0)
+}
+
+/// Parses `argv` that must fail; gives the message.
+fn fail(argv: &[&str]) -> String {
+    match try_parse(argv) {
+        Err(e) => e.message,
+        Ok(other) => panic!("{argv:?}: expected an error, got {other:?}"),
+    }
+}
+
+const URL: &str = "http://example.com/";
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("plainwire-args-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+// ---- URLs ----
+
+#[test]
+fn url_alone_gives_defaults() {
+    let invocation = run(&[URL]);
+    let expected = Operation {
+        urls: vec![URL.to_string()],
+        ..Operation::default()
+    };
+    assert_eq!(invocation.operations, vec![expected]);
+    assert_eq!(invocation.globals, Globals::default());
+    assert!(invocation.warnings.is_empty());
+    assert_eq!(invocation.operations[0].max_redirs, 10);
+    assert_eq!(invocation.operations[0].effective_method(), "GET");
+}
+
+#[test]
+fn no_url_is_an_error() {
+    assert_eq!(fail(&[]), "no URL specified");
+    assert_eq!(fail(&["-sL"]), "no URL specified");
+    assert_eq!(
+        fail(&[URL, "--next", "-s"]),
+        "no URL specified after --next"
+    );
+}
+
+#[test]
+fn several_urls_and_url_options_keep_their_order() {
+    let op = op(&[
+        "http://a/",
+        "--url",
+        "http://b/",
+        "http://c/",
+        "--url=http://d/",
+    ]);
+    assert_eq!(
+        op.urls,
+        ["http://a/", "http://b/", "http://c/", "http://d/"]
+    );
+}
+
+#[test]
+fn empty_url_is_an_error() {
+    assert_eq!(fail(&[""]), "empty URL");
+    assert_eq!(fail(&["--url", ""]), "empty URL");
+}
+
+#[test]
+fn options_may_follow_the_url() {
+    let op = op(&[URL, "-L", "-o", "out"]);
+    assert_eq!(op.urls, [URL]);
+    assert!(op.location);
+    assert_eq!(op.outputs, [OutputArg::File("out".into())]);
+}
+
+#[test]
+fn double_dash_ends_options() {
+    let op = op(&["-L", "--", "-weird-url", "-s"]);
+    assert_eq!(op.urls, ["-weird-url", "-s"]);
+}
+
+#[test]
+fn lone_dash_is_a_url() {
+    assert_eq!(op(&["-"]).urls, ["-"]);
+}
+
+// ---- parsing rules ----
+
+#[test]
+fn short_flags_combine() {
+    let invocation = run(&["-sSLikfv", URL]);
+    let (g, op) = (&invocation.globals, &invocation.operations[0]);
+    assert!(g.silent && g.show_error && g.verbose);
+    assert!(op.location && op.include && op.insecure && op.fail);
+}
+
+#[test]
+fn combined_shorts_end_with_a_value_taking_flag() {
+    let invocation = run(&["-sSLo", "out.txt", URL]);
+    assert!(invocation.globals.silent);
+    assert_eq!(
+        invocation.operations[0].outputs,
+        [OutputArg::File("out.txt".into())]
+    );
+}
+
+#[test]
+fn short_values_may_be_attached() {
+    let op = op(&["-XPOST", "-Hx:y", "-ofile", "-Lm2.5", URL]);
+    assert_eq!(op.method.as_deref(), Some("POST"));
+    assert_eq!(op.outputs, [OutputArg::File("file".into())]);
+    assert!(op.location);
+    assert_eq!(op.max_time, Some(Duration::from_millis(2500)));
+    // After a value-taking letter, the rest is its value.
+    let op2 = self::op(&["-osL", URL]);
+    assert_eq!(op2.outputs, [OutputArg::File("sL".into())]);
+    assert!(!op2.location);
+}
+
+#[test]
+fn long_flags_take_separate_or_equals_values() {
+    let op = op(&["--request", "PUT", "--output=o.bin", "--data=a=b", URL]);
+    assert_eq!(op.method.as_deref(), Some("PUT"));
+    assert_eq!(op.outputs, [OutputArg::File("o.bin".into())]);
+    assert_eq!(op.data, [DataPiece::data("a=b")]);
+    assert_eq!(
+        self::op(&["--write-out=", URL]).write_out,
+        Some(Source::Inline(Vec::new()))
+    );
+}
+
+#[test]
+fn value_may_start_with_a_dash() {
+    let op = op(&["-d", "-x", "-o", "-", URL]);
+    assert_eq!(op.data, [DataPiece::data("-x")]);
+    assert_eq!(op.outputs, [OutputArg::File("-".into())]);
+    assert_eq!(op.proxy, None);
+}
+
+#[test]
+fn missing_value_is_an_error() {
+    assert_eq!(fail(&[URL, "-o"]), "option -o: requires parameter");
+    assert_eq!(fail(&[URL, "-sLo"]), "option -o: requires parameter");
+    assert_eq!(
+        fail(&[URL, "--max-time"]),
+        "option --max-time: requires parameter"
+    );
+}
+
+#[test]
+fn unknown_flags_are_errors() {
+    assert_eq!(fail(&["--bogus", URL]), "option --bogus: is unknown");
+    assert_eq!(fail(&["-sy", URL]), "option -y: is unknown");
+    // No prefix abbreviations, and --no- only for switches.
+    assert_eq!(fail(&["--loc", URL]), "option --loc: is unknown");
+    assert_eq!(
+        fail(&["--no-output", URL]),
+        "option --no-output: is unknown"
+    );
+}
+
+#[test]
+fn value_on_a_switch_is_an_error() {
+    assert_eq!(
+        fail(&["--location=yes", URL]),
+        "option --location: does not take a value"
+    );
+}
+
+#[test]
+fn switches_have_a_no_form() {
+    assert!(!op(&["-L", "--no-location", URL]).location);
+    let g = run(&["--no-progress-meter", URL]).globals;
+    assert!(g.no_progress_meter);
+    let g = run(&["--no-progress-meter", "--progress-meter", URL]).globals;
+    assert!(!g.no_progress_meter);
+    let op = op(&["--remote-name-all", "--no-remote-name-all", URL]);
+    assert!(!op.remote_name_all);
+}
+
+#[test]
+fn repeated_single_valued_option_keeps_last() {
+    let op = op(&["-X", "PUT", "-X", "PATCH", "-A", "a", "-A", "b", URL]);
+    assert_eq!(op.method.as_deref(), Some("PATCH"));
+    assert_eq!(op.user_agent.as_deref(), Some("b"));
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_is_refused_except_for_paths() {
+    use std::os::unix::ffi::OsStringExt;
+    let bad = OsString::from_vec(vec![b'f', 0xff]);
+    let os = OsString::from;
+    let parse_os = |v: Vec<OsString>| parse(None, v);
+
+    let Command::Run(invocation) = parse_os(vec![os("-o"), bad.clone(), os(URL)]).unwrap() else {
+        panic!("expected a run")
+    };
+    assert_eq!(
+        invocation.operations[0].outputs,
+        [OutputArg::File(PathBuf::from(bad.clone()))]
+    );
+    let e = parse_os(vec![os("-H"), bad.clone(), os(URL)]).unwrap_err();
+    assert_eq!(e.message, "option -H: value is not valid UTF-8");
+    let e = parse_os(vec![bad.clone()]).unwrap_err();
+    assert_eq!(e.message, "URL is not valid UTF-8");
+    let mut flag = b"--".to_vec();
+    flag.push(0xff);
+    let e = parse_os(vec![OsString::from_vec(flag), os(URL)]).unwrap_err();
+    assert!(e.message.contains("not valid UTF-8"), "{e}");
+}
+
+// ---- help and version ----
+
+#[test]
+fn help_and_version_stop_parsing() {
+    assert_eq!(try_parse(&["-h"]), Ok(Command::Help));
+    assert_eq!(try_parse(&["--help"]), Ok(Command::Help));
+    assert_eq!(try_parse(&["-sh", "--bogus"]), Ok(Command::Help));
+    assert!(try_parse(&["--bogus", "-h"]).is_err());
+    assert_eq!(try_parse(&["-V"]), Ok(Command::Version));
+    assert_eq!(try_parse(&["--version", URL]), Ok(Command::Version));
+}
+
+#[test]
+fn help_text_lists_every_flag() {
+    let help = crate::help::HELP;
+    for spec in SPECS {
+        let line = help
+            .lines()
+            .find(|l| l.contains(&format!("--{} ", spec.long)))
+            .unwrap_or_else(|| panic!("--{} missing from HELP", spec.long));
+        match spec.short {
+            Some(c) => assert!(line.starts_with(&format!(" -{c}, --")), "{line}"),
+            None => assert!(line.starts_with("     --"), "{line}"),
+        }
+        assert_eq!(line.contains(" <"), spec.takes == Takes::Value, "{line}");
+        assert!(line.len() <= 80, "{line}");
+    }
+    let option_lines = help
+        .lines()
+        .filter(|l| l.starts_with(" -") || l.starts_with("     --"));
+    assert_eq!(option_lines.count(), SPECS.len());
+}
+
+#[test]
+fn table_has_no_duplicates() {
+    for (i, a) in SPECS.iter().enumerate() {
+        for b in &SPECS[i + 1..] {
+            assert_ne!(a.long, b.long);
+            assert!(a.short.is_none() || a.short != b.short, "{}", a.long);
+        }
+        // A --no- name must not shadow another option.
+        if let Some(rest) = a.long.strip_prefix("no-") {
+            assert!(SPECS.iter().all(|s| s.long != rest), "{}", a.long);
+        }
+    }
+}
+
+// ---- outputs ----
+
+#[test]
+fn outputs_pair_with_urls_in_order() {
+    let op = op(&[
+        "-o",
+        "aa",
+        "http://a/",
+        "http://b/",
+        "-O",
+        "http://c/",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(
+        op.outputs,
+        [
+            OutputArg::File("aa".into()),
+            OutputArg::RemoteName,
+            OutputArg::File("-".into())
+        ]
+    );
+    assert_eq!(op.urls.len(), 3);
+}
+
+#[test]
+fn more_outputs_than_urls_is_a_warning() {
+    let invocation = run(&["-o", "a", "-o", "b", URL]);
+    assert_eq!(invocation.warnings, ["Got more output options than URLs"]);
+}
+
+#[test]
+fn an_empty_output_name_is_an_error() {
+    assert_eq!(
+        fail(&["-o", "", URL]),
+        "option -o: output file name has no length"
+    );
+}
+
+#[test]
+fn remote_name_options() {
+    let op = op(&[
+        "--remote-name-all",
+        "-J",
+        "--create-dirs",
+        "--output-dir",
+        "d",
+        "--no-remote-name",
+        URL,
+    ]);
+    assert!(op.remote_name_all && op.remote_header_name && op.create_dirs);
+    assert_eq!(op.output_dir, Some(PathBuf::from("d")));
+    assert_eq!(op.outputs, [OutputArg::Stdout]);
+}
+
+// ---- --next and globals ----
+
+#[test]
+fn next_starts_a_group_with_fresh_options() {
+    let invocation = run(&[
+        "-v",
+        "-H",
+        "X: 1",
+        "http://a/",
+        "--next",
+        "-d",
+        "x",
+        "http://b/",
+    ]);
+    let ops = &invocation.operations;
+    assert_eq!(ops.len(), 2);
+    assert_eq!(ops[0].urls, ["http://a/"]);
+    assert_eq!(ops[0].headers.len(), 1);
+    assert_eq!(ops[0].effective_method(), "GET");
+    assert_eq!(ops[1].urls, ["http://b/"]);
+    assert!(ops[1].headers.is_empty());
+    assert_eq!(ops[1].effective_method(), "POST");
+    assert!(invocation.globals.verbose);
+    // -: is the short form; a --next before any URL starts nothing.
+    assert_eq!(
+        run(&["-:", "http://a/", "-:", "http://b/"])
+            .operations
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn global_options() {
+    let g = run(&[
+        "-Z",
+        "--parallel-max",
+        "7",
+        "--fail-early",
+        "-#",
+        "--stderr",
+        "err.txt",
+        URL,
+    ])
+    .globals;
+    assert!(g.parallel && g.fail_early && g.progress_bar);
+    assert_eq!(g.parallel_max, 7);
+    assert_eq!(g.stderr, Some(PathBuf::from("err.txt")));
+    assert!(fail(&["--parallel-max", "x", URL]).contains("numerical"));
+}
+
+// ---- bodies ----
+
+#[test]
+fn data_options_accumulate_in_order() {
+    let op = op(&[
+        "-d",
+        "a=1",
+        "--data-ascii",
+        "@f1",
+        "--data-binary",
+        "@f2",
+        "--data-raw",
+        "@lit",
+        "--data-urlencode",
+        "n=v w",
+        URL,
+    ]);
+    assert_eq!(
+        op.data,
+        [
+            DataPiece::data("a=1"),
+            DataPiece::data("@f1"),
+            DataPiece::binary("@f2"),
+            DataPiece::raw("@lit"),
+            DataPiece::url_encoded("n=v w"),
+        ]
+    );
+    assert_eq!(op.effective_method(), "POST");
+}
+
+#[test]
+fn json_conflicts() {
+    assert_eq!(
+        fail(&["--json", "1", "--json", "2", URL]),
+        "option --json: given more than once"
+    );
+    assert_eq!(
+        fail(&["-d", "a", "--json", "1", URL]),
+        "option --json: cannot be combined with -d"
+    );
+    assert_eq!(
+        fail(&["--json", "1", "--data-raw", "a", URL]),
+        "option --data-raw: cannot be combined with --json"
+    );
+}
+
+#[test]
+fn get_moves_data_to_the_query() {
+    let op = op(&["-G", "-d", "a=1", "--url-query", "+b=2", URL]);
+    assert!(op.get && !op.has_body());
+    assert_eq!(op.effective_method(), "GET");
+    assert_eq!(op.url_query, [DataPiece::url_query("+b=2")]);
+    assert_eq!(
+        self::op(&["-G", "-I", "-d", "a", URL]).effective_method(),
+        "HEAD"
+    );
+}
+
+#[test]
+fn head_with_a_body_is_an_error() {
+    assert!(fail(&["-I", "-d", "x", URL]).contains("-I (HEAD) cannot be combined"));
+    assert!(fail(&["--json", "1", "--head", URL]).contains("cannot be combined"));
+}
+
+#[test]
+fn effective_method_cases() {
+    let method = |argv: &[&str]| op(argv).effective_method().to_string();
+    assert_eq!(method(&[URL]), "GET");
+    assert_eq!(method(&["-I", URL]), "HEAD");
+    assert_eq!(method(&["-d", "x", URL]), "POST");
+    assert_eq!(method(&["--json", "{}", URL]), "POST");
+    assert_eq!(method(&["-X", "PUT", "-d", "x", URL]), "PUT");
+    assert_eq!(method(&["-X", "GET", "-I", URL]), "GET");
+}
+
+// ---- headers ----
+
+#[test]
+fn headers_and_header_files() {
+    let op = op(&[
+        "-H",
+        "X-A: 1",
+        "-H",
+        "@hdrs.txt",
+        "-H",
+        "X-B;",
+        "-H",
+        "@-",
+        URL,
+    ]);
+    assert_eq!(
+        op.headers,
+        [
+            HeaderArg::Field(values::header("X-A: 1").unwrap()),
+            HeaderArg::File(Source::File("hdrs.txt".into())),
+            HeaderArg::Field(values::header("X-B;").unwrap()),
+            HeaderArg::File(Source::Stdin),
+        ]
+    );
+    assert_eq!(
+        fail(&["-H", "X: a\r\nEvil: 1", URL]),
+        "option -H: header must not contain CR, LF or NUL"
+    );
+}
+
+#[test]
+fn user_agent_referer_and_cookies() {
+    let op = op(&[
+        "-A",
+        "",
+        "-e",
+        "http://r/;auto",
+        "-b",
+        "a=1; b=2",
+        "-b",
+        "c=3",
+        URL,
+    ]);
+    assert_eq!(op.user_agent.as_deref(), Some(""));
+    assert_eq!(op.referer.as_deref(), Some("http://r/"));
+    assert!(op.auto_referer);
+    assert_eq!(op.cookies, ["a=1; b=2", "c=3"]);
+    let op = self::op(&["-e", ";auto", URL]);
+    assert_eq!(op.referer, None);
+    assert!(op.auto_referer);
+    assert!(fail(&["-e", ";auto", URL, "-L"]).contains("not supported yet"));
+    assert!(fail(&["-b", "cookies.txt", URL]).contains("not supported yet"));
+    assert!(fail(&["-A", "a\nb", URL]).contains("CR, LF"));
+}
+
+#[test]
+fn user_splits_at_the_first_colon() {
+    let pair = |u: &str, p: &str| Some((u.to_string(), p.to_string()));
+    assert_eq!(op(&["-u", "al:pw", URL]).user, pair("al", "pw"));
+    assert_eq!(op(&["--user", "al", URL]).user, pair("al", ""));
+    assert_eq!(op(&["-ual:p:w", URL]).user, pair("al", "p:w"));
+}
+
+// ---- TLS ----
+
+#[test]
+fn cert_options() {
+    let op = op(&["-E", "c.pem", "--cert-type", "PEM", "--key", "k.pem", URL]);
+    assert_eq!(op.cert, Some(PathBuf::from("c.pem")));
+    assert_eq!(op.key, Some(PathBuf::from("k.pem")));
+    assert!(fail(&["--cert-type", "P12", URL]).contains("PEM only"));
+    assert!(fail(&["-E", "c.pem:pw", URL]).contains("password"));
+}
+
+#[test]
+fn accepted_options_that_change_nothing() {
+    let op = op(&[
+        "--ssl-no-revoke",
+        "--no-keepalive",
+        "--http1.1",
+        "--basic",
+        URL,
+    ]);
+    assert_eq!(
+        op,
+        Operation {
+            urls: vec![URL.to_string()],
+            ..Operation::default()
+        }
+    );
+}
+
+#[test]
+fn proto_applies_its_list_and_warns_about_unknown_names() {
+    let invocation = run(&["--proto", "=https", "--proto", "+http,-gopher", URL]);
+    assert_eq!(invocation.operations[0].protocols, Protocols::ALL);
+    assert_eq!(
+        invocation.warnings,
+        ["--proto: unrecognized protocol 'gopher'"]
+    );
+    let op = op(&["--proto", "-all,https", URL]);
+    assert!(!op.protocols.allows("http") && op.protocols.allows("https"));
+}
+
+// ---- config files ----
+
+#[test]
+fn config_file_options_apply_where_k_stands() {
+    let path = temp_file(
+        "k1",
+        "# comment\nurl = \"http://from-config/\"\n-H \"X-Conf: 1\"\nlocation\noutput: out.txt\n",
+    );
+    let op = op(&[
+        "-H",
+        "X-First: 1",
+        "-K",
+        path.to_str().unwrap(),
+        "http://argv/",
+    ]);
+    assert_eq!(op.urls, ["http://from-config/", "http://argv/"]);
+    assert_eq!(op.headers.len(), 2);
+    assert!(op.location);
+    assert_eq!(op.outputs, [OutputArg::File("out.txt".into())]);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn config_file_mistakes_name_the_file_and_line() {
+    let path = temp_file("k2", "silent\nno-such-option = 1\n");
+    let msg = fail(&["-K", path.to_str().unwrap(), URL]);
+    assert!(
+        msg.ends_with(":2: option --no-such-option: is unknown"),
+        "{msg}"
+    );
+    let path2 = temp_file("k3", "silent = yes\n");
+    let msg = fail(&["--config", path2.to_str().unwrap(), URL]);
+    assert!(
+        msg.ends_with(":1: option --silent: does not take a value"),
+        "{msg}"
+    );
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(path2);
+}
+
+#[test]
+fn an_unreadable_config_file_is_exit_26() {
+    let err = try_parse(&["-K", "/nonexistent/plainwire.cfg", URL]).unwrap_err();
+    assert_eq!(err.exit_code, crate::failure::READ_ERROR);
+    assert!(err
+        .message
+        .starts_with("cannot read config from '/nonexistent/plainwire.cfg'"));
+}
+
+#[test]
+fn a_config_file_naming_itself_stops() {
+    let path = std::env::temp_dir().join(format!("plainwire-args-{}-self", std::process::id()));
+    std::fs::write(&path, format!("config = \"{}\"\n", path.display())).unwrap();
+    let msg = fail(&["-K", path.to_str().unwrap(), URL]);
+    assert!(msg.contains("nested deeper than"), "{msg}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn the_default_config_comes_first() {
+    let path = temp_file("rc", "user-agent = \"from-rc\"\nsilent\n");
+    let Command::Run(invocation) =
+        parse(Some(&path), [URL, "-A", "argv"].iter().map(OsString::from)).unwrap()
+    else {
+        panic!("expected a run")
+    };
+    assert!(invocation.globals.silent);
+    assert_eq!(invocation.operations[0].user_agent.as_deref(), Some("argv"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn disable_is_recognised_first_and_ignored_elsewhere() {
+    assert!(skips_default_config(Some(&OsString::from("-q"))));
+    assert!(skips_default_config(Some(&OsString::from("--disable"))));
+    assert!(!skips_default_config(Some(&OsString::from("-s"))));
+    assert!(!skips_default_config(None));
+    assert_eq!(op(&["-sq", URL]).urls, [URL]);
+}
+
+// ---- the rest, one per option ----
+
+#[test]
+fn numbers_and_times() {
+    let op = op(&[
+        "--max-redirs",
+        "-1",
+        "--connect-timeout",
+        "3",
+        "-m",
+        "0.5",
+        "--max-filesize",
+        "1k",
+        URL,
+    ]);
+    assert_eq!(op.max_redirs, u32::MAX);
+    assert_eq!(op.connect_timeout, Some(Duration::from_secs(3)));
+    assert_eq!(op.max_time, Some(Duration::from_millis(500)));
+    assert_eq!(op.max_filesize, Some(1024));
+    assert_eq!(
+        fail(&["-m", "soon", URL]),
+        "option -m: expected a proper numerical parameter"
+    );
+}
+
+#[test]
+fn flags_per_operation() {
+    let op = op(&[
+        "-g",
+        "--fail-with-body",
+        "-N",
+        "--remove-on-error",
+        "-D",
+        "h.txt",
+        "-w",
+        "@fmt.txt",
+        "-k",
+        URL,
+    ]);
+    assert!(op.globoff && op.fail_with_body && op.no_buffer && op.remove_on_error);
+    assert!(self::op(&["-f", URL]).fail);
+    assert!(fail(&["-f", "--fail-with-body", URL]).contains("not both"));
+    assert!(op.insecure);
+    assert_eq!(op.dump_header, Some(PathBuf::from("h.txt")));
+    assert_eq!(op.write_out, Some(Source::File("fmt.txt".into())));
+}
+
+#[test]
+fn bearer_and_proxy() {
+    let op = op(&["--oauth2-bearer", "tok", "-x", "http://p:1", URL]);
+    assert_eq!(op.bearer.as_deref(), Some("tok"));
+    assert_eq!(op.proxy.as_deref(), Some("http://p:1"));
+    assert!(fail(&["--oauth2-bearer", "a\r\nX: y", URL]).contains("CR, LF"));
+}
+
+#[test]
+fn usage_error_displays_its_message() {
+    assert_eq!(usage("boom").to_string(), "boom");
+    assert_eq!(usage("boom").exit_code, 2);
+}

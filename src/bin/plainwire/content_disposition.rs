@@ -1,0 +1,105 @@
+//! `-J`: the file name a Content-Disposition header suggests, reduced to a safe last path
+//! component. Pure text handling; [`crate::transfer`] decides where the file goes and never
+//! lets it replace an existing one.
+//!
+//! As curl (docs/cmdline-opts/remote-header-name.md): only the `filename=` parameter is read
+//! (not `filename*=`), quoted with `"` or `'` or up to the next `;`; anything up to the last
+//! `/` or `\` is cut off; no percent-decoding is done. A name that is then empty, `.` or `..`,
+//! or holds a control character, is no name at all (curl would try to use it).
+
+/// The file name in a Content-Disposition value, if it names one that can be used.
+pub fn filename(value: &str) -> Option<String> {
+    let start = find_parameter(value)?;
+    let rest = value[start..].trim_start_matches([' ', '\t']);
+    let name = match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let inner = &rest[1..];
+            &inner[..inner.find(quote).unwrap_or(inner.len())]
+        }
+        _ => &rest[..rest.find(';').unwrap_or(rest.len())],
+    };
+    let name = name.trim_end_matches([' ', '\t']);
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let unusable =
+        base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control);
+    (!unusable).then(|| base.to_string())
+}
+
+/// Where the value of the `filename=` parameter starts (case-insensitive name).
+fn find_parameter(value: &str) -> Option<usize> {
+    let lower = value.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("filename=") {
+        let at = from + at;
+        // A parameter name starts the value or follows ';' and blanks: not "xfilename=".
+        let before = lower[..at].trim_end_matches([' ', '\t']);
+        if before.is_empty() || before.ends_with(';') {
+            return Some(at + "filename=".len());
+        }
+        from = at + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_and_bare_names() {
+        assert_eq!(
+            filename("attachment; filename=\"report.pdf\""),
+            Some("report.pdf".into())
+        );
+        assert_eq!(
+            filename("attachment; filename='a b.txt'"),
+            Some("a b.txt".into())
+        );
+        assert_eq!(
+            filename("attachment; filename=data.csv; size=3"),
+            Some("data.csv".into())
+        );
+        assert_eq!(filename("attachment;FileName=x.bin"), Some("x.bin".into()));
+        assert_eq!(filename("filename=first.txt"), Some("first.txt".into()));
+    }
+
+    #[test]
+    fn only_the_last_path_component_is_kept() {
+        assert_eq!(
+            filename("attachment; filename=\"../evil/name.txt\""),
+            Some("name.txt".into())
+        );
+        assert_eq!(
+            filename("attachment; filename=\"/etc/passwd\""),
+            Some("passwd".into())
+        );
+        assert_eq!(
+            filename("attachment; filename=\"..\\\\win\\\\x.exe\""),
+            Some("x.exe".into())
+        );
+    }
+
+    #[test]
+    fn unusable_names_are_none() {
+        for value in [
+            "attachment",
+            "attachment; filename=",
+            "attachment; filename=\"dir/\"",
+            "attachment; filename=\"..\"",
+            "attachment; filename=.",
+            "attachment; filename=\"a\u{1b}b\"",
+            "attachment; xfilename=no.txt",
+        ] {
+            assert_eq!(filename(value), None, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn encoded_names_are_not_read() {
+        assert_eq!(filename("attachment; filename*=UTF-8''n%C3%A4me.txt"), None);
+        assert_eq!(
+            filename("attachment; filename*=UTF-8''x.txt; filename=\"plain.txt\""),
+            Some("plain.txt".into())
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! The inputs of one operation, read before its first transfer: `@FILE` and `@-` values of
+//! `-d` and friends, `--json`, `--url-query`, `-H` and `-w`, turned into the body, the query,
+//! the header list and the write-out format every transfer of the operation uses. It sends
+//! nothing.
+//!
+//! Each input is read once (curl reads them while parsing), so `-d @-` takes standard input
+//! once however many URLs follow. A file that cannot be read is curl's 26.
+
+use std::io::Read;
+
+use crate::args::{HeaderArg, Operation};
+use crate::body::{self, RequestBody};
+use crate::failure::Failure;
+use crate::values::{self, Header, Source};
+
+/// Header fields the library writes itself, which plainwire cannot leave out yet: `-H
+/// 'Name:'` for them is refused rather than silently ignored.
+const LIBRARY_FIELDS: [&str; 5] = [
+    "host",
+    "accept",
+    "content-length",
+    "transfer-encoding",
+    "expect",
+];
+
+/// What an operation's transfers send and print, with every file read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// The request body, if the options make one.
+    pub body: Option<RequestBody>,
+    /// What goes into the query: `-G` data, then `--url-query` pieces, joined with `&`.
+    pub query: Option<String>,
+    /// `-H` headers in order, `@FILE` lines included.
+    pub headers: Vec<Header>,
+    /// The `-w` format.
+    pub write_out: Option<String>,
+}
+
+/// Reads the inputs `op` names and builds what its transfers send.
+pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
+    let mut headers = Vec::new();
+    for arg in &op.headers {
+        match arg {
+            HeaderArg::Field(header) => headers.push(header.clone()),
+            HeaderArg::File(source) => headers.extend(header_lines(source)?),
+        }
+    }
+    if let Some(header) = headers.iter().find(|h| {
+        h.value.is_none()
+            && LIBRARY_FIELDS
+                .iter()
+                .any(|f| h.name.eq_ignore_ascii_case(f))
+    }) {
+        return Err(Failure::usage(format!(
+            "option -H: leaving out the {} header ('{}:') is not supported yet",
+            header.name, header.name
+        )));
+    }
+
+    let data = if op.data.is_empty() {
+        None
+    } else {
+        Some(body::join(&op.data, &mut read)?)
+    };
+    // -G takes the data for the query; otherwise it is the body.
+    let (body, get_data) = match (&op.json, data) {
+        (Some(json), _) => (
+            Some(RequestBody {
+                bytes: read(json)?,
+                json: true,
+            }),
+            None,
+        ),
+        (None, Some(bytes)) if !op.get => (Some(RequestBody { bytes, json: false }), None),
+        (None, data) => (None, data),
+    };
+    let mut query_parts = Vec::new();
+    query_parts.extend(get_data);
+    if !op.url_query.is_empty() {
+        query_parts.push(body::join(&op.url_query, &mut read)?);
+    }
+    let query = (!query_parts.is_empty())
+        .then(|| String::from_utf8_lossy(&query_parts.join(&b'&')).into_owned());
+
+    let write_out = match &op.write_out {
+        Some(source) => Some(String::from_utf8_lossy(&read(source)?).into_owned()),
+        None => None,
+    };
+    Ok(Prepared {
+        body,
+        query,
+        headers,
+        write_out,
+    })
+}
+
+/// The bytes of one input. stdin is read to its end (a second `@-` finds it empty).
+pub fn read(source: &Source) -> Result<Vec<u8>, Failure> {
+    match source {
+        Source::Inline(bytes) => Ok(bytes.clone()),
+        Source::File(path) => std::fs::read(path).map_err(|e| Failure::read_file(path, &e)),
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::read_stdin(&e))?;
+            Ok(bytes)
+        }
+    }
+}
+
+/// The headers of a `-H @FILE`: one per line, blank lines skipped.
+fn header_lines(source: &Source) -> Result<Vec<Header>, Failure> {
+    let bytes = read(source)?;
+    let name = match source {
+        Source::File(path) => path.display().to_string(),
+        _ => "stdin".to_string(),
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("option -H: {name} is not valid UTF-8")))?;
+    let mut headers = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let header = values::header(line).map_err(|message| {
+            Failure::usage(format!("option -H: {name}:{}: {message}", index + 1))
+        })?;
+        headers.push(header);
+    }
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::DataPiece;
+
+    fn op_with(edit: impl FnOnce(&mut Operation)) -> Operation {
+        let mut op = Operation::default();
+        edit(&mut op);
+        op
+    }
+
+    #[test]
+    fn data_makes_a_form_body() {
+        let op = op_with(|op| op.data = vec![DataPiece::data("a=1"), DataPiece::data("b=2")]);
+        let prepared = prepare(&op).unwrap();
+        assert_eq!(
+            prepared.body,
+            Some(RequestBody {
+                bytes: b"a=1&b=2".to_vec(),
+                json: false
+            })
+        );
+        assert_eq!(prepared.query, None);
+    }
+
+    #[test]
+    fn get_moves_the_data_into_the_query_before_url_query() {
+        let op = op_with(|op| {
+            op.get = true;
+            op.data = vec![DataPiece::data("a=1"), DataPiece::url_encoded("b=x y")];
+            op.url_query = vec![
+                DataPiece::url_query("q=1 2"),
+                DataPiece::url_query("+r=a b"),
+            ];
+        });
+        let prepared = prepare(&op).unwrap();
+        assert_eq!(prepared.body, None);
+        assert_eq!(prepared.query.as_deref(), Some("a=1&b=x+y&q=1+2&r=a b"));
+    }
+
+    #[test]
+    fn json_is_kept_as_given() {
+        let op = op_with(|op| op.json = Some(Source::Inline(b"{\"a\": 1}\n".to_vec())));
+        let body = prepare(&op).unwrap().body.unwrap();
+        assert!(body.json);
+        assert_eq!(body.bytes, b"{\"a\": 1}\n");
+    }
+
+    #[test]
+    fn header_files_give_one_header_per_line() {
+        let path = std::env::temp_dir().join(format!("plainwire-inputs-{}", std::process::id()));
+        std::fs::write(&path, "X-A: 1\r\n\nX-B;\nX-C: two words\n").unwrap();
+        let op = op_with(|op| op.headers = vec![HeaderArg::File(Source::File(path.clone()))]);
+        let headers = prepare(&op).unwrap().headers;
+        let names: Vec<_> = headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["X-A", "X-B", "X-C"]);
+        assert_eq!(headers[2].value.as_deref(), Some("two words"));
+        std::fs::write(&path, "X-A: 1\nbroken\n").unwrap();
+        let failure = prepare(&op).unwrap_err();
+        assert_eq!(failure.code, 2);
+        assert!(failure
+            .message
+            .ends_with(":2: header must be 'Name: value' or 'Name;'"));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn leaving_out_a_library_header_is_refused() {
+        let op =
+            op_with(|op| op.headers = vec![HeaderArg::Field(values::header("Accept:").unwrap())]);
+        assert!(prepare(&op)
+            .unwrap_err()
+            .message
+            .contains("not supported yet"));
+        let op =
+            op_with(|op| op.headers = vec![HeaderArg::Field(values::header("X-Mine:").unwrap())]);
+        assert!(prepare(&op).is_ok());
+    }
+
+    #[test]
+    fn an_unreadable_file_is_26() {
+        let op = op_with(|op| op.data = vec![DataPiece::data("@/nonexistent/plainwire")]);
+        assert_eq!(prepare(&op).unwrap_err().code, 26);
+    }
+}

@@ -1,0 +1,254 @@
+//! What the library's trace hook tells about the transfer running on this thread: every
+//! response head (for `-i`, `-I` and `-D` along a redirect chain), the sizes and addresses
+//! `-w` reports, and the `-v` lines. It does not decide what is printed where, except `-v`.
+//!
+//! Every agent gets the same [`hook`]. The library calls it on the thread that sends the
+//! request and reads the body, so a thread-local record routes each event to its transfer,
+//! also when `-Z` runs several transfers on one shared agent.
+
+use std::cell::RefCell;
+use std::net::SocketAddr;
+
+use plainwire::TraceEvent;
+
+/// The most bytes of response heads kept for `-i`/`-I`/`-D` in one transfer: the library's
+/// limits give at most 11 hops of 17 heads of 64 KiB with the default `--max-redirs`, about
+/// 12 MiB; heads past this (a redirect loop under `--max-redirs -1`) are counted, not kept.
+pub const MAX_KEPT_HEAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// What one transfer's trace said.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TraceRecord {
+    /// Response heads as received, in order, informational ones and redirects included
+    /// (only when asked to keep them, and within [`MAX_KEPT_HEAD_BYTES`]).
+    pub heads: Vec<Vec<u8>>,
+    /// Heads received but not kept because of the limit.
+    pub heads_dropped: bool,
+    /// The last response head received.
+    pub last_head: Option<Vec<u8>>,
+    /// Bytes of every response head received.
+    pub size_header: u64,
+    /// Final (non-1xx) responses received: one more than the redirects followed.
+    pub final_responses: u32,
+    /// Bytes of every request head sent, as traced (credentials masked).
+    pub size_request_heads: u64,
+    /// Body bytes sent, from each request's Content-Length.
+    pub size_upload: u64,
+    /// The method of the last request sent.
+    pub method: Option<String>,
+    /// Requests that carried an Authorization field, and the bytes of their values as traced
+    /// (masked), to correct `size_request` where the real values are known.
+    pub authorizations: u64,
+    /// See [`TraceRecord::authorizations`].
+    pub masked_authorization_bytes: u64,
+    /// New connections made.
+    pub connects: u32,
+    /// The last connection's peer and local addresses.
+    pub remote: Option<SocketAddr>,
+    /// Our end of the last connection.
+    pub local: Option<SocketAddr>,
+}
+
+/// The record being filled on this thread, and how.
+struct Recording {
+    record: TraceRecord,
+    keep_heads: bool,
+    kept_bytes: usize,
+    verbose: bool,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Recording>> = const { RefCell::new(None) };
+}
+
+/// Starts recording this thread's transfer: heads are kept when `keep_heads`, and `-v` lines
+/// printed when `verbose`.
+pub fn begin(keep_heads: bool, verbose: bool) {
+    CURRENT.with(|current| {
+        *current.borrow_mut() = Some(Recording {
+            record: TraceRecord::default(),
+            keep_heads,
+            kept_bytes: 0,
+            verbose,
+        });
+    });
+}
+
+/// The heads kept so far, taken out of the record (they are written once).
+pub fn take_heads() -> Vec<Vec<u8>> {
+    CURRENT.with(|current| {
+        current
+            .borrow_mut()
+            .as_mut()
+            .map(|r| std::mem::take(&mut r.record.heads))
+            .unwrap_or_default()
+    })
+}
+
+/// Ends the recording and gives what it recorded.
+pub fn end() -> TraceRecord {
+    CURRENT.with(|current| {
+        current
+            .borrow_mut()
+            .take()
+            .map(|r| r.record)
+            .unwrap_or_default()
+    })
+}
+
+/// The trace hook every agent gets.
+pub fn hook(event: &TraceEvent<'_>) {
+    let verbose = CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        let Some(recording) = current.as_mut() else {
+            return false;
+        };
+        recording.note(event);
+        recording.verbose
+    });
+    if verbose {
+        crate::verbose::print(event);
+    }
+}
+
+impl Recording {
+    fn note(&mut self, event: &TraceEvent<'_>) {
+        let record = &mut self.record;
+        match event {
+            TraceEvent::Connected {
+                remote,
+                local,
+                reused,
+            } => {
+                if !reused {
+                    record.connects += 1;
+                }
+                record.remote = *remote;
+                record.local = *local;
+            }
+            TraceEvent::RequestHead(head) => {
+                record.size_request_heads += head.len() as u64;
+                record.size_upload += content_length(head).unwrap_or(0);
+                record.method = head
+                    .split(|&b| b == b' ')
+                    .next()
+                    .map(|m| String::from_utf8_lossy(m).into_owned());
+                if let Some(len) = authorization_value_len(head) {
+                    record.authorizations += 1;
+                    record.masked_authorization_bytes += len as u64;
+                }
+            }
+            TraceEvent::ResponseHead(head) => {
+                record.size_header += head.len() as u64;
+                if !is_informational(head) {
+                    record.final_responses += 1;
+                }
+                record.last_head = Some(head.to_vec());
+                if self.keep_heads {
+                    if self.kept_bytes + head.len() <= MAX_KEPT_HEAD_BYTES {
+                        self.kept_bytes += head.len();
+                        record.heads.push(head.to_vec());
+                    } else {
+                        record.heads_dropped = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a response head is a 1xx one.
+fn is_informational(head: &[u8]) -> bool {
+    head.split(|&b| b == b' ').nth(1).and_then(|s| s.first()) == Some(&b'1')
+}
+
+/// The value of the Content-Length field in a request head.
+fn content_length(head: &[u8]) -> Option<u64> {
+    field_value(head, b"content-length")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The length of the Authorization value as traced (masked), if the head has one.
+fn authorization_value_len(head: &[u8]) -> Option<usize> {
+    field_value(head, b"authorization").map(<[u8]>::len)
+}
+
+/// The value of the first field named `name` (lowercase) in a head, trimmed.
+fn field_value<'a>(head: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    head.split(|&b| b == b'\n').skip(1).find_map(|line| {
+        let colon = line.iter().position(|&b| b == b':')?;
+        line[..colon]
+            .eq_ignore_ascii_case(name)
+            .then(|| line[colon + 1..].trim_ascii())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_sizes_and_addresses_are_recorded() {
+        begin(true, false);
+        let remote: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        hook(&TraceEvent::Connected {
+            remote: Some(remote),
+            local: Some(local),
+            reused: false,
+        });
+        hook(&TraceEvent::RequestHead(
+            b"POST /a HTTP/1.1\r\nAuthorization: Basic *****\r\nContent-Length: 3\r\n\r\n",
+        ));
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 100 Continue\r\n\r\n"));
+        hook(&TraceEvent::ResponseHead(
+            b"HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\n",
+        ));
+        hook(&TraceEvent::Connected {
+            remote: Some(remote),
+            local: Some(local),
+            reused: true,
+        });
+        hook(&TraceEvent::RequestHead(b"GET /b HTTP/1.1\r\n\r\n"));
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\n\r\n"));
+        let heads = take_heads();
+        let record = end();
+        assert_eq!(heads.len(), 3);
+        assert!(record.heads.is_empty(), "taken");
+        assert_eq!(record.final_responses, 2);
+        assert_eq!(record.connects, 1);
+        assert_eq!(record.remote, Some(remote));
+        assert_eq!(record.local, Some(local));
+        assert_eq!(record.size_upload, 3);
+        assert_eq!(record.method.as_deref(), Some("GET"));
+        assert_eq!(record.authorizations, 1);
+        assert_eq!(
+            record.masked_authorization_bytes,
+            "Basic *****".len() as u64
+        );
+        assert_eq!(
+            record.last_head.as_deref(),
+            Some(&b"HTTP/1.1 200 OK\r\n\r\n"[..])
+        );
+        let expected: usize = heads.iter().map(Vec::len).sum();
+        assert_eq!(record.size_header, expected as u64);
+    }
+
+    #[test]
+    fn heads_are_kept_only_when_asked() {
+        begin(false, false);
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\n\r\n"));
+        let record = end();
+        assert!(record.heads.is_empty());
+        assert_eq!(record.size_header, 19);
+    }
+
+    #[test]
+    fn events_without_a_recording_are_ignored() {
+        let _ = end();
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\n\r\n"));
+        assert_eq!(end(), TraceRecord::default());
+    }
+}

@@ -1,0 +1,411 @@
+//! From the URL arguments to the list of transfers: each URL expanded by its glob, given its
+//! query (`-G`, `--url-query`), its scheme when it has none, and its destination (`-o`, `-O`,
+//! `--remote-name-all`, `--output-dir`, `#N` in names). It opens no file and sends nothing.
+//!
+//! The list is never built whole: [`Plan`] hands out one [`Planned`] transfer at a time, so a
+//! glob of a million URLs costs no memory. Rules, as curl's docs give them:
+//!
+//! * the N-th `-o`/`-O` of an operation goes with its N-th URL; a URL without one writes to
+//!   stdout, or to its remote name under `--remote-name-all`;
+//! * a glob's URLs share their URL argument's output; `#1`, `#2`, … in an `-o` name take the
+//!   text each glob gave;
+//! * `-O` names the file after the last segment of the URL's path (trailing slashes dropped);
+//!   a URL with no path segment saves to `plainwire_response`;
+//! * `--output-dir DIR` puts `-o` and `-O` files in DIR (`DIR/NAME`, as curl joins them);
+//! * a URL without `scheme://` is taken as `http://` (curl's guess, minus its other schemes).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use crate::args::{Operation, OutputArg};
+use crate::failure::{self, Failure};
+use crate::glob::{fill_output_name, Glob};
+use crate::inputs::Prepared;
+
+/// The file name `-O` uses when the URL has no path segment (curl's is `curl_response`).
+pub const DEFAULT_REMOTE_NAME: &str = "plainwire_response";
+
+/// One transfer to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// Which operation (`--next` group) it belongs to.
+    pub op: usize,
+    /// The URL argument it came from, counting from 0 across the command line
+    /// (`%{urlnum}`; a glob's URLs share one).
+    pub urlnum: u64,
+    /// The URL as expanded, with its query (`%{url}`).
+    pub url: String,
+    /// The URL to fetch: [`Planned::url`] with a scheme.
+    pub fetch: String,
+    /// Where the body goes, or why that cannot be worked out.
+    pub destination: Result<Destination, Failure>,
+}
+
+/// Where a transfer's body (and `-i` heads) go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output; `explicit` for `-o -`, which allows binary output to a terminal.
+    Stdout {
+        /// Whether `-o -` asked for it.
+        explicit: bool,
+    },
+    /// A file.
+    File {
+        /// The path, `--output-dir` included.
+        path: PathBuf,
+        /// `-O -J`: the Content-Disposition filename may replace the name, in `dir`.
+        from_header: bool,
+        /// `--output-dir`, for a Content-Disposition name.
+        dir: Option<PathBuf>,
+    },
+}
+
+/// One URL argument, ready to expand.
+struct Item {
+    op: usize,
+    urlnum: u64,
+    glob: Option<Glob>,
+    literal: String,
+    output: Option<OutputArg>,
+    remote_name_all: bool,
+    remote_header_name: bool,
+    output_dir: Option<PathBuf>,
+    query: Option<String>,
+}
+
+impl Item {
+    fn len(&self) -> u64 {
+        self.glob.as_ref().map_or(1, Glob::len)
+    }
+}
+
+/// The transfers of a command line, handed out in order.
+pub struct Plan {
+    items: Vec<Item>,
+    item: usize,
+    index: u64,
+    total: u64,
+}
+
+impl Plan {
+    /// The plan for these operations; fails (curl's 3) on the first malformed glob, before any
+    /// transfer starts.
+    pub fn new(ops: &[Operation], prepared: &[Prepared]) -> Result<Plan, Failure> {
+        let mut items = Vec::new();
+        let mut urlnum = 0;
+        for (index, (op, prepared)) in ops.iter().zip(prepared).enumerate() {
+            for (n, url) in op.urls.iter().enumerate() {
+                let glob = match op.globoff {
+                    true => None,
+                    false => Some(Glob::parse(url).map_err(|e| {
+                        Failure::new(failure::URL_MALFORMAT, format!("{e}: {url}"))
+                    })?),
+                };
+                items.push(Item {
+                    op: index,
+                    urlnum,
+                    glob,
+                    literal: url.clone(),
+                    output: op.outputs.get(n).cloned(),
+                    remote_name_all: op.remote_name_all,
+                    remote_header_name: op.remote_header_name,
+                    output_dir: op.output_dir.clone(),
+                    query: prepared.query.clone(),
+                });
+                urlnum += 1;
+            }
+        }
+        let total = items
+            .iter()
+            .try_fold(0u64, |sum, item| sum.checked_add(item.len()))
+            .ok_or_else(|| Failure::new(failure::URL_MALFORMAT, "too many URLs"))?;
+        Ok(Plan {
+            items,
+            item: 0,
+            index: 0,
+            total,
+        })
+    }
+
+    /// How many transfers there are in all.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+}
+
+impl Iterator for Plan {
+    type Item = Planned;
+
+    fn next(&mut self) -> Option<Planned> {
+        loop {
+            let item = self.items.get(self.item)?;
+            if self.index >= item.len() {
+                self.item += 1;
+                self.index = 0;
+                continue;
+            }
+            let index = self.index;
+            self.index += 1;
+            return Some(plan_one(item, index));
+        }
+    }
+}
+
+fn plan_one(item: &Item, index: u64) -> Planned {
+    let (expanded, values) = match &item.glob {
+        Some(glob) => {
+            let expansion = glob.get(index);
+            (expansion.url, expansion.values)
+        }
+        None => (item.literal.clone(), Vec::new()),
+    };
+    let url = match &item.query {
+        Some(query) => add_query(&expanded, query),
+        None => expanded,
+    };
+    let fetch = with_scheme(&url);
+    let destination = destination(item, &fetch, &values);
+    Planned {
+        op: item.op,
+        urlnum: item.urlnum,
+        url,
+        fetch,
+        destination,
+    }
+}
+
+/// Where the body of `url` goes, by its URL argument's output option.
+fn destination(item: &Item, url: &str, values: &[String]) -> Result<Destination, Failure> {
+    let file = |name: PathBuf, from_header: bool| Destination::File {
+        path: in_dir(item.output_dir.as_ref(), name),
+        from_header,
+        dir: item.output_dir.clone(),
+    };
+    match &item.output {
+        Some(OutputArg::File(path)) if path.as_os_str() == "-" => {
+            Ok(Destination::Stdout { explicit: true })
+        }
+        Some(OutputArg::File(path)) => {
+            let name = match (&item.glob, path.to_str()) {
+                (Some(_), Some(template)) => PathBuf::from(fill_output_name(template, values)),
+                _ => path.clone(),
+            };
+            if name.as_os_str().is_empty() {
+                return Err(Failure::new(
+                    failure::WRITE_ERROR,
+                    "output glob produces an empty string",
+                ));
+            }
+            Ok(file(name, false))
+        }
+        Some(OutputArg::RemoteName) => Ok(file(remote_name(url).into(), item.remote_header_name)),
+        None if item.remote_name_all => Ok(file(remote_name(url).into(), item.remote_header_name)),
+        Some(OutputArg::Stdout) | None => Ok(Destination::Stdout { explicit: false }),
+    }
+}
+
+/// `DIR/NAME` when there is an output directory, as curl joins them (an absolute NAME too).
+pub fn in_dir(dir: Option<&PathBuf>, name: PathBuf) -> PathBuf {
+    match dir {
+        Some(dir) => {
+            let mut joined = OsString::from(dir.as_os_str());
+            joined.push("/");
+            joined.push(name.as_os_str());
+            PathBuf::from(joined)
+        }
+        None => name,
+    }
+}
+
+/// The `-O` name of a URL: the last segment of its path, trailing slashes dropped.
+pub fn remote_name(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = match after_scheme.find('/') {
+        Some(at) => &after_scheme[at..],
+        None => "",
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rsplit(['/', '\\']).next() {
+        Some(name) if !name.is_empty() && trimmed.contains('/') => name.to_string(),
+        _ => DEFAULT_REMOTE_NAME.to_string(),
+    }
+}
+
+/// `url` with `query` added: after its own query with `&`, before any fragment.
+pub fn add_query(url: &str, query: &str) -> String {
+    let (base, fragment) = match url.find('#') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
+    let separator = match base.find('?') {
+        Some(at) if at + 1 < base.len() => "&",
+        Some(_) => "",
+        None => "?",
+    };
+    format!("{base}{separator}{query}{fragment}")
+}
+
+/// `url` with `http://` in front when it has no `scheme://` (curl's guess).
+pub fn with_scheme(url: &str) -> String {
+    let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
+        scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if has_scheme {
+        url.to_string()
+    } else {
+        format!("http://{url}")
+    }
+}
+
+/// The scheme of a URL that has one, lowercase.
+pub fn scheme_of(url: &str) -> String {
+    url.split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(argv_ops: Vec<Operation>) -> Vec<Planned> {
+        let prepared: Vec<Prepared> = argv_ops.iter().map(|_| Prepared::default()).collect();
+        Plan::new(&argv_ops, &prepared).unwrap().collect()
+    }
+
+    fn op(urls: &[&str], edit: impl FnOnce(&mut Operation)) -> Operation {
+        let mut op = Operation {
+            urls: urls.iter().map(|u| u.to_string()).collect(),
+            ..Operation::default()
+        };
+        edit(&mut op);
+        op
+    }
+
+    fn file(path: &str) -> Result<Destination, Failure> {
+        Ok(Destination::File {
+            path: path.into(),
+            from_header: false,
+            dir: None,
+        })
+    }
+
+    #[test]
+    fn outputs_go_with_urls_in_order() {
+        let transfers = plan(vec![op(&["h/a", "h/b", "h/c"], |op| {
+            op.outputs = vec![OutputArg::File("one".into()), OutputArg::File("-".into())]
+        })]);
+        assert_eq!(transfers[0].destination, file("one"));
+        assert_eq!(
+            transfers[1].destination,
+            Ok(Destination::Stdout { explicit: true })
+        );
+        assert_eq!(
+            transfers[2].destination,
+            Ok(Destination::Stdout { explicit: false })
+        );
+        assert_eq!(transfers[2].fetch, "http://h/c");
+        assert_eq!(
+            transfers.iter().map(|t| t.urlnum).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+    }
+
+    #[test]
+    fn a_glob_expands_and_fills_hash_numbers() {
+        let transfers = plan(vec![op(&["http://h/{a,b}/[1-2]"], |op| {
+            op.outputs = vec![OutputArg::File("out_#1_#2.txt".into())]
+        })]);
+        let urls: Vec<&str> = transfers.iter().map(|t| t.fetch.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "http://h/a/1",
+                "http://h/a/2",
+                "http://h/b/1",
+                "http://h/b/2"
+            ]
+        );
+        assert_eq!(transfers[3].destination, file("out_b_2.txt"));
+        assert!(transfers.iter().all(|t| t.urlnum == 0));
+    }
+
+    #[test]
+    fn globoff_takes_the_url_literally() {
+        let transfers = plan(vec![op(&["http://h/{a,b}"], |op| op.globoff = true)]);
+        assert_eq!(transfers.len(), 1);
+        assert_eq!(transfers[0].fetch, "http://h/{a,b}");
+    }
+
+    #[test]
+    fn a_bad_glob_stops_the_plan() {
+        let ops = vec![op(&["http://h/[3-1]"], |_| {})];
+        let failure = Plan::new(&ops, &[Prepared::default()]).err().unwrap();
+        assert_eq!(failure.code, 3);
+        assert!(failure.message.starts_with("bad range in URL position"));
+    }
+
+    #[test]
+    fn remote_names_and_output_dir() {
+        let transfers = plan(vec![op(&["h/dir/file.txt?q=1", "h/dir/", "h"], |op| {
+            op.remote_name_all = true;
+            op.output_dir = Some("out".into());
+            op.remote_header_name = true;
+        })]);
+        let paths: Vec<_> = transfers
+            .iter()
+            .map(|t| match &t.destination {
+                Ok(Destination::File {
+                    path, from_header, ..
+                }) => {
+                    assert!(from_header);
+                    path.display().to_string()
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(paths, ["out/file.txt", "out/dir", "out/plainwire_response"]);
+    }
+
+    #[test]
+    fn remote_name_cases() {
+        assert_eq!(remote_name("http://h/a/b.txt"), "b.txt");
+        assert_eq!(remote_name("http://h/a/b.txt#frag"), "b.txt");
+        assert_eq!(remote_name("http://h/a/dir//"), "dir");
+        assert_eq!(remote_name("http://h/"), DEFAULT_REMOTE_NAME);
+        assert_eq!(remote_name("http://h"), DEFAULT_REMOTE_NAME);
+        assert_eq!(remote_name("http://h/a\\b"), "b");
+    }
+
+    #[test]
+    fn queries_are_added_before_the_fragment() {
+        assert_eq!(add_query("http://h/p", "a=1"), "http://h/p?a=1");
+        assert_eq!(add_query("http://h/p?x=0", "a=1"), "http://h/p?x=0&a=1");
+        assert_eq!(add_query("http://h/p?", "a=1"), "http://h/p?a=1");
+        assert_eq!(add_query("http://h/p#f", "a=1"), "http://h/p?a=1#f");
+    }
+
+    #[test]
+    fn a_url_without_a_scheme_is_http() {
+        assert_eq!(with_scheme("example.com/x"), "http://example.com/x");
+        assert_eq!(with_scheme("localhost:8080"), "http://localhost:8080");
+        assert_eq!(with_scheme("HTTPS://h/"), "HTTPS://h/");
+        assert_eq!(with_scheme("ftp://h/"), "ftp://h/");
+        assert_eq!(with_scheme("h/?next=http://x"), "http://h/?next=http://x");
+        assert_eq!(scheme_of("HTTPS://h/"), "https");
+    }
+
+    #[test]
+    fn operations_follow_each_other() {
+        let transfers = plan(vec![op(&["h/a"], |_| {}), op(&["h/b", "h/c"], |_| {})]);
+        let ops: Vec<(usize, u64)> = transfers.iter().map(|t| (t.op, t.urlnum)).collect();
+        assert_eq!(ops, [(0, 0), (1, 1), (1, 2)]);
+    }
+}
