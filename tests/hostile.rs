@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use plainwire::{Agent, ErrorKind, TimeoutPhase, Version};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
-use support::{fixture, server_tls_config_with};
+use support::{fixture, server_tls_config_with, turns, ServerTurns};
 
 /// The read timeout every case runs with unless it sets its own: short, so that a case that
 /// wrongly waits for more bytes fails in seconds instead of a minute.
@@ -118,9 +118,27 @@ struct Case {
     max_body: Option<u64>,
     within: Duration,
     timeout_phase: Option<TimeoutPhase>,
+    /// Bytes written after the response, once the client has read it.
+    later: Option<Vec<u8>>,
+    /// After the requests, `Agent::idle_connections()` is this.
+    pooled: Option<usize>,
+    /// One more request, with this method, to `/NAME/then`, answered with [`THEN_ANSWER`].
+    then_request: Option<String>,
+    expect_then: Option<Expect>,
 }
 
+/// The server's answer to a then-request (`then-request:`), on whatever connection it comes: a
+/// well-framed response that no `.raw` file contains, so that a client that reads anything
+/// else as its answer is caught.
+const THEN_ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nX-Answer: then\r\nContent-Length: 4\r\n\r\nthen";
+
 impl Case {
+    /// Whether the client and the server take turns (see [`support::turns`]): the client
+    /// waits until the server has written everything for one request before the next.
+    fn takes_turns(&self) -> bool {
+        self.later.is_some() || self.then_request.is_some()
+    }
+
     fn expected(&self, transport: Transport) -> &Expect {
         let specific = match transport {
             Transport::Plain => &self.expect_plain,
@@ -178,6 +196,10 @@ fn load_case(path: &Path) -> Result<Case, String> {
         max_body: None,
         within: DEFAULT_WITHIN,
         timeout_phase: None,
+        later: None,
+        pooled: None,
+        then_request: None,
+        expect_then: None,
     };
     let mut has_expect = false;
     for (number, line) in text.lines().enumerate() {
@@ -284,11 +306,18 @@ fn load_case(path: &Path) -> Result<Case, String> {
             "read-timeout" => case.read_timeout = Some(parse_duration(value).map_err(at)?),
             "within" => case.within = parse_duration(value).map_err(at)?,
             "timeout-phase" => case.timeout_phase = Some(parse_phase(value).map_err(at)?),
+            "later" => case.later = Some(parse_quoted(value).map_err(at)?),
+            "pooled" => case.pooled = Some(value.parse().map_err(|_| at("bad pooled".into()))?),
+            "then-request" => case.then_request = Some(value.to_string()),
+            "expect-then" => case.expect_then = Some(parse_expect(value, dir).map_err(at)?),
             other => return Err(at(format!("unknown key {other:?}"))),
         }
     }
     if !has_expect {
         return Err("no `expect:` line".to_string());
+    }
+    if case.then_request.is_some() != case.expect_then.is_some() {
+        return Err("`then-request:` and `expect-then:` go together".to_string());
     }
     Ok(case)
 }
@@ -468,7 +497,12 @@ struct Server {
 }
 
 impl Server {
-    fn start(case: Arc<Case>, tls: Option<Arc<ServerConfig>>, raw_tls: bool) -> Server {
+    fn start(
+        case: Arc<Case>,
+        tls: Option<Arc<ServerConfig>>,
+        raw_tls: bool,
+        turns: Option<Arc<ServerTurns>>,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().unwrap();
         let connections = Arc::new(AtomicUsize::new(0));
@@ -481,8 +515,8 @@ impl Server {
                 }
                 let Ok(tcp) = tcp else { continue };
                 count.fetch_add(1, Ordering::SeqCst);
-                let (case, tls) = (case.clone(), tls.clone());
-                thread::spawn(move || serve(tcp, &case, tls, raw_tls));
+                let (case, tls, turns) = (case.clone(), tls.clone(), turns.clone());
+                thread::spawn(move || serve(tcp, &case, tls, raw_tls, turns.as_deref()));
             }
         });
         Server {
@@ -506,7 +540,13 @@ impl Drop for Server {
 }
 
 /// Runs the case's script on one accepted connection.
-fn serve(tcp: TcpStream, case: &Case, tls: Option<Arc<ServerConfig>>, raw_tls: bool) {
+fn serve(
+    tcp: TcpStream,
+    case: &Case,
+    tls: Option<Arc<ServerConfig>>,
+    raw_tls: bool,
+    turns: Option<&ServerTurns>,
+) {
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_read_timeout(Some(SERVER_LINGER));
     let _ = tcp.set_write_timeout(Some(SERVER_LINGER));
@@ -542,16 +582,34 @@ fn serve(tcp: TcpStream, case: &Case, tls: Option<Arc<ServerConfig>>, raw_tls: b
     };
     let mut input = Vec::new();
     loop {
-        if !read_request_head(&mut wire, &mut input) {
+        let Some((method, target)) = read_request_head(&mut wire, &mut input) else {
             return;
+        };
+        if target.ends_with("/then") {
+            let answer = if method == "HEAD" {
+                &THEN_ANSWER[..THEN_ANSWER.len() - 4]
+            } else {
+                THEN_ANSWER
+            };
+            if wire.write(answer).is_err() {
+                return;
+            }
+            continue;
         }
-        let written = if case.layer_tcp {
+        let mut written = if case.layer_tcp {
             wire.write_tcp(&case.raw)
         } else if case.bytewise {
             case.raw.iter().try_for_each(|b| wire.write(&[*b]))
         } else {
             wire.write(&case.raw)
         };
+        if let (Some(later), Some(turns), true) = (&case.later, turns, written.is_ok()) {
+            turns.await_client();
+            written = wire.write(later);
+        }
+        if let Some(turns) = turns {
+            turns.written();
+        }
         if written.is_err() || case.then != Then::Keep {
             break;
         }
@@ -559,17 +617,21 @@ fn serve(tcp: TcpStream, case: &Case, tls: Option<Arc<ServerConfig>>, raw_tls: b
     finish(wire, &case.then);
 }
 
-/// Reads one request head (our client sends no request bodies here). False when the client
-/// has gone.
-fn read_request_head(wire: &mut Wire, input: &mut Vec<u8>) -> bool {
+/// Reads one request head (our client sends no request bodies here) and returns its method
+/// and target. `None` when the client has gone.
+fn read_request_head(wire: &mut Wire, input: &mut Vec<u8>) -> Option<(String, String)> {
     let mut chunk = [0u8; 4096];
     loop {
         if let Some(end) = input.windows(4).position(|w| w == b"\r\n\r\n") {
-            input.drain(..end + 4);
-            return true;
+            let head: Vec<u8> = input.drain(..end + 4).collect();
+            let line = String::from_utf8_lossy(&head);
+            let mut words = line.split(' ');
+            let method = words.next().unwrap_or_default().to_string();
+            let target = words.next().unwrap_or_default().to_string();
+            return Some((method, target));
         }
         match wire.read(&mut chunk) {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return None,
             Ok(n) => input.extend_from_slice(&chunk[..n]),
         }
     }
@@ -683,7 +745,9 @@ fn run(case: &Arc<Case>, transport: Transport) -> Result<(), String> {
             None => config,
         }
     });
-    let server = Server::start(case.clone(), config, raw_tls);
+    let (client_turns, server_turns) = turns();
+    let server_turns = case.takes_turns().then(|| Arc::new(server_turns));
+    let server = Server::start(case.clone(), config, raw_tls, server_turns);
 
     let mut builder = Agent::builder()
         .proxy_from_env(false)
@@ -721,6 +785,17 @@ fn run(case: &Arc<Case>, transport: Transport) -> Result<(), String> {
             ));
         }
         check(case, expected, outcome).map_err(|e| format!("{nth}{e}"))?;
+        if i == case.requests {
+            check_pooled(case, &agent)?;
+        }
+        if case.takes_turns() {
+            client_turns.response_read();
+            client_turns.await_server()?;
+        }
+    }
+    if let (Some(method), Some(expected)) = (&case.then_request, &case.expect_then) {
+        let outcome = request_then(&agent, case, method, &format!("{url}/then"));
+        check(case, expected, outcome).map_err(|e| format!("then-request {method}: {e}"))?;
     }
     if let Some(want) = case.connections {
         let got = server.connections();
@@ -732,6 +807,40 @@ fn run(case: &Arc<Case>, transport: Transport) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `pooled:`: the number of idle connections the agent keeps after the requests.
+fn check_pooled(case: &Case, agent: &Agent) -> Result<(), String> {
+    match case.pooled {
+        Some(want) if agent.idle_connections() != want => Err(format!(
+            "the agent keeps {} idle connections after the requests, expected {want}",
+            agent.idle_connections()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Sends the then-request; an answer other than [`THEN_ANSWER`] (which says `X-Answer: then`)
+/// is a failed check.
+fn request_then(agent: &Agent, case: &Case, method: &str, url: &str) -> Outcome {
+    let mut builder = agent.request(method, url);
+    if let Some(deadline) = case.deadline {
+        builder = builder.timeout(deadline);
+    }
+    let response = builder.send()?;
+    if response.header("x-answer") != Some("then") {
+        let head = format!(
+            "status {}, X-Answer {:?}",
+            response.status(),
+            response.header("x-answer")
+        );
+        let body = response.bytes().unwrap_or_default();
+        return Ok(Err(format!(
+            "not the server's answer to it ({head}, body {:?})",
+            show(&body, 60)
+        )));
+    }
+    response.bytes().map(Ok)
 }
 
 /// What the client made of one request: the response's checks and body, or an error.

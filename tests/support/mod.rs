@@ -487,6 +487,64 @@ pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> boo
     }
 }
 
+/// How long either side of [`turns`] waits for the other before going on alone: it bounds a
+/// broken run; a passing run never waits for it.
+pub const TURN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Two one-way signals between a test and its scripted server, so that "later" means "after
+/// the other side has done X" instead of "after some milliseconds": the test says when it has
+/// read a response ([`ClientTurns::response_read`]), the server when it has written all it
+/// meant to ([`ServerTurns::written`]).
+pub fn turns() -> (ClientTurns, ServerTurns) {
+    let (read, read_rx) = std::sync::mpsc::channel();
+    let (written_tx, written) = std::sync::mpsc::channel();
+    (
+        ClientTurns { read, written },
+        ServerTurns {
+            read: Mutex::new(read_rx),
+            written: Mutex::new(written_tx),
+        },
+    )
+}
+
+/// The test's side of [`turns`].
+pub struct ClientTurns {
+    read: std::sync::mpsc::Sender<()>,
+    written: std::sync::mpsc::Receiver<()>,
+}
+
+impl ClientTurns {
+    /// Tells the server the response has been read to its end.
+    pub fn response_read(&self) {
+        let _ = self.read.send(());
+    }
+
+    /// Waits until the server says it has written everything it meant to.
+    pub fn await_server(&self) -> Result<(), String> {
+        self.written
+            .recv_timeout(TURN_TIMEOUT)
+            .map_err(|_| format!("the server did not finish its writes within {TURN_TIMEOUT:?}"))
+    }
+}
+
+/// The server's side of [`turns`]; share it between connections in an `Arc`.
+pub struct ServerTurns {
+    read: Mutex<std::sync::mpsc::Receiver<()>>,
+    written: Mutex<std::sync::mpsc::Sender<()>>,
+}
+
+impl ServerTurns {
+    /// Waits until the test has read the response (or has gone, or [`TURN_TIMEOUT`] passed).
+    pub fn await_client(&self) {
+        let _ = lock(&self.read).recv_timeout(TURN_TIMEOUT);
+    }
+
+    /// Tells the test everything is written.
+    pub fn written(&self) {
+        let _ = lock(&self.written).send(());
+    }
+}
+
 // ---------------------------------------------------------------------------
 // ScriptedServer
 // ---------------------------------------------------------------------------
