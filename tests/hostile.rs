@@ -93,6 +93,8 @@ struct Case {
     expect: Expect,
     expect_plain: Option<Expect>,
     expect_tls: Option<Expect>,
+    /// What a build without the `gzip` feature must do instead of `expect`.
+    expect_without_gzip: Option<Expect>,
     status: Option<u16>,
     version: Option<Version>,
     reason: Option<String>,
@@ -140,6 +142,9 @@ impl Case {
     }
 
     fn expected(&self, transport: Transport) -> &Expect {
+        if let (Some(without), false) = (&self.expect_without_gzip, cfg!(feature = "gzip")) {
+            return without;
+        }
         let specific = match transport {
             Transport::Plain => &self.expect_plain,
             Transport::Tls => &self.expect_tls,
@@ -171,6 +176,7 @@ fn load_case(path: &Path) -> Result<Case, String> {
         expect: Expect::Body(Vec::new()),
         expect_plain: None,
         expect_tls: None,
+        expect_without_gzip: None,
         status: None,
         version: None,
         reason: None,
@@ -219,6 +225,9 @@ fn load_case(path: &Path) -> Result<Case, String> {
             }
             "expect-plain" => case.expect_plain = Some(parse_expect(value, dir).map_err(at)?),
             "expect-tls" => case.expect_tls = Some(parse_expect(value, dir).map_err(at)?),
+            "expect-without-gzip" => {
+                case.expect_without_gzip = Some(parse_expect(value, dir).map_err(at)?)
+            }
             "status" => case.status = Some(value.parse().map_err(|_| at("bad status".into()))?),
             "version" => {
                 case.version = Some(match value {

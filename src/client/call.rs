@@ -222,7 +222,19 @@ fn send_once(
     };
     let decoder = BodyDecoder::new(framing.body);
     let wire = WireBody::new(conn, decoder, close, home, deadline, call);
-    let coding = if asked_for_compression(settings, hop.headers) {
+    let coding = if framing.transfer_coding != ContentCoding::Identity {
+        // `Transfer-Encoding: gzip, chunked`: the transfer coding is ours to undo (a content
+        // coding on top of it, rarer still, is then left as sent).
+        if cfg!(not(feature = "gzip")) {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                "the response's body has a gzip or deflate transfer coding, which this build \
+                 cannot undo (plainwire's `gzip` feature)",
+            )
+            .context(url.authority()));
+        }
+        framing.transfer_coding
+    } else if asked_for_compression(settings, hop.headers) {
         ContentCoding::from_header(sent.head.headers.get("content-encoding"))
     } else {
         ContentCoding::Identity

@@ -10,6 +10,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::close_reason::CloseReason;
+use crate::http1::coding::ContentCoding;
 use crate::http1::head::{ResponseHead, Version};
 
 /// Where a response body ends.
@@ -33,6 +34,9 @@ pub struct Framing {
     /// Why the connection must close once this body has been read; `None` when it may carry
     /// another request.
     pub close: Option<CloseReason>,
+    /// A transfer coding applied before chunked (`Transfer-Encoding: gzip, chunked`), which the
+    /// reader must undo; [`ContentCoding::Identity`] for a plain chunked body or none.
+    pub transfer_coding: ContentCoding,
 }
 
 impl Framing {
@@ -50,8 +54,9 @@ impl Framing {
 /// 2. A 2xx response to CONNECT has no body: the connection becomes a tunnel.
 /// 3. Transfer-Encoding overrides Content-Length, and a message with both must not leave the
 ///    connection reusable.
-/// 4. With Transfer-Encoding, chunked as the final coding means a chunked body. We decode no
-///    other transfer coding, so any other is refused rather than handed back encoded.
+/// 4. With Transfer-Encoding, chunked as the final coding means a chunked body. Before it we
+///    accept one of gzip or deflate, for the reader to undo (only with the `gzip` feature, which
+///    the caller checks); any other coding is refused rather than handed back encoded.
 /// 5. Content-Length values that differ, or are not a number, are an unrecoverable error.
 /// 6. A valid Content-Length gives the body's length.
 /// 7. (Requests only.)
@@ -59,7 +64,8 @@ impl Framing {
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Protocol`] for a transfer coding other than a lone `chunked`, and for a
+/// [`ErrorKind::Protocol`] for transfer codings other than `chunked`, alone or after one gzip
+/// or deflate, and for a
 /// Content-Length that is not a decimal number or that disagrees with another.
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
@@ -86,12 +92,13 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         return Ok(Framing {
             body: BodyFraming::NoBody,
             close,
+            transfer_coding: ContentCoding::Identity,
         });
     }
 
     // Rules 3 and 4.
     if headers.contains("transfer-encoding") {
-        check_transfer_coding_is_chunked(head)?;
+        let transfer_coding = chunked_transfer_coding(head)?;
         if headers.contains("content-length") || head.version == Version::Http10 {
             // Both framings at once is the signature of request smuggling; an HTTP/1.0 message
             // with Transfer-Encoding has unreliable framing (RFC 9112 section 6.1). Read this
@@ -101,6 +108,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         return Ok(Framing {
             body: BodyFraming::Chunked,
             close,
+            transfer_coding,
         });
     }
 
@@ -109,6 +117,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
         return Ok(Framing {
             body: BodyFraming::ContentLength(length),
             close,
+            transfer_coding: ContentCoding::Identity,
         });
     }
 
@@ -116,34 +125,46 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     Ok(Framing {
         body: BodyFraming::CloseDelimited,
         close: Some(CloseReason::CloseDelimited),
+        transfer_coding: ContentCoding::Identity,
     })
 }
 
-/// Refuses any Transfer-Encoding other than a lone `chunked`.
-fn check_transfer_coding_is_chunked(head: &ResponseHead) -> Result<()> {
+/// The transfer coding under chunked: none for a lone `chunked`, or one gzip or deflate before
+/// it (`gzip, chunked`). Anything else is refused.
+fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
     let mut codings = head
         .headers
         .get_all_bytes("transfer-encoding")
         .flat_map(|value| value.split(|&b| b == b','))
         .map(<[u8]>::trim_ascii)
         .filter(|coding| !coding.is_empty());
-    match (codings.next(), codings.next()) {
-        (Some(coding), None) if coding.eq_ignore_ascii_case(b"chunked") => Ok(()),
-        _ => {
-            let listed: Vec<String> = head
-                .headers
-                .get_all_bytes("transfer-encoding")
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect();
-            Err(Error::new(
-                ErrorKind::Protocol,
-                format!(
-                    "unsupported transfer coding {:?}: only chunked is understood",
-                    listed.join(", ")
-                ),
-            ))
-        }
-    }
+    let is_chunked = |coding: &[u8]| coding.eq_ignore_ascii_case(b"chunked");
+    let under = |coding: &[u8]| {
+        std::str::from_utf8(coding)
+            .ok()
+            .map(|name| ContentCoding::from_header(Some(name)))
+            .filter(|coding| *coding != ContentCoding::Identity)
+    };
+    let found = match (codings.next(), codings.next(), codings.next()) {
+        (Some(last), None, None) if is_chunked(last) => Some(ContentCoding::Identity),
+        (Some(first), Some(last), None) if is_chunked(last) => under(first),
+        _ => None,
+    };
+    found.ok_or_else(|| {
+        let listed: Vec<String> = head
+            .headers
+            .get_all_bytes("transfer-encoding")
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        Error::new(
+            ErrorKind::Protocol,
+            format!(
+                "unsupported transfer coding {:?}: only chunked is understood, after at most one \
+                 gzip or deflate",
+                listed.join(", ")
+            ),
+        )
+    })
 }
 
 /// The Content-Length, if any: every field and list item must be the same decimal number
@@ -244,7 +265,8 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::Chunked,
-                close: Some(CloseReason::AmbiguousFraming)
+                close: Some(CloseReason::AmbiguousFraming),
+                transfer_coding: ContentCoding::Identity,
             }
         );
     }
@@ -260,19 +282,41 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::Chunked,
-                close: None
+                close: None,
+                transfer_coding: ContentCoding::Identity,
             }
         );
     }
 
     #[test]
-    fn other_transfer_codings_are_refused() {
-        let err = framing(
+    fn gzip_or_deflate_under_chunked_is_for_the_reader_to_undo() {
+        let f = framing(
             "GET",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
         )
-        .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Protocol);
+        .unwrap();
+        assert_eq!(f.body, BodyFraming::Chunked);
+        assert_eq!(f.transfer_coding, ContentCoding::Gzip);
+        let f = framing(
+            "GET",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(f.transfer_coding, ContentCoding::Deflate);
+    }
+
+    #[test]
+    fn other_transfer_codings_are_refused() {
+        for value in [
+            "gzip, gzip, chunked",
+            "chunked, gzip",
+            "br, chunked",
+            "gzip",
+        ] {
+            let head = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: {value}\r\n\r\n");
+            let err = framing("GET", &head).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Protocol, "{value}");
+        }
         let err = framing(
             "GET",
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: x-custom\r\n\r\n",
@@ -321,7 +365,8 @@ mod tests {
             f,
             Framing {
                 body: BodyFraming::CloseDelimited,
-                close: Some(CloseReason::CloseDelimited)
+                close: Some(CloseReason::CloseDelimited),
+                transfer_coding: ContentCoding::Identity,
             }
         );
     }
