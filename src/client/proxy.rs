@@ -4,6 +4,13 @@
 //! (absolute-form, RFC 9112 section 3.2.2). An `https` URL goes through a `CONNECT` tunnel
 //! (RFC 9110 section 9.3.6): the proxy connects us to the origin and then only relays bytes,
 //! so the TLS session is between us and the origin, and the proxy sees none of it.
+//!
+//! Proxy credentials go to the proxy and nowhere else: on the request for an `http` URL, on the
+//! `CONNECT` for an `https` one, never through the tunnel to the origin.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 use crate::auth;
 use crate::error::{Error, ErrorKind, Result};
@@ -67,6 +74,35 @@ impl Proxy {
     /// The `Proxy-Authorization` value, if the proxy URL had credentials.
     pub(crate) fn authorization(&self) -> Option<&str> {
         self.authorization.as_deref()
+    }
+
+    /// This proxy with the caller's `Proxy-Authorization` value (a request header or an agent
+    /// default) when its URL had no credentials of its own. The URL's credentials win: they
+    /// were given for this proxy, while a header is given for every proxy a request may take
+    /// (the environment's differ by scheme), so only the URL's are sure to be meant for it.
+    pub(crate) fn with_caller_authorization(&self, caller: Option<&str>) -> Cow<'_, Proxy> {
+        match (&self.authorization, caller) {
+            (None, Some(value)) => Cow::Owned(Proxy {
+                url: self.url.clone(),
+                authorization: Some(value.to_string()),
+            }),
+            _ => Cow::Borrowed(self),
+        }
+    }
+
+    /// What tells connections through this proxy apart in the pool: its `host:port` and, when
+    /// it gets credentials, a tag standing for them (a keyed hash, never the credentials), so
+    /// that a tunnel a proxy opened for one caller's credentials never carries another
+    /// caller's request.
+    pub(crate) fn pool_name(&self) -> String {
+        static KEYS: OnceLock<RandomState> = OnceLock::new();
+        match &self.authorization {
+            None => self.authority(),
+            Some(credentials) => {
+                let tag = KEYS.get_or_init(RandomState::new).hash_one(credentials);
+                format!("{} (credentials {tag:016x})", self.authority())
+            }
+        }
     }
 }
 

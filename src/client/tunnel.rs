@@ -25,6 +25,8 @@ pub(crate) fn open_tunnel(
 ) -> Result<Stream> {
     let authority = url.authority();
     let mut headers = vec![("Host", authority.as_str())];
+    // The proxy URL's credentials, or else the caller's Proxy-Authorization
+    // (`Proxy::with_caller_authorization`): on the CONNECT, never through the tunnel.
     if let Some(credentials) = proxy.authorization() {
         headers.push(("Proxy-Authorization", credentials));
     }
