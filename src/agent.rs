@@ -65,6 +65,7 @@ impl Default for AgentBuilder {
 }
 
 impl std::fmt::Debug for AgentBuilder {
+    /// The settings, with the values of secret header fields masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AgentBuilder")
             .field("settings", &self.settings)
@@ -334,11 +335,12 @@ impl AgentBuilder {
         if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
             settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
         }
+        let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
         Ok(Agent {
             shared: Arc::new(Shared {
                 settings,
                 pool: Arc::new(IdlePool::new(self.pool)),
-                tracer: Tracer::new(self.trace),
+                tracer,
                 #[cfg(feature = "tls")]
                 tls: self.trust.build()?,
             }),
@@ -427,6 +429,7 @@ impl Default for Agent {
 }
 
 impl std::fmt::Debug for Agent {
+    /// The settings, with the values of secret header fields masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Agent")
             .field("settings", &self.shared.settings)

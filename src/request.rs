@@ -170,10 +170,13 @@ impl RequestBuilder {
 }
 
 impl std::fmt::Debug for RequestBuilder {
+    /// Method, URL (without userinfo) and header fields, the values of secret ones masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secrets = &self.shared.settings.secret_headers;
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
             .field("url", &self.url.as_ref().map(Url::as_str).ok())
+            .field("headers", &secrets.debug_fields(&self.headers))
             .finish_non_exhaustive()
     }
 }

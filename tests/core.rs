@@ -1315,3 +1315,59 @@ fn error_messages_name_the_host_once() {
         );
     }
 }
+
+#[test]
+fn debug_output_masks_credential_header_values() {
+    let secrets = [
+        "agent-token",
+        "agent-cookie",
+        "agent-proxy",
+        "request-token",
+        "request-cookie",
+        "url-password",
+        // base64 of "user:request-pass"
+        "dXNlcjpyZXF1ZXN0LXBhc3M",
+    ];
+    let builder = Agent::builder()
+        .proxy_from_env(false)
+        .default_header("Authorization", "Bearer agent-token")
+        .default_header("cookie", "sid=agent-cookie")
+        .default_header("Proxy-Authorization", "Basic agent-proxy")
+        .default_header("X-Visible", "shown");
+    let builder_text = format!("{builder:?}");
+    let agent = builder.build().unwrap();
+    let agent_text = format!("{agent:?}");
+    let request = agent
+        .get("http://user:url-password@127.0.0.1:1/")
+        .header("Cookie", "sid=request-cookie")
+        .header("X-Visible", "shown too")
+        .bearer_auth("request-token")
+        .basic_auth("user", "request-pass");
+    let request_text = format!("{request:?}");
+    for (what, text) in [
+        ("AgentBuilder", &builder_text),
+        ("Agent", &agent_text),
+        ("RequestBuilder", &request_text),
+    ] {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{what} shows {secret}: {text}");
+        }
+        assert!(text.contains("shown"), "{what}: {text}");
+    }
+    assert!(
+        builder_text.contains(r#"("Authorization", "Bearer *****")"#),
+        "{builder_text}"
+    );
+    assert!(
+        agent_text.contains(r#"("cookie", "*****")"#),
+        "{agent_text}"
+    );
+    assert!(
+        request_text.contains(r#"("Authorization", "Basic *****")"#),
+        "{request_text}"
+    );
+    assert!(
+        request_text.contains(r#"("X-Visible", "shown too")"#),
+        "{request_text}"
+    );
+}
