@@ -148,6 +148,23 @@ impl AgentBuilder {
         self
     }
 
+    /// Names a header field whose values are secret, such as `X-Api-Key`: like Authorization,
+    /// Cookie and Set-Cookie, its values are masked in the [trace](AgentBuilder::trace) (in
+    /// request and response heads alike) and in `Debug` output. It is still sent as given.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .default_header("X-Api-Key", "k-123")
+    ///     .secret_header("X-Api-Key")
+    ///     .build()?;
+    /// assert!(!format!("{agent:?}").contains("k-123"));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn secret_header(mut self, name: &str) -> Self {
+        self.settings.secret_headers.add(name);
+        self
+    }
+
     /// Whether to send `Accept-Encoding: gzip, deflate` and decompress such bodies as they are
     /// read. Default: true. The size limits apply to the decompressed bytes. A request that sets
     /// its own Accept-Encoding gets the body as sent.
@@ -318,7 +335,7 @@ impl AgentBuilder {
 
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
-    /// masked), body progress, and what became of the connection. The hook runs on the calling
+    /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the connection. The hook runs on the calling
     /// thread, in the middle of the call, so it should be quick.
     pub fn trace(mut self, hook: impl Fn(&TraceEvent<'_>) + Send + Sync + 'static) -> Self {
         self.trace = Some(Arc::new(hook));

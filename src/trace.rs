@@ -9,7 +9,10 @@
 //! ```
 //!
 //! Printed with `{}`, events look like curl's `--verbose`: `* ` for what happened, `> ` for
-//! request lines, `< ` for response lines. Credentials are masked before any hook sees them.
+//! request lines, `< ` for response lines. Credentials (Authorization, Proxy-Authorization,
+//! Cookie, Set-Cookie, and header fields named with
+//! [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)) are masked before any
+//! hook sees them.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -77,9 +80,13 @@ pub enum TraceEvent<'a> {
     },
     /// A TLS handshake finished.
     TlsHandshake(&'a TlsInfo),
-    /// The request head as sent, with Authorization and Proxy-Authorization values masked.
+    /// The request head as sent, the values of secret fields masked: Authorization,
+    /// Proxy-Authorization (both keep their scheme: `Basic *****`), Cookie, and those named
+    /// with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     RequestHead(&'a [u8]),
-    /// A response head as received (informational ones included).
+    /// A response head as received (informational ones included), the values of secret fields
+    /// masked: Set-Cookie, and those named with
+    /// [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     ResponseHead(&'a [u8]),
     /// Body bytes received so far, and the total if the server declared it.
     BodyProgress {
@@ -180,7 +187,8 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
 
 /// The header fields whose values are secret, and how they are masked: the one rule for the
 /// trace and for `Debug` output. Secret are the
-/// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) and the fields a caller named.
+/// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) (`Set-Cookie` among them) and
+/// the fields a caller named with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct SecretHeaders {
     /// The names a caller added, in lower case.
@@ -191,6 +199,14 @@ pub(crate) struct SecretHeaders {
 const MASK: &[u8] = b"*****";
 
 impl SecretHeaders {
+    /// Makes values of the field `name` secret too.
+    pub(crate) fn add(&mut self, name: &str) {
+        let name = name.trim().to_ascii_lowercase();
+        if !name.is_empty() && !self.named.contains(&name) {
+            self.named.push(name);
+        }
+    }
+
     /// Whether values of the field `name` are secret (names compare case-insensitively).
     pub(crate) fn is_secret(&self, name: &[u8]) -> bool {
         is_credential(name)
@@ -285,11 +301,20 @@ mod tests {
     #[test]
     fn a_cookie_is_masked_whole_and_a_named_field_too() {
         let mut secrets = SecretHeaders::default();
-        secrets.named.push("x-api-key".into());
+        secrets.add("X-Api-Key");
         let head = b"GET / HTTP/1.1\r\nCookie: a=1; b=2\r\nX-API-Key: k 1\r\nX-Other: v\r\n\r\n";
         assert_eq!(
             String::from_utf8(secrets.mask_head(head)).unwrap(),
             "GET / HTTP/1.1\r\nCookie: *****\r\nX-API-Key: *****\r\nX-Other: v\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn set_cookie_is_masked_in_a_response_head() {
+        let head = b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=abc; Path=/\r\nset-cookie: b=2\r\n\r\n";
+        assert_eq!(
+            String::from_utf8(SecretHeaders::default().mask_head(head)).unwrap(),
+            "HTTP/1.1 200 OK\r\nSet-Cookie: *****\r\nset-cookie: *****\r\n\r\n"
         );
     }
 

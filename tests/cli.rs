@@ -993,6 +993,22 @@ fn verbose_shows_the_wire_curl_style_on_stderr() {
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
 
+#[test]
+fn verbose_masks_cookie_and_set_cookie_values() {
+    let server = serve(
+        Reply::new(200)
+            .header("Set-Cookie", "sid=server-secret; HttpOnly")
+            .body("body"),
+    );
+    let run = run(&["-v", "-H", "Cookie: sid=client-secret", &server.url("/")]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("> Cookie: *****"), "{}", run.stderr);
+    assert!(run.stderr.contains("< Set-Cookie: *****"), "{}", run.stderr);
+    for secret in ["client-secret", "server-secret"] {
+        assert!(!run.stderr.contains(secret), "{secret}: {}", run.stderr);
+    }
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn verbose_shows_the_tls_handshake_and_every_redirect_hop() {

@@ -200,7 +200,10 @@ pub(crate) fn read_response_head(
         if !conn.buffered().is_empty() {
             if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
                 conn.consume(used);
-                tracer.emit(|| TraceEvent::ResponseHead(head.headers.raw()));
+                if tracer.is_on() {
+                    let masked = tracer.mask_head(head.headers.raw());
+                    tracer.emit(|| TraceEvent::ResponseHead(&masked));
+                }
                 return Ok(head);
             }
         }
