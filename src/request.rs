@@ -70,10 +70,17 @@ impl RequestBuilder {
         self
     }
 
-    /// Sends `Authorization: Basic …` with these credentials.
-    pub fn basic_auth(self, user: &str, password: &str) -> Self {
-        let value = auth::basic(user, password);
-        self.set_header("Authorization", value)
+    /// Sends `Authorization: Basic …` with these credentials. A user name that contains a `:`
+    /// cannot be told from the password that follows it (RFC 7617 section 2), so it makes
+    /// `send` fail, as does a control character in either part.
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        match auth::basic(user, password) {
+            Ok(value) => self.set_header("Authorization", value),
+            Err(err) => {
+                self.error = self.error.or(Some(err));
+                self
+            }
+        }
     }
 
     /// Sends `Authorization: Bearer <token>`.

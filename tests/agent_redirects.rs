@@ -408,6 +408,43 @@ fn basic_bearer_and_userinfo_authorization() {
     assert_eq!(last_auth(), None);
 }
 
+#[test]
+fn a_user_name_with_a_colon_is_refused_before_connecting() {
+    // RFC 7617 section 2: the first colon ends the user-id.
+    let server = HttpServer::start(|_| Reply::text("ok"));
+    let agent = agent();
+    let err = agent
+        .get(&server.url("/"))
+        .basic_auth("ali:ce", "pass")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(!err.to_string().contains("ali"), "{err}");
+    // A later setter does not make the mistake go away.
+    let err = agent
+        .get(&server.url("/"))
+        .basic_auth("ali:ce", "pass")
+        .bearer_auth("token")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+
+    // In a URL a raw ':' ends the user name, so only an encoded one can be in it.
+    let url = server.url("/").replace("http://", "http://ali%3Ace:pass@");
+    let err = agent.get(&url).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert_eq!(server.connections(), 0);
+
+    let url = server.url("/").replace("http://", "http://alice:pa:ss@");
+    agent.get(&url).send().unwrap();
+    let sent = server.requests().pop().unwrap();
+    // alice:pa:ss
+    assert_eq!(sent.header("authorization"), Some("Basic YWxpY2U6cGE6c3M="));
+
+    let err = plainwire::Proxy::new("http://ali%3Ace:pass@proxy.example:3128").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+}
+
 // ---------------------------------------------------------------------------
 // https to http
 // ---------------------------------------------------------------------------

@@ -49,7 +49,9 @@ impl Proxy {
         }
         let authorization = url
             .username()
-            .map(|user| auth::basic(user, url.password().unwrap_or("")));
+            .map(|user| auth::basic(user, url.password().unwrap_or("")))
+            .transpose()
+            .map_err(|e| e.context("invalid proxy URL"))?;
         Ok(Proxy {
             url: url.without_credentials(),
             authorization,
@@ -387,7 +389,7 @@ mod tests {
         let proxy = Proxy::new("http://user:pa%20ss@proxy:3128").unwrap();
         assert_eq!(
             proxy.authorization(),
-            Some(auth::basic("user", "pa ss").as_str())
+            Some(auth::basic("user", "pa ss").unwrap().as_str())
         );
         assert!(!format!("{proxy} {proxy:?}").contains("pa"));
     }

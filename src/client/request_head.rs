@@ -46,9 +46,11 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         _ => url.path_and_query(),
     };
     let host = url.host_header();
+    // A user name with a '%3A' decodes to one with a ':', which Basic cannot carry.
     let basic = url
         .username()
-        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")));
+        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")))
+        .transpose()?;
     let length;
 
     let mut fields: Vec<(&str, &str)> =
