@@ -120,7 +120,8 @@ impl AgentBuilder {
         self
     }
 
-    /// The most header fields accepted in a response. Default: 100.
+    /// The most header fields accepted in a response. Default: 1024 (the head size,
+    /// [`max_head_size`](AgentBuilder::max_head_size), is what bounds memory).
     pub fn max_headers(mut self, count: usize) -> Self {
         self.settings.head_limits.max_headers = count;
         self
