@@ -1371,3 +1371,26 @@ fn debug_output_masks_credential_header_values() {
         "{request_text}"
     );
 }
+
+#[test]
+fn content_length_5_comma_5_is_5_in_the_framing_and_in_the_response() {
+    // RFC 9110 section 8.6: a list of identical values may be taken as that one value. The
+    // framing and `Response::content_length` read it with one parser.
+    for fields in [
+        "Content-Length: 5, 5\r\n",
+        "Content-Length: 5\r\ncontent-length: 5\r\n",
+    ] {
+        let head = format!("HTTP/1.1 200 OK\r\n{fields}\r\n");
+        let response = format!("{head}hello");
+        let server = keep_alive_server(&[response.as_bytes(), head.as_bytes()]);
+        let agent = agent();
+        let resp = agent.get(&server.url("/")).send().unwrap();
+        assert_eq!(resp.content_length(), Some(5), "{fields:?}");
+        assert_eq!(resp.text().unwrap(), "hello", "{fields:?}");
+        // The answer to HEAD says how long the body would be, with the same parser.
+        let resp = agent.head(&server.url("/")).send().unwrap();
+        assert_eq!(resp.content_length(), Some(5), "{fields:?}");
+        assert_eq!(resp.text().unwrap(), "", "{fields:?}");
+        assert_eq!(server.connections(), 1, "{fields:?}");
+    }
+}
