@@ -1394,3 +1394,20 @@ fn content_length_5_comma_5_is_5_in_the_framing_and_in_the_response() {
         assert_eq!(server.connections(), 1, "{fields:?}");
     }
 }
+
+#[test]
+fn a_non_ascii_reason_phrase_is_kept_as_bytes_and_as_text() {
+    let latin1 = ScriptedServer::respond_with(
+        &b"HTTP/1.1 404 Nicht gef\xfcnden\r\nContent-Length: 0\r\n\r\n"[..],
+    );
+    let resp = agent().get(&latin1.url("/")).send().unwrap();
+    assert_eq!(resp.reason(), "Nicht gefünden");
+    assert_eq!(resp.reason_bytes(), b"Nicht gef\xfcnden");
+    let err = resp.error_for_status().unwrap_err();
+    assert!(err.to_string().contains("404 Nicht gefünden"), "{err}");
+
+    let utf8 = ScriptedServer::respond_with("HTTP/1.1 200 Grüße\r\nContent-Length: 0\r\n\r\n");
+    let resp = agent().get(&utf8.url("/")).send().unwrap();
+    assert_eq!(resp.reason(), "Grüße");
+    assert_eq!(resp.reason_bytes(), "Grüße".as_bytes());
+}

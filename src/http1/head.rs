@@ -77,15 +77,32 @@ pub struct ResponseHead {
     pub version: Version,
     /// The three-digit status code.
     pub status: u16,
+    /// Where the reason phrase's bytes are in the head.
     reason: Range<usize>,
+    /// The reason phrase as text when its bytes are not already plain text: see
+    /// [`ResponseHead::reason`].
+    reason_text: Option<Box<str>>,
     /// The header fields, backed by the head's bytes.
     pub headers: Headers,
 }
 
 impl ResponseHead {
-    /// The reason phrase, possibly empty; non-UTF-8 bytes make it empty too.
+    /// The reason phrase as text, possibly empty: its bytes read as UTF-8 when they are, as
+    /// ISO-8859-1 otherwise (the charset HTTP/1.1 once gave such bytes, RFC 2616 section 2.2),
+    /// with control characters (C1, which a terminal may obey) replaced by U+FFFD. A client
+    /// should not act on it (RFC 9112 section 4); it is for people.
     pub fn reason(&self) -> &str {
-        std::str::from_utf8(&self.headers.raw()[self.reason.clone()]).unwrap_or("")
+        match &self.reason_text {
+            Some(text) => text,
+            // Checked when parsed: plain UTF-8 text, or `reason_text` is set.
+            None => std::str::from_utf8(self.reason_bytes()).unwrap_or(""),
+        }
+    }
+
+    /// The reason phrase's bytes as received (RFC 9112 section 4: `*( HTAB / SP / VCHAR /
+    /// obs-text )`), possibly empty.
+    pub fn reason_bytes(&self) -> &[u8] {
+        &self.headers.raw()[self.reason.clone()]
     }
 
     /// Whether this is an informational (1xx) head that precedes the final one.
@@ -184,7 +201,7 @@ pub fn parse_response_head(
     }
 
     // Offsets into `buf` of each slice httparse handed back, so the copy can be indexed.
-    // An empty part may point anywhere (httparse hands back a static "" for an empty reason).
+    // An empty part may point anywhere (httparse may hand back a static "").
     let span = |part: &[u8]| {
         let start = (part.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize);
         if part.is_empty() || start.checked_add(part.len()).map_or(true, |end| end > used) {
@@ -193,7 +210,7 @@ pub fn parse_response_head(
             start..start + part.len()
         }
     };
-    let reason = response.reason.map_or(0..0, |r| span(r.as_bytes()));
+    let reason = reason_span(&buf[..used]);
     let fields: Vec<(Range<usize>, Range<usize>)> = response
         .headers
         .iter()
@@ -211,13 +228,58 @@ pub fn parse_response_head(
         }
     }
 
+    let reason_text = reason_as_text(&raw[reason.clone()]);
     let head = ResponseHead {
         version,
         status,
         reason,
+        reason_text,
         headers: Headers::from_raw(raw, fields),
     };
     Ok(Some((head, used)))
+}
+
+/// Where the reason phrase is in a head whose status line httparse accepted: after
+/// `HTTP/1.x SSS` and one space (RFC 9112 section 4), to the end of the line. httparse gives no
+/// reason at all when it holds obs-text, so it is found here.
+fn reason_span(head: &[u8]) -> Range<usize> {
+    // "HTTP/1.1 200": the version, a space and the three digits that httparse checked.
+    const BEFORE_REASON: usize = 12;
+    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = &head[..line_end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.len() > BEFORE_REASON && line[BEFORE_REASON] == b' ' {
+        BEFORE_REASON + 1..line.len()
+    } else {
+        0..0
+    }
+}
+
+/// The text of a reason phrase that is not plain UTF-8 text: UTF-8 or else ISO-8859-1, its
+/// control characters replaced; `None` when the bytes can serve as they are.
+fn reason_as_text(bytes: &[u8]) -> Option<Box<str>> {
+    let plain = |c: char| !c.is_control() || c == '\t';
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        if text.chars().all(plain) {
+            return None;
+        }
+    }
+    let decoded: String = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    };
+    Some(
+        decoded
+            .chars()
+            .map(|c| {
+                if plain(c) {
+                    c
+                } else {
+                    char::REPLACEMENT_CHARACTER
+                }
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -256,8 +318,39 @@ mod tests {
     }
 
     #[test]
+    fn a_utf8_reason_phrase_is_kept() {
+        let (head, _) = complete("HTTP/1.1 200 Grüße dich\r\n\r\n".as_bytes());
+        assert_eq!(head.reason(), "Grüße dich");
+        assert_eq!(head.reason_bytes(), "Grüße dich".as_bytes());
+    }
+
+    #[test]
+    fn a_latin1_reason_phrase_is_read_as_latin1_and_its_bytes_kept() {
+        let (head, _) = complete(b"HTTP/1.1 404 Nicht gef\xfcnden\r\n\r\n");
+        assert_eq!(head.reason(), "Nicht gefünden");
+        assert_eq!(head.reason_bytes(), b"Nicht gef\xfcnden");
+    }
+
+    #[test]
+    fn control_characters_in_a_reason_phrase_are_replaced_in_its_text() {
+        // U+009B is CSI, which some terminals obey; as UTF-8 and as Latin-1.
+        let (head, _) = complete(b"HTTP/1.1 200 a\xc2\x9bb\tc\r\n\r\n");
+        assert_eq!(head.reason(), "a\u{fffd}b\tc");
+        let (head, _) = complete(b"HTTP/1.1 200 a\x9bb\r\n\r\n");
+        assert_eq!(head.reason(), "a\u{fffd}b");
+        assert_eq!(head.reason_bytes(), b"a\x9bb");
+    }
+
+    #[test]
+    fn a_reason_phrase_ends_at_a_bare_lf_too() {
+        let (head, _) = complete(b"HTTP/1.1 200 OK\nA: b\n\n");
+        assert_eq!(head.reason(), "OK");
+    }
+
+    #[test]
     fn an_empty_reason_phrase_is_accepted_with_or_without_its_space() {
         assert_eq!(complete(b"HTTP/1.1 204 \r\n\r\n").0.reason(), "");
+        assert_eq!(complete(b"HTTP/1.1 204\r\n\r\n").0.reason_bytes(), b"");
         assert_eq!(complete(b"HTTP/1.1 204\r\n\r\n").0.status, 204);
     }
 
