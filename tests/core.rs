@@ -1411,3 +1411,32 @@ fn a_non_ascii_reason_phrase_is_kept_as_bytes_and_as_text() {
     assert_eq!(resp.reason(), "Grüße");
     assert_eq!(resp.reason_bytes(), "Grüße".as_bytes());
 }
+
+#[test]
+fn whitespace_around_a_header_value_is_not_sent() {
+    // RFC 9110 section 5.5: a field value does not include leading or trailing whitespace.
+    let server = HttpServer::start(|_| Reply::text("ok"));
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .default_header("X-Default", "\tdefault ")
+        .build()
+        .unwrap();
+    agent
+        .get(&server.url("/"))
+        .header("X-Token", " abc ")
+        .header("X-Inner", "a \t b")
+        .bearer_auth("tok  ")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let head = String::from_utf8(server.request_heads().pop().unwrap()).unwrap();
+    for line in [
+        "\r\nX-Token: abc\r\n",
+        "\r\nX-Inner: a \t b\r\n",
+        "\r\nX-Default: default\r\n",
+        "\r\nAuthorization: Bearer tok\r\n",
+    ] {
+        assert!(head.contains(line), "{line:?} not in {head:?}");
+    }
+}

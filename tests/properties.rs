@@ -457,7 +457,8 @@ fn write_request_head_never_writes_a_bare_cr_or_lf() {
                     let request_line = format!("{method} {target} HTTP/1.1");
                     prop_assert_eq!(lines[0], request_line.as_bytes());
                     for ((name, value), line) in headers.iter().zip(&lines[1..]) {
-                        let field = format!("{name}: {value}");
+                        // Whitespace around a value is no part of it (RFC 9110 section 5.5).
+                        let field = format!("{name}: {}", value.trim_matches([' ', '\t']));
                         prop_assert_eq!(*line, field.as_bytes());
                     }
                 }
@@ -522,7 +523,7 @@ fn no_request_puts_a_bare_cr_or_lf_on_the_wire() {
             let target = Url::parse(&url).unwrap();
             let request_line = format!("{method} {} HTTP/1.1", target.path_and_query());
             prop_assert_eq!(lines[0], request_line.as_bytes());
-            let ours = format!("{name}: {value}");
+            let ours = format!("{name}: {}", value.trim_matches([' ', '\t']));
             prop_assert!(
                 lines.contains(&ours.as_bytes()),
                 "the header {:?} is missing from {:?}",
