@@ -228,13 +228,16 @@ impl AgentBuilder {
 
     /// Trusts the CA certificates in every PEM file of this directory (OpenSSL's hashed
     /// layout or any other; files without a certificate are skipped), like `curl --capath`.
-    /// Like [`AgentBuilder::ca_file`], they replace the default roots. Fails if the directory
-    /// cannot be read or holds no certificate.
+    /// Like [`AgentBuilder::ca_file`], they replace the default roots, so a directory without
+    /// a certificate trusts nothing: every server's certificate then fails to verify
+    /// ([`ErrorKind::Certificate`](crate::ErrorKind::Certificate), curl's 60). Fails if the
+    /// directory cannot be read.
     #[cfg(feature = "tls")]
     pub fn ca_dir(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
         let certs = crate::transport::trust::read_pem_dir(path, "the CA directory")?;
         self.trust.extra_roots.extend(certs);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
@@ -248,6 +251,7 @@ impl AgentBuilder {
     fn ca_pem_named(mut self, pem: &[u8], what: &str) -> Result<Self> {
         let certs = crate::transport::trust::parse_pem_certificates(pem, what)?;
         self.trust.extra_roots.extend(certs);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
@@ -262,6 +266,7 @@ impl AgentBuilder {
         self.trust
             .extra_roots
             .extend(crate::transport::trust::native_roots()?);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
