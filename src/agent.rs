@@ -68,6 +68,7 @@ impl Default for AgentBuilder {
 }
 
 impl std::fmt::Debug for AgentBuilder {
+    /// The settings, with the values of secret header fields masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AgentBuilder")
             .field("settings", &self.settings)
@@ -156,7 +157,8 @@ impl AgentBuilder {
         self
     }
 
-    /// The most header fields accepted in a response. Default: 100.
+    /// The most header fields accepted in a response. Default: 1024 (the head size,
+    /// [`max_head_size`](AgentBuilder::max_head_size), is what bounds memory).
     pub fn max_headers(mut self, count: usize) -> Self {
         self.settings.head_limits.max_headers = count;
         self
@@ -181,6 +183,23 @@ impl AgentBuilder {
         self.settings
             .default_headers
             .push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Names a header field whose values are secret, such as `X-Api-Key`: like Authorization,
+    /// Cookie and Set-Cookie, its values are masked in the [trace](AgentBuilder::trace) (in
+    /// request and response heads alike) and in `Debug` output. It is still sent as given.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .default_header("X-Api-Key", "k-123")
+    ///     .secret_header("X-Api-Key")
+    ///     .build()?;
+    /// assert!(!format!("{agent:?}").contains("k-123"));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn secret_header(mut self, name: &str) -> Self {
+        self.settings.secret_headers.add(name);
         self
     }
 
@@ -246,13 +265,16 @@ impl AgentBuilder {
 
     /// Trusts the CA certificates in every PEM file of this directory (OpenSSL's hashed
     /// layout or any other; files without a certificate are skipped), like `curl --capath`.
-    /// Like [`AgentBuilder::ca_file`], they replace the default roots. Fails if the directory
-    /// cannot be read or holds no certificate.
+    /// Like [`AgentBuilder::ca_file`], they replace the default roots, so a directory without
+    /// a certificate trusts nothing: every server's certificate then fails to verify
+    /// ([`ErrorKind::Certificate`](crate::ErrorKind::Certificate), curl's 60). Fails if the
+    /// directory cannot be read.
     #[cfg(feature = "tls")]
     pub fn ca_dir(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
         let certs = crate::transport::trust::read_pem_dir(path, "the CA directory")?;
         self.trust.extra_roots.extend(certs);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
@@ -266,6 +288,7 @@ impl AgentBuilder {
     fn ca_pem_named(mut self, pem: &[u8], what: &str) -> Result<Self> {
         let certs = crate::transport::trust::parse_pem_certificates(pem, what)?;
         self.trust.extra_roots.extend(certs);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
@@ -280,6 +303,7 @@ impl AgentBuilder {
         self.trust
             .extra_roots
             .extend(crate::transport::trust::native_roots()?);
+        self.trust.roots_named = true;
         Ok(self)
     }
 
@@ -377,7 +401,7 @@ impl AgentBuilder {
 
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
-    /// masked), body progress, and what became of the connection. The hook runs on the calling
+    /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the connection. The hook runs on the calling
     /// thread, in the middle of the call, so it should be quick.
     pub fn trace(mut self, hook: impl Fn(&TraceEvent<'_>) + Send + Sync + 'static) -> Self {
         self.trace = Some(Arc::new(hook));
@@ -394,11 +418,12 @@ impl AgentBuilder {
         if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
             settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
         }
+        let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
         Ok(Agent {
             shared: Arc::new(Shared {
                 settings,
                 pool: Arc::new(IdlePool::new(self.pool)),
-                tracer: Tracer::new(self.trace),
+                tracer,
                 cookies: self.cookies,
                 #[cfg(feature = "tls")]
                 tls: self.trust.build()?,
@@ -493,6 +518,7 @@ impl Default for Agent {
 }
 
 impl std::fmt::Debug for Agent {
+    /// The settings, with the values of secret header fields masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Agent")
             .field("settings", &self.shared.settings)

@@ -59,7 +59,10 @@ pub const MAX_REDIRECTS: u32 = 10;
 /// request heads is 8 KiB a line), far below anything that would strain memory.
 pub const MAX_HEAD_SIZE: usize = crate::http1::head::HeadLimits::DEFAULT_MAX_HEAD_SIZE;
 
-/// The most header fields in a response head: 100, as in curl's and hyper's defaults.
+/// The most header fields in a response head: 1024. The head size bounds memory; the count
+/// only bounds the 64 bytes of bookkeeping each field costs (see
+/// [`HeadLimits::DEFAULT_MAX_HEADERS`](crate::http1::head::HeadLimits::DEFAULT_MAX_HEADERS)),
+/// so that 500 small fields, which real servers send, are accepted.
 pub const MAX_HEADERS: usize = crate::http1::head::HeadLimits::DEFAULT_MAX_HEADERS;
 
 /// Informational (1xx) heads accepted before the final one: 16. Real servers send one or two

@@ -71,10 +71,17 @@ impl RequestBuilder {
         self
     }
 
-    /// Sends `Authorization: Basic …` with these credentials.
-    pub fn basic_auth(self, user: &str, password: &str) -> Self {
-        let value = auth::basic(user, password);
-        self.set_header("Authorization", value)
+    /// Sends `Authorization: Basic …` with these credentials. A user name that contains a `:`
+    /// cannot be told from the password that follows it (RFC 7617 section 2), so it makes
+    /// `send` fail, as does a control character in either part.
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        match auth::basic(user, password) {
+            Ok(value) => self.set_header("Authorization", value),
+            Err(err) => {
+                self.error = self.error.or(Some(err));
+                self
+            }
+        }
     }
 
     /// Sends `Authorization: Bearer <token>`.
@@ -210,10 +217,13 @@ impl RequestBuilder {
 }
 
 impl std::fmt::Debug for RequestBuilder {
+    /// Method, URL (without userinfo) and header fields, the values of secret ones masked.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secrets = &self.shared.settings.secret_headers;
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
             .field("url", &self.url.as_ref().map(Url::as_str).ok())
+            .field("headers", &secrets.debug_fields(&self.headers))
             .finish_non_exhaustive()
     }
 }

@@ -76,9 +76,16 @@ impl Response {
         self.head.status
     }
 
-    /// The reason phrase, such as "Not Found"; possibly empty.
+    /// The reason phrase as text, such as "Not Found"; possibly empty. Bytes that are not
+    /// UTF-8 are read as ISO-8859-1, and control characters are replaced by U+FFFD; see
+    /// [`Response::reason_bytes`] for the bytes as sent.
     pub fn reason(&self) -> &str {
         self.head.reason()
+    }
+
+    /// The reason phrase's bytes as the server sent them; possibly empty.
+    pub fn reason_bytes(&self) -> &[u8] {
+        self.head.reason_bytes()
     }
 
     /// HTTP/1.0 or HTTP/1.1.

@@ -9,7 +9,10 @@
 //! ```
 //!
 //! Printed with `{}`, events look like curl's `--verbose`: `* ` for what happened, `> ` for
-//! request lines, `< ` for response lines. Credentials are masked before any hook sees them.
+//! request lines, `< ` for response lines. Credentials (Authorization, Proxy-Authorization,
+//! Cookie, Set-Cookie, and header fields named with
+//! [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)) are masked before any
+//! hook sees them.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -22,26 +25,36 @@ use crate::transport::tls_info::TlsInfo;
 /// A hook that receives trace events.
 pub(crate) type TraceHook = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
 
-/// The agent's trace hook, if it has one: events are built only when someone listens.
+/// The agent's trace hook, if it has one, and the fields whose values it must never see:
+/// events are built only when someone listens.
 #[derive(Clone, Default)]
-pub(crate) struct Tracer(Option<TraceHook>);
+pub(crate) struct Tracer {
+    hook: Option<TraceHook>,
+    secrets: SecretHeaders,
+}
 
 impl Tracer {
-    /// A tracer that hands events to `hook`, or drops them when there is none.
-    pub(crate) fn new(hook: Option<TraceHook>) -> Tracer {
-        Tracer(hook)
+    /// A tracer that hands events to `hook`, or drops them when there is none, masking the
+    /// values of `secrets` in the heads it is given to show.
+    pub(crate) fn new(hook: Option<TraceHook>, secrets: SecretHeaders) -> Tracer {
+        Tracer { hook, secrets }
     }
 
     /// Hands the event `make` builds to the hook; `make` runs only if there is a hook.
     pub(crate) fn emit<'a>(&self, make: impl FnOnce() -> TraceEvent<'a>) {
-        if let Some(hook) = &self.0 {
+        if let Some(hook) = &self.hook {
             hook(&make());
         }
     }
 
     /// Whether a hook is listening, for events that are costly to prepare.
     pub(crate) fn is_on(&self) -> bool {
-        self.0.is_some()
+        self.hook.is_some()
+    }
+
+    /// A copy of `head` fit for the hook: see [`SecretHeaders::mask_head`].
+    pub(crate) fn mask_head(&self, head: &[u8]) -> Vec<u8> {
+        self.secrets.mask_head(head)
     }
 }
 
@@ -67,9 +80,13 @@ pub enum TraceEvent<'a> {
     },
     /// A TLS handshake finished.
     TlsHandshake(&'a TlsInfo),
-    /// The request head as sent, with Authorization and Proxy-Authorization values masked.
+    /// The request head as sent, the values of secret fields masked: Authorization,
+    /// Proxy-Authorization (both keep their scheme: `Basic *****`), Cookie, and those named
+    /// with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     RequestHead(&'a [u8]),
-    /// A response head as received (informational ones included).
+    /// A response head as received (informational ones included), the values of secret fields
+    /// masked: Set-Cookie, and those named with
+    /// [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     ResponseHead(&'a [u8]),
     /// Body bytes received so far, and the total if the server declared it.
     BodyProgress {
@@ -168,37 +185,103 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
     Ok(())
 }
 
-/// A copy of a request head with the values of the
-/// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) replaced by their scheme and
-/// asterisks, so that a trace never shows a credential.
-pub(crate) fn mask_credentials(head: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(head.len());
-    for line in head.split_inclusive(|&b| b == b'\n') {
-        let name_end = line.iter().position(|&b| b == b':');
-        let is_credential = name_end.is_some_and(|end| is_credential(&line[..end]));
-        match name_end {
-            Some(end) if is_credential => {
-                let name = &line[..end];
-                let value = line[end + 1..].trim_ascii();
-                out.extend_from_slice(&line[..=end]);
-                out.push(b' ');
-                // An authorization scheme (`Basic`, `Bearer`) says what kind of credential it
-                // was and is no secret; a cookie's every byte may be.
-                if name.len() >= 13
-                    && name[name.len() - 13..].eq_ignore_ascii_case(b"authorization")
-                {
-                    let scheme = value.split(|&b| b == b' ').next().unwrap_or_default();
-                    if scheme.len() < value.len() {
-                        out.extend_from_slice(scheme);
-                        out.push(b' ');
-                    }
-                }
-                out.extend_from_slice(b"*****\r\n");
-            }
-            _ => out.extend_from_slice(line),
+/// The header fields whose values are secret, and how they are masked: the one rule for the
+/// trace and for `Debug` output. Secret are the
+/// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) (`Set-Cookie` among them) and
+/// the fields a caller named with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SecretHeaders {
+    /// The names a caller added, in lower case.
+    named: Vec<String>,
+}
+
+/// What a masked value shows in place of the secret.
+const MASK: &[u8] = b"*****";
+
+impl SecretHeaders {
+    /// Makes values of the field `name` secret too.
+    pub(crate) fn add(&mut self, name: &str) {
+        let name = name.trim().to_ascii_lowercase();
+        if !name.is_empty() && !self.named.contains(&name) {
+            self.named.push(name);
         }
     }
-    out
+
+    /// Whether values of the field `name` are secret (names compare case-insensitively).
+    pub(crate) fn is_secret(&self, name: &[u8]) -> bool {
+        is_credential(name)
+            || self
+                .named
+                .iter()
+                .any(|named| name.eq_ignore_ascii_case(named.as_bytes()))
+    }
+
+    /// `value` as a trace or a `Debug` output may show it: unchanged for a field that is not
+    /// secret; otherwise asterisks, after the scheme of an authorization (`Basic *****`), which
+    /// says what kind of credential it was and is no secret. A cookie's every byte may be.
+    pub(crate) fn masked<'a>(&self, name: &[u8], value: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        if !self.is_secret(name) {
+            return value.into();
+        }
+        let value = value.trim_ascii();
+        let mut out = Vec::with_capacity(24);
+        let is_authorization =
+            name.len() >= 13 && name[name.len() - 13..].eq_ignore_ascii_case(b"authorization");
+        if is_authorization {
+            let scheme = value.split(|&b| b == b' ').next().unwrap_or_default();
+            if scheme.len() < value.len() {
+                out.extend_from_slice(scheme);
+                out.push(b' ');
+            }
+        }
+        out.extend_from_slice(MASK);
+        out.into()
+    }
+
+    /// A copy of a head (request or response) with the value of each secret field masked.
+    pub(crate) fn mask_head(&self, head: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(head.len());
+        for line in head.split_inclusive(|&b| b == b'\n') {
+            match line.iter().position(|&b| b == b':') {
+                Some(end) if self.is_secret(&line[..end]) => {
+                    out.extend_from_slice(&line[..=end]);
+                    out.push(b' ');
+                    out.extend_from_slice(&self.masked(&line[..end], &line[end + 1..]));
+                    out.extend_from_slice(b"\r\n");
+                }
+                _ => out.extend_from_slice(line),
+            }
+        }
+        out
+    }
+
+    /// Header fields for a `Debug` output, secret values masked.
+    pub(crate) fn debug_fields<'a>(
+        &'a self,
+        fields: &'a [(String, String)],
+    ) -> impl fmt::Debug + 'a {
+        MaskedFields {
+            secrets: self,
+            fields,
+        }
+    }
+}
+
+/// Header fields that print with their secret values masked.
+struct MaskedFields<'a> {
+    secrets: &'a SecretHeaders,
+    fields: &'a [(String, String)],
+}
+
+impl fmt::Debug for MaskedFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.fields.iter().map(|(name, value)| {
+                let value = self.secrets.masked(name.as_bytes(), value.as_bytes());
+                (name, String::from_utf8_lossy(&value).into_owned())
+            }))
+            .finish()
+    }
 }
 
 #[cfg(test)]
@@ -208,10 +291,43 @@ mod tests {
     #[test]
     fn credentials_are_masked_and_the_rest_kept() {
         let head = b"GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Basic dXNlcjpwYXNz\r\nproxy-authorization: secret\r\n\r\n";
-        let masked = String::from_utf8(mask_credentials(head)).unwrap();
+        let masked = String::from_utf8(SecretHeaders::default().mask_head(head)).unwrap();
         assert_eq!(
             masked,
             "GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Basic *****\r\nproxy-authorization: *****\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_cookie_is_masked_whole_and_a_named_field_too() {
+        let mut secrets = SecretHeaders::default();
+        secrets.add("X-Api-Key");
+        let head = b"GET / HTTP/1.1\r\nCookie: a=1; b=2\r\nX-API-Key: k 1\r\nX-Other: v\r\n\r\n";
+        assert_eq!(
+            String::from_utf8(secrets.mask_head(head)).unwrap(),
+            "GET / HTTP/1.1\r\nCookie: *****\r\nX-API-Key: *****\r\nX-Other: v\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn set_cookie_is_masked_in_a_response_head() {
+        let head = b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=abc; Path=/\r\nset-cookie: b=2\r\n\r\n";
+        assert_eq!(
+            String::from_utf8(SecretHeaders::default().mask_head(head)).unwrap(),
+            "HTTP/1.1 200 OK\r\nSet-Cookie: *****\r\nset-cookie: *****\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn a_debug_list_of_fields_masks_secret_values() {
+        let fields = vec![
+            ("Authorization".to_string(), "Bearer t0ken".to_string()),
+            ("Accept".to_string(), "*/*".to_string()),
+        ];
+        let text = format!("{:?}", SecretHeaders::default().debug_fields(&fields));
+        assert_eq!(
+            text,
+            r#"[("Authorization", "Bearer *****"), ("Accept", "*/*")]"#
         );
     }
 

@@ -117,7 +117,9 @@ impl Url {
     /// # Errors
     ///
     /// [`ErrorKind::UnsupportedScheme`] for another scheme, and [`ErrorKind::InvalidUrl`] for
-    /// anything else that is wrong.
+    /// anything else that is wrong. No message quotes any part of the userinfo, also when a
+    /// malformed URL makes it hard to tell where the userinfo ends: then the scheme, host or
+    /// port is not quoted either.
     pub fn parse(input: &str) -> Result<Url> {
         let (input, offset) = trim(input);
         check_chars(input, offset)?;
@@ -127,10 +129,16 @@ impl Url {
             ));
         };
         let scheme = Scheme::from_name(name).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UnsupportedScheme,
-                format!("unsupported URL scheme \"{name}\": only http and https are supported"),
-            )
+            // `user:password@host` without a scheme reads as the scheme `user`: with an '@'
+            // anywhere, what precedes the first ':' may be a user name, and is not quoted.
+            let message = if input.contains('@') {
+                "unsupported URL scheme (not quoted, as it may be a user name): only http and \
+                 https are supported, so write http://user:password@host"
+                    .to_string()
+            } else {
+                format!("unsupported URL scheme \"{name}\": only http and https are supported")
+            };
+            Error::new(ErrorKind::UnsupportedScheme, message)
         })?;
         let Some(rest) = after_colon.strip_prefix("//") else {
             return Err(invalid(format!(
@@ -163,11 +171,25 @@ impl Url {
             }
         };
 
+        // A '/', '?' or '#' inside a password ends the authority early, and what is left of the
+        // userinfo then reads as host and port; an '@' after the authority says it may have
+        // happened, and then an error about the host or port quotes neither.
+        let userinfo_cut_short = tail.contains('@');
+        let unquoted = |err: Error| {
+            if userinfo_cut_short {
+                invalid(
+                    "invalid host or port (not quoted, as it may hold part of a password): a \
+                     '/', '?' or '#' in the user name or password must be percent-encoded",
+                )
+            } else {
+                err
+            }
+        };
         let mut s = String::with_capacity(input.len() + 8);
         s.push_str(scheme.as_str());
         s.push_str("://");
-        let host = push_host(&mut s, host_and_port)?;
-        let port = parse_port(host.port, scheme)?;
+        let host = push_host(&mut s, host_and_port).map_err(unquoted)?;
+        let port = parse_port(host.port, scheme).map_err(unquoted)?;
         if port != scheme.default_port() {
             s.push(':');
             push_decimal(&mut s, port);
@@ -296,24 +318,25 @@ impl Url {
     ///
     /// Those of [`Url::parse`], for the reference and for the URL it resolves to.
     pub fn join(&self, reference: &str) -> Result<Url> {
-        let (reference, offset) = trim(reference);
-        check_chars(reference, offset)?;
-        let mut reference = reference
+        let (whole, offset) = trim(reference);
+        check_chars(whole, offset)?;
+        let mut reference = whole
             .split_once('#')
-            .map_or(reference, |(before, _fragment)| before);
+            .map_or(whole, |(before, _fragment)| before);
 
+        // An absolute reference is parsed whole, fragment and all: `Url::parse` drops the
+        // fragment itself, and needs it to see a password cut short by a '#'.
         if let Some((name, after_colon)) = split_scheme(reference) {
             if after_colon.starts_with("//") || !name.eq_ignore_ascii_case(self.scheme.as_str()) {
-                return Url::parse(reference);
+                return Url::parse(whole);
             }
             reference = after_colon;
         }
         if reference.starts_with("//") {
-            let mut absolute =
-                String::with_capacity(self.scheme.as_str().len() + 1 + reference.len());
+            let mut absolute = String::with_capacity(self.scheme.as_str().len() + 1 + whole.len());
             absolute.push_str(self.scheme.as_str());
             absolute.push(':');
-            absolute.push_str(reference);
+            absolute.push_str(whole);
             return Url::parse(&absolute);
         }
 
@@ -1285,9 +1308,12 @@ mod tests {
             "http://alice:hunter2\\@example.com/",
             "http://alice:hunter2%FF@example.com/",
             "alice:hunter2@example.com",
+            "http://alice:hun/ter2@example.com/",
+            "http://alice:hun#ter2@example.com/",
         ] {
             let err = parse_err(input);
             assert!(!err.to_string().contains("hunter2"), "{input:?}: {err}");
+            assert!(!err.to_string().contains("alice"), "{input:?}: {err}");
         }
     }
 

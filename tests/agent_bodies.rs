@@ -493,6 +493,23 @@ fn max_headers_bounds_the_number_of_fields() {
 }
 
 #[test]
+fn five_hundred_small_fields_are_accepted_by_default() {
+    // 499 of ours and Content-Length: 500 fields, 7 KB.
+    let response = response_with_headers(499);
+    assert!(response.len() < 8 * 1024);
+    let server = ScriptedServer::respond_with(response);
+    let resp = builder()
+        .build()
+        .unwrap()
+        .get(&server.url("/"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.headers().len(), 500);
+    assert_eq!(resp.header("x-h498"), Some("498"));
+    assert_eq!(resp.text().unwrap(), "ok");
+}
+
+#[test]
 fn max_body_size_bounds_bytes_text_and_json() {
     let server = HttpServer::start(|req| {
         let n: usize = req.path()[1..].parse().unwrap();

@@ -348,6 +348,138 @@ fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
     assert!(!err.to_string().contains("nope"), "{err}");
 }
 
+#[cfg(feature = "tls")]
+#[test]
+fn a_callers_proxy_authorization_goes_on_the_connect_never_to_the_origin() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url())
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let body = agent
+        .get(&origin.url("/r"))
+        .header("Proxy-Authorization", PROXY_CREDENTIALS)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "secret /r");
+    let heads = proxy.heads();
+    assert_eq!(
+        header(&heads[0], "proxy-authorization"),
+        Some(PROXY_CREDENTIALS)
+    );
+    let requests = origin.requests();
+    assert_eq!(requests[0].header("proxy-authorization"), None);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn an_agents_default_proxy_authorization_goes_on_the_connect_never_to_the_origin() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url())
+        .default_header("Proxy-Authorization", PROXY_CREDENTIALS)
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    for path in ["/a", "/b"] {
+        let body = agent.get(&origin.url(path)).send().unwrap().text().unwrap();
+        assert_eq!(body, format!("secret {path}"));
+    }
+    assert_eq!(proxy.heads().len(), 1, "one tunnel, reused");
+    for request in origin.requests() {
+        assert_eq!(request.header("proxy-authorization"), None);
+    }
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn the_proxy_urls_own_credentials_win_over_a_callers_header() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:ppass"))
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let resp = agent
+        .get(&origin.url("/"))
+        .header("Proxy-Authorization", "Basic d3Jvbmc6d3Jvbmc=")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        header(&proxy.heads()[0], "proxy-authorization"),
+        Some(PROXY_CREDENTIALS)
+    );
+    assert_eq!(origin.requests()[0].header("proxy-authorization"), None);
+
+    // For an http URL too: one rule.
+    let resp = agent
+        .get("http://origin.invalid/")
+        .header("Proxy-Authorization", "Basic d3Jvbmc6d3Jvbmc=")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let heads = proxy.heads();
+    let last = heads.last().unwrap();
+    assert_eq!(header(last, "proxy-authorization"), Some(PROXY_CREDENTIALS));
+    assert_eq!(last.matches("roxy-Authorization").count(), 1, "{last}");
+}
+
+#[test]
+fn a_callers_proxy_authorization_for_an_http_url_goes_to_the_proxy() {
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder().proxy(&proxy.url()).build().unwrap();
+    let resp = agent
+        .get("http://origin.invalid/")
+        .header("Proxy-Authorization", PROXY_CREDENTIALS)
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "proxied GET http://origin.invalid/");
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn a_tunnel_opened_with_one_callers_credentials_never_carries_anothers_request() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(None);
+    let agent = builder()
+        .proxy(&proxy.url())
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    for credentials in ["Basic YTph", "Basic Yjpi", "Basic YTph"] {
+        let resp = agent
+            .get(&origin.url("/"))
+            .header("Proxy-Authorization", credentials)
+            .send()
+            .unwrap();
+        assert_eq!(resp.text().unwrap(), "secret /");
+    }
+    let connects: Vec<Option<String>> = proxy
+        .heads()
+        .iter()
+        .map(|head| header(head, "proxy-authorization").map(str::to_string))
+        .collect();
+    // a's tunnel is reused for a's third request; b got its own.
+    assert_eq!(
+        connects,
+        vec![
+            Some("Basic YTph".to_string()),
+            Some("Basic Yjpi".to_string())
+        ]
+    );
+}
+
 #[test]
 fn connections_through_a_proxy_and_direct_ones_are_pooled_apart() {
     let origin = HttpServer::start(|_| Reply::text("direct"));

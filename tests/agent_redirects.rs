@@ -408,6 +408,43 @@ fn basic_bearer_and_userinfo_authorization() {
     assert_eq!(last_auth(), None);
 }
 
+#[test]
+fn a_user_name_with_a_colon_is_refused_before_connecting() {
+    // RFC 7617 section 2: the first colon ends the user-id.
+    let server = HttpServer::start(|_| Reply::text("ok"));
+    let agent = agent();
+    let err = agent
+        .get(&server.url("/"))
+        .basic_auth("ali:ce", "pass")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(!err.to_string().contains("ali"), "{err}");
+    // A later setter does not make the mistake go away.
+    let err = agent
+        .get(&server.url("/"))
+        .basic_auth("ali:ce", "pass")
+        .bearer_auth("token")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+
+    // In a URL a raw ':' ends the user name, so only an encoded one can be in it.
+    let url = server.url("/").replace("http://", "http://ali%3Ace:pass@");
+    let err = agent.get(&url).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert_eq!(server.connections(), 0);
+
+    let url = server.url("/").replace("http://", "http://alice:pa:ss@");
+    agent.get(&url).send().unwrap();
+    let sent = server.requests().pop().unwrap();
+    // alice:pa:ss
+    assert_eq!(sent.header("authorization"), Some("Basic YWxpY2U6cGE6c3M="));
+
+    let err = plainwire::Proxy::new("http://ali%3Ace:pass@proxy.example:3128").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+}
+
 // ---------------------------------------------------------------------------
 // https to http
 // ---------------------------------------------------------------------------
@@ -557,4 +594,79 @@ fn a_location_with_spaces_is_percent_encoded_as_curl_does() {
     let resp = Agent::new().get(&server.url("/start")).send().unwrap();
     assert_eq!(resp.url().path(), "/a%20b/c");
     assert_eq!(resp.text().unwrap(), "/a%20b/c");
+}
+
+// ---------------------------------------------------------------------------
+// The agent's default credential headers
+// ---------------------------------------------------------------------------
+
+/// An agent that sends all three credential fields with every request, and one other field.
+fn agent_with_default_credentials() -> Agent {
+    builder()
+        .default_header("Authorization", "Bearer agent-token")
+        .default_header("Cookie", "agent=1")
+        .default_header("Proxy-Authorization", "Basic YWdlbnQ6cHJveHk=")
+        .default_header("X-Agent", "kept")
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_agents_default_credentials_are_dropped_when_a_redirect_leaves_the_origin() {
+    // Two loopback ports: two origins.
+    let other = HttpServer::start(|_| Reply::text("landed elsewhere"));
+    let server = credential_server(other.url("/landing"));
+    let agent = agent_with_default_credentials();
+
+    let resp = agent.get(&server.url("/cross")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "landed elsewhere");
+    let first = requests_to(&server, "/cross").pop().unwrap();
+    assert_eq!(first.header("authorization"), Some("Bearer agent-token"));
+    assert_eq!(first.header("cookie"), Some("agent=1"));
+    let req = landing(&other);
+    assert_eq!(req.header("authorization"), None);
+    assert_eq!(req.header("cookie"), None);
+    assert_eq!(req.header("proxy-authorization"), None);
+    assert_eq!(req.header("x-agent"), Some("kept"));
+
+    // The next call starts at the first origin again, with the defaults.
+    agent.get(&server.url("/landing")).send().unwrap();
+    let again = landing(&server);
+    assert_eq!(again.header("authorization"), Some("Bearer agent-token"));
+}
+
+#[test]
+fn the_agents_default_credentials_are_kept_within_the_origin() {
+    let server = credential_server(String::new());
+    agent_with_default_credentials()
+        .get(&server.url("/same"))
+        .send()
+        .unwrap();
+    let req = landing(&server);
+    assert_eq!(req.header("authorization"), Some("Bearer agent-token"));
+    assert_eq!(req.header("cookie"), Some("agent=1"));
+    assert_eq!(
+        req.header("proxy-authorization"),
+        Some("Basic YWdlbnQ6cHJveHk=")
+    );
+    assert_eq!(req.header("x-agent"), Some("kept"));
+}
+
+#[test]
+fn a_requests_own_credentials_replace_the_agents_and_both_stay_behind() {
+    let other = HttpServer::start(|_| Reply::text("landed elsewhere"));
+    let server = credential_server(other.url("/landing"));
+    agent_with_default_credentials()
+        .get(&server.url("/cross"))
+        .basic_auth("user", "pass")
+        .send()
+        .unwrap();
+    let first = requests_to(&server, "/cross").pop().unwrap();
+    assert_eq!(
+        first.header_all("authorization"),
+        vec![BASIC_USER_PASS.as_bytes()]
+    );
+    let req = landing(&other);
+    assert_eq!(req.header("authorization"), None);
+    assert_eq!(req.header("cookie"), None);
 }

@@ -1026,6 +1026,22 @@ fn verbose_shows_the_wire_curl_style_on_stderr() {
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
 
+#[test]
+fn verbose_masks_cookie_and_set_cookie_values() {
+    let server = serve(
+        Reply::new(200)
+            .header("Set-Cookie", "sid=server-secret; HttpOnly")
+            .body("body"),
+    );
+    let run = run(&["-v", "-H", "Cookie: sid=client-secret", &server.url("/")]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("> Cookie: *****"), "{}", run.stderr);
+    assert!(run.stderr.contains("< Set-Cookie: *****"), "{}", run.stderr);
+    for secret in ["client-secret", "server-secret"] {
+        assert!(!run.stderr.contains(secret), "{secret}: {}", run.stderr);
+    }
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn verbose_shows_the_tls_handshake_and_every_redirect_hop() {
@@ -1215,10 +1231,18 @@ fn capath_trusts_a_directory_of_certificates() {
     run_empty_capath(&empty, &server);
 }
 
+/// An empty --capath trusts nothing: the server's certificate fails (60), it is no
+/// configuration error (77).
 #[cfg(feature = "tls")]
 fn run_empty_capath(dir: &std::path::Path, server: &HttpServer) {
     let run = run(&["--capath", path_str(dir), &server.url("/")]);
-    run.expect_error_line(77);
+    run.expect_error_line(60);
+    assert!(
+        run.stderr
+            .contains("not issued by a trusted certificate authority"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[cfg(feature = "tls")]

@@ -1315,3 +1315,128 @@ fn error_messages_name_the_host_once() {
         );
     }
 }
+
+#[test]
+fn debug_output_masks_credential_header_values() {
+    let secrets = [
+        "agent-token",
+        "agent-cookie",
+        "agent-proxy",
+        "request-token",
+        "request-cookie",
+        "url-password",
+        // base64 of "user:request-pass"
+        "dXNlcjpyZXF1ZXN0LXBhc3M",
+    ];
+    let builder = Agent::builder()
+        .proxy_from_env(false)
+        .default_header("Authorization", "Bearer agent-token")
+        .default_header("cookie", "sid=agent-cookie")
+        .default_header("Proxy-Authorization", "Basic agent-proxy")
+        .default_header("X-Visible", "shown");
+    let builder_text = format!("{builder:?}");
+    let agent = builder.build().unwrap();
+    let agent_text = format!("{agent:?}");
+    let request = agent
+        .get("http://user:url-password@127.0.0.1:1/")
+        .header("Cookie", "sid=request-cookie")
+        .header("X-Visible", "shown too")
+        .bearer_auth("request-token")
+        .basic_auth("user", "request-pass");
+    let request_text = format!("{request:?}");
+    for (what, text) in [
+        ("AgentBuilder", &builder_text),
+        ("Agent", &agent_text),
+        ("RequestBuilder", &request_text),
+    ] {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{what} shows {secret}: {text}");
+        }
+        assert!(text.contains("shown"), "{what}: {text}");
+    }
+    assert!(
+        builder_text.contains(r#"("Authorization", "Bearer *****")"#),
+        "{builder_text}"
+    );
+    assert!(
+        agent_text.contains(r#"("cookie", "*****")"#),
+        "{agent_text}"
+    );
+    assert!(
+        request_text.contains(r#"("Authorization", "Basic *****")"#),
+        "{request_text}"
+    );
+    assert!(
+        request_text.contains(r#"("X-Visible", "shown too")"#),
+        "{request_text}"
+    );
+}
+
+#[test]
+fn content_length_5_comma_5_is_5_in_the_framing_and_in_the_response() {
+    // RFC 9110 section 8.6: a list of identical values may be taken as that one value. The
+    // framing and `Response::content_length` read it with one parser.
+    for fields in [
+        "Content-Length: 5, 5\r\n",
+        "Content-Length: 5\r\ncontent-length: 5\r\n",
+    ] {
+        let head = format!("HTTP/1.1 200 OK\r\n{fields}\r\n");
+        let response = format!("{head}hello");
+        let server = keep_alive_server(&[response.as_bytes(), head.as_bytes()]);
+        let agent = agent();
+        let resp = agent.get(&server.url("/")).send().unwrap();
+        assert_eq!(resp.content_length(), Some(5), "{fields:?}");
+        assert_eq!(resp.text().unwrap(), "hello", "{fields:?}");
+        // The answer to HEAD says how long the body would be, with the same parser.
+        let resp = agent.head(&server.url("/")).send().unwrap();
+        assert_eq!(resp.content_length(), Some(5), "{fields:?}");
+        assert_eq!(resp.text().unwrap(), "", "{fields:?}");
+        assert_eq!(server.connections(), 1, "{fields:?}");
+    }
+}
+
+#[test]
+fn a_non_ascii_reason_phrase_is_kept_as_bytes_and_as_text() {
+    let latin1 = ScriptedServer::respond_with(
+        &b"HTTP/1.1 404 Nicht gef\xfcnden\r\nContent-Length: 0\r\n\r\n"[..],
+    );
+    let resp = agent().get(&latin1.url("/")).send().unwrap();
+    assert_eq!(resp.reason(), "Nicht gefünden");
+    assert_eq!(resp.reason_bytes(), b"Nicht gef\xfcnden");
+    let err = resp.error_for_status().unwrap_err();
+    assert!(err.to_string().contains("404 Nicht gefünden"), "{err}");
+
+    let utf8 = ScriptedServer::respond_with("HTTP/1.1 200 Grüße\r\nContent-Length: 0\r\n\r\n");
+    let resp = agent().get(&utf8.url("/")).send().unwrap();
+    assert_eq!(resp.reason(), "Grüße");
+    assert_eq!(resp.reason_bytes(), "Grüße".as_bytes());
+}
+
+#[test]
+fn whitespace_around_a_header_value_is_not_sent() {
+    // RFC 9110 section 5.5: a field value does not include leading or trailing whitespace.
+    let server = HttpServer::start(|_| Reply::text("ok"));
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .default_header("X-Default", "\tdefault ")
+        .build()
+        .unwrap();
+    agent
+        .get(&server.url("/"))
+        .header("X-Token", " abc ")
+        .header("X-Inner", "a \t b")
+        .bearer_auth("tok  ")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let head = String::from_utf8(server.request_heads().pop().unwrap()).unwrap();
+    for line in [
+        "\r\nX-Token: abc\r\n",
+        "\r\nX-Inner: a \t b\r\n",
+        "\r\nX-Default: default\r\n",
+        "\r\nAuthorization: Bearer tok\r\n",
+    ] {
+        assert!(head.contains(line), "{line:?} not in {head:?}");
+    }
+}

@@ -457,7 +457,8 @@ fn write_request_head_never_writes_a_bare_cr_or_lf() {
                     let request_line = format!("{method} {target} HTTP/1.1");
                     prop_assert_eq!(lines[0], request_line.as_bytes());
                     for ((name, value), line) in headers.iter().zip(&lines[1..]) {
-                        let field = format!("{name}: {value}");
+                        // Whitespace around a value is no part of it (RFC 9110 section 5.5).
+                        let field = format!("{name}: {}", value.trim_matches([' ', '\t']));
                         prop_assert_eq!(*line, field.as_bytes());
                     }
                 }
@@ -522,13 +523,92 @@ fn no_request_puts_a_bare_cr_or_lf_on_the_wire() {
             let target = Url::parse(&url).unwrap();
             let request_line = format!("{method} {} HTTP/1.1", target.path_and_query());
             prop_assert_eq!(lines[0], request_line.as_bytes());
-            let ours = format!("{name}: {value}");
+            let ours = format!("{name}: {}", value.trim_matches([' ', '\t']));
             prop_assert!(
                 lines.contains(&ours.as_bytes()),
                 "the header {:?} is missing from {:?}",
                 ours,
                 String::from_utf8_lossy(head)
             );
+            Ok(())
+        })
+        .unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Userinfo never in an error message
+// ---------------------------------------------------------------------------
+
+/// The runs of four or more of the letters secrets are made of (`QZXJK`), which no message
+/// has any other reason to contain.
+fn secret_runs(text: &str) -> Vec<&str> {
+    text.split(|c: char| !"QZXJK".contains(c))
+        .filter(|run| run.len() >= 4)
+        .collect()
+}
+
+/// A URL (or proxy variable value) with a secret user name and password, and some part of it
+/// malformed or not.
+fn url_with_secrets() -> impl Strategy<Value = (String, Vec<String>)> {
+    let secret = "[QZXJK]{4,6}";
+    let noise = "[/#?@:\\[\\] %\\\\a-z0-9.\u{e9}\"]{0,3}";
+    (
+        prop_oneof![
+            Just("http://"),
+            Just("https://"),
+            Just("ftp://"),
+            Just(""),
+            Just("http:"),
+            Just("socks5://"),
+        ],
+        (secret, noise, secret, noise, secret),
+        prop_oneof![
+            Just("example.com"),
+            Just("exa!mple"),
+            Just(""),
+            Just("[::1"),
+            Just("1.2.3.999"),
+            Just("a..b"),
+        ],
+        prop_oneof![Just(""), Just(":99999"), Just(":8o"), Just(":3128")],
+        prop_oneof![Just(""), Just("/"), Just("/a?b#c")],
+    )
+        .prop_map(|(scheme, (user, n1, p1, n2, p2), host, port, path)| {
+            let url = format!("{scheme}{user}{n1}:{p1}{n2}{p2}@{host}{port}{path}");
+            (url, vec![user, p1, p2])
+        })
+}
+
+#[test]
+fn no_error_quotes_any_part_of_a_urls_userinfo() {
+    let base = Url::parse("http://example.com/a/b").unwrap();
+    runner(MEMORY_CASES)
+        .run(&url_with_secrets(), |(input, secrets)| {
+            let mut errors = Vec::new();
+            errors.extend(Url::parse(&input).err());
+            errors.extend(base.join(&input).err());
+            errors.extend(plainwire::Proxy::new(&input).err());
+            let value = input.clone();
+            errors.extend(
+                plainwire::EnvProxies::from_lookup(move |name| {
+                    (name == "https_proxy").then(|| value.clone())
+                })
+                .err(),
+            );
+            for err in errors {
+                let shown = format!("{err}\n{err:?}");
+                for secret in &secrets {
+                    prop_assert!(
+                        !shown.contains(secret.as_str()),
+                        "{:?} shows {:?}: {}",
+                        input,
+                        secret,
+                        shown
+                    );
+                }
+                // Nor any run of secret letters: a piece of one secret joined to another.
+                prop_assert!(secret_runs(&shown).is_empty(), "{:?}: {}", input, shown);
+            }
             Ok(())
         })
         .unwrap();

@@ -294,3 +294,82 @@ fn fixture_certificates_summarise_as_openssl_says() {
     assert_eq!(ca.subject, ca.issuer);
     assert!(ca.subject_alt_names.is_empty());
 }
+
+#[test]
+fn cookies_and_named_secret_headers_never_appear_in_the_trace() {
+    let server = HttpServer::start(|_| {
+        Reply::new(200)
+            .header("Set-Cookie", "sid=response-cookie; Path=/")
+            .header("set-cookie", "other=second-cookie")
+            .header("X-Api-Key", "response-key")
+            .header("X-Plain", "visible")
+            .body("ok")
+    });
+    let (agent, events) = recording_agent(
+        Agent::builder()
+            .default_header("X-Api-Key", "default-key")
+            .secret_header("x-api-key")
+            .secret_header("X-Session-Token"),
+    );
+    let resp = agent
+        .get(&server.url("/"))
+        .header("Cookie", "sid=request-cookie")
+        .header("X-Session-Token", "session-token")
+        .send()
+        .unwrap();
+    // The caller's response keeps every value: only the trace is masked.
+    assert_eq!(
+        resp.headers_all("set-cookie"),
+        vec!["sid=response-cookie; Path=/", "other=second-cookie"]
+    );
+    resp.text().unwrap();
+    let text: Vec<String> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.clone())
+        .collect();
+    let text = text.join("\n");
+    for secret in [
+        "request-cookie",
+        "response-cookie",
+        "second-cookie",
+        "default-key",
+        "response-key",
+        "session-token",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked into:\n{text}");
+    }
+    for masked in [
+        "> Cookie: *****",
+        "> X-Api-Key: *****",
+        "> X-Session-Token: *****",
+        "< Set-Cookie: *****",
+        "< set-cookie: *****",
+        "< X-Api-Key: *****",
+        "< X-Plain: visible",
+    ] {
+        assert!(text.contains(masked), "no {masked:?} in:\n{text}");
+    }
+    // The server received them all.
+    let request = &server.requests()[0];
+    assert_eq!(request.header("cookie"), Some("sid=request-cookie"));
+    assert_eq!(request.header("x-api-key"), Some("default-key"));
+}
+
+#[test]
+fn a_named_secret_header_is_masked_in_debug_output() {
+    let builder = Agent::builder()
+        .proxy_from_env(false)
+        .default_header("X-Api-Key", "default-key")
+        .secret_header("X-API-KEY");
+    assert!(!format!("{builder:?}").contains("default-key"));
+    let agent = builder.build().unwrap();
+    assert!(!format!("{agent:?}").contains("default-key"));
+    let request = agent
+        .get("http://127.0.0.1:1/")
+        .header("x-api-key", "request-key");
+    let text = format!("{request:?}");
+    assert!(!text.contains("request-key"), "{text}");
+    assert!(text.contains(r#"("x-api-key", "*****")"#), "{text}");
+}

@@ -246,6 +246,28 @@ fn the_default_roots_refuse_the_test_ca() {
 }
 
 #[test]
+fn an_empty_ca_directory_trusts_nothing() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let dir = std::env::temp_dir().join(format!("plainwire-empty-ca-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Named roots replace the defaults and the environment's; none named, none trusted.
+    let agent = builder().ca_dir(&dir).unwrap().build().unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+    assert_eq!(certificate_error(&err), CertificateError::UnknownIssuer);
+    assert!(server.requests().is_empty());
+
+    // The test CA in the same directory makes the same server trusted.
+    std::fs::copy(fixture("ca.pem"), dir.join("ca.pem")).unwrap();
+    let agent = builder().ca_dir(&dir).unwrap().build().unwrap();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+        "secure"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_certificate_error_has_the_rustls_error_as_its_source() {
     let server = server_with("expired.pem", "expired.key");
     let err = trusting_test_ca().get(&server.url("/")).send().unwrap_err();

@@ -391,3 +391,114 @@ fn append_query_pair_and_form_urlencode() {
     form_urlencode(&mut out, "a b&c=d/e?é*-._~+%\n");
     assert_eq!(out, "prefix:a+b%26c%3Dd%2Fe%3F%C3%A9*-._%7E%2B%25%0A");
 }
+
+// ---------------------------------------------------------------------------
+// Userinfo never in an error message, whatever is malformed
+// ---------------------------------------------------------------------------
+
+/// The user name and the two halves of the password below: none may appear in an error.
+const SECRET_WORDS: [&str; 3] = ["KWVW", "QZQZ", "XJXJ"];
+
+/// Passwords that put a delimiter, a space or a bad escape between two secret words.
+const PASSWORDS: [&str; 16] = [
+    "QZQZXJXJ",
+    "QZQZ/XJXJ",
+    "QZQZ#XJXJ",
+    "QZQZ?XJXJ",
+    "QZQZ@XJXJ",
+    "QZQZ:XJXJ",
+    "QZQZ XJXJ",
+    "QZQZ\\XJXJ",
+    "QZQZ[XJXJ",
+    "QZQZ]XJXJ",
+    "QZQZ%zzXJXJ",
+    "QZQZ%FFXJXJ",
+    "QZQZ%XJXJ",
+    "QZQZ\u{e9}XJXJ",
+    "QZQZ\tXJXJ",
+    "QZQZ\"XJXJ",
+];
+
+/// URLs with userinfo `U:P` and something wrong elsewhere (or nothing).
+const MALFORMED: [&str; 20] = [
+    "http://U:P@example.com/",
+    "http://U:P@exa!mple/",
+    "http://U:P@example.com:99999/",
+    "http://U:P@example.com:8o/",
+    "http://U:P@/",
+    "http://U:P@[::1/",
+    "http://U:P@[fe80::1%25eth0]/",
+    "http://U:P@ex ample.com/",
+    "http://U:P@ex\u{e4}mple.com/",
+    "http://U:P@1.2.3.999/",
+    "http://U:P@a..b/",
+    "ftp://U:P@example.com/",
+    "socks5://U:P@proxy.example:1080",
+    "https://U:P@proxy.example:3128",
+    "U:P@example.com",
+    "U:P@example.com:8080",
+    "http:U:P@example.com",
+    "http:/U:P@example.com",
+    "http://U:P@example.com:3128\\x",
+    " http://U:P@example.com:0/ ",
+];
+
+/// What an error shows of `input`'s secret words, as a line for the report; `None` if nothing.
+fn shown_secret(what: &str, input: &str, err: &plainwire::Error) -> Option<String> {
+    let shown = format!("{err}\n{err:?}");
+    SECRET_WORDS
+        .iter()
+        .find(|word| shown.contains(*word))
+        .map(|word| format!("{what} of {input:?} shows {word}: {shown}"))
+}
+
+#[test]
+fn no_error_quotes_any_part_of_the_userinfo() {
+    let base = parse("http://example.com/a/b");
+    let mut leaks = Vec::new();
+    for template in MALFORMED {
+        for password in PASSWORDS {
+            let input = template
+                .replacen('U', "usrKWVW", 1)
+                .replacen('P', password, 1);
+            let input = input.as_str();
+            let mut errors = Vec::new();
+            if let Err(err) = Url::parse(input) {
+                errors.push(("Url::parse", err));
+            }
+            if let Err(err) = base.join(input) {
+                errors.push(("Url::join", err));
+            }
+            if let Err(err) = plainwire::Proxy::new(input) {
+                errors.push(("Proxy::new", err));
+            }
+            for var in ["https_proxy", "http_proxy", "ALL_PROXY"] {
+                let value = input.to_string();
+                let env = plainwire::EnvProxies::from_lookup(move |name| {
+                    (name == var).then(|| value.clone())
+                });
+                if let Err(err) = env {
+                    errors.push((var, err));
+                }
+            }
+            let agent = plainwire::Agent::builder()
+                .proxy_from_env(false)
+                .proxy(input)
+                .build();
+            if let Err(err) = agent {
+                errors.push(("AgentBuilder::proxy", err));
+            }
+            leaks.extend(
+                errors
+                    .iter()
+                    .filter_map(|(what, err)| shown_secret(what, input, err)),
+            );
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}

@@ -5,13 +5,32 @@ pub(crate) mod challenge;
 pub(crate) mod digest;
 pub(crate) mod netrc;
 
+use crate::error::{Error, ErrorKind, Result};
+
 /// The `Authorization` value for Basic authentication: `Basic base64(user:password)`.
-pub fn basic(user: &str, password: &str) -> String {
+///
+/// RFC 7617 section 2: the first colon separates the user-id from the password, so a user-id
+/// containing a colon cannot be sent (the server would read another user and password), and
+/// neither part may contain a control character. Such credentials are refused; the error never
+/// quotes them.
+pub fn basic(user: &str, password: &str) -> Result<String> {
+    let refuse = |why: &str| {
+        Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("Basic authentication: {why} (RFC 7617 section 2)"),
+        ))
+    };
+    if user.contains(':') {
+        return refuse("the user name contains a ':', which would end it early");
+    }
+    if user.chars().chain(password.chars()).any(char::is_control) {
+        return refuse("the user name or password contains a control character");
+    }
     let mut credentials = Vec::with_capacity(user.len() + 1 + password.len());
     credentials.extend_from_slice(user.as_bytes());
     credentials.push(b':');
     credentials.extend_from_slice(password.as_bytes());
-    format!("Basic {}", base64(&credentials))
+    Ok(format!("Basic {}", base64(&credentials)))
 }
 
 /// The `Authorization` value for a bearer token.
@@ -64,8 +83,32 @@ mod tests {
     #[test]
     fn rfc_7617_example() {
         assert_eq!(
-            basic("Aladdin", "open sesame"),
+            basic("Aladdin", "open sesame").unwrap(),
             "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
         );
+    }
+
+    #[test]
+    fn a_colon_in_the_password_is_fine() {
+        assert_eq!(basic("a", "b:c").unwrap(), "Basic YTpiOmM=");
+    }
+
+    #[test]
+    fn a_colon_in_the_user_name_is_refused_without_quoting_it() {
+        let err = basic("ali:ce", "pw").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(!err.to_string().contains("ali"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        for (user, password) in [("a\nb", "p"), ("a", "p\r"), ("a", "p\0"), ("a\u{85}", "p")] {
+            let err = basic(user, password).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::InvalidRequest,
+                "{user:?} {password:?}"
+            );
+        }
     }
 }

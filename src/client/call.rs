@@ -128,7 +128,12 @@ fn send_once(
 ) -> Result<Answer> {
     let settings = &shared.settings;
     let Hop { method, url, .. } = *hop;
-    let proxy = settings.proxy_for(url);
+    let caller =
+        request_head::proxy_authorization(settings, hop.headers, hop.without_default_credentials);
+    let proxy = settings
+        .proxy_for(url)
+        .map(|proxy| proxy.with_caller_authorization(caller));
+    let proxy = proxy.as_deref();
     let expect_continue = match body {
         SendBody::Empty => false,
         SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,

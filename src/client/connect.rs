@@ -27,7 +27,7 @@ pub(crate) fn pool_key(url: &Url, proxy: Option<&Proxy>) -> PoolKey {
         scheme: url.scheme().as_str(),
         host: url.host().to_string(),
         port: url.port(),
-        proxy: proxy.map(Proxy::authority),
+        proxy: proxy.map(Proxy::pool_name),
     }
 }
 

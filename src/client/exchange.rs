@@ -14,7 +14,7 @@ use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOA
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::head::{parse_response_head, HeadLimits, ResponseHead};
 use crate::http1::write::{write_chunk_header, CHUNK_END, LAST_CHUNK};
-use crate::trace::{mask_credentials, TraceEvent, Tracer};
+use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::Connection;
 use crate::transport::deadline::{Deadline, IoBudget};
 
@@ -57,7 +57,7 @@ pub(crate) fn exchange(
     let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
     let limits = &call.head_limits;
     if tracer.is_on() {
-        let masked = mask_credentials(head);
+        let masked = tracer.mask_head(head);
         tracer.emit(|| TraceEvent::RequestHead(&masked));
     }
     let before_response = |error: Error| Failed {
@@ -204,7 +204,10 @@ pub(crate) fn read_response_head(
         if !conn.buffered().is_empty() {
             if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
                 conn.consume(used);
-                tracer.emit(|| TraceEvent::ResponseHead(head.headers.raw()));
+                if tracer.is_on() {
+                    let masked = tracer.mask_head(head.headers.raw());
+                    tracer.emit(|| TraceEvent::ResponseHead(&masked));
+                }
                 return Ok(head);
             }
         }

@@ -4,6 +4,13 @@
 //! (absolute-form, RFC 9112 section 3.2.2). An `https` URL goes through a `CONNECT` tunnel
 //! (RFC 9110 section 9.3.6): the proxy connects us to the origin and then only relays bytes,
 //! so the TLS session is between us and the origin, and the proxy sees none of it.
+//!
+//! Proxy credentials go to the proxy and nowhere else: on the request for an `http` URL, on the
+//! `CONNECT` for an `https` one, never through the tunnel to the origin.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 use crate::auth;
 use crate::error::{Error, ErrorKind, Result};
@@ -42,7 +49,9 @@ impl Proxy {
         }
         let authorization = url
             .username()
-            .map(|user| auth::basic(user, url.password().unwrap_or("")));
+            .map(|user| auth::basic(user, url.password().unwrap_or("")))
+            .transpose()
+            .map_err(|e| e.context("invalid proxy URL"))?;
         Ok(Proxy {
             url: url.without_credentials(),
             authorization,
@@ -68,6 +77,35 @@ impl Proxy {
     pub(crate) fn authorization(&self) -> Option<&str> {
         self.authorization.as_deref()
     }
+
+    /// This proxy with the caller's `Proxy-Authorization` value (a request header or an agent
+    /// default) when its URL had no credentials of its own. The URL's credentials win: they
+    /// were given for this proxy, while a header is given for every proxy a request may take
+    /// (the environment's differ by scheme), so only the URL's are sure to be meant for it.
+    pub(crate) fn with_caller_authorization(&self, caller: Option<&str>) -> Cow<'_, Proxy> {
+        match (&self.authorization, caller) {
+            (None, Some(value)) => Cow::Owned(Proxy {
+                url: self.url.clone(),
+                authorization: Some(value.to_string()),
+            }),
+            _ => Cow::Borrowed(self),
+        }
+    }
+
+    /// What tells connections through this proxy apart in the pool: its `host:port` and, when
+    /// it gets credentials, a tag standing for them (a keyed hash, never the credentials), so
+    /// that a tunnel a proxy opened for one caller's credentials never carries another
+    /// caller's request.
+    pub(crate) fn pool_name(&self) -> String {
+        static KEYS: OnceLock<RandomState> = OnceLock::new();
+        match &self.authorization {
+            None => self.authority(),
+            Some(credentials) => {
+                let tag = KEYS.get_or_init(RandomState::new).hash_one(credentials);
+                format!("{} (credentials {tag:016x})", self.authority())
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for Proxy {
@@ -89,10 +127,25 @@ impl std::fmt::Debug for Proxy {
     }
 }
 
-/// Proxies chosen from the environment, the way curl and requests read it.
+/// Proxies chosen from the environment, the way curl reads it.
 ///
 /// `http_proxy` serves `http` URLs, `https_proxy` serves `https` URLs, `all_proxy` serves both
-/// when the specific one is unset; each also read in upper case, lower case winning.
+/// when the specific one is unset. `https_proxy`, `all_proxy` and `no_proxy` are also read in
+/// upper case, the lower-case one winning when both are set.
+///
+/// `http_proxy` is read in lower case only, as curl has done since 2001: a CGI server (RFC 3875
+/// section 4.1.18) turns a request's `Proxy:` header into the variable `HTTP_PROXY`, so under
+/// CGI, and in anything started from a CGI program, the upper-case name is chosen by whoever
+/// sent the request ("httpoxy", CVE-2016-5385 and its siblings). A `Proxy:` header can make no
+/// other variable read here (CGI names them all `HTTP_` + the field name), so the lower-case
+/// rule is the whole defence and no check of `REQUEST_METHOD` is needed: Go, which does read
+/// `HTTP_PROXY`, instead refuses every `http` proxy when `REQUEST_METHOD` is set.
+///
+/// A variable that is set decides, even when it is empty: `http_proxy=""` means no proxy for
+/// `http` URLs, whatever `all_proxy` says; an empty `no_proxy` lists no host, whatever
+/// `NO_PROXY` says. (curl treats an empty variable as unset; an explicitly empty one reads as
+/// "no proxy" to most people, and Python's urllib agrees.)
+///
 /// `no_proxy` lists hosts to reach directly: `*` for all, a name matching itself and its
 /// subdomains (with or without a leading dot), or an IP address. Loopback destinations
 /// (`localhost`, 127.0.0.0/8, `::1`) are always reached directly, as in Go's net/http:
@@ -113,17 +166,20 @@ impl EnvProxies {
 
     /// Reads through `lookup` instead of the process environment (for tests and embedders).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvProxies> {
+        // The first of the lower-case name and its upper-case twin that is set, empty or not,
+        // with the name it was found under; `http_proxy` has no twin (httpoxy, above).
         let read = |name: &str| -> Option<(String, String)> {
-            [name.to_string(), name.to_ascii_uppercase()]
+            let mut names = vec![name.to_string()];
+            if name != "http_proxy" {
+                names.push(name.to_ascii_uppercase());
+            }
+            names
                 .into_iter()
-                .find_map(|var| {
-                    lookup(&var)
-                        .filter(|v| !v.trim().is_empty())
-                        .map(|v| (var, v))
-                })
+                .find_map(|var| lookup(&var).map(|value| (var, value)))
         };
         let parse = |name: &str| -> Result<Option<Proxy>> {
             match read(name).or_else(|| read("all_proxy")) {
+                Some((_, value)) if value.trim().is_empty() => Ok(None),
                 Some((var, value)) => Proxy::new(value.trim())
                     .map(Some)
                     .map_err(|e| e.context(format!("${var}"))),
@@ -229,6 +285,67 @@ mod tests {
     }
 
     #[test]
+    fn upper_case_http_proxy_is_never_read() {
+        // httpoxy: under CGI, `HTTP_PROXY` is the request's `Proxy:` header.
+        let cgi = env(&[("REQUEST_METHOD", "GET"), ("HTTP_PROXY", "attacker:80")]);
+        assert_eq!(proxy_for(&cgi, "http://example.com/"), None);
+        assert_eq!(proxy_for(&cgi, "https://example.com/"), None);
+        let plain = env(&[("HTTP_PROXY", "upper:1"), ("all_proxy", "all:2")]);
+        assert_eq!(
+            proxy_for(&plain, "http://example.com/"),
+            Some("all:2".into())
+        );
+    }
+
+    #[test]
+    fn upper_case_https_all_and_no_proxy_are_still_read() {
+        let proxies = env(&[
+            ("HTTPS_PROXY", "s:1"),
+            ("ALL_PROXY", "a:2"),
+            ("NO_PROXY", "direct.example"),
+        ]);
+        assert_eq!(
+            proxy_for(&proxies, "https://example.com/"),
+            Some("s:1".into())
+        );
+        assert_eq!(
+            proxy_for(&proxies, "http://example.com/"),
+            Some("a:2".into())
+        );
+        assert_eq!(proxy_for(&proxies, "https://direct.example/"), None);
+    }
+
+    #[test]
+    fn an_empty_http_proxy_means_no_proxy() {
+        let proxies = env(&[("http_proxy", ""), ("all_proxy", "all:2")]);
+        assert_eq!(proxy_for(&proxies, "http://example.com/"), None);
+        assert_eq!(
+            proxy_for(&proxies, "https://example.com/"),
+            Some("all:2".into())
+        );
+    }
+
+    #[test]
+    fn an_empty_lower_case_variable_wins_over_the_upper_case_one() {
+        let https = env(&[("https_proxy", ""), ("HTTPS_PROXY", "upper:1")]);
+        assert_eq!(proxy_for(&https, "https://example.com/"), None);
+        let all = env(&[("all_proxy", " "), ("ALL_PROXY", "upper:1")]);
+        assert_eq!(proxy_for(&all, "http://example.com/"), None);
+        assert_eq!(proxy_for(&all, "https://example.com/"), None);
+        let no_proxy = env(&[("all_proxy", "p:1"), ("no_proxy", ""), ("NO_PROXY", "*")]);
+        assert_eq!(
+            proxy_for(&no_proxy, "http://example.com/"),
+            Some("p:1".into())
+        );
+    }
+
+    #[test]
+    fn an_empty_upper_case_variable_is_set_too() {
+        let proxies = env(&[("HTTPS_PROXY", ""), ("all_proxy", "all:2")]);
+        assert_eq!(proxy_for(&proxies, "https://example.com/"), None);
+    }
+
+    #[test]
     fn no_proxy_matches_domains_and_subdomains_only() {
         let proxies = env(&[
             ("all_proxy", "p:1"),
@@ -272,7 +389,7 @@ mod tests {
         let proxy = Proxy::new("http://user:pa%20ss@proxy:3128").unwrap();
         assert_eq!(
             proxy.authorization(),
-            Some(auth::basic("user", "pa ss").as_str())
+            Some(auth::basic("user", "pa ss").unwrap().as_str())
         );
         assert!(!format!("{proxy} {proxy:?}").contains("pa"));
     }

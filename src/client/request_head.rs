@@ -31,6 +31,8 @@ pub(crate) struct HeadInput<'a> {
 /// then the agent's default headers and the request's own, a later name replacing an earlier.
 /// The body's framing fields are always ours: a caller's Content-Length or Transfer-Encoding
 /// could disagree with the bytes we send, which is how request smuggling starts.
+/// Through a proxy, Proxy-Authorization is the proxy's value ([`proxy_authorization`]): on this
+/// head for an http URL, on the CONNECT and not here for an https one.
 pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
     let HeadInput {
         method,
@@ -48,9 +50,11 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         _ => url.path_and_query(),
     };
     let host = url.host_header();
+    // A user name with a '%3A' decodes to one with a ':', which Basic cannot carry.
     let basic = url
         .username()
-        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")));
+        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")))
+        .transpose()?;
     let length;
 
     let mut fields: Vec<(&str, &str)> =
@@ -108,6 +112,11 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             if agent_defaults && without_default_credentials && is_credential(name.as_bytes()) {
                 continue;
             }
+            // Through a proxy, the caller's Proxy-Authorization is the proxy's (see
+            // `proxy_authorization`): on this head for http, on the CONNECT for https.
+            if proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization") {
+                continue;
+            }
             added.push((name.as_str(), value.as_str()));
         }
         for field in fields.drain(..replaceable) {
@@ -125,4 +134,30 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     let mut out = Vec::with_capacity(256);
     write_request_head(&mut out, method, target, fields)?;
     Ok(out)
+}
+
+/// The `Proxy-Authorization` value the caller gave, if any: the request's own field, else the
+/// agent's default (unless a redirect left the first origin, which leaves the defaults'
+/// credentials behind). Through a proxy it goes to the proxy only, on the request for an http
+/// URL and on the `CONNECT` for an https one (never through the tunnel to the origin), and
+/// only when the proxy URL has no credentials of its own
+/// ([`Proxy::with_caller_authorization`]).
+pub(crate) fn proxy_authorization<'a>(
+    settings: &'a Settings,
+    headers: &'a [(String, String)],
+    without_default_credentials: bool,
+) -> Option<&'a str> {
+    let find = |fields: &'a [(String, String)]| {
+        fields
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("proxy-authorization"))
+            .map(|(_, value)| value.as_str())
+    };
+    find(headers).or_else(|| {
+        if without_default_credentials {
+            None
+        } else {
+            find(&settings.default_headers)
+        }
+    })
 }

@@ -7,10 +7,11 @@ use std::time::Duration;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
 use crate::http1::head::HeadLimits;
+use crate::trace::SecretHeaders;
 use crate::url::Url;
 
 /// Settings an agent applies to each request.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Settings {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) read_timeout: Option<Duration>,
@@ -24,10 +25,58 @@ pub(crate) struct Settings {
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: Option<String>,
     pub(crate) default_headers: Vec<(String, String)>,
+    /// The header fields whose values the trace and `Debug` output mask.
+    pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
     pub(crate) decompress: bool,
     /// Set when the agent could not be built from the environment: every call fails with it.
     pub(crate) unusable: Option<(crate::error::ErrorKind, String)>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Every setting, the values of secret header fields masked. Written out field by field so
+    /// that a new setting must be added here, and someone decides whether it can be shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Settings {
+            connect_timeout,
+            read_timeout,
+            write_timeout,
+            timeout,
+            head_timeout,
+            low_speed,
+            max_redirects,
+            allow_https_to_http,
+            head_limits,
+            max_body_size,
+            user_agent,
+            default_headers,
+            secret_headers,
+            proxy,
+            decompress,
+            unusable,
+        } = self;
+        f.debug_struct("Settings")
+            .field("connect_timeout", connect_timeout)
+            .field("read_timeout", read_timeout)
+            .field("write_timeout", write_timeout)
+            .field("timeout", timeout)
+            .field("head_timeout", head_timeout)
+            .field("low_speed", low_speed)
+            .field("max_redirects", max_redirects)
+            .field("allow_https_to_http", allow_https_to_http)
+            .field("head_limits", head_limits)
+            .field("max_body_size", max_body_size)
+            .field("user_agent", user_agent)
+            .field(
+                "default_headers",
+                &secret_headers.debug_fields(default_headers),
+            )
+            .field("secret_headers", secret_headers)
+            .field("proxy", proxy)
+            .field("decompress", decompress)
+            .field("unusable", unusable)
+            .finish()
+    }
 }
 
 /// Where proxies come from.
@@ -69,6 +118,7 @@ impl Default for Settings {
             max_body_size: defaults::MAX_BODY_SIZE,
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
             default_headers: Vec::new(),
+            secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
             decompress: cfg!(feature = "gzip"),
             unusable: None,

@@ -6,7 +6,7 @@ use crate::client::proxy::Proxy;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::head::HeadLimits;
 use crate::http1::write::write_request_head;
-use crate::trace::{mask_credentials, TraceEvent, Tracer};
+use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::{Connection, ConnectionInfo, PoolKey};
 use crate::transport::deadline::Deadline;
 use crate::transport::stream::Stream;
@@ -25,6 +25,8 @@ pub(crate) fn open_tunnel(
 ) -> Result<Stream> {
     let authority = url.authority();
     let mut headers = vec![("Host", authority.as_str())];
+    // The proxy URL's credentials, or else the caller's Proxy-Authorization
+    // (`Proxy::with_caller_authorization`): on the CONNECT, never through the tunnel.
     if let Some(credentials) = proxy.authorization() {
         headers.push(("Proxy-Authorization", credentials));
     }
@@ -34,7 +36,7 @@ pub(crate) fn open_tunnel(
     let mut conn = Connection::new(stream, key, ConnectionInfo::default());
     let budget = connect_by.budget(None, TimeoutPhase::Handshake);
     if tracer.is_on() {
-        let masked = mask_credentials(&request);
+        let masked = tracer.mask_head(&request);
         tracer.emit(|| TraceEvent::RequestHead(&masked));
     }
     conn.write_all(&request, &budget)?;

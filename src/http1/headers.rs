@@ -8,15 +8,24 @@
 use std::fmt;
 use std::ops::Range;
 
-/// The request header fields that carry credentials. A redirect that leaves the origin drops
-/// them (from the request and from the agent's defaults alike), so that a server cannot harvest
-/// them by redirecting elsewhere; a trace masks their values. Compared case-insensitively.
-pub const CREDENTIAL_FIELDS: [&str; 3] = ["authorization", "cookie", "proxy-authorization"];
+/// The header fields that carry credentials: `Authorization`, `Cookie` and
+/// `Proxy-Authorization` in a request, and `Set-Cookie` (RFC 6265 section 4.1), the cookie a
+/// server hands over to be sent back as one, in a response. A redirect that leaves the origin
+/// drops them (from the request and from the agent's defaults alike), so that a server cannot
+/// harvest them by redirecting elsewhere; the trace and `Debug` output mask their values.
+/// Compared case-insensitively.
+pub const CREDENTIAL_FIELDS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    "proxy-authorization",
+    "set-cookie",
+];
 
 /// Whether `name` is one of the [`CREDENTIAL_FIELDS`].
 ///
 /// ```
 /// assert!(plainwire::http1::headers::is_credential(b"Proxy-Authorization"));
+/// assert!(plainwire::http1::headers::is_credential(b"set-cookie"));
 /// assert!(!plainwire::http1::headers::is_credential(b"Accept"));
 /// ```
 pub fn is_credential(name: &[u8]) -> bool {

@@ -3,6 +3,7 @@
 //! Everything that goes on the wire passes through here, so this is where it is checked:
 //! a method must be a token, a header name must be a token, and no CR, LF or NUL may appear
 //! in a method, target, name or value. A bad request is an error before any byte is written.
+//! Whitespace around a value is trimmed: it is never part of the value (RFC 9110 section 5.5).
 
 #![warn(clippy::pedantic)]
 // Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
@@ -71,6 +72,12 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
 /// part. `target` is the request target as the URL parser produced it (origin-form, absolute-form
 /// for a proxy, or authority-form for CONNECT); it is checked for whitespace and control bytes.
 ///
+/// Spaces and tabs at either end of a header value are left out. RFC 9110 section 5.5: "a field
+/// value does not include leading or trailing whitespace", and a recipient must strip it
+/// before reading the value; sent as given, `X-Token: abc ` reaches one server as `abc` and
+/// another, or a signature check, as `abc `. Trimming, not refusing, because the value means
+/// the same either way (as curl, which skips the blanks after the colon of a `-H` header).
+///
 /// # Errors
 ///
 /// [`ErrorKind::InvalidRequest`] when the method, the target or a header fails its check;
@@ -102,6 +109,7 @@ pub fn write_request_head<'a>(
             out.truncate(start);
             return Err(err);
         }
+        let value = value.trim_matches([' ', '\t']);
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
         out.extend_from_slice(value.as_bytes());
@@ -155,6 +163,27 @@ mod tests {
     #[test]
     fn a_tab_in_a_value_is_allowed() {
         check_header("X", "a\tb").unwrap();
+    }
+
+    #[test]
+    fn whitespace_around_a_value_is_left_out_and_inside_it_kept() {
+        let mut out = Vec::new();
+        write_request_head(
+            &mut out,
+            "GET",
+            "/",
+            [
+                ("A", "  one  "),
+                ("B", "\ttwo\t words \t"),
+                ("C", " \t "),
+                ("D", ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            b"GET / HTTP/1.1\r\nA: one\r\nB: two\t words\r\nC: \r\nD: \r\n\r\n"
+        );
     }
 
     #[test]

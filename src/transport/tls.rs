@@ -303,8 +303,21 @@ fn describe_certificate_error(reason: &CertificateError) -> String {
             "it was not issued by a trusted certificate authority".into()
         }
         CertificateError::BadSignature => "its signature is invalid".into(),
-        // Also what a self-signed certificate gets when a trusted root happens to have the same
-        // name (the snakeoil "CN=localhost" of Debian's ssl-cert) but another kind of key.
+        // A trusted certificate bears the issuer's name (the snakeoil "CN=localhost" of
+        // Debian's ssl-cert) but has another kind of key, so it did not sign this one: webpki
+        // reports the key that does not fit, rather than the issuer it did not find.
+        CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext {
+            signature_algorithm_id,
+            public_key_algorithm_id,
+        } if crate::transport::x509::cannot_have_signed(
+            signature_algorithm_id,
+            public_key_algorithm_id,
+        ) =>
+        {
+            "it was not issued by a trusted certificate authority (a trusted root has the same \
+             name as its issuer, but a different kind of key)"
+                .into()
+        }
         CertificateError::UnsupportedSignatureAlgorithmContext { .. }
         | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
             "its signature algorithm is not supported, or does not match its issuer's key".into()

@@ -20,8 +20,13 @@ use crate::error::{Error, ErrorKind, Result};
 /// What the agent builder collected about trust, turned into a [`ClientConfig`] by [`TrustSettings::build`].
 #[derive(Debug, Default)]
 pub struct TrustSettings {
-    /// Trusted roots given explicitly, as DER, from `ca_file`, `ca_pem` or `native_roots`.
+    /// Trusted roots given explicitly, as DER, from `ca_file`, `ca_dir`, `ca_pem` or
+    /// `native_roots`.
     pub extra_roots: Vec<CertificateDer<'static>>,
+    /// Whether the caller named where the roots come from (any of the setters above), even a
+    /// directory that held none: then the named roots replace the defaults, and with none
+    /// named nothing is trusted, as with an empty `curl --capath` directory.
+    pub roots_named: bool,
     /// Whether to trust webpki-roots as well; `None` means "only if no other roots were given",
     /// which is what `curl --cacert` and requests' `verify=path` do.
     pub webpki_roots: Option<bool>,
@@ -85,7 +90,8 @@ pub fn read_pem_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'stat
 }
 
 /// Every certificate in the PEM files of a directory (OpenSSL's `c_rehash` layout, or any
-/// other); files that hold no certificate are skipped. `what` names the source for messages.
+/// other); files that hold no certificate are skipped, and a directory without any gives none.
+/// `what` names the source for messages.
 pub fn read_pem_dir(dir: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Error::new(
@@ -104,12 +110,6 @@ pub fn read_pem_dir(dir: &Path, what: &str) -> Result<Vec<CertificateDer<'static
             certs.extend(found);
         }
     }
-    if certs.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Config,
-            format!("{what}: no PEM certificate found in {}", dir.display()),
-        ));
-    }
     Ok(certs)
 }
 
@@ -126,7 +126,15 @@ pub fn roots_from_env(
     if let Some(dirs) = lookup("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
         any = true;
         for dir in dirs.split(':').filter(|d| !d.is_empty()) {
-            roots.extend(read_pem_dir(Path::new(dir), "$SSL_CERT_DIR")?);
+            let certs = read_pem_dir(Path::new(dir), "$SSL_CERT_DIR")?;
+            // A variable names a store to use; one without a certificate is a mistake.
+            if certs.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("$SSL_CERT_DIR: no PEM certificate found in {dir}"),
+                ));
+            }
+            roots.extend(certs);
         }
     }
     Ok(any.then_some(roots))
@@ -277,7 +285,8 @@ impl TrustSettings {
     /// environment's roots alone) are parsed once per process and shared, so that making an
     /// agent stays cheap even when `SSL_CERT_DIR` names a directory of hundreds of files.
     fn root_store(&self) -> Result<Arc<RootCertStore>> {
-        let explicit = !self.extra_roots.is_empty() || self.webpki_roots.is_some();
+        let named = self.roots_named || !self.extra_roots.is_empty();
+        let explicit = named || self.webpki_roots.is_some();
         if !explicit && self.roots_from_env {
             let file = std::env::var("SSL_CERT_FILE")
                 .ok()
@@ -291,7 +300,7 @@ impl TrustSettings {
             return Ok(webpki_store());
         }
         let mut roots = RootCertStore::empty();
-        if self.webpki_roots.unwrap_or(self.extra_roots.is_empty()) {
+        if self.webpki_roots.unwrap_or(!named) {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
         anchors(roots, self.extra_roots.clone())
@@ -300,12 +309,14 @@ impl TrustSettings {
 
 /// Adds `certs` to `roots` as trust anchors. A bundle may hold certificates webpki cannot use as
 /// anchors (an old v1 root, say); like OpenSSL, skip those rather than refuse the whole bundle.
+/// No certificate at all (an empty CA directory) is an empty store, which trusts no server.
 fn anchors(
     mut roots: RootCertStore,
     certs: Vec<CertificateDer<'static>>,
 ) -> Result<Arc<RootCertStore>> {
+    let given = certs.len();
     let (_added, _ignored) = roots.add_parsable_certificates(certs);
-    if roots.is_empty() {
+    if roots.is_empty() && given > 0 {
         return Err(Error::new(
             ErrorKind::Config,
             "none of the given CA certificates can be used as a trust anchor",

@@ -50,6 +50,41 @@ mod oid {
     pub const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 }
 
+/// The family of keys an algorithm identifier belongs to, from its OID: the PKCS #1 arc for
+/// RSA keys and their signatures (RFC 8017 appendix A), the ANSI X9.62 arc for EC keys and
+/// ECDSA signatures (RFC 5480, RFC 5758), and Ed25519 and Ed448 (RFC 8410).
+#[cfg(feature = "tls")]
+fn key_family(algorithm_id: &[u8]) -> Option<&'static str> {
+    const FAMILIES: [(&[u8], &str); 4] = [
+        (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01], "RSA"),
+        (&[0x2a, 0x86, 0x48, 0xce, 0x3d], "EC"),
+        (&[0x2b, 0x65, 0x70], "Ed25519"),
+        (&[0x2b, 0x65, 0x71], "Ed448"),
+    ];
+    let oid = Der::new(algorithm_id).expect_raw(tag::OID)?;
+    FAMILIES
+        .iter()
+        .find(|(arc, _)| oid.starts_with(arc))
+        .map(|&(_, family)| family)
+}
+
+/// Whether a signature of the algorithm `signature_algorithm_id` cannot have been made with a
+/// key of the algorithm `public_key_algorithm_id` at all (an ECDSA signature and an RSA key):
+/// both are `AlgorithmIdentifier` contents, as webpki reports them when a key does not fit a
+/// signature. When they are of two families, the certificate tried as the issuer only shares
+/// the real issuer's name; the real issuer is not among those trusted. When they are of one
+/// family, the combination itself is what is not supported.
+#[cfg(feature = "tls")]
+pub fn cannot_have_signed(signature_algorithm_id: &[u8], public_key_algorithm_id: &[u8]) -> bool {
+    match (
+        key_family(signature_algorithm_id),
+        key_family(public_key_algorithm_id),
+    ) {
+        (Some(signature), Some(key)) => signature != key,
+        _ => false,
+    }
+}
+
 /// What a certificate says about itself, for people to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -299,6 +334,26 @@ mod tests {
             "2125-01-01 00:00:00 UTC"
         );
         assert!(time((tag::UTC_TIME, b"5001010000Z")).is_none());
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn an_ecdsa_signature_cannot_come_from_an_rsa_key() {
+        // As webpki reports them: ecdsa-with-SHA256, and rsaEncryption with its NULL.
+        let ecdsa_sha256 = [6, 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 4, 3, 2];
+        let rsa = [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 1, 5, 0];
+        let ec_p521 = [
+            6, 7, 0x2a, 0x86, 0x48, 0xce, 0x3d, 2, 1, 6, 5, 0x2b, 0x81, 4, 0, 0x23,
+        ];
+        let rsa_pss = [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 10];
+        assert!(cannot_have_signed(&ecdsa_sha256, &rsa));
+        assert!(cannot_have_signed(&rsa_pss, &ec_p521));
+        // One family: an unsupported combination, not a stranger's key.
+        assert!(!cannot_have_signed(&ecdsa_sha256, &ec_p521));
+        assert!(!cannot_have_signed(&rsa_pss, &rsa));
+        // Nothing understood, nothing claimed.
+        assert!(!cannot_have_signed(&[], &rsa));
+        assert!(!cannot_have_signed(&[6, 3, 1, 2, 3], &rsa));
     }
 
     #[test]

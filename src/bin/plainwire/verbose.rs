@@ -2,9 +2,11 @@
 //!
 //! The library's trace hook reports each step as it happens, for every request of a redirect
 //! chain: `*` lines for events (addresses, connections, the TLS handshake and the server's
-//! certificates), `>` lines for the request head as sent (credentials masked), `<` lines for
-//! the response head as received. Body progress is left out; the progress meter has that job.
-//! [`crate::trace_record::hook`] calls [`print`] when `-v` is on.
+//! certificates), `>` lines for the request head as sent (Authorization, Proxy-Authorization
+//! and Cookie values masked), `<` lines for the response head as received (Set-Cookie values
+//! masked). curl shows cookies in clear; a `-v` log pasted into a bug report should not. Body
+//! progress is left out; the progress meter has that job. [`crate::trace_record::hook`] calls
+//! [`print`] when `-v` is on.
 
 use plainwire::TraceEvent;
 
