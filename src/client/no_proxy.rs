@@ -47,7 +47,6 @@ enum Pattern {
     Ipv6 { network: u128, prefix: u32 },
 }
 
-#[allow(dead_code)] // Wired in by the lead: client/proxy.rs replaces EnvProxies' own list with this.
 impl NoProxy {
     /// Reads a `NO_PROXY` (or `--noproxy`) value. It never fails: an entry it cannot read is
     /// ignored, and an empty list matches nothing.

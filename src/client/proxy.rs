@@ -13,6 +13,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::OnceLock;
 
 use crate::auth;
+use crate::client::no_proxy::NoProxy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::url::{HostKind, Scheme, Url};
 
@@ -146,15 +147,17 @@ impl std::fmt::Debug for Proxy {
 /// `NO_PROXY` says. (curl treats an empty variable as unset; an explicitly empty one reads as
 /// "no proxy" to most people, and Python's urllib agrees.)
 ///
-/// `no_proxy` lists hosts to reach directly: `*` for all, a name matching itself and its
-/// subdomains (with or without a leading dot), or an IP address. Loopback destinations
+/// `no_proxy` lists hosts to reach directly, as curl reads it (see `client/no_proxy.rs`): `*`
+/// alone for all; a name matching itself and its subdomains (with or without a leading `.` or
+/// `*.`, a trailing dot ignored); an IP address or a CIDR range (`10.0.0.0/8`, `fe80::/10`),
+/// IPv6 in brackets or not; any of these with `:port` to match that port only. Loopback destinations
 /// (`localhost`, 127.0.0.0/8, `::1`) are always reached directly, as in Go's net/http:
 /// a proxy elsewhere cannot reach this machine's loopback anyway.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvProxies {
     http: Option<Proxy>,
     https: Option<Proxy>,
-    no_proxy: Vec<String>,
+    no_proxy: NoProxy,
 }
 
 impl EnvProxies {
@@ -187,19 +190,7 @@ impl EnvProxies {
             }
         };
         let no_proxy = read("no_proxy")
-            .map(|(_, value)| {
-                value
-                    .split(',')
-                    .map(|entry| {
-                        entry
-                            .trim()
-                            .trim_start_matches("*.")
-                            .trim_start_matches('.')
-                            .to_ascii_lowercase()
-                    })
-                    .filter(|entry| !entry.is_empty())
-                    .collect()
-            })
+            .map(|(_, value)| NoProxy::parse(&value))
             .unwrap_or_default();
         Ok(EnvProxies {
             http: parse("http_proxy")?,
@@ -214,22 +205,10 @@ impl EnvProxies {
             Scheme::Http => self.http.as_ref(),
             Scheme::Https => self.https.as_ref(),
         }?;
-        if is_loopback(url) || self.bypasses(url.host()) {
+        if is_loopback(url) || self.no_proxy.matches(url.host(), url.port()) {
             return None;
         }
         Some(proxy)
-    }
-
-    /// Whether `no_proxy` names `host`.
-    fn bypasses(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.');
-        self.no_proxy.iter().any(|entry| {
-            entry == "*"
-                || host == entry
-                || (host.len() > entry.len()
-                    && host.ends_with(entry.as_str())
-                    && host.as_bytes()[host.len() - entry.len() - 1] == b'.')
-        })
     }
 }
 
@@ -359,6 +338,23 @@ mod tests {
             proxy_for(&proxies, "http://notinternal.example/"),
             Some("p:1".into())
         );
+    }
+
+    #[test]
+    fn no_proxy_takes_cidr_ranges_ports_trailing_dots_and_bracketed_ipv6() {
+        let proxies = env(&[
+            ("all_proxy", "p:1"),
+            (
+                "no_proxy",
+                "10.0.0.0/8 [fe80::1], example.org., api.test:8443",
+            ),
+        ]);
+        assert_eq!(proxy_for(&proxies, "http://10.20.30.40/"), None);
+        assert_eq!(proxy_for(&proxies, "http://[fe80::1]/"), None);
+        assert_eq!(proxy_for(&proxies, "http://www.example.org./"), None);
+        assert_eq!(proxy_for(&proxies, "https://api.test:8443/"), None);
+        assert_eq!(proxy_for(&proxies, "https://api.test/"), Some("p:1".into()));
+        assert_eq!(proxy_for(&proxies, "http://11.0.0.1/"), Some("p:1".into()));
     }
 
     #[test]
