@@ -229,6 +229,23 @@ impl AgentBuilder {
         self
     }
 
+    /// Hosts to reach directly whatever the proxy setting, as curl's `--noproxy`: the syntax of
+    /// `NO_PROXY` (comma-separated names matching themselves and their subdomains, IP addresses
+    /// and CIDR ranges, `host:port`, `*` alone for every host). It replaces the environment's
+    /// `no_proxy`.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .no_proxy("internal.example, 10.0.0.0/8")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn no_proxy(mut self, list: &str) -> Self {
+        self.settings.no_proxy = Some(crate::client::no_proxy::NoProxy::parse(list));
+        self
+    }
+
     /// Idle connections kept per origin. Default: 8. 0 turns connection reuse off.
     pub fn max_idle_per_host(mut self, count: usize) -> Self {
         self.pool.max_idle_per_host = count;

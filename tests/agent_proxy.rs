@@ -503,6 +503,35 @@ fn connections_through_a_proxy_and_direct_ones_are_pooled_apart() {
     assert_eq!(origin.connections(), 1);
 }
 
+#[test]
+fn hosts_on_the_agents_no_proxy_list_are_reached_directly() {
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let proxy = TestProxy::start(None);
+    let port = origin.port();
+    let direct = builder()
+        .proxy(&proxy.url())
+        .no_proxy(&format!("example.invalid, 127.0.0.0/8:{port}"))
+        .build()
+        .unwrap();
+    let body = direct.get(&origin.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(body, "direct");
+    // Another port is not on the list: through the proxy.
+    let other_port = builder()
+        .proxy(&proxy.url())
+        .no_proxy(&format!("127.0.0.1:{}", port.wrapping_add(1)))
+        .build()
+        .unwrap();
+    let body = other_port
+        .get(&origin.url("/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(body.starts_with("proxied"), "{body}");
+    assert_eq!(proxy.connections(), 1);
+    assert_eq!(origin.connections(), 1);
+}
+
 // ---------------------------------------------------------------------------
 // Proxies from the environment, without touching the process environment
 // ---------------------------------------------------------------------------

@@ -97,6 +97,7 @@ impl NoProxy {
     }
 
     /// Whether the list matches no host at all.
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         !self.everything && self.entries.is_empty()
     }

@@ -201,14 +201,18 @@ impl EnvProxies {
 
     /// The proxy for `url`, if any.
     pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
+        self.for_url_ignoring_no_proxy(url)
+            .filter(|_| !self.no_proxy.matches(url.host(), url.port()))
+    }
+
+    /// The proxy for `url` as if `no_proxy` were empty (an agent's own list replaces it);
+    /// loopback is still reached directly.
+    pub(crate) fn for_url_ignoring_no_proxy(&self, url: &Url) -> Option<&Proxy> {
         let proxy = match url.scheme() {
             Scheme::Http => self.http.as_ref(),
             Scheme::Https => self.https.as_ref(),
         }?;
-        if is_loopback(url) || self.no_proxy.matches(url.host(), url.port()) {
-            return None;
-        }
-        Some(proxy)
+        (!is_loopback(url)).then_some(proxy)
     }
 }
 

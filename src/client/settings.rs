@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::client::no_proxy::NoProxy;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
 use crate::http1::head::HeadLimits;
@@ -28,6 +29,9 @@ pub(crate) struct Settings {
     /// The header fields whose values the trace and `Debug` output mask.
     pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
+    /// Hosts reached directly whatever the proxy setting (curl's `--noproxy`), in place of the
+    /// environment's `no_proxy`.
+    pub(crate) no_proxy: Option<NoProxy>,
     pub(crate) decompress: bool,
     /// Set when the agent could not be built from the environment: every call fails with it.
     pub(crate) unusable: Option<(crate::error::ErrorKind, String)>,
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Settings {
             default_headers,
             secret_headers,
             proxy,
+            no_proxy,
             decompress,
             unusable,
         } = self;
@@ -73,6 +78,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("secret_headers", secret_headers)
             .field("proxy", proxy)
+            .field("no_proxy", no_proxy)
             .field("decompress", decompress)
             .field("unusable", unusable)
             .finish()
@@ -93,8 +99,14 @@ pub(crate) enum ProxySetting {
 impl Settings {
     /// The proxy for `url`, if any.
     pub(crate) fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
+        if let Some(no_proxy) = &self.no_proxy {
+            if no_proxy.matches(url.host(), url.port()) {
+                return None;
+            }
+        }
         match &self.proxy {
             ProxySetting::None => None,
+            ProxySetting::Env(env) if self.no_proxy.is_some() => env.for_url_ignoring_no_proxy(url),
             ProxySetting::Env(env) => env.for_url(url),
             ProxySetting::Fixed(proxy) => Some(proxy),
         }
@@ -120,6 +132,7 @@ impl Default for Settings {
             default_headers: Vec::new(),
             secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
+            no_proxy: None,
             decompress: cfg!(feature = "gzip"),
             unusable: None,
         }
