@@ -6,7 +6,8 @@
 //! line tools, build scripts, tests, small services. It speaks HTTP/1.1 over TCP and over TLS
 //! (rustls, with the Mozilla roots from webpki-roots), keeps connections alive, follows
 //! redirects, and bounds everything a server could use against it: time, head size, body size.
-//! It does not do HTTP/2 or HTTP/3, async, cookies or caching.
+//! It keeps cookies when asked, uploads forms and files, and does not do HTTP/2 or HTTP/3,
+//! async, or caching.
 //!
 //! ```no_run
 //! // requests.get(url).json()
@@ -27,13 +28,22 @@
 //!
 //! ## How it is built
 //!
-//! The [`guide`] walks the source from `get()` to the socket and back, file by file.
+//! The [`guide`] walks the source from `get()` to the socket and back, file by file. The map, in
+//! the order a call runs through it:
 //!
-//! The HTTP/1.1 layer ([`http1`]) works on byte buffers and never touches a socket; the
-//! transport (`src/transport/`) moves bytes and knows no HTTP. Between them, `call.rs` runs one
-//! call: `establish.rs` finds a connection, `exchange.rs` sends the request and reads the head,
-//! and a [`BodyReader`] reads the body off the connection and returns the connection to the
-//! [`Agent`]'s pool when the body ends.
+//! 1. `lib.rs` → `agent.rs` → `request.rs` (with `url.rs`): what you ask for, collected.
+//! 2. `client/`, the middle layer, one call in order: `call.rs` (deadline, retries, the redirect
+//!    loop), `request_head.rs`, `proxy.rs`, `connect.rs` (pool, or TCP, `tunnel.rs`, TLS),
+//!    `exchange.rs`, `wire_body.rs`, and `redirect.rs`, the decision whether to go on.
+//! 3. [`http1`], HTTP/1.1 on byte buffers, never a socket: the request head, the response head,
+//!    the framing of the body (RFC 9112 section 6.3), chunked decoding.
+//! 4. `transport/`, bytes and nothing of HTTP: resolving, TCP, TLS driven by hand, timeouts,
+//!    the pool of idle connections.
+//! 5. Back up: `response.rs` and [`BodyReader`] read the body through `client/wire_body.rs`,
+//!    which returns the connection to the [`Agent`]'s pool when the body ends.
+//!
+//! Each layer imports only from those below it; `tests/layering.rs` checks that. Every default
+//! and limit, with its reason, is on one page: [`defaults`].
 //!
 //! ## Safe by default
 //!
