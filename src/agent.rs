@@ -18,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::request::RequestBuilder;
 use crate::trace::{TraceEvent, TraceHook, Tracer};
 use crate::transport::pool::{IdlePool, PoolLimits};
+#[cfg(feature = "tls")]
+use crate::transport::trust::TlsVersion;
 
 /// Shared configuration and connection pool for requests. Cheap to clone; `Send + Sync`.
 ///
@@ -378,6 +380,41 @@ impl AgentBuilder {
     #[cfg(feature = "tls")]
     pub fn webpki_roots(mut self, enabled: bool) -> Self {
         self.trust.webpki_roots = Some(enabled);
+        self
+    }
+
+    /// The oldest and newest TLS versions to offer, as curl's `--tlsv1.2` and `--tls-max`.
+    /// Default: TLS 1.2 and 1.3, rustls's safe defaults (nothing older exists in rustls).
+    ///
+    /// ```
+    /// use plainwire::TlsVersion;
+    /// let agent = plainwire::Agent::builder()
+    ///     .tls_versions(TlsVersion::Tls1_2, TlsVersion::Tls1_2)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn tls_versions(mut self, oldest: TlsVersion, newest: TlsVersion) -> Self {
+        self.trust.versions = Some((oldest, newest));
+        self
+    }
+
+    /// Accepts a server only if the SHA-256 digest of its certificate's public key (the DER of
+    /// its SubjectPublicKeyInfo) is one of the pinned ones, as curl's
+    /// `--pinnedpubkey sha256//…` (call once per key to pin several). The certificate is still
+    /// verified as usual; a key that is not pinned fails with
+    /// [`ErrorKind::PinnedKey`](crate::ErrorKind::PinnedKey).
+    ///
+    /// ```
+    /// // openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der |
+    /// //     openssl dgst -sha256 -binary
+    /// let digest = [0u8; 32];
+    /// let agent = plainwire::Agent::builder().pin_public_key(digest).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn pin_public_key(mut self, spki_sha256: [u8; 32]) -> Self {
+        self.trust.pinned_keys.push(spki_sha256);
         self
     }
 

@@ -76,6 +76,9 @@ pub enum ErrorKind {
     /// The client certificate or its key could not be read or used: unreadable, encrypted,
     /// or not matching each other (curl 58).
     ClientCertificate,
+    /// The server's public key is not one of those pinned with
+    /// [`AgentBuilder::pin_public_key`](crate::AgentBuilder::pin_public_key) (curl 90).
+    PinnedKey,
 }
 
 /// Where in a call a timeout struck, so that a message can say "while connecting" or "while reading the body".
@@ -132,6 +135,7 @@ impl ErrorKind {
             ErrorKind::Decode => 61,
             ErrorKind::BodyTooLarge => 63,
             ErrorKind::ClientCertificate => 58,
+            ErrorKind::PinnedKey => 90,
             ErrorKind::Config => 77,
         }
     }

@@ -104,6 +104,8 @@ pub use response::Response;
 pub use timings::Timings;
 pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;
+#[cfg(feature = "tls")]
+pub use transport::trust::TlsVersion;
 pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
 

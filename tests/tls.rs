@@ -445,3 +445,101 @@ fn a_pem_certificate_that_is_not_a_ca_is_refused_or_useless() {
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config, "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Versions and pinned keys (curl's --tlsv1.2, --tls-max, --pinnedpubkey)
+// ---------------------------------------------------------------------------
+
+/// SHA-256 of the SubjectPublicKeyInfo of fixtures/localhost.pem, as
+/// `openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256` gives.
+const LOCALHOST_KEY_SHA256: [u8; 32] = [
+    0xcf, 0x60, 0xa1, 0xf0, 0xd5, 0x8a, 0x57, 0x57, 0x57, 0xbb, 0x2d, 0xc8, 0x8a, 0xd9, 0x61, 0x02,
+    0x75, 0x8c, 0x7b, 0x3b, 0x23, 0x3d, 0xb2, 0x53, 0x09, 0xd8, 0x88, 0x67, 0xf1, 0xec, 0x98, 0xf8,
+];
+
+/// The same digest of fixtures/other-ca.pem: a key this server does not have.
+const OTHER_KEY_SHA256: [u8; 32] = [
+    0x03, 0x97, 0xf4, 0xf2, 0x44, 0x89, 0x5b, 0x0a, 0x3c, 0x5a, 0xaf, 0xad, 0xdc, 0x1d, 0x1c, 0xae,
+    0x4b, 0x3f, 0xb3, 0x30, 0x6e, 0xfb, 0xfc, 0xc1, 0x1d, 0x40, 0xf4, 0xd2, 0x44, 0x92, 0x3b, 0x00,
+];
+
+#[test]
+fn a_pinned_key_is_accepted_among_others() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .pin_public_key(OTHER_KEY_SHA256)
+        .pin_public_key(LOCALHOST_KEY_SHA256)
+        .build()
+        .unwrap();
+    let body = agent.get(&server.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(body, "secure");
+}
+
+#[test]
+fn a_key_that_is_not_pinned_is_refused_even_with_a_valid_chain() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .pin_public_key(OTHER_KEY_SHA256)
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PinnedKey, "{err}");
+    assert_eq!(err.kind().curl_exit_code(), 90);
+}
+
+#[test]
+fn a_pin_is_checked_even_when_the_chain_is_not() {
+    let server = server_with("self-signed.pem", "self-signed.key");
+    let agent = builder()
+        .danger_accept_invalid_certs(true)
+        .pin_public_key(OTHER_KEY_SHA256)
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PinnedKey, "{err}");
+}
+
+#[test]
+fn the_newest_tls_version_can_be_capped() {
+    let server = server_with("localhost.pem", "localhost.key");
+    let agent = builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .tls_versions(plainwire::TlsVersion::Tls1_2, plainwire::TlsVersion::Tls1_2)
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.tls().unwrap().version, "TLSv1.2");
+}
+
+#[test]
+fn a_client_wanting_only_tls_1_3_refuses_a_tls_1_2_server() {
+    let config = server_tls_config_with(
+        "localhost.pem",
+        "localhost.key",
+        &[&rustls::version::TLS12],
+        None,
+    );
+    let server = HttpServer::start_tls(config, |_| Reply::text("secure"));
+    let agent = builder()
+        .ca_file(fixture("ca.pem"))
+        .unwrap()
+        .tls_versions(plainwire::TlsVersion::Tls1_3, plainwire::TlsVersion::Tls1_3)
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+}
+
+#[test]
+fn an_empty_version_range_is_a_configuration_error() {
+    let err = builder()
+        .tls_versions(plainwire::TlsVersion::Tls1_3, plainwire::TlsVersion::Tls1_2)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+}

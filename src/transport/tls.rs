@@ -250,6 +250,15 @@ impl TlsStream {
 /// problem, and to [`ErrorKind::Tls`] otherwise.
 pub fn tls_error(err: rustls::Error, peer: &str) -> Error {
     match &err {
+        rustls::Error::InvalidCertificate(CertificateError::Other(other))
+            if other.0.is::<crate::transport::trust::PinMismatch>() =>
+        {
+            Error::new(
+                ErrorKind::PinnedKey,
+                format!("{peer}: the server's public key is not one of the pinned keys"),
+            )
+            .with_source(err)
+        }
         rustls::Error::InvalidCertificate(reason) => Error::new(
             ErrorKind::Certificate,
             format!(

@@ -37,6 +37,51 @@ pub struct TrustSettings {
     pub accept_invalid_certs: bool,
     /// The certificate chain and key we present when a server asks for one.
     pub client_identity: Option<ClientIdentity>,
+    /// The oldest and newest TLS versions offered; `None` for rustls's safe defaults (1.2 and
+    /// 1.3).
+    pub versions: Option<(TlsVersion, TlsVersion)>,
+    /// SHA-256 digests of the server public keys (SubjectPublicKeyInfo) accepted; empty for
+    /// any key. Checked after the certificate itself was verified.
+    pub pinned_keys: Vec<[u8; 32]>,
+}
+
+/// A TLS protocol version plainwire can speak.
+///
+/// ```
+/// use plainwire::TlsVersion;
+/// // Only TLS 1.3, as curl's `--tlsv1.3`.
+/// let agent = plainwire::Agent::builder()
+///     .tls_versions(TlsVersion::Tls1_3, TlsVersion::Tls1_3)
+///     .build()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum TlsVersion {
+    /// TLS 1.2 (RFC 5246).
+    Tls1_2,
+    /// TLS 1.3 (RFC 8446).
+    Tls1_3,
+}
+
+impl TlsVersion {
+    fn rustls(self) -> &'static rustls::SupportedProtocolVersion {
+        match self {
+            TlsVersion::Tls1_2 => &rustls::version::TLS12,
+            TlsVersion::Tls1_3 => &rustls::version::TLS13,
+        }
+    }
+}
+
+/// The SHA-256 digest of `data`, through the ring provider that rustls already carries.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let suite = rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256
+        .tls13()
+        .expect("a TLS 1.3 suite");
+    let digest = suite.common.hash_provider.hash(data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&digest.as_ref()[..32]);
+    out
 }
 
 /// A client certificate chain and its private key, checked to belong together.
@@ -247,8 +292,22 @@ impl TrustSettings {
     /// resumption through rustls' default in-memory cache.
     pub fn build(&self) -> Result<Arc<ClientConfig>> {
         let provider = provider();
+        let versions: Vec<&'static rustls::SupportedProtocolVersion> = match self.versions {
+            None => rustls::DEFAULT_VERSIONS.to_vec(),
+            Some((min, max)) => [TlsVersion::Tls1_2, TlsVersion::Tls1_3]
+                .into_iter()
+                .filter(|v| (min..=max).contains(v))
+                .map(TlsVersion::rustls)
+                .collect(),
+        };
+        if versions.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "the oldest TLS version allowed is newer than the newest",
+            ));
+        }
         let builder = ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(&versions)
             .map_err(|e| {
                 Error::new(
                     ErrorKind::Tls,
@@ -257,12 +316,34 @@ impl TrustSettings {
                 .with_source(e)
             })?;
 
-        let builder = if self.accept_invalid_certs {
-            builder
+        let builder = match (self.accept_invalid_certs, self.pinned_keys.is_empty()) {
+            (true, true) => builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider }))
-        } else {
-            builder.with_root_certificates(self.root_store()?)
+                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider })),
+            (false, true) => builder.with_root_certificates(self.root_store()?),
+            // A pin is checked whether or not the chain is: curl's `--pinnedpubkey` with `-k`.
+            (accept_invalid, false) => {
+                let verified: Arc<dyn ServerCertVerifier> = if accept_invalid {
+                    Arc::new(AcceptAnyCertificate {
+                        provider: provider.clone(),
+                    })
+                } else {
+                    rustls::client::WebPkiServerVerifier::builder_with_provider(
+                        self.root_store()?,
+                        provider.clone(),
+                    )
+                    .build()
+                    .map_err(|e| {
+                        Error::new(ErrorKind::Config, "no usable trusted root").with_source(e)
+                    })?
+                };
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(PinnedKeys {
+                        verified,
+                        pins: self.pinned_keys.clone(),
+                    }))
+            }
         };
         let mut config = match &self.client_identity {
             Some(identity) => builder
@@ -417,9 +498,96 @@ impl ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
+/// A server's public key that is not among the pinned ones.
+#[derive(Debug)]
+pub struct PinMismatch;
+
+impl std::fmt::Display for PinMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the server's public key is not one of the pinned keys")
+    }
+}
+
+impl std::error::Error for PinMismatch {}
+
+/// Accepts a server whose certificate `verified` accepts and whose public key is pinned.
+#[derive(Debug)]
+struct PinnedKeys {
+    verified: Arc<dyn ServerCertVerifier>,
+    pins: Vec<[u8; 32]>,
+}
+
+impl ServerCertVerifier for PinnedKeys {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let verified = self.verified.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        let pinned = crate::transport::x509::subject_public_key_info(end_entity.as_ref())
+            .is_some_and(|spki| self.pins.contains(&sha256(spki)));
+        if pinned {
+            Ok(verified)
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::Other(rustls::OtherError(Arc::new(PinMismatch))),
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.verified.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.verified.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.verified.supported_verify_schemes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_of_abc_is_the_fips_180_example() {
+        let digest = sha256(b"abc");
+        assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+        assert_eq!(digest[28..], [0xf2, 0x00, 0x15, 0xad]);
+    }
+
+    #[test]
+    fn the_pinned_digest_is_of_the_subject_public_key_info_as_openssl_computes_it() {
+        let pem = fixture("localhost.pem");
+        let der = parse_pem_certificates(&pem, "test").unwrap().remove(0);
+        let spki = crate::transport::x509::subject_public_key_info(der.as_ref()).unwrap();
+        // openssl x509 -in fixtures/localhost.pem -pubkey -noout | openssl pkey -pubin
+        //     -outform der | openssl dgst -sha256
+        assert_eq!(sha256(spki)[..4], [0xcf, 0x60, 0xa1, 0xf0]);
+        assert_eq!(spki[0], 0x30, "a SEQUENCE, tag and length included");
+    }
 
     fn fixture(name: &str) -> Vec<u8> {
         std::fs::read(format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

@@ -103,6 +103,27 @@ pub struct CertificateSummary {
     pub key_type: String,
 }
 
+/// The certificate's `SubjectPublicKeyInfo` as encoded (tag, length and content): what HTTP
+/// public-key pinning and curl's `--pinnedpubkey` hash. `None` if `der` is not a certificate
+/// this reader understands.
+#[cfg(feature = "tls")]
+pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
+    let mut outer = Der::new(der);
+    let mut certificate = outer.expect(tag::SEQUENCE)?;
+    let mut tbs = certificate.expect(tag::SEQUENCE)?;
+    if tbs.peek_tag() == Some(tag::VERSION) {
+        tbs.read()?;
+    }
+    tbs.expect_raw(tag::INTEGER)?; // serial number
+    tbs.expect(tag::SEQUENCE)?; // signature algorithm
+    tbs.expect(tag::SEQUENCE)?; // issuer
+    tbs.expect(tag::SEQUENCE)?; // validity
+    tbs.expect(tag::SEQUENCE)?; // subject
+    let before = tbs.input;
+    tbs.expect(tag::SEQUENCE)?;
+    Some(&before[..before.len() - tbs.input.len()])
+}
+
 impl CertificateSummary {
     /// Reads the summary from a certificate's DER bytes; `None` if they are not a certificate
     /// this reader understands. Never panics, whatever the input.
