@@ -231,6 +231,67 @@ impl AgentBuilder {
         self
     }
 
+    /// Resolves `host` (with `port`) to `addr` without asking the resolver, as curl's
+    /// `--resolve host:port:addr`: call it again to add addresses, tried in the order given.
+    /// TLS still checks the certificate against `host`, and Host says `host`.
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    /// let agent = plainwire::Agent::builder()
+    ///     .resolve("example.com", 443, IpAddr::V4(Ipv4Addr::LOCALHOST))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn resolve(mut self, host: &str, port: u16, addr: std::net::IpAddr) -> Self {
+        let resolve = &mut self.settings.routes.resolve;
+        match resolve
+            .iter_mut()
+            .find(|(name, p, _)| *p == port && name.eq_ignore_ascii_case(host))
+        {
+            Some((_, _, addrs)) => addrs.push(addr),
+            None => resolve.push((host.to_ascii_lowercase(), port, vec![addr])),
+        }
+        self
+    }
+
+    /// Connects to `to_host:to_port` whenever a request is for `host:port`, as curl's
+    /// `--connect-to HOST:PORT:TO_HOST:TO_PORT`: the request itself, its Host field, TLS's
+    /// server name and the certificate check all stay with `host`. `None` matches any host or
+    /// port on the left, and keeps it on the right. Rules are tried in the order added.
+    ///
+    /// ```
+    /// // Every request to example.com:443 goes to a staging machine instead.
+    /// let agent = plainwire::Agent::builder()
+    ///     .connect_to(Some("example.com"), Some(443), Some("staging.example.net"), None)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn connect_to(
+        mut self,
+        host: Option<&str>,
+        port: Option<u16>,
+        to_host: Option<&str>,
+        to_port: Option<u16>,
+    ) -> Self {
+        self.settings
+            .routes
+            .connect_to
+            .push(crate::client::settings::ConnectTo {
+                from_host: host.map(str::to_ascii_lowercase),
+                from_port: port,
+                to_host: to_host.map(str::to_string),
+                to_port,
+            });
+        self
+    }
+
+    /// Which address family connections use: [`IpFamily::V4`](crate::IpFamily::V4) as curl's
+    /// `-4`, [`IpFamily::V6`](crate::IpFamily::V6) as `-6`. Default: any.
+    pub fn ip_family(mut self, family: crate::client::settings::IpFamily) -> Self {
+        self.settings.routes.family = family;
+        self
+    }
+
     /// Hosts to reach directly whatever the proxy setting, as curl's `--noproxy`: the syntax of
     /// `NO_PROXY` (comma-separated names matching themselves and their subdomains, IP addresses
     /// and CIDR ranges, `host:port`, `*` alone for every host). It replaces the environment's

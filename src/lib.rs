@@ -94,6 +94,7 @@ mod url;
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
 pub use client::proxy::{EnvProxies, Proxy};
+pub use client::settings::IpFamily;
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use http1::close_reason::CloseReason;

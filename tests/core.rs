@@ -1440,3 +1440,77 @@ fn whitespace_around_a_header_value_is_not_sent() {
         assert!(head.contains(line), "{line:?} not in {head:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Where connections go: curl's --resolve, --connect-to, -4 and -6
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_resolve_override_sends_a_name_to_the_address_given() {
+    let server = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("").to_string()));
+    let port = server.port();
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .resolve("example.invalid", port, "127.0.0.1".parse().unwrap())
+        .build()
+        .unwrap();
+    let url = format!("http://example.invalid:{port}/");
+    let body = agent.get(&url).send().unwrap().text().unwrap();
+    assert_eq!(
+        body,
+        format!("example.invalid:{port}"),
+        "Host stays the URL's"
+    );
+}
+
+#[test]
+fn connect_to_sends_one_host_and_port_to_another_and_keeps_the_host_field() {
+    let server = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("").to_string()));
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .connect_to(
+            Some("api.example.invalid"),
+            Some(80),
+            Some("127.0.0.1"),
+            Some(server.port()),
+        )
+        .build()
+        .unwrap();
+    let body = agent
+        .get("http://api.example.invalid/")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "api.example.invalid");
+    // Another port does not match the rule: the name is resolved, and fails.
+    let err = agent
+        .get("http://api.example.invalid:81/")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Dns, "{err}");
+}
+
+#[test]
+fn an_address_family_leaves_out_addresses_of_the_other() {
+    let server = HttpServer::start(|_| Reply::text("v4"));
+    let v6_only = Agent::builder()
+        .proxy_from_env(false)
+        .ip_family(plainwire::IpFamily::V6)
+        .build()
+        .unwrap();
+    let err = v6_only.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Dns, "{err}");
+    let v4_only = Agent::builder()
+        .proxy_from_env(false)
+        .ip_family(plainwire::IpFamily::V4)
+        .build()
+        .unwrap();
+    let body = v4_only
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "v4");
+}

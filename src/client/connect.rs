@@ -72,6 +72,8 @@ pub(crate) fn connection_for(
         Some(proxy) => (proxy.host(), proxy.port()),
         None => (url.host(), url.port()),
     };
+    let routes = &shared.settings.routes;
+    let (host, port) = routes.target(host, port);
     let tracer = &shared.tracer;
     let connect_by = deadline.earliest(Deadline::named(
         "the connect timeout",
@@ -80,7 +82,21 @@ pub(crate) fn connection_for(
     let mut info = ConnectionInfo::default();
 
     let started = Instant::now();
-    let addrs = resolve(host, port, deadline)?;
+    let mut addrs = match routes.resolved(host, port) {
+        Some(addrs) => addrs,
+        None => resolve(host, port, deadline)?,
+    };
+    addrs.retain(|addr| routes.family.allows(addr));
+    if addrs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Dns,
+            format!(
+                "{} has no address of the family asked for ({:?})",
+                HostPort(host, port),
+                routes.family
+            ),
+        ));
+    }
     info.dns = started.elapsed();
     tracer.emit(|| TraceEvent::Resolved {
         host,

@@ -2,6 +2,7 @@
 //! changes of them; [`CallSettings`]: the two combined for one call. The reasons for the
 //! defaults live in [`crate::defaults`]. No behaviour here.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use crate::client::no_proxy::NoProxy;
@@ -29,6 +30,9 @@ pub(crate) struct Settings {
     /// The header fields whose values the trace and `Debug` output mask.
     pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
+    /// Where names resolve and connections go, in place of the resolver (curl's `--resolve`,
+    /// `--connect-to`, `-4`, `-6`).
+    pub(crate) routes: Routes,
     /// Hosts reached directly whatever the proxy setting (curl's `--noproxy`), in place of the
     /// environment's `no_proxy`.
     pub(crate) no_proxy: Option<NoProxy>,
@@ -56,6 +60,7 @@ impl std::fmt::Debug for Settings {
             default_headers,
             secret_headers,
             proxy,
+            routes,
             no_proxy,
             decompress,
             unusable,
@@ -78,6 +83,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("secret_headers", secret_headers)
             .field("proxy", proxy)
+            .field("routes", routes)
             .field("no_proxy", no_proxy)
             .field("decompress", decompress)
             .field("unusable", unusable)
@@ -132,9 +138,90 @@ impl Default for Settings {
             default_headers: Vec::new(),
             secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
+            routes: Routes::default(),
             no_proxy: None,
             decompress: cfg!(feature = "gzip"),
             unusable: None,
+        }
+    }
+}
+
+/// Overrides of name resolution and of where a connection goes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routes {
+    /// `host:port` resolves to these addresses (curl's `--resolve`).
+    pub(crate) resolve: Vec<(String, u16, Vec<IpAddr>)>,
+    /// A connection for `host:port` goes to another `host:port` (curl's `--connect-to`); a
+    /// `None` matches any host or port, or keeps it.
+    pub(crate) connect_to: Vec<ConnectTo>,
+    /// Which address family to use.
+    pub(crate) family: IpFamily,
+}
+
+/// One `--connect-to` rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConnectTo {
+    pub(crate) from_host: Option<String>,
+    pub(crate) from_port: Option<u16>,
+    pub(crate) to_host: Option<String>,
+    pub(crate) to_port: Option<u16>,
+}
+
+impl Routes {
+    /// Where a connection for `host:port` really goes: the first matching `connect_to` rule's
+    /// target, or the same place.
+    pub(crate) fn target<'a>(&'a self, host: &'a str, port: u16) -> (&'a str, u16) {
+        for rule in &self.connect_to {
+            let host_matches = rule
+                .from_host
+                .as_deref()
+                .is_none_or(|from| from.eq_ignore_ascii_case(host));
+            if host_matches && rule.from_port.is_none_or(|from| from == port) {
+                return (
+                    rule.to_host.as_deref().unwrap_or(host),
+                    rule.to_port.unwrap_or(port),
+                );
+            }
+        }
+        (host, port)
+    }
+
+    /// The addresses `host:port` resolves to by an override, if there is one.
+    pub(crate) fn resolved(&self, host: &str, port: u16) -> Option<Vec<SocketAddr>> {
+        self.resolve
+            .iter()
+            .find(|(name, p, _)| *p == port && name.eq_ignore_ascii_case(host))
+            .map(|(_, _, addrs)| addrs.iter().map(|ip| SocketAddr::new(*ip, port)).collect())
+    }
+}
+
+/// Which IP address family connections use, as curl's `-4` and `-6`.
+///
+/// ```
+/// let agent = plainwire::Agent::builder()
+///     .ip_family(plainwire::IpFamily::V4)
+///     .build()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpFamily {
+    /// Whatever the resolver gives, in its order.
+    #[default]
+    Any,
+    /// IPv4 addresses only (curl `-4`).
+    V4,
+    /// IPv6 addresses only (curl `-6`).
+    V6,
+}
+
+impl IpFamily {
+    /// Whether `addr` is of this family.
+    pub(crate) fn allows(self, addr: &SocketAddr) -> bool {
+        match self {
+            IpFamily::Any => true,
+            IpFamily::V4 => addr.is_ipv4(),
+            IpFamily::V6 => addr.is_ipv6(),
         }
     }
 }
