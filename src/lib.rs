@@ -70,6 +70,8 @@ mod client;
 mod cookie;
 pub mod defaults;
 mod error;
+#[cfg(feature = "json")]
+mod excerpt;
 pub mod http1;
 pub mod multipart;
 mod request;
@@ -80,13 +82,16 @@ pub mod tls_record;
 mod trace;
 mod transport;
 mod url;
+mod web_link;
 
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
 pub use client::proxy::{EnvProxies, Proxy};
+pub use client::redirect::RedirectHop;
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use http1::close_reason::CloseReason;
+pub use http1::content_range::ContentRange;
 pub use http1::head::Version;
 pub use http1::headers::Headers;
 pub use request::RequestBuilder;
@@ -96,6 +101,7 @@ pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;
 pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
+pub use web_link::{WebLink, WebLinks};
 
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
