@@ -97,7 +97,6 @@ const UTF_16BE_LABELS: &[&str] = &["unicodefffe", "utf-16be"];
 /// [`ErrorKind::Decode`], naming the charset, when the bytes are not valid in it (with the
 /// offset of the first bad byte where known), when the label names no charset, or when it
 /// names one that this build cannot decode.
-#[allow(dead_code)] // Wired in by the lead: Response::text() with the Content-Type's charset.
 pub(crate) fn decode<'a>(bytes: &'a [u8], label: &str) -> Result<Cow<'a, str>> {
     let (charset, bytes) = match sniff_bom(bytes) {
         Some(found) => found,
@@ -107,12 +106,11 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], label: &str) -> Result<Cow<'a, str>> {
 }
 
 /// Decodes `bytes` as [`decode`] does, but puts U+FFFD (�) in place of what is not valid,
-/// as browsers and requests' `r.text` do.
+/// as browsers and requests' `r.text` do: `Response::text_lossy`.
 ///
 /// # Errors
 ///
 /// [`ErrorKind::Decode`] only for a label that names no charset this build can decode.
-#[allow(dead_code)] // Wired in by the lead: a lenient Response::text().
 pub(crate) fn decode_lossy<'a>(bytes: &'a [u8], label: &str) -> Result<Cow<'a, str>> {
     let (charset, bytes) = match sniff_bom(bytes) {
         Some(found) => found,
@@ -123,7 +121,6 @@ pub(crate) fn decode_lossy<'a>(bytes: &'a [u8], label: &str) -> Result<Cow<'a, s
 
 /// The bytes as UTF-8 with U+FFFD in place of what is not valid, and a UTF-8 byte order mark
 /// removed: a view of any body that never fails, whatever its charset.
-#[allow(dead_code)] // Wired in by the lead: the lossy text view on every build.
 pub(crate) fn lossy_utf8(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes.strip_prefix(UTF_8_BOM).unwrap_or(bytes))
 }

@@ -25,6 +25,8 @@
 //! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
 //! | Body bytes read off a redirect to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
+//! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
+//! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
 //!
 //! What the others do, for comparison: curl has no timeouts by default (but a 300 s connect
 //! timeout) and follows no redirects unless `-L` is given, then at most 50; requests has no
@@ -110,3 +112,15 @@ pub const MAX_CHUNK_LINE: usize = crate::http1::chunked::MAX_CHUNK_LINE;
 
 /// The largest trailer section of a chunked body (see [`crate::http1::chunked`]).
 pub const MAX_TRAILER_SECTION: usize = crate::http1::chunked::MAX_TRAILER_SECTION;
+
+/// The charset [`Response::text`](crate::Response::text) decodes a body in when its
+/// Content-Type names none: UTF-8. RFC 2616 made ISO-8859-1 the default for `text/*`, and
+/// requests still guesses it; RFC 7231 dropped that default (its Appendix B), JSON is UTF-8
+/// by definition (RFC 8259 section 8.1), HTML5 and the Fetch standard decode unlabelled text
+/// as UTF-8, and most unlabelled text on the web today is UTF-8. A byte order mark still wins.
+pub const DEFAULT_CHARSET: &str = "utf-8";
+
+/// How many bytes of the body a JSON decode error quotes on each side of the position where
+/// parsing stopped: 40, enough to recognise the spot (a key, a value), little enough that a
+/// message stays one readable line and a large body never ends up in a log.
+pub const JSON_ERROR_CONTEXT: usize = 40;

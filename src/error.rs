@@ -3,7 +3,15 @@
 //! Every failure in plainwire is an [`Error`]. A caller matches on [`Error::kind`]; a person reads
 //! its `Display` text, which names the host involved; a debugger follows [`std::error::Error::source`]
 //! down to the `io::Error` or `rustls::Error` underneath. Credentials never appear in a message.
+//!
+//! Some failures leave something for the caller to look at: the [`Response`](crate::Response)
+//! behind a status error, the redirect chain behind a refused redirect. An `Error` carries it as
+//! an attachment of type `Any`, because this file sits at the bottom of the import graph, below
+//! the types it would have to name (they return this `Error`). The typed getters are written
+//! beside those types: [`Error::response`], [`Error::into_response`] and [`Error::redirects`]
+//! in `response.rs`.
 
+use std::any::Any;
 use std::fmt;
 use std::time::Duration;
 
@@ -13,6 +21,9 @@ pub struct Error {
     message: String,
     timeout_phase: Option<TimeoutPhase>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    /// What the failed call leaves for its caller (see the module docs); `Send + Sync`, so
+    /// that the error stays `Send + Sync`.
+    attached: Option<Box<dyn Any + Send + Sync>>,
 }
 
 /// What kind of failure an [`Error`] is, for callers to match on.
@@ -49,7 +60,8 @@ pub enum ErrorKind {
     Tls,
     /// The server's certificate was not accepted: unknown issuer, expired, not yet valid, wrong name (curl 60).
     Certificate,
-    /// [`Response::error_for_status`](crate::Response::error_for_status) found a status of 400 or more (curl 22).
+    /// [`Response::error_for_status`](crate::Response::error_for_status) found a status of 400 or more (curl 22);
+    /// [`Error::response`] gives that response back, its body unread.
     Status(u16),
     /// The server's reply is not valid HTTP/1.x, or breaks a limit on its head (curl 8).
     Protocol,
@@ -59,7 +71,7 @@ pub enum ErrorKind {
     Truncated,
     /// The connection was reset or broken while receiving (curl 56).
     ConnectionReset,
-    /// The redirect limit was reached (curl 47).
+    /// The redirect limit was reached (curl 47); [`Error::redirects`] gives the chain.
     TooManyRedirects,
     /// A redirect from `https` to `http`, which is refused unless allowed on the agent (curl 47 as well).
     InsecureRedirect,
@@ -149,6 +161,7 @@ impl Error {
             message: message.into(),
             timeout_phase: None,
             source: None,
+            attached: None,
         }
     }
 
@@ -176,6 +189,22 @@ impl Error {
         self
     }
 
+    /// Attaches what the failed call leaves for its caller: a `Response`, a redirect chain.
+    pub(crate) fn attach(mut self, value: impl Any + Send + Sync) -> Error {
+        self.attached = Some(Box::new(value));
+        self
+    }
+
+    /// The attachment, if there is one of type `T`.
+    pub(crate) fn attached<T: Any>(&self) -> Option<&T> {
+        self.attached.as_deref()?.downcast_ref()
+    }
+
+    /// The attachment, taken out of the error, if there is one of type `T`.
+    pub(crate) fn into_attached<T: Any>(self) -> Option<T> {
+        self.attached?.downcast().ok().map(|boxed| *boxed)
+    }
+
     /// The same error, classified as `kind`: for a failure whose meaning depends on where it
     /// happened (a reset during a TLS handshake is a failed handshake).
     #[cfg(feature = "tls")]
@@ -193,6 +222,7 @@ impl Error {
             message: self.to_string(),
             timeout_phase: self.timeout_phase,
             source: None,
+            attached: None,
         }
     }
 
@@ -240,6 +270,10 @@ impl fmt::Debug for Error {
         }
         if let Some(source) = &self.source {
             d.field("source", source);
+        }
+        if self.attached.is_some() {
+            // What it is shows through the typed getters; the message names status and URL.
+            d.field("attached", &true);
         }
         d.finish()
     }

@@ -26,6 +26,39 @@
 //! # Ok::<(), plainwire::Error>(())
 //! ```
 //!
+//! ## Responses and errors, as in requests
+//!
+//! | requests | plainwire |
+//! |---|---|
+//! | `r.raise_for_status()` | [`resp.error_for_status()?`](Response::error_for_status) |
+//! | `HTTPError.response` | [`err.response()`](Error::response), [`err.into_response()`](Error::into_response): headers and body still readable |
+//! | `r.history` | [`resp.history()`](Response::history): each [`RedirectHop`]'s URL, status and Location |
+//! | `TooManyRedirects` | [`ErrorKind::TooManyRedirects`], with the chain in [`err.redirects()`](Error::redirects) |
+//! | `r.ok` | `resp.error_for_status().is_ok()`; [`resp.is_success()`](Response::is_success) is 2xx only |
+//! | `r.is_redirect` | [`resp.is_redirect()`](Response::is_redirect) (any 3xx, `Location` or not) |
+//! | `r.links["next"]["url"]` | [`resp.links().get("next")`](Response::links), then [`WebLink::url`] (resolved) |
+//! | the peer's address | [`resp.remote_addr()`](Response::remote_addr), [`resp.local_addr()`](Response::local_addr) |
+//! | `r.headers["Content-Range"]` | [`resp.content_range()`](Response::content_range), parsed ([`ContentRange`]) |
+//! | `r.text` | [`resp.text_lossy()?`](Response::text_lossy); [`resp.text()?`](Response::text) fails on bad bytes |
+//! | `r.encoding` | [`resp.charset()`](Response::charset); no charset means UTF-8, not ISO-8859-1 |
+//! | `r.json()` | [`resp.json()?`](Response::json): a decode error quotes the body where it stopped |
+//!
+//! ```no_run
+//! use plainwire::ErrorKind;
+//!
+//! // try: requests.get(url).raise_for_status()
+//! // except HTTPError as e: print(e.response.status_code, e.response.text)
+//! match plainwire::get("https://api.example.com/items/7").send()?.error_for_status() {
+//!     Ok(resp) => println!("{}", resp.text()?),
+//!     Err(err) if matches!(err.kind(), ErrorKind::Status(_)) => {
+//!         let resp = err.into_response().expect("a status error keeps its response");
+//!         eprintln!("{} {}", resp.status(), resp.text_lossy()?);
+//!     }
+//!     Err(err) => return Err(err),
+//! }
+//! # Ok::<(), plainwire::Error>(())
+//! ```
+//!
 //! ## How it is built
 //!
 //! The [`guide`] walks the source from `get()` to the socket and back, file by file. The map, in
@@ -80,6 +113,8 @@ mod client;
 mod cookie;
 pub mod defaults;
 mod error;
+#[cfg(feature = "json")]
+mod excerpt;
 pub mod http1;
 pub mod multipart;
 mod request;
@@ -90,14 +125,17 @@ pub mod tls_record;
 mod trace;
 mod transport;
 mod url;
+mod web_link;
 
 pub use agent::{default_agent, Agent, AgentBuilder};
 pub use body_reader::BodyReader;
 pub use client::proxy::{EnvProxies, Proxy};
 pub use client::settings::IpFamily;
+pub use client::redirect::RedirectHop;
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use http1::close_reason::CloseReason;
+pub use http1::content_range::ContentRange;
 pub use http1::head::Version;
 pub use http1::headers::Headers;
 pub use request::RequestBuilder;
@@ -109,6 +147,7 @@ pub use transport::tls_info::TlsInfo;
 pub use transport::trust::TlsVersion;
 pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
+pub use web_link::{WebLink, WebLinks};
 
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}

@@ -1,17 +1,30 @@
-//! [`Response`]: the status and head of a response, and its body as a stream or in one piece.
+//! [`Response`]: the status and head of a response, what the call learnt on its way (the
+//! redirects, the peer's address), and its body as a stream or in one piece: bytes, text in
+//! its charset, or JSON. It does not interpret the body beyond that, nor cache anything.
+//!
+//! Also here: the getters that give back what a failed call leaves behind
+//! ([`Error::response`], [`Error::redirects`]), written beside the types they return.
 
+use std::borrow::Cow;
 use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::body_reader::BodyReader;
+use crate::charset;
+use crate::client::redirect::RedirectHop;
 use crate::client::Answer;
+use crate::defaults::DEFAULT_CHARSET;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http1::content_range::ContentRange;
 use crate::http1::head::{ResponseHead, Version};
 use crate::http1::headers::Headers;
+use crate::http1::link::Links;
 use crate::timings::Timings;
 use crate::transport::tls_info::TlsInfo;
 use crate::url::Url;
+use crate::web_link::WebLinks;
 
 /// A response whose head has arrived and whose body is still on the connection.
 ///
@@ -37,7 +50,17 @@ pub struct Response {
     timings: Timings,
     head_at: Instant,
     tls: Option<Arc<TlsInfo>>,
+    history: Vec<RedirectHop>,
+    remote_addr: Option<SocketAddr>,
+    local_addr: Option<SocketAddr>,
 }
+
+// An `Error` carries the `Response` behind a status error, and `Error` is `Send + Sync`: a field
+// that is not (an `Rc`, a `Cell`) must fail to compile here, not in a caller's thread pool.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync + 'static>() {}
+    send_and_sync::<Response>();
+};
 
 impl Response {
     /// The response to a call's final request, its body still on the wire.
@@ -51,6 +74,9 @@ impl Response {
             timings: answer.timings,
             head_at: Instant::now(),
             tls: answer.tls,
+            history: answer.history,
+            remote_addr: answer.remote_addr,
+            local_addr: answer.local_addr,
         }
     }
 
@@ -76,6 +102,75 @@ impl Response {
         self.head.status
     }
 
+    /// Whether the status is 1xx (Informational). A call returns a 1xx only when it is final
+    /// for the exchange, as `101 Switching Protocols` is; others are read past.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/").send()?;
+    /// assert!(!resp.is_informational());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_informational(&self) -> bool {
+        (100..200).contains(&self.status())
+    }
+
+    /// Whether the status is 2xx (Successful). requests' `r.ok` is wider: anything below 400,
+    /// which is `error_for_status().is_ok()` here.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/").send()?;
+    /// if resp.is_success() {
+    ///     println!("{}", resp.text()?);
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status())
+    }
+
+    /// Whether the status is 3xx (Redirection), `304 Not Modified` included: a redirect that
+    /// was not followed (redirects turned off, the limit of a stream body, no `Location`).
+    /// requests' `r.is_redirect` also asks for a `Location`; here that is
+    /// `resp.is_redirect() && resp.header("location").is_some()`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::builder().max_redirects(0).build()?;
+    /// let resp = agent.get("http://example.com/old").send()?;
+    /// if resp.is_redirect() {
+    ///     println!("moved to {:?}", resp.header("location"));
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status())
+    }
+
+    /// Whether the status is 4xx (Client Error).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/missing").send()?;
+    /// if resp.is_client_error() {
+    ///     eprintln!("we asked wrongly: {}", resp.status());
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_client_error(&self) -> bool {
+        (400..500).contains(&self.status())
+    }
+
+    /// Whether the status is 5xx (Server Error).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/").send()?;
+    /// if resp.is_server_error() {
+    ///     eprintln!("the server failed: {}", resp.status());
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_server_error(&self) -> bool {
+        (500..600).contains(&self.status())
+    }
+
     /// The reason phrase as text, such as "Not Found"; possibly empty. Bytes that are not
     /// UTF-8 are read as ISO-8859-1, and control characters are replaced by U+FFFD; see
     /// [`Response::reason_bytes`] for the bytes as sent.
@@ -98,6 +193,49 @@ impl Response {
         &self.url
     }
 
+    /// The redirects that led to this response, the first request's first; empty when none was
+    /// followed. requests' `r.history`, as plain data rather than responses (see
+    /// [`RedirectHop`] for why).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/old").send()?;
+    /// for hop in resp.history() {
+    ///     println!("{} {} -> {}", hop.status(), hop.url(), hop.location());
+    /// }
+    /// println!("{} {}", resp.status(), resp.url());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn history(&self) -> &[RedirectHop] {
+        &self.history
+    }
+
+    /// The address of the peer that sent the response: the server's, or the proxy's when the
+    /// request went through one (curl's `%{remote_ip}` and `%{remote_port}`). `None` only if the
+    /// system could not say.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/").send()?;
+    /// if let Some(addr) = resp.remote_addr() {
+    ///     println!("answered by {}", addr.ip());
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn remote_addr(&self) -> Option<SocketAddr> {
+        self.remote_addr
+    }
+
+    /// Our end of the connection the response came on (curl's `%{local_ip}` and
+    /// `%{local_port}`).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/").send()?;
+    /// println!("from {:?}", resp.local_addr());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.local_addr
+    }
+
     /// All header fields.
     pub fn headers(&self) -> &Headers {
         &self.head.headers
@@ -111,6 +249,47 @@ impl Response {
     /// Every value of a header, as text, in the order received.
     pub fn headers_all(&self, name: &str) -> Vec<&str> {
         self.head.headers.get_all(name)
+    }
+
+    /// The links of the `Link` header (RFC 8288), targets resolved against [`Response::url`]:
+    /// requests' `r.links`, looked up by relation type. Empty when there is no `Link` header.
+    ///
+    /// ```no_run
+    /// // requests: r.links["next"]["url"]
+    /// let resp = plainwire::get("https://api.example.com/items").send()?;
+    /// if let Some(next) = resp.links().get("next") {
+    ///     let page = plainwire::get(next.url().as_str()).send()?;
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn links(&self) -> WebLinks {
+        WebLinks::resolve(&Links::parse(self.headers_all("link")), &self.url)
+    }
+
+    /// The `Content-Range` of a 206 (Partial Content) or a 416 (Range Not Satisfiable): which
+    /// bytes of the whole the body holds, or how long the whole is. `None` for any other status
+    /// (the field has no meaning there, RFC 9110 section 14.4), and when the field is absent,
+    /// sent more than once, or not a valid range in bytes.
+    ///
+    /// ```no_run
+    /// use plainwire::ContentRange;
+    ///
+    /// let resp = plainwire::get("http://example.com/big.iso").header("Range", "bytes=1000-").send()?;
+    /// match resp.content_range() {
+    ///     Some(ContentRange::Bytes { first: 1000, .. }) => { /* append the body at byte 1000 */ }
+    ///     Some(ContentRange::Unsatisfied { complete_length }) => println!("the whole is {complete_length} bytes"),
+    ///     _ => { /* a 200: the whole file from its start */ }
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn content_range(&self) -> Option<ContentRange> {
+        if !matches!(self.status(), 206 | 416) {
+            return None;
+        }
+        match self.headers_all("content-range").as_slice() {
+            [value] => ContentRange::parse(value),
+            _ => None,
+        }
     }
 
     /// The media type of the body without parameters, lowercase: `"application/json"` for
@@ -149,12 +328,30 @@ impl Response {
     }
 
     /// `Err` of kind [`ErrorKind::Status`] for a status of 400 or more, like requests'
-    /// `raise_for_status()`; the response itself otherwise.
+    /// `raise_for_status()`; the response itself otherwise. The error keeps the response, its
+    /// body unread, as requests' `HTTPError.response`: see [`Error::response`] and
+    /// [`Error::into_response`].
+    ///
+    /// ```no_run
+    /// use plainwire::ErrorKind;
+    ///
+    /// match plainwire::get("https://api.example.com/items/7").send()?.error_for_status() {
+    ///     Ok(resp) => println!("{}", resp.text()?),
+    ///     Err(err) if matches!(err.kind(), ErrorKind::Status(404)) => println!("no such item"),
+    ///     Err(err) => {
+    ///         // The API says why in the body: read it before giving up.
+    ///         let why = err.response().and_then(|resp| resp.header("x-error-code")).map(str::to_owned);
+    ///         let body = err.into_response().map(|resp| resp.text_lossy()).transpose()?;
+    ///         eprintln!("failed ({why:?}): {body:?}");
+    ///     }
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn error_for_status(self) -> Result<Response> {
         let status = self.status();
         if status >= 400 {
             let message = format!("HTTP status {status} {} from {}", self.reason(), self.url);
-            return Err(Error::new(ErrorKind::Status(status), message));
+            return Err(Error::new(ErrorKind::Status(status), message).attach(self));
         }
         Ok(self)
     }
@@ -196,40 +393,187 @@ impl Response {
         }
     }
 
-    /// The whole body as text, decoded from its charset: UTF-8 (the default), US-ASCII or
-    /// ISO-8859-1. Invalid UTF-8, or another charset, is an [`ErrorKind::Decode`] error; use
-    /// [`Response::bytes`] and a decoder of your choice for those.
+    /// The whole body as text, decoded from the charset its Content-Type names, within the
+    /// limit (see [`Response::limit_body`]).
+    ///
+    /// Every build decodes UTF-8, UTF-16 and windows-1252 (which the labels `iso-8859-1`,
+    /// `latin1` and `us-ascii` name, as in browsers); the `charset` feature adds every charset
+    /// of the WHATWG Encoding standard (`shift_jis`, `euc-kr`, `gb18030`, ...). A body whose
+    /// Content-Type names no charset is read as UTF-8 ([`DEFAULT_CHARSET`], where requests
+    /// guesses ISO-8859-1 for `text/*`); a byte order mark at the start wins over any label.
+    ///
+    /// Strict: bytes not valid in the charset, or a charset this build cannot decode, are an
+    /// [`ErrorKind::Decode`] error. requests' `r.text` never fails that way; its match is
+    /// [`Response::text_lossy`].
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/").send()?;
+    /// let html = resp.text()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn text(self) -> Result<String> {
-        let charset = self.charset();
+        let label = self.charset();
+        let label = label.as_deref().unwrap_or(DEFAULT_CHARSET);
         let url = self.url.clone();
         let bytes = self.bytes()?;
-        match charset.as_deref() {
-            None | Some("utf-8" | "utf8" | "us-ascii" | "ascii") => String::from_utf8(bytes).map_err(|e| {
-                Error::new(
-                    ErrorKind::Decode,
-                    format!("the body from {url} is not valid UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
-                )
-            }),
-            Some("iso-8859-1" | "latin1" | "latin-1" | "l1") => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
-            Some(other) => Err(Error::new(
-                ErrorKind::Decode,
-                format!("cannot decode the charset {other:?} of the body from {url}; read it with bytes()"),
-            )),
-        }
+        into_string(bytes, |bytes| charset::decode(bytes, label))
+            .map_err(|e| e.context(format!("the body from {url}")))
     }
 
-    /// The whole body parsed as JSON into `T` (a `serde_json::Value`, or your own type).
+    /// The whole body as text, as [`Response::text`] decodes it but with U+FFFD (`�`) in place
+    /// of what is not valid; a charset this build cannot decode is read as UTF-8 the same way.
+    /// It fails only as reading fails (the connection, the size limit): requests' `r.text`.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/legacy-page").send()?;
+    /// let text = resp.text_lossy()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn text_lossy(self) -> Result<String> {
+        let label = self.charset();
+        let label = label.as_deref().unwrap_or(DEFAULT_CHARSET);
+        let bytes = self.bytes()?;
+        into_string(bytes, |bytes| {
+            Ok(charset::decode_lossy(bytes, label).unwrap_or_else(|_| charset::lossy_utf8(bytes)))
+        })
+    }
+
+    /// The whole body parsed as JSON into `T` (a `serde_json::Value`, or your own type), within
+    /// the limit (see [`Response::limit_body`]).
+    ///
+    /// A body that is not the expected JSON is an [`ErrorKind::Json`] error whose message says
+    /// where parsing stopped and quotes the body around that spot (at most
+    /// [`JSON_ERROR_CONTEXT`](crate::defaults::JSON_ERROR_CONTEXT) bytes on each side):
+    /// `expected value at line 1 column 8, near: {"a": 1, ⟨here⟩nope}`. Its
+    /// [`source`](std::error::Error::source) is the `serde_json::Error`, with `line()`,
+    /// `column()` and `classify()`.
+    ///
+    /// ```no_run
+    /// use std::error::Error as _;
+    ///
+    /// match plainwire::get("https://api.example.com/posts/1").send()?.json::<serde_json::Value>() {
+    ///     Ok(post) => println!("{}", post["title"]),
+    ///     Err(err) => {
+    ///         eprintln!("{err}");
+    ///         if let Some(json) = err.source().and_then(|s| s.downcast_ref::<serde_json::Error>()) {
+    ///             eprintln!("line {}, column {}", json.line(), json.column());
+    ///         }
+    ///     }
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "json")]
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
         let url = self.url.clone();
         let bytes = self.bytes()?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            Error::new(
-                ErrorKind::Json,
-                format!("the body from {url} is not the expected JSON"),
-            )
-            .with_source(e)
-        })
+        serde_json::from_slice(&bytes).map_err(|e| json_error(&url, &bytes, e))
+    }
+}
+
+/// A JSON decode error that says where parsing stopped, with the body around that spot.
+#[cfg(feature = "json")]
+fn json_error(url: &Url, body: &[u8], error: serde_json::Error) -> Error {
+    use crate::defaults::JSON_ERROR_CONTEXT;
+    use crate::excerpt;
+
+    let near = excerpt::offset_of(body, error.line(), error.column())
+        .map(|at| format!(", near: {}", excerpt::around(body, at, JSON_ERROR_CONTEXT)))
+        .unwrap_or_default();
+    Error::new(
+        ErrorKind::Json,
+        // serde_json's own text ("expected value at line 1 column 8") is in the message, so
+        // that Display does not repeat it from the source.
+        format!("the body from {url} is not the expected JSON: {error}{near}"),
+    )
+    .with_source(error)
+}
+
+/// The text `decode` makes of `bytes`, as a `String` that reuses the body's memory when the
+/// text is the bytes themselves (UTF-8 and ASCII, perhaps after a byte order mark).
+fn into_string(
+    mut bytes: Vec<u8>,
+    decode: impl FnOnce(&[u8]) -> Result<Cow<'_, str>>,
+) -> Result<String> {
+    let (start, len) = match decode(&bytes)? {
+        Cow::Owned(text) => return Ok(text),
+        // A borrowed text is a part of `bytes`: find where, without unsafe code.
+        Cow::Borrowed(text) => (text.as_ptr() as usize - bytes.as_ptr() as usize, text.len()),
+    };
+    bytes.truncate(start + len);
+    bytes.drain(..start);
+    // Checked once more, cheaply, rather than trusted without a check.
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "the text is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+/// What a failed call leaves behind, given back: stored in the error by this file's
+/// [`Response::error_for_status`] and by the call loop, typed here because `error.rs` cannot
+/// name these types (see its module docs).
+impl Error {
+    /// The response behind an [`ErrorKind::Status`] error from
+    /// [`Response::error_for_status`], its headers readable; requests' `HTTPError.response`.
+    /// `None` for every other error.
+    ///
+    /// ```no_run
+    /// let err = plainwire::get("https://api.example.com/admin").send()?.error_for_status().unwrap_err();
+    /// if let Some(resp) = err.response() {
+    ///     println!("{} {:?}", resp.status(), resp.header("www-authenticate"));
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn response(&self) -> Option<&Response> {
+        self.attached::<Response>()
+    }
+
+    /// The response behind an [`ErrorKind::Status`] error, taken out of the error so that its
+    /// body can be read; `None` for every other error.
+    ///
+    /// ```no_run
+    /// fn fetch(url: &str) -> Result<String, plainwire::Error> {
+    ///     match plainwire::get(url).send()?.error_for_status() {
+    ///         Ok(resp) => resp.text(),
+    ///         Err(err) => {
+    ///             let message = err.to_string();
+    ///             let body = err.into_response().map(|resp| resp.text_lossy()).transpose()?;
+    ///             eprintln!("{message}: {}", body.unwrap_or_default());
+    ///             Ok(String::new())
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn into_response(self) -> Option<Response> {
+        self.into_attached::<Response>()
+    }
+
+    /// The redirects of the failed call, the first request's first. For a refused redirect
+    /// ([`ErrorKind::TooManyRedirects`], [`ErrorKind::InsecureRedirect`], a `Location` that is
+    /// no usable URL), the chain ends with the refused one, whose [`RedirectHop::url`] is the
+    /// last URL reached; for a status error, the response's [`history`](Response::history).
+    /// Empty otherwise.
+    ///
+    /// ```no_run
+    /// use plainwire::ErrorKind;
+    ///
+    /// if let Err(err) = plainwire::get("http://example.com/loop").send() {
+    ///     if err.kind() == ErrorKind::TooManyRedirects {
+    ///         for hop in err.redirects() {
+    ///             eprintln!("{} {} -> {}", hop.status(), hop.url(), hop.location());
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn redirects(&self) -> &[RedirectHop] {
+        match self.attached::<Vec<RedirectHop>>() {
+            Some(chain) => chain,
+            None => self.response().map_or(&[], Response::history),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::exchange::{exchange, Failed, Sent};
-use crate::client::redirect::{self, Answered, Policy, Redirect, BODY_HEADERS};
+use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
 use crate::client::wire_body::PoolReturn;
 use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
@@ -57,6 +57,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     let mut followed = 0;
     let mut left_origin = false;
+    // The redirects followed: the answer's history, or the chain behind a refused redirect.
+    let mut history = Vec::new();
 
     loop {
         let hop = Hop {
@@ -71,7 +73,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 started.elapsed()
             },
         };
-        let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
+        let mut answer = send_once(shared, &call, &hop, &mut body, deadline)?;
         if let Some(jar) = &shared.cookies {
             // Every response's cookies, a redirect's included: they apply to the next hop.
             jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
@@ -82,11 +84,21 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             body_replayable: body.is_replayable(),
             followed,
         };
+        let status = answer.head.status;
         let location = answer.head.headers.get("location");
-        let next = match redirect::next(answer.head.status, location, answered, policy) {
-            Redirect::Return => return Ok(answer),
-            Redirect::Refuse(error) => return Err(error),
-            Redirect::Follow(next) => next,
+        let next = match redirect::next(status, location, answered, policy) {
+            Redirect::Return => {
+                answer.history = history;
+                return Ok(answer);
+            }
+            Redirect::Refuse(error) => {
+                history.extend(location.map(|to| RedirectHop::new(&url, status, to)));
+                return Err(error.attach(history));
+            }
+            Redirect::Follow(next) => {
+                history.push(RedirectHop::new(&url, status, location.unwrap_or_default()));
+                next
+            }
         };
         drain(answer.body);
         if next.leaves_origin {
@@ -211,6 +223,7 @@ fn send_once(
         body: None,
     };
     let tls_info = info.tls.clone();
+    let (remote_addr, local_addr) = (info.remote, info.local);
     let close = framing
         .close
         .or((!sent.body_sent).then_some(CloseReason::AnsweredBeforeBody))
@@ -253,6 +266,9 @@ fn send_once(
         max_body_size: call.max_body_size,
         timings,
         tls: tls_info,
+        history: Vec::new(),
+        remote_addr,
+        local_addr,
     })
 }
 

@@ -30,8 +30,10 @@ pub(crate) mod tunnel;
 pub(crate) mod wire_body;
 
 use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::client::redirect::RedirectHop;
 use crate::cookie::CookieJar;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::ResponseHead;
@@ -101,4 +103,9 @@ pub(crate) struct Answer {
     pub(crate) max_body_size: u64,
     pub(crate) timings: Timings,
     pub(crate) tls: Option<Arc<TlsInfo>>,
+    /// The redirects followed before this answer, in order.
+    pub(crate) history: Vec<RedirectHop>,
+    /// The connection's peer (the proxy's address through a proxy) and our end of it.
+    pub(crate) remote_addr: Option<SocketAddr>,
+    pub(crate) local_addr: Option<SocketAddr>,
 }

@@ -62,6 +62,81 @@ pub(crate) struct NextHop {
     pub(crate) leaves_origin: bool,
 }
 
+/// One redirect of a call: the URL that answered with it, its status and its `Location`, as
+/// [`Response::history`](crate::Response::history) and
+/// [`Error::redirects`](crate::Error::redirects) list them.
+///
+/// Plain data, not a `Response` as in requests' `r.history`: a redirect's body is read off
+/// (so that its connection can carry the next request) before the next request goes out, so
+/// there is nothing left to read; what is kept is what a caller asks of a hop, and the history
+/// stays cheap to keep, `Clone`, `Send` and `Sync`.
+///
+/// ```no_run
+/// let resp = plainwire::get("http://example.com/old").send()?;
+/// for hop in resp.history() {
+///     println!("{} {} -> {}", hop.status(), hop.url(), hop.location());
+/// }
+/// # Ok::<(), plainwire::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectHop {
+    url: Url,
+    status: u16,
+    location: String,
+}
+
+impl RedirectHop {
+    /// The hop that `url` answered with `status` and `location`; credentials left out of both.
+    pub(crate) fn new(url: &Url, status: u16, location: &str) -> RedirectHop {
+        RedirectHop {
+            url: url.without_credentials(),
+            status,
+            location: without_userinfo(location).into_owned(),
+        }
+    }
+
+    /// The URL that answered with the redirect (without credentials).
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The redirect's status: 301, 302, 303, 307 or 308.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Location` field as the server sent it (often relative to [`RedirectHop::url`]),
+    /// with any userinfo (`user:password@`) removed.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+}
+
+/// A URI reference without the userinfo of its authority: `http://u:p@h/x` is `http://h/x`.
+/// A reference without an authority (`/x`, `x?y`) is returned as it is.
+fn without_userinfo(reference: &str) -> Cow<'_, str> {
+    let scheme_end = reference
+        .find(':')
+        .filter(|&colon| !reference[..colon].contains(['/', '?', '#']));
+    let after_scheme = scheme_end.map_or(0, |colon| colon + 1);
+    if !reference[after_scheme..].starts_with("//") {
+        return reference.into();
+    }
+    let authority_start = after_scheme + 2;
+    let authority_end = reference[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(reference.len(), |end| authority_start + end);
+    match reference[authority_start..authority_end].rfind('@') {
+        Some(at) => {
+            let mut cleaned = String::with_capacity(reference.len());
+            cleaned.push_str(&reference[..authority_start]);
+            cleaned.push_str(&reference[authority_start + at + 1..]);
+            cleaned.into()
+        }
+        None => reference.into(),
+    }
+}
+
 /// Decides what a response with `status` and `location` means for the request it answered.
 pub(crate) fn next(
     status: u16,
@@ -262,6 +337,26 @@ mod tests {
             ),
             Redirect::Return
         ));
+    }
+
+    #[test]
+    fn a_hop_keeps_no_userinfo() {
+        let url = Url::parse("http://user:secret@h/a").unwrap();
+        let hop = RedirectHop::new(&url, 302, "http://u:p@other:81/b?c#d");
+        assert_eq!(hop.url().as_str(), "http://h/a");
+        assert_eq!(hop.url().password(), None);
+        assert_eq!(hop.location(), "http://other:81/b?c#d");
+        assert!(!format!("{hop:?}").contains("secret"));
+    }
+
+    #[test]
+    fn userinfo_is_removed_from_every_form_of_reference() {
+        assert_eq!(without_userinfo("//u:p@h/x"), "//h/x");
+        assert_eq!(without_userinfo("https://a@b@h?q=@"), "https://h?q=@");
+        assert_eq!(without_userinfo("/path/with@sign"), "/path/with@sign");
+        assert_eq!(without_userinfo("rel?x=http://u:p@h"), "rel?x=http://u:p@h");
+        assert_eq!(without_userinfo("http://h/x@y"), "http://h/x@y");
+        assert_eq!(without_userinfo(""), "");
     }
 
     #[test]

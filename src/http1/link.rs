@@ -44,9 +44,10 @@ pub struct Link {
 impl Link {
     /// The target as written between `<` and `>`: a URI reference, often relative.
     ///
-    /// Resolve it against the URL of the response that carried it, or against the link's
-    /// `anchor` parameter when there is one (RFC 8288 section 3.2), for example with
-    /// [`Url::join`](crate::Url::join); this type does not know that URL.
+    /// Resolve it against the URL of the response that carried it (RFC 8288 Appendix B.2,
+    /// step 9: an `anchor` parameter changes the link's context, not the base of its target),
+    /// for example with [`Url::join`](crate::Url::join); this type does not know that URL.
+    /// [`Response::links`](crate::Response::links) does it for you.
     pub fn uri_reference(&self) -> &str {
         &self.uri_reference
     }
