@@ -32,6 +32,8 @@ pub struct TrustSettings {
     pub accept_invalid_certs: bool,
     /// The certificate chain and key we present when a server asks for one.
     pub client_identity: Option<ClientIdentity>,
+    /// Where the TLS secrets go, for Wireshark: only when a caller asked.
+    pub key_log: Option<Arc<crate::transport::key_log::KeyLogWriter>>,
 }
 
 /// A client certificate chain and its private key, checked to belong together.
@@ -269,6 +271,9 @@ impl TrustSettings {
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        if let Some(key_log) = &self.key_log {
+            config.key_log = key_log.clone();
+        }
         Ok(Arc::new(config))
     }
 
