@@ -48,6 +48,8 @@ pub struct AgentBuilder {
     cookies: Option<CookieJar>,
     #[cfg(feature = "tls")]
     trust: crate::transport::trust::TrustSettings,
+    #[cfg(feature = "tls")]
+    key_log_from_env: bool,
 }
 
 impl Default for AgentBuilder {
@@ -65,6 +67,8 @@ impl Default for AgentBuilder {
             cookies: None,
             #[cfg(feature = "tls")]
             trust: crate::transport::trust::TrustSettings::new(),
+            #[cfg(feature = "tls")]
+            key_log_from_env: false,
         }
     }
 }
@@ -491,6 +495,45 @@ impl AgentBuilder {
         self
     }
 
+    /// Appends the TLS secrets of every connection to the file at `path`, in the NSS key log
+    /// format that Wireshark and tshark read to decrypt a capture (docs/wireshark.md); like
+    /// pointing `SSLKEYLOGFILE` at it for curl or a browser. The file is opened now, created
+    /// readable by its owner only (mode 0600 on Unix); if it cannot be, `build` fails with
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io). Anyone who reads the file can decrypt every
+    /// session logged in it. Default: no key log.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("plainwire-doc-keys.txt");
+    /// let agent = plainwire::Agent::builder().key_log_file(&path).build()?;
+    /// # drop(agent); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn key_log_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        match crate::transport::key_log::KeyLogWriter::open(path) {
+            Ok(writer) => self.trust.key_log = Some(writer),
+            Err(err) => self.error = self.error.or(Some(err)),
+        }
+        self
+    }
+
+    /// Whether `SSLKEYLOGFILE`, when set and not empty, names a key log file as for
+    /// [`AgentBuilder::key_log_file`] (which wins when both are given). Read once, by `build`,
+    /// which fails if the file cannot be opened. Default: false: the library never writes
+    /// secrets because of the environment alone (the `plainwire` tool turns it on, as curl
+    /// reads the variable).
+    ///
+    /// ```
+    /// // Honoured only when the program says so.
+    /// let agent = plainwire::Agent::builder().key_log_from_env(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn key_log_from_env(mut self, enabled: bool) -> Self {
+        self.key_log_from_env = enabled;
+        self
+    }
+
     /// Whether the agent keeps cookies, like a requests `Session`: every response's Set-Cookie
     /// (redirects' included) goes into a [`CookieJar`](crate::CookieJar), and each request
     /// sends the cookies that apply to its URL. Default: false; the default agent behind
@@ -541,10 +584,26 @@ impl AgentBuilder {
                 tracer,
                 cookies: self.cookies,
                 #[cfg(feature = "tls")]
-                tls: self.trust.build()?,
+                tls: tls_config(self.trust, self.key_log_from_env)?,
             }),
         })
     }
+}
+
+/// The rustls configuration of an agent; with `key_log_from_env`, the key log file that
+/// `SSLKEYLOGFILE` names, unless one was given.
+#[cfg(feature = "tls")]
+fn tls_config(
+    mut trust: crate::transport::trust::TrustSettings,
+    key_log_from_env: bool,
+) -> Result<Arc<rustls::ClientConfig>> {
+    let named = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty());
+    if let (true, None, Some(path)) = (key_log_from_env, &trust.key_log, named) {
+        let writer = crate::transport::key_log::KeyLogWriter::open(&path)
+            .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
+        trust.key_log = Some(writer);
+    }
+    trust.build()
 }
 
 impl Agent {

@@ -9,10 +9,17 @@
 //! ```
 //!
 //! Printed with `{}`, events look like curl's `--verbose`: `* ` for what happened, `> ` for
-//! request lines, `< ` for response lines. Credentials (Authorization, Proxy-Authorization,
-//! Cookie, Set-Cookie, and header fields named with
-//! [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)) are masked before any
-//! hook sees them.
+//! request lines, `< ` for response lines, `} [N bytes data]` and `{ [N bytes data]` for data
+//! sent and received. Credentials (Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+//! and header fields named with
+//! [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)) are masked in heads
+//! before any hook sees them; bodies are handed over as they are, since only the caller knows
+//! what they hold.
+//!
+//! With the `tls` feature, each TLS record is reported as it crosses the socket
+//! ([`TraceEvent::TlsRecord`], then [`TraceEvent::TlsData`] with its bytes): the handshake
+//! message by message, then the encrypted records. They are looked at only when a hook is
+//! set; an agent without one never cuts records.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -80,14 +87,35 @@ pub enum TraceEvent<'a> {
     },
     /// A TLS handshake finished.
     TlsHandshake(&'a TlsInfo),
+    /// One TLS record, or one handshake message in a cleartext handshake record, as it crossed
+    /// the socket: `{}` prints curl's line (`* TLSv1.3 (OUT), TLS handshake, Client hello
+    /// (1):`), `{:#}` adds the fields and the RFC section. Both directions, in socket order,
+    /// from the ClientHello to the last alert. See [`crate::tls_record`].
+    #[cfg(feature = "tls")]
+    TlsRecord(&'a crate::tls_record::TlsRecord),
+    /// The bytes of the TLS record just described, 5-byte header included, as they crossed
+    /// the socket (ciphertext once the handshake has keys): curl's "SSL data".
+    #[cfg(feature = "tls")]
+    TlsData {
+        /// Which way they went.
+        direction: crate::tls_record::Direction,
+        /// The record.
+        bytes: &'a [u8],
+    },
     /// The request head as sent, the values of secret fields masked: Authorization,
     /// Proxy-Authorization (both keep their scheme: `Basic *****`), Cookie, and those named
     /// with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     RequestHead(&'a [u8]),
+    /// Request body bytes as they are sent, before any transfer coding (curl's "Send data").
+    /// Reported as they are: a body may hold secrets the library cannot recognise.
+    RequestBody(&'a [u8]),
     /// A response head as received (informational ones included), the values of secret fields
     /// masked: Set-Cookie, and those named with
     /// [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
     ResponseHead(&'a [u8]),
+    /// Response body bytes as read, transfer coding (chunked) removed, content coding (gzip)
+    /// kept: curl's "Recv data". Followed by a [`TraceEvent::BodyProgress`].
+    ResponseBody(&'a [u8]),
     /// Body bytes received so far, and the total if the server declared it.
     BodyProgress {
         /// Bytes received so far.
@@ -153,8 +181,22 @@ impl fmt::Display for TraceEvent<'_> {
                 }
                 Ok(())
             }
+            #[cfg(feature = "tls")]
+            TraceEvent::TlsRecord(record) if f.alternate() => write!(f, "* {record:#}"),
+            #[cfg(feature = "tls")]
+            TraceEvent::TlsRecord(record) => write!(f, "* {record}"),
+            #[cfg(feature = "tls")]
+            TraceEvent::TlsData { direction, bytes } => {
+                let arrow = match direction {
+                    crate::tls_record::Direction::ClientToServer => '}',
+                    crate::tls_record::Direction::ServerToClient => '{',
+                };
+                write!(f, "{arrow} [{} bytes data]", bytes.len())
+            }
             TraceEvent::RequestHead(head) => write_head(f, "> ", head),
             TraceEvent::ResponseHead(head) => write_head(f, "< ", head),
+            TraceEvent::RequestBody(bytes) => write!(f, "}} [{} bytes data]", bytes.len()),
+            TraceEvent::ResponseBody(bytes) => write!(f, "{{ [{} bytes data]", bytes.len()),
             TraceEvent::BodyProgress {
                 received,
                 total: Some(total),
@@ -329,6 +371,44 @@ mod tests {
             text,
             r#"[("Authorization", "Bearer *****"), ("Accept", "*/*")]"#
         );
+    }
+
+    #[test]
+    fn data_prints_as_its_length_with_curls_braces() {
+        assert_eq!(
+            TraceEvent::RequestBody(b"a=1").to_string(),
+            "} [3 bytes data]"
+        );
+        assert_eq!(
+            TraceEvent::ResponseBody(b"hello").to_string(),
+            "{ [5 bytes data]"
+        );
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_tls_record_prints_curls_line_and_its_fields_with_the_alternate_form() {
+        use crate::tls_record::{Direction, HandshakeObserver, RecordReader};
+        let mut records = Vec::new();
+        RecordReader::new(Direction::ServerToClient).feed(
+            &mut HandshakeObserver::new(),
+            &[21, 3, 3, 0, 2, 2, 48],
+            |record| records.push(record),
+        );
+        let event = TraceEvent::TlsRecord(&records[0]);
+        assert_eq!(
+            event.to_string(),
+            "* TLSv1.2 (IN), TLS alert, unknown CA (560):"
+        );
+        assert!(
+            format!("{event:#}").ends_with("\n  alert: fatal (2), unknown_ca (48)"),
+            "{event:#}"
+        );
+        let data = TraceEvent::TlsData {
+            direction: Direction::ClientToServer,
+            bytes: &[22, 3, 1, 0, 0],
+        };
+        assert_eq!(data.to_string(), "} [5 bytes data]");
     }
 
     #[test]

@@ -31,9 +31,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_plainwire");
 /// the test run. Every test here finishes in well under a second when things work.
 const HANG_GUARD: Duration = Duration::from_secs(120);
 
-/// Variables that could reroute a request or change what is trusted; removed from the
-/// tool's environment.
-const ENV_VARS: [&str; 10] = [
+/// Variables that could reroute a request, change what is trusted or write secrets;
+/// removed from the tool's environment.
+const ENV_VARS: [&str; 11] = [
     "http_proxy",
     "HTTP_PROXY",
     "https_proxy",
@@ -44,6 +44,7 @@ const ENV_VARS: [&str; 10] = [
     "NO_PROXY",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
+    "SSLKEYLOGFILE",
 ];
 
 /// What a run of the tool did.
@@ -1065,6 +1066,151 @@ fn verbose_shows_the_tls_handshake_and_every_redirect_hop() {
         err.contains("> GET /b HTTP/1.1") && err.contains("< HTTP/1.1 200"),
         "{err}"
     );
+}
+
+/// `* TLSv...` lines: curl's one line per handshake message, change_cipher_spec and alert
+/// (lengths that vary from run to run as N), before the summary of the handshake.
+#[cfg(feature = "tls")]
+#[test]
+fn verbose_names_each_tls13_handshake_record_before_the_summary() {
+    let server = tls_server(|_| Reply::new(200).body("ok"));
+    let run = run(&["-v", "--cacert", &ca(), &server.url("/")]);
+    run.expect_code(0);
+    let lines: Vec<String> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("* TLS"))
+        .map(|l| match l.rsplit_once(", ") {
+            Some((head, tail)) if tail.ends_with(" bytes:") && tail != "69 bytes:" => {
+                format!("{head}, N bytes:")
+            }
+            _ => l.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        lines[..7],
+        [
+            "* TLSv1.3 (OUT), TLS handshake, Client hello (1):",
+            "* TLSv1.3 (IN), TLS handshake, Server hello (2):",
+            "* TLSv1.3 (IN), TLS change cipher, Change cipher spec (1):",
+            "* TLSv1.3 (IN), TLS app data, encrypted handshake (EncryptedExtensions, \
+             CertificateRequest*, Certificate, CertificateVerify, Finished), N bytes:",
+            "* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):",
+            "* TLSv1.3 (OUT), TLS app data, encrypted handshake (Certificate*, \
+             CertificateVerify*, Finished), 69 bytes:",
+            "* TLS handshake: TLSv1.3 / TLS13_AES_256_GCM_SHA384",
+        ],
+        "{}",
+        run.stderr
+    );
+    // Application data (the HTTP itself) gets no line, as in curl.
+    assert!(!run.stderr.contains("application data"), "{}", run.stderr);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn trace_ascii_writes_curls_dump_with_the_tls_records() {
+    let server = tls_server(|_| Reply::new(200).body("hello"));
+    let dir = temp_dir("trace-ascii");
+    let file = dir.join("trace.txt");
+    let url = server.url("/t");
+    let run = run(&["--trace-ascii", path_str(&file), "--cacert", &ca(), &url]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"hello");
+    assert_eq!(run.stderr, "", "the trace goes to its file only");
+    let trace = fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = trace.lines().collect();
+    assert!(
+        lines[0].starts_with("== Info: Host localhost resolved to"),
+        "{trace}"
+    );
+    let at = |line: &str| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("{line:?} not in\n{trace}"))
+    };
+    let hello = at("== Info: TLSv1.3 (OUT), TLS handshake, Client hello (1):");
+    assert!(
+        lines[hello + 1].starts_with("=> Send SSL data, "),
+        "{trace}"
+    );
+    assert!(lines[hello + 2].starts_with("0000: "), "{trace}");
+    let head = at("0000: GET /t HTTP/1.1");
+    assert!(
+        lines[head - 1].starts_with("=> Send header, ") && lines[head - 1].ends_with(')'),
+        "{trace}"
+    );
+    assert!(at("0000: HTTP/1.1 200 OK") > head);
+    let body = at("<= Recv data, 5 bytes (0x5)");
+    assert_eq!(lines[body + 1], "0000: hello");
+    assert!(lines.iter().any(|l| l.starts_with("<= Recv SSL data, ")));
+    // Every dump title is followed by its lines, and says its size in decimal and hex.
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("=> ") || line.starts_with("<= ") {
+            let (_, size) = line.rsplit_once(", ").unwrap();
+            let (decimal, hex) = size.split_once(" bytes (0x").unwrap();
+            let n: usize = decimal.parse().unwrap();
+            assert_eq!(
+                usize::from_str_radix(hex.trim_end_matches(')'), 16).unwrap(),
+                n
+            );
+            assert!(n == 0 || lines[i + 1].starts_with("0000: "), "{line}");
+        }
+    }
+}
+
+#[test]
+fn trace_to_stdout_in_hex_with_times() {
+    let server = serve(Reply::new(200).body("AB"));
+    let run = run(&[
+        "--trace",
+        "-",
+        "--trace-time",
+        "-o",
+        "/dev/null",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    let out = run.stdout_text();
+    let body = out
+        .lines()
+        .position(|l| l.ends_with("<= Recv data, 2 bytes (0x2)"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let line = out.lines().nth(body + 1).unwrap();
+    assert_eq!(line, format!("0000: 41 42 {}AB", "   ".repeat(14)));
+    // HH:MM:SS.uuuuuu before every title and info line.
+    for line in out.lines().filter(|l| !l.starts_with("00")) {
+        let (time, _) = line.split_once(' ').unwrap();
+        assert_eq!(time.len(), 15, "{line}");
+        assert_eq!(time.as_bytes()[8], b'.', "{line}");
+    }
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn sslkeylogfile_gets_the_secrets_as_with_curl() {
+    let server = tls_server(|_| Reply::new(200).body("ok"));
+    let dir = temp_dir("keylog");
+    let keys = dir.join("keys.txt");
+    let mut cmd = command(&["--cacert", &ca(), &server.url("/")]);
+    cmd.env("SSLKEYLOGFILE", &keys);
+    let run = finish(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    run.expect_code(0);
+    let text = fs::read_to_string(&keys).unwrap();
+    let labels: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(
+        labels.len(),
+        5,
+        "one TLS 1.3 connection: five secrets\n{text}"
+    );
+    assert!(labels.contains(&"CLIENT_TRAFFIC_SECRET_0"), "{text}");
 }
 
 #[test]

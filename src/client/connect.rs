@@ -132,6 +132,7 @@ pub(crate) fn connection_for(
             url.host(),
             socket,
             &budget,
+            tls_tap(tracer),
         )?;
         let details = Arc::new(crate::transport::tls_info::TlsInfo::from_session(
             tls.session(),
@@ -146,4 +147,23 @@ pub(crate) fn connection_for(
     }
 
     Ok(Connection::new(stream, key, info))
+}
+
+/// A tap that reports each TLS record of a new connection to the trace, when the agent has a
+/// trace hook; `None` otherwise, so that an untraced connection never looks at its records.
+#[cfg(feature = "tls")]
+fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::TlsTap> {
+    use crate::transport::tls_tap::{TlsTap, TlsTraceEvent};
+    if !tracer.is_on() {
+        return None;
+    }
+    let tracer = tracer.clone();
+    Some(TlsTap::new(Arc::new(
+        move |event: TlsTraceEvent<'_>| match event {
+            TlsTraceEvent::Record(record) => tracer.emit(|| TraceEvent::TlsRecord(record)),
+            TlsTraceEvent::Bytes { direction, bytes } => {
+                tracer.emit(|| TraceEvent::TlsData { direction, bytes })
+            }
+        },
+    )))
 }

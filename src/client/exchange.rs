@@ -67,6 +67,7 @@ pub(crate) fn exchange(
 
     match body {
         SendBody::Bytes(bytes) if !expect_continue && bytes.len() <= COALESCE_BODY_MAX => {
+            trace_body(tracer, bytes);
             let mut message = Vec::with_capacity(head.len() + bytes.len());
             message.extend_from_slice(head);
             message.extend_from_slice(bytes);
@@ -89,10 +90,12 @@ pub(crate) fn exchange(
     match body {
         SendBody::Empty => {}
         SendBody::Bytes(bytes) if !expect_continue && bytes.len() <= COALESCE_BODY_MAX => {}
-        SendBody::Bytes(bytes) => conn
-            .write_all(bytes, &write)
-            .map_err(|error| unanswered(conn, error))?,
-        SendBody::Reader(reader) => send_chunked(conn, reader, &write)?,
+        SendBody::Bytes(bytes) => {
+            trace_body(tracer, bytes);
+            conn.write_all(bytes, &write)
+                .map_err(|error| unanswered(conn, error))?
+        }
+        SendBody::Reader(reader) => send_chunked(conn, reader, &write, tracer)?,
     }
 
     // The head has a deadline of its own from here: a server that drips it a byte at a time
@@ -170,8 +173,20 @@ fn await_continue(
     Err(too_many_informational())
 }
 
+/// Reports body bytes about to be sent, if there are any.
+fn trace_body(tracer: &Tracer, bytes: &[u8]) {
+    if !bytes.is_empty() {
+        tracer.emit(|| TraceEvent::RequestBody(bytes));
+    }
+}
+
 /// Streams `reader` as a chunked body: each chunk's framing and data in one write.
-fn send_chunked(conn: &mut Connection, reader: &mut dyn Read, budget: &IoBudget) -> Result<()> {
+fn send_chunked(
+    conn: &mut Connection,
+    reader: &mut dyn Read,
+    budget: &IoBudget,
+    tracer: &Tracer,
+) -> Result<()> {
     // Room in front of the data for the longest chunk-size line ("10000\r\n").
     const FRAMING: usize = 8;
     let mut buf = vec![0u8; FRAMING + UPLOAD_CHUNK + CHUNK_END.len()];
@@ -184,6 +199,7 @@ fn send_chunked(conn: &mut Connection, reader: &mut dyn Read, budget: &IoBudget)
         if n == 0 {
             return conn.write_all(LAST_CHUNK, budget);
         }
+        trace_body(tracer, &buf[FRAMING..FRAMING + n]);
         let mut framing = Vec::with_capacity(FRAMING);
         write_chunk_header(&mut framing, n);
         let start = FRAMING - framing.len();

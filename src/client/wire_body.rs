@@ -159,6 +159,9 @@ impl WireBody {
                 continue;
             }
             self.received += written as u64;
+            self.home
+                .tracer
+                .emit(|| TraceEvent::ResponseBody(&out[..written]));
             self.home.tracer.emit(|| TraceEvent::BodyProgress {
                 received: self.received,
                 total: self.total,

@@ -299,6 +299,28 @@ impl fmt::Display for TlsRecord {
 }
 
 impl TlsRecord {
+    /// Whether the record carries application data (or TLS 1.3 early data), as far as an
+    /// observer can tell: the records curl's `-v` does not show, since they are the HTTP
+    /// itself, which a trace shows in the clear anyway.
+    ///
+    /// ```
+    /// use plainwire::tls_record::{Direction, HandshakeObserver, RecordReader};
+    ///
+    /// let mut records = Vec::new();
+    /// let alert = [21, 3, 3, 0, 2, 1, 0];
+    /// RecordReader::new(Direction::ServerToClient)
+    ///     .feed(&mut HandshakeObserver::new(), &alert, |r| records.push(r));
+    /// assert!(!records[0].is_application_data());
+    /// ```
+    pub fn is_application_data(&self) -> bool {
+        matches!(
+            self.detail,
+            Detail::Encrypted(
+                EncryptedContent::ApplicationData { .. } | EncryptedContent::EarlyData
+            )
+        )
+    }
+
     /// The lines of the `{:#}` form after the first.
     fn write_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !matches!(&self.detail, Detail::Malformed { fatal: true, .. }) {

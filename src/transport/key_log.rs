@@ -25,8 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 ///
 /// Each line goes to the file in one `write` as soon as rustls hands over the secret, in
 /// append mode, so that several programs (curl, a browser, plainwire) can share one file.
-/// If a write fails, the error is kept ([`KeyLogWriter::write_error`]) and nothing more is
-/// written: a full disk should not cost a request.
+/// If a write fails, nothing more is written: a full disk should not cost a request.
 pub struct KeyLogWriter {
     path: PathBuf,
     state: Mutex<State>,
@@ -61,12 +60,8 @@ impl KeyLogWriter {
         }))
     }
 
-    /// The file the secrets go to.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The error of the first write that failed, if one did; nothing has been written since.
+    #[cfg(test)]
     pub fn write_error(&self) -> Option<io::ErrorKind> {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).failed
     }

@@ -8,6 +8,7 @@
 //! - [`trust`] (feature `tls`): which certificates we trust; the rustls client configuration.
 //! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket; [`record_boundary`]
 //!   tells whether its incoming bytes stop at the end of a record.
+//! - [`tls_tap`] (feature `tls`): the trace's view of the TLS records, when someone traces.
 //! - [`key_log`] (feature `tls`): the TLS secrets to a key log file, for Wireshark.
 //! - [`stream`]: plain or TLS, one interface.
 //! - [`connection`]: a stream with an input buffer, as the HTTP layer sees it.
@@ -17,9 +18,7 @@
 pub mod connect;
 pub mod connection;
 pub mod deadline;
-// Not used yet: `AgentBuilder::key_log_file` will hand it to the rustls configuration.
 #[cfg(feature = "tls")]
-#[allow(dead_code)]
 pub mod key_log;
 pub mod pool;
 #[cfg(feature = "tls")]
@@ -29,6 +28,8 @@ pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
 pub mod tls_info;
+#[cfg(feature = "tls")]
+pub mod tls_tap;
 #[cfg(feature = "tls")]
 pub mod trust;
 pub mod x509;

@@ -5,6 +5,10 @@
 //! (`write_tls`). rustls' own `StreamOwned` loops over the socket internally until a whole
 //! record has arrived, which would let a server that drips a record byte by byte outlast our
 //! deadline. So we run that loop here, and re-arm the socket timeout before every read.
+//!
+//! Since every TLS byte crosses this file, a trace can see them: with a [`TlsTap`], each
+//! record is described as it is read or written (see [`crate::tls_record`]). Without one
+//! (no trace hook), nothing is looked at.
 
 use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
@@ -13,9 +17,11 @@ use rustls::pki_types::ServerName;
 use rustls::{CertificateError, ClientConfig, ClientConnection};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::tls_record::Direction;
 use crate::transport::deadline::IoBudget;
 use crate::transport::record_boundary::RecordBoundary;
 use crate::transport::socket::TimedSocket;
+use crate::transport::tls_tap::TlsTap;
 
 /// A TLS client session and the socket under it.
 pub struct TlsStream {
@@ -26,30 +32,77 @@ pub struct TlsStream {
     incoming: RecordBoundary,
     /// The peer closed TCP without a TLS close_notify: what was read may have been cut short.
     closed_without_notify: bool,
+    /// The trace's view of the records, when a trace hook listens.
+    tap: Option<Box<TlsTap>>,
+    /// With a tap only: the client's last handshake flight (TLS 1.3's Finished), taken from
+    /// rustls at the end of the handshake so that the trace describes it before the request,
+    /// as curl does; it still goes out in one write with the request's first record.
+    held: Vec<u8>,
 }
 
-/// The socket as rustls reads it: every byte also goes through the record counter.
+/// The socket as rustls reads it: every byte also goes through the record counter, and to
+/// the tap if there is one.
 struct CountedSocket<'a> {
     socket: &'a mut TimedSocket,
     incoming: &'a mut RecordBoundary,
+    tap: Option<&'a mut TlsTap>,
 }
 
 impl Read for CountedSocket<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.socket.read(buf)?;
         self.incoming.feed(&buf[..n]);
+        if let Some(tap) = &mut self.tap {
+            tap.feed(Direction::ServerToClient, &buf[..n]);
+        }
         Ok(n)
+    }
+}
+
+/// Where rustls writes, as the tap sees it: the socket, or the held bytes.
+struct TappedWriter<'a, W: Write> {
+    out: &'a mut W,
+    tap: Option<&'a mut TlsTap>,
+}
+
+impl<W: Write> Write for TappedWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        if let Some(tap) = &mut self.tap {
+            tap.feed(Direction::ClientToServer, &buf[..n]);
+        }
+        Ok(n)
+    }
+
+    /// rustls hands over all its queued records at once: one `writev`, as without a tap.
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let n = self.out.write_vectored(bufs)?;
+        if let Some(tap) = &mut self.tap {
+            let mut left = n;
+            for buf in bufs {
+                let part = left.min(buf.len());
+                tap.feed(Direction::ClientToServer, &buf[..part]);
+                left -= part;
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
 impl TlsStream {
     /// Runs the handshake with `host` over `socket` within `budget`. The host is sent as SNI
-    /// unless it is an IP address, and is the name the certificate must be valid for.
+    /// unless it is an IP address, and is the name the certificate must be valid for. With a
+    /// `tap`, every record of the connection is described to it, from the ClientHello on.
     pub fn handshake(
         config: Arc<ClientConfig>,
         host: &str,
         socket: TimedSocket,
         budget: &IoBudget,
+        tap: Option<TlsTap>,
     ) -> Result<TlsStream> {
         let name = ServerName::try_from(host.to_string()).map_err(|e| {
             Error::new(
@@ -70,6 +123,8 @@ impl TlsStream {
             socket,
             incoming: RecordBoundary::new(),
             closed_without_notify: false,
+            tap: tap.map(Box::new),
+            held: Vec::new(),
         };
         while stream.session.is_handshaking() {
             let step = if stream.session.wants_write() {
@@ -98,6 +153,18 @@ impl TlsStream {
         }
         // Our last handshake message (TLS 1.3's Finished) stays queued: it goes out with the
         // request, in one write and one segment, and `write_all` explains a failure to send it.
+        // A trace describes it now, in the order curl shows it; the bytes wait in `held`.
+        if stream.tap.is_some() {
+            while stream.session.wants_write() {
+                let mut held = TappedWriter {
+                    out: &mut stream.held,
+                    tap: stream.tap.as_deref_mut(),
+                };
+                if stream.session.write_tls(&mut held).is_err() {
+                    break;
+                }
+            }
+        }
         Ok(stream)
     }
 
@@ -168,15 +235,38 @@ impl TlsStream {
         }
     }
 
-    /// Sends every TLS byte the session has ready.
+    /// Sends every TLS byte the session has ready (after the held handshake bytes, if any, in
+    /// the same write).
     fn flush(&mut self, budget: &IoBudget) -> Result<()> {
+        let peer = |this: &Self, e| budget.io_error(e, this.socket.peer());
+        if !self.held.is_empty() {
+            while self.session.wants_write() {
+                let mut held = TappedWriter {
+                    out: &mut self.held,
+                    tap: self.tap.as_deref_mut(),
+                };
+                self.session
+                    .write_tls(&mut held)
+                    .map_err(|e| peer(self, e))?;
+            }
+            self.socket.arm_write(budget)?;
+            let sent = self.socket.write_all(&self.held);
+            self.held = Vec::new();
+            return sent.map_err(|e| peer(self, e));
+        }
         while self.session.wants_write() {
             self.socket.arm_write(budget)?;
-            self.session
-                .write_tls(&mut self.socket)
-                .map_err(|e| budget.io_error(e, self.socket.peer()))?;
+            self.write_tls().map_err(|e| peer(self, e))?;
         }
         Ok(())
+    }
+
+    /// One `write_tls` to the socket, shown to the tap.
+    fn write_tls(&mut self) -> std::io::Result<usize> {
+        self.session.write_tls(&mut TappedWriter {
+            out: &mut self.socket,
+            tap: self.tap.as_deref_mut(),
+        })
     }
 
     /// One socket read into the session, then record processing. Returns the bytes read.
@@ -187,7 +277,7 @@ impl TlsStream {
             .map_err(|e| budget.io_error(e, self.socket.peer()))?;
         if let Err(err) = self.session.process_new_packets() {
             // Tell the server why we are leaving, if it still listens.
-            let _ = self.session.write_tls(&mut self.socket);
+            let _ = self.write_tls();
             return Err(tls_error(err, self.socket.peer()));
         }
         Ok(n)
@@ -198,6 +288,7 @@ impl TlsStream {
         self.session.read_tls(&mut CountedSocket {
             socket: &mut self.socket,
             incoming: &mut self.incoming,
+            tap: self.tap.as_deref_mut(),
         })
     }
 

@@ -43,6 +43,8 @@ pub struct TrustSettings {
     /// SHA-256 digests of the server public keys (SubjectPublicKeyInfo) accepted; empty for
     /// any key. Checked after the certificate itself was verified.
     pub pinned_keys: Vec<[u8; 32]>,
+    /// Where the TLS secrets go, for Wireshark: only when a caller asked.
+    pub key_log: Option<Arc<crate::transport::key_log::KeyLogWriter>>,
 }
 
 /// A TLS protocol version plainwire can speak.
@@ -358,6 +360,9 @@ impl TrustSettings {
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        if let Some(key_log) = &self.key_log {
+            config.key_log = key_log.clone();
+        }
         Ok(Arc::new(config))
     }
 

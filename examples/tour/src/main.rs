@@ -7,7 +7,7 @@
 
 mod server;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use plainwire::{Agent, ErrorKind, TraceEvent};
@@ -121,11 +121,69 @@ fn main() -> Result<(), plainwire::Error> {
     println!("    message: {err}");
     assert_eq!(err.kind(), ErrorKind::Status(404));
 
+    step(8, "Underneath HTTPS: a TLS 1.3 handshake, record by record");
+    println!("    Every record that crosses the socket, as the trace hook reports it:");
+    println!("    TraceEvent::TlsRecord, printed with {{:#}} for the fields (RFC 8446).\n");
+    let (agent, records) = traced_records(Agent::builder().ca_file(server::fixture("ca.pem"))?)?;
+    agent.get(&format!("{base}/posts/1")).send()?.text()?;
+    print_records(&records);
+
+    step(
+        9,
+        "The same with a server that speaks only TLS 1.2 (RFC 5246)",
+    );
+    println!("    More travels in the clear: the certificate, the key exchange, both Finished");
+    println!("    records after ChangeCipherSpec.\n");
+    let tls12 = format!("https://localhost:{}", server::start_tls12_only().port());
+    let (agent, records) = traced_records(Agent::builder().ca_file(server::fixture("ca.pem"))?)?;
+    agent.get(&format!("{tls12}/posts/1")).send()?.text()?;
+    print_records(&records);
+
+    step(10, "A refused certificate ends in an alert");
+    println!("    An agent that does not trust the test CA, against the TLS 1.2 server, where");
+    println!("    the alert goes out in the clear and can be read by name.\n");
+    let (agent, records) = traced_records(Agent::builder().roots_from_env(false))?;
+    let err = agent.get(&format!("{tls12}/posts/1")).send().unwrap_err();
+    print_records(&records);
+    println!("\n    -> Err, kind {:?}: {err}", err.kind());
+    assert_eq!(err.kind(), ErrorKind::Certificate);
+    println!("    (In TLS 1.3 the same alert is encrypted: the trace knows it by its size.)");
+
     println!(
         "\nThat was the whole tour. Read src/lib.rs next: it names every file on the way from"
     );
     println!("get() to the socket and back.");
     Ok(())
+}
+
+/// The TLS records one agent's trace reports, kept in order.
+type Records = Arc<Mutex<Vec<String>>>;
+
+/// An agent whose trace keeps each TLS record: the handshake's in the long form (`{:#}`),
+/// the application data's in curl's one line.
+fn traced_records(builder: plainwire::AgentBuilder) -> Result<(Agent, Records), plainwire::Error> {
+    let records: Records = Arc::default();
+    let sink = records.clone();
+    let agent = builder
+        .trace(move |event| {
+            if let TraceEvent::TlsRecord(record) = event {
+                let text = if record.is_application_data() {
+                    format!("{event}")
+                } else {
+                    format!("{event:#}")
+                };
+                sink.lock().unwrap().push(text);
+            }
+        })
+        .build()?;
+    Ok((agent, records))
+}
+
+/// Prints the records kept so far, and forgets them.
+fn print_records(records: &Records) {
+    for record in records.lock().unwrap().drain(..) {
+        println!("    {}", record.replace('\n', "\n    "));
+    }
 }
 
 fn step(number: u32, title: &str) {

@@ -17,8 +17,18 @@ pub fn fixture(name: &str) -> String {
     format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Starts the server in the background and returns its address.
+/// Starts the server in the background, speaking TLS 1.3 and 1.2, and returns its address.
 pub fn start() -> SocketAddr {
+    start_with(rustls::DEFAULT_VERSIONS)
+}
+
+/// Starts a server that speaks only TLS 1.2, for the contrast with 1.3.
+pub fn start_tls12_only() -> SocketAddr {
+    start_with(&[&rustls::version::TLS12])
+}
+
+/// Starts the server with these protocol versions.
+fn start_with(versions: &[&'static rustls::SupportedProtocolVersion]) -> SocketAddr {
     let certs: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(fixture("localhost.pem"))
             .expect("fixture certificate")
@@ -27,7 +37,7 @@ pub fn start() -> SocketAddr {
     let key = PrivateKeyDer::from_pem_file(fixture("localhost.key")).expect("fixture key");
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .expect("protocol versions")
         .with_no_client_auth()
         .with_single_cert(certs, key)

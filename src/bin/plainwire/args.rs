@@ -52,8 +52,13 @@ pub struct Invocation {
 /// Options that hold for every operation: `--next` does not reset them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Globals {
-    /// `-v`: the wire on stderr.
+    /// `-v`: the wire on stderr. `-v` and `--trace`/`--trace-ascii` exclude each other: the
+    /// last one given wins, as in curl.
     pub verbose: bool,
+    /// `--trace FILE` or `--trace-ascii FILE`: a full dump of the transfer.
+    pub trace: Option<TraceTarget>,
+    /// `--trace-time`: a time of day before each `-v` line and trace entry.
+    pub trace_time: bool,
     /// `-s`: no meter, warnings or errors.
     pub silent: bool,
     /// `-S`: errors even with `-s`.
@@ -76,6 +81,8 @@ impl Default for Globals {
     fn default() -> Globals {
         Globals {
             verbose: false,
+            trace: None,
+            trace_time: false,
             silent: false,
             show_error: false,
             progress_bar: false,
@@ -86,6 +93,15 @@ impl Default for Globals {
             stderr: None,
         }
     }
+}
+
+/// Where `--trace` or `--trace-ascii` writes, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceTarget {
+    /// The file; `-` is stdout and `%` stderr, as in curl.
+    pub path: PathBuf,
+    /// `--trace-ascii`: the text column only, lines cut at CRLF; `--trace`: hex and text.
+    pub ascii: bool,
 }
 
 /// Where one URL's body goes, as `-o`/`-O` say.
@@ -362,6 +378,9 @@ enum Opt {
     NoKeepalive,
     Http11,
     Verbose,
+    Trace,
+    TraceAscii,
+    TraceTime,
     Silent,
     ShowError,
     ProgressBar,
@@ -463,6 +482,9 @@ const SPECS: &[Spec] = &[
     spec(None, "no-keepalive", Switch, Opt::NoKeepalive),
     spec(None, "http1.1", Switch, Opt::Http11),
     spec(Some('v'), "verbose", Switch, Opt::Verbose),
+    spec(None, "trace", Value, Opt::Trace),
+    spec(None, "trace-ascii", Value, Opt::TraceAscii),
+    spec(None, "trace-time", Switch, Opt::TraceTime),
     spec(Some('s'), "silent", Switch, Opt::Silent),
     spec(Some('S'), "show-error", Switch, Opt::ShowError),
     spec(Some('#'), "progress-bar", Switch, Opt::ProgressBar),
@@ -781,7 +803,27 @@ impl Parser {
             // No TCP keep-alive probes are sent, so there is nothing to switch off; plainwire
             // speaks only HTTP/1.1.
             Opt::NoKeepalive | Opt::Http11 => {}
-            Opt::Verbose => g.verbose = on,
+            Opt::Verbose => {
+                if on && g.trace.take().is_some() {
+                    self.warnings
+                        .push("-v, --verbose overrides an earlier trace option".to_string());
+                }
+                g.verbose = on;
+            }
+            Opt::Trace | Opt::TraceAscii => {
+                let path = path(shown, value)?;
+                if path.as_os_str().is_empty() {
+                    return Err(bad("trace file name has no length".to_string()));
+                }
+                if std::mem::take(&mut g.verbose) || g.trace.is_some() {
+                    self.warnings.push(format!(
+                        "{shown} overrides an earlier trace or verbose option"
+                    ));
+                }
+                let ascii = opt == Opt::TraceAscii;
+                g.trace = Some(TraceTarget { path, ascii });
+            }
+            Opt::TraceTime => g.trace_time = on,
             Opt::Silent => g.silent = on,
             Opt::ShowError => g.show_error = on,
             Opt::ProgressBar => g.progress_bar = on,

@@ -61,6 +61,9 @@ Usage: plainwire [options...] <url>...
      --stderr <file>          Where to redirect stderr ('-' for stdout)
      --url <url>              URL to work with
      --url-query <data>       Add URL-encoded query data ('+' keeps it as is)
+     --trace <file>           Dump all data in hex and text ('-': stdout)
+     --trace-ascii <file>     Like --trace, without the hex ('-': stdout)
+     --trace-time             Add the time (UTC) to each -v and trace line
  -u, --user <user:password>   Server user and password
  -A, --user-agent <name>      Send User-Agent <name> ('' sends none)
  -v, --verbose                Make the operation more talkative

@@ -11,7 +11,8 @@
 //! * `multi.rs`: the transfers, one after another or in parallel, and `-w` after each;
 //! * `request.rs`: the options, into agents and requests;
 //! * `transfer.rs`: one transfer, start to end (`content_disposition.rs` for `-J`);
-//! * `trace_record.rs`: what the library's trace hook says about a transfer (`verbose.rs`: `-v`);
+//! * `trace_record.rs`: what the library's trace hook says about a transfer (`verbose.rs`: `-v`,
+//!   `trace_dump.rs`: `--trace` and `--trace-ascii`);
 //! * `output.rs` and `dump_header.rs`: stdout, `-o` files and `-D`;
 //! * `progress.rs` and `progress_bar.rs`: the meter and `-#`;
 //! * `write_out.rs`: `-w`;
@@ -33,6 +34,7 @@ mod output;
 mod progress;
 mod progress_bar;
 mod request;
+mod trace_dump;
 mod trace_record;
 mod transfer;
 mod urls;

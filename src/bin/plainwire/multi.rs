@@ -40,6 +40,7 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
     for warning in &warnings {
         console::warn(warning);
     }
+    crate::trace_dump::configure(globals.trace.as_ref(), globals.trace_time);
     let prepared = operations
         .iter()
         .map(inputs::prepare)

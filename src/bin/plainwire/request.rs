@@ -104,6 +104,11 @@ pub fn agent(settings: &AgentSettings) -> Result<Agent, Failure> {
     }
     builder = trust(builder, settings)?;
     builder = builder.trace(crate::trace_record::hook);
+    // As curl does: the TLS secrets go where SSLKEYLOGFILE says, for Wireshark.
+    #[cfg(feature = "tls")]
+    {
+        builder = builder.key_log_from_env(true);
+    }
     builder.build().map_err(|e| Failure::from_error(&e))
 }
 

@@ -1,6 +1,7 @@
 //! What the library's trace hook tells about the transfer running on this thread: every
 //! response head (for `-i`, `-I` and `-D` along a redirect chain), the sizes and addresses
-//! `-w` reports, and the `-v` lines. It does not decide what is printed where, except `-v`.
+//! `-w` reports, the `-v` lines and the `--trace` dump. It does not decide what is printed
+//! where, except that `-v` goes to [`crate::verbose`] and the rest to [`crate::trace_dump`].
 //!
 //! Every agent gets the same [`hook`]. The library calls it on the thread that sends the
 //! request and reads the body, so a thread-local record routes each event to its transfer,
@@ -109,6 +110,7 @@ pub fn hook(event: &TraceEvent<'_>) {
     if verbose {
         crate::verbose::print(event);
     }
+    crate::trace_dump::write(event);
 }
 
 impl Recording {

@@ -515,3 +515,160 @@ fn a_resumed_tls13_handshake_skips_the_certificate() {
             .to_string()
     ));
 }
+
+/// A client configuration that presents the fixture client certificate.
+fn client_config_with_certificate(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> ClientConfig {
+    let mut roots = RootCertStore::empty();
+    for cert in certs("ca.pem") {
+        roots.add(cert).unwrap();
+    }
+    ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_client_auth_cert(
+            certs("client.pem"),
+            PrivateKeyDer::from_pem_file(fixture("client.key")).unwrap(),
+        )
+        .unwrap()
+}
+
+/// A server that requires a certificate from the fixture client CA.
+fn server_config_requiring_certificate(
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> ServerConfig {
+    let mut roots = RootCertStore::empty();
+    for cert in certs("client-ca.pem") {
+        roots.add(cert).unwrap();
+    }
+    let verifier =
+        rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+            .build()
+            .unwrap();
+    ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            certs("localhost.pem"),
+            PrivateKeyDer::from_pem_file(fixture("localhost.key")).unwrap(),
+        )
+        .unwrap()
+}
+
+/// Mutual TLS 1.2 (RFC 5246 sections 7.4.4, 7.4.6 and 7.4.8): the server asks for a
+/// certificate, and the client's Certificate and CertificateVerify travel in the clear.
+#[test]
+fn a_tls12_client_certificate_in_the_clear() {
+    let mut wire = Wire::new(
+        client_config_with_certificate(tls12_only()),
+        server_config_requiring_certificate(tls12_only()),
+    );
+    wire.pump();
+    assert!(wire.client_error.is_none() && wire.server_error.is_none());
+    assert_eq!(
+        wire.lines()[..9],
+        [
+            "TLSv1.2 (OUT), TLS handshake, Client hello (1):",
+            "TLSv1.2 (IN), TLS handshake, Server hello (2):",
+            "TLSv1.2 (IN), TLS handshake, Certificate (11):",
+            "TLSv1.2 (IN), TLS handshake, Server key exchange (12):",
+            "TLSv1.2 (IN), TLS handshake, Request CERT (13):",
+            "TLSv1.2 (IN), TLS handshake, Server finished (14):",
+            "TLSv1.2 (OUT), TLS handshake, Certificate (11):",
+            "TLSv1.2 (OUT), TLS handshake, Client key exchange (16):",
+            "TLSv1.2 (OUT), TLS handshake, CERT verify (15):",
+        ]
+    );
+    let request = format!("{:#}", wire.records[4]);
+    assert!(
+        request.contains("message: certificate_request (13)"),
+        "{request}"
+    );
+    let verify = format!("{:#}", wire.records[8]);
+    assert!(
+        verify.contains("message: certificate_verify (15)"),
+        "{verify}"
+    );
+}
+
+/// Mutual TLS 1.3: the request, the client's certificate and its signature are all inside
+/// the encrypted flights, which are longer than without them.
+#[test]
+fn a_tls13_client_certificate_is_encrypted() {
+    let mut wire = Wire::new(
+        client_config_with_certificate(tls13_only()),
+        server_config_requiring_certificate(tls13_only()),
+    );
+    wire.pump();
+    assert!(wire.client_error.is_none() && wire.server_error.is_none());
+    let flight = wire
+        .records
+        .iter()
+        .find(|r| {
+            r.direction == Direction::ClientToServer
+                && matches!(r.detail, crate::tls_record::Detail::Encrypted(_))
+                && r.length > 69
+        })
+        .map(|r| r.to_string())
+        .unwrap();
+    assert!(
+        flight.starts_with(
+            "TLSv1.3 (OUT), TLS app data, encrypted handshake (Certificate*, \
+             CertificateVerify*, Finished), "
+        ),
+        "{flight}"
+    );
+}
+
+/// A client that speaks only TLS 1.3 and a server that speaks only 1.2 (RFC 8446 appendix
+/// D): the server refuses in the clear.
+#[test]
+fn a_version_mismatch_ends_in_a_protocol_version_alert() {
+    let mut wire = Wire::new(
+        client_config(tls13_only()),
+        server_config("localhost.pem", "localhost.key", tls12_only()),
+    );
+    wire.pump();
+    assert!(wire.server_error.is_some());
+    assert_eq!(
+        wire.lines(),
+        [
+            "TLSv1.3 (OUT), TLS handshake, Client hello (1):",
+            "TLSv1.3 (IN), TLS alert, protocol version (582):",
+        ]
+    );
+    assert_eq!(
+        format!("{:#}", wire.records[1]).lines().last(),
+        Some("  alert: fatal (2), protocol_version (70)")
+    );
+}
+
+/// A server that wants a client certificate and gets an empty Certificate message, in TLS
+/// 1.2: its alert is in the clear, since it has not yet sent its ChangeCipherSpec. rustls
+/// names the reason with TLS 1.3's certificate_required (RFC 8446 section 6.2).
+#[test]
+fn a_missing_client_certificate_ends_in_an_alert_tls12() {
+    let mut wire = Wire::new(
+        client_config(tls12_only()),
+        server_config_requiring_certificate(tls12_only()),
+    );
+    wire.pump();
+    assert!(wire.server_error.is_some());
+    assert_eq!(
+        wire.lines()[4..],
+        [
+            "TLSv1.2 (IN), TLS handshake, Request CERT (13):",
+            "TLSv1.2 (IN), TLS handshake, Server finished (14):",
+            "TLSv1.2 (OUT), TLS handshake, Certificate (11):",
+            "TLSv1.2 (OUT), TLS handshake, Client key exchange (16):",
+            "TLSv1.2 (OUT), TLS change cipher, Change cipher spec (1):",
+            "TLSv1.2 (OUT), TLS handshake, encrypted handshake (Finished), 40 bytes:",
+            "TLSv1.2 (IN), TLS alert, certificate required (628):",
+        ]
+    );
+    let empty = format!("{:#}", wire.records[6]);
+    assert!(empty.contains("certificates: 0"), "{empty}");
+}

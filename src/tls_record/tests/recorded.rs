@@ -263,6 +263,111 @@ fn alert_close_notify() {
     assert!(detail(&records[0]).ends_with("\n  alert: warning (1), close_notify (0)"));
 }
 
+/// Every alert of RFC 8446 section 6 and RFC 5246 section 7.2, sent fatal in the clear:
+/// the line curl prints (OpenSSL's long description) and the RFC name.
+#[test]
+fn every_alert_is_described_by_name() {
+    let alerts: [(u8, &str, &str); 34] = [
+        (10, "unexpected_message", "unexpected_message"),
+        (20, "bad record mac", "bad_record_mac"),
+        (21, "decryption failed", "decryption_failed_RESERVED"),
+        (22, "record overflow", "record_overflow"),
+        (
+            30,
+            "decompression failure",
+            "decompression_failure_RESERVED",
+        ),
+        (40, "handshake failure", "handshake_failure"),
+        (41, "no certificate", "no_certificate_RESERVED"),
+        (42, "bad certificate", "bad_certificate"),
+        (43, "unsupported certificate", "unsupported_certificate"),
+        (44, "certificate revoked", "certificate_revoked"),
+        (45, "certificate expired", "certificate_expired"),
+        (46, "certificate unknown", "certificate_unknown"),
+        (47, "illegal parameter", "illegal_parameter"),
+        (48, "unknown CA", "unknown_ca"),
+        (49, "access denied", "access_denied"),
+        (50, "decode error", "decode_error"),
+        (51, "decrypt error", "decrypt_error"),
+        (60, "export restriction", "export_restriction_RESERVED"),
+        (70, "protocol version", "protocol_version"),
+        (71, "insufficient security", "insufficient_security"),
+        (80, "internal error", "internal_error"),
+        (86, "inappropriate fallback", "inappropriate_fallback"),
+        (90, "user canceled", "user_canceled"),
+        (100, "no renegotiation", "no_renegotiation_RESERVED"),
+        (109, "missing extension", "missing_extension"),
+        (110, "unsupported extension", "unsupported_extension"),
+        (
+            111,
+            "certificate unobtainable",
+            "certificate_unobtainable_RESERVED",
+        ),
+        (112, "unrecognized name", "unrecognized_name"),
+        (
+            113,
+            "bad certificate status response",
+            "bad_certificate_status_response",
+        ),
+        (
+            114,
+            "bad certificate hash value",
+            "bad_certificate_hash_value_RESERVED",
+        ),
+        (115, "unknown PSK identity", "unknown_psk_identity"),
+        (116, "certificate required", "certificate_required"),
+        (120, "no application protocol", "no_application_protocol"),
+        (121, "ECH required", "ech_required"),
+    ];
+    for (value, curl, name) in alerts {
+        let (records, _) = read(&[(In, &record(21, &[2, value]))]);
+        let code = 512 + u16::from(value);
+        assert_eq!(
+            lines(&records),
+            [format!("TLSv1.2 (IN), TLS alert, {curl} ({code}):")]
+        );
+        assert!(
+            detail(&records[0]).ends_with(&format!("\n  alert: fatal (2), {name} ({value})")),
+            "{value}"
+        );
+    }
+}
+
+/// Every handshake type, by the name curl prints, from a message of that type in the clear
+/// (empty, so the decoders that expect a body say so on the lines after the first).
+#[test]
+fn every_handshake_type_is_named_as_curl_names_it() {
+    let types: [(u8, &str); 20] = [
+        (0, "Hello request"),
+        (1, "Client hello"),
+        (2, "Server hello"),
+        (3, "Unknown"),
+        (4, "Newsession Ticket"),
+        (5, "End of early data"),
+        (8, "Encrypted Extensions"),
+        (11, "Certificate"),
+        (12, "Server key exchange"),
+        (13, "Request CERT"),
+        (14, "Server finished"),
+        (15, "CERT verify"),
+        (16, "Client key exchange"),
+        (20, "Finished"),
+        (22, "Certificate Status"),
+        (23, "Supplemental data"),
+        (24, "Key update"),
+        (67, "Next protocol"),
+        (254, "Message hash"),
+        (99, "Unknown"),
+    ];
+    for (value, curl) in types {
+        let (records, _) = read(&[(In, &record(22, &[value, 0, 0, 0]))]);
+        assert_eq!(
+            lines(&records),
+            [format!("TLSv1.2 (IN), TLS handshake, {curl} ({value}):")]
+        );
+    }
+}
+
 #[test]
 fn alert_of_unknown_description_and_level() {
     let (records, _) = read(&[(In, &record(21, &[7, 200]))]);

@@ -382,6 +382,33 @@ fn global_options() {
     assert!(fail(&["--parallel-max", "x", URL]).contains("numerical"));
 }
 
+// ---- -v and --trace ----
+
+#[test]
+fn trace_and_trace_ascii_name_a_file_and_a_form() {
+    let g = run(&["--trace", "out.txt", "--trace-time", URL]).globals;
+    let expected = TraceTarget {
+        path: PathBuf::from("out.txt"),
+        ascii: false,
+    };
+    assert_eq!(g.trace, Some(expected));
+    assert!(g.trace_time && !g.verbose);
+    let g = run(&["--trace-ascii", "-", URL]).globals;
+    assert_eq!(g.trace.map(|t| (t.path, t.ascii)), Some(("-".into(), true)));
+    assert!(fail(&["--trace", "", URL]).contains("no length"));
+}
+
+#[test]
+fn verbose_and_trace_exclude_each_other_the_last_wins_with_a_warning() {
+    let invocation = run(&["-v", "--trace-ascii", "t.txt", URL]);
+    assert!(!invocation.globals.verbose && invocation.globals.trace.is_some());
+    assert_eq!(invocation.warnings.len(), 1, "{:?}", invocation.warnings);
+    let invocation = run(&["--trace", "t.txt", "-v", URL]);
+    assert!(invocation.globals.verbose && invocation.globals.trace.is_none());
+    assert!(invocation.warnings[0].contains("overrides"));
+    assert!(run(&["--trace-time", "-v", URL]).warnings.is_empty());
+}
+
 // ---- bodies ----
 
 #[test]
