@@ -283,11 +283,30 @@ impl AgentBuilder {
         Ok(self)
     }
 
-    /// Whether `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (directories of PEM files,
-    /// `:`-separated) supply the roots in place of webpki-roots when they are set and no CA was
-    /// given on the builder. Default: true, as with curl and OpenSSL. A variable that names
-    /// something unreadable, or with no certificate in it, makes `build` fail with an error that
-    /// names the variable.
+    /// Whether the environment supplies the roots in place of webpki-roots when no CA was
+    /// given on the builder. Default: true, as with requests, curl and OpenSSL. The first of
+    /// these that is set and not empty decides:
+    ///
+    /// 1. `REQUESTS_CA_BUNDLE`: a PEM file or a directory of PEM files, as requests reads it;
+    /// 2. `CURL_CA_BUNDLE`: the same;
+    /// 3. `SSL_CERT_FILE` (a PEM file) and `SSL_CERT_DIR` (directories of PEM files,
+    ///    `:`-separated), together, as OpenSSL and curl read them.
+    ///
+    /// An empty variable is as if unset, and no value turns verification off. A variable that
+    /// names something unreadable, or with no certificate in it, does not make `build` fail:
+    /// plain http requests still work, and every https request fails with an
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) error that names the variable.
+    /// `docs/trust.md` has the whole table, and the reasons for the order.
+    ///
+    /// Trust is the agent's, never one request's: a kept-alive connection is verified once and
+    /// then serves later requests from the pool. requests' `verify="ca.pem"` for one call is an
+    /// agent of its own here: `Agent::builder().ca_file("ca.pem")?.build()?`.
+    ///
+    /// ```
+    /// // Trust webpki-roots whatever the environment says.
+    /// let agent = plainwire::Agent::builder().roots_from_env(false).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn roots_from_env(mut self, enabled: bool) -> Self {
         self.trust.roots_from_env = enabled;
@@ -413,10 +432,10 @@ impl Agent {
         AgentBuilder::default()
     }
 
-    /// An agent with the default settings. It never panics: if the environment it reads is
-    /// unusable (a malformed proxy variable, an `SSL_CERT_FILE` that cannot be read), every
-    /// request through it fails with that error. Use [`Agent::builder`] to get the error at
-    /// once instead.
+    /// An agent with the default settings. It never panics: if the proxy variables it reads
+    /// are malformed, every request through it fails with that error (use [`Agent::builder`]
+    /// to get the error at once instead). CA variables that cannot be read fail only its https
+    /// requests (see [`AgentBuilder::roots_from_env`]).
     pub fn new() -> Agent {
         Agent::builder().build().unwrap_or_else(Agent::unusable)
     }

@@ -33,7 +33,7 @@ const HANG_GUARD: Duration = Duration::from_secs(120);
 
 /// Variables that could reroute a request or change what is trusted; removed from the
 /// tool's environment.
-const ENV_VARS: [&str; 10] = [
+const ENV_VARS: [&str; 12] = [
     "http_proxy",
     "HTTP_PROXY",
     "https_proxy",
@@ -44,6 +44,8 @@ const ENV_VARS: [&str; 10] = [
     "NO_PROXY",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
 ];
 
 /// What a run of the tool did.

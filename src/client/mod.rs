@@ -53,7 +53,9 @@ pub(crate) struct Shared {
     /// The cookie jar, when the agent keeps cookies.
     pub(crate) cookies: Option<CookieJar>,
     #[cfg(feature = "tls")]
-    pub(crate) tls: Arc<rustls::ClientConfig>,
+    /// The TLS client configuration, or the error https requests fail with when the
+    /// environment's roots could not be read.
+    pub(crate) tls: crate::transport::trust::ClientTls,
 }
 
 /// A request as the public builder hands it down: everything checked that can be checked
