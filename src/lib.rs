@@ -71,6 +71,9 @@ mod cookie;
 pub mod defaults;
 mod error;
 pub mod http1;
+#[cfg(feature = "json")]
+mod json_body;
+mod key_value;
 pub mod multipart;
 mod request;
 mod response;
@@ -89,6 +92,7 @@ pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use http1::close_reason::CloseReason;
 pub use http1::head::Version;
 pub use http1::headers::Headers;
+pub use key_value::KeyValue;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use timings::Timings;

@@ -2,8 +2,12 @@
 //! changes of them; [`CallSettings`]: the two combined for one call. The reasons for the
 //! defaults live in [`crate::defaults`]. No behaviour here.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::credentials::Credentials;
+use crate::auth::netrc::Netrc;
+use crate::client::default_headers::DefaultHeaders;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
 use crate::http1::head::HeadLimits;
@@ -23,7 +27,13 @@ pub(crate) struct Settings {
     pub(crate) head_limits: HeadLimits,
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: Option<String>,
-    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) default_headers: DefaultHeaders,
+    /// Query pairs appended to the URL of every request, after the request's own.
+    pub(crate) query: Vec<(String, String)>,
+    /// Credentials for Digest authentication, answered when a server asks for them.
+    pub(crate) digest_auth: Option<Credentials>,
+    /// The `.netrc` whose Basic credentials go to the hosts it names.
+    pub(crate) netrc: Option<Arc<Netrc>>,
     pub(crate) proxy: ProxySetting,
     pub(crate) decompress: bool,
     /// Set when the agent could not be built from the environment: every call fails with it.
@@ -68,7 +78,10 @@ impl Default for Settings {
             head_limits: HeadLimits::default(),
             max_body_size: defaults::MAX_BODY_SIZE,
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
-            default_headers: Vec::new(),
+            default_headers: DefaultHeaders::default(),
+            query: Vec::new(),
+            digest_auth: None,
+            netrc: None,
             proxy: ProxySetting::None,
             decompress: cfg!(feature = "gzip"),
             unusable: None,
