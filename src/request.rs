@@ -42,7 +42,7 @@ use crate::url::{form_urlencode, Url};
 /// | `headers={"Accept": "text/html"}` | [`.header("Accept", "text/html")`](RequestBuilder::header), [`.headers(...)`](RequestBuilder::headers) |
 /// | `headers={"User-Agent": None}` (a session header left out) | [`.remove_header("User-Agent")`](RequestBuilder::remove_header) |
 /// | `auth=("user", "pass")` | [`.basic_auth("user", "pass")`](RequestBuilder::basic_auth) |
-/// | `auth=HTTPDigestAuth("user", "pass")` | [`.digest_auth("user", "pass")`](RequestBuilder::digest_auth) (feature `digest`) |
+/// | `auth=HTTPDigestAuth("user", "pass")` | `.digest_auth("user", "pass")` (feature `digest`) |
 /// | `data={"a": "b"}` | [`.form(&[("a", "b")])`](RequestBuilder::form) |
 /// | `json=payload` | [`.json(&payload)?`](RequestBuilder::json) |
 /// | `data=b"bytes"` | [`.body(bytes)`](RequestBuilder::body) |

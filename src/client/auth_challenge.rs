@@ -7,7 +7,7 @@
 //!
 //! 1. Only a 401 with a usable Digest challenge is answered, and only while the call is on its
 //!    first origin: credentials never go to another origin, whatever it asks.
-//! 2. A request is sent again at most [`MAX_ANSWERS`] times: once to answer the challenge, and
+//! 2. A request is sent again at most [`DIGEST_ANSWERS`](crate::defaults::DIGEST_ANSWERS) times: once to answer the challenge, and
 //!    once more only if the server says the answer's nonce had expired (`stale=true`: the
 //!    credentials were right). Any other 401 to an answer means wrong credentials, and is the
 //!    response.
@@ -24,11 +24,8 @@
 use crate::auth::credentials::Credentials;
 #[cfg(feature = "digest")]
 use crate::auth::{challenge::Challenge, digest::DigestAuth};
-
-/// How many times one request is sent again to answer challenges: 2, one answer and one more
-/// for a `stale=true` nonce (RFC 7616 section 3.3). A server that asks again after that is
-/// refusing the credentials; asking forever must not hold the call.
-pub(crate) const MAX_ANSWERS: u8 = 2;
+#[cfg(feature = "digest")]
+use crate::defaults::DIGEST_ANSWERS;
 
 /// What the call does after a response.
 #[derive(Debug, PartialEq, Eq)]
@@ -105,7 +102,7 @@ impl<'a> DigestSession<'a> {
             };
             let allowed = match self.answers {
                 0 => true,
-                answers => answers < MAX_ANSWERS && digest.is_stale(),
+                answers => answers < DIGEST_ANSWERS && digest.is_stale(),
             };
             if !allowed {
                 return Step::Return;

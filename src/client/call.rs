@@ -167,7 +167,8 @@ fn attempt<'a>(
     }
 }
 
-/// Reads what little is left of a redirect's body so its connection can be reused.
+/// Reads what little is left of a redirect's (or an answered 401's) body so its connection can
+/// be reused.
 fn drain(body: WireBody) {
     let _ = std::io::copy(&mut body.take(REDIRECT_DRAIN_MAX), &mut std::io::sink());
 }
