@@ -9,6 +9,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::auth::netrc::Netrc;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
@@ -46,10 +47,20 @@ pub struct AgentBuilder {
     error: Option<Error>,
     trace: Option<TraceHook>,
     cookies: Option<CookieJar>,
+    netrc: Option<NetrcSource>,
     #[cfg(feature = "tls")]
     trust: crate::transport::trust::TrustSettings,
     #[cfg(feature = "tls")]
     key_log_from_env: bool,
+}
+
+/// Where the agent's `.netrc` comes from.
+#[derive(Debug)]
+enum NetrcSource {
+    /// `$NETRC`, else `~/.netrc`; none is no error.
+    Default,
+    /// A file named by the caller.
+    File(std::path::PathBuf),
 }
 
 impl Default for AgentBuilder {
@@ -65,6 +76,7 @@ impl Default for AgentBuilder {
             error: None,
             trace: None,
             cookies: None,
+            netrc: None,
             #[cfg(feature = "tls")]
             trust: crate::transport::trust::TrustSettings::new(),
             #[cfg(feature = "tls")]
@@ -179,16 +191,165 @@ impl AgentBuilder {
     }
 
     /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
+    /// Undoes a [`remove_default_header("User-Agent")`](AgentBuilder::remove_default_header).
     pub fn user_agent(mut self, user_agent: &str) -> Self {
         self.settings.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
+        self.settings.default_headers.restore("user-agent");
         self
     }
 
-    /// A header sent with every request (a request's own header of the same name wins).
-    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+    /// A header sent with every request, like requests' `session.headers[name] = value`; the
+    /// value is anything [`Display`](std::fmt::Display). Names compare without regard to case:
+    /// setting `ACCEPT` then `accept` keeps one field, with the last value, in the place of the
+    /// first. It replaces our own field of that name (User-Agent, Accept, ...) in its place,
+    /// and a request's own header of that name replaces it in turn. A default Authorization,
+    /// Cookie or Proxy-Authorization stays behind when a redirect leaves the origin.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .default_header("Accept", "application/json")
+    ///     .default_header("X-Api-Version", 3)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn default_header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.settings.default_headers.set(name, value.to_string());
+        self
+    }
+
+    /// Sends no header named `name` by default: neither one set with
+    /// [`default_header`](AgentBuilder::default_header) nor our own (User-Agent, Accept,
+    /// Accept-Encoding, the URL's credentials, the cookie jar's Cookie, `Expect`). A request may
+    /// still add it with [`RequestBuilder::header`]; a later `default_header` of the name sets
+    /// it again. As `del session.headers["User-Agent"]` in requests.
+    ///
+    /// Host cannot be removed: HTTP/1.1 requires it in every request (RFC 9112 section 3.2), so
+    /// `build` fails with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
+    /// Content-Length and Transfer-Encoding frame the body and stay plainwire's own; removing
+    /// them does nothing.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .remove_default_header("User-Agent")
+    ///     .remove_default_header("Accept")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn remove_default_header(mut self, name: &str) -> Self {
+        if name.eq_ignore_ascii_case("host") {
+            self.error = self.error.or(Some(crate::request::host_is_required()));
+        } else {
+            self.settings.default_headers.remove(name);
+        }
+        self
+    }
+
+    /// Adds `key=value` to the query of every request's URL, form-encoded, after the request's
+    /// own pairs, as requests' `session.params`. A request that gives the same key with
+    /// [`RequestBuilder::query`] sends its own value alone. Redirects are followed to the URL the
+    /// server gives, without adding the pairs again.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .query("api_version", 2)
+    ///     .query("format", "json")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn query(mut self, key: &str, value: impl std::fmt::Display) -> Self {
         self.settings
-            .default_headers
-            .push((name.to_string(), value.to_string()));
+            .query
+            .push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Sends `Authorization: Basic …` with every request, as requests' `session.auth =
+    /// (user, password)`. Like every default credential it stays behind when a redirect leaves
+    /// the origin, and a request's own Authorization replaces it. Replaces the agent's other
+    /// authentication (bearer, Digest).
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().basic_auth("ana", "s3cret").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        match crate::auth::basic(user, password) {
+            Ok(value) => self.authorization(value),
+            Err(err) => {
+                self.error = self.error.or(Some(err));
+                self
+            }
+        }
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request; see
+    /// [`basic_auth`](AgentBuilder::basic_auth) for where it goes and where not.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().bearer_auth("t0ken").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn bearer_auth(self, token: &str) -> Self {
+        self.authorization(crate::auth::bearer(token))
+    }
+
+    /// Sets the agent's one Authorization field.
+    fn authorization(mut self, value: String) -> Self {
+        self.settings.digest_auth = None;
+        self.settings.default_headers.set("Authorization", value);
+        self
+    }
+
+    /// Answers Digest challenges (RFC 7616) with these credentials on every request, as
+    /// [`RequestBuilder::digest_auth`] does for one: a 401 with a Digest challenge is answered
+    /// by sending the request once more (twice for a stale nonce), never to an origin other
+    /// than the request's first. A request with its own Authorization is left alone. Replaces
+    /// the agent's other authentication, and sends no Basic credentials from the URL or
+    /// `.netrc`.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .digest_auth("Mufasa", "Circle of Life")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "digest")]
+    pub fn digest_auth(mut self, user: &str, password: &str) -> Self {
+        self.settings.default_headers.remove("Authorization");
+        self.settings.digest_auth =
+            Some(crate::auth::credentials::Credentials::new(user, password));
+        self
+    }
+
+    /// Whether to send Basic credentials from the user's `.netrc`, as curl's `--netrc` (and
+    /// requests, which always does): the file `$NETRC` names, else `~/.netrc` (on Windows
+    /// also `%USERPROFILE%`, and `_netrc`). Default: false. The file is read when the agent
+    /// is built; a missing file is no error, one that cannot be parsed is.
+    ///
+    /// The entry for a request's host (a `machine` entry, else `default`) is used when the URL
+    /// has no password, and only for the host and login the URL names: with
+    /// `https://bob@host/`, only an entry with login `bob`. Never when the request or the
+    /// agent sets its own Authorization, and never after a redirect has left the first
+    /// request's origin.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().netrc(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn netrc(mut self, enabled: bool) -> Self {
+        self.netrc = enabled.then_some(NetrcSource::Default);
+        self
+    }
+
+    /// Reads credentials from this `.netrc` file, as curl's `--netrc-file`; see
+    /// [`netrc`](AgentBuilder::netrc). `build` fails if the file cannot be read or parsed.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::builder().netrc_file("/etc/myapp/netrc").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn netrc_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        self.netrc = Some(NetrcSource::File(path.as_ref().to_path_buf()));
         self
     }
 
@@ -391,11 +552,30 @@ impl AgentBuilder {
         Ok(self)
     }
 
-    /// Whether `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (directories of PEM files,
-    /// `:`-separated) supply the roots in place of webpki-roots when they are set and no CA was
-    /// given on the builder. Default: true, as with curl and OpenSSL. A variable that names
-    /// something unreadable, or with no certificate in it, makes `build` fail with an error that
-    /// names the variable.
+    /// Whether the environment supplies the roots in place of webpki-roots when no CA was
+    /// given on the builder. Default: true, as with requests, curl and OpenSSL. The first of
+    /// these that is set and not empty decides:
+    ///
+    /// 1. `REQUESTS_CA_BUNDLE`: a PEM file or a directory of PEM files, as requests reads it;
+    /// 2. `CURL_CA_BUNDLE`: the same;
+    /// 3. `SSL_CERT_FILE` (a PEM file) and `SSL_CERT_DIR` (directories of PEM files,
+    ///    `:`-separated), together, as OpenSSL and curl read them.
+    ///
+    /// An empty variable is as if unset, and no value turns verification off. A variable that
+    /// names something unreadable, or with no certificate in it, does not make `build` fail:
+    /// plain http requests still work, and every https request fails with an
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) error that names the variable.
+    /// `docs/trust.md` has the whole table, and the reasons for the order.
+    ///
+    /// Trust is the agent's, never one request's: a kept-alive connection is verified once and
+    /// then serves later requests from the pool. requests' `verify="ca.pem"` for one call is an
+    /// agent of its own here: `Agent::builder().ca_file("ca.pem")?.build()?`.
+    ///
+    /// ```
+    /// // Trust webpki-roots whatever the environment says.
+    /// let agent = plainwire::Agent::builder().roots_from_env(false).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn roots_from_env(mut self, enabled: bool) -> Self {
         self.trust.roots_from_env = enabled;
@@ -567,7 +747,8 @@ impl AgentBuilder {
     }
 
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
-    /// unusable CA certificate, a malformed proxy variable in the environment).
+    /// unusable CA certificate given to the builder, a malformed proxy variable in the
+    /// environment, a `.netrc` that cannot be read or parsed).
     pub fn build(self) -> Result<Agent> {
         if let Some(err) = self.error {
             return Err(err);
@@ -576,6 +757,11 @@ impl AgentBuilder {
         if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
             settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
         }
+        settings.netrc = match self.netrc {
+            None => None,
+            Some(NetrcSource::Default) => Netrc::load_default()?.map(Arc::new),
+            Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
+        };
         let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
         Ok(Agent {
             shared: Arc::new(Shared {
@@ -596,7 +782,7 @@ impl AgentBuilder {
 fn tls_config(
     mut trust: crate::transport::trust::TrustSettings,
     key_log_from_env: bool,
-) -> Result<Arc<rustls::ClientConfig>> {
+) -> Result<crate::transport::trust::ClientTls> {
     let named = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty());
     if let (true, None, Some(path)) = (key_log_from_env, &trust.key_log, named) {
         let writer = crate::transport::key_log::KeyLogWriter::open(&path)
@@ -612,10 +798,10 @@ impl Agent {
         AgentBuilder::default()
     }
 
-    /// An agent with the default settings. It never panics: if the environment it reads is
-    /// unusable (a malformed proxy variable, an `SSL_CERT_FILE` that cannot be read), every
-    /// request through it fails with that error. Use [`Agent::builder`] to get the error at
-    /// once instead.
+    /// An agent with the default settings. It never panics: if the proxy variables it reads
+    /// are malformed, every request through it fails with that error (use [`Agent::builder`]
+    /// to get the error at once instead). CA variables that cannot be read fail only its https
+    /// requests (see [`AgentBuilder::roots_from_env`]).
     pub fn new() -> Agent {
         Agent::builder().build().unwrap_or_else(Agent::unusable)
     }

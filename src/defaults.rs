@@ -23,7 +23,8 @@
 //! | Idle connections per origin, in all, and for how long | [`MAX_IDLE_PER_HOST`], [`MAX_IDLE`], [`IDLE_TIMEOUT`] | `max_idle_per_host`, `max_idle`, `idle_timeout` |
 //! | `Expect: 100-continue` for a sized body above | [`EXPECT_CONTINUE_MIN`] | — |
 //! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
-//! | Body bytes read off a redirect to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Body bytes read off a redirect (or a 401 being answered) to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
@@ -97,7 +98,14 @@ pub const CONTINUE_WAIT: Duration = Duration::from_secs(1);
 
 /// How many body bytes of a redirect response we read to keep its connection reusable: 64 KiB.
 /// A redirect's body is a short note; anything longer costs more to read than a new connection.
+/// The same holds for a 401 whose Digest challenge is being answered.
 pub const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
+
+/// How many times one request is sent again to answer Digest challenges: 2, one answer and
+/// one more when the server says the answer's nonce had expired (`stale=true`, RFC 7616
+/// section 3.3: the credentials were right). A server that asks again after that is refusing
+/// the credentials, and asking forever must not hold the call.
+pub const DIGEST_ANSWERS: u8 = 2;
 
 /// A body up to this size goes out in the same write as the head: 64 KiB. One system call, one
 /// TLS record, one TCP segment for the common small request.

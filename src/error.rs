@@ -301,6 +301,26 @@ impl From<Error> for std::io::Error {
     }
 }
 
+/// Lets `?` turn an I/O error into a plainwire error of kind [`ErrorKind::Io`], the I/O error
+/// kept as its [`source`](std::error::Error::source), so that a function can read a file and
+/// send it with one error type. A plainwire error that travelled inside an `io::Error` (out of
+/// a body read) comes back out as it was.
+///
+/// ```
+/// fn upload(path: &str) -> plainwire::Result<u16> {
+///     let bytes = std::fs::read(path)?;
+///     Ok(plainwire::post("http://localhost/upload").body(bytes).send()?.status())
+/// }
+/// let err = upload("/nonexistent/file").unwrap_err();
+/// assert_eq!(err.kind(), plainwire::ErrorKind::Io);
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::from_io(err, "an I/O operation failed")
+    }
+}
+
 impl Error {
     /// Recovers a plainwire error that travelled through `std::io::Read` (see the `From` impl),
     /// or wraps any other I/O error as [`ErrorKind::Io`].
@@ -337,6 +357,19 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Io);
         assert_eq!(err.to_string(), "reading the upload: nope");
         assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn question_mark_turns_io_errors_into_io_kind() {
+        fn read() -> Result<Vec<u8>> {
+            Ok(std::fs::read("/nonexistent/plainwire-test")?)
+        }
+        let err = read().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Io);
+        let source = std::error::Error::source(&err).unwrap();
+        assert!(source.is::<std::io::Error>(), "{source:?}");
+        let back: Error = std::io::Error::from(Error::new(ErrorKind::Timeout, "slow")).into();
+        assert_eq!(back.kind(), ErrorKind::Timeout);
     }
 
     #[test]

@@ -59,6 +59,32 @@
 //! # Ok::<(), plainwire::Error>(())
 //! ```
 //!
+//! ## Coming from requests
+//!
+//! An [`Agent`] is a requests `Session`: default headers (set, replaced and removed without
+//! regard to case), query pairs, credentials (Basic, bearer, Digest, `.netrc`), trust and
+//! proxies. A [`RequestBuilder`] says per call what requests lets you say per call: headers
+//! (and which defaults to leave out), query pairs, auth, body, timeouts, redirects, the body
+//! size limit; its documentation lists each with its requests spelling, and says why trust
+//! and proxies stay on the agent.
+//!
+//! ```no_run
+//! // s = requests.Session(); s.params = {"key": "k"}; s.auth = ("u", "p")
+//! let agent = plainwire::Agent::builder()
+//!     .query("key", "k")
+//!     .basic_auth("u", "p")
+//!     .remove_default_header("User-Agent")
+//!     .build()?;
+//! // s.get(url, params={"page": 2}, headers={"Accept": "text/html"}, allow_redirects=False)
+//! let resp = agent
+//!     .get("https://example.com/list")
+//!     .query("page", 2)
+//!     .header("Accept", "text/html")
+//!     .max_redirects(0)
+//!     .send()?;
+//! # Ok::<(), plainwire::Error>(())
+//! ```
+//!
 //! ## How it is built
 //!
 //! The [`guide`] walks the source from `get()` to the socket and back, file by file. The map, in
@@ -96,6 +122,8 @@
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
+//! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
+//!   `AgentBuilder::digest_auth`), through the RustCrypto crates md-5 and sha2.
 //! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.
@@ -116,6 +144,9 @@ mod error;
 #[cfg(feature = "json")]
 mod excerpt;
 pub mod http1;
+#[cfg(feature = "json")]
+mod json_body;
+mod key_value;
 pub mod multipart;
 mod request;
 mod response;
@@ -138,6 +169,7 @@ pub use http1::close_reason::CloseReason;
 pub use http1::content_range::ContentRange;
 pub use http1::head::Version;
 pub use http1::headers::Headers;
+pub use key_value::KeyValue;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use timings::Timings;

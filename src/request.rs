@@ -4,16 +4,17 @@
 //! [`RequestBuilder::send`], so that building reads as one chain; nothing is sent if any part
 //! is wrong.
 
+use std::fmt::Display;
 use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth;
+use crate::auth::credentials::Credentials;
 use crate::client::settings::LowSpeed;
 use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
-#[cfg(feature = "json")]
-use crate::error::ErrorKind;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::key_value::{sealed::Pair, KeyValue};
 use crate::response::Response;
 use crate::url::{form_urlencode, Url};
 
@@ -30,6 +31,41 @@ use crate::url::{form_urlencode, Url};
 /// println!("{}", resp.status());
 /// # Ok::<(), plainwire::Error>(())
 /// ```
+///
+/// # Per request, or on the agent
+///
+/// What requests lets you say per call, a request says here, in place of its agent's setting:
+///
+/// | requests | plainwire |
+/// |---|---|
+/// | `requests.get(url, params={"q": "x"})` | [`.query("q", "x")`](RequestBuilder::query), [`.query_pairs(&[("q", "x")])`](RequestBuilder::query_pairs) |
+/// | `headers={"Accept": "text/html"}` | [`.header("Accept", "text/html")`](RequestBuilder::header), [`.headers(...)`](RequestBuilder::headers) |
+/// | `headers={"User-Agent": None}` (a session header left out) | [`.remove_header("User-Agent")`](RequestBuilder::remove_header) |
+/// | `auth=("user", "pass")` | [`.basic_auth("user", "pass")`](RequestBuilder::basic_auth) |
+/// | `auth=HTTPDigestAuth("user", "pass")` | `.digest_auth("user", "pass")` (feature `digest`) |
+/// | `data={"a": "b"}` | [`.form(&[("a", "b")])`](RequestBuilder::form) |
+/// | `json=payload` | [`.json(&payload)?`](RequestBuilder::json) |
+/// | `data=b"bytes"` | [`.body(bytes)`](RequestBuilder::body) |
+/// | `data=file` | [`.body_reader(file)`](RequestBuilder::body_reader) |
+/// | `timeout=10` (the whole call here; requests' is per read) | [`.timeout(Duration::from_secs(10))`](RequestBuilder::timeout) |
+/// | `timeout=(3.05, 27)` (the read part) | [`.read_timeout(Duration::from_secs(27))`](RequestBuilder::read_timeout) |
+/// | `allow_redirects=False` | [`.max_redirects(0)`](RequestBuilder::max_redirects) |
+/// | `stream=True` and a size check | [`.max_body_size(bytes)`](RequestBuilder::max_body_size) |
+/// | — (curl's `--speed-limit`) | [`.low_speed_limit(bytes, period)`](RequestBuilder::low_speed_limit) |
+///
+/// Two kinds of setting stay on the [`Agent`](crate::Agent), because they belong to
+/// connections, which the agent's requests share through its pool:
+///
+/// - **Which servers to trust** (requests' `verify=` and `cert=`). A kept-alive connection was
+///   verified once, with the agent's roots, and serves every later request to that origin;
+///   a per-request CA could not apply to the connection a request is given. Make an agent for
+///   each trust setting:
+///   `let agent = Agent::builder().ca_file("ca.pem")?.build()?;`
+///   (see [`AgentBuilder::ca_file`](crate::AgentBuilder::ca_file) and `docs/trust.md`).
+/// - **Proxies** (requests' `proxies=`). The proxy decides where the connection goes and is
+///   part of the pool's key; an agent with one proxy setting keeps its pool coherent:
+///   `let agent = Agent::builder().proxy("http://proxy:3128").build()?;`
+///   (see [`AgentBuilder::proxy`](crate::AgentBuilder::proxy)).
 #[must_use = "a request does nothing until it is sent"]
 pub struct RequestBuilder {
     /// The agent's settings and pool, shared with every clone of the agent.
@@ -37,7 +73,15 @@ pub struct RequestBuilder {
     method: String,
     url: Result<Url>,
     headers: Vec<(String, String)>,
+    /// The header names removed: none of our defaults or the agent's of these names go out.
+    removed: Vec<String>,
+    /// The keys given to `query` and `query_pairs`: the agent's query pairs of these keys
+    /// are not added.
+    query_keys: Vec<String>,
     body: SendBody,
+    /// The Content-Type that goes with the body (`json`, `form`), unless the caller sets one.
+    body_content_type: Option<String>,
+    digest_auth: Option<Credentials>,
     overrides: Overrides,
     error: Option<Error>,
 }
@@ -49,34 +93,132 @@ impl RequestBuilder {
             method: method.to_string(),
             url: Url::parse(url),
             headers: Vec::new(),
+            removed: Vec::new(),
+            query_keys: Vec::new(),
             body: SendBody::Empty,
+            body_content_type: None,
+            digest_auth: None,
             overrides: Overrides::default(),
             error: None,
         }
     }
 
-    /// Adds a header. Headers go out in the order added, after the defaults (Host, User-Agent,
-    /// Accept, Content-Length), and one with the same name as a default replaces it. A name
-    /// that is not a token, or a value with CR, LF or NUL, makes `send` fail before connecting.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+    /// Adds a header; the value is anything [`Display`]. Headers go out in the order added,
+    /// after the defaults (Host, User-Agent, Accept, Content-Length); one with the same name as
+    /// a default (ours or the agent's) replaces it, in its place. Adding a name twice sends it
+    /// twice. A name that is not a token, or a value with CR, LF or NUL, makes `send` fail
+    /// before connecting. Content-Length and Transfer-Encoding are always plainwire's own, set
+    /// from the body; a caller's are checked and left out.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent
+    ///     .get("http://localhost/")
+    ///     .header("Accept", "application/json")
+    ///     .header("X-Request-Id", 42);
+    /// # drop(request);
+    /// ```
+    pub fn header(mut self, name: &str, value: impl Display) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
         self
     }
 
-    /// Adds `key=value` to the URL's query, percent-encoded.
-    pub fn query(mut self, key: &str, value: &str) -> Self {
-        if let Ok(url) = &mut self.url {
-            url.append_query_pair(key, value);
+    /// Adds each header of `headers`, as [`header`](RequestBuilder::header) does; any
+    /// [`KeyValue`] pairs (`&[("a", "b")]`, a `Vec` or a map).
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent
+    ///     .get("http://localhost/")
+    ///     .headers([("Accept", "text/html"), ("X-Client", "docs")]);
+    /// # drop(request);
+    /// ```
+    pub fn headers<I>(mut self, headers: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: KeyValue,
+    {
+        self.headers
+            .extend(headers.into_iter().map(Pair::into_strings));
+        self
+    }
+
+    /// Sends no header named `name` from the defaults, ours (User-Agent, Accept,
+    /// Accept-Encoding, the URL's credentials, the cookie jar's Cookie, `Expect`) or the
+    /// agent's, and drops the ones this request added so far; a `header` of that name added
+    /// afterwards is sent. As requests' `headers={"User-Agent": None}` and curl's
+    /// `-H "User-Agent:"`.
+    ///
+    /// Host cannot be removed: HTTP/1.1 requires it in every request (RFC 9112 section 3.2),
+    /// so `send` fails with [`ErrorKind::InvalidRequest`]; give it another value with
+    /// `header("Host", ...)` instead. Content-Length and Transfer-Encoding frame the body and
+    /// stay plainwire's own; removing them does nothing.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent
+    ///     .get("http://localhost/")
+    ///     .remove_header("User-Agent")
+    ///     .remove_header("accept");
+    /// # drop(request);
+    /// ```
+    pub fn remove_header(mut self, name: &str) -> Self {
+        if name.eq_ignore_ascii_case("host") {
+            self.error.get_or_insert_with(host_is_required);
+            return self;
+        }
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if !self.removed.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            self.removed.push(name.to_string());
         }
         self
     }
 
-    /// Sends `Authorization: Basic …` with these credentials. A user name that contains a `:`
-    /// cannot be told from the password that follows it (RFC 7617 section 2), so it makes
-    /// `send` fail, as does a control character in either part.
+    /// Adds `key=value` to the URL's query, form-encoded; the value is anything [`Display`].
+    /// An agent's [`query`](crate::AgentBuilder::query) pair with the same key is then left
+    /// out, as requests merges `params`.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent.get("http://localhost/search").query("q", "rust").query("page", 2);
+    /// # drop(request);
+    /// ```
+    pub fn query(mut self, key: &str, value: impl Display) -> Self {
+        if let Ok(url) = &mut self.url {
+            url.append_query_pair(key, &value.to_string());
+        }
+        self.query_keys.push(key.to_string());
+        self
+    }
+
+    /// Adds each pair of `pairs` to the URL's query, as [`query`](RequestBuilder::query) does;
+    /// any [`KeyValue`] pairs.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent
+    ///     .get("http://localhost/search")
+    ///     .query_pairs([("q", "rust"), ("sort", "stars")]);
+    /// # drop(request);
+    /// ```
+    pub fn query_pairs<I>(mut self, pairs: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: KeyValue,
+    {
+        for (key, value) in pairs.into_iter().map(Pair::into_strings) {
+            self = self.query(&key, value);
+        }
+        self
+    }
+
+    /// Sends `Authorization: Basic …` with these credentials, in place of any other
+    /// Authorization (a header added earlier, the URL's, the agent's). A user name that
+    /// contains a `:` cannot be told from the password that follows it (RFC 7617 section 2), so
+    /// it makes `send` fail, as does a control character in either part.
     pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
         match auth::basic(user, password) {
-            Ok(value) => self.set_header("Authorization", value),
+            Ok(value) => self.set_authorization(value),
             Err(err) => {
                 self.error = self.error.or(Some(err));
                 self
@@ -84,16 +226,42 @@ impl RequestBuilder {
         }
     }
 
-    /// Sends `Authorization: Bearer <token>`.
+    /// Sends `Authorization: Bearer <token>`, in place of any other Authorization.
     pub fn bearer_auth(self, token: &str) -> Self {
         let value = auth::bearer(token);
-        self.set_header("Authorization", value)
+        self.set_authorization(value)
     }
 
-    /// Replaces any header of the same name.
-    fn set_header(mut self, name: &str, value: String) -> Self {
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        self.headers.push((name.to_string(), value));
+    /// Answers a server's Digest challenge (RFC 7616: MD5, SHA-256 and SHA-512/256, qop=auth
+    /// and auth-int) with these credentials, as requests' `auth=HTTPDigestAuth(user, pass)`
+    /// and curl's `--digest -u user:pass`.
+    ///
+    /// The request goes out without credentials; a 401 with a Digest challenge from the same
+    /// origin is answered by sending the request once more with the Authorization computed for
+    /// it, and once again if the server says the nonce was stale. Credentials never go to
+    /// another origin: after a redirect away, a 401 is the response. A streamed body
+    /// ([`body_reader`](RequestBuilder::body_reader)) cannot be sent twice, so its 401 is the
+    /// response too. Replaces any other Authorization (a header, the URL's, the agent's).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/private")
+    ///     .digest_auth("Mufasa", "Circle of Life")
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "digest")]
+    pub fn digest_auth(self, user: &str, password: &str) -> Self {
+        let mut this = self.remove_header("Authorization");
+        this.digest_auth = Some(Credentials::new(user, password));
+        this
+    }
+
+    /// Sets the one Authorization field this request sends.
+    fn set_authorization(mut self, value: String) -> Self {
+        self.digest_auth = None;
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+        self.headers.push(("Authorization".to_string(), value));
         self
     }
 
@@ -143,58 +311,79 @@ impl RequestBuilder {
         self
     }
 
-    /// Sends these bytes as the body, with a Content-Length.
-    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = SendBody::Bytes(body.into());
-        self
+    /// Sends these bytes as the body, with a Content-Length. Replaces a body given before
+    /// (and its Content-Type, if `json` or `form` set one).
+    pub fn body(self, body: impl Into<Vec<u8>>) -> Self {
+        self.with_body(SendBody::Bytes(body.into()), None)
     }
 
     /// Streams the body from `reader`, with chunked transfer coding and `Expect: 100-continue`.
     /// A streamed body cannot be sent twice, so a 307 or 308 redirect is returned as the
-    /// response instead of followed.
-    pub fn body_reader(mut self, reader: impl Read + Send + 'static) -> Self {
-        self.body = SendBody::Reader(Box::new(reader));
-        self
+    /// response instead of followed. Replaces a body given before.
+    pub fn body_reader(self, reader: impl Read + Send + 'static) -> Self {
+        self.with_body(SendBody::Reader(Box::new(reader)), None)
     }
 
-    /// Sends `value` as JSON, with `Content-Type: application/json` unless one was set.
+    /// Sends `value` as JSON, with `Content-Type: application/json` unless the request sets its
+    /// own Content-Type header. Replaces a body given before, and its Content-Type: the last
+    /// body wins.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Json`] if the value cannot be serialised, and if it holds a float that is
+    /// NaN or infinite: JSON has no such numbers (RFC 8259 section 6), and serde_json would
+    /// quietly send `null` in their place.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent.post("http://localhost/").json(&serde_json::json!({"n": 1.5}))?;
+    /// let refused = agent.post("http://localhost/").json(&[f64::NAN]).unwrap_err();
+    /// assert_eq!(refused.kind(), plainwire::ErrorKind::Json);
+    /// # drop(request);
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "json")]
     pub fn json<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<Self> {
-        let bytes = serde_json::to_vec(value).map_err(|e| {
-            Error::new(
-                ErrorKind::Json,
-                "could not serialise the request body as JSON",
-            )
-            .with_source(e)
-        })?;
-        Ok(self.with_content_type("application/json").body(bytes))
+        let bytes = crate::json_body::to_json(value)?;
+        Ok(self.with_body(SendBody::Bytes(bytes), Some("application/json".to_string())))
     }
 
-    /// Sends these pairs as an `application/x-www-form-urlencoded` body.
-    pub fn form(self, pairs: &[(&str, &str)]) -> Self {
+    /// Sends these pairs as an `application/x-www-form-urlencoded` body, with that
+    /// Content-Type unless the request sets its own; any [`KeyValue`] pairs (`&[("a", "b")]`,
+    /// `[("n", 1)]`, a `Vec` or a map). Replaces a body given before, and its Content-Type.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let login = agent.post("http://localhost/login").form(&[("user", "ana"), ("pass", "x")]);
+    /// let vote = agent.post("http://localhost/vote").form([("id", 7), ("stars", 5)]);
+    /// # drop((login, vote));
+    /// ```
+    pub fn form<I>(self, pairs: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: KeyValue,
+    {
         let mut body = String::new();
-        for (i, (key, value)) in pairs.iter().enumerate() {
+        for (i, (key, value)) in pairs.into_iter().map(Pair::into_strings).enumerate() {
             if i > 0 {
                 body.push('&');
             }
-            form_urlencode(&mut body, key);
+            form_urlencode(&mut body, &key);
             body.push('=');
-            form_urlencode(&mut body, value);
+            form_urlencode(&mut body, &value);
         }
-        self.with_content_type("application/x-www-form-urlencoded")
-            .body(body)
+        self.with_body(
+            SendBody::Bytes(body.into_bytes()),
+            Some("application/x-www-form-urlencoded".to_string()),
+        )
     }
 
-    fn with_content_type(self, content_type: &str) -> Self {
-        if self
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-        {
-            self
-        } else {
-            self.header("Content-Type", content_type)
-        }
+    /// Sets the body, and the Content-Type that goes with it (none for raw bytes or a stream);
+    /// every body method goes through here, so that the last body wins with its type.
+    fn with_body(mut self, body: SendBody, content_type: Option<String>) -> Self {
+        self.body = body;
+        self.body_content_type = content_type;
+        self
     }
 
     /// Sends the request and reads the response head. The body is left on the connection to be
@@ -204,16 +393,41 @@ impl RequestBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
+        let mut url = self.url?;
+        for (key, value) in &self.shared.settings.query {
+            if !self.query_keys.contains(key) {
+                url.append_query_pair(key, value);
+            }
+        }
+        let mut headers = self.headers;
+        if let Some(content_type) = self.body_content_type {
+            let named = |name: &str| name.eq_ignore_ascii_case("content-type");
+            // The caller's Content-Type, or their removing it, wins over the body's.
+            if !headers.iter().any(|(n, _)| named(n)) && !self.removed.iter().any(|r| named(r)) {
+                headers.push(("Content-Type".to_string(), content_type));
+            }
+        }
         let outgoing = Outgoing {
             method: self.method,
-            url: self.url?,
-            headers: self.headers,
+            url,
+            headers,
+            removed_headers: self.removed,
+            digest_auth: self.digest_auth,
             body: self.body,
             overrides: self.overrides,
         };
         let answer = call::run(&self.shared, outgoing)?;
         Ok(Response::from_answer(answer))
     }
+}
+
+/// The error of removing Host, which HTTP/1.1 requires.
+pub(crate) fn host_is_required() -> Error {
+    Error::new(
+        ErrorKind::InvalidRequest,
+        "the Host header cannot be removed: HTTP/1.1 requires it in every request \
+         (RFC 9112 section 3.2); set another value with header(\"Host\", ...) instead",
+    )
 }
 
 impl std::fmt::Debug for RequestBuilder {

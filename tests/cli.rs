@@ -33,7 +33,7 @@ const HANG_GUARD: Duration = Duration::from_secs(120);
 
 /// Variables that could reroute a request, change what is trusted or write secrets;
 /// removed from the tool's environment.
-const ENV_VARS: [&str; 11] = [
+const ENV_VARS: [&str; 13] = [
     "http_proxy",
     "HTTP_PROXY",
     "https_proxy",
@@ -45,6 +45,8 @@ const ENV_VARS: [&str; 11] = [
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
     "SSLKEYLOGFILE",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
 ];
 
 /// What a run of the tool did.

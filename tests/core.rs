@@ -193,7 +193,7 @@ mod json {
 }
 
 #[test]
-fn custom_headers_go_out_in_order_and_replace_defaults() {
+fn custom_headers_go_out_in_order_and_replace_defaults_in_their_place() {
     let server = HttpServer::start(|_| Reply::new(204));
     let agent = Agent::builder()
         .proxy_from_env(false)
@@ -214,12 +214,12 @@ fn custom_headers_go_out_in_order_and_replace_defaults() {
     let expected = format!(
         "GET /h HTTP/1.1\r\n\
          Host: 127.0.0.1:{}\r\n\
+         user-agent: mine/1.0\r\n\
+         ACCEPT: application/json\r\n\
          {ACCEPT_ENCODING}\
          X-Agent-Default: from-agent\r\n\
          X-Zulu: 1\r\n\
          X-Alpha: 2\r\n\
-         user-agent: mine/1.0\r\n\
-         ACCEPT: application/json\r\n\
          X-Dup: a\r\n\
          X-Dup: b\r\n\
          X-Tab: a\tb\r\n\

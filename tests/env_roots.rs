@@ -1,5 +1,6 @@
 //! SSL_CERT_FILE and SSL_CERT_DIR, read by the default agent. One test in its own process,
-//! because it sets environment variables.
+//! because it sets environment variables (REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE are in
+//! tests/env_ca_bundles.rs).
 #![cfg(feature = "tls")]
 
 mod support;
@@ -13,10 +14,17 @@ fn the_environment_supplies_roots_unless_the_builder_does() {
         Reply::new(200).body("ok")
     });
     let url = server.url("/");
+    let plain = HttpServer::start(|_| Reply::new(200).body("plain"));
 
     // Without the variables, the test CA is unknown.
-    std::env::remove_var("SSL_CERT_FILE");
-    std::env::remove_var("SSL_CERT_DIR");
+    for name in [
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+    ] {
+        std::env::remove_var(name);
+    }
     assert_eq!(
         Agent::new().get(&url).send().unwrap_err().kind(),
         ErrorKind::Certificate
@@ -47,21 +55,39 @@ fn the_environment_supplies_roots_unless_the_builder_does() {
     assert_eq!(Agent::new().get(&url).send().unwrap().status(), 200);
     std::env::remove_var("SSL_CERT_DIR");
 
-    // An unreadable bundle is an error that names the variable.
+    // An unreadable bundle fails every https request with an error that names the variable,
+    // and leaves plain http alone: the agent builds.
     std::env::set_var("SSL_CERT_FILE", dir.join("missing.pem"));
-    let err = Agent::builder().build().unwrap_err();
+    let agent = Agent::builder().build().unwrap();
+    let err = agent.get(&url).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
+    assert_eq!(
+        agent.get(&plain.url("/")).send().unwrap().text().unwrap(),
+        "plain"
+    );
     // …and one with no certificate in it, too.
     std::env::set_var("SSL_CERT_FILE", dir.join("README"));
-    let err = Agent::builder().build().unwrap_err();
+    let err = Agent::builder()
+        .build()
+        .unwrap()
+        .get(&url)
+        .send()
+        .unwrap_err();
     assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
-    // Agent::new (and so the free functions' default agent) does not panic: each request
-    // returns the error instead.
+    // Agent::new (and so the free functions' default agent) behaves the same.
     let err = Agent::new().get(&url).send().unwrap_err();
     assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
+    assert_eq!(
+        Agent::new().get(&plain.url("/")).send().unwrap().status(),
+        200
+    );
     // Turning the environment off ignores it.
-    assert!(Agent::builder().roots_from_env(false).build().is_ok());
+    let agent = Agent::builder().roots_from_env(false).build().unwrap();
+    assert_eq!(
+        agent.get(&url).send().unwrap_err().kind(),
+        ErrorKind::Certificate
+    );
     std::env::remove_var("SSL_CERT_FILE");
     std::fs::remove_dir_all(dir).unwrap();
 }

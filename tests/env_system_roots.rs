@@ -16,7 +16,10 @@ use support::*;
 /// What the default agent says of the certificate `cert` presents, with the roots of `dir`.
 fn refusal(dir: &Path, cert: &str, key: &str) -> String {
     let server = HttpServer::start_tls(server_tls_config(cert, key), |_| Reply::text("no"));
-    std::env::remove_var("SSL_CERT_FILE");
+    // The variables that would come before SSL_CERT_DIR (see docs/trust.md).
+    for variable in ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"] {
+        std::env::remove_var(variable);
+    }
     std::env::set_var("SSL_CERT_DIR", dir);
     let err = Agent::builder()
         .proxy_from_env(false)

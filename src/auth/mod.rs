@@ -1,6 +1,7 @@
 //! Authorization header values: HTTP Basic (RFC 7617) and Bearer (RFC 6750).
 
 pub(crate) mod challenge;
+pub(crate) mod credentials;
 #[cfg(feature = "digest")]
 pub(crate) mod digest;
 pub(crate) mod netrc;

@@ -50,7 +50,7 @@ pub(crate) struct NetrcEntry {
     account: Option<String>,
 }
 
-#[allow(dead_code)] // Wired in by the lead: the Agent's netrc option and the CLI's -n/--netrc-file.
+#[allow(dead_code)] // machine and account: HTTP has no use for them; kept for the CLI.
 impl NetrcEntry {
     /// The host the entry is for; `None` for `default`.
     pub(crate) fn machine(&self) -> Option<&str> {
@@ -92,7 +92,6 @@ pub(crate) struct Netrc {
     entries: Vec<NetrcEntry>,
 }
 
-#[allow(dead_code)] // Wired in by the lead: the Agent's netrc option and the CLI's -n/--netrc-file.
 impl Netrc {
     /// Parses the text of a `.netrc` file.
     ///

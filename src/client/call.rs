@@ -10,7 +10,9 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
+use crate::client::auth_challenge::{Attempt, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
+use crate::client::credentials;
 use crate::client::exchange::{exchange, Failed, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
@@ -39,6 +41,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         mut method,
         mut url,
         mut headers,
+        removed_headers,
+        digest_auth,
         mut body,
         overrides,
     } = outgoing;
@@ -60,24 +64,63 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     // The redirects followed: the answer's history, or the chain behind a refused redirect.
     let mut history = Vec::new();
 
+    // Digest credentials, the request's or the agent's, unless the request carries its own
+    // Authorization field.
+    let digest_credentials = digest_auth
+        .as_ref()
+        .or(settings.digest_auth.as_ref())
+        .filter(|_| {
+            !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        });
+    let mut digest = digest_credentials.map(DigestSession::new);
+
     loop {
-        let hop = Hop {
-            method: &method,
-            url: &url,
-            headers: &headers,
-            without_default_credentials: left_origin,
-            // The time of earlier requests in a redirect chain; none for the first.
-            redirected: if followed == 0 {
-                Duration::ZERO
-            } else {
-                started.elapsed()
-            },
+        let own_authorization =
+            credentials::basic_for(&url, settings.netrc.as_deref(), left_origin).transpose()?;
+        let proxy = settings.proxy_for(&url);
+        let target = request_head::request_target(&url, proxy);
+        let mut digest_answer = digest.as_mut().and_then(|session| {
+            session.first_authorization(&attempt(&method, target, &body, left_origin))
+        });
+        let mut answer = loop {
+            let hop = Hop {
+                method: &method,
+                url: &url,
+                headers: &headers,
+                removed: &removed_headers,
+                without_default_credentials: left_origin,
+                authorization: own_authorization.as_deref(),
+                digest_answer: digest_answer.as_deref(),
+                // The time of earlier requests in a redirect chain; none for the first.
+                redirected: if followed == 0 {
+                    Duration::ZERO
+                } else {
+                    started.elapsed()
+                },
+            };
+            let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
+            if let Some(jar) = &shared.cookies {
+                // Every response's cookies, a redirect's included: they apply to the next hop.
+                jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
+            }
+            let step = match digest.as_mut() {
+                Some(session) => session.after_response(
+                    answer.head.status,
+                    answer.head.headers.get_all("www-authenticate"),
+                    &attempt(&method, target, &body, left_origin),
+                ),
+                None => Step::Return,
+            };
+            match step {
+                Step::Return => break answer,
+                Step::Resend(value) => {
+                    drain(answer.body);
+                    digest_answer = Some(value);
+                }
+            }
         };
-        let mut answer = send_once(shared, &call, &hop, &mut body, deadline)?;
-        if let Some(jar) = &shared.cookies {
-            // Every response's cookies, a redirect's included: they apply to the next hop.
-            jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
-        }
         let answered = Answered {
             url: &url,
             method: &method,
@@ -115,7 +158,29 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     }
 }
 
-/// Reads what little is left of a redirect's body so its connection can be reused.
+/// A request of the call as a Digest answer needs it: the body's bytes when they can be sent
+/// again (empty for none), `None` for a stream.
+fn attempt<'a>(
+    method: &'a str,
+    target: &'a str,
+    body: &'a SendBody,
+    left_origin: bool,
+) -> Attempt<'a> {
+    let body = match body {
+        SendBody::Empty => Some(&[][..]),
+        SendBody::Bytes(bytes) => Some(&bytes[..]),
+        SendBody::Reader(_) => None,
+    };
+    Attempt {
+        method,
+        target,
+        body,
+        left_origin,
+    }
+}
+
+/// Reads what little is left of a redirect's (or an answered 401's) body so its connection can
+/// be reused.
 fn drain(body: WireBody) {
     let _ = std::io::copy(&mut body.take(REDIRECT_DRAIN_MAX), &mut std::io::sink());
 }
@@ -125,7 +190,13 @@ struct Hop<'a> {
     method: &'a str,
     url: &'a Url,
     headers: &'a [(String, String)],
+    /// The header names the request removes.
+    removed: &'a [String],
     without_default_credentials: bool,
+    /// Basic credentials of the call's own (the URL's, `.netrc`'s).
+    authorization: Option<&'a str>,
+    /// An answer to a Digest challenge, sent as the request's own Authorization field.
+    digest_answer: Option<&'a str>,
     redirected: Duration,
 }
 
@@ -150,7 +221,7 @@ fn send_once(
         SendBody::Empty => false,
         SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
         SendBody::Reader(_) => true,
-    };
+    } && !removes(settings, hop, "expect");
     let cookie = shared
         .cookies
         .as_ref()
@@ -162,10 +233,13 @@ fn send_once(
             method,
             url,
             headers: hop.headers,
+            removed: hop.removed,
+            digest_answer: hop.digest_answer,
             body,
             proxy,
             expect_continue,
             without_default_credentials: hop.without_default_credentials,
+            authorization: hop.authorization,
             cookie: cookie.as_deref(),
         },
     )?;
@@ -252,7 +326,7 @@ fn send_once(
             .context(url.authority()));
         }
         framing.transfer_coding
-    } else if asked_for_compression(settings, hop.headers) {
+    } else if asked_for_compression(settings, hop) {
         ContentCoding::from_header(sent.head.headers.get("content-encoding"))
     } else {
         ContentCoding::Identity
@@ -293,17 +367,25 @@ fn asks_to_close(settings: &Settings, headers: &[(String, String)]) -> bool {
             .reduce(|a, b| a || b)
     };
     says_close(headers)
-        .or_else(|| says_close(&settings.default_headers))
+        .or_else(|| says_close(settings.default_headers.fields()))
         .unwrap_or(false)
 }
 
 /// Whether the Accept-Encoding sent was ours, so that a compressed body is ours to decode; a
-/// caller who sets Accept-Encoding gets the bytes as the server sent them.
-fn asked_for_compression(settings: &Settings, headers: &[(String, String)]) -> bool {
+/// caller who sets or removes Accept-Encoding gets the bytes as the server sent them.
+fn asked_for_compression(settings: &Settings, hop: &Hop<'_>) -> bool {
     settings.decompress
+        && !removes(settings, hop, "accept-encoding")
         && !settings
             .default_headers
+            .fields()
             .iter()
-            .chain(headers)
+            .chain(hop.headers)
             .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+}
+
+/// Whether the agent or the request removes the header `name` of our defaults.
+fn removes(settings: &Settings, hop: &Hop<'_>, name: &str) -> bool {
+    settings.default_headers.removes(name)
+        || hop.removed.iter().any(|r| r.eq_ignore_ascii_case(name))
 }

@@ -128,7 +128,7 @@ pub(crate) fn connection_for(
         };
         let budget = connect_by.budget(None, crate::error::TimeoutPhase::Handshake);
         let tls = crate::transport::tls::TlsStream::handshake(
-            shared.tls.clone(),
+            shared.tls.config()?,
             url.host(),
             socket,
             &budget,

@@ -17,8 +17,11 @@
 //!
 //! [`settings`] holds the values an agent applies, [`Shared`] what all clones of an agent share.
 
+pub(crate) mod auth_challenge;
 pub(crate) mod call;
 pub(crate) mod connect;
+pub(crate) mod credentials;
+pub(crate) mod default_headers;
 pub(crate) mod exchange;
 pub(crate) mod low_speed;
 pub(crate) mod no_proxy;
@@ -55,7 +58,9 @@ pub(crate) struct Shared {
     /// The cookie jar, when the agent keeps cookies.
     pub(crate) cookies: Option<CookieJar>,
     #[cfg(feature = "tls")]
-    pub(crate) tls: Arc<rustls::ClientConfig>,
+    /// The TLS client configuration, or the error https requests fail with when the
+    /// environment's roots could not be read.
+    pub(crate) tls: crate::transport::trust::ClientTls,
 }
 
 /// A request as the public builder hands it down: everything checked that can be checked
@@ -64,6 +69,10 @@ pub(crate) struct Outgoing {
     pub(crate) method: String,
     pub(crate) url: Url,
     pub(crate) headers: Vec<(String, String)>,
+    /// The header names this request removes (of our defaults and the agent's).
+    pub(crate) removed_headers: Vec<String>,
+    /// Credentials for Digest authentication, in place of the agent's.
+    pub(crate) digest_auth: Option<crate::auth::credentials::Credentials>,
     pub(crate) body: SendBody,
     /// What this request changes of the agent's settings.
     pub(crate) overrides: Overrides,

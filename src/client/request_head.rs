@@ -15,6 +15,9 @@ pub(crate) struct HeadInput<'a> {
     pub(crate) url: &'a Url,
     /// The request's own header fields, in the order given.
     pub(crate) headers: &'a [(String, String)],
+    /// The names the request removes: none of our fields or the agent's defaults of these
+    /// names goes out (the request's own fields still do).
+    pub(crate) removed: &'a [String],
     pub(crate) body: &'a SendBody,
     /// The proxy the request goes through, if any.
     pub(crate) proxy: Option<&'a Proxy>,
@@ -22,15 +25,40 @@ pub(crate) struct HeadInput<'a> {
     /// After a redirect left the first request's origin: the agent's default credential fields
     /// stay behind too.
     pub(crate) without_default_credentials: bool,
+    /// The Authorization value of the call's own making, if any: Basic from the URL's user
+    /// information or from `.netrc`, or an answer to a Digest challenge. An Authorization
+    /// field of the agent's defaults or of the request replaces it.
+    pub(crate) authorization: Option<&'a str>,
+    /// An answer to a Digest challenge: it goes with the request's own fields, so that it
+    /// replaces every other Authorization field.
+    pub(crate) digest_answer: Option<&'a str>,
     /// The Cookie header the agent's jar has for this URL, if any. A Cookie header of the
     /// agent's defaults or of the request replaces it, as in requests.
     pub(crate) cookie: Option<&'a str>,
 }
 
+/// The fields that frame the body: always ours, never set or removed by a caller, since a
+/// caller's Content-Length or Transfer-Encoding could disagree with the bytes we send, which is
+/// how request smuggling starts.
+const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
+
+/// The request-target of the request line (RFC 9112 section 3.2): origin-form (`/path?query`),
+/// or through a proxy for plain http, absolute-form (the whole URL).
+pub(crate) fn request_target<'a>(url: &'a Url, proxy: Option<&Proxy>) -> &'a str {
+    match (proxy, url.scheme()) {
+        (Some(_), Scheme::Http) => url.as_str(),
+        _ => url.path_and_query(),
+    }
+}
+
 /// The request head: request line, then Host, User-Agent, Accept, credentials and body framing,
-/// then the agent's default headers and the request's own, a later name replacing an earlier.
-/// The body's framing fields are always ours: a caller's Content-Length or Transfer-Encoding
-/// could disagree with the bytes we send, which is how request smuggling starts.
+/// then the agent's default headers and the request's own.
+///
+/// A field of the agent's defaults replaces ours of the same name, and a field of the request
+/// replaces both, in the place of the field it replaces (the request's fields never replace
+/// each other, so a request may send a name twice). A name the agent or the request removes
+/// leaves ours out; a name the request removes leaves the agent's default out too. The body's
+/// framing fields are always ours (see [`FRAMING`]).
 /// Through a proxy, Proxy-Authorization is the proxy's value ([`proxy_authorization`]): on this
 /// head for an http URL, on the CONNECT and not here for an https one.
 pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
@@ -38,27 +66,21 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         method,
         url,
         headers,
+        removed,
         body,
         proxy,
         expect_continue,
         without_default_credentials,
+        authorization,
+        digest_answer,
         cookie,
     } = *input;
-    let target = match (proxy, url.scheme()) {
-        // Through a proxy, plain http names the whole URL (absolute-form).
-        (Some(_), Scheme::Http) => url.as_str(),
-        _ => url.path_and_query(),
-    };
+    let target = request_target(url, proxy);
     let host = url.host_header();
-    // A user name with a '%3A' decodes to one with a ':', which Basic cannot carry.
-    let basic = url
-        .username()
-        .map(|user| crate::auth::basic(user, url.password().unwrap_or("")))
-        .transpose()?;
     let length;
 
     let mut fields: Vec<(&str, &str)> =
-        Vec::with_capacity(8 + headers.len() + settings.default_headers.len());
+        Vec::with_capacity(8 + headers.len() + settings.default_headers.fields().len());
     fields.push(("Host", &host));
     if let Some(agent) = &settings.user_agent {
         fields.push(("User-Agent", agent));
@@ -67,8 +89,8 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     if settings.decompress {
         fields.push(("Accept-Encoding", "gzip, deflate"));
     }
-    if let Some(basic) = &basic {
-        fields.push(("Authorization", basic));
+    if let Some(authorization) = authorization {
+        fields.push(("Authorization", authorization));
     }
     if let Some(cookie) = cookie {
         fields.push(("Cookie", cookie));
@@ -92,44 +114,38 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     if expect_continue {
         fields.push(("Expect", "100-continue"));
     }
-    // The agent's defaults replace ours; the request's replace both, but never each other,
-    // so a request may send a name twice.
-    for (own, agent_defaults) in [(&settings.default_headers[..], true), (headers, false)] {
-        if own.is_empty() {
-            // Nothing to replace or add: skip the two vectors a merge would allocate.
-            continue;
+
+    let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
+    fields.retain(|(name, _)| {
+        is_framing(name) || !(settings.default_headers.removes(name) || request_removes(name))
+    });
+    let mut agent_defaults = Vec::with_capacity(settings.default_headers.fields().len());
+    for (name, value) in settings.default_headers.fields() {
+        if is_framing(name) {
+            check_header(name, value)?;
+        } else {
+            let stays_behind = without_default_credentials && is_credential(name.as_bytes());
+            let proxys = proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization");
+            if !stays_behind && !proxys && !request_removes(name) {
+                agent_defaults.push((name.as_str(), value.as_str()));
+            }
         }
-        let replaceable = fields.len();
-        let mut kept = Vec::with_capacity(replaceable);
-        let mut added = Vec::with_capacity(own.len());
-        for (name, value) in own {
-            if name.eq_ignore_ascii_case("content-length")
-                || name.eq_ignore_ascii_case("transfer-encoding")
-            {
-                check_header(name, value)?;
-                continue;
-            }
-            if agent_defaults && without_default_credentials && is_credential(name.as_bytes()) {
-                continue;
-            }
+    }
+    let mut own = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        if is_framing(name) {
+            check_header(name, value)?;
+        } else if proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization") {
             // Through a proxy, the caller's Proxy-Authorization is the proxy's (see
             // `proxy_authorization`): on this head for http, on the CONNECT for https.
-            if proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization") {
-                continue;
-            }
-            added.push((name.as_str(), value.as_str()));
+        } else {
+            own.push((name.as_str(), value.as_str()));
         }
-        for field in fields.drain(..replaceable) {
-            if !added
-                .iter()
-                .any(|(name, _)| name.eq_ignore_ascii_case(field.0))
-            {
-                kept.push(field);
-            }
-        }
-        kept.extend(added);
-        fields = kept;
     }
+    if let Some(answer) = digest_answer {
+        own.push(("Authorization", answer));
+    }
+    let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
 
     let mut out = Vec::with_capacity(256);
     write_request_head(&mut out, method, target, fields)?;
@@ -157,7 +173,81 @@ pub(crate) fn proxy_authorization<'a>(
         if without_default_credentials {
             None
         } else {
-            find(&settings.default_headers)
+            find(settings.default_headers.fields())
         }
     })
+}
+
+/// Whether `name` is one of the body's framing fields.
+fn is_framing(name: &str) -> bool {
+    FRAMING.iter().any(|f| name.eq_ignore_ascii_case(f))
+}
+
+/// `fields` with `replacements` put in: the replacements of a name already there take the
+/// place of its first field, and its other fields go; the replacements of a new name follow
+/// at the end, in their order. Names compare without regard to case (RFC 9110 section 5.1).
+fn replace_in_place<'a>(
+    fields: Vec<(&'a str, &'a str)>,
+    replacements: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    if replacements.is_empty() {
+        return fields;
+    }
+    let mut placed = vec![false; replacements.len()];
+    let mut out = Vec::with_capacity(fields.len() + replacements.len());
+    for field in fields {
+        let same_name = |other: &(&str, &str)| other.0.eq_ignore_ascii_case(field.0);
+        if !replacements.iter().any(same_name) {
+            out.push(field);
+            continue;
+        }
+        for (replacement, done) in replacements.iter().zip(placed.iter_mut()) {
+            if !*done && same_name(replacement) {
+                out.push(*replacement);
+                *done = true;
+            }
+        }
+    }
+    for (replacement, done) in replacements.iter().zip(&placed) {
+        if !done {
+            out.push(*replacement);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replacement_takes_the_place_of_the_field_it_replaces() {
+        let fields = vec![("Host", "h"), ("User-Agent", "ua"), ("Accept", "*/*")];
+        let merged = replace_in_place(fields, &[("X-New", "1"), ("user-agent", "mine")]);
+        assert_eq!(
+            merged,
+            [
+                ("Host", "h"),
+                ("user-agent", "mine"),
+                ("Accept", "*/*"),
+                ("X-New", "1")
+            ]
+        );
+    }
+
+    #[test]
+    fn several_replacements_of_one_name_stay_together() {
+        let fields = vec![("Accept", "*/*"), ("X-A", "1")];
+        let merged = replace_in_place(fields, &[("ACCEPT", "a"), ("X-B", "2"), ("accept", "b")]);
+        assert_eq!(
+            merged,
+            [("ACCEPT", "a"), ("accept", "b"), ("X-A", "1"), ("X-B", "2")]
+        );
+    }
+
+    #[test]
+    fn new_names_keep_their_order_and_repeats() {
+        let merged = replace_in_place(vec![("Host", "h")], &[("X-Dup", "a"), ("X-Dup", "b")]);
+        assert_eq!(merged, [("Host", "h"), ("X-Dup", "a"), ("X-Dup", "b")]);
+    }
 }

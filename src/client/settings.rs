@@ -3,8 +3,12 @@
 //! defaults live in [`crate::defaults`]. No behaviour here.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::credentials::Credentials;
+use crate::auth::netrc::Netrc;
+use crate::client::default_headers::DefaultHeaders;
 use crate::client::no_proxy::NoProxy;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
@@ -26,7 +30,13 @@ pub(crate) struct Settings {
     pub(crate) head_limits: HeadLimits,
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: Option<String>,
-    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) default_headers: DefaultHeaders,
+    /// Query pairs appended to the URL of every request, after the request's own.
+    pub(crate) query: Vec<(String, String)>,
+    /// Credentials for Digest authentication, answered when a server asks for them.
+    pub(crate) digest_auth: Option<Credentials>,
+    /// The `.netrc` whose Basic credentials go to the hosts it names.
+    pub(crate) netrc: Option<Arc<Netrc>>,
     /// The header fields whose values the trace and `Debug` output mask.
     pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
@@ -59,6 +69,9 @@ impl std::fmt::Debug for Settings {
             user_agent,
             default_headers,
             secret_headers,
+            query,
+            digest_auth,
+            netrc,
             proxy,
             routes,
             no_proxy,
@@ -79,9 +92,16 @@ impl std::fmt::Debug for Settings {
             .field("user_agent", user_agent)
             .field(
                 "default_headers",
-                &secret_headers.debug_fields(default_headers),
+                &secret_headers.debug_fields(default_headers.fields()),
             )
             .field("secret_headers", secret_headers)
+            // Query values may be keys (`?api_key=…`): their names only.
+            .field(
+                "query",
+                &query.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("digest_auth", &digest_auth.as_ref().map(|_| "*****"))
+            .field("netrc", &netrc.as_ref().map(|_| "*****"))
             .field("proxy", proxy)
             .field("routes", routes)
             .field("no_proxy", no_proxy)
@@ -135,7 +155,10 @@ impl Default for Settings {
             head_limits: HeadLimits::default(),
             max_body_size: defaults::MAX_BODY_SIZE,
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
-            default_headers: Vec::new(),
+            default_headers: DefaultHeaders::default(),
+            query: Vec::new(),
+            digest_auth: None,
+            netrc: None,
             secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
             routes: Routes::default(),

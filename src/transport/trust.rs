@@ -2,9 +2,10 @@
 //!
 //! By default the roots are Mozilla's, as shipped by the `webpki-roots` crate, so a build
 //! trusts the same authorities on every platform. In their place a caller may give PEM bundles
-//! of its own, point `SSL_CERT_FILE` or `SSL_CERT_DIR` at some, or use the operating system's
-//! store; or (loudly) turn verification off. A client certificate, for servers that ask for
-//! one (mutual TLS), is loaded and checked against its key here too.
+//! of its own, point `REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`, `SSL_CERT_FILE` or `SSL_CERT_DIR`
+//! at some (see [`EnvRoots`] for the order), or use the operating system's store; or (loudly)
+//! turn verification off. A client certificate, for servers that ask for one (mutual TLS), is
+//! loaded and checked against its key here too. `docs/trust.md` has the whole table.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -30,7 +31,7 @@ pub struct TrustSettings {
     /// Whether to trust webpki-roots as well; `None` means "only if no other roots were given",
     /// which is what `curl --cacert` and requests' `verify=path` do.
     pub webpki_roots: Option<bool>,
-    /// Whether `SSL_CERT_FILE` and `SSL_CERT_DIR` may supply the roots when no explicit ones were
+    /// Whether the environment ([`EnvRoots`]) may supply the roots when no explicit ones were
     /// given.
     pub roots_from_env: bool,
     /// Accept any certificate. Dangerous; see `AgentBuilder::danger_accept_invalid_certs`.
@@ -160,31 +161,121 @@ pub fn read_pem_dir(dir: &Path, what: &str) -> Result<Vec<CertificateDer<'static
     Ok(certs)
 }
 
-/// Roots from `SSL_CERT_FILE` and `SSL_CERT_DIR` (a `:`-separated list), if either is set.
-pub fn roots_from_env(
-    lookup: impl Fn(&str) -> Option<String>,
-) -> Result<Option<Vec<CertificateDer<'static>>>> {
-    let mut roots = Vec::new();
-    let mut any = false;
-    if let Some(file) = lookup("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
-        any = true;
-        roots.extend(read_pem_file(Path::new(&file), "$SSL_CERT_FILE")?);
-    }
-    if let Some(dirs) = lookup("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
-        any = true;
-        for dir in dirs.split(':').filter(|d| !d.is_empty()) {
-            let certs = read_pem_dir(Path::new(dir), "$SSL_CERT_DIR")?;
-            // A variable names a store to use; one without a certificate is a mistake.
-            if certs.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!("$SSL_CERT_DIR: no PEM certificate found in {dir}"),
-                ));
+/// The roots an environment names, in the order plainwire reads the variables. The first
+/// that applies decides; a variable that is unset or empty is skipped (as requests does), so
+/// an empty value never disables anything, and never verification.
+///
+/// 1. `REQUESTS_CA_BUNDLE`: a PEM file, or a directory of PEM files (as requests reads it);
+/// 2. `CURL_CA_BUNDLE`: the same (requests reads it second; curl reads it before the two
+///    OpenSSL variables, and ignores them when it is set);
+/// 3. `SSL_CERT_FILE` (a PEM file) and `SSL_CERT_DIR` (directories of PEM files,
+///    `:`-separated), together, as OpenSSL and curl read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvRoots {
+    /// `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE`: a PEM file or a directory.
+    Bundle {
+        /// The variable's name, for messages.
+        variable: &'static str,
+        /// Its value.
+        path: String,
+    },
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`, one or both set.
+    OpenSsl {
+        /// `SSL_CERT_FILE`.
+        file: Option<String>,
+        /// `SSL_CERT_DIR`.
+        dir: Option<String>,
+    },
+}
+
+/// The bundle variables, in the order they are read.
+pub const BUNDLE_VARIABLES: [&str; 2] = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"];
+
+impl EnvRoots {
+    /// The roots the environment names, reading variables through `lookup`; `None` if no
+    /// variable of the four is set and not empty.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Option<EnvRoots> {
+        let set = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        for variable in BUNDLE_VARIABLES {
+            if let Some(path) = set(variable) {
+                return Some(EnvRoots::Bundle { variable, path });
             }
-            roots.extend(certs);
+        }
+        let (file, dir) = (set("SSL_CERT_FILE"), set("SSL_CERT_DIR"));
+        (file.is_some() || dir.is_some()).then_some(EnvRoots::OpenSsl { file, dir })
+    }
+
+    /// The certificates these variables name. Fails, naming the variable, when a file or
+    /// directory cannot be read or holds no certificate.
+    pub fn read(&self) -> Result<Vec<CertificateDer<'static>>> {
+        match self {
+            EnvRoots::Bundle { variable, path } => {
+                let what = format!("${variable}");
+                let path = Path::new(path);
+                if path.is_dir() {
+                    let certs = read_pem_dir(path, &what)?;
+                    if certs.is_empty() {
+                        return Err(Error::new(
+                            ErrorKind::Config,
+                            format!("{what}: no PEM certificate found in {}", path.display()),
+                        ));
+                    }
+                    Ok(certs)
+                } else {
+                    read_pem_file(path, &what)
+                }
+            }
+            EnvRoots::OpenSsl { file, dir } => {
+                let mut roots = Vec::new();
+                if let Some(file) = file {
+                    roots.extend(read_pem_file(Path::new(file), "$SSL_CERT_FILE")?);
+                }
+                for dir in dir.iter().flat_map(|dirs| dirs.split(':')) {
+                    if dir.is_empty() {
+                        continue;
+                    }
+                    let certs = read_pem_dir(Path::new(dir), "$SSL_CERT_DIR")?;
+                    // A variable names a store to use; one without a certificate is a mistake.
+                    if certs.is_empty() {
+                        return Err(Error::new(
+                            ErrorKind::Config,
+                            format!("$SSL_CERT_DIR: no PEM certificate found in {dir}"),
+                        ));
+                    }
+                    roots.extend(certs);
+                }
+                Ok(roots)
+            }
         }
     }
-    Ok(any.then_some(roots))
+}
+
+/// The shared client configuration, or why the environment made one impossible.
+///
+/// Roots named by an environment variable that cannot be read make every https request fail
+/// with the error that names the variable, and leave plain http alone: a wrong
+/// `REQUESTS_CA_BUNDLE` must not break requests that never use a certificate.
+#[derive(Debug, Clone)]
+pub enum ClientTls {
+    /// Ready for handshakes.
+    Ready(Arc<ClientConfig>),
+    /// The environment's roots could not be read.
+    Unusable {
+        /// The error's kind.
+        kind: ErrorKind,
+        /// The error's whole text.
+        message: String,
+    },
+}
+
+impl ClientTls {
+    /// The configuration, or the error that made it unusable.
+    pub fn config(&self) -> Result<Arc<ClientConfig>> {
+        match self {
+            ClientTls::Ready(config) => Ok(config.clone()),
+            ClientTls::Unusable { kind, message } => Err(Error::new(*kind, message.clone())),
+        }
+    }
 }
 
 /// Where Linux distributions keep their CA bundle, in the order Go's crypto/x509 looks.
@@ -292,7 +383,24 @@ impl TrustSettings {
 
     /// Builds the shared client configuration: TLS 1.2 and 1.3, ALPN `http/1.1`, session
     /// resumption through rustls' default in-memory cache.
-    pub fn build(&self) -> Result<Arc<ClientConfig>> {
+    ///
+    /// Fails on what the builder was given (no roots at all, an unusable client certificate).
+    /// Roots from the environment that cannot be read do not fail here: they make the result
+    /// [`ClientTls::Unusable`], for https requests to fail with.
+    pub fn build(&self) -> Result<ClientTls> {
+        let roots = if self.accept_invalid_certs {
+            None
+        } else {
+            match self.root_store()? {
+                Ok(roots) => Some(roots),
+                Err(env_error) => {
+                    return Ok(ClientTls::Unusable {
+                        kind: env_error.kind(),
+                        message: env_error.to_string(),
+                    })
+                }
+            }
+        };
         let provider = provider();
         let versions: Vec<&'static rustls::SupportedProtocolVersion> = match self.versions {
             None => rustls::DEFAULT_VERSIONS.to_vec(),
@@ -318,26 +426,25 @@ impl TrustSettings {
                 .with_source(e)
             })?;
 
-        let builder = match (self.accept_invalid_certs, self.pinned_keys.is_empty()) {
-            (true, true) => builder
+        let builder = match (roots, self.pinned_keys.is_empty()) {
+            (None, true) => builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider })),
-            (false, true) => builder.with_root_certificates(self.root_store()?),
+            (Some(roots), true) => builder.with_root_certificates(roots),
             // A pin is checked whether or not the chain is: curl's `--pinnedpubkey` with `-k`.
-            (accept_invalid, false) => {
-                let verified: Arc<dyn ServerCertVerifier> = if accept_invalid {
-                    Arc::new(AcceptAnyCertificate {
+            (roots, false) => {
+                let verified: Arc<dyn ServerCertVerifier> = match roots {
+                    None => Arc::new(AcceptAnyCertificate {
                         provider: provider.clone(),
-                    })
-                } else {
-                    rustls::client::WebPkiServerVerifier::builder_with_provider(
-                        self.root_store()?,
+                    }),
+                    Some(roots) => rustls::client::WebPkiServerVerifier::builder_with_provider(
+                        roots,
                         provider.clone(),
                     )
                     .build()
                     .map_err(|e| {
                         Error::new(ErrorKind::Config, "no usable trusted root").with_source(e)
-                    })?
+                    })?,
                 };
                 builder
                     .dangerous()
@@ -363,33 +470,31 @@ impl TrustSettings {
         if let Some(key_log) = &self.key_log {
             config.key_log = key_log.clone();
         }
-        Ok(Arc::new(config))
+        Ok(ClientTls::Ready(Arc::new(config)))
     }
 
-    /// The roots: explicit ones, else the environment's, else webpki-roots; webpki-roots also
-    /// whenever asked for explicitly. The common cases (webpki-roots alone, or the
-    /// environment's roots alone) are parsed once per process and shared, so that making an
-    /// agent stays cheap even when `SSL_CERT_DIR` names a directory of hundreds of files.
-    fn root_store(&self) -> Result<Arc<RootCertStore>> {
+    /// The roots: explicit ones, else the environment's ([`EnvRoots`]), else webpki-roots;
+    /// webpki-roots also whenever asked for explicitly. The outer error is the builder's
+    /// mistake; the inner one, roots the environment names that cannot be read. The common
+    /// cases (webpki-roots alone, or the environment's roots alone) are parsed once per
+    /// process and shared, so that making an agent stays cheap even when `SSL_CERT_DIR` names
+    /// a directory of hundreds of files.
+    fn root_store(&self) -> Result<Result<Arc<RootCertStore>>> {
         let named = self.roots_named || !self.extra_roots.is_empty();
         let explicit = named || self.webpki_roots.is_some();
         if !explicit && self.roots_from_env {
-            let file = std::env::var("SSL_CERT_FILE")
-                .ok()
-                .filter(|v| !v.is_empty());
-            let dir = std::env::var("SSL_CERT_DIR").ok().filter(|v| !v.is_empty());
-            if file.is_some() || dir.is_some() {
-                return env_store(file, dir);
+            if let Some(env) = EnvRoots::from_lookup(|name| std::env::var(name).ok()) {
+                return Ok(env_store(env));
             }
         }
         if !explicit {
-            return Ok(webpki_store());
+            return Ok(Ok(webpki_store()));
         }
         let mut roots = RootCertStore::empty();
         if self.webpki_roots.unwrap_or(!named) {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        anchors(roots, self.extra_roots.clone())
+        anchors(roots, self.extra_roots.clone()).map(Ok)
     }
 }
 
@@ -423,28 +528,19 @@ fn webpki_store() -> Arc<RootCertStore> {
         .clone()
 }
 
-/// The environment's roots as a store, made once for each value of the two variables.
-fn env_store(file: Option<String>, dir: Option<String>) -> Result<Arc<RootCertStore>> {
-    type Cached = Option<((Option<String>, Option<String>), Arc<RootCertStore>)>;
-    static STORE: Mutex<Cached> = Mutex::new(None);
-    let key = (file, dir);
+/// The environment's roots as a store, made once for each value of the variables.
+fn env_store(env: EnvRoots) -> Result<Arc<RootCertStore>> {
+    static STORE: Mutex<Option<(EnvRoots, Arc<RootCertStore>)>> = Mutex::new(None);
     let mut cached = STORE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((cached_key, store)) = cached.as_ref() {
-        if *cached_key == key {
+    if let Some((cached_env, store)) = cached.as_ref() {
+        if *cached_env == env {
             return Ok(store.clone());
         }
     }
-    let (file, dir) = key.clone();
-    let certs = roots_from_env(|name| match name {
-        "SSL_CERT_FILE" => file.clone(),
-        "SSL_CERT_DIR" => dir.clone(),
-        _ => None,
-    })?
-    .unwrap_or_default();
-    let store = anchors(RootCertStore::empty(), certs)?;
-    *cached = Some((key, store.clone()));
+    let store = anchors(RootCertStore::empty(), env.read()?)?;
+    *cached = Some((env, store.clone()));
     Ok(store)
 }
 
@@ -632,13 +728,13 @@ mod tests {
 
     #[test]
     fn env_roots_name_the_variable_that_failed() {
-        let err = roots_from_env(|name| {
-            (name == "SSL_CERT_FILE").then(|| "/nonexistent/ca.pem".to_string())
-        })
-        .unwrap_err();
+        let open_ssl = |file: Option<String>, dir: Option<String>| EnvRoots::OpenSsl { file, dir };
+        let err = open_ssl(Some("/nonexistent/ca.pem".to_string()), None)
+            .read()
+            .unwrap_err();
         assert!(err.to_string().contains("$SSL_CERT_FILE"), "{err}");
         let dir = format!("{}/src", env!("CARGO_MANIFEST_DIR"));
-        let err = roots_from_env(|name| (name == "SSL_CERT_DIR").then(|| dir.clone())).unwrap_err();
+        let err = open_ssl(None, Some(dir)).read().unwrap_err();
         assert!(err.to_string().contains("$SSL_CERT_DIR"), "{err}");
     }
 
@@ -646,15 +742,68 @@ mod tests {
     fn env_roots_read_a_file_and_a_directory() {
         let file = format!("{}/fixtures/ca.pem", env!("CARGO_MANIFEST_DIR"));
         let dir = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
-        let roots = roots_from_env(|name| match name {
-            "SSL_CERT_FILE" => Some(file.clone()),
-            "SSL_CERT_DIR" => Some(dir.clone()),
-            _ => None,
-        })
-        .unwrap()
+        let roots = EnvRoots::OpenSsl {
+            file: Some(file),
+            dir: Some(format!(":{dir}:")),
+        }
+        .read()
         .unwrap();
         assert!(roots.len() > 10, "{}", roots.len());
-        assert!(roots_from_env(|_| None).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_bundle_variables_come_first_and_empty_ones_are_skipped() {
+        let env = |vars: &[(&str, &str)]| {
+            EnvRoots::from_lookup(|name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let bundle = |variable, path: &str| EnvRoots::Bundle {
+            variable,
+            path: path.to_string(),
+        };
+        let all = [
+            ("REQUESTS_CA_BUNDLE", "/r"),
+            ("CURL_CA_BUNDLE", "/c"),
+            ("SSL_CERT_FILE", "/f"),
+            ("SSL_CERT_DIR", "/d"),
+        ];
+        assert_eq!(env(&all), Some(bundle("REQUESTS_CA_BUNDLE", "/r")));
+        assert_eq!(env(&all[1..]), Some(bundle("CURL_CA_BUNDLE", "/c")));
+        assert_eq!(
+            env(&[("REQUESTS_CA_BUNDLE", ""), ("CURL_CA_BUNDLE", "/c")]),
+            Some(bundle("CURL_CA_BUNDLE", "/c"))
+        );
+        assert_eq!(
+            env(&[("CURL_CA_BUNDLE", ""), ("SSL_CERT_DIR", "/d")]),
+            Some(EnvRoots::OpenSsl {
+                file: None,
+                dir: Some("/d".to_string())
+            })
+        );
+        assert_eq!(
+            env(&[("REQUESTS_CA_BUNDLE", ""), ("SSL_CERT_FILE", "")]),
+            None
+        );
+        assert_eq!(env(&[]), None);
+    }
+
+    #[test]
+    fn a_bundle_variable_may_name_a_file_or_a_directory() {
+        let read = |path: String| {
+            EnvRoots::Bundle {
+                variable: "REQUESTS_CA_BUNDLE",
+                path,
+            }
+            .read()
+        };
+        let fixtures = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(read(format!("{fixtures}/ca.pem")).unwrap().len(), 1);
+        assert!(read(fixtures.clone()).unwrap().len() > 1);
+        let err = read(format!("{fixtures}/missing.pem")).unwrap_err();
+        assert!(err.to_string().contains("$REQUESTS_CA_BUNDLE"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,129 @@
+//! [`DefaultHeaders`]: the header fields an agent adds to every request, and the names of our
+//! own defaults it leaves out; one entry per name, compared without regard to case (RFC 9110
+//! section 5.1). It does not build heads: [`request_head`](super::request_head) does.
+
+use std::fmt;
+
+use crate::http1::headers::is_credential;
+
+/// An agent's default header fields, set and removed by name.
+///
+/// Setting a name twice keeps one field, in the place of the first and with the last name and
+/// value, as requests' `session.headers` (a case-insensitive dict) does. Removing a name drops
+/// its default field and marks the name, so that our own field of that name (User-Agent,
+/// Accept, ...) is left out of every request too; setting it again undoes the removal.
+#[derive(Clone, Default)]
+pub(crate) struct DefaultHeaders {
+    fields: Vec<(String, String)>,
+    removed: Vec<String>,
+}
+
+impl DefaultHeaders {
+    /// Sets the default field `name` to `value`.
+    pub(crate) fn set(&mut self, name: &str, value: String) {
+        self.removed.retain(|r| !r.eq_ignore_ascii_case(name));
+        match self
+            .fields
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(field) => *field = (name.to_string(), value),
+            None => self.fields.push((name.to_string(), value)),
+        }
+    }
+
+    /// Sends no field named `name` by default: neither one set here nor our own.
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.fields.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if !self.removes(name) {
+            self.removed.push(name.to_string());
+        }
+    }
+
+    /// Undoes a removal of `name` without setting a field: our own default comes back.
+    pub(crate) fn restore(&mut self, name: &str) {
+        self.removed.retain(|r| !r.eq_ignore_ascii_case(name));
+    }
+
+    /// The fields, in the order their names were first set.
+    pub(crate) fn fields(&self) -> &[(String, String)] {
+        &self.fields
+    }
+
+    /// Whether `name` was removed.
+    pub(crate) fn removes(&self, name: &str) -> bool {
+        self.removed.iter().any(|r| r.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Shows names and values, with the values of credential fields (Authorization, Cookie,
+/// Proxy-Authorization) as `<hidden>`.
+impl fmt::Debug for DefaultHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|(name, value)| {
+                let shown = if is_credential(name.as_bytes()) {
+                    "<hidden>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("DefaultHeaders")
+            .field("fields", &fields)
+            .field("removed", &self.removed)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_field_per_name_in_the_first_place_with_the_last_value() {
+        let mut headers = DefaultHeaders::default();
+        headers.set("ACCEPT", "text/html".into());
+        headers.set("X-Other", "1".into());
+        headers.set("accept", "application/json".into());
+        assert_eq!(
+            headers.fields(),
+            [
+                ("accept".to_string(), "application/json".to_string()),
+                ("X-Other".to_string(), "1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removal_drops_the_field_and_marks_the_name_until_set_again() {
+        let mut headers = DefaultHeaders::default();
+        headers.set("X-A", "1".into());
+        headers.remove("x-a");
+        headers.remove("User-Agent");
+        headers.remove("user-agent");
+        assert!(headers.fields().is_empty());
+        assert!(headers.removes("X-A") && headers.removes("USER-AGENT"));
+        headers.set("User-Agent", "mine".into());
+        assert!(!headers.removes("user-agent"));
+        assert_eq!(
+            headers.fields(),
+            [("User-Agent".to_string(), "mine".to_string())]
+        );
+        headers.restore("x-a");
+        assert!(!headers.removes("x-a"));
+    }
+
+    #[test]
+    fn debug_hides_credential_values() {
+        let mut headers = DefaultHeaders::default();
+        headers.set("Authorization", "Bearer secret-token".into());
+        headers.set("X-Trace", "visible".into());
+        let debug = format!("{headers:?}");
+        assert!(!debug.contains("secret-token"), "{debug}");
+        assert!(debug.contains("visible"), "{debug}");
+    }
+}
