@@ -37,6 +37,7 @@ pub struct Response {
     timings: Timings,
     head_at: Instant,
     tls: Option<Arc<TlsInfo>>,
+    retries: u32,
 }
 
 impl Response {
@@ -51,6 +52,7 @@ impl Response {
             timings: answer.timings,
             head_at: Instant::now(),
             tls: answer.tls,
+            retries: answer.retries,
         }
     }
 
@@ -69,6 +71,12 @@ impl Response {
                 .map(|end| end.saturating_duration_since(self.head_at)),
             ..self.timings
         }
+    }
+
+    /// How many times the retry policy sent the request again before
+    /// this response: 0 when the first try answered (or no policy is set).
+    pub fn retries(&self) -> u32 {
+        self.retries
     }
 
     /// The status code, such as 200 or 404.

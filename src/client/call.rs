@@ -248,6 +248,7 @@ fn send_once(
         max_body_size: call.max_body_size,
         timings,
         tls: tls_info,
+        retries: 0,
     })
 }
 

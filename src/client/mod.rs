@@ -101,4 +101,6 @@ pub(crate) struct Answer {
     pub(crate) max_body_size: u64,
     pub(crate) timings: Timings,
     pub(crate) tls: Option<Arc<TlsInfo>>,
+    /// How many times the retry policy sent a request again in this call.
+    pub(crate) retries: u32,
 }
