@@ -15,6 +15,7 @@ use crate::client::Shared;
 use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
+use crate::expect_continue::ExpectContinue;
 use crate::request::RequestBuilder;
 use crate::trace::{TraceEvent, TraceHook, Tracer};
 use crate::transport::pool::{IdlePool, PoolLimits};
@@ -140,6 +141,23 @@ impl AgentBuilder {
     /// The most redirects followed in one call; 0 returns redirects as responses. Default: 10.
     pub fn max_redirects(mut self, max: u32) -> Self {
         self.settings.max_redirects = max;
+        self
+    }
+
+    /// Which requests ask for `100 Continue` before sending their body. Default: curl's rule,
+    /// bodies above [1 MiB](crate::defaults::EXPECT_CONTINUE_MIN) or of unknown length (see
+    /// [`ExpectContinue`]); a request can set its own with
+    /// [`RequestBuilder::expect_continue`].
+    ///
+    /// ```
+    /// use plainwire::ExpectContinue;
+    /// let agent = plainwire::Agent::builder()
+    ///     .expect_continue(ExpectContinue::LargerThan(64 * 1024))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn expect_continue(mut self, rule: ExpectContinue) -> Self {
+        self.settings.expect_continue = rule;
         self
     }
 

@@ -21,7 +21,7 @@
 //! | Informational (1xx) heads before the final one | [`MAX_INFORMATIONAL`] | — |
 //! | Body read into memory (`bytes`, `text`, `json`) | [`MAX_BODY_SIZE`] | `max_body_size` |
 //! | Idle connections per origin, in all, and for how long | [`MAX_IDLE_PER_HOST`], [`MAX_IDLE`], [`IDLE_TIMEOUT`] | `max_idle_per_host`, `max_idle`, `idle_timeout` |
-//! | `Expect: 100-continue` for a sized body above | [`EXPECT_CONTINUE_MIN`] | — |
+//! | `Expect: 100-continue` for a body above, or of unknown length | [`EXPECT_CONTINUE_MIN`] | `expect_continue` |
 //! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
 //! | Body bytes read off a redirect to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
@@ -82,9 +82,13 @@ pub const MAX_IDLE: usize = 64;
 /// most servers' own keep-alive timeouts would make pointless.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// A sized body larger than this is sent with `Expect: 100-continue`, so that a server about to
-/// refuse it can say so before we send it all: 1 MiB, curl's threshold.
-pub const EXPECT_CONTINUE_MIN: usize = 1024 * 1024;
+/// A body larger than this, or one whose length is unknown until it has been read (a stream
+/// sent chunked), is sent with `Expect: 100-continue`, so that a server about to refuse it (a
+/// 401, a 413) can say so before we send it all: 1 MiB. This is curl's rule since 8.0.0 (its
+/// `EXPECT_100_THRESHOLD` in lib/http.h, applied in lib/http.c to every POST and PUT larger than
+/// it or of unknown size); below it, the wait for `100 Continue` would cost more than sending.
+/// [`ExpectContinue`](crate::ExpectContinue) changes the rule.
+pub const EXPECT_CONTINUE_MIN: u64 = 1024 * 1024;
 
 /// How long we wait for `100 Continue` before sending the body anyway, since some servers never
 /// send it: 1 second, as curl.

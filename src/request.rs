@@ -5,15 +5,19 @@
 //! is wrong.
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth;
+use crate::client::send_body::Stream;
 use crate::client::settings::LowSpeed;
 use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
 #[cfg(feature = "json")]
 use crate::error::ErrorKind;
 use crate::error::{Error, Result};
+use crate::expect_continue::ExpectContinue;
+use crate::multipart::{Form, FormBody};
 use crate::response::Response;
 use crate::url::{form_urlencode, Url};
 
@@ -142,11 +146,113 @@ impl RequestBuilder {
         self
     }
 
-    /// Streams the body from `reader`, with chunked transfer coding and `Expect: 100-continue`.
-    /// A streamed body cannot be sent twice, so a 307 or 308 redirect is returned as the
-    /// response instead of followed.
+    /// Streams the body from `reader`, read to its end as it is sent, with chunked transfer
+    /// coding (a `Content-Length` header set on the request sends it with that length
+    /// instead, and the reader must then yield exactly that many bytes). A streamed body is
+    /// read once: a 307 or 308 redirect is returned as the response instead of followed, and
+    /// the [retry policy](RequestBuilder::retry) stops once the reader has been read from.
+    /// It asks for `100 Continue` first, under the default [`ExpectContinue`] rule.
+    ///
+    /// ```no_run
+    /// let stdin = std::io::stdin();
+    /// let resp = plainwire::post("https://example.com/upload").body_reader(stdin).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn body_reader(mut self, reader: impl Read + Send + 'static) -> Self {
-        self.body = SendBody::Reader(Box::new(reader));
+        self.body = SendBody::Stream(Stream::once(Box::new(reader), None));
+        self
+    }
+
+    /// Streams the body from `reader`, which will yield exactly `length` bytes, sent with
+    /// `Content-Length: length` (presigned S3 uploads and many APIs refuse chunked bodies). A
+    /// reader that ends sooner, or has more, fails the call with
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) (its message says how many bytes were missing)
+    /// and the connection is closed, so the server never takes a short body for a whole one;
+    /// finding "more" reads one byte past `length`, which is never sent. Read once, like
+    /// [`body_reader`](RequestBuilder::body_reader).
+    ///
+    /// ```no_run
+    /// let data = std::io::Cursor::new(vec![0u8; 4096]);
+    /// plainwire::put("https://bucket.example.com/key?X-Amz-Signature=...")
+    ///     .body_reader_sized(data, 4096)
+    ///     .send()?
+    ///     .error_for_status()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_reader_sized(mut self, reader: impl Read + Send + 'static, length: u64) -> Self {
+        self.body = SendBody::Stream(Stream::once(Box::new(reader), Some(length)));
+        self
+    }
+
+    /// Streams the file at `path` as the body, never holding it in memory, like curl's `-T`.
+    /// A regular file goes out with its size (from its metadata) as `Content-Length`, and is
+    /// opened anew for each try, so that a [retry](RequestBuilder::retry) or a 307 redirect
+    /// can send it again; a file that changes size meanwhile fails the call. Anything else (a
+    /// pipe, `/dev/stdin`) is read once, to its end, chunked. A file that cannot be opened
+    /// makes [`send`](RequestBuilder::send) fail with [`ErrorKind::Io`](crate::ErrorKind::Io)
+    /// before connecting.
+    ///
+    /// ```no_run
+    /// plainwire::put("https://example.com/backups/db.tar")
+    ///     .body_file("db.tar")
+    ///     .send()?
+    ///     .error_for_status()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_file(mut self, path: impl AsRef<Path>) -> Self {
+        match Stream::file(path.as_ref()) {
+            Ok(stream) => self.body = SendBody::Stream(stream),
+            Err(err) => self.error = self.error.or(Some(err)),
+        }
+        self
+    }
+
+    /// Sends a `multipart/form-data` body (RFC 7578), like requests' `files=` and curl's
+    /// `-F`, with the form's `Content-Type` (which names its boundary) in place of any other.
+    /// When every part's length is known (text, bytes, regular files, sized readers) it goes
+    /// out with a `Content-Length`; otherwise chunked. Files are streamed, never held in
+    /// memory. A form without readers can be sent again (by a [retry](RequestBuilder::retry),
+    /// or after a 307 or 308); one with a reader is read once, like
+    /// [`body_reader`](RequestBuilder::body_reader). A mistake in the form (a CR in a field
+    /// name) makes [`send`](RequestBuilder::send) fail before connecting.
+    ///
+    /// ```no_run
+    /// use plainwire::multipart::{Form, Part};
+    /// let form = Form::new()
+    ///     .text("title", "Holiday")
+    ///     .file("photo", "beach.jpg")?
+    ///     .part("notes", Part::bytes(b"sunny".to_vec()).file_name("notes.txt"));
+    /// let resp = plainwire::post("https://example.com/upload").multipart(form).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn multipart(mut self, form: Form) -> Self {
+        let content_type = form.content_type();
+        let length = form.content_length();
+        match form.into_body() {
+            Ok(FormBody::Replayable(open)) => {
+                self.body = SendBody::Stream(Stream::reopen(open, length));
+            }
+            Ok(FormBody::Once(reader)) => {
+                self.body = SendBody::Stream(Stream::once(reader, length));
+            }
+            Err(err) => self.error = self.error.or(Some(err)),
+        }
+        self.set_header("Content-Type", content_type)
+    }
+
+    /// When this request asks for `100 Continue` before sending its body, in place of the
+    /// agent's [rule](crate::AgentBuilder::expect_continue).
+    ///
+    /// ```no_run
+    /// use plainwire::ExpectContinue;
+    /// plainwire::put("https://example.com/big")
+    ///     .expect_continue(ExpectContinue::Never)
+    ///     .body_file("big.iso")
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn expect_continue(mut self, rule: ExpectContinue) -> Self {
+        self.overrides.expect_continue = Some(rule);
         self
     }
 

@@ -11,12 +11,13 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use crate::client::connect::{connection_for, Reuse};
-use crate::client::exchange::{exchange, Failed, Sent};
+use crate::client::exchange::{exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
+use crate::client::send_body::{self, expects_continue};
 use crate::client::wire_body::PoolReturn;
 use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
-use crate::defaults::{EXPECT_CONTINUE_MIN, REDIRECT_DRAIN_MAX};
+use crate::defaults::REDIRECT_DRAIN_MAX;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
@@ -71,7 +72,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 started.elapsed()
             },
         };
-        let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
+        let answer =
+            send_once(shared, &call, &hop, &mut body, deadline).map_err(|failed| failed.error)?;
         if let Some(jar) = &shared.cookies {
             // Every response's cookies, a redirect's included: they apply to the next hop.
             jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
@@ -117,7 +119,7 @@ struct Hop<'a> {
     redirected: Duration,
 }
 
-/// One request to one URL: on a pooled connection if there is one, retried once on a fresh
+/// One request to one URL: on a pooled connection if there is one, sent once more on a fresh
 /// connection if the pooled one proves dead before answering and the request is idempotent.
 fn send_once(
     shared: &Shared,
@@ -125,15 +127,20 @@ fn send_once(
     hop: &Hop<'_>,
     body: &mut SendBody,
     deadline: Deadline,
-) -> Result<Answer> {
+) -> std::result::Result<Answer, Failed> {
     let settings = &shared.settings;
     let Hop { method, url, .. } = *hop;
     let proxy = settings.proxy_for(url);
-    let expect_continue = match body {
-        SendBody::Empty => false,
-        SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
-        SendBody::Reader(_) => true,
-    };
+    // Decided before connecting: a Content-Length that disagrees with the body never opens a
+    // socket.
+    let body_framing = send_body::framing(method, body, hop.headers)?;
+    let expect = expects_continue(
+        call.expect_continue,
+        body,
+        body_framing,
+        hop.headers,
+        &settings.default_headers,
+    );
     let cookie = shared
         .cookies
         .as_ref()
@@ -145,9 +152,9 @@ fn send_once(
             method,
             url,
             headers: hop.headers,
-            body,
+            framing: body_framing,
             proxy,
-            expect_continue,
+            expect_continue: expect.add_field,
             without_default_credentials: hop.without_default_credentials,
             cookie: cookie.as_deref(),
         },
@@ -159,21 +166,21 @@ fn send_once(
     // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
     let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
-        let mut conn = connection_for(shared, url, proxy, deadline, reuse)?;
+        let mut conn =
+            connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
         let ready = Instant::now();
         let tracer = &shared.tracer;
-        match exchange(
-            &mut conn,
-            &head,
+        let message = Message {
+            head: &head,
             body,
-            expect_continue,
-            call,
-            tracer,
-            deadline,
-        ) {
+            framing: body_framing,
+            expect_continue: expect.wait,
+        };
+        match exchange(&mut conn, message, call, tracer, deadline) {
             Ok(sent) => Ok((conn, sent, ready)),
             Err(failed) => Err(Failed {
                 nothing_received: failed.nothing_received && conn.is_reused(),
+                before_response: failed.before_response,
                 error: from_server(failed.error, url),
             }),
         }
@@ -186,8 +193,8 @@ fn send_once(
         Err(Failed {
             nothing_received: true,
             ..
-        }) if retryable => attempt(Reuse::Never).map_err(|failed| failed.error)?,
-        Err(failed) => return Err(failed.error),
+        }) if retryable => attempt(Reuse::Never)?,
+        Err(failed) => return Err(failed),
     };
 
     let framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
@@ -231,7 +238,8 @@ fn send_once(
                 "the response's body has a gzip or deflate transfer coding, which this build \
                  cannot undo (plainwire's `gzip` feature)",
             )
-            .context(url.authority()));
+            .context(url.authority())
+            .into());
         }
         framing.transfer_coding
     } else if asked_for_compression(settings, hop.headers) {

@@ -2,8 +2,8 @@
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
 use crate::client::proxy::Proxy;
+use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
-use crate::client::SendBody;
 use crate::error::Result;
 use crate::http1::headers::is_credential;
 use crate::http1::write::{check_header, write_request_head};
@@ -15,9 +15,11 @@ pub(crate) struct HeadInput<'a> {
     pub(crate) url: &'a Url,
     /// The request's own header fields, in the order given.
     pub(crate) headers: &'a [(String, String)],
-    pub(crate) body: &'a SendBody,
+    /// How the body is delimited, from [`send_body::framing`](crate::client::send_body::framing).
+    pub(crate) framing: Framing,
     /// The proxy the request goes through, if any.
     pub(crate) proxy: Option<&'a Proxy>,
+    /// Whether to add `Expect: 100-continue` (not when the request has an Expect field).
     pub(crate) expect_continue: bool,
     /// After a redirect left the first request's origin: the agent's default credential fields
     /// stay behind too.
@@ -29,14 +31,16 @@ pub(crate) struct HeadInput<'a> {
 
 /// The request head: request line, then Host, User-Agent, Accept, credentials and body framing,
 /// then the agent's default headers and the request's own, a later name replacing an earlier.
-/// The body's framing fields are always ours: a caller's Content-Length or Transfer-Encoding
-/// could disagree with the bytes we send, which is how request smuggling starts.
+/// The body's framing fields are always ours, written from `framing`, which has already
+/// honoured (or refused) a caller's Content-Length or Transfer-Encoding: theirs are checked and
+/// dropped here, so that a field can never disagree with the bytes we send, which is how
+/// request smuggling starts. The agent's default headers cannot set the framing at all.
 pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
     let HeadInput {
         method,
         url,
         headers,
-        body,
+        framing,
         proxy,
         expect_continue,
         without_default_credentials,
@@ -74,16 +78,13 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             fields.push(("Proxy-Authorization", credentials));
         }
     }
-    match body {
-        SendBody::Bytes(bytes) => {
-            length = bytes.len().to_string();
+    match framing {
+        Framing::Length(bytes) => {
+            length = bytes.to_string();
             fields.push(("Content-Length", &length));
         }
-        SendBody::Reader(_) => fields.push(("Transfer-Encoding", "chunked")),
-        SendBody::Empty if matches!(method, "POST" | "PUT" | "PATCH") => {
-            fields.push(("Content-Length", "0"));
-        }
-        SendBody::Empty => {}
+        Framing::Chunked => fields.push(("Transfer-Encoding", "chunked")),
+        Framing::None => {}
     }
     if expect_continue {
         fields.push(("Expect", "100-continue"));

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
+use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
 use crate::url::Url;
 
@@ -26,6 +27,7 @@ pub(crate) struct Settings {
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) proxy: ProxySetting,
     pub(crate) decompress: bool,
+    pub(crate) expect_continue: ExpectContinue,
     /// Set when the agent could not be built from the environment: every call fails with it.
     pub(crate) unusable: Option<(crate::error::ErrorKind, String)>,
 }
@@ -71,6 +73,7 @@ impl Default for Settings {
             default_headers: Vec::new(),
             proxy: ProxySetting::None,
             decompress: cfg!(feature = "gzip"),
+            expect_continue: ExpectContinue::default(),
             unusable: None,
         }
     }
@@ -94,6 +97,7 @@ pub(crate) struct Overrides {
     pub(crate) low_speed: Option<Option<LowSpeed>>,
     pub(crate) max_redirects: Option<u32>,
     pub(crate) max_body_size: Option<u64>,
+    pub(crate) expect_continue: Option<ExpectContinue>,
 }
 
 /// The time limits and bounds one call runs with: the agent's settings, with the request's
@@ -108,6 +112,7 @@ pub(crate) struct CallSettings {
     pub(crate) max_redirects: u32,
     pub(crate) max_body_size: u64,
     pub(crate) head_limits: HeadLimits,
+    pub(crate) expect_continue: ExpectContinue,
 }
 
 impl Settings {
@@ -122,6 +127,7 @@ impl Settings {
             max_redirects: overrides.max_redirects.unwrap_or(self.max_redirects),
             max_body_size: overrides.max_body_size.unwrap_or(self.max_body_size),
             head_limits: self.head_limits,
+            expect_continue: overrides.expect_continue.unwrap_or(self.expect_continue),
         }
     }
 }

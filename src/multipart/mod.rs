@@ -59,6 +59,7 @@ mod part_head;
 mod reader;
 
 pub use form::Form;
+pub(crate) use form::FormBody;
 pub use part::Part;
 
 #[cfg(test)]
