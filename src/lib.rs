@@ -75,6 +75,7 @@ pub mod http1;
 pub mod multipart;
 mod request;
 mod response;
+mod retry;
 mod timings;
 #[cfg(any(feature = "tls", fuzzing))]
 pub mod tls_record;
@@ -93,6 +94,7 @@ pub use http1::head::Version;
 pub use http1::headers::Headers;
 pub use request::RequestBuilder;
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use timings::Timings;
 pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;

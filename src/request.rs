@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::multipart::{Form, FormBody};
 use crate::response::Response;
+use crate::retry::RetryPolicy;
 use crate::url::{form_urlencode, Url};
 
 /// A request being built. Start one with [`crate::get`], [`Agent::get`](crate::Agent::get) and
@@ -253,6 +254,25 @@ impl RequestBuilder {
     /// ```
     pub fn expect_continue(mut self, rule: ExpectContinue) -> Self {
         self.overrides.expect_continue = Some(rule);
+        self
+    }
+
+    /// The retry policy of this request, in place of the agent's
+    /// [`retry`](crate::AgentBuilder::retry); [`RetryPolicy::none`] turns retries off for it.
+    ///
+    /// ```no_run
+    /// use plainwire::RetryPolicy;
+    /// // A POST with an idempotency key may be sent twice.
+    /// let resp = plainwire::post("https://api.example.com/payments")
+    ///     .header("Idempotency-Key", "7c1e0f64")
+    ///     .retry(RetryPolicy::new(3).retry_non_idempotent(true))
+    ///     .body("{}")
+    ///     .send()?;
+    /// println!("{} after {} retries", resp.status(), resp.retries());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.overrides.retry = Some(policy);
         self
     }
 

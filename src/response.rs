@@ -73,8 +73,16 @@ impl Response {
         }
     }
 
-    /// How many times the retry policy sent the request again before
+    /// How many times the [retry policy](crate::RetryPolicy) sent the request again before
     /// this response: 0 when the first try answered (or no policy is set).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/")
+    ///     .retry(plainwire::RetryPolicy::new(3))
+    ///     .send()?;
+    /// println!("{} after {} retries", resp.status(), resp.retries());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn retries(&self) -> u32 {
         self.retries
     }

@@ -8,12 +8,13 @@
 //! [`redirect`](super::redirect) says whether the call goes on.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::exchange::{exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
+use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
 use crate::client::send_body::{self, expects_continue};
 use crate::client::wire_body::PoolReturn;
 use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
@@ -26,13 +27,10 @@ use crate::http1::framing::{content_length, response_framing, BodyFraming};
 use crate::http1::headers::{is_credential, list_has_token};
 use crate::http1::write::check_method;
 use crate::timings::Timings;
+use crate::trace::TraceEvent;
 use crate::transport::connection::Connection;
 use crate::transport::deadline::Deadline;
 use crate::url::Url;
-
-/// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2), and
-/// so may be retried when a reused connection fails before any response arrives.
-const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
 
 /// Sends a request and follows redirects, within one deadline.
 pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
@@ -58,6 +56,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     let mut followed = 0;
     let mut left_origin = false;
+    // Retries made by the retry policy, in all the hops of the call.
+    let mut retries = 0;
 
     loop {
         let hop = Hop {
@@ -72,8 +72,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 started.elapsed()
             },
         };
-        let answer =
-            send_once(shared, &call, &hop, &mut body, deadline).map_err(|failed| failed.error)?;
+        let mut answer = send_retrying(shared, &call, &hop, &mut body, deadline, &mut retries)?;
+        answer.retries = retries;
         if let Some(jar) = &shared.cookies {
             // Every response's cookies, a redirect's included: they apply to the next hop.
             jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
@@ -119,8 +119,68 @@ struct Hop<'a> {
     redirected: Duration,
 }
 
+/// One request to one URL, sent again as the retry policy decides ([`retry::next`]): after
+/// each try that gets a status the policy lists, or a connection error before any response,
+/// it waits (the response's Retry-After, or backoff) and sends the request anew. Returns what
+/// the last try got. `retries` counts the retries of the whole call, across redirects.
+fn send_retrying(
+    shared: &Shared,
+    call: &CallSettings,
+    hop: &Hop<'_>,
+    body: &mut SendBody,
+    deadline: Deadline,
+    retries: &mut u32,
+) -> Result<Answer> {
+    loop {
+        let result = send_once(shared, call, hop, body, deadline);
+        let outcome = match &result {
+            Ok(answer) => Outcome::Response {
+                status: answer.head.status,
+                retry_after: answer.head.headers.get("retry-after"),
+            },
+            Err(failed) => Outcome::Failed {
+                error: &failed.error,
+                before_response: failed.before_response,
+            },
+        };
+        let attempt = Attempt {
+            method: hop.method,
+            body_replayable: body.is_replayable(),
+            retries: *retries,
+        };
+        let clock = Clock {
+            now: SystemTime::now(),
+            remaining: deadline.remaining(),
+            jitter: retry::jitter(),
+        };
+        let (wait, reason) = match retry::next(outcome, attempt, &call.retry, clock) {
+            Retry::Return => return result.map_err(|failed| failed.error),
+            Retry::After { wait, reason } => (wait, reason),
+        };
+        *retries += 1;
+        shared.tracer.emit(|| TraceEvent::Retrying {
+            attempt: *retries,
+            reason: &reason,
+            wait,
+        });
+        if let Ok(answer) = result {
+            if let Some(jar) = &shared.cookies {
+                // A response that is retried may still set cookies (a load balancer's, say).
+                jar.store_response_cookies(
+                    hop.url,
+                    answer.head.headers.get_all_bytes("set-cookie"),
+                );
+            }
+            drain(answer.body);
+        }
+        std::thread::sleep(wait);
+    }
+}
+
 /// One request to one URL: on a pooled connection if there is one, sent once more on a fresh
 /// connection if the pooled one proves dead before answering and the request is idempotent.
+/// That second try is part of this one and not a policy retry: it is made at once, and only
+/// what it gets is returned.
 fn send_once(
     shared: &Shared,
     call: &CallSettings,

@@ -14,7 +14,8 @@
 //! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
 //! 6. [`wire_body`]: the framed body bytes off the connection, under the [`low_speed`] limit;
 //!    at their end, the connection goes back to the pool.
-//! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out.
+//! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out;
+//!    [`retry`]: whether a request is sent again, and when, likewise.
 //!
 //! [`settings`] holds the values an agent applies, [`Shared`] what all clones of an agent share.
 
@@ -26,6 +27,7 @@ pub(crate) mod no_proxy;
 pub(crate) mod proxy;
 pub(crate) mod redirect;
 pub(crate) mod request_head;
+pub(crate) mod retry;
 pub(crate) mod send_body;
 pub(crate) mod settings;
 pub(crate) mod tunnel;

@@ -8,6 +8,7 @@ use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
 use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
+use crate::retry::RetryPolicy;
 use crate::url::Url;
 
 /// Settings an agent applies to each request.
@@ -27,6 +28,7 @@ pub(crate) struct Settings {
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) proxy: ProxySetting,
     pub(crate) decompress: bool,
+    pub(crate) retry: RetryPolicy,
     pub(crate) expect_continue: ExpectContinue,
     /// Set when the agent could not be built from the environment: every call fails with it.
     pub(crate) unusable: Option<(crate::error::ErrorKind, String)>,
@@ -73,6 +75,7 @@ impl Default for Settings {
             default_headers: Vec::new(),
             proxy: ProxySetting::None,
             decompress: cfg!(feature = "gzip"),
+            retry: RetryPolicy::none(),
             expect_continue: ExpectContinue::default(),
             unusable: None,
         }
@@ -97,6 +100,7 @@ pub(crate) struct Overrides {
     pub(crate) low_speed: Option<Option<LowSpeed>>,
     pub(crate) max_redirects: Option<u32>,
     pub(crate) max_body_size: Option<u64>,
+    pub(crate) retry: Option<RetryPolicy>,
     pub(crate) expect_continue: Option<ExpectContinue>,
 }
 
@@ -112,6 +116,7 @@ pub(crate) struct CallSettings {
     pub(crate) max_redirects: u32,
     pub(crate) max_body_size: u64,
     pub(crate) head_limits: HeadLimits,
+    pub(crate) retry: RetryPolicy,
     pub(crate) expect_continue: ExpectContinue,
 }
 
@@ -127,6 +132,7 @@ impl Settings {
             max_redirects: overrides.max_redirects.unwrap_or(self.max_redirects),
             max_body_size: overrides.max_body_size.unwrap_or(self.max_body_size),
             head_limits: self.head_limits,
+            retry: overrides.retry.unwrap_or(self.retry),
             expect_continue: overrides.expect_continue.unwrap_or(self.expect_continue),
         }
     }
