@@ -168,9 +168,9 @@ impl RequestBuilder {
     /// `Content-Length: length` (presigned S3 uploads and many APIs refuse chunked bodies). A
     /// reader that ends sooner, or has more, fails the call with
     /// [`ErrorKind::Io`](crate::ErrorKind::Io) (its message says how many bytes were missing)
-    /// and the connection is closed, so the server never takes a short body for a whole one;
-    /// finding "more" reads one byte past `length`, which is never sent. Read once, like
-    /// [`body_reader`](RequestBuilder::body_reader).
+    /// and the connection is closed with the body incomplete, so the server never takes it
+    /// for a whole one: finding "more" reads one byte past `length`, before the last bytes
+    /// are sent, and sends neither. Read once, like [`body_reader`](RequestBuilder::body_reader).
     ///
     /// ```no_run
     /// let data = std::io::Cursor::new(vec![0u8; 4096]);

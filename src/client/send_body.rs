@@ -308,12 +308,15 @@ pub(crate) fn expects_continue(
 }
 
 /// A source held to the length it promised: it yields exactly `length` bytes, and a read fails
-/// if the source ends sooner or has more. Finding "more" costs one read of one byte past the
-/// end, which is never sent.
+/// if the source ends sooner or has more. "More" is found by reading one byte past the end,
+/// which is never sent, before the last bytes are handed over: so a source that is too long
+/// fails with the body one piece short, and the server never sees a complete request.
 pub(crate) struct ExactLength<R> {
     inner: R,
     length: u64,
     read: u64,
+    /// Whether the source was seen to end at the length.
+    ended: bool,
 }
 
 impl<R: Read> ExactLength<R> {
@@ -322,6 +325,36 @@ impl<R: Read> ExactLength<R> {
             inner,
             length,
             read: 0,
+            ended: false,
+        }
+    }
+
+    /// Checks that the source has nothing beyond the length.
+    fn check_end(&mut self) -> io::Result<()> {
+        let mut probe = [0u8; 1];
+        loop {
+            match self.inner.read(&mut probe) {
+                Ok(0) => {
+                    self.ended = true;
+                    return Ok(());
+                }
+                Ok(_) => {
+                    let length = self.length;
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        Error::new(
+                            ErrorKind::Io,
+                            format!(
+                                "the request body has more than the {length} bytes it declared \
+                                 (Content-Length); its last bytes were held back, so the \
+                                 server got an incomplete request"
+                            ),
+                        ),
+                    ));
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
         }
     }
 }
@@ -334,20 +367,10 @@ impl<R: Read> Read for ExactLength<R> {
         let (length, read) = (self.length, self.read);
         let remaining = length - read;
         if remaining == 0 {
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    Error::new(
-                        ErrorKind::Io,
-                        format!(
-                            "the request body has more than the {length} bytes it declared \
-                             (Content-Length); the extra bytes were not sent"
-                        ),
-                    ),
-                )),
-            };
+            if !self.ended {
+                self.check_end()?;
+            }
+            return Ok(0);
         }
         let want = usize::try_from(remaining).map_or(buf.len(), |r| r.min(buf.len()));
         let n = self.inner.read(&mut buf[..want])?;
@@ -358,11 +381,13 @@ impl<R: Read> Read for ExactLength<R> {
                     ErrorKind::Io,
                     format!(
                         "the request body ended after {read} of the {length} bytes it declared \
-                         (Content-Length): {} bytes missing",
-                        remaining
+                         (Content-Length): {remaining} bytes missing"
                     ),
                 ),
             ));
+        }
+        if n as u64 == remaining {
+            self.check_end()?;
         }
         self.read += n as u64;
         Ok(n)
@@ -599,10 +624,17 @@ mod tests {
         let mut exact = ExactLength::new(&mut source, 5);
         let mut out = Vec::new();
         let err = exact.read_to_end(&mut out).unwrap_err();
-        assert_eq!(out, b"hello");
+        // The last piece was held back: what was handed over is short of the length.
+        assert!(out.len() < 5, "{out:?}");
         let err = Error::from_io(err, "reading");
         assert!(err.to_string().contains("more than the 5 bytes"), "{err}");
         assert_eq!(source.1, 6, "read more than one byte past the end");
+    }
+
+    #[test]
+    fn a_source_of_length_zero_is_checked_too() {
+        assert_eq!(read_all(ExactLength::new(&b""[..], 0)).unwrap(), b"");
+        assert!(read_all(ExactLength::new(&b"x"[..], 0)).is_err());
     }
 
     #[test]
