@@ -27,7 +27,7 @@
 //! | Statuses retried | [`RETRY_STATUSES`] | `RetryPolicy::statuses` |
 //! | Backoff between retries: first ceiling, largest | [`RETRY_BACKOFF_INITIAL`], [`RETRY_BACKOFF_MAX`] | `RetryPolicy::backoff` |
 //! | The longest `Retry-After` waited for | [`RETRY_AFTER_MAX`] | `RetryPolicy::max_retry_after` |
-//! | Body bytes read off a redirect to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Body bytes read off a redirect or a retried response to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
 //!
 //! What the others do, for comparison: curl has no timeouts by default (but a 300 s connect
@@ -121,8 +121,9 @@ pub const RETRY_BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// minutes; curl likewise stops retrying when Retry-After would outlast `--retry-max-time`.
 pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
 
-/// How many body bytes of a redirect response we read to keep its connection reusable: 64 KiB.
-/// A redirect's body is a short note; anything longer costs more to read than a new connection.
+/// How many body bytes of a redirect response (or of a response that is retried) we read to
+/// keep its connection reusable: 64 KiB. Such a body is a short note; anything longer costs
+/// more to read than a new connection.
 pub const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
 
 /// A body up to this size goes out in the same write as the head: 64 KiB. One system call, one
