@@ -16,7 +16,9 @@ use crate::client::Shared;
 use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
+use crate::expect_continue::ExpectContinue;
 use crate::request::RequestBuilder;
+use crate::retry::RetryPolicy;
 use crate::trace::{TraceEvent, TraceHook, Tracer};
 use crate::transport::pool::{IdlePool, PoolLimits};
 #[cfg(feature = "tls")]
@@ -159,6 +161,40 @@ impl AgentBuilder {
     /// The most redirects followed in one call; 0 returns redirects as responses. Default: 10.
     pub fn max_redirects(mut self, max: u32) -> Self {
         self.settings.max_redirects = max;
+        self
+    }
+
+    /// Sends a failed request again as `policy` says: after a connection error or a 503, say,
+    /// with backoff and within the call's deadline (see [`RetryPolicy`] for the rules).
+    /// Default: [`RetryPolicy::none`]; a request can set its own with
+    /// [`RequestBuilder::retry`].
+    ///
+    /// ```
+    /// use plainwire::RetryPolicy;
+    /// let agent = plainwire::Agent::builder()
+    ///     .retry(RetryPolicy::new(3).statuses(&[429, 503]))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// Which requests ask for `100 Continue` before sending their body. Default: curl's rule,
+    /// bodies above [1 MiB](crate::defaults::EXPECT_CONTINUE_MIN) or of unknown length (see
+    /// [`ExpectContinue`]); a request can set its own with
+    /// [`RequestBuilder::expect_continue`].
+    ///
+    /// ```
+    /// use plainwire::ExpectContinue;
+    /// let agent = plainwire::Agent::builder()
+    ///     .expect_continue(ExpectContinue::LargerThan(64 * 1024))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn expect_continue(mut self, rule: ExpectContinue) -> Self {
+        self.settings.expect_continue = rule;
         self
     }
 

@@ -21,9 +21,13 @@
 //! | Informational (1xx) heads before the final one | [`MAX_INFORMATIONAL`] | — |
 //! | Body read into memory (`bytes`, `text`, `json`) | [`MAX_BODY_SIZE`] | `max_body_size` |
 //! | Idle connections per origin, in all, and for how long | [`MAX_IDLE_PER_HOST`], [`MAX_IDLE`], [`IDLE_TIMEOUT`] | `max_idle_per_host`, `max_idle`, `idle_timeout` |
-//! | `Expect: 100-continue` for a sized body above | [`EXPECT_CONTINUE_MIN`] | — |
+//! | `Expect: 100-continue` for a body above, or of unknown length | [`EXPECT_CONTINUE_MIN`] | `expect_continue` |
 //! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
-//! | Body bytes read off a redirect (or a 401 being answered) to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Retries | none (opt in with a [`RetryPolicy`](crate::RetryPolicy)) | `retry` |
+//! | Statuses retried | [`RETRY_STATUSES`] | `RetryPolicy::statuses` |
+//! | Backoff between retries: first ceiling, largest | [`RETRY_BACKOFF_INITIAL`], [`RETRY_BACKOFF_MAX`] | `RetryPolicy::backoff` |
+//! | The longest `Retry-After` waited for | [`RETRY_AFTER_MAX`] | `RetryPolicy::max_retry_after` |
+//! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
@@ -88,17 +92,44 @@ pub const MAX_IDLE: usize = 64;
 /// most servers' own keep-alive timeouts would make pointless.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// A sized body larger than this is sent with `Expect: 100-continue`, so that a server about to
-/// refuse it can say so before we send it all: 1 MiB, curl's threshold.
-pub const EXPECT_CONTINUE_MIN: usize = 1024 * 1024;
+/// A body larger than this, or one whose length is unknown until it has been read (a stream
+/// sent chunked), is sent with `Expect: 100-continue`, so that a server about to refuse it (a
+/// 401, a 413) can say so before we send it all: 1 MiB. This is curl's rule since 8.0.0 (its
+/// `EXPECT_100_THRESHOLD` in lib/http.h, applied in lib/http.c to every POST and PUT larger than
+/// it or of unknown size); below it, the wait for `100 Continue` would cost more than sending.
+/// [`ExpectContinue`](crate::ExpectContinue) changes the rule.
+pub const EXPECT_CONTINUE_MIN: u64 = 1024 * 1024;
 
 /// How long we wait for `100 Continue` before sending the body anyway, since some servers never
 /// send it: 1 second, as curl.
 pub const CONTINUE_WAIT: Duration = Duration::from_secs(1);
 
-/// How many body bytes of a redirect response we read to keep its connection reusable: 64 KiB.
-/// A redirect's body is a short note; anything longer costs more to read than a new connection.
-/// The same holds for a 401 whose Digest challenge is being answered.
+/// The statuses a [`RetryPolicy`](crate::RetryPolicy) retries unless given others: 408 Request
+/// Timeout, 429 Too Many Requests, 500 Internal Server Error, 502 Bad Gateway, 503 Service
+/// Unavailable and 504 Gateway Timeout. Each says "not now" rather than "no"; it is curl's
+/// `--retry` list (without Cloudflare's private 522 and 524) and the list urllib3 users
+/// usually give `status_forcelist`. A 500 may come back the same, but it is also what a server
+/// says while it restarts.
+pub const RETRY_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
+
+/// The ceiling of the first backoff: 1 second, curl's first `--retry` wait. Each retry doubles
+/// the ceiling, and the wait is drawn at random below it (full jitter), so the first retry
+/// waits half a second on average.
+pub const RETRY_BACKOFF_INITIAL: Duration = Duration::from_secs(1);
+
+/// The largest backoff ceiling: 30 seconds. curl grows to 10 minutes and urllib3 to 2; a
+/// library call that has already waited that long between tries is better handed back to its
+/// caller, who knows whether the work can wait. With full jitter the wait averages 15 s there.
+pub const RETRY_BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// The longest `Retry-After` a retry waits for: 60 seconds. A server that asks for longer gets
+/// its response returned at once, Retry-After and all, rather than a call that sits silent for
+/// minutes; curl likewise stops retrying when Retry-After would outlast `--retry-max-time`.
+pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
+
+/// How many body bytes of a redirect response (or of a response that is retried, or of a 401
+/// whose Digest challenge is being answered) we read to keep its connection reusable: 64 KiB.
+/// Such a body is a short note; anything longer costs more to read than a new connection.
 pub const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
 
 /// How many times one request is sent again to answer Digest challenges: 2, one answer and

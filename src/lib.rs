@@ -143,6 +143,7 @@ pub mod defaults;
 mod error;
 #[cfg(feature = "json")]
 mod excerpt;
+mod expect_continue;
 pub mod http1;
 #[cfg(feature = "json")]
 mod json_body;
@@ -150,6 +151,7 @@ mod key_value;
 pub mod multipart;
 mod request;
 mod response;
+mod retry;
 mod timings;
 #[cfg(any(feature = "tls", fuzzing))]
 pub mod tls_record;
@@ -165,6 +167,7 @@ pub use client::redirect::RedirectHop;
 pub use client::settings::IpFamily;
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
+pub use expect_continue::ExpectContinue;
 pub use http1::close_reason::CloseReason;
 pub use http1::content_range::ContentRange;
 pub use http1::head::Version;
@@ -172,6 +175,7 @@ pub use http1::headers::Headers;
 pub use key_value::KeyValue;
 pub use request::RequestBuilder;
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use timings::Timings;
 pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;

@@ -6,16 +6,21 @@
 
 use std::fmt::Display;
 use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth;
 use crate::auth::credentials::Credentials;
+use crate::client::send_body::Stream;
 use crate::client::settings::LowSpeed;
 use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
 use crate::error::{Error, ErrorKind, Result};
+use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
+use crate::multipart::{Form, FormBody};
 use crate::response::Response;
+use crate::retry::RetryPolicy;
 use crate::url::{form_urlencode, Url};
 
 /// A request being built. Start one with [`crate::get`], [`Agent::get`](crate::Agent::get) and
@@ -107,8 +112,10 @@ impl RequestBuilder {
     /// after the defaults (Host, User-Agent, Accept, Content-Length); one with the same name as
     /// a default (ours or the agent's) replaces it, in its place. Adding a name twice sends it
     /// twice. A name that is not a token, or a value with CR, LF or NUL, makes `send` fail
-    /// before connecting. Content-Length and Transfer-Encoding are always plainwire's own, set
-    /// from the body; a caller's are checked and left out.
+    /// before connecting. Content-Length and Transfer-Encoding are written by plainwire from
+    /// the body: a caller's Content-Length must agree with a body of known length (or sizes a
+    /// streamed one), `Transfer-Encoding: chunked` sends the body chunked, and anything else
+    /// makes `send` fail before connecting.
     ///
     /// ```
     /// # let agent = plainwire::Agent::new();
@@ -317,11 +324,136 @@ impl RequestBuilder {
         self.with_body(SendBody::Bytes(body.into()), None)
     }
 
-    /// Streams the body from `reader`, with chunked transfer coding and `Expect: 100-continue`.
-    /// A streamed body cannot be sent twice, so a 307 or 308 redirect is returned as the
-    /// response instead of followed. Replaces a body given before.
+    /// Streams the body from `reader`, read to its end as it is sent, with chunked transfer
+    /// coding (a `Content-Length` header set on the request sends it with that length
+    /// instead, and the reader must then yield exactly that many bytes). A streamed body is
+    /// read once: a 307 or 308 redirect is returned as the response instead of followed, and
+    /// the [retry policy](RequestBuilder::retry) stops once the reader has been read from.
+    /// It asks for `100 Continue` first, under the default [`ExpectContinue`] rule.
+    ///
+    /// ```no_run
+    /// let stdin = std::io::stdin();
+    /// let resp = plainwire::post("https://example.com/upload").body_reader(stdin).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn body_reader(self, reader: impl Read + Send + 'static) -> Self {
-        self.with_body(SendBody::Reader(Box::new(reader)), None)
+        self.with_body(SendBody::Stream(Stream::once(Box::new(reader), None)), None)
+    }
+
+    /// Streams the body from `reader`, which will yield exactly `length` bytes, sent with
+    /// `Content-Length: length` (presigned S3 uploads and many APIs refuse chunked bodies). A
+    /// reader that ends sooner, or has more, fails the call with
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) (its message says how many bytes were missing)
+    /// and the connection is closed with the body incomplete, so the server never takes it
+    /// for a whole one: finding "more" reads one byte past `length`, before the last bytes
+    /// are sent, and sends neither. Read once, like [`body_reader`](RequestBuilder::body_reader).
+    ///
+    /// ```no_run
+    /// let data = std::io::Cursor::new(vec![0u8; 4096]);
+    /// plainwire::put("https://bucket.example.com/key?X-Amz-Signature=...")
+    ///     .body_reader_sized(data, 4096)
+    ///     .send()?
+    ///     .error_for_status()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_reader_sized(self, reader: impl Read + Send + 'static, length: u64) -> Self {
+        let stream = Stream::once(Box::new(reader), Some(length));
+        self.with_body(SendBody::Stream(stream), None)
+    }
+
+    /// Streams the file at `path` as the body, never holding it in memory, like curl's `-T`.
+    /// A regular file goes out with its size (from its metadata) as `Content-Length`, and is
+    /// opened anew for each try, so that a [retry](RequestBuilder::retry) or a 307 redirect
+    /// can send it again; a file that changes size meanwhile fails the call. Anything else (a
+    /// pipe, `/dev/stdin`) is read once, to its end, chunked. A file that cannot be opened
+    /// makes [`send`](RequestBuilder::send) fail with [`ErrorKind::Io`](crate::ErrorKind::Io)
+    /// before connecting.
+    ///
+    /// ```no_run
+    /// plainwire::put("https://example.com/backups/db.tar")
+    ///     .body_file("db.tar")
+    ///     .send()?
+    ///     .error_for_status()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_file(mut self, path: impl AsRef<Path>) -> Self {
+        match Stream::file(path.as_ref()) {
+            Ok(stream) => self.with_body(SendBody::Stream(stream), None),
+            Err(err) => {
+                self.error = self.error.or(Some(err));
+                self
+            }
+        }
+    }
+
+    /// Sends a `multipart/form-data` body (RFC 7578), like requests' `files=` and curl's
+    /// `-F`, with the form's `Content-Type` (which names its boundary) in place of any other.
+    /// When every part's length is known (text, bytes, regular files, sized readers) it goes
+    /// out with a `Content-Length`; otherwise chunked. Files are streamed, never held in
+    /// memory. A form without readers can be sent again (by a [retry](RequestBuilder::retry),
+    /// or after a 307 or 308); one with a reader is read once, like
+    /// [`body_reader`](RequestBuilder::body_reader). A mistake in the form (a CR in a field
+    /// name) makes [`send`](RequestBuilder::send) fail before connecting.
+    ///
+    /// ```no_run
+    /// use plainwire::multipart::{Form, Part};
+    /// let form = Form::new()
+    ///     .text("title", "Holiday")
+    ///     .file("photo", "beach.jpg")?
+    ///     .part("notes", Part::bytes(b"sunny".to_vec()).file_name("notes.txt"));
+    /// let resp = plainwire::post("https://example.com/upload").multipart(form).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn multipart(mut self, form: Form) -> Self {
+        let content_type = form.content_type();
+        let length = form.content_length();
+        let stream = match form.into_body() {
+            Ok(FormBody::Replayable(open)) => Stream::reopen(open, length),
+            Ok(FormBody::Once(reader)) => Stream::once(reader, length),
+            Err(err) => {
+                self.error = self.error.or(Some(err));
+                return self;
+            }
+        };
+        // The boundary is in the form's Content-Type: one set before cannot describe this body.
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        self.with_body(SendBody::Stream(stream), Some(content_type))
+    }
+
+    /// When this request asks for `100 Continue` before sending its body, in place of the
+    /// agent's [rule](crate::AgentBuilder::expect_continue).
+    ///
+    /// ```no_run
+    /// use plainwire::ExpectContinue;
+    /// plainwire::put("https://example.com/big")
+    ///     .expect_continue(ExpectContinue::Never)
+    ///     .body_file("big.iso")
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn expect_continue(mut self, rule: ExpectContinue) -> Self {
+        self.overrides.expect_continue = Some(rule);
+        self
+    }
+
+    /// The retry policy of this request, in place of the agent's
+    /// [`retry`](crate::AgentBuilder::retry); [`RetryPolicy::none`] turns retries off for it.
+    ///
+    /// ```no_run
+    /// use plainwire::RetryPolicy;
+    /// // A POST with an idempotency key may be sent twice.
+    /// let resp = plainwire::post("https://api.example.com/payments")
+    ///     .header("Idempotency-Key", "7c1e0f64")
+    ///     .retry(RetryPolicy::new(3).retry_non_idempotent(true))
+    ///     .body("{}")
+    ///     .send()?;
+    /// println!("{} after {} retries", resp.status(), resp.retries());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.overrides.retry = Some(policy);
+        self
     }
 
     /// Sends `value` as JSON, with `Content-Type: application/json` unless the request sets its

@@ -53,6 +53,7 @@ pub struct Response {
     history: Vec<RedirectHop>,
     remote_addr: Option<SocketAddr>,
     local_addr: Option<SocketAddr>,
+    retries: u32,
 }
 
 // An `Error` carries the `Response` behind a status error, and `Error` is `Send + Sync`: a field
@@ -77,6 +78,7 @@ impl Response {
             history: answer.history,
             remote_addr: answer.remote_addr,
             local_addr: answer.local_addr,
+            retries: answer.retries,
         }
     }
 
@@ -95,6 +97,20 @@ impl Response {
                 .map(|end| end.saturating_duration_since(self.head_at)),
             ..self.timings
         }
+    }
+
+    /// How many times the [retry policy](crate::RetryPolicy) sent the request again before
+    /// this response: 0 when the first try answered (or no policy is set).
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/")
+    ///     .retry(plainwire::RetryPolicy::new(3))
+    ///     .send()?;
+    /// println!("{} after {} retries", resp.status(), resp.retries());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn retries(&self) -> u32 {
+        self.retries
     }
 
     /// The status code, such as 200 or 404.

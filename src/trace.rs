@@ -24,6 +24,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::http1::close_reason::CloseReason;
 use crate::http1::headers::is_credential;
@@ -130,6 +131,25 @@ pub enum TraceEvent<'a> {
         /// Why it could not be kept.
         reason: CloseReason,
     },
+    /// The [retry policy](crate::RetryPolicy) sends the request again after a wait.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let event = plainwire::TraceEvent::Retrying {
+    ///     attempt: 1,
+    ///     reason: "HTTP status 503",
+    ///     wait: Duration::from_millis(1500),
+    /// };
+    /// assert_eq!(event.to_string(), "* Retry 1 in 1.500 s: HTTP status 503");
+    /// ```
+    Retrying {
+        /// Which retry this is in the call: 1 for the first.
+        attempt: u32,
+        /// Why: the status, or the error, in words.
+        reason: &'a str,
+        /// How long the call waits before sending the request again.
+        wait: Duration,
+    },
 }
 
 impl fmt::Display for TraceEvent<'_> {
@@ -209,6 +229,15 @@ impl fmt::Display for TraceEvent<'_> {
             } => write!(f, "* Received {received} body bytes"),
             TraceEvent::ConnectionPooled => write!(f, "* Connection kept alive for reuse"),
             TraceEvent::ConnectionClosed { reason } => write!(f, "* Connection closed: {reason}"),
+            TraceEvent::Retrying {
+                attempt,
+                reason,
+                wait,
+            } => write!(
+                f,
+                "* Retry {attempt} in {:.3} s: {reason}",
+                wait.as_secs_f64()
+            ),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Request bodies (bytes, text, JSON, forms, streams), `Expect: 100-continue`, and the limits
-//! an agent puts on what a server sends back.
+//! Request bodies (bytes, text, JSON, forms, streams, files, multipart), the caller's framing
+//! fields, `Expect: 100-continue`, a range request, and the limits an agent puts on what a
+//! server sends back.
 
 mod support;
 use support::*;
@@ -588,4 +589,438 @@ fn max_body_size_bounds_bytes_text_and_json() {
         .bytes()
         .unwrap();
     assert_eq!(body.len(), 1000);
+}
+
+// ---------------------------------------------------------------------------
+// Sized streams, files and the caller's Content-Length
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_sized_stream_goes_out_with_its_length_not_chunked() {
+    let server = echo_server();
+    let body: Vec<u8> = (0..200_000).map(pattern).collect();
+    let resp = agent()
+        .put(&server.url("/object"))
+        .body_reader_sized(std::io::Cursor::new(body.clone()), body.len() as u64)
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "200000 bytes");
+    let req = last(&server);
+    assert!(!req.chunked);
+    assert_eq!(req.header("content-length"), Some("200000"));
+    assert_eq!(req.header("transfer-encoding"), None);
+    // 200 kB is under curl's 1 MiB: no Expect.
+    assert_eq!(req.header("expect"), None);
+    assert!(req.body == body);
+}
+
+#[test]
+fn the_callers_content_length_sizes_a_stream() {
+    let server = echo_server();
+    agent()
+        .put(&server.url("/"))
+        .header("Content-Length", "11")
+        .body_reader(&b"hello world"[..])
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert!(!req.chunked);
+    assert_eq!(req.header_all("content-length"), vec![&b"11"[..]]);
+    assert_eq!(req.body, b"hello world");
+}
+
+#[test]
+fn a_content_length_that_disagrees_with_the_body_fails_before_connecting() {
+    let server = echo_server();
+    let err = agent()
+        .post(&server.url("/"))
+        .header("Content-Length", "4")
+        .body("abc")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(
+        err.to_string().contains("says 4 bytes, but its body has 3"),
+        "{err}"
+    );
+    let err = agent()
+        .put(&server.url("/"))
+        .header("Content-Length", "4")
+        .body_reader_sized(&b"abc"[..], 3)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn the_callers_transfer_encoding_chunked_sends_bytes_chunked() {
+    let server = echo_server();
+    agent()
+        .post(&server.url("/"))
+        .header("Transfer-Encoding", "chunked")
+        .body("hello")
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert!(req.chunked);
+    assert_eq!(req.header("content-length"), None);
+    assert_eq!(req.header_all("transfer-encoding"), vec![&b"chunked"[..]]);
+    assert!(
+        req.raw.ends_with(b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&req.raw)
+    );
+}
+
+/// Per connection: the request head, and every byte that followed it until the client closed.
+type Uploads = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A server that records what it receives and never answers: the client must end the
+/// connection itself.
+fn records_uploads() -> (ScriptedServer, Uploads) {
+    let seen: Uploads = Arc::default();
+    let log = seen.clone();
+    let server = ScriptedServer::start(move |conn| {
+        let head = conn.read_request_head();
+        if head.is_empty() {
+            return;
+        }
+        let rest = conn.read_to_end();
+        log.lock()
+            .unwrap()
+            .push((String::from_utf8_lossy(&head).into_owned(), rest));
+    });
+    (server, seen)
+}
+
+#[test]
+fn a_sized_upload_cut_short_is_an_error_and_never_a_complete_request() {
+    let (server, seen) = records_uploads();
+    let err = agent()
+        .put(&server.url("/"))
+        .body_reader_sized(std::io::repeat(b'x').take(10_000), 100_000)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    assert!(
+        err.to_string().contains("after 10000 of the 100000 bytes")
+            && err.to_string().contains("90000 bytes missing"),
+        "{err}"
+    );
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    let (head, body) = seen.lock().unwrap()[0].clone();
+    assert!(head.contains("Content-Length: 100000"), "{head}");
+    assert_eq!(body.len(), 10_000, "the server got a complete request");
+}
+
+#[test]
+fn a_sized_upload_with_extra_bytes_is_an_error_and_never_a_complete_request() {
+    let (server, seen) = records_uploads();
+    let err = agent()
+        .put(&server.url("/"))
+        .body_reader_sized(std::io::repeat(b'x').take(100_001), 100_000)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    assert!(
+        err.to_string().contains("more than the 100000 bytes"),
+        "{err}"
+    );
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    let body_len = seen.lock().unwrap()[0].1.len();
+    assert!(
+        body_len < 100_000,
+        "the server got {body_len} bytes: a whole body"
+    );
+}
+
+/// A file in a directory of its own, removed on drop.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &[u8]) -> TempFile {
+        let dir =
+            std::env::temp_dir().join(format!("plainwire-bodies-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[test]
+fn a_file_body_is_streamed_with_its_size() {
+    let contents: Vec<u8> = (0..300_000).map(pattern).collect();
+    let file = TempFile::new("upload.bin", &contents);
+    let server = echo_server();
+    agent()
+        .put(&server.url("/"))
+        .body_file(&file.0)
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert!(!req.chunked);
+    assert_eq!(req.header("content-length"), Some("300000"));
+    assert!(req.body == contents);
+
+    let err = agent()
+        .put(&server.url("/"))
+        .body_file(file.0.with_file_name("missing.bin"))
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io);
+    assert!(err.to_string().contains("missing.bin"), "{err}");
+    assert_eq!(server.connections(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// Multipart forms
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_multipart_form_of_known_parts_has_exact_bytes_and_a_content_length() {
+    use plainwire::multipart::{Form, Part};
+    let file = TempFile::new("notes.txt", b"line one\nline two\n");
+    let server = echo_server();
+    let form = Form::new()
+        .text("title", "Holiday")
+        .part(
+            "photo",
+            Part::bytes(vec![0x89, b'P', b'N', b'G', b'\r', b'\n']).file_name("beach.png"),
+        )
+        .file("notes", &file.0)
+        .unwrap();
+    let b = form.boundary().to_string();
+    let mut expected = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHoliday\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"beach.png\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    expected.extend_from_slice(&[0x89, b'P', b'N', b'G', b'\r', b'\n']);
+    expected.extend_from_slice(
+        format!(
+            "\r\n--{b}\r\nContent-Disposition: form-data; name=\"notes\"; filename=\"notes.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nline one\nline two\n\r\n\
+             --{b}--\r\n"
+        )
+        .as_bytes(),
+    );
+    agent()
+        .post(&server.url("/upload"))
+        .header("Content-Type", "text/plain")
+        .multipart(form)
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert!(!req.chunked);
+    assert_eq!(
+        req.header("content-length"),
+        Some(expected.len().to_string().as_str())
+    );
+    // The form's type, with its boundary, replaces the one set earlier.
+    assert_eq!(
+        req.header_all("content-type"),
+        vec![format!("multipart/form-data; boundary={b}").as_bytes()]
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&req.body),
+        String::from_utf8_lossy(&expected)
+    );
+    assert!(req.body == expected);
+}
+
+#[test]
+fn a_multipart_form_with_a_reader_of_unknown_length_goes_chunked() {
+    use plainwire::multipart::{Form, Part};
+    let server = echo_server();
+    let form = Form::new()
+        .text("k", "v")
+        .part("log", Part::reader(&b"streamed\n"[..]).file_name("app.txt"));
+    let b = form.boundary().to_string();
+    agent()
+        .post(&server.url("/"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert!(req.chunked);
+    assert_eq!(req.header("content-length"), None);
+    assert_eq!(
+        req.body_text(),
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"k\"\r\n\r\nv\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"log\"; filename=\"app.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nstreamed\n\r\n\
+             --{b}--\r\n"
+        )
+    );
+}
+
+#[test]
+fn a_mistake_in_a_form_fails_before_connecting() {
+    use plainwire::multipart::Form;
+    let server = echo_server();
+    let err = agent()
+        .post(&server.url("/"))
+        .multipart(Form::new().text("bad\r\nname", "v"))
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn a_307_is_followed_with_a_form_of_bytes_and_returned_with_a_form_of_readers() {
+    use plainwire::multipart::{Form, Part};
+    let server = HttpServer::start(|req| match req.path() {
+        "/old" => Reply::new(307).header("Location", "/new"),
+        _ => Reply::text(format!("{} bytes", req.body.len())),
+    });
+    let form = Form::new().part("a", Part::bytes(b"bytes".to_vec()));
+    let resp = agent()
+        .post(&server.url("/old"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[0].body == requests[1].body);
+
+    let form = Form::new().part("a", Part::reader(&b"once"[..]));
+    let resp = agent()
+        .post(&server.url("/old"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 307);
+}
+
+// ---------------------------------------------------------------------------
+// The Expect rule
+// ---------------------------------------------------------------------------
+
+#[test]
+fn expect_follows_the_agents_rule_and_the_requests() {
+    use plainwire::ExpectContinue;
+    let server = echo_server();
+    let expect = |req: &Request| req.header("expect").map(str::to_string);
+
+    // The default: a stream of unknown length asks, a small sized one does not.
+    agent()
+        .put(&server.url("/"))
+        .body_reader(&b"abc"[..])
+        .send()
+        .unwrap();
+    assert_eq!(expect(&last(&server)).as_deref(), Some("100-continue"));
+    agent()
+        .put(&server.url("/"))
+        .body_reader_sized(&b"abc"[..], 3)
+        .send()
+        .unwrap();
+    assert_eq!(expect(&last(&server)), None);
+
+    // An agent that never asks; a request of its that always does.
+    let never = builder()
+        .expect_continue(ExpectContinue::Never)
+        .build()
+        .unwrap();
+    never
+        .put(&server.url("/"))
+        .body_reader(&b"abc"[..])
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert_eq!(expect(&req), None);
+    assert!(req.chunked);
+    never
+        .post(&server.url("/"))
+        .expect_continue(ExpectContinue::Always)
+        .body("x")
+        .send()
+        .unwrap();
+    assert_eq!(expect(&last(&server)).as_deref(), Some("100-continue"));
+
+    // A lower threshold on the agent.
+    let low = builder()
+        .expect_continue(ExpectContinue::LargerThan(2))
+        .build()
+        .unwrap();
+    low.post(&server.url("/")).body("xyz").send().unwrap();
+    assert_eq!(expect(&last(&server)).as_deref(), Some("100-continue"));
+    low.post(&server.url("/")).body("xy").send().unwrap();
+    assert_eq!(expect(&last(&server)), None);
+}
+
+#[test]
+fn the_callers_own_expect_field_is_sent_once_as_given() {
+    let server = echo_server();
+    agent()
+        .post(&server.url("/"))
+        .header("Expect", "100-continue")
+        .body("small")
+        .send()
+        .unwrap();
+    let req = last(&server);
+    assert_eq!(req.header_all("expect"), vec![&b"100-continue"[..]]);
+    assert_eq!(req.body, b"small");
+}
+
+// ---------------------------------------------------------------------------
+// Range requests
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_range_request_reads_its_206_part() {
+    const WHOLE: &[u8] = b"0123456789abcdef";
+    let server = HttpServer::start(|req| {
+        let range = req.header("range").unwrap_or_default().to_string();
+        let Some((first, last)) = range
+            .strip_prefix("bytes=")
+            .and_then(|spec| spec.split_once('-'))
+            .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)))
+        else {
+            return Reply::new(200).body(WHOLE);
+        };
+        Reply::new(206)
+            .header(
+                "Content-Range",
+                format!("bytes {first}-{last}/{}", WHOLE.len()),
+            )
+            .body(&WHOLE[first..=last])
+    });
+    let agent = agent();
+    let resp = agent
+        .get(&server.url("/file"))
+        .header("Range", "bytes=10-15")
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 206);
+    assert_eq!(resp.header("content-range"), Some("bytes 10-15/16"));
+    assert_eq!(resp.content_length(), Some(6));
+    assert_eq!(resp.bytes().unwrap(), b"abcdef");
+    assert_eq!(last(&server).header("range"), Some("bytes=10-15"));
+
+    // The connection carries the next request in step.
+    let resp = agent.get(&server.url("/file")).send().unwrap();
+    assert_eq!(resp.bytes().unwrap(), WHOLE);
+    assert_eq!(server.connections(), 1);
 }

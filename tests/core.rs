@@ -252,12 +252,26 @@ fn a_request_header_replaces_the_agents_default_header() {
 }
 
 #[test]
-fn body_framing_headers_are_always_plainwires_own() {
+fn body_framing_headers_that_disagree_with_the_body_are_refused_before_connecting() {
     let server = HttpServer::start(|_| Reply::new(204));
+    for headers in [
+        &[("Content-Length", "999"), ("Transfer-Encoding", "chunked")][..],
+        &[("Content-Length", "999")][..],
+        &[("Transfer-Encoding", "gzip, chunked")][..],
+    ] {
+        let mut request = agent().put(&server.url("/"));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let err = request.body("abc").send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{headers:?}: {err}");
+    }
+    assert_eq!(server.connections(), 0);
+
+    // One that agrees is sent once, as ours.
     agent()
         .put(&server.url("/"))
-        .header("Content-Length", "999")
-        .header("Transfer-Encoding", "chunked")
+        .header("content-length", "3")
         .body("abc")
         .send()
         .unwrap();

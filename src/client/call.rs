@@ -8,17 +8,19 @@
 //! [`redirect`](super::redirect) says whether the call goes on.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use crate::client::auth_challenge::{Attempt, DigestSession, Step};
+use crate::client::auth_challenge::{self, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::credentials;
-use crate::client::exchange::{exchange, Failed, Sent};
+use crate::client::exchange::{exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
+use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
+use crate::client::send_body::{self, expects_continue};
 use crate::client::wire_body::PoolReturn;
 use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
-use crate::defaults::{EXPECT_CONTINUE_MIN, REDIRECT_DRAIN_MAX};
+use crate::defaults::REDIRECT_DRAIN_MAX;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
@@ -27,13 +29,10 @@ use crate::http1::framing::{content_length, response_framing, BodyFraming};
 use crate::http1::headers::{is_credential, list_has_token};
 use crate::http1::write::check_method;
 use crate::timings::Timings;
+use crate::trace::TraceEvent;
 use crate::transport::connection::Connection;
 use crate::transport::deadline::Deadline;
 use crate::url::Url;
-
-/// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2), and
-/// so may be retried when a reused connection fails before any response arrives.
-const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
 
 /// Sends a request and follows redirects, within one deadline.
 pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
@@ -75,6 +74,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
         });
     let mut digest = digest_credentials.map(DigestSession::new);
+    // Retries made by the retry policy, in all the hops of the call.
+    let mut retries = 0;
 
     loop {
         let own_authorization =
@@ -100,7 +101,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                     started.elapsed()
                 },
             };
-            let answer = send_once(shared, &call, &hop, &mut body, deadline)?;
+            let mut answer = send_retrying(shared, &call, &hop, &mut body, deadline, &mut retries)?;
+            answer.retries = retries;
             if let Some(jar) = &shared.cookies {
                 // Every response's cookies, a redirect's included: they apply to the next hop.
                 jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
@@ -165,13 +167,13 @@ fn attempt<'a>(
     target: &'a str,
     body: &'a SendBody,
     left_origin: bool,
-) -> Attempt<'a> {
+) -> auth_challenge::Attempt<'a> {
     let body = match body {
         SendBody::Empty => Some(&[][..]),
         SendBody::Bytes(bytes) => Some(&bytes[..]),
-        SendBody::Reader(_) => None,
+        SendBody::Stream(_) => None,
     };
-    Attempt {
+    auth_challenge::Attempt {
         method,
         target,
         body,
@@ -200,15 +202,75 @@ struct Hop<'a> {
     redirected: Duration,
 }
 
-/// One request to one URL: on a pooled connection if there is one, retried once on a fresh
+/// One request to one URL, sent again as the retry policy decides ([`retry::next`]): after
+/// each try that gets a status the policy lists, or a connection error before any response,
+/// it waits (the response's Retry-After, or backoff) and sends the request anew. Returns what
+/// the last try got. `retries` counts the retries of the whole call, across redirects.
+fn send_retrying(
+    shared: &Shared,
+    call: &CallSettings,
+    hop: &Hop<'_>,
+    body: &mut SendBody,
+    deadline: Deadline,
+    retries: &mut u32,
+) -> Result<Answer> {
+    loop {
+        let result = send_once(shared, call, hop, body, deadline);
+        let outcome = match &result {
+            Ok(answer) => Outcome::Response {
+                status: answer.head.status,
+                retry_after: answer.head.headers.get("retry-after"),
+            },
+            Err(failed) => Outcome::Failed {
+                error: &failed.error,
+                before_response: failed.before_response,
+            },
+        };
+        let attempt = Attempt {
+            method: hop.method,
+            body_replayable: body.is_replayable(),
+            retries: *retries,
+        };
+        let clock = Clock {
+            now: SystemTime::now(),
+            remaining: deadline.remaining(),
+            jitter: retry::jitter(),
+        };
+        let (wait, reason) = match retry::next(outcome, attempt, &call.retry, clock) {
+            Retry::Return => return result.map_err(|failed| failed.error),
+            Retry::After { wait, reason } => (wait, reason),
+        };
+        *retries += 1;
+        shared.tracer.emit(|| TraceEvent::Retrying {
+            attempt: *retries,
+            reason: &reason,
+            wait,
+        });
+        if let Ok(answer) = result {
+            if let Some(jar) = &shared.cookies {
+                // A response that is retried may still set cookies (a load balancer's, say).
+                jar.store_response_cookies(
+                    hop.url,
+                    answer.head.headers.get_all_bytes("set-cookie"),
+                );
+            }
+            drain(answer.body);
+        }
+        std::thread::sleep(wait);
+    }
+}
+
+/// One request to one URL: on a pooled connection if there is one, sent once more on a fresh
 /// connection if the pooled one proves dead before answering and the request is idempotent.
+/// That second try is part of this one and not a policy retry: it is made at once, and only
+/// what it gets is returned.
 fn send_once(
     shared: &Shared,
     call: &CallSettings,
     hop: &Hop<'_>,
     body: &mut SendBody,
     deadline: Deadline,
-) -> Result<Answer> {
+) -> std::result::Result<Answer, Failed> {
     let settings = &shared.settings;
     let Hop { method, url, .. } = *hop;
     let caller =
@@ -217,11 +279,24 @@ fn send_once(
         .proxy_for(url)
         .map(|proxy| proxy.with_caller_authorization(caller));
     let proxy = proxy.as_deref();
-    let expect_continue = match body {
-        SendBody::Empty => false,
-        SendBody::Bytes(bytes) => bytes.len() > EXPECT_CONTINUE_MIN,
-        SendBody::Reader(_) => true,
-    } && !removes(settings, hop, "expect");
+    // Decided before connecting: a Content-Length that disagrees with the body never opens a
+    // socket.
+    let body_framing = send_body::framing(method, body, hop.headers)?;
+    let expect = if removes(settings, hop, "expect") {
+        // Removing Expect also removes the wait for 100 Continue.
+        send_body::Expect {
+            wait: false,
+            add_field: false,
+        }
+    } else {
+        expects_continue(
+            call.expect_continue,
+            body,
+            body_framing,
+            hop.headers,
+            settings.default_headers.fields(),
+        )
+    };
     let cookie = shared
         .cookies
         .as_ref()
@@ -235,9 +310,9 @@ fn send_once(
             headers: hop.headers,
             removed: hop.removed,
             digest_answer: hop.digest_answer,
-            body,
+            framing: body_framing,
             proxy,
-            expect_continue,
+            expect_continue: expect.add_field,
             without_default_credentials: hop.without_default_credentials,
             authorization: hop.authorization,
             cookie: cookie.as_deref(),
@@ -250,21 +325,21 @@ fn send_once(
     // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
     let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
-        let mut conn = connection_for(shared, url, proxy, deadline, reuse)?;
+        let mut conn =
+            connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
         let ready = Instant::now();
         let tracer = &shared.tracer;
-        match exchange(
-            &mut conn,
-            &head,
+        let message = Message {
+            head: &head,
             body,
-            expect_continue,
-            call,
-            tracer,
-            deadline,
-        ) {
+            framing: body_framing,
+            expect_continue: expect.wait,
+        };
+        match exchange(&mut conn, message, call, tracer, deadline) {
             Ok(sent) => Ok((conn, sent, ready)),
             Err(failed) => Err(Failed {
                 nothing_received: failed.nothing_received && conn.is_reused(),
+                before_response: failed.before_response,
                 error: from_server(failed.error, url),
             }),
         }
@@ -277,8 +352,8 @@ fn send_once(
         Err(Failed {
             nothing_received: true,
             ..
-        }) if retryable => attempt(Reuse::Never).map_err(|failed| failed.error)?,
-        Err(failed) => return Err(failed.error),
+        }) if retryable => attempt(Reuse::Never)?,
+        Err(failed) => return Err(failed),
     };
 
     let framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
@@ -323,7 +398,8 @@ fn send_once(
                 "the response's body has a gzip or deflate transfer coding, which this build \
                  cannot undo (plainwire's `gzip` feature)",
             )
-            .context(url.authority()));
+            .context(url.authority())
+            .into());
         }
         framing.transfer_coding
     } else if asked_for_compression(settings, hop) {
@@ -343,6 +419,7 @@ fn send_once(
         history: Vec::new(),
         remote_addr,
         local_addr,
+        retries: 0,
     })
 }
 

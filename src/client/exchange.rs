@@ -8,6 +8,7 @@
 
 use std::io::Read;
 
+use crate::client::send_body::{ExactLength, Framing};
 use crate::client::settings::CallSettings;
 use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
@@ -27,32 +28,64 @@ pub(crate) struct Sent {
     pub body_sent: bool,
 }
 
-/// A failed exchange, and whether it failed before any byte of a response arrived (and so
-/// may be retried on a fresh connection, for an idempotent request).
+/// A failed exchange, and how far it had got.
 pub(crate) struct Failed {
     pub error: Error,
+    /// No byte of a response had arrived: the request may be sent again, if the retry policy
+    /// and the method allow.
+    pub before_response: bool,
+    /// The connection was closed or reset before any byte of a response: on a kept-alive
+    /// connection, the sign that the server had closed it before our request arrived, so that
+    /// an idempotent request is sent once more on a fresh connection.
     pub nothing_received: bool,
 }
 
-impl From<Error> for Failed {
-    fn from(error: Error) -> Failed {
+impl Failed {
+    /// A failure before the request could be sent: resolving, connecting, the TLS handshake.
+    pub(crate) fn connecting(error: Error) -> Failed {
         Failed {
             error,
+            before_response: true,
             nothing_received: false,
         }
     }
 }
 
-/// Sends `head` (already serialised and checked) and `body`, and reads the final response head.
+impl From<Error> for Failed {
+    /// A failure that no retry can mend: a response that is not valid HTTP, a bad request.
+    fn from(error: Error) -> Failed {
+        Failed {
+            error,
+            before_response: false,
+            nothing_received: false,
+        }
+    }
+}
+
+/// A request as it goes on the wire: its head, already serialised and checked, and its body
+/// with the framing and the Expect decision taken for it.
+pub(crate) struct Message<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) body: &'a mut SendBody,
+    pub(crate) framing: Framing,
+    /// Whether to wait for `100 Continue` before sending the body.
+    pub(crate) expect_continue: bool,
+}
+
+/// Sends the request and reads the final response head.
 pub(crate) fn exchange(
     conn: &mut Connection,
-    head: &[u8],
-    body: &mut SendBody,
-    expect_continue: bool,
+    message: Message<'_>,
     call: &CallSettings,
     tracer: &Tracer,
     deadline: Deadline,
 ) -> std::result::Result<Sent, Failed> {
+    let Message {
+        head,
+        body,
+        framing,
+        expect_continue,
+    } = message;
     let write = deadline.budget(call.write_timeout, TimeoutPhase::SendRequest);
     let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
     let limits = &call.head_limits;
@@ -62,19 +95,29 @@ pub(crate) fn exchange(
     }
     let before_response = |error: Error| Failed {
         error,
+        before_response: true,
         nothing_received: true,
     };
 
-    match body {
-        SendBody::Bytes(bytes) if !expect_continue && bytes.len() <= COALESCE_BODY_MAX => {
+    // A small body of known length goes out in the same write as the head.
+    let coalesced = match &*body {
+        SendBody::Bytes(bytes)
+            if !expect_continue
+                && framing == Framing::Length(bytes.len() as u64)
+                && bytes.len() <= COALESCE_BODY_MAX =>
+        {
             trace_body(tracer, bytes);
             let mut message = Vec::with_capacity(head.len() + bytes.len());
             message.extend_from_slice(head);
             message.extend_from_slice(bytes);
             conn.write_all(&message, &write).map_err(before_response)?;
+            true
         }
-        _ => conn.write_all(head, &write).map_err(before_response)?,
-    }
+        _ => {
+            conn.write_all(head, &write).map_err(before_response)?;
+            false
+        }
+    };
 
     if expect_continue {
         let early =
@@ -87,15 +130,8 @@ pub(crate) fn exchange(
         }
     }
 
-    match body {
-        SendBody::Empty => {}
-        SendBody::Bytes(bytes) if !expect_continue && bytes.len() <= COALESCE_BODY_MAX => {}
-        SendBody::Bytes(bytes) => {
-            trace_body(tracer, bytes);
-            conn.write_all(bytes, &write)
-                .map_err(|error| unanswered(conn, error))?
-        }
-        SendBody::Reader(reader) => send_chunked(conn, reader, &write, tracer)?,
+    if !coalesced {
+        send_body(conn, body, framing, &write, tracer).map_err(|error| unanswered(conn, error))?;
     }
 
     // The head has a deadline of its own from here: a server that drips it a byte at a time
@@ -122,6 +158,75 @@ pub(crate) fn exchange(
     Err(too_many_informational().into())
 }
 
+/// Sends the body as `framing` says: as it is, or in chunks. A stream is held to the length
+/// the framing announced, so that a source that ends early or yields more fails the request
+/// (and the connection is closed) instead of sending a body that disagrees with its head.
+fn send_body(
+    conn: &mut Connection,
+    body: &mut SendBody,
+    framing: Framing,
+    budget: &IoBudget,
+    tracer: &Tracer,
+) -> Result<()> {
+    let chunked = framing == Framing::Chunked;
+    match body {
+        SendBody::Empty if chunked => conn.write_all(LAST_CHUNK, budget),
+        SendBody::Empty => Ok(()),
+        SendBody::Bytes(bytes) if chunked => send_chunked(conn, &mut &bytes[..], budget, tracer),
+        SendBody::Bytes(bytes) => {
+            trace_body(tracer, bytes);
+            conn.write_all(bytes, budget)
+        }
+        SendBody::Stream(stream) => {
+            let length = match framing {
+                Framing::Length(length) => Some(length),
+                Framing::Chunked | Framing::None => stream.length(),
+            };
+            let mut reader = stream.reader()?;
+            match (length, chunked) {
+                (Some(length), true) => {
+                    send_chunked(conn, &mut ExactLength::new(reader, length), budget, tracer)
+                }
+                (Some(length), false) => {
+                    send_raw(conn, &mut ExactLength::new(reader, length), budget, tracer)
+                }
+                (None, true) => send_chunked(conn, &mut reader, budget, tracer),
+                // Framing::None is only ever chosen for an empty body.
+                (None, false) => send_raw(conn, &mut reader, budget, tracer),
+            }
+        }
+    }
+}
+
+/// Reads the next piece of the body into `buf`; 0 at its end.
+fn read_body(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::from_io(e, "reading the request body failed")),
+        }
+    }
+}
+
+/// Streams `reader` as it is, for a body framed by Content-Length.
+fn send_raw(
+    conn: &mut Connection,
+    reader: &mut dyn Read,
+    budget: &IoBudget,
+    tracer: &Tracer,
+) -> Result<()> {
+    let mut buf = vec![0u8; UPLOAD_CHUNK];
+    loop {
+        let n = read_body(reader, &mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        trace_body(tracer, &buf[..n]);
+        conn.write_all(&buf[..n], budget)?;
+    }
+}
+
 fn too_many_informational() -> Error {
     Error::new(
         ErrorKind::Protocol,
@@ -129,16 +234,20 @@ fn too_many_informational() -> Error {
     )
 }
 
-/// A failure that may mean the server closed the connection before answering (a kept-alive
-/// connection it had already given up on): the connection was closed or reset, and not one
-/// byte of a response had arrived. Whether it happened while we waited for the head, for
-/// `100 Continue`, or while we were still sending the body, the request may be retried.
+/// A failure while sending, or while waiting for the head. If not one byte of a response has
+/// arrived, the request may be tried again ([`Failed::before_response`]); if, moreover, the
+/// connection was closed or reset, it may be a kept-alive connection the server had already
+/// given up on ([`Failed::nothing_received`]), whether we were waiting for the head, for
+/// `100 Continue`, or still sending the body.
 fn unanswered(conn: &Connection, error: Error) -> Failed {
+    let before_response = conn.buffered().is_empty();
     Failed {
-        nothing_received: matches!(
-            error.kind(),
-            ErrorKind::EmptyReply | ErrorKind::ConnectionReset
-        ) && conn.buffered().is_empty(),
+        nothing_received: before_response
+            && matches!(
+                error.kind(),
+                ErrorKind::EmptyReply | ErrorKind::ConnectionReset
+            ),
+        before_response,
         error,
     }
 }
@@ -191,11 +300,7 @@ fn send_chunked(
     const FRAMING: usize = 8;
     let mut buf = vec![0u8; FRAMING + UPLOAD_CHUNK + CHUNK_END.len()];
     loop {
-        let n = match reader.read(&mut buf[FRAMING..FRAMING + UPLOAD_CHUNK]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::from_io(e, "reading the request body failed")),
-        };
+        let n = read_body(reader, &mut buf[FRAMING..FRAMING + UPLOAD_CHUNK])?;
         if n == 0 {
             return conn.write_all(LAST_CHUNK, budget);
         }

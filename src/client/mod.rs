@@ -7,13 +7,15 @@
 //!
 //! 1. [`call`]: the loop of one call: the deadline, the retry on a dead pooled connection, the
 //!    redirect chain. It carries out decisions; it makes none.
-//! 2. [`request_head`]: the request head as bytes, built and checked before any socket opens.
+//! 2. [`request_head`]: the request head as bytes, built and checked before any socket opens,
+//!    with the body's framing from [`send_body`].
 //! 3. [`proxy`]: which proxy, if any, a URL goes through.
 //! 4. [`connect`]: a connection: from the pool, or new (resolve, TCP, [`tunnel`], TLS).
 //! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
 //! 6. [`wire_body`]: the framed body bytes off the connection, under the [`low_speed`] limit;
 //!    at their end, the connection goes back to the pool.
-//! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out.
+//! 7. [`redirect`]: whether and where the call goes next, a pure decision the loop carries out;
+//!    [`retry`]: whether a request is sent again, and when, likewise.
 //!
 //! [`settings`] holds the values an agent applies, [`Shared`] what all clones of an agent share.
 
@@ -28,11 +30,12 @@ pub(crate) mod no_proxy;
 pub(crate) mod proxy;
 pub(crate) mod redirect;
 pub(crate) mod request_head;
+pub(crate) mod retry;
+pub(crate) mod send_body;
 pub(crate) mod settings;
 pub(crate) mod tunnel;
 pub(crate) mod wire_body;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -46,6 +49,7 @@ use crate::transport::pool::IdlePool;
 use crate::transport::tls_info::TlsInfo;
 use crate::url::Url;
 
+pub(crate) use send_body::SendBody;
 pub(crate) use settings::{CallSettings, Overrides, Settings};
 pub(crate) use wire_body::WireBody;
 
@@ -78,23 +82,6 @@ pub(crate) struct Outgoing {
     pub(crate) overrides: Overrides,
 }
 
-/// A request body.
-pub(crate) enum SendBody {
-    /// No body.
-    Empty,
-    /// Bytes known in advance: sent with Content-Length, and sent again after a 307 or 308.
-    Bytes(Vec<u8>),
-    /// A stream of unknown length: sent with chunked transfer coding, once.
-    Reader(Box<dyn Read + Send>),
-}
-
-impl SendBody {
-    /// Whether the body can be sent a second time (after a redirect, or on a retry).
-    pub(crate) fn is_replayable(&self) -> bool {
-        !matches!(self, SendBody::Reader(_))
-    }
-}
-
 /// The final response of a call: its head, its body still on the wire, and what the call
 /// learnt on the way.
 pub(crate) struct Answer {
@@ -117,4 +104,6 @@ pub(crate) struct Answer {
     /// The connection's peer (the proxy's address through a proxy) and our end of it.
     pub(crate) remote_addr: Option<SocketAddr>,
     pub(crate) local_addr: Option<SocketAddr>,
+    /// How many times the retry policy sent a request again in this call.
+    pub(crate) retries: u32,
 }

@@ -2,8 +2,8 @@
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
 use crate::client::proxy::Proxy;
+use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
-use crate::client::SendBody;
 use crate::error::Result;
 use crate::http1::headers::is_credential;
 use crate::http1::write::{check_header, write_request_head};
@@ -18,9 +18,11 @@ pub(crate) struct HeadInput<'a> {
     /// The names the request removes: none of our fields or the agent's defaults of these
     /// names goes out (the request's own fields still do).
     pub(crate) removed: &'a [String],
-    pub(crate) body: &'a SendBody,
+    /// How the body is delimited, from [`send_body::framing`](crate::client::send_body::framing).
+    pub(crate) framing: Framing,
     /// The proxy the request goes through, if any.
     pub(crate) proxy: Option<&'a Proxy>,
+    /// Whether to add `Expect: 100-continue` (not when the request has an Expect field).
     pub(crate) expect_continue: bool,
     /// After a redirect left the first request's origin: the agent's default credential fields
     /// stay behind too.
@@ -58,7 +60,10 @@ pub(crate) fn request_target<'a>(url: &'a Url, proxy: Option<&Proxy>) -> &'a str
 /// replaces both, in the place of the field it replaces (the request's fields never replace
 /// each other, so a request may send a name twice). A name the agent or the request removes
 /// leaves ours out; a name the request removes leaves the agent's default out too. The body's
-/// framing fields are always ours (see [`FRAMING`]).
+/// framing fields are always ours, written from `framing`, which has already honoured (or
+/// refused) a caller's Content-Length or Transfer-Encoding: theirs are checked and dropped
+/// here, so that a field can never disagree with the bytes we send, which is how request
+/// smuggling starts. The agent's default headers cannot set the framing at all.
 /// Through a proxy, Proxy-Authorization is the proxy's value ([`proxy_authorization`]): on this
 /// head for an http URL, on the CONNECT and not here for an https one.
 pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
@@ -67,7 +72,7 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         url,
         headers,
         removed,
-        body,
+        framing,
         proxy,
         expect_continue,
         without_default_credentials,
@@ -100,16 +105,13 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             fields.push(("Proxy-Authorization", credentials));
         }
     }
-    match body {
-        SendBody::Bytes(bytes) => {
-            length = bytes.len().to_string();
+    match framing {
+        Framing::Length(bytes) => {
+            length = bytes.to_string();
             fields.push(("Content-Length", &length));
         }
-        SendBody::Reader(_) => fields.push(("Transfer-Encoding", "chunked")),
-        SendBody::Empty if matches!(method, "POST" | "PUT" | "PATCH") => {
-            fields.push(("Content-Length", "0"));
-        }
-        SendBody::Empty => {}
+        Framing::Chunked => fields.push(("Transfer-Encoding", "chunked")),
+        Framing::None => {}
     }
     if expect_continue {
         fields.push(("Expect", "100-continue"));

@@ -12,7 +12,9 @@ use crate::client::default_headers::DefaultHeaders;
 use crate::client::no_proxy::NoProxy;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::defaults;
+use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
+use crate::retry::RetryPolicy;
 use crate::trace::SecretHeaders;
 use crate::url::Url;
 
@@ -47,6 +49,8 @@ pub(crate) struct Settings {
     /// environment's `no_proxy`.
     pub(crate) no_proxy: Option<NoProxy>,
     pub(crate) decompress: bool,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) expect_continue: ExpectContinue,
     /// Set when the agent could not be built from the environment: every call fails with it.
     pub(crate) unusable: Option<(crate::error::ErrorKind, String)>,
 }
@@ -62,6 +66,8 @@ impl std::fmt::Debug for Settings {
             timeout,
             head_timeout,
             low_speed,
+            retry,
+            expect_continue,
             max_redirects,
             allow_https_to_http,
             head_limits,
@@ -85,6 +91,8 @@ impl std::fmt::Debug for Settings {
             .field("timeout", timeout)
             .field("head_timeout", head_timeout)
             .field("low_speed", low_speed)
+            .field("retry", retry)
+            .field("expect_continue", expect_continue)
             .field("max_redirects", max_redirects)
             .field("allow_https_to_http", allow_https_to_http)
             .field("head_limits", head_limits)
@@ -164,6 +172,8 @@ impl Default for Settings {
             routes: Routes::default(),
             no_proxy: None,
             decompress: cfg!(feature = "gzip"),
+            retry: RetryPolicy::none(),
+            expect_continue: ExpectContinue::default(),
             unusable: None,
         }
     }
@@ -267,6 +277,8 @@ pub(crate) struct Overrides {
     pub(crate) low_speed: Option<Option<LowSpeed>>,
     pub(crate) max_redirects: Option<u32>,
     pub(crate) max_body_size: Option<u64>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) expect_continue: Option<ExpectContinue>,
 }
 
 /// The time limits and bounds one call runs with: the agent's settings, with the request's
@@ -281,6 +293,8 @@ pub(crate) struct CallSettings {
     pub(crate) max_redirects: u32,
     pub(crate) max_body_size: u64,
     pub(crate) head_limits: HeadLimits,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) expect_continue: ExpectContinue,
 }
 
 impl Settings {
@@ -295,6 +309,8 @@ impl Settings {
             max_redirects: overrides.max_redirects.unwrap_or(self.max_redirects),
             max_body_size: overrides.max_body_size.unwrap_or(self.max_body_size),
             head_limits: self.head_limits,
+            retry: overrides.retry.unwrap_or(self.retry),
+            expect_continue: overrides.expect_continue.unwrap_or(self.expect_continue),
         }
     }
 }

@@ -26,7 +26,6 @@ pub(crate) const MAX_RETRY_AFTER_SECONDS: u64 = 1 << 31;
 /// - anything else (`-1`, `1.5`, `soon`, an empty value): `None`, as if the field were absent.
 ///
 /// Surrounding spaces and tabs are ignored.
-#[allow(dead_code)] // Wired in by the lead: the retry policy (issue 14).
 pub(crate) fn parse(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim_matches([' ', '\t']);
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {

@@ -138,6 +138,35 @@ impl Form {
         }
     }
 
+    /// The body as a request sends it: when every part can be read again (text, bytes,
+    /// files), a way to open the body afresh for each try, so that a retry or a 307 redirect
+    /// can send it again; when a part is a caller's reader, the one reader.
+    ///
+    /// # Errors
+    ///
+    /// As [`into_reader`](Form::into_reader): the first mistake made while building the form.
+    pub(crate) fn into_body(self) -> Result<FormBody> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        let Form {
+            boundary, fields, ..
+        } = self;
+        if copy_fields(&fields).is_none() {
+            return Ok(FormBody::Once(Box::new(FormReader::new(boundary, fields))));
+        }
+        let open = move || -> Result<Box<dyn Read + Send>> {
+            let copy = copy_fields(&fields).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Io,
+                    "the multipart form can no longer be read again",
+                )
+            })?;
+            Ok(Box::new(FormReader::new(boundary.clone(), copy)))
+        };
+        Ok(FormBody::Replayable(Box::new(open)))
+    }
+
     /// Draws boundaries until one occurs in no part held in memory. Streamed parts are not
     /// scanned: that would mean reading a file twice (or a reader, which cannot be read
     /// twice), and their authors cannot aim at a boundary they have no means to predict
@@ -184,6 +213,22 @@ impl fmt::Debug for Form {
             .field("fields", &self.fields)
             .finish_non_exhaustive()
     }
+}
+
+/// A form's body as a request takes it, from [`Form::into_body`].
+pub(crate) enum FormBody {
+    /// Opens the body from its start, as often as asked.
+    Replayable(Box<dyn Fn() -> Result<Box<dyn Read + Send>> + Send>),
+    /// The body, to be read once.
+    Once(Box<dyn Read + Send>),
+}
+
+/// A copy of every field over the same data, or `None` when a part is a reader.
+fn copy_fields(fields: &[(String, Part)]) -> Option<Vec<(String, Part)>> {
+    fields
+        .iter()
+        .map(|(name, part)| Some((name.clone(), part.try_clone()?)))
+        .collect()
 }
 
 /// Checks what goes into a part's head: the field name, the file name and the media type.

@@ -10,12 +10,18 @@
 //!
 //! plainwire writes
 //!
-//! ```ignore
+//! ```no_run
 //! use plainwire::multipart::Form;
+//! # let url = "http://127.0.0.1:9/";
 //! plainwire::post(url)
 //!     .multipart(Form::new().text("k", "v").file("f", "a.txt")?)
 //!     .send()?;
+//! # Ok::<(), plainwire::Error>(())
 //! ```
+//!
+//! [`RequestBuilder::multipart`](crate::RequestBuilder::multipart) sends a form; a form whose
+//! parts are all text, bytes or files can be sent again (a retry, a 307 redirect), since
+//! its files are opened anew and its bytes are shared, not copied.
 //!
 //! A [`Form`] is the list of fields; each field's value is a [`Part`]. The request takes from
 //! it three things: [`Form::content_type`] (which carries the boundary),
@@ -59,6 +65,7 @@ mod part_head;
 mod reader;
 
 pub use form::Form;
+pub(crate) use form::FormBody;
 pub use part::Part;
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -38,8 +39,8 @@ pub struct Part {
 
 /// Where a part's data comes from.
 pub(super) enum PartData {
-    /// In memory: text or bytes.
-    Bytes(Vec<u8>),
+    /// In memory: text or bytes, shared with the copies a request makes to send it again.
+    Bytes(Arc<Vec<u8>>),
     /// A file, opened again when its turn comes. `length` is its size when it was added
     /// (`None` for a pipe or a device, which is read to its end).
     File { path: PathBuf, length: Option<u64> },
@@ -58,7 +59,7 @@ impl Part {
     /// assert_eq!(part.length(), Some(5));
     /// ```
     pub fn text(value: impl Into<String>) -> Part {
-        Part::from_data(PartData::Bytes(value.into().into_bytes()))
+        Part::from_data(PartData::Bytes(Arc::new(value.into().into_bytes())))
     }
 
     /// Bytes held in memory. Give a [`file_name`](Part::file_name) to send them as a file.
@@ -69,7 +70,7 @@ impl Part {
     /// assert_eq!(part.length(), Some(4));
     /// ```
     pub fn bytes(bytes: impl Into<Vec<u8>>) -> Part {
-        Part::from_data(PartData::Bytes(bytes.into()))
+        Part::from_data(PartData::Bytes(Arc::new(bytes.into())))
     }
 
     /// A file, named by the last component of `path` and typed by its extension.
@@ -170,6 +171,24 @@ impl Part {
             PartData::Bytes(bytes) => Some(bytes.len() as u64),
             PartData::File { length, .. } | PartData::Reader { length, .. } => *length,
         }
+    }
+
+    /// A second part over the same data, for a request to send again: `None` for a reader,
+    /// which can be read only once. Bytes are shared, not copied; a file is opened anew.
+    pub(super) fn try_clone(&self) -> Option<Part> {
+        let data = match &self.data {
+            PartData::Bytes(bytes) => PartData::Bytes(Arc::clone(bytes)),
+            PartData::File { path, length } => PartData::File {
+                path: path.clone(),
+                length: *length,
+            },
+            PartData::Reader { .. } => return None,
+        };
+        Some(Part {
+            data,
+            file_name: self.file_name.clone(),
+            mime_type: self.mime_type.clone(),
+        })
     }
 
     /// The `Content-Type` this part is sent with, if any (see [`Part`]).

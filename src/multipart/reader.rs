@@ -17,6 +17,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
 
@@ -49,7 +50,7 @@ enum State {
 /// A part's data being sent.
 enum Data {
     /// From memory.
-    Bytes { bytes: Vec<u8>, sent: usize },
+    Bytes { bytes: Arc<Vec<u8>>, sent: usize },
     /// From a file or the caller's reader.
     Stream(Stream),
 }

@@ -1,0 +1,443 @@
+//! Whether a request is sent again, and after how long: a pure decision ([`next`]) that the call
+//! loop carries out, as [`redirect::next`](super::redirect::next) is for redirects. No I/O and
+//! no clock of its own: the time, what is left of the deadline and a random fraction come in
+//! as arguments, so that every rule is a test case.
+//!
+//! The rules are [`RetryPolicy`]'s (its documentation lists them), checked in this order: the
+//! retries left; what went wrong (a status in the policy's list, or a connection error before
+//! any byte of a response); the method; the body; then the wait (`Retry-After`, or backoff
+//! with full jitter), which must fit the policy's maximum and the deadline.
+//!
+//! This is not the retry on a dead pooled connection: when a kept-alive connection turns out
+//! to have been closed by the server before our request reached it, the call sends an
+//! idempotent request once more on a fresh connection, at once, before this decision is asked
+//! for and without counting against the policy. Only what that second try gets reaches
+//! [`next`].
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::error::{Error, ErrorKind};
+use crate::http1::retry_after;
+use crate::retry::RetryPolicy;
+
+/// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2).
+pub(crate) const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
+
+/// What one try of a request got.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    /// A final response.
+    Response {
+        status: u16,
+        /// Its `Retry-After` field, if any.
+        retry_after: Option<&'a str>,
+    },
+    /// An error, and whether it struck before any byte of a response arrived.
+    Failed {
+        error: &'a Error,
+        before_response: bool,
+    },
+}
+
+/// The request a try was for, as far as a retry cares.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt<'a> {
+    pub(crate) method: &'a str,
+    /// Whether the body (if any) can be sent again.
+    pub(crate) body_replayable: bool,
+    /// Retries already made in this call.
+    pub(crate) retries: u32,
+}
+
+/// The moment of the decision.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    /// Now, for a `Retry-After` that is a date.
+    pub(crate) now: SystemTime,
+    /// What is left of the call's deadline; `None` when it has none.
+    pub(crate) remaining: Option<Duration>,
+    /// A random number in [0, 1), for the jitter (see [`jitter`]).
+    pub(crate) jitter: f64,
+}
+
+/// What to do with what a try got.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Retry {
+    /// Hand it to the caller: a response as the call's answer, an error as its error.
+    Return,
+    /// Send the request again after `wait`; `reason` says why, for the trace.
+    After { wait: Duration, reason: String },
+}
+
+/// Decides whether the request that got `outcome` is sent again, and when.
+pub(crate) fn next(
+    outcome: Outcome<'_>,
+    attempt: Attempt<'_>,
+    policy: &RetryPolicy,
+    clock: Clock,
+) -> Retry {
+    if attempt.retries >= policy.max_retries {
+        return Retry::Return;
+    }
+    let (reason, retry_after) = match outcome {
+        Outcome::Response {
+            status,
+            retry_after,
+        } if policy.statuses.contains(status) => (format!("HTTP status {status}"), retry_after),
+        Outcome::Failed {
+            error,
+            before_response: true,
+        } if policy.connection_errors && is_transient(error.kind()) => (error.to_string(), None),
+        _ => return Retry::Return,
+    };
+    if !policy.non_idempotent && !IDEMPOTENT.contains(&attempt.method) {
+        return Retry::Return;
+    }
+    if !attempt.body_replayable {
+        return Retry::Return;
+    }
+    let wait = match retry_after.and_then(|value| retry_after::parse(value, clock.now)) {
+        Some(asked) if asked > policy.max_retry_after => return Retry::Return,
+        Some(asked) => asked,
+        None => backoff(policy, attempt.retries, clock.jitter),
+    };
+    // The deadline never restarts: a wait that would reach it ends the call now, with what
+    // this try got, rather than a timeout after a sleep that could not help.
+    if clock.remaining.is_some_and(|left| wait >= left) {
+        return Retry::Return;
+    }
+    Retry::After { wait, reason }
+}
+
+/// Errors that may not happen again: a refused or reset connection, one closed without an
+/// answer, a name that did not resolve (curl retries that too: DNS fails for a moment while a
+/// service comes up), a time limit. Not a TLS or certificate failure, a reply that is not
+/// HTTP, or anything on our side (a bad request, a body that cannot be read).
+fn is_transient(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Connect
+            | ErrorKind::Dns
+            | ErrorKind::Timeout
+            | ErrorKind::ConnectionReset
+            | ErrorKind::EmptyReply
+    )
+}
+
+/// Exponential backoff with full jitter (as AWS's architecture blog named it): a wait drawn
+/// uniformly from zero up to a ceiling that starts at the policy's initial value and doubles
+/// with each retry, never above its maximum. `jitter` is the random draw, in [0, 1).
+fn backoff(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
+    let doubling = 1u32.checked_shl(retries).unwrap_or(u32::MAX);
+    let ceiling = policy
+        .backoff_initial
+        .saturating_mul(doubling)
+        .min(policy.backoff_max);
+    let jitter = if (0.0..1.0).contains(&jitter) {
+        jitter
+    } else {
+        0.0
+    };
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * jitter)
+        .unwrap_or(ceiling)
+        .min(ceiling)
+}
+
+/// Numbers every draw in this process, so that no two are hashed from the same input.
+static DRAWN: AtomicU64 = AtomicU64::new(0);
+
+/// A random number in [0, 1) for the backoff's jitter, from std alone.
+///
+/// Jitter has to spread clients apart, not to be unpredictable to an attacker: two processes
+/// that failed at the same instant must not come back at the same instant. A [`RandomState`]
+/// holds `SipHash` keys that std drew from the operating system's random source (different in
+/// every process, and in every `RandomState`), so hashing a counter and the time with them
+/// gives numbers that differ between processes and between draws, uniform enough for a
+/// sleep. A random-number crate would add a dependency for nothing more. The multipart
+/// boundary (`multipart/boundary.rs`) is drawn the same way.
+pub(crate) fn jitter() -> f64 {
+    let count = DRAWN.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let random = RandomState::new().hash_one((count, nanos));
+    // The top 53 bits, the precision of an f64, scaled into [0, 1).
+    (random >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: RetryPolicy = RetryPolicy::new(3);
+
+    fn clock() -> Clock {
+        Clock {
+            now: UNIX_EPOCH + Duration::from_secs(946_684_679),
+            remaining: None,
+            jitter: 0.5,
+        }
+    }
+
+    fn get(retries: u32) -> Attempt<'static> {
+        Attempt {
+            method: "GET",
+            body_replayable: true,
+            retries,
+        }
+    }
+
+    fn status(status: u16) -> Outcome<'static> {
+        Outcome::Response {
+            status,
+            retry_after: None,
+        }
+    }
+
+    fn waits(decision: Retry) -> Duration {
+        match decision {
+            Retry::After { wait, .. } => wait,
+            Retry::Return => panic!("expected a retry"),
+        }
+    }
+
+    #[test]
+    fn a_listed_status_is_retried_with_its_reason() {
+        let decision = next(status(503), get(0), &POLICY, clock());
+        assert_eq!(
+            decision,
+            Retry::After {
+                wait: Duration::from_millis(500),
+                reason: "HTTP status 503".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn a_status_not_listed_is_returned() {
+        for code in [200, 301, 400, 401, 404, 501] {
+            assert_eq!(next(status(code), get(0), &POLICY, clock()), Retry::Return);
+        }
+        let only_429 = POLICY.statuses(&[429]);
+        assert_eq!(next(status(503), get(0), &only_429, clock()), Retry::Return);
+    }
+
+    #[test]
+    fn retries_stop_at_the_maximum() {
+        assert!(matches!(
+            next(status(503), get(2), &POLICY, clock()),
+            Retry::After { .. }
+        ));
+        assert_eq!(next(status(503), get(3), &POLICY, clock()), Retry::Return);
+        assert_eq!(
+            next(status(503), get(0), &RetryPolicy::none(), clock()),
+            Retry::Return
+        );
+    }
+
+    #[test]
+    fn rfc_9110_idempotent_methods_only_unless_told() {
+        for method in ["POST", "PATCH", "CONNECT", "PROPFIND"] {
+            let attempt = Attempt { method, ..get(0) };
+            assert_eq!(next(status(503), attempt, &POLICY, clock()), Retry::Return);
+            let told = POLICY.retry_non_idempotent(true);
+            assert!(matches!(
+                next(status(503), attempt, &told, clock()),
+                Retry::After { .. }
+            ));
+        }
+        for method in IDEMPOTENT {
+            let attempt = Attempt { method, ..get(0) };
+            assert!(matches!(
+                next(status(503), attempt, &POLICY, clock()),
+                Retry::After { .. }
+            ));
+        }
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_sent_again_stops_the_retries() {
+        let attempt = Attempt {
+            method: "PUT",
+            body_replayable: false,
+            retries: 0,
+        };
+        assert_eq!(next(status(503), attempt, &POLICY, clock()), Retry::Return);
+    }
+
+    #[test]
+    fn rfc_9110_retry_after_in_seconds_is_the_wait() {
+        let outcome = Outcome::Response {
+            status: 503,
+            retry_after: Some("2"),
+        };
+        assert_eq!(
+            waits(next(outcome, get(0), &POLICY, clock())),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn rfc_9110_retry_after_as_a_date_counts_from_now() {
+        // Two minutes after `clock().now`.
+        let outcome = Outcome::Response {
+            status: 429,
+            retry_after: Some("Fri, 31 Dec 1999 23:59:59 GMT"),
+        };
+        let patient = POLICY.max_retry_after(Duration::from_secs(120));
+        assert_eq!(
+            waits(next(outcome, get(0), &patient, clock())),
+            Duration::from_secs(120)
+        );
+        let past = Outcome::Response {
+            status: 429,
+            retry_after: Some("Sun, 06 Nov 1994 08:49:37 GMT"),
+        };
+        assert_eq!(waits(next(past, get(0), &POLICY, clock())), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_maximum_returns_the_response() {
+        let outcome = Outcome::Response {
+            status: 503,
+            retry_after: Some("61"),
+        };
+        assert_eq!(next(outcome, get(0), &POLICY, clock()), Retry::Return);
+        let patient = POLICY.max_retry_after(Duration::from_secs(3600));
+        assert_eq!(
+            waits(next(outcome, get(0), &patient, clock())),
+            Duration::from_secs(61)
+        );
+    }
+
+    #[test]
+    fn an_unusable_retry_after_means_backoff() {
+        let outcome = Outcome::Response {
+            status: 503,
+            retry_after: Some("soon"),
+        };
+        assert_eq!(
+            waits(next(outcome, get(0), &POLICY, clock())),
+            Duration::from_millis(500)
+        );
+    }
+
+    #[test]
+    fn a_wait_that_reaches_the_deadline_ends_the_call_now() {
+        let outcome = Outcome::Response {
+            status: 503,
+            retry_after: Some("5"),
+        };
+        let short = Clock {
+            remaining: Some(Duration::from_secs(5)),
+            ..clock()
+        };
+        assert_eq!(next(outcome, get(0), &POLICY, short), Retry::Return);
+        let long = Clock {
+            remaining: Some(Duration::from_secs(6)),
+            ..clock()
+        };
+        assert_eq!(
+            waits(next(outcome, get(0), &POLICY, long)),
+            Duration::from_secs(5)
+        );
+        let spent = Clock {
+            remaining: Some(Duration::ZERO),
+            ..clock()
+        };
+        assert_eq!(next(status(503), get(0), &POLICY, spent), Retry::Return);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap_with_full_jitter() {
+        let policy = POLICY.backoff(Duration::from_secs(1), Duration::from_secs(5));
+        let ceiling = |retries| backoff(&policy, retries, 0.999_999);
+        let secs = |retries| ceiling(retries).as_secs_f64().round() as u64;
+        assert_eq!(
+            [secs(0), secs(1), secs(2), secs(3), secs(40)],
+            [1, 2, 4, 5, 5]
+        );
+        assert_eq!(backoff(&policy, 2, 0.0), Duration::ZERO);
+        assert_eq!(backoff(&policy, 2, 0.25), Duration::from_secs(1));
+        assert!(ceiling(2) < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn backoff_survives_absurd_values() {
+        let policy = POLICY.backoff(Duration::MAX, Duration::MAX);
+        for jitter in [0.0, 0.5, 0.999_999, 1.0, -1.0, f64::NAN] {
+            let wait = backoff(&policy, u32::MAX, jitter);
+            assert!(wait <= Duration::MAX);
+        }
+    }
+
+    fn failed(kind: ErrorKind, before_response: bool) -> Retry {
+        let error = Error::new(kind, "it broke");
+        let outcome = Outcome::Failed {
+            error: &error,
+            before_response,
+        };
+        next(outcome, get(0), &POLICY, clock())
+    }
+
+    #[test]
+    fn a_connection_error_before_the_response_is_retried() {
+        for kind in [
+            ErrorKind::Connect,
+            ErrorKind::Dns,
+            ErrorKind::Timeout,
+            ErrorKind::ConnectionReset,
+            ErrorKind::EmptyReply,
+        ] {
+            assert_eq!(
+                failed(kind, true),
+                Retry::After {
+                    wait: Duration::from_millis(500),
+                    reason: "it broke".to_string()
+                },
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_after_a_response_began_is_returned() {
+        assert_eq!(failed(ErrorKind::ConnectionReset, false), Retry::Return);
+    }
+
+    #[test]
+    fn errors_that_would_happen_again_are_returned() {
+        for kind in [
+            ErrorKind::Tls,
+            ErrorKind::Certificate,
+            ErrorKind::Protocol,
+            ErrorKind::InvalidRequest,
+            ErrorKind::Io,
+        ] {
+            assert_eq!(failed(kind, true), Retry::Return, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn connection_errors_can_be_left_alone() {
+        let error = Error::new(ErrorKind::Connect, "refused");
+        let outcome = Outcome::Failed {
+            error: &error,
+            before_response: true,
+        };
+        let policy = POLICY.connection_errors(false);
+        assert_eq!(next(outcome, get(0), &policy, clock()), Retry::Return);
+    }
+
+    #[test]
+    fn jitter_is_in_the_unit_interval_and_varies() {
+        let draws: Vec<f64> = (0..1000).map(|_| jitter()).collect();
+        assert!(draws.iter().all(|j| (0.0..1.0).contains(j)));
+        let low = draws.iter().filter(|&&j| j < 0.5).count();
+        // Uniform draws: far from all on one side (the chance of this failing is below 2^-100).
+        assert!((300..700).contains(&low), "{low} of 1000 below one half");
+    }
+}
