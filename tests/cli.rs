@@ -2192,14 +2192,38 @@ fn a_header_with_a_colon_and_no_value_is_left_out() {
 }
 
 #[test]
-fn leaving_out_a_header_the_library_writes_is_refused_for_now() {
+fn leaving_out_a_header_the_library_writes() {
     let server = serve(Reply::new(200));
-    for header in ["Accept:", "Host:"] {
-        let run = run(&["-H", header, &server.url("/")]);
-        run.expect_error_line(2);
-        assert!(run.stderr.contains("not supported yet"), "{}", run.stderr);
-    }
-    assert_eq!(server.connections(), 0);
+    run(&["-H", "Accept:", "-H", "User-Agent:", &server.url("/")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.header("accept"), None);
+    assert_eq!(request.header("user-agent"), None);
+    assert!(request.header("host").is_some());
+}
+
+#[test]
+fn host_is_kept_with_a_warning() {
+    // curl sends no Host for -H 'Host:'; HTTP/1.1 requires one, so plainwire keeps it.
+    let server = serve(Reply::new(200));
+    let run = run(&["-H", "Host:", &server.url("/")]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("the Host header is sent anyway"),
+        "{}",
+        run.stderr
+    );
+    assert!(server.requests()[0].header("host").is_some());
+}
+
+#[test]
+fn leaving_out_expect_sends_a_large_body_at_once() {
+    let server = serve(Reply::new(200));
+    let big = vec![b'x'; 2 << 20];
+    let (_, at) = data_file("no-expect", &big);
+    run(&["--data-binary", &at, "-H", "Expect:", &server.url("/")]).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.header("expect"), None);
+    assert_eq!(request.body.len(), big.len());
 }
 
 #[test]
@@ -2213,11 +2237,6 @@ fn cookie_strings_are_sent_as_one_cookie_header() {
         vec![&b"a=1; b=2; c=3"[..]]
     );
     assert_eq!(requests[1].header_all("cookie"), vec![&b"mine=1"[..]]);
-}
-
-#[test]
-fn a_cookie_file_is_refused_for_now() {
-    run(&["-b", "cookies.txt", "http://127.0.0.1:1/"]).expect_error_line(2);
 }
 
 // ---------------------------------------------------------------------------
@@ -2851,11 +2870,53 @@ fn short_e_and_cert_type_pem_authenticate_the_client() {
 }
 
 #[test]
-fn cert_types_other_than_pem_and_passwords_are_refused() {
-    let run_der = run(&["--cert-type", "DER", "http://127.0.0.1:1/"]);
-    run_der.expect_error_line(2);
-    assert!(run_der.stderr.contains("PEM only"), "{}", run_der.stderr);
-    run(&["-E", "client.pem:secret", "http://127.0.0.1:1/"]).expect_error_line(2);
+fn encrypted_keys_and_p12_are_refused_with_58() {
+    let server = serve(Reply::new(200));
+    for args in [
+        &["--cert-type", "P12", "-E", "client.p12"][..],
+        &["-E", "client.pem:secret"],
+        &[
+            "-E",
+            "client.pem",
+            "--key",
+            "client.key",
+            "--key-type",
+            "ENG",
+        ],
+    ] {
+        let mut argv = args.to_vec();
+        let url = server.url("/");
+        argv.push(&url);
+        let run = run(&argv);
+        run.expect_error_line(58);
+    }
+    assert_eq!(server.connections(), 0);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn der_certificates_and_keys_are_accepted() {
+    let server = mtls_server();
+    let dir = temp_dir("der-identity");
+    let cert = dir.join("client.der");
+    let key = dir.join("client.key.der");
+    fs::write(&cert, load_certs("client.pem")[0].as_ref()).unwrap();
+    fs::write(&key, load_key("client.key").secret_der()).unwrap();
+    let run = run(&[
+        "--cacert",
+        &ca(),
+        "-E",
+        path_str(&cert),
+        "--cert-type",
+        "DER",
+        "--key",
+        path_str(&key),
+        "--key-type",
+        "der",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"hello, client");
 }
 
 // ---------------------------------------------------------------------------
@@ -2916,33 +2977,108 @@ fn no_meter_over_a_body_on_the_terminal() {
 }
 
 // ---------------------------------------------------------------------------
-// Commands as browsers copy them ("Copy as cURL"), minus --compressed (not supported yet)
+// --compressed, and commands as browsers copy them ("Copy as cURL")
 // ---------------------------------------------------------------------------
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A server that answers `body` gzipped when the request accepts gzip, and that answers in
+/// `br` (bytes no one here can decode) when the request offers br: a client that forwards a
+/// browser's `br` gets a body it cannot write.
+fn gzip_server(body: &'static [u8]) -> HttpServer {
+    HttpServer::start(move |req| {
+        let accepted = req
+            .header("accept-encoding")
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let reply = Reply::new(200).header("Content-Type", "text/html; charset=utf-8");
+        if accepted.contains("br") {
+            reply
+                .header("Content-Encoding", "br")
+                .body(&b"\x0b\x02\x80not-really-brotli"[..])
+        } else if accepted.contains("gzip") {
+            reply.header("Content-Encoding", "gzip").body(gzip(body))
+        } else {
+            reply.body(body)
+        }
+    })
+}
+
+#[test]
+fn compressed_asks_for_gzip_and_writes_the_body_decoded() {
+    let server = gzip_server(b"decoded body");
+    let run = run(&["--compressed", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"decoded body");
+    let accepted = server.requests()[0]
+        .header("accept-encoding")
+        .map(str::to_string);
+    assert_eq!(accepted.as_deref(), Some("gzip, deflate"));
+}
+
+#[test]
+fn compressed_with_a_coding_it_cannot_undo_exits_61() {
+    let server = serve(Reply::new(200).header("Content-Encoding", "zstd").body("x"));
+    let run = run(&["--compressed", &server.url("/")]);
+    run.expect_error_line(61);
+    assert_eq!(run.stdout, b"");
+}
+
+#[test]
+fn compressed_headers_are_written_as_received() {
+    let server = gzip_server(b"body");
+    let run = run(&["--compressed", "-i", &server.url("/")]);
+    run.expect_code(0);
+    let out = run.stdout_text();
+    assert!(out.contains("Content-Encoding: gzip\r\n"), "{out}");
+    assert!(out.ends_with("\r\n\r\nbody"), "{out}");
+}
+
+const CHROME_UA: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+const FIREFOX_UA: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0";
 
 #[test]
 fn a_chrome_get_with_cookies_runs_unchanged() {
-    let server = serve(Reply::text("<html>page</html>"));
+    let server = gzip_server(b"<html>account page</html>");
+    let url = server.url("/account?tab=1");
     let run = run(&[
-        &server.url("/account?tab=1"),
+        &url,
         "-H",
-        "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7",
         "-H",
-        "Accept-Language: en-US,en;q=0.9",
+        "accept-language: en-US,en;q=0.9",
         "-H",
-        "Cache-Control: max-age=0",
-        "-H",
-        "Connection: keep-alive",
+        "cache-control: max-age=0",
         "-b",
         "session=abc123; theme=dark",
         "-H",
-        "Upgrade-Insecure-Requests: 1",
+        "priority: u=0, i",
         "-H",
-        "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+        "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"",
+        "-H",
+        "sec-ch-ua-mobile: ?0",
         "-H",
         "sec-ch-ua-platform: \"Linux\"",
+        "-H",
+        "sec-fetch-dest: document",
+        "-H",
+        "sec-fetch-mode: navigate",
+        "-H",
+        "sec-fetch-site: none",
+        "-H",
+        "sec-fetch-user: ?1",
+        "-H",
+        "upgrade-insecure-requests: 1",
+        "-H",
+        &format!("user-agent: {CHROME_UA}"),
+        "--compressed",
     ]);
     run.expect_code(0);
-    assert_eq!(run.stdout, b"<html>page</html>");
+    assert_eq!(run.stdout, b"<html>account page</html>");
     let request = &server.requests()[0];
     assert_eq!(request.method, "GET");
     assert_eq!(request.target, "/account?tab=1");
@@ -2951,36 +3087,47 @@ fn a_chrome_get_with_cookies_runs_unchanged() {
         vec![&b"session=abc123; theme=dark"[..]]
     );
     assert_eq!(request.header_all("accept").len(), 1);
-    assert!(request
-        .header("user-agent")
-        .unwrap()
-        .starts_with("Mozilla/5.0"));
+    assert_eq!(request.header_all("user-agent"), vec![CHROME_UA.as_bytes()]);
     assert_eq!(request.header("sec-ch-ua-platform"), Some("\"Linux\""));
+    assert_eq!(request.header("accept-encoding"), Some("gzip, deflate"));
 }
 
 #[test]
-fn a_firefox_json_post_runs_unchanged() {
-    let server = serve(
-        Reply::new(201)
-            .header("Content-Type", "application/json")
-            .body("{\"id\":7}"),
-    );
+fn a_chrome_json_post_runs_unchanged() {
+    let server = gzip_server(b"{\"id\":7}");
     let run = run(&[
         &server.url("/api/items"),
-        "-X",
-        "POST",
         "-H",
-        "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
+        "accept: application/json, text/plain, */*",
         "-H",
-        "Accept: application/json, text/plain, */*",
+        "accept-language: en-US,en;q=0.9",
         "-H",
-        "Content-Type: application/json",
+        "content-type: application/json",
+        "-b",
+        "csrftoken=xyz; sessionid=s1",
         "-H",
-        "Origin: http://localhost:3000",
+        "origin: http://localhost:3000",
         "-H",
-        "Cookie: csrftoken=xyz",
+        "priority: u=1, i",
+        "-H",
+        "referer: http://localhost:3000/items",
+        "-H",
+        "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"",
+        "-H",
+        "sec-ch-ua-mobile: ?0",
+        "-H",
+        "sec-ch-ua-platform: \"Linux\"",
+        "-H",
+        "sec-fetch-dest: empty",
+        "-H",
+        "sec-fetch-mode: cors",
+        "-H",
+        "sec-fetch-site: same-site",
+        "-H",
+        &format!("user-agent: {CHROME_UA}"),
         "--data-raw",
         "{\"name\":\"plain wire\",\"tags\":[\"a\",\"b\"]}",
+        "--compressed",
     ]);
     run.expect_code(0);
     assert_eq!(run.stdout, b"{\"id\":7}");
@@ -2994,7 +3141,989 @@ fn a_firefox_json_post_runs_unchanged() {
         request.header_all("content-type"),
         vec![&b"application/json"[..]]
     );
+    assert_eq!(
+        request.header_all("cookie"),
+        vec![&b"csrftoken=xyz; sessionid=s1"[..]]
+    );
+    assert_eq!(
+        request.header("referer"),
+        Some("http://localhost:3000/items")
+    );
+}
+
+#[test]
+fn a_firefox_get_with_cookies_runs_unchanged() {
+    let server = gzip_server(b"<html>feed</html>");
+    let run = run(&[
+        &server.url("/feed"),
+        "--compressed",
+        "-H",
+        &format!("User-Agent: {FIREFOX_UA}"),
+        "-H",
+        "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "-H",
+        "Accept-Language: en-US,en;q=0.5",
+        "-H",
+        "Accept-Encoding: gzip, deflate, br, zstd",
+        "-H",
+        "Connection: keep-alive",
+        "-H",
+        "Cookie: session=abc123; theme=dark",
+        "-H",
+        "Upgrade-Insecure-Requests: 1",
+        "-H",
+        "Sec-Fetch-Dest: document",
+        "-H",
+        "Sec-Fetch-Mode: navigate",
+        "-H",
+        "Sec-Fetch-Site: none",
+        "-H",
+        "Sec-Fetch-User: ?1",
+        "-H",
+        "Priority: u=0, i",
+        "-H",
+        "TE: trailers",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"<html>feed</html>");
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.header_all("cookie"),
+        vec![&b"session=abc123; theme=dark"[..]]
+    );
+    // The copied br and zstd are not offered: the server could send what plainwire cannot
+    // decode.
+    assert_eq!(
+        request.header_all("accept-encoding"),
+        vec![&b"gzip, deflate"[..]]
+    );
+    assert_eq!(
+        request.header_all("user-agent"),
+        vec![FIREFOX_UA.as_bytes()]
+    );
+}
+
+#[test]
+fn a_firefox_json_post_runs_unchanged() {
+    let server = gzip_server(b"{\"id\":8}");
+    let run = run(&[
+        &server.url("/api/items"),
+        "--compressed",
+        "-X",
+        "POST",
+        "-H",
+        &format!("User-Agent: {FIREFOX_UA}"),
+        "-H",
+        "Accept: application/json, text/plain, */*",
+        "-H",
+        "Accept-Language: en-US,en;q=0.5",
+        "-H",
+        "Accept-Encoding: gzip, deflate, br, zstd",
+        "-H",
+        "Content-Type: application/json",
+        "-H",
+        "Origin: http://localhost:3000",
+        "-H",
+        "Connection: keep-alive",
+        "-H",
+        "Referer: http://localhost:3000/items",
+        "-H",
+        "Cookie: csrftoken=xyz",
+        "-H",
+        "Sec-Fetch-Dest: empty",
+        "-H",
+        "Sec-Fetch-Mode: cors",
+        "-H",
+        "Sec-Fetch-Site: same-site",
+        "-H",
+        "Priority: u=0",
+        "--data-raw",
+        "{\"name\":\"plain wire\",\"tags\":[\"a\",\"b\"]}",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"{\"id\":8}");
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.body,
+        b"{\"name\":\"plain wire\",\"tags\":[\"a\",\"b\"]}"
+    );
+    assert_eq!(
+        request.header_all("content-type"),
+        vec![&b"application/json"[..]]
+    );
     assert_eq!(request.header_all("cookie"), vec![&b"csrftoken=xyz"[..]]);
+    assert_eq!(
+        request.header_all("accept-encoding"),
+        vec![&b"gzip, deflate"[..]]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// -F, --form-string, -T
+// ---------------------------------------------------------------------------
+
+/// The parts of a multipart body: each part's head and data, split at the boundary the
+/// request's Content-Type names.
+fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
+    let content_type = request.header("content-type").expect("a Content-Type");
+    let boundary = content_type
+        .split_once("boundary=")
+        .map(|(_, b)| b.trim_matches('"'))
+        .expect("a boundary");
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let mut parts = Vec::new();
+    let mut rest = &body[..];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let start = find(rest, delimiter.as_bytes()).expect("a first delimiter");
+    rest = &rest[start + delimiter.len()..];
+    while rest.starts_with(b"\r\n") {
+        rest = &rest[2..];
+        let end = find(rest, format!("\r\n{delimiter}").as_bytes()).expect("a next delimiter");
+        let part = &rest[..end];
+        let head_end = find(part, b"\r\n\r\n").expect("a part head");
+        parts.push((
+            String::from_utf8_lossy(&part[..head_end]).into_owned(),
+            part[head_end + 4..].to_vec(),
+        ));
+        rest = &rest[end + 2 + delimiter.len()..];
+    }
+    assert_eq!(rest, b"--\r\n", "the closing delimiter ends the body");
+    parts
+}
+
+#[test]
+fn form_sends_text_files_and_text_from_files() {
+    let dir = temp_dir("form");
+    let upload = dir.join("photo.png");
+    fs::write(&upload, b"\x89PNG\r\n\x1a\nbytes").unwrap();
+    let story = dir.join("story.txt");
+    fs::write(&story, "once upon a time").unwrap();
+    let server = serve(Reply::new(200));
+    run(&[
+        "-F",
+        "name=John",
+        "-F",
+        &format!("photo=@{}", path_str(&upload)),
+        "-F",
+        &format!("story=<{}", path_str(&story)),
+        "-F",
+        &format!(
+            "doc=@{};type=text/x-custom;filename=renamed.txt",
+            path_str(&story)
+        ),
+        "--form-string",
+        "literal=@not-a-file;type=x",
+        &server.url("/upload"),
+    ])
+    .expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert!(!request.chunked, "every length is known: a Content-Length");
+    assert_eq!(
+        request.header("content-length"),
+        Some(request.body.len().to_string().as_str())
+    );
+    let parts = multipart_parts(request);
+    assert_eq!(parts.len(), 5);
+    assert_eq!(parts[0].0, "Content-Disposition: form-data; name=\"name\"");
+    assert_eq!(parts[0].1, b"John");
+    assert_eq!(
+        parts[1].0,
+        "Content-Disposition: form-data; name=\"photo\"; filename=\"photo.png\"\r\nContent-Type: image/png"
+    );
+    assert_eq!(parts[1].1, b"\x89PNG\r\n\x1a\nbytes");
+    assert_eq!(parts[2].0, "Content-Disposition: form-data; name=\"story\"");
+    assert_eq!(parts[2].1, b"once upon a time");
+    assert_eq!(
+        parts[3].0,
+        "Content-Disposition: form-data; name=\"doc\"; filename=\"renamed.txt\"\r\nContent-Type: text/x-custom"
+    );
+    assert_eq!(parts[4].1, b"@not-a-file;type=x");
+}
+
+#[test]
+fn form_reads_a_file_part_from_stdin() {
+    let server = serve(Reply::new(200));
+    run_with_stdin(&["-F", "f=@-", &server.url("/")], Some(b"from stdin")).expect_code(0);
+    let parts = multipart_parts(&server.requests()[0]);
+    assert!(parts[0].0.contains("filename=\"-\""), "{}", parts[0].0);
+    assert_eq!(parts[0].1, b"from stdin");
+}
+
+#[test]
+fn form_with_a_missing_file_exits_26() {
+    let server = serve(Reply::new(200));
+    run(&["-F", "f=@/nonexistent/plainwire-file", &server.url("/")]).expect_error_line(26);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn form_with_data_is_two_methods_and_exits_2() {
+    let server = serve(Reply::new(200));
+    let run = run(&["-F", "a=1", "-d", "b=2", &server.url("/")]);
+    run.expect_error_line(2);
+    assert!(
+        run.stderr.contains("only select one HTTP request method"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn upload_file_puts_it_with_its_length() {
+    let dir = temp_dir("upload");
+    let file = dir.join("report one.bin");
+    fs::write(&file, binary_body()).unwrap();
+    let server = serve(Reply::new(201));
+    run(&[
+        "-T",
+        path_str(&file),
+        &server.url("/up/"),
+        "--upload-file",
+        path_str(&file),
+        &server.url("/exact-name"),
+        &server.url("/not-uploaded"),
+        "-w",
+        "%{size_upload} ",
+    ])
+    .expect_code(0);
+    let requests = server.requests();
+    assert_eq!(requests[0].method, "PUT");
+    assert_eq!(requests[0].target, "/up/report%20one.bin");
+    assert_eq!(requests[0].body, binary_body());
+    assert!(!requests[0].chunked);
+    assert_eq!(
+        requests[0].header("content-length"),
+        Some(binary_body().len().to_string().as_str())
+    );
+    assert_eq!(requests[1].target, "/exact-name");
+    assert_eq!(requests[2].method, "GET", "no -T for the third URL");
+}
+
+#[test]
+fn upload_file_reports_its_size() {
+    let (file, _) = data_file("upload-size", b"12345");
+    let server = serve(Reply::new(200));
+    let run = run(&[
+        "-T",
+        path_str(&file),
+        "-w",
+        "%{size_upload}",
+        &server.url("/x"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"5");
+}
+
+#[test]
+fn upload_from_stdin_is_chunked() {
+    let server = serve(Reply::new(200));
+    run_with_stdin(&["-T", "-", &server.url("/stdin")], Some(b"piped data")).expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.target, "/stdin");
+    assert!(request.chunked);
+    assert_eq!(request.body, b"piped data");
+}
+
+#[test]
+fn upload_of_a_missing_file_exits_26() {
+    let server = serve(Reply::new(200));
+    run(&["-T", "/nonexistent/plainwire-upload", &server.url("/")]).expect_error_line(26);
+    assert_eq!(server.connections(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Cookies: -b FILE, -c, -j
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_cookie_file_is_read_and_its_cookies_sent() {
+    let dir = temp_dir("cookie-file");
+    let jar = dir.join("cookies.txt");
+    fs::write(
+        &jar,
+        "# Netscape HTTP Cookie File\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t4102444800\tlasting\tyes\n\
+         127.0.0.1\tFALSE\t/other\tFALSE\t0\telsewhere\tno\n",
+    )
+    .unwrap();
+    let server = serve(Reply::new(200));
+    run(&["-b", path_str(&jar), &server.url("/")]).expect_code(0);
+    run(&["-b", path_str(&jar), "-j", &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("cookie"),
+        Some("session=abc; lasting=yes")
+    );
+    assert_eq!(
+        requests[1].header("cookie"),
+        Some("lasting=yes"),
+        "-j drops session cookies"
+    );
+}
+
+#[test]
+fn a_missing_cookie_file_is_ignored() {
+    let server = serve(Reply::new(200));
+    run(&["-b", "/nonexistent/plainwire-cookies", &server.url("/")]).expect_code(0);
+    assert_eq!(server.requests()[0].header("cookie"), None);
+}
+
+#[test]
+fn cookie_jar_saves_what_the_server_set_also_on_failure() {
+    let dir = temp_dir("cookie-jar");
+    let jar = dir.join("jar.txt");
+    let server = serve(
+        Reply::new(500)
+            .header("Set-Cookie", "id=42; Path=/")
+            .header("Set-Cookie", "kept=1; Max-Age=3600"),
+    );
+    run(&["-f", "-c", path_str(&jar), &server.url("/")]).expect_error_line(22);
+    let saved = fs::read_to_string(&jar).unwrap();
+    assert!(saved.starts_with("# Netscape HTTP Cookie File"), "{saved}");
+    assert!(
+        saved.contains("127.0.0.1\tFALSE\t/\tFALSE\t0\tid\t42\n"),
+        "{saved}"
+    );
+    assert!(saved.contains("\tkept\t1\n"), "{saved}");
+    // The next run sends them back, reading the file it writes.
+    let server2 = serve(Reply::new(200));
+    let url = server2.url("/");
+    run(&["-b", path_str(&jar), "-c", path_str(&jar), &url]).expect_code(0);
+    assert_eq!(
+        server2.requests()[0].header("cookie"),
+        Some("id=42; kept=1")
+    );
+}
+
+#[test]
+fn cookies_set_on_a_redirect_are_sent_on_the_next_hop() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/login" => Reply::new(302)
+            .header("Location", "/home")
+            .header("Set-Cookie", "sid=s1"),
+        _ => Reply::text(req.header("cookie").unwrap_or("none").to_string()),
+    });
+    let run = run(&["-L", "-b", "", &server.url("/login")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"sid=s1");
+}
+
+#[test]
+fn cookie_jar_dash_writes_to_stdout() {
+    let server = serve(Reply::new(200).header("Set-Cookie", "a=b").body("body"));
+    let run = run(&["-c", "-", &server.url("/")]);
+    run.expect_code(0);
+    let out = run.stdout_text();
+    assert!(out.starts_with("body# Netscape HTTP Cookie File"), "{out}");
+    assert!(out.ends_with("\ta\tb\n"), "{out}");
+}
+
+// ---------------------------------------------------------------------------
+// --retry
+// ---------------------------------------------------------------------------
+
+/// A server that answers `status` to the first `failures` requests, then 200 "ok".
+fn flaky_server(failures: usize, status: u16) -> HttpServer {
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    HttpServer::start(move |_| {
+        if seen.fetch_add(1, Ordering::SeqCst) < failures {
+            Reply::new(status).body("try again")
+        } else {
+            Reply::text("ok")
+        }
+    })
+}
+
+#[test]
+fn retry_sends_again_after_a_transient_status() {
+    let server = flaky_server(2, 503);
+    let run = run(&[
+        "--retry",
+        "3",
+        "--retry-delay",
+        "0.01",
+        "-w",
+        " %{num_retries}",
+        "-d",
+        "a=1",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok 2");
+    assert_eq!(server.requests().len(), 3);
+    assert!(
+        server.requests().iter().all(|r| r.body == b"a=1"),
+        "POST too, as in curl"
+    );
+    assert_eq!(
+        run.stderr.matches("Will retry in").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn retry_gives_up_with_the_last_answer() {
+    let server = flaky_server(10, 503);
+    let run = run(&[
+        "--retry",
+        "1",
+        "--retry-delay",
+        "0.01",
+        "-f",
+        &server.url("/"),
+    ]);
+    run.expect_code(22);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn retry_leaves_other_statuses_alone() {
+    let server = flaky_server(1, 404);
+    let run = run(&["--retry", "3", "--retry-delay", "0.01", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"try again");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn retry_all_errors_with_fail_retries_a_404() {
+    let server = flaky_server(1, 404);
+    let run = run(&[
+        "--retry",
+        "3",
+        "--retry-delay",
+        "0.01",
+        "--retry-all-errors",
+        "-f",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn retry_connrefused_tries_a_closed_port_again_then_exits_7() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&[
+        "--retry",
+        "2",
+        "--retry-delay",
+        "0.01",
+        "--retry-connrefused",
+        &url,
+    ]);
+    run.expect_code(7);
+    assert_eq!(
+        run.stderr.matches("Will retry in").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// -r, -C
+// ---------------------------------------------------------------------------
+
+/// A server of a ten-byte document that honours `Range: bytes=N-` and `bytes=A-B`.
+fn range_server() -> HttpServer {
+    const DOC: &[u8] = b"0123456789";
+    HttpServer::start(|req| {
+        let Some(range) = req.header("range").and_then(|r| r.strip_prefix("bytes=")) else {
+            return Reply::new(200).body(DOC);
+        };
+        let (first, last) = range.split_once('-').unwrap();
+        let first: usize = first.parse().unwrap();
+        let last: usize = if last.is_empty() {
+            DOC.len() - 1
+        } else {
+            last.parse().unwrap()
+        };
+        if first >= DOC.len() {
+            return Reply::new(416).header("Content-Range", format!("bytes */{}", DOC.len()));
+        }
+        Reply::new(206)
+            .header(
+                "Content-Range",
+                format!("bytes {first}-{last}/{}", DOC.len()),
+            )
+            .body(&DOC[first..=last])
+    })
+}
+
+#[test]
+fn range_asks_for_bytes() {
+    let server = range_server();
+    let run = run(&["-r", "2-4", &server.url("/doc")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"234");
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=2-4"));
+}
+
+#[test]
+fn continue_at_dash_resumes_after_the_file() {
+    let dir = temp_dir("resume");
+    let out = dir.join("doc.txt");
+    fs::write(&out, "01234").unwrap();
+    let server = range_server();
+    run(&["-C", "-", "-o", path_str(&out), &server.url("/doc")]).expect_code(0);
+    assert_eq!(fs::read(&out).unwrap(), b"0123456789");
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=5-"));
+    // Complete already: the server says 416, which is success, the file left alone.
+    run(&["-C", "-", "-f", "-o", path_str(&out), &server.url("/doc")]).expect_code(0);
+    assert_eq!(fs::read(&out).unwrap(), b"0123456789");
+    assert_eq!(server.requests()[1].header("range"), Some("bytes=10-"));
+}
+
+#[test]
+fn continue_at_an_offset_to_stdout() {
+    let server = range_server();
+    let run = run(&["-C", "7", &server.url("/doc")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"789");
+}
+
+#[test]
+fn continue_at_against_a_server_without_ranges_exits_33() {
+    let dir = temp_dir("resume-refused");
+    let out = dir.join("doc.txt");
+    fs::write(&out, "012").unwrap();
+    let server = serve(Reply::new(200).body("0123456789"));
+    let run = run(&["-C", "-", "-o", path_str(&out), &server.url("/doc")]);
+    run.expect_error_line(33);
+    assert_eq!(fs::read(&out).unwrap(), b"012", "left as it was");
+}
+
+#[test]
+fn continue_at_with_upload_exits_2() {
+    let (file, _) = data_file("resume-upload", b"x");
+    let server = serve(Reply::new(200));
+    run(&["-C", "1", "-T", path_str(&file), &server.url("/")]).expect_error_line(2);
+}
+
+// ---------------------------------------------------------------------------
+// --digest, --anyauth, -n, --netrc-file
+// ---------------------------------------------------------------------------
+
+/// A server that asks for `scheme` credentials (a 401 with its challenge) until a request
+/// brings an Authorization of that scheme; it does not check the credentials themselves (the
+/// library's tests do).
+fn auth_server(challenge: &'static str) -> HttpServer {
+    let scheme = challenge.split(' ').next().unwrap().to_string();
+    HttpServer::start(move |req| match req.header("authorization") {
+        Some(value) if value.starts_with(&format!("{scheme} ")) => Reply::text("welcome"),
+        _ => Reply::new(401)
+            .header("WWW-Authenticate", challenge)
+            .body("who are you?"),
+    })
+}
+
+const DIGEST_CHALLENGE: &str =
+    "Digest realm=\"test\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
+
+#[test]
+fn digest_answers_the_challenge() {
+    let server = auth_server(DIGEST_CHALLENGE);
+    let run = run(&[
+        "--digest",
+        "-u",
+        "Mufasa:Circle of Life",
+        &server.url("/dir/index.html"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"welcome");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("authorization"), None);
+    let answer = requests[1].header("authorization").unwrap();
+    assert!(answer.starts_with("Digest username=\"Mufasa\""), "{answer}");
+    assert!(answer.contains("uri=\"/dir/index.html\""), "{answer}");
+}
+
+#[test]
+fn anyauth_picks_digest_or_basic_from_the_challenge() {
+    let digest = auth_server(DIGEST_CHALLENGE);
+    run(&["--anyauth", "-u", "u:p", &digest.url("/")]).expect_code(0);
+    let answer = digest.requests()[1]
+        .header("authorization")
+        .unwrap()
+        .to_string();
+    assert!(answer.starts_with("Digest "), "{answer}");
+    let basic = auth_server("Basic realm=\"test\"");
+    let run = run(&["--anyauth", "-u", "u:p", &basic.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"welcome");
+    let requests = basic.requests();
+    assert_eq!(
+        requests[0].header("authorization"),
+        None,
+        "nothing before the challenge"
+    );
+    assert_eq!(requests[1].header("authorization"), Some("Basic dTpw"));
+}
+
+#[test]
+fn anyauth_with_an_unknown_scheme_returns_the_401() {
+    let server = auth_server("Negotiate");
+    let run = run(&["--anyauth", "-u", "u:p", "-f", &server.url("/")]);
+    run.expect_error_line(22);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn netrc_file_gives_the_credentials() {
+    let dir = temp_dir("netrc");
+    let netrc = dir.join("netrc");
+    fs::write(&netrc, "machine 127.0.0.1 login ann password s3cret\n").unwrap();
+    let server = serve(Reply::new(200));
+    run(&["--netrc-file", path_str(&netrc), &server.url("/")]).expect_code(0);
+    // A missing file is skipped, as libcurl does.
+    run(&[
+        "--netrc-file",
+        path_str(&dir.join("none")),
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    let mut cmd = command(&["-n", &server.url("/")]);
+    cmd.env("NETRC", &netrc);
+    run_command(cmd).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Basic YW5uOnMzY3JldA==")
+    );
+    assert_eq!(requests[1].header("authorization"), None);
+    assert_eq!(
+        requests[2].header("authorization"),
+        Some("Basic YW5uOnMzY3JldA==")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// -U, --noproxy, --resolve, --connect-to, -4, -6
+// ---------------------------------------------------------------------------
+
+#[test]
+fn proxy_user_goes_to_the_proxy() {
+    let proxy = serve(Reply::text("via proxy"));
+    let run = run(&[
+        "-x",
+        &format!("127.0.0.1:{}", proxy.port()),
+        "-U",
+        "ann:p@ss",
+        "http://origin.test/page",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"via proxy");
+    let request = &proxy.requests()[0];
+    assert_eq!(request.target, "http://origin.test/page");
+    // base64("ann:p@ss")
+    assert_eq!(
+        request.header("proxy-authorization"),
+        Some("Basic YW5uOnBAc3M=")
+    );
+}
+
+#[test]
+fn proxy_user_without_a_proxy_exits_2() {
+    let server = serve(Reply::new(200));
+    run(&["-U", "a:b", &server.url("/")]).expect_error_line(2);
+    assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn noproxy_reaches_listed_hosts_directly() {
+    let proxy = serve(Reply::text("via proxy"));
+    let origin = serve(Reply::text("direct"));
+    let run = run(&[
+        "-x",
+        &format!("127.0.0.1:{}", proxy.port()),
+        "--noproxy",
+        "example.test,127.0.0.1",
+        &origin.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"direct");
+    assert_eq!(proxy.connections(), 0);
+}
+
+#[test]
+fn resolve_sends_a_name_to_an_address() {
+    let server = serve(Reply::text("resolved"));
+    let port = server.port();
+    let run = run(&[
+        "--resolve",
+        &format!("plainwire.test:{port}:127.0.0.1"),
+        &format!("http://plainwire.test:{port}/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"resolved");
+    assert_eq!(
+        server.requests()[0].header("host"),
+        Some(format!("plainwire.test:{port}").as_str())
+    );
+}
+
+#[test]
+fn connect_to_sends_a_connection_elsewhere() {
+    let server = serve(Reply::text("connected"));
+    let run = run(&[
+        "--connect-to",
+        &format!("plainwire.test:80:127.0.0.1:{}", server.port()),
+        "http://plainwire.test/",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"connected");
+    assert_eq!(server.requests()[0].header("host"), Some("plainwire.test"));
+}
+
+#[test]
+fn ipv6_only_cannot_reach_an_ipv4_address() {
+    let server = serve(Reply::text("v4"));
+    run(&["-4", &server.url("/")]).expect_code(0);
+    let run = run(&["-6", &server.url("/")]);
+    assert_ne!(run.code, 0);
+    assert_eq!(server.connections(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// TLS versions, --pinnedpubkey
+// ---------------------------------------------------------------------------
+
+/// The SHA-256 of fixtures/localhost.pem's SubjectPublicKeyInfo (as in tests/tls.rs).
+#[cfg(feature = "tls")]
+const LOCALHOST_KEY_SHA256: [u8; 32] = [
+    0xcf, 0x60, 0xa1, 0xf0, 0xd5, 0x8a, 0x57, 0x57, 0x57, 0xbb, 0x2d, 0xc8, 0x8a, 0xd9, 0x61, 0x02,
+    0x75, 0x8c, 0x7b, 0x3b, 0x23, 0x3d, 0xb2, 0x53, 0x09, 0xd8, 0x88, 0x67, 0xf1, 0xec, 0x98, 0xf8,
+];
+
+/// Base64, for the `sha256//` values the tests build.
+#[cfg(feature = "tls")]
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize])
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// The DER SubjectPublicKeyInfo of a certificate: the seventh element of its TBSCertificate
+/// (after version, serial, signature, issuer, validity, subject).
+#[cfg(feature = "tls")]
+fn spki(cert: &[u8]) -> Vec<u8> {
+    // (offset of the content, offset after the element) of the element at `at`.
+    let element = |at: usize| {
+        let first = cert[at + 1];
+        let (len, header) = if first < 0x80 {
+            (usize::from(first), 2)
+        } else {
+            let n = usize::from(first & 0x7f);
+            let len = cert[at + 2..at + 2 + n]
+                .iter()
+                .fold(0, |l, &b| l << 8 | usize::from(b));
+            (len, 2 + n)
+        };
+        (at + header, at + header + len)
+    };
+    let (tbs, _) = element(element(0).0);
+    let mut at = tbs;
+    for _ in 0..6 {
+        at = element(at).1;
+    }
+    cert[at..element(at).1].to_vec()
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn pinnedpubkey_accepts_the_servers_key_and_refuses_others_with_90() {
+    use sha2::Digest;
+    let server = tls_server(|_| Reply::text("pinned"));
+    let good = format!("sha256//{}", base64(&LOCALHOST_KEY_SHA256));
+    let other = format!("sha256//{}", base64(&[0u8; 32]));
+    let both = format!("{other};{good}");
+    let run_ok = run(&["--cacert", &ca(), "--pinnedpubkey", &both, &server.url("/")]);
+    run_ok.expect_code(0);
+    assert_eq!(run_ok.stdout, b"pinned");
+    run(&[
+        "--cacert",
+        &ca(),
+        "--pinnedpubkey",
+        &other,
+        &server.url("/"),
+    ])
+    .expect_error_line(90);
+    // The file form: the public key in DER.
+    let key = spki(load_certs("localhost.pem")[0].as_ref());
+    assert_eq!(
+        <[u8; 32]>::from(sha2::Sha256::digest(&key)),
+        LOCALHOST_KEY_SHA256
+    );
+    let dir = temp_dir("pinned");
+    let file = dir.join("key.der");
+    fs::write(&file, key).unwrap();
+    run(&[
+        "--cacert",
+        &ca(),
+        "--pinnedpubkey",
+        path_str(&file),
+        &server.url("/"),
+    ])
+    .expect_code(0);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn tls_versions_are_offered_as_asked() {
+    let tls12_only = HttpServer::start_tls(
+        server_tls_config_with(
+            "localhost.pem",
+            "localhost.key",
+            &[&rustls::version::TLS12],
+            None,
+        ),
+        |_| Reply::text("1.2"),
+    );
+    run(&["--cacert", &ca(), "--tlsv1.2", &tls12_only.url("/")]).expect_code(0);
+    run(&["--cacert", &ca(), "--tlsv1.3", &tls12_only.url("/")]).expect_error_line(35);
+    let tls13_only = HttpServer::start_tls(
+        server_tls_config_with(
+            "localhost.pem",
+            "localhost.key",
+            &[&rustls::version::TLS13],
+            None,
+        ),
+        |_| Reply::text("1.3"),
+    );
+    run(&["--cacert", &ca(), "--tls-max", "1.2", &tls13_only.url("/")]).expect_error_line(35);
+    run(&[
+        "--cacert",
+        &ca(),
+        "--tls-max",
+        "1.3",
+        "--tlsv1",
+        &tls13_only.url("/"),
+    ])
+    .expect_code(0);
+    run(&["--cacert", &ca(), "--tls-max", "1.1", &tls13_only.url("/")]).expect_error_line(4);
+}
+
+// ---------------------------------------------------------------------------
+// --limit-rate, --speed-limit, --speed-time
+// ---------------------------------------------------------------------------
+
+#[test]
+fn limit_rate_keeps_every_byte_both_ways() {
+    let server = HttpServer::start(|req| Reply::new(200).body(req.body.clone()));
+    let (file, _) = data_file("limit-rate", &binary_body());
+    let run = run(&[
+        "--limit-rate",
+        "8m",
+        "-T",
+        path_str(&file),
+        &server.url("/echo"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, binary_body());
+    assert_eq!(server.requests()[0].body, binary_body());
+    assert!(!server.requests()[0].chunked, "the size is still sent");
+}
+
+#[test]
+fn speed_limit_aborts_a_trickle_with_28() {
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nsome");
+        conn.read_to_end();
+    });
+    let run = run(&[
+        "--speed-limit",
+        "1000",
+        "--speed-time",
+        "1",
+        &server.url("/"),
+    ]);
+    run.expect_error_line(28);
+    assert_eq!(run.stdout, b"some");
+}
+
+// ---------------------------------------------------------------------------
+// --etag-save, --etag-compare
+// ---------------------------------------------------------------------------
+
+#[test]
+fn etags_are_saved_and_compared() {
+    let server = HttpServer::start(|req| match req.header("if-none-match") {
+        Some("\"v1\"") => Reply::new(304),
+        _ => Reply::new(200).header("ETag", "\"v1\"").body("content"),
+    });
+    let dir = temp_dir("etag");
+    let etag = dir.join("etag.txt");
+    let out = dir.join("out.txt");
+    let first = run(&[
+        "--etag-save",
+        path_str(&etag),
+        "--etag-compare",
+        path_str(&etag),
+        "-o",
+        path_str(&out),
+        &server.url("/"),
+    ]);
+    first.expect_code(0);
+    assert!(first.stderr.contains("Failed to open"), "{}", first.stderr);
+    assert_eq!(fs::read_to_string(&etag).unwrap(), "\"v1\"\n");
+    let second = run(&[
+        "--etag-save",
+        path_str(&etag),
+        "--etag-compare",
+        path_str(&etag),
+        &server.url("/"),
+    ]);
+    second.expect_code(0);
+    assert_eq!(second.stdout, b"", "304: nothing new");
+    assert_eq!(fs::read_to_string(&etag).unwrap(), "\"v1\"\n", "kept");
+    let requests = server.requests();
+    assert_eq!(requests[0].header("if-none-match"), Some("\"\""));
+    assert_eq!(requests[1].header("if-none-match"), Some("\"v1\""));
+}
+
+#[test]
+fn etag_options_want_one_url() {
+    let run = run(&[
+        "--etag-save",
+        "e.txt",
+        "http://127.0.0.1:1/a",
+        "http://127.0.0.1:1/b",
+    ]);
+    run.expect_error_line(2);
+    assert!(run.stderr.contains("single URL"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// Refused options
+// ---------------------------------------------------------------------------
+
+#[test]
+fn interface_is_refused_with_2() {
+    let run = run(&["--interface", "lo", "http://127.0.0.1:1/"]);
+    run.expect_error_line(2);
+    assert!(run.stderr.contains("bind"), "{}", run.stderr);
 }
 
 #[cfg(feature = "tls")]

@@ -29,6 +29,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::config_file;
+use crate::form::{self, FormField};
+use crate::routes::{self, ConnectToArg, ResolveArg};
+use crate::tls_options::{self, FileType, PinArg, TlsArg};
 use crate::values::{self, DataPiece, Header, Protocols, Source};
 
 /// Redirect limit used with `-L` when `--max-redirs` is not given.
@@ -141,7 +144,7 @@ pub struct Operation {
     pub output_dir: Option<PathBuf>,
     /// `-g`: URLs are taken literally, without globbing.
     pub globoff: bool,
-    /// `-X`: the method as given; see [`Operation::effective_method`].
+    /// `-X`: the method as given; see [`Operation::method_for`].
     pub method: Option<String>,
     /// `-H`: headers in order.
     pub headers: Vec<HeaderArg>,
@@ -206,6 +209,146 @@ pub struct Operation {
     pub max_filesize: Option<u64>,
     /// `-w`: write-out format, or where to read it.
     pub write_out: Option<Source>,
+    /// `-F`, `--form-string`: multipart form fields, in order.
+    pub form: Vec<FormField>,
+    /// `-T`, in order; the N-th goes with the N-th URL (`-` is stdin).
+    pub upload_files: Vec<PathBuf>,
+    /// `--compressed`: ask for gzip and deflate and write the body decoded.
+    pub compressed: bool,
+    /// `-b FILE`: cookie files to load (no `=` in the value; `-` is stdin, empty is none).
+    pub cookie_files: Vec<PathBuf>,
+    /// `-c FILE`: where to save the cookies after the transfers (`-` is stdout).
+    pub cookie_jar: Option<PathBuf>,
+    /// `-j`: drop the session cookies of the loaded cookie files.
+    pub junk_session_cookies: bool,
+    /// `--retry`, `--retry-delay`, `--retry-max-time`, `--retry-all-errors`,
+    /// `--retry-connrefused`.
+    pub retry: RetryArgs,
+    /// `-r`: the byte range to ask for, as given.
+    pub range: Option<String>,
+    /// `-C`: where to resume.
+    pub continue_at: Option<ContinueAt>,
+    /// `--basic`, `--digest`, `--anyauth`: how `-u` credentials are sent.
+    pub auth: AuthScheme,
+    /// `-n`, `--netrc-optional`, `--netrc-file`.
+    pub netrc: NetrcArgs,
+    /// `--noproxy`: hosts reached directly.
+    pub noproxy: Option<String>,
+    /// `-U`: the proxy's user and password.
+    pub proxy_user: Option<(String, String)>,
+    /// `--location-trusted`: `-L`, and credentials go along to other hosts.
+    pub location_trusted: bool,
+    /// `--post301`, `--post302`, `--post303`: keep POST after these redirects.
+    pub post_on_redirect: Vec<u16>,
+    /// `--resolve`, in order.
+    pub resolve: Vec<ResolveArg>,
+    /// `--connect-to`, in order.
+    pub connect_to: Vec<ConnectToArg>,
+    /// `-4`, `-6`.
+    pub ip_family: IpFamilyArg,
+    /// `-0`: HTTP/1.0.
+    pub http10: bool,
+    /// `--tlsv1.x`: the oldest TLS version.
+    pub tls_min: Option<TlsArg>,
+    /// `--tls-max`: the newest TLS version (`None`: the newest there is).
+    pub tls_max: Option<TlsArg>,
+    /// `--pinnedpubkey`.
+    pub pinned_key: Option<PinArg>,
+    /// `--limit-rate`: bytes per second, each way.
+    pub limit_rate: Option<u64>,
+    /// `--speed-limit`: bytes per second.
+    pub speed_limit: Option<u64>,
+    /// `--speed-time`.
+    pub speed_time: Option<Duration>,
+    /// `--etag-save`.
+    pub etag_save: Option<PathBuf>,
+    /// `--etag-compare`.
+    pub etag_compare: Option<PathBuf>,
+    /// `-z`: a date, `-DATE`, or a file whose time to use, as given.
+    pub time_cond: Option<String>,
+    /// `-R`: give the output file the server's Last-Modified time.
+    pub remote_time: bool,
+    /// `--path-as-is`: send `/../` and `/./` as they are.
+    pub path_as_is: bool,
+    /// `--request-target`: the request target in place of the URL's path.
+    pub request_target: Option<String>,
+    /// `--proxy-header`: headers for the proxy only.
+    pub proxy_headers: Vec<HeaderArg>,
+    /// `-p`: tunnel through the proxy with CONNECT, also for http URLs.
+    pub proxytunnel: bool,
+    /// `--ignore-content-length`.
+    pub ignore_content_length: bool,
+    /// `--raw`: no transfer or content decoding.
+    pub raw: bool,
+    /// `--tr-encoding`: accepted; no transfer coding is asked for.
+    pub tr_encoding: bool,
+    /// `-E CERT:PASSWORD`: a password was given (encrypted keys are not supported).
+    pub cert_password: bool,
+    /// `--cert-type`.
+    pub cert_type: FileType,
+    /// `--key-type`.
+    pub key_type: FileType,
+    /// `--proto-redir`: the protocols a redirect may lead to.
+    pub proto_redir: Protocols,
+}
+
+/// `-C`: where a download resumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContinueAt {
+    /// `-C -`: after the bytes the output file already holds.
+    FromOutput,
+    /// `-C OFFSET`.
+    Offset(u64),
+}
+
+/// How `-u` credentials are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthScheme {
+    /// `--basic` (the default): with the first request.
+    #[default]
+    Basic,
+    /// `--digest`: in answer to the server's Digest challenge.
+    Digest,
+    /// `--anyauth`: the strongest scheme the server's 401 offers.
+    Any,
+}
+
+/// `-4`, `-6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IpFamilyArg {
+    /// Either.
+    #[default]
+    Any,
+    /// `-4`.
+    V4,
+    /// `-6`.
+    V6,
+}
+
+/// `-n`, `--netrc-optional`, `--netrc-file`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NetrcArgs {
+    /// `-n` or `--netrc-optional`: use the user's `.netrc`.
+    pub enabled: bool,
+    /// `--netrc-optional`: a missing file is no error.
+    pub optional: bool,
+    /// `--netrc-file`: this file in place of the user's.
+    pub file: Option<PathBuf>,
+}
+
+/// The `--retry` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RetryArgs {
+    /// `--retry N`: retries after a transient failure (0: none).
+    pub count: u32,
+    /// `--retry-delay`: the wait between retries (zero: curl's backoff).
+    pub delay: Option<Duration>,
+    /// `--retry-max-time`: no retry starts after this long (zero: no limit).
+    pub max_time: Option<Duration>,
+    /// `--retry-all-errors`.
+    pub all_errors: bool,
+    /// `--retry-connrefused`.
+    pub connrefused: bool,
 }
 
 impl Default for Operation {
@@ -250,6 +393,46 @@ impl Default for Operation {
             protocols: Protocols::ALL,
             max_filesize: None,
             write_out: None,
+            form: Vec::new(),
+            upload_files: Vec::new(),
+            compressed: false,
+            cookie_files: Vec::new(),
+            cookie_jar: None,
+            junk_session_cookies: false,
+            retry: RetryArgs::default(),
+            range: None,
+            continue_at: None,
+            auth: AuthScheme::Basic,
+            netrc: NetrcArgs::default(),
+            noproxy: None,
+            proxy_user: None,
+            location_trusted: false,
+            post_on_redirect: Vec::new(),
+            resolve: Vec::new(),
+            connect_to: Vec::new(),
+            ip_family: IpFamilyArg::Any,
+            http10: false,
+            tls_min: None,
+            tls_max: None,
+            pinned_key: None,
+            limit_rate: None,
+            speed_limit: None,
+            speed_time: None,
+            etag_save: None,
+            etag_compare: None,
+            time_cond: None,
+            remote_time: false,
+            path_as_is: false,
+            request_target: None,
+            proxy_headers: Vec::new(),
+            proxytunnel: false,
+            ignore_content_length: false,
+            raw: false,
+            tr_encoding: false,
+            cert_password: false,
+            cert_type: FileType::Pem,
+            key_type: FileType::Pem,
+            proto_redir: Protocols::ALL,
         }
     }
 }
@@ -258,16 +441,18 @@ impl Operation {
     /// Whether the data options make a request body (not so with `-G`, where they make the
     /// query).
     pub fn has_body(&self) -> bool {
-        self.json.is_some() || (!self.data.is_empty() && !self.get)
+        self.json.is_some() || (!self.data.is_empty() && !self.get) || !self.form.is_empty()
     }
 
-    /// The method to send: `-X` wins; else HEAD with `-I`; else POST when there is a body;
-    /// else GET.
-    pub fn effective_method(&self) -> &str {
+    /// The method to send: `-X` wins; else HEAD with `-I`; else PUT when a file is uploaded
+    /// (`-T`); else POST when there is a body; else GET.
+    pub fn method_for(&self, upload: bool) -> &str {
         if let Some(method) = &self.method {
             method
         } else if self.head {
             "HEAD"
+        } else if upload {
+            "PUT"
         } else if self.has_body() {
             "POST"
         } else {
@@ -396,6 +581,58 @@ enum Opt {
     Disable,
     Help,
     Version,
+    Form,
+    FormString,
+    UploadFile,
+    Compressed,
+    CookieJar,
+    JunkSessionCookies,
+    Retry,
+    RetryDelay,
+    RetryMaxTime,
+    RetryAllErrors,
+    RetryConnrefused,
+    Range,
+    ContinueAt,
+    Digest,
+    AnyAuth,
+    Netrc,
+    NetrcOptional,
+    NetrcFile,
+    Noproxy,
+    ProxyUser,
+    LocationTrusted,
+    Post301,
+    Post302,
+    Post303,
+    Resolve,
+    ConnectTo,
+    Ipv4,
+    Ipv6,
+    Http10,
+    Tlsv1_0,
+    Tlsv1_1,
+    Tlsv1_2,
+    Tlsv1_3,
+    TlsMax,
+    PinnedPubkey,
+    LimitRate,
+    SpeedLimit,
+    SpeedTime,
+    EtagSave,
+    EtagCompare,
+    TimeCond,
+    RemoteTime,
+    PathAsIs,
+    RequestTarget,
+    ProxyHeader,
+    Proxytunnel,
+    Interface,
+    IgnoreContentLength,
+    Raw,
+    TrEncoding,
+    KeyType,
+    ProtoRedir,
 }
 
 /// Whether and how an option takes a value.
@@ -500,6 +737,69 @@ const SPECS: &[Spec] = &[
     spec(Some('q'), "disable", Switch, Opt::Disable),
     spec(Some('h'), "help", Nothing, Opt::Help),
     spec(Some('V'), "version", Nothing, Opt::Version),
+    spec(Some('F'), "form", Value, Opt::Form),
+    spec(None, "form-string", Value, Opt::FormString),
+    spec(Some('T'), "upload-file", Value, Opt::UploadFile),
+    spec(None, "compressed", Switch, Opt::Compressed),
+    spec(Some('c'), "cookie-jar", Value, Opt::CookieJar),
+    spec(
+        Some('j'),
+        "junk-session-cookies",
+        Switch,
+        Opt::JunkSessionCookies,
+    ),
+    spec(None, "retry", Value, Opt::Retry),
+    spec(None, "retry-delay", Value, Opt::RetryDelay),
+    spec(None, "retry-max-time", Value, Opt::RetryMaxTime),
+    spec(None, "retry-all-errors", Switch, Opt::RetryAllErrors),
+    spec(None, "retry-connrefused", Switch, Opt::RetryConnrefused),
+    spec(Some('r'), "range", Value, Opt::Range),
+    spec(Some('C'), "continue-at", Value, Opt::ContinueAt),
+    spec(None, "digest", Switch, Opt::Digest),
+    spec(None, "anyauth", Switch, Opt::AnyAuth),
+    spec(Some('n'), "netrc", Switch, Opt::Netrc),
+    spec(None, "netrc-optional", Switch, Opt::NetrcOptional),
+    spec(None, "netrc-file", Value, Opt::NetrcFile),
+    spec(None, "noproxy", Value, Opt::Noproxy),
+    spec(Some('U'), "proxy-user", Value, Opt::ProxyUser),
+    spec(None, "location-trusted", Switch, Opt::LocationTrusted),
+    spec(None, "post301", Switch, Opt::Post301),
+    spec(None, "post302", Switch, Opt::Post302),
+    spec(None, "post303", Switch, Opt::Post303),
+    spec(None, "resolve", Value, Opt::Resolve),
+    spec(None, "connect-to", Value, Opt::ConnectTo),
+    spec(Some('4'), "ipv4", Nothing, Opt::Ipv4),
+    spec(Some('6'), "ipv6", Nothing, Opt::Ipv6),
+    spec(Some('0'), "http1.0", Nothing, Opt::Http10),
+    spec(Some('1'), "tlsv1", Nothing, Opt::Tlsv1_0),
+    spec(None, "tlsv1.0", Nothing, Opt::Tlsv1_0),
+    spec(None, "tlsv1.1", Nothing, Opt::Tlsv1_1),
+    spec(None, "tlsv1.2", Nothing, Opt::Tlsv1_2),
+    spec(None, "tlsv1.3", Nothing, Opt::Tlsv1_3),
+    spec(None, "tls-max", Value, Opt::TlsMax),
+    spec(None, "pinnedpubkey", Value, Opt::PinnedPubkey),
+    spec(None, "limit-rate", Value, Opt::LimitRate),
+    spec(Some('Y'), "speed-limit", Value, Opt::SpeedLimit),
+    spec(Some('y'), "speed-time", Value, Opt::SpeedTime),
+    spec(None, "etag-save", Value, Opt::EtagSave),
+    spec(None, "etag-compare", Value, Opt::EtagCompare),
+    spec(Some('z'), "time-cond", Value, Opt::TimeCond),
+    spec(Some('R'), "remote-time", Switch, Opt::RemoteTime),
+    spec(None, "path-as-is", Switch, Opt::PathAsIs),
+    spec(None, "request-target", Value, Opt::RequestTarget),
+    spec(None, "proxy-header", Value, Opt::ProxyHeader),
+    spec(Some('p'), "proxytunnel", Switch, Opt::Proxytunnel),
+    spec(None, "interface", Value, Opt::Interface),
+    spec(
+        None,
+        "ignore-content-length",
+        Switch,
+        Opt::IgnoreContentLength,
+    ),
+    spec(None, "raw", Switch, Opt::Raw),
+    spec(None, "tr-encoding", Switch, Opt::TrEncoding),
+    spec(None, "key-type", Value, Opt::KeyType),
+    spec(None, "proto-redir", Value, Opt::ProtoRedir),
 ];
 
 /// A long name, and whether it switches its option on: `--flag` and `--no-flag`, and for the
@@ -749,8 +1049,13 @@ impl Parser {
             Opt::Insecure => op.insecure = on,
             Opt::Cacert => op.cacert = Some(path(shown, value)?),
             Opt::Capath => op.capath = Some(path(shown, value)?),
-            Opt::Cert => op.cert = Some(values::cert(&text(shown, value)?).map_err(bad)?),
-            Opt::CertType => values::cert_type(&text(shown, value)?).map_err(bad)?,
+            Opt::Cert => {
+                let (path, password) = values::cert(&text(shown, value)?);
+                op.cert = Some(path);
+                op.cert_password = password;
+            }
+            Opt::CertType => op.cert_type = tls_options::file_type(&text(shown, value)?),
+            Opt::KeyType => op.key_type = tls_options::file_type(&text(shown, value)?),
             Opt::Key => op.key = Some(path(shown, value)?),
             // Revocation is not checked at all, so there is nothing to switch off.
             Opt::SslNoRevoke => {}
@@ -765,8 +1070,10 @@ impl Parser {
                     None => (user, String::new()),
                 });
             }
-            // Basic is the only scheme, so --basic (the default) has nothing to change.
-            Opt::Basic => {}
+            // --no-digest and --no-anyauth go back to the default, Basic.
+            Opt::Basic => op.auth = AuthScheme::Basic,
+            Opt::Digest => op.auth = if on { AuthScheme::Digest } else { AuthScheme::Basic },
+            Opt::AnyAuth => op.auth = if on { AuthScheme::Any } else { AuthScheme::Basic },
             Opt::Bearer => {
                 op.bearer = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
             }
@@ -784,15 +1091,16 @@ impl Parser {
                 op.referer = (!url.is_empty()).then(|| url.to_string());
             }
             Opt::Cookie => {
+                // curl's rule: a value with '=' is cookies to send, any other a file to read.
                 let cookie = values::no_line_breaks(&text(shown, value)?).map_err(bad)?;
-                if !cookie.contains('=') {
-                    return Err(bad(
-                        "reading cookies from a file is not supported yet; give 'NAME=VALUE'"
-                            .to_string(),
-                    ));
+                if cookie.contains('=') {
+                    op.cookies.push(cookie);
+                } else {
+                    op.cookie_files.push(PathBuf::from(cookie));
                 }
-                op.cookies.push(cookie);
             }
+            Opt::CookieJar => op.cookie_jar = Some(path(shown, value)?),
+            Opt::JunkSessionCookies => op.junk_session_cookies = on,
             Opt::Proto => {
                 let unknown = op.protocols.apply(&text(shown, value)?);
                 for name in unknown {
@@ -845,6 +1153,121 @@ impl Parser {
             }
             // Only meaningful as the first argument, where main has already seen it.
             Opt::Disable => {}
+            Opt::Form | Opt::FormString => {
+                let parsed = form::parse(&text(shown, value)?, opt == Opt::FormString)
+                    .map_err(bad)?;
+                self.warnings.extend(parsed.warnings);
+                op.form.push(parsed.field);
+            }
+            Opt::UploadFile => op.upload_files.push(path(shown, value)?),
+            Opt::Compressed => op.compressed = on,
+            Opt::Retry => op.retry.count = values::count_u32(&text(shown, value)?).map_err(bad)?,
+            Opt::RetryDelay => {
+                op.retry.delay = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::RetryMaxTime => {
+                op.retry.max_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::RetryAllErrors => op.retry.all_errors = on,
+            Opt::RetryConnrefused => op.retry.connrefused = on,
+            Opt::Range => {
+                let (range, warning) = values::range(&text(shown, value)?);
+                self.warnings.extend(warning);
+                op.range = Some(range);
+            }
+            Opt::ContinueAt => {
+                let value = text(shown, value)?;
+                op.continue_at = Some(match value.as_str() {
+                    "-" => ContinueAt::FromOutput,
+                    offset => ContinueAt::Offset(values::count(offset).map_err(bad)?),
+                });
+            }
+            Opt::Netrc => op.netrc.enabled = on,
+            Opt::NetrcOptional => {
+                op.netrc.enabled = on;
+                op.netrc.optional = on;
+            }
+            Opt::NetrcFile => op.netrc.file = Some(path(shown, value)?),
+            Opt::Noproxy => op.noproxy = Some(text(shown, value)?),
+            Opt::ProxyUser => {
+                let user = text(shown, value)?;
+                op.proxy_user = Some(match user.split_once(':') {
+                    Some((name, password)) => (name.to_string(), password.to_string()),
+                    None => (user, String::new()),
+                });
+            }
+            Opt::LocationTrusted => {
+                op.location_trusted = on;
+                op.location |= on;
+            }
+            Opt::Post301 | Opt::Post302 | Opt::Post303 => {
+                let status = match opt {
+                    Opt::Post301 => 301,
+                    Opt::Post302 => 302,
+                    _ => 303,
+                };
+                op.post_on_redirect.retain(|&s| s != status);
+                if on {
+                    op.post_on_redirect.push(status);
+                }
+            }
+            Opt::Resolve => op
+                .resolve
+                .push(routes::resolve(&text(shown, value)?).map_err(bad)?),
+            Opt::ConnectTo => op
+                .connect_to
+                .push(routes::connect_to(&text(shown, value)?).map_err(bad)?),
+            Opt::Ipv4 => op.ip_family = IpFamilyArg::V4,
+            Opt::Ipv6 => op.ip_family = IpFamilyArg::V6,
+            Opt::Http10 => op.http10 = true,
+            // As in curl, the last says: --tlsv1.3 then --tlsv1.2 asks for 1.2 or later.
+            Opt::Tlsv1_0 => op.tls_min = Some(TlsArg::V1_0),
+            Opt::Tlsv1_1 => op.tls_min = Some(TlsArg::V1_1),
+            Opt::Tlsv1_2 => op.tls_min = Some(TlsArg::V1_2),
+            Opt::Tlsv1_3 => op.tls_min = Some(TlsArg::V1_3),
+            Opt::TlsMax => op.tls_max = tls_options::tls_max(&text(shown, value)?).map_err(bad)?,
+            Opt::PinnedPubkey => {
+                op.pinned_key = Some(tls_options::pinned(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::LimitRate => {
+                let rate = values::size(&text(shown, value)?).map_err(bad)?;
+                op.limit_rate = (rate > 0).then_some(rate);
+            }
+            Opt::SpeedLimit => op.speed_limit = Some(values::count(&text(shown, value)?).map_err(bad)?),
+            Opt::SpeedTime => {
+                op.speed_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::EtagSave => op.etag_save = Some(path(shown, value)?),
+            Opt::EtagCompare => op.etag_compare = Some(path(shown, value)?),
+            Opt::TimeCond => op.time_cond = Some(text(shown, value)?),
+            Opt::RemoteTime => op.remote_time = on,
+            Opt::PathAsIs => op.path_as_is = on,
+            Opt::RequestTarget => {
+                op.request_target = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+            }
+            Opt::ProxyHeader => {
+                let text = text(shown, value)?;
+                op.proxy_headers.push(match text.starts_with('@') {
+                    true => HeaderArg::File(Source::from_at(&text)),
+                    false => HeaderArg::Field(values::header(&text).map_err(bad)?),
+                });
+            }
+            Opt::Proxytunnel => op.proxytunnel = on,
+            Opt::Interface => {
+                return Err(bad(
+                    "is not supported: choosing the local address or interface means binding the socket before it connects, which Rust's standard library cannot do (TcpStream::connect has no bind step), and plainwire uses no unsafe code to reach the system call".to_string(),
+                ))
+            }
+            Opt::IgnoreContentLength => op.ignore_content_length = on,
+            Opt::Raw => op.raw = on,
+            Opt::TrEncoding => op.tr_encoding = on,
+            Opt::ProtoRedir => {
+                let unknown = op.proto_redir.apply(&text(shown, value)?);
+                for name in unknown {
+                    self.warnings
+                        .push(format!("{shown}: unrecognized protocol '{name}'"));
+                }
+            }
             Opt::Help => return Ok(Some(Command::Help)),
             Opt::Version => return Ok(Some(Command::Version)),
         }
@@ -873,15 +1296,24 @@ impl Parser {
         }
         self.done.push(self.current);
         for op in &self.done {
-            if op.head && op.has_body() {
+            check_one_method(op)?;
+            if op.continue_at.is_some() && op.range.is_some() {
                 return Err(usage(
-                    "-I (HEAD) cannot be combined with a request body (-d, --json); add -G to send the data in the query",
+                    "-C (--continue-at) and -r (--range) cannot be combined: use one of them",
                 ));
             }
-            if op.auto_referer && op.location {
+            if op.continue_at.is_some() && op.remove_on_error {
                 return Err(usage(
-                    "option -e: ';auto' (a Referer on each redirect with -L) is not supported yet",
+                    "--continue-at and --remove-on-error cannot be combined: a resumed file holds earlier data",
                 ));
+            }
+            if (op.etag_save.is_some() || op.etag_compare.is_some()) && op.urls.len() > 1 {
+                return Err(usage("The etag options only work on a single URL"));
+            }
+            if let Some(option) = waiting_for_the_library(op) {
+                return Err(usage(format!(
+                    "option {option}: is not supported yet (the library API it needs is on its way)"
+                )));
             }
             if op.outputs.len() > op.urls.len() {
                 self.warnings
@@ -894,6 +1326,54 @@ impl Parser {
             warnings: self.warnings,
         }))
     }
+}
+
+/// What a request can be: one of HEAD (`-I`), a form body (`-d`, `--json`), a multipart form
+/// (`-F`) and an upload (`-T`), as curl's "You can only select one HTTP request method!".
+fn check_one_method(op: &Operation) -> Result<(), UsageError> {
+    let kinds = [
+        (op.head, "HEAD (-I, --head)"),
+        (
+            op.json.is_some() || (!op.data.is_empty() && !op.get),
+            "POST (-d, --data, --json)",
+        ),
+        (!op.form.is_empty(), "multipart formpost (-F, --form)"),
+        (!op.upload_files.is_empty(), "PUT (-T, --upload-file)"),
+    ];
+    let mut asked = kinds
+        .iter()
+        .filter(|(given, _)| *given)
+        .map(|(_, name)| *name);
+    match (asked.next(), asked.next()) {
+        (Some(first), Some(second)) => Err(usage(format!(
+            "You can only select one HTTP request method! You asked for both {first} and {second}; -G sends -d data in the query"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The first option `op` uses whose library API has not landed yet.
+fn waiting_for_the_library(op: &Operation) -> Option<&'static str> {
+    let waiting = [
+        (op.http10, "--http1.0"),
+        (op.path_as_is, "--path-as-is"),
+        (op.request_target.is_some(), "--request-target"),
+        (!op.proxy_headers.is_empty(), "--proxy-header"),
+        (op.proxytunnel, "-p (--proxytunnel)"),
+        (op.ignore_content_length, "--ignore-content-length"),
+        (op.raw, "--raw"),
+        (op.location_trusted, "--location-trusted"),
+        (
+            !op.post_on_redirect.is_empty(),
+            "--post301/--post302/--post303",
+        ),
+        (op.auto_referer && op.location, "-e ';auto' with -L"),
+        (op.proto_redir != Protocols::ALL, "--proto-redir"),
+    ];
+    waiting
+        .iter()
+        .find(|(used, _)| *used)
+        .map(|(_, name)| *name)
 }
 
 /// The contents of a config file (`-` for stdin), as UTF-8 text, within the size limit.

@@ -14,21 +14,29 @@ pub const UNSUPPORTED_PROTOCOL: u8 = 1;
 pub const BAD_COMMAND_LINE: u8 = 2;
 /// curl 3: a URL (or its glob pattern) is malformed.
 pub const URL_MALFORMAT: u8 = 3;
-/// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature).
-#[cfg(not(feature = "tls"))]
+/// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature), or one
+/// plainwire does not have (TLS 1.1 as the newest version).
 pub const NOT_BUILT_IN: u8 = 4;
 /// curl 22: the server answered with a status of 400 or more, and `-f` was given.
 pub const HTTP_ERROR: u8 = 22;
 /// curl 23: writing the output (stdout or the `-o` file) failed.
 pub const WRITE_ERROR: u8 = 23;
+/// curl 33: `-C` asked to resume and the server did not answer with that range.
+pub const RANGE_ERROR: u8 = 33;
 /// curl 26: reading a `@FILE` value (or `@-`, stdin), or a `-K` config file, failed.
 pub const READ_ERROR: u8 = 26;
 /// curl 47: the redirect limit was reached.
 pub const TOO_MANY_REDIRECTS: u8 = 47;
+/// curl 58: the client certificate or key cannot be used (encrypted, PKCS#12, unreadable).
+pub const CERT_PROBLEM: u8 = 58;
 /// curl 56: a receive error with no better description.
 pub const RECV_ERROR: u8 = 56;
+/// curl 61: with `--compressed`, a content coding plainwire cannot undo.
+pub const BAD_CONTENT_ENCODING: u8 = 61;
 /// curl 63: the body is larger than `--max-filesize`.
 pub const FILESIZE_EXCEEDED: u8 = 63;
+/// curl 90: the server's public key is not the pinned one, or the pinned key file is unusable.
+pub const PINNED_KEY_MISMATCH: u8 = 90;
 
 /// A failed run: the exit code, and the message printed as `plainwire: (N) message`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The inputs of one operation, read before its first transfer: `@FILE` and `@-` values of
-//! `-d` and friends, `--json`, `--url-query`, `-H` and `-w`, turned into the body, the query,
-//! the header list and the write-out format every transfer of the operation uses. It sends
-//! nothing.
+//! `-d` and friends, `--json`, `--url-query`, `-F`, `-H`, `--proxy-header` and `-w`, the
+//! `--pinnedpubkey` file and the `--etag-compare` file, turned into the body, the query, the
+//! header lists, the pinned digests and the write-out format every transfer of the operation
+//! uses. It sends nothing.
 //!
 //! Each input is read once (curl reads them while parsing), so `-d @-` takes standard input
 //! once however many URLs follow. A file that cannot be read is curl's 26.
@@ -11,16 +12,23 @@ use std::io::Read;
 use crate::args::{HeaderArg, Operation};
 use crate::body::{self, RequestBody};
 use crate::failure::Failure;
+use crate::form::ReadyForm;
 use crate::values::{self, Header, Source};
 
-/// Header fields the library writes itself, which plainwire cannot leave out yet: `-H
-/// 'Name:'` for them is refused rather than silently ignored.
-const LIBRARY_FIELDS: [&str; 5] = [
-    "host",
-    "accept",
-    "content-length",
-    "transfer-encoding",
-    "expect",
+/// Header fields `-H 'Name:'` cannot leave out, and why: they are kept, with a warning.
+const KEPT_FIELDS: [(&str, &str); 3] = [
+    (
+        "host",
+        "HTTP/1.1 requires it in every request (RFC 9112 section 3.2)",
+    ),
+    (
+        "content-length",
+        "it frames the body, which plainwire sends whole",
+    ),
+    (
+        "transfer-encoding",
+        "it frames the body, which plainwire sends whole",
+    ),
 ];
 
 /// What an operation's transfers send and print, with every file read.
@@ -34,28 +42,33 @@ pub struct Prepared {
     pub headers: Vec<Header>,
     /// The `-w` format.
     pub write_out: Option<String>,
+    /// `-F` fields, with stdin and `<FILE` contents read.
+    pub form: ReadyForm,
+    /// `--proxy-header` headers in order, `@FILE` lines included.
+    pub proxy_headers: Vec<Header>,
+    /// `--pinnedpubkey`: the digests pinned.
+    pub pinned_keys: Vec<[u8; 32]>,
+    /// `--etag-compare`: the `If-None-Match` value.
+    pub if_none_match: Option<String>,
 }
 
 /// Reads the inputs `op` names and builds what its transfers send.
 pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
-    let mut headers = Vec::new();
-    for arg in &op.headers {
-        match arg {
-            HeaderArg::Field(header) => headers.push(header.clone()),
-            HeaderArg::File(source) => headers.extend(header_lines(source)?),
+    let mut headers = header_args(&op.headers)?;
+    // -H 'Host:' and the framing fields stay: say so rather than ignore the request.
+    headers.retain(|h| {
+        let kept = KEPT_FIELDS
+            .iter()
+            .find(|(name, _)| h.value.is_none() && h.name.eq_ignore_ascii_case(name));
+        if let Some((_, why)) = kept {
+            crate::console::warn(&format!(
+                "-H '{}:': the {} header is sent anyway: {why}",
+                h.name, h.name
+            ));
         }
-    }
-    if let Some(header) = headers.iter().find(|h| {
-        h.value.is_none()
-            && LIBRARY_FIELDS
-                .iter()
-                .any(|f| h.name.eq_ignore_ascii_case(f))
-    }) {
-        return Err(Failure::usage(format!(
-            "option -H: leaving out the {} header ('{}:') is not supported yet",
-            header.name, header.name
-        )));
-    }
+        kept.is_none()
+    });
+    let proxy_headers = header_args(&op.proxy_headers)?;
 
     let data = if op.data.is_empty() {
         None
@@ -86,12 +99,40 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
         Some(source) => Some(String::from_utf8_lossy(&read(source)?).into_owned()),
         None => None,
     };
+    let form = ReadyForm::prepare(&op.form, &mut read)?;
+    let pinned_keys = match &op.pinned_key {
+        Some(pin) => crate::tls_options::pinned_digests(pin)?,
+        None => Vec::new(),
+    };
+    let if_none_match = op.etag_compare.as_deref().map(|path| {
+        let (value, warning) = crate::etag::compare_value(path);
+        if let Some(warning) = warning {
+            crate::console::warn(&warning);
+        }
+        value
+    });
     Ok(Prepared {
         body,
         query,
         headers,
         write_out,
+        form,
+        proxy_headers,
+        pinned_keys,
+        if_none_match,
     })
+}
+
+/// `-H` (or `--proxy-header`) arguments as headers, `@FILE` lines included.
+fn header_args(args: &[HeaderArg]) -> Result<Vec<Header>, Failure> {
+    let mut headers = Vec::new();
+    for arg in args {
+        match arg {
+            HeaderArg::Field(header) => headers.push(header.clone()),
+            HeaderArg::File(source) => headers.extend(header_lines(source)?),
+        }
+    }
+    Ok(headers)
 }
 
 /// The bytes of one input. stdin is read to its end (a second `@-` finds it empty).
@@ -199,16 +240,21 @@ mod tests {
     }
 
     #[test]
-    fn leaving_out_a_library_header_is_refused() {
-        let op =
-            op_with(|op| op.headers = vec![HeaderArg::Field(values::header("Accept:").unwrap())]);
-        assert!(prepare(&op)
-            .unwrap_err()
-            .message
-            .contains("not supported yet"));
-        let op =
-            op_with(|op| op.headers = vec![HeaderArg::Field(values::header("X-Mine:").unwrap())]);
-        assert!(prepare(&op).is_ok());
+    fn host_and_framing_fields_are_never_left_out() {
+        let removals = ["Host:", "Accept:", "Content-Length:", "X-Mine:"];
+        let op = op_with(|op| {
+            op.headers = removals
+                .iter()
+                .map(|h| HeaderArg::Field(values::header(h).unwrap()))
+                .collect()
+        });
+        let names: Vec<String> = prepare(&op)
+            .unwrap()
+            .headers
+            .into_iter()
+            .map(|h| h.name)
+            .collect();
+        assert_eq!(names, ["Accept", "X-Mine"]);
     }
 
     #[test]

@@ -5,12 +5,17 @@
 //! code is N, with curl's numbers. Each file does one job, in the order a run uses them:
 //!
 //! * `config_file.rs`: curl's config file syntax (`-K`, the default `plainwirerc`);
-//! * `args.rs` (with `values.rs` and `help.rs`): the command line, into an [`args::Invocation`];
-//! * `inputs.rs` (with `body.rs`): `@FILE` values read, bodies and queries built;
+//! * `args.rs` (with `values.rs`, `form.rs`, `routes.rs`, `tls_options.rs` and `help.rs`): the
+//!   command line, into an [`args::Invocation`];
+//! * `inputs.rs` (with `body.rs`, `form.rs`, `etag.rs`): `@FILE` values read, bodies, forms
+//!   and queries built;
 //! * `glob.rs` and `urls.rs`: URL globs expanded, each URL given its query and destination;
 //! * `multi.rs`: the transfers, one after another or in parallel, and `-w` after each;
-//! * `request.rs`: the options, into agents and requests;
-//! * `transfer.rs`: one transfer, start to end (`content_disposition.rs` for `-J`);
+//! * `cookies.rs`: the run's cookie jar, loaded before the first transfer, saved after the last;
+//! * `request.rs` (with `retry_policy.rs`, `tls_options.rs`, `base64.rs`): the options, into
+//!   agents and requests;
+//! * `transfer.rs`: one transfer, start to end (`content_disposition.rs` for `-J`, `resume.rs`
+//!   for `-C`, `etag.rs`, `rate_limit.rs` for `--limit-rate`);
 //! * `trace_record.rs`: what the library's trace hook says about a transfer (`verbose.rs`: `-v`,
 //!   `trace_dump.rs`: `--trace` and `--trace-ascii`);
 //! * `output.rs` and `dump_header.rs`: stdout, `-o` files and `-D`;
@@ -20,12 +25,16 @@
 //! * `failure.rs`: exit codes and messages.
 
 mod args;
+mod base64;
 mod body;
 mod config_file;
 mod console;
 mod content_disposition;
+mod cookies;
 mod dump_header;
+mod etag;
 mod failure;
+mod form;
 mod glob;
 mod help;
 mod inputs;
@@ -33,7 +42,12 @@ mod multi;
 mod output;
 mod progress;
 mod progress_bar;
+mod rate_limit;
 mod request;
+mod resume;
+mod retry_policy;
+mod routes;
+mod tls_options;
 mod trace_dump;
 mod trace_record;
 mod transfer;

@@ -46,6 +46,7 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
         .map(inputs::prepare)
         .collect::<Result<Vec<Prepared>, Failure>>()?;
     let plan = Plan::new(&operations, &prepared)?;
+    let jar = crate::cookies::load(&operations)?;
 
     // Operations that agree on the agent's settings share one, and its connections.
     let mut agents: Vec<(AgentSettings, Result<Agent, Failure>)> = Vec::new();
@@ -55,7 +56,7 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
         let index = match agents.iter().position(|(s, _)| *s == settings) {
             Some(index) => index,
             None => {
-                let agent = request::agent(&settings);
+                let agent = request::agent(&settings, jar.as_ref());
                 agents.push((settings, agent));
                 agents.len() - 1
             }
@@ -87,11 +88,16 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
         })
         .collect();
 
-    if globals.parallel {
+    let result = if globals.parallel {
         parallel(&contexts, plan, globals.parallel_max, globals.fail_early)
     } else {
         serial(&contexts, plan, globals.fail_early)
+    };
+    // As curl: the cookies are saved after the transfers, also when one failed.
+    if let Some(jar) = &jar {
+        crate::cookies::save(jar, &operations);
     }
+    result
 }
 
 /// One transfer after another; the last one's result.

@@ -66,6 +66,20 @@ impl Sink {
             .map_err(|e| Failure::write(path.display(), &e))
     }
 
+    /// The file at `path`, appended to (made when missing): a resumed download (`-C`). 23
+    /// when it cannot be opened.
+    pub fn append(path: &Path, create_dirs: bool) -> Result<Sink, Failure> {
+        if create_dirs {
+            create_parent_dirs(path)?;
+        }
+        OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map(|file| Sink::File(file, path.to_path_buf()))
+            .map_err(|e| Failure::write(path.display(), &e))
+    }
+
     /// Writes all of `bytes` and flushes them through to the file or pipe.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         match self {
@@ -240,6 +254,17 @@ mod tests {
         let failure = guarded.write(b"a\0b").unwrap_err();
         assert_eq!(failure.code, failure::WRITE_ERROR);
         assert!(failure.quiet, "the warning says it all");
+    }
+
+    #[test]
+    fn a_resumed_file_is_appended_to() {
+        let path = temp_path("append");
+        std::fs::write(&path, "12345").unwrap();
+        let mut sink = Sink::append(&path, false).unwrap();
+        sink.write(b"6789").unwrap();
+        drop(sink);
+        assert_eq!(std::fs::read(&path).unwrap(), b"123456789");
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

@@ -1,20 +1,30 @@
 //! From an operation's options to a configured [`Agent`] and a ready-to-send
 //! [`RequestBuilder`]. This is the only file that knows how each option maps onto the
-//! library: timeouts, redirects, trust, proxy, authentication, headers and the body.
+//! library: timeouts, redirects, trust, proxy, routes, authentication, cookies, retries,
+//! headers and the body.
 //!
 //! Operations whose agent settings agree ([`AgentSettings`]) share one agent, so that
 //! connections are reused across URLs and `--next` groups, as curl reuses them.
 //!
-//! Headers: the tool's own (User-Agent, Referer, Cookie, Authorization, Content-Type, and
-//! Accept for `--json`) each give way to a `-H` of the same name, and `-H 'Name:'` leaves
-//! them out; `-H` headers follow, in order.
+//! Headers: the tool's own (User-Agent, Referer, Cookie, Authorization, Content-Type, Range,
+//! If-None-Match, and Accept for `--json`) each give way to a `-H` of the same name, and
+//! `-H 'Name:'` leaves them and the library's (Accept, Expect, ...) out; `-H` headers follow,
+//! in order.
 
-use plainwire::{Agent, RequestBuilder};
+use std::io::Read;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crate::args::Operation;
+use plainwire::{Agent, CookieJar, RequestBuilder, Response};
+
+use crate::args::{AuthScheme, IpFamilyArg, NetrcArgs, Operation};
 use crate::body::{FORM_TYPE, JSON_TYPE};
 use crate::failure::{self, Failure};
 use crate::inputs::Prepared;
+use crate::rate_limit::Paced;
+use crate::routes::{self, ConnectToArg};
+use crate::tls_options::{FileType, TlsArg};
 
 /// The User-Agent sent unless `-A` or `-H` says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("plainwire/", env!("CARGO_PKG_VERSION"));
@@ -23,20 +33,47 @@ pub const DEFAULT_USER_AGENT: &str = concat!("plainwire/", env!("CARGO_PKG_VERSI
 /// a warning (curl's limit, which matches what servers accept).
 const MAX_COOKIE_LINE: usize = 8200;
 
+/// `--speed-time` when only `--speed-limit` is given (curl's default).
+const DEFAULT_SPEED_TIME: Duration = Duration::from_secs(30);
+
+/// `--speed-limit` when only `--speed-time` is given (curl's default: 1 byte per second).
+const DEFAULT_SPEED_LIMIT: u64 = 1;
+
+/// How much of a 401's body `--anyauth` reads before asking again, so that the connection can
+/// carry the second request; a longer body closes it instead.
+const MAX_CHALLENGE_BODY: u64 = 64 * 1024;
+
 /// What an agent is built from: the settings of an operation that are the agent's, not the
 /// request's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentSettings {
     max_redirects: u32,
-    connect_timeout: Option<std::time::Duration>,
-    max_time: Option<std::time::Duration>,
+    connect_timeout: Option<Duration>,
+    max_time: Option<Duration>,
+    /// `-x`, with the `-U` credentials in it.
     proxy: Option<String>,
+    /// `-U` without `-x`: refused when the agent is built.
+    proxy_user_without_proxy: bool,
+    noproxy: Option<String>,
     user_agent: String,
     insecure: bool,
-    cacert: Option<std::path::PathBuf>,
-    capath: Option<std::path::PathBuf>,
-    cert: Option<std::path::PathBuf>,
-    key: Option<std::path::PathBuf>,
+    cacert: Option<PathBuf>,
+    capath: Option<PathBuf>,
+    cert: Option<PathBuf>,
+    cert_type: FileType,
+    cert_password: bool,
+    key: Option<PathBuf>,
+    key_type: FileType,
+    tls_min: Option<TlsArg>,
+    tls_max: Option<TlsArg>,
+    pinned_keys: Vec<[u8; 32]>,
+    compressed: bool,
+    /// Whether the agent keeps cookies in the run's jar.
+    cookies: bool,
+    netrc: NetrcArgs,
+    resolve: Vec<(String, u16, Vec<IpAddr>)>,
+    connect_to: Vec<ConnectToArg>,
+    ip_family: IpFamilyArg,
 }
 
 impl AgentSettings {
@@ -51,18 +88,38 @@ impl AgentSettings {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string())
         };
+        let proxy = match (&op.proxy, &op.proxy_user) {
+            (Some(proxy), Some((user, password))) => {
+                Some(proxy_with_credentials(proxy, user, password))
+            }
+            (proxy, _) => proxy.clone(),
+        };
         AgentSettings {
             // Without -L a redirect is the answer, as in curl.
             max_redirects: if op.location { op.max_redirs } else { 0 },
             connect_timeout: op.connect_timeout,
             max_time: op.max_time,
-            proxy: op.proxy.clone(),
+            proxy,
+            proxy_user_without_proxy: op.proxy_user.is_some() && op.proxy.is_none(),
+            noproxy: op.noproxy.clone(),
             user_agent,
             insecure: op.insecure,
             cacert: op.cacert.clone(),
             capath: op.capath.clone(),
             cert: op.cert.clone(),
+            cert_type: op.cert_type.clone(),
+            cert_password: op.cert_password,
             key: op.key.clone(),
+            key_type: op.key_type.clone(),
+            tls_min: op.tls_min,
+            tls_max: op.tls_max,
+            pinned_keys: prepared.pinned_keys.clone(),
+            compressed: op.compressed,
+            cookies: crate::cookies::engine_on(op),
+            netrc: op.netrc.clone(),
+            resolve: routes::fold(&op.resolve),
+            connect_to: op.connect_to.clone(),
+            ip_family: op.ip_family,
         }
     }
 }
@@ -75,8 +132,9 @@ fn named(prepared: &Prepared, name: &str) -> bool {
         .any(|h| h.name.eq_ignore_ascii_case(name))
 }
 
-/// The agent for these settings, with the trace hook that feeds `-v`, `-i` and `-w`.
-pub fn agent(settings: &AgentSettings) -> Result<Agent, Failure> {
+/// The agent for these settings, with the trace hook that feeds `-v`, `-i` and `-w`, and the
+/// run's cookie jar when the settings keep cookies.
+pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent, Failure> {
     let mut builder = Agent::builder()
         .max_redirects(settings.max_redirects)
         .user_agent(&settings.user_agent);
@@ -93,16 +151,47 @@ pub fn agent(settings: &AgentSettings) -> Result<Agent, Failure> {
             .read_timeout(None)
             .write_timeout(None);
     }
-    // The body is written as the server sent it: no Accept-Encoding, no decoding (curl
-    // without --compressed).
+    // Without --compressed the body is written as the server sent it: no Accept-Encoding of
+    // ours, no decoding (curl without --compressed). With it, the library asks for gzip and
+    // deflate and decodes them.
     #[cfg(feature = "gzip")]
     {
-        builder = builder.decompress(false);
+        builder = builder.decompress(settings.compressed);
+    }
+    if settings.proxy_user_without_proxy {
+        return Err(Failure::usage(
+            "option -U: give the proxy with -x as well (plainwire puts the credentials in the proxy's URL; for a proxy from the environment, write them into it: http_proxy=http://user:password@host:port)",
+        ));
     }
     if let Some(proxy) = &settings.proxy {
         builder = builder.proxy(proxy);
     }
+    if let Some(list) = &settings.noproxy {
+        builder = builder.no_proxy(list);
+    }
+    builder = netrc(builder, &settings.netrc);
+    for (host, port, addrs) in &settings.resolve {
+        for addr in addrs {
+            builder = builder.resolve(host, *port, *addr);
+        }
+    }
+    for rule in &settings.connect_to {
+        builder = builder.connect_to(
+            rule.host.as_deref(),
+            rule.port,
+            rule.to_host.as_deref(),
+            rule.to_port,
+        );
+    }
+    builder = match settings.ip_family {
+        IpFamilyArg::Any => builder,
+        IpFamilyArg::V4 => builder.ip_family(plainwire::IpFamily::V4),
+        IpFamilyArg::V6 => builder.ip_family(plainwire::IpFamily::V6),
+    };
     builder = trust(builder, settings)?;
+    if let (true, Some(jar)) = (settings.cookies, jar) {
+        builder = builder.cookie_jar(jar.clone());
+    }
     builder = builder.trace(crate::trace_record::hook);
     // As curl does: the TLS secrets go where SSLKEYLOGFILE says, for Wireshark.
     #[cfg(feature = "tls")]
@@ -112,12 +201,56 @@ pub fn agent(settings: &AgentSettings) -> Result<Agent, Failure> {
     builder.build().map_err(|e| Failure::from_error(&e))
 }
 
-/// `-k`, `--cacert`, `--capath`, and the client certificate (`--cert`, `--key`).
+/// `-n`, `--netrc-optional`, `--netrc-file`. As in curl, a `--netrc-file` that does not
+/// exist is skipped (libcurl treats a missing file as "no match"), and so is a missing
+/// `~/.netrc`.
+fn netrc(builder: plainwire::AgentBuilder, netrc: &NetrcArgs) -> plainwire::AgentBuilder {
+    match &netrc.file {
+        Some(path) if path.exists() => builder.netrc_file(path),
+        Some(_) => builder,
+        None if netrc.enabled => builder.netrc(true),
+        None => builder,
+    }
+}
+
+/// A proxy URL with `user:password@` in it (percent-encoded), in place of any it had.
+fn proxy_with_credentials(proxy: &str, user: &str, password: &str) -> String {
+    let (scheme, rest) = match proxy.split_once("://") {
+        Some((scheme, rest)) => (scheme, rest),
+        None => ("http", proxy),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let encode = |text: &str| {
+        let mut out = String::new();
+        for &b in text.as_bytes() {
+            match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    out.push(char::from(b))
+                }
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    };
+    format!(
+        "{scheme}://{}:{}@{host}{tail}",
+        encode(user),
+        encode(password)
+    )
+}
+
+/// `-k`, `--cacert`, `--capath`, the client certificate (`--cert`, `--key`, their types),
+/// the TLS versions and `--pinnedpubkey`.
 #[cfg(feature = "tls")]
 fn trust(
     mut builder: plainwire::AgentBuilder,
     settings: &AgentSettings,
 ) -> Result<plainwire::AgentBuilder, Failure> {
+    use crate::tls_options;
     let fail = |e: plainwire::Error| Failure::from_error(&e);
     if let Some(path) = &settings.cacert {
         builder = builder.ca_file(path).map_err(fail)?;
@@ -125,15 +258,45 @@ fn trust(
     if let Some(dir) = &settings.capath {
         builder = builder.ca_dir(dir).map_err(fail)?;
     }
+    if settings.cert_password {
+        return Err(Failure::new(
+            failure::CERT_PROBLEM,
+            "-E CERT:PASSWORD: encrypted keys are not supported; decrypt the key first (openssl pkey -in KEY -out PLAIN.pem) and give it without a password",
+        ));
+    }
     match (&settings.cert, &settings.key) {
         // As in curl, the key may sit in the certificate file when --key is not given.
-        (Some(cert), key) => {
+        (Some(cert), key)
+            if settings.cert_type == FileType::Pem && settings.key_type == FileType::Pem =>
+        {
             builder = builder
                 .client_cert_file(cert, key.as_deref())
                 .map_err(fail)?
         }
+        (Some(cert), key) => {
+            tls_options::check_type("--cert-type", &settings.cert_type)?;
+            tls_options::check_type("--key-type", &settings.key_type)?;
+            let chain = tls_options::certificate_pem(cert, &settings.cert_type)?;
+            let key = match key {
+                Some(key) => tls_options::key_pem(key, &settings.key_type)?,
+                None if settings.cert_type == FileType::Pem => chain.clone(),
+                None => {
+                    return Err(Failure::new(
+                        failure::CERT_PROBLEM,
+                        "a DER certificate holds no private key: give it with --key",
+                    ))
+                }
+            };
+            builder = builder.client_cert(&chain, &key).map_err(fail)?;
+        }
         (None, Some(_)) => return Err(Failure::usage("option --key: needs --cert".to_string())),
         (None, None) => {}
+    }
+    if let Some((oldest, newest)) = tls_options::versions(settings.tls_min, settings.tls_max)? {
+        builder = builder.tls_versions(oldest, newest);
+    }
+    for digest in &settings.pinned_keys {
+        builder = builder.pin_public_key(*digest);
     }
     Ok(builder.danger_accept_invalid_certs(settings.insecure))
 }
@@ -150,6 +313,7 @@ fn trust(
         ("--capath", settings.capath.is_some()),
         ("--cert", settings.cert.is_some()),
         ("--key", settings.key.is_some()),
+        ("--pinnedpubkey", !settings.pinned_keys.is_empty()),
     ];
     if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
         return Err(Failure::new(
@@ -160,11 +324,84 @@ fn trust(
     Ok(builder)
 }
 
-/// The request for `url`: method, headers, credentials and body.
-pub fn build(agent: &Agent, op: &Operation, prepared: &Prepared, url: &str) -> RequestBuilder {
-    let mut request = agent.request(op.effective_method(), url);
+/// What one transfer adds to its operation's request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TransferInputs<'a> {
+    /// `-T`: the file to upload, `-` or `.` for stdin.
+    pub upload: Option<&'a Path>,
+    /// `-C`: the offset to resume at (0: none).
+    pub resume_from: u64,
+    /// `-z`: the time condition header, name and value.
+    pub time_condition: Option<(&'static str, &'a str)>,
+}
+
+/// Sends the request for `url` and reads the response head. With `--anyauth`, a 401 that
+/// offers Basic only (a Digest challenge is answered by the library) is answered by sending
+/// the request again with Basic credentials.
+pub fn send(
+    agent: &Agent,
+    op: &Operation,
+    prepared: &Prepared,
+    url: &str,
+    inputs: TransferInputs<'_>,
+) -> Result<Response, Failure> {
+    let first = build(agent, op, prepared, url, inputs, false)?
+        .send()
+        .map_err(|e| Failure::from_error(&e))?;
+    let stdin_upload = inputs.upload.is_some_and(crate::urls::is_stdin);
+    let answer_with_basic = op.auth == AuthScheme::Any
+        && op.user.is_some()
+        && !named(prepared, "authorization")
+        && first.status() == 401
+        && offers_basic_only(&first)
+        && !stdin_upload;
+    if !answer_with_basic {
+        return Ok(first);
+    }
+    // Read the challenge's body so that its connection can carry the second request.
+    let mut challenge = first;
+    let _ = std::io::copy(
+        &mut (&mut challenge).take(MAX_CHALLENGE_BODY),
+        &mut std::io::sink(),
+    );
+    drop(challenge);
+    build(agent, op, prepared, url, inputs, true)?
+        .send()
+        .map_err(|e| Failure::from_error(&e))
+}
+
+/// Whether a 401's challenges offer Basic and not Digest (RFC 9110 section 11.6.1: the scheme
+/// is the first token of a `WWW-Authenticate` challenge).
+fn offers_basic_only(response: &Response) -> bool {
+    let schemes: Vec<String> = response
+        .headers_all("www-authenticate")
+        .iter()
+        .flat_map(|value| value.split(','))
+        .filter_map(|challenge| {
+            let first = challenge.split_whitespace().next()?;
+            // A parameter (`realm="x"`) of the challenge before is not a scheme.
+            (!first.contains('=')).then(|| first.to_ascii_lowercase())
+        })
+        .collect();
+    schemes.iter().any(|s| s == "basic") && !schemes.iter().any(|s| s == "digest")
+}
+
+/// The request for `url`: method, headers, credentials and body. `basic` sends `-u` as Basic
+/// whatever the scheme asked for (the second request of `--anyauth`).
+fn build(
+    agent: &Agent,
+    op: &Operation,
+    prepared: &Prepared,
+    url: &str,
+    inputs: TransferInputs<'_>,
+    basic: bool,
+) -> Result<RequestBuilder, Failure> {
+    let mut request = agent.request(op.method_for(inputs.upload.is_some()), url);
     let named = |name: &str| named(prepared, name);
 
+    for header in prepared.headers.iter().filter(|h| h.value.is_none()) {
+        request = request.remove_header(&header.name);
+    }
     if let Some(referer) = op.referer.as_deref().filter(|_| !named("referer")) {
         request = request.header("Referer", referer);
     }
@@ -175,11 +412,107 @@ pub fn build(agent: &Agent, op: &Operation, prepared: &Prepared, url: &str) -> R
     // only fill in when there is none (the bearer token wins over -u).
     if !named("authorization") {
         if let Some((user, password)) = &op.user {
-            request = request.basic_auth(user, password);
+            request = match op.auth {
+                AuthScheme::Basic => request.basic_auth(user, password),
+                _ if basic => request.basic_auth(user, password),
+                AuthScheme::Digest | AuthScheme::Any => request.digest_auth(user, password),
+            };
         }
         if let Some(token) = &op.bearer {
             request = request.bearer_auth(token);
         }
+    }
+    if !named("range") {
+        if inputs.resume_from > 0 {
+            request = request.header("Range", crate::resume::range_header(inputs.resume_from));
+        } else if let Some(range) = &op.range {
+            request = request.header("Range", format!("bytes={range}"));
+        }
+    }
+    if let Some(etag) = prepared
+        .if_none_match
+        .as_deref()
+        .filter(|_| !named("if-none-match"))
+    {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some((name, value)) = inputs.time_condition.filter(|(name, _)| !named(name)) {
+        request = request.header(name, value);
+    }
+    request = body(request, op, prepared, inputs.upload, &named)?;
+    for header in &prepared.headers {
+        // With --compressed, a copied Accept-Encoding (a browser's "gzip, deflate, br, zstd")
+        // would let the server answer in a coding plainwire cannot undo, and would stop the
+        // library from decoding at all (it decodes only what it asked for). It is left out,
+        // so that the library asks for what it can decode, gzip and deflate, and decodes it;
+        // the server never sends br or zstd. curl decodes what it asked for in the same way.
+        let copied_encoding = op.compressed && header.name.eq_ignore_ascii_case("accept-encoding");
+        if let (Some(value), false) = (&header.value, copied_encoding) {
+            request = request.header(&header.name, value);
+        }
+    }
+    if let Some(policy) = crate::retry_policy::policy(&op.retry, op.fail || op.fail_with_body) {
+        request = request.retry(policy);
+    }
+    match (op.speed_limit, op.speed_time) {
+        (None, None) | (Some(0), _) => {}
+        (_, Some(time)) if time.is_zero() => {}
+        (limit, time) => {
+            request = request.low_speed_limit(
+                limit.unwrap_or(DEFAULT_SPEED_LIMIT),
+                time.unwrap_or(DEFAULT_SPEED_TIME),
+            )
+        }
+    }
+    Ok(request)
+}
+
+/// The request body: the `-T` file, the `-F` form, or the `-d`/`--json` bytes, paced by
+/// `--limit-rate`.
+fn body(
+    mut request: RequestBuilder,
+    op: &Operation,
+    prepared: &Prepared,
+    upload: Option<&Path>,
+    named: &dyn Fn(&str) -> bool,
+) -> Result<RequestBuilder, Failure> {
+    let rate = op.limit_rate;
+    if let Some(path) = upload {
+        if crate::urls::is_stdin(path) {
+            let stdin = std::io::stdin();
+            return Ok(match rate {
+                Some(rate) => request.body_reader(Paced::new(stdin, rate)),
+                None => request.body_reader(stdin),
+            });
+        }
+        let Some(rate) = rate else {
+            return Ok(request.body_file(path));
+        };
+        let file = std::fs::File::open(path).map_err(|e| Failure::read_file(path, &e))?;
+        let length = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        return Ok(match length {
+            Some(length) => request.body_reader_sized(Paced::new(file, rate), length),
+            None => request.body_reader(Paced::new(file, rate)),
+        });
+    }
+    if !prepared.form.is_empty() {
+        let form = prepared.form.build()?;
+        let Some(rate) = rate else {
+            return Ok(request.multipart(form));
+        };
+        if !named("content-type") {
+            request = request.header("Content-Type", form.content_type());
+        }
+        let length = form.content_length();
+        let reader = form.into_reader().map_err(|e| Failure::from_error(&e))?;
+        return Ok(match length {
+            Some(length) => request.body_reader_sized(Paced::new(reader, rate), length),
+            None => request.body_reader(Paced::new(reader, rate)),
+        });
     }
     if let Some(body) = &prepared.body {
         let content_type = if body.json { JSON_TYPE } else { FORM_TYPE };
@@ -189,14 +522,16 @@ pub fn build(agent: &Agent, op: &Operation, prepared: &Prepared, url: &str) -> R
         if body.json && !named("accept") {
             request = request.header("Accept", JSON_TYPE);
         }
-        request = request.body(body.bytes.clone());
+        request = match rate {
+            Some(rate) => {
+                let length = body.bytes.len() as u64;
+                let reader = std::io::Cursor::new(body.bytes.clone());
+                request.body_reader_sized(Paced::new(reader, rate), length)
+            }
+            None => request.body(body.bytes.clone()),
+        };
     }
-    for header in &prepared.headers {
-        if let Some(value) = &header.value {
-            request = request.header(&header.name, value);
-        }
-    }
-    request
+    Ok(request)
 }
 
 /// The Authorization value the request carries, when plainwire itself knows it (`-H`, `-u`,
@@ -288,6 +623,18 @@ mod tests {
         let big = format!("big={}", "x".repeat(MAX_COOKIE_LINE));
         let list = vec!["a=1".to_string(), big, "b=2".to_string()];
         assert_eq!(cookie_line(&list).unwrap(), "a=1; b=2");
+    }
+
+    #[test]
+    fn proxy_credentials_go_into_the_url_encoded() {
+        assert_eq!(
+            proxy_with_credentials("proxy:3128", "ann", "p@ss:w/rd"),
+            "http://ann:p%40ss%3Aw%2Frd@proxy:3128"
+        );
+        assert_eq!(
+            proxy_with_credentials("http://old:x@proxy:3128/", "new", ""),
+            "http://new:@proxy:3128/"
+        );
     }
 
     #[test]

@@ -33,8 +33,10 @@ pub struct TraceRecord {
     pub final_responses: u32,
     /// Bytes of every request head sent, as traced (credentials masked).
     pub size_request_heads: u64,
-    /// Body bytes sent, from each request's Content-Length.
+    /// Body bytes sent, counted as they go (every try, redirects and retries included).
     pub size_upload: u64,
+    /// Retries the retry policy made (`--retry`).
+    pub retries: u32,
     /// The method of the last request sent.
     pub method: Option<String>,
     /// Requests that carried an Authorization field, and the bytes of their values as traced
@@ -56,6 +58,8 @@ struct Recording {
     keep_heads: bool,
     kept_bytes: usize,
     verbose: bool,
+    /// `--retry N`, for the "retries left" of the retry warning.
+    retry_limit: u32,
 }
 
 thread_local! {
@@ -63,14 +67,15 @@ thread_local! {
 }
 
 /// Starts recording this thread's transfer: heads are kept when `keep_heads`, and `-v` lines
-/// printed when `verbose`.
-pub fn begin(keep_heads: bool, verbose: bool) {
+/// printed when `verbose`; `retry_limit` is the `--retry` count, for the retry warnings.
+pub fn begin(keep_heads: bool, verbose: bool, retry_limit: u32) {
     CURRENT.with(|current| {
         *current.borrow_mut() = Some(Recording {
             record: TraceRecord::default(),
             keep_heads,
             kept_bytes: 0,
             verbose,
+            retry_limit,
         });
     });
 }
@@ -99,18 +104,38 @@ pub fn end() -> TraceRecord {
 
 /// The trace hook every agent gets.
 pub fn hook(event: &TraceEvent<'_>) {
-    let verbose = CURRENT.with(|current| {
+    let (verbose, retry_limit) = CURRENT.with(|current| {
         let mut current = current.borrow_mut();
         let Some(recording) = current.as_mut() else {
-            return false;
+            return (false, 0);
         };
         recording.note(event);
-        recording.verbose
+        (recording.verbose, recording.retry_limit)
     });
+    if let TraceEvent::Retrying {
+        attempt,
+        reason,
+        wait,
+    } = event
+    {
+        crate::console::warn(&retry_warning(*attempt, reason, *wait, retry_limit));
+    }
     if verbose {
         crate::verbose::print(event);
     }
     crate::trace_dump::write(event);
+}
+
+/// curl's warning before a retry: "Problem : HTTP error. Will retry in 1 seconds. 2 retries
+/// left.", with the library's reason and its wait (in milliseconds when under a second).
+fn retry_warning(attempt: u32, reason: &str, wait: std::time::Duration, limit: u32) -> String {
+    let wait = match wait.as_secs() {
+        0 => format!("{} ms", wait.as_millis()),
+        secs => format!("{secs} seconds"),
+    };
+    let left = limit.saturating_sub(attempt);
+    let plural = if left == 1 { "retry" } else { "retries" };
+    format!("Problem: {reason}. Will retry in {wait}. {left} {plural} left.")
 }
 
 impl Recording {
@@ -130,7 +155,6 @@ impl Recording {
             }
             TraceEvent::RequestHead(head) => {
                 record.size_request_heads += head.len() as u64;
-                record.size_upload += content_length(head).unwrap_or(0);
                 record.method = head
                     .split(|&b| b == b' ')
                     .next()
@@ -140,6 +164,8 @@ impl Recording {
                     record.masked_authorization_bytes += len as u64;
                 }
             }
+            TraceEvent::RequestBody(bytes) => record.size_upload += bytes.len() as u64,
+            TraceEvent::Retrying { .. } => record.retries += 1,
             TraceEvent::ResponseHead(head) => {
                 record.size_header += head.len() as u64;
                 if !is_informational(head) {
@@ -165,13 +191,6 @@ fn is_informational(head: &[u8]) -> bool {
     head.split(|&b| b == b' ').nth(1).and_then(|s| s.first()) == Some(&b'1')
 }
 
-/// The value of the Content-Length field in a request head.
-fn content_length(head: &[u8]) -> Option<u64> {
-    field_value(head, b"content-length")
-        .and_then(|v| std::str::from_utf8(v).ok())
-        .and_then(|v| v.trim().parse().ok())
-}
-
 /// The length of the Authorization value as traced (masked), if the head has one.
 fn authorization_value_len(head: &[u8]) -> Option<usize> {
     field_value(head, b"authorization").map(<[u8]>::len)
@@ -193,7 +212,7 @@ mod tests {
 
     #[test]
     fn heads_sizes_and_addresses_are_recorded() {
-        begin(true, false);
+        begin(true, false, 0);
         let remote: SocketAddr = "127.0.0.1:80".parse().unwrap();
         let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         hook(&TraceEvent::Connected {
@@ -204,6 +223,7 @@ mod tests {
         hook(&TraceEvent::RequestHead(
             b"POST /a HTTP/1.1\r\nAuthorization: Basic *****\r\nContent-Length: 3\r\n\r\n",
         ));
+        hook(&TraceEvent::RequestBody(b"a=1"));
         hook(&TraceEvent::ResponseHead(b"HTTP/1.1 100 Continue\r\n\r\n"));
         hook(&TraceEvent::ResponseHead(
             b"HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\n",
@@ -239,8 +259,32 @@ mod tests {
     }
 
     #[test]
+    fn retries_are_counted_and_announced() {
+        begin(false, false, 3);
+        hook(&TraceEvent::Retrying {
+            attempt: 1,
+            reason: "HTTP status 503",
+            wait: std::time::Duration::from_millis(1500),
+        });
+        assert_eq!(end().retries, 1);
+        assert_eq!(
+            retry_warning(
+                1,
+                "HTTP status 503",
+                std::time::Duration::from_millis(1500),
+                3
+            ),
+            "Problem: HTTP status 503. Will retry in 1 seconds. 2 retries left."
+        );
+        assert_eq!(
+            retry_warning(3, "x", std::time::Duration::from_millis(20), 3),
+            "Problem: x. Will retry in 20 ms. 0 retries left."
+        );
+    }
+
+    #[test]
     fn heads_are_kept_only_when_asked() {
-        begin(false, false);
+        begin(false, false, 0);
         hook(&TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\n\r\n"));
         let record = end();
         assert!(record.heads.is_empty());

@@ -19,9 +19,12 @@ use crate::inputs::Prepared;
 use crate::output::{copy_body, Sink};
 use crate::progress::{Meter, Progress};
 use crate::progress_bar::Bar;
+use crate::rate_limit::Paced;
+use crate::request::TransferInputs;
+use crate::resume::{self, Resumed};
 use crate::urls::{self, Destination, Planned};
 use crate::write_out::Report;
-use crate::{content_disposition, request, trace_record};
+use crate::{content_disposition, etag, request, trace_record};
 
 /// What a transfer needs besides its URL.
 pub struct Context<'a> {
@@ -45,13 +48,13 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     let mut report = Report {
         url: planned.url.clone(),
         url_effective: planned.fetch.clone(),
-        method: op.effective_method().to_string(),
+        method: op.method_for(planned.upload.is_some()).to_string(),
         referer: request::referer(op, ctx.prepared),
         urlnum: planned.urlnum,
         ..Report::default()
     };
     let keep_heads = op.include || op.head || ctx.header_dump.is_some();
-    trace_record::begin(keep_heads, ctx.globals.verbose);
+    trace_record::begin(keep_heads, ctx.globals.verbose, op.retry.count);
     let mut created = None;
     let result = attempt(ctx, planned, &mut report, &mut created);
     let record = trace_record::end();
@@ -73,6 +76,7 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
         report.method = method;
     }
     report.num_connects = record.connects;
+    report.num_retries = record.retries;
     report.num_redirects = record.final_responses.saturating_sub(1);
     report.remote = record.remote;
     report.local = record.local;
@@ -109,13 +113,28 @@ fn attempt(
     if let Some(dump) = ctx.header_dump {
         dump.open()?;
     }
+    if op.continue_at.is_some() && planned.upload.is_some() {
+        return Err(Failure::usage(
+            "-C with -T: resuming an upload is not supported (HTTP has no standard way to do it)",
+        ));
+    }
+    let resume_from = resume::offset(op.continue_at, &destination);
+    let mut etag_file = match &op.etag_save {
+        Some(path) => Some((etag::open(path, op.create_dirs)?, path)),
+        None => None,
+    };
 
-    let sent = request::build(agent, op, ctx.prepared, &planned.fetch).send();
+    let inputs = TransferInputs {
+        upload: planned.upload.as_deref(),
+        resume_from,
+        time_condition: None,
+    };
+    let sent = request::send(agent, op, ctx.prepared, &planned.fetch, inputs);
     let heads = trace_record::take_heads();
     if let Some(dump) = ctx.header_dump {
         dump.write(&heads)?;
     }
-    let mut response = sent.map_err(|e| Failure::from_error(&e))?;
+    let mut response = sent?;
     let status = response.status();
     report.response_code = status;
     report.url_effective = response.url().to_string();
@@ -148,7 +167,15 @@ fn attempt(
             format!("redirected to protocol \"{landed}\", which --proto does not allow"),
         ));
     }
-    let http_error = (op.fail || op.fail_with_body) && status >= 400;
+    if let Some((file, path)) = etag_file.as_mut() {
+        if let Some(tag) = response.header("etag").filter(|_| etag::saves(status)) {
+            file.store(tag, path)?;
+        }
+    }
+    // A 416 to a resumed GET says the file is complete: no error, even with -f (libcurl).
+    let resumed_get = resume_from > 0 && report.method == "GET";
+    let http_error =
+        (op.fail || op.fail_with_body) && status >= 400 && !(resumed_get && status == 416);
     let reason = response.reason().to_string();
     let http_failure = || {
         Failure::new(
@@ -158,7 +185,7 @@ fn attempt(
     };
     if http_error && !op.fail_with_body {
         if op.include || op.head {
-            let mut sink = open(ctx, &destination, None, created)?;
+            let mut sink = open(ctx, &destination, None, created, false)?;
             write_heads(&mut sink, &heads)?;
         }
         return Err(http_failure());
@@ -173,10 +200,38 @@ fn attempt(
         response = response.limit_body(max);
     }
 
+    // With --compressed, a coding the library did not undo cannot be written as asked.
+    if op.compressed && !op.head {
+        if let Some(coding) = unknown_coding(&response) {
+            return Err(Failure::new(
+                failure::BAD_CONTENT_ENCODING,
+                format!("Unrecognized content encoding type: {coding} (plainwire decodes gzip and deflate)"),
+            ));
+        }
+    }
+    let append = match resumed_get && !http_error {
+        false => false,
+        true => match resume::judge(
+            resume_from,
+            status,
+            response.content_range(),
+            response.content_length(),
+        ) {
+            Resumed::Append => true,
+            Resumed::Complete => return Ok(()),
+            Resumed::Refused => {
+                return Err(Failure::new(
+                    failure::RANGE_ERROR,
+                    "HTTP server does not seem to support byte ranges. Cannot resume.",
+                ))
+            }
+        },
+    };
+
     let suggested = response
         .header("content-disposition")
         .and_then(content_disposition::filename);
-    let mut sink = open(ctx, &destination, suggested, created)?;
+    let mut sink = open(ctx, &destination, suggested, created, append)?;
     report.filename_effective = sink.path().map(|p| p.display().to_string());
     if op.include || op.head {
         write_heads(&mut sink, &heads)?;
@@ -190,12 +245,20 @@ fn attempt(
         };
     }
     let progress = progress(ctx, &destination, response.content_length());
-    let copied = copy_body(
-        &mut response,
-        &mut sink,
-        &mut report.size_download,
-        progress,
-    );
+    let copied = match op.limit_rate {
+        Some(rate) => copy_body(
+            &mut Paced::new(&mut response, rate),
+            &mut sink,
+            &mut report.size_download,
+            progress,
+        ),
+        None => copy_body(
+            &mut response,
+            &mut sink,
+            &mut report.size_download,
+            progress,
+        ),
+    };
     report.timings = Some(response.timings());
     copied?;
     if http_error {
@@ -204,13 +267,24 @@ fn attempt(
     Ok(())
 }
 
+/// The content coding of a response that the library left as it came, if any: one it cannot
+/// undo (`br`, `zstd`, ...). `identity` and none are no coding.
+fn unknown_coding(response: &plainwire::Response) -> Option<String> {
+    let coding = response.header("content-encoding")?.trim();
+    let known = ["identity", "gzip", "x-gzip", "deflate"];
+    (!coding.is_empty() && !known.iter().any(|k| k.eq_ignore_ascii_case(coding)))
+        .then(|| coding.to_string())
+}
+
 /// Opens the destination: stdout, or the file (with `-J`, named as the server suggests, in
-/// `--output-dir`, never replacing a file). Records a created file in `created`.
+/// `--output-dir`, never replacing a file; appended to when `append`, for `-C`). Records a
+/// created file in `created`.
 fn open(
     ctx: &Context<'_>,
     destination: &Destination,
     suggested: Option<String>,
     created: &mut Option<PathBuf>,
+    append: bool,
 ) -> Result<Sink, Failure> {
     match destination {
         Destination::Stdout { explicit } => Ok(Sink::stdout(*explicit)),
@@ -223,7 +297,10 @@ fn open(
                 Some(name) => (urls::in_dir(dir.as_ref(), PathBuf::from(name)), true),
                 None => (path.clone(), false),
             };
-            let sink = Sink::file(&path, ctx.op.create_dirs, exclusive)?;
+            let sink = match append {
+                true => Sink::append(&path, ctx.op.create_dirs)?,
+                false => Sink::file(&path, ctx.op.create_dirs, exclusive)?,
+            };
             *created = Some(path);
             Ok(sink)
         }

@@ -12,7 +12,10 @@
 //! * `-O` names the file after the last segment of the URL's path (trailing slashes dropped);
 //!   a URL with no path segment saves to `plainwire_response`;
 //! * `--output-dir DIR` puts `-o` and `-O` files in DIR (`DIR/NAME`, as curl joins them);
-//! * a URL without `scheme://` is taken as `http://` (curl's guess, minus its other schemes).
+//! * a URL without `scheme://` is taken as `http://` (curl's guess, minus its other schemes);
+//! * the N-th `-T FILE` goes with the N-th URL; a URL whose path is empty or ends in `/` gets
+//!   the file's name added (what follows its last `/` or `\`, URL-encoded), as curl does; a
+//!   `-T` file name is not globbed.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -39,6 +42,8 @@ pub struct Planned {
     pub fetch: String,
     /// Where the body goes, or why that cannot be worked out.
     pub destination: Result<Destination, Failure>,
+    /// `-T`: the file to upload (`-` or `.` for stdin).
+    pub upload: Option<PathBuf>,
 }
 
 /// Where a transfer's body (and `-i` heads) go.
@@ -71,6 +76,7 @@ struct Item {
     remote_header_name: bool,
     output_dir: Option<PathBuf>,
     query: Option<String>,
+    upload: Option<PathBuf>,
 }
 
 impl Item {
@@ -111,6 +117,7 @@ impl Plan {
                     remote_header_name: op.remote_header_name,
                     output_dir: op.output_dir.clone(),
                     query: prepared.query.clone(),
+                    upload: op.upload_files.get(n).cloned(),
                 });
                 urlnum += 1;
             }
@@ -163,6 +170,10 @@ fn plan_one(item: &Item, index: u64) -> Planned {
         Some(query) => add_query(&expanded, query),
         None => expanded,
     };
+    let url = match &item.upload {
+        Some(file) => with_upload_name(&url, file),
+        None => url,
+    };
     let fetch = with_scheme(&url);
     let destination = destination(item, &fetch, &values);
     Planned {
@@ -171,7 +182,48 @@ fn plan_one(item: &Item, index: u64) -> Planned {
         url,
         fetch,
         destination,
+        upload: item.upload.clone(),
     }
+}
+
+/// Whether a `-T` name means stdin (`-`, or `.` for curl's non-blocking stdin).
+pub fn is_stdin(upload: &std::path::Path) -> bool {
+    upload.as_os_str() == "-" || upload.as_os_str() == "."
+}
+
+/// `url` with the name of the uploaded `file` added to its path, when the path is empty or
+/// ends in `/` (curl: "If there is no file part in the specified URL"). Stdin adds nothing.
+pub fn with_upload_name(url: &str, file: &std::path::Path) -> String {
+    if is_stdin(file) {
+        return url.to_string();
+    }
+    let file = file.to_string_lossy();
+    let name = file.rsplit(['/', '\\']).next().unwrap_or("");
+    if name.is_empty() {
+        return url.to_string();
+    }
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let path_start = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |at| after_scheme + at);
+    let path_end = url[path_start..]
+        .find(['?', '#'])
+        .map_or(url.len(), |at| path_start + at);
+    let path = &url[path_start..path_end];
+    let separator = match path {
+        "" => "/",
+        p if p.ends_with('/') => "",
+        _ => return url.to_string(),
+    };
+    let mut encoded = Vec::new();
+    crate::body::url_encode(name.as_bytes(), &mut encoded);
+    // A space is %20 in a path (url_encode writes the form's '+').
+    let encoded = String::from_utf8_lossy(&encoded).replace('+', "%20");
+    format!(
+        "{}{separator}{encoded}{}",
+        &url[..path_end],
+        &url[path_end..]
+    )
 }
 
 /// Where the body of `url` goes, by its URL argument's output option.
@@ -295,6 +347,26 @@ mod tests {
             from_header: false,
             dir: None,
         })
+    }
+
+    #[test]
+    fn an_upload_names_a_url_without_a_file_part() {
+        let file = std::path::Path::new("dir/my file.txt");
+        assert_eq!(
+            with_upload_name("http://h/up/", file),
+            "http://h/up/my%20file.txt"
+        );
+        assert_eq!(with_upload_name("http://h", file), "http://h/my%20file.txt");
+        assert_eq!(
+            with_upload_name("http://h/?q=1", file),
+            "http://h/my%20file.txt?q=1"
+        );
+        assert_eq!(with_upload_name("h:8080", file), "h:8080/my%20file.txt");
+        assert_eq!(with_upload_name("http://h/name", file), "http://h/name");
+        assert_eq!(
+            with_upload_name("http://h/", std::path::Path::new("-")),
+            "http://h/"
+        );
     }
 
     #[test]

@@ -233,39 +233,54 @@ pub fn size(value: &str) -> Result<u64, String> {
         .ok_or_else(|| BAD_NUMBER.to_string())
 }
 
+/// A count that fits 32 bits (`--retry`).
+pub fn count_u32(value: &str) -> Result<u32, String> {
+    count(value).and_then(|n| u32::try_from(n).map_err(|_| BAD_NUMBER.to_string()))
+}
+
+/// `-r RANGE`, as curl takes it: a lone number gets its dash (`500` is `500-`), with a
+/// warning; characters other than digits, `-` and `,` are sent, with a warning. The range and
+/// the warning, if any.
+pub fn range(value: &str) -> (String, Option<String>) {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return (
+            format!("{value}-"),
+            Some(
+                "A specified range MUST include at least one dash (-). Appending one for you"
+                    .to_string(),
+            ),
+        );
+    }
+    let odd = value
+        .bytes()
+        .any(|b| !(b.is_ascii_digit() || b == b'-' || b == b','));
+    let warning = odd.then(|| {
+        "Invalid character is found in given range. A specified range MUST have only digits in \
+         'start'-'stop'. The server's response to this request is uncertain."
+            .to_string()
+    });
+    (value.to_string(), warning)
+}
+
 /// `s` if it is one or more ASCII digits (`str::parse` would allow `+`).
 fn digits(s: &str) -> Option<&str> {
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
-/// `-E`/`--cert CERT[:PASSWORD]`: the file name, with `\:` standing for a colon in it. A
-/// password is refused: plainwire reads only unencrypted keys.
-pub fn cert(value: &str) -> Result<PathBuf, String> {
+/// `-E`/`--cert CERT[:PASSWORD]`: the file name, with `\:` standing for a colon in it, and
+/// whether a password follows (it is not kept: plainwire reads only unencrypted keys, and the
+/// caller refuses it).
+pub fn cert(value: &str) -> (PathBuf, bool) {
     let mut name = String::new();
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\\' if matches!(chars.peek(), Some(':' | '\\')) => name.push(chars.next().unwrap()),
-            ':' => {
-                return Err(
-                    "a certificate password is not supported; decrypt the key first".to_string(),
-                )
-            }
+            ':' => return (PathBuf::from(name), true),
             c => name.push(c),
         }
     }
-    Ok(PathBuf::from(name))
-}
-
-/// `--cert-type`: PEM is what plainwire reads; DER, P12, ENG and PROV are curl's others.
-pub fn cert_type(value: &str) -> Result<(), String> {
-    if value.eq_ignore_ascii_case("PEM") {
-        Ok(())
-    } else {
-        Err(format!(
-            "certificate type '{value}' is not supported; plainwire reads PEM only"
-        ))
-    }
+    (PathBuf::from(name), false)
 }
 
 /// The protocols a transfer may use (`--proto`); plainwire speaks only these two.
@@ -514,6 +529,18 @@ mod tests {
     }
 
     #[test]
+    fn ranges_as_curl_fixes_them() {
+        assert_eq!(range("0-499"), ("0-499".to_string(), None));
+        assert_eq!(range("0-0,-1"), ("0-0,-1".to_string(), None));
+        let (fixed, warning) = range("500");
+        assert_eq!(fixed, "500-");
+        assert!(warning.unwrap().contains("Appending one"));
+        let (kept, warning) = range("a-b");
+        assert_eq!(kept, "a-b");
+        assert!(warning.unwrap().contains("Invalid character"));
+    }
+
+    #[test]
     fn sizes_with_suffixes() {
         let cases = [
             ("1000", 1000),
@@ -545,13 +572,15 @@ mod tests {
 
     #[test]
     fn certificate_names_and_passwords() {
-        assert_eq!(cert("client.pem"), Ok(PathBuf::from("client.pem")));
-        assert_eq!(cert(r"odd\:name.pem"), Ok(PathBuf::from("odd:name.pem")));
-        assert!(cert("client.pem:secret")
-            .unwrap_err()
-            .contains("password is not supported"));
-        assert_eq!(cert_type("pem"), Ok(()));
-        assert!(cert_type("P12").unwrap_err().contains("PEM only"));
+        assert_eq!(cert("client.pem"), (PathBuf::from("client.pem"), false));
+        assert_eq!(
+            cert(r"odd\:name.pem"),
+            (PathBuf::from("odd:name.pem"), false)
+        );
+        assert_eq!(
+            cert("client.pem:secret"),
+            (PathBuf::from("client.pem"), true)
+        );
     }
 
     #[test]

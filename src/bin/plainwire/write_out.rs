@@ -11,7 +11,7 @@
 //!
 //! Variables: `content_type`, `errormsg`, `exitcode`, `filename_effective`, `http_code`,
 //! `http_version`, `local_ip`, `local_port`, `method`, `num_certs`, `num_connects`,
-//! `num_headers`, `num_redirects`, `redirect_url`, `referer`, `remote_ip`, `remote_port`,
+//! `num_headers`, `num_redirects`, `num_retries` (curl 8.9), `redirect_url`, `referer`, `remote_ip`, `remote_port`,
 //! `response_code`, `scheme`, `size_download`, `size_header`, `size_request`, `size_upload`,
 //! `speed_download`, `speed_upload`, `time_appconnect`, `time_connect`, `time_namelookup`,
 //! `time_pretransfer`, `time_redirect`, `time_starttransfer`, `time_total`, `url`,
@@ -65,6 +65,8 @@ pub struct Report {
     pub local: Option<SocketAddr>,
     /// New connections made.
     pub num_connects: u32,
+    /// Retries made by `--retry`.
+    pub num_retries: u32,
     /// Certificates the server sent in the last TLS handshake.
     pub num_certs: usize,
     /// The final response head, for `%header{}`, `%{header_json}` and `%{num_headers}`.
@@ -233,7 +235,7 @@ impl Value {
 }
 
 /// Every variable, in the alphabetical order `%{json}` lists them.
-const VARIABLES: [&str; 35] = [
+const VARIABLES: [&str; 36] = [
     "content_type",
     "errormsg",
     "exitcode",
@@ -247,6 +249,7 @@ const VARIABLES: [&str; 35] = [
     "num_connects",
     "num_headers",
     "num_redirects",
+    "num_retries",
     "redirect_url",
     "referer",
     "remote_ip",
@@ -292,6 +295,7 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
         "num_connects" => Value::Number(u64::from(r.num_connects)),
         "num_headers" => Value::Number(num_headers(r) as u64),
         "num_redirects" => Value::Number(u64::from(r.num_redirects)),
+        "num_retries" => Value::Number(u64::from(r.num_retries)),
         "redirect_url" => text(&r.redirect_url),
         "referer" => text(&r.referer),
         "remote_ip" => ip(r.remote),

@@ -50,7 +50,7 @@ fn url_alone_gives_defaults() {
     assert_eq!(invocation.globals, Globals::default());
     assert!(invocation.warnings.is_empty());
     assert_eq!(invocation.operations[0].max_redirs, 10);
-    assert_eq!(invocation.operations[0].effective_method(), "GET");
+    assert_eq!(invocation.operations[0].method_for(false), "GET");
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn missing_value_is_an_error() {
 #[test]
 fn unknown_flags_are_errors() {
     assert_eq!(fail(&["--bogus", URL]), "option --bogus: is unknown");
-    assert_eq!(fail(&["-sy", URL]), "option -y: is unknown");
+    assert_eq!(fail(&["-sW", URL]), "option -W: is unknown");
     // No prefix abbreviations, and --no- only for switches.
     assert_eq!(fail(&["--loc", URL]), "option --loc: is unknown");
     assert_eq!(
@@ -349,10 +349,10 @@ fn next_starts_a_group_with_fresh_options() {
     assert_eq!(ops.len(), 2);
     assert_eq!(ops[0].urls, ["http://a/"]);
     assert_eq!(ops[0].headers.len(), 1);
-    assert_eq!(ops[0].effective_method(), "GET");
+    assert_eq!(ops[0].method_for(false), "GET");
     assert_eq!(ops[1].urls, ["http://b/"]);
     assert!(ops[1].headers.is_empty());
-    assert_eq!(ops[1].effective_method(), "POST");
+    assert_eq!(ops[1].method_for(false), "POST");
     assert!(invocation.globals.verbose);
     // -: is the short form; a --next before any URL starts nothing.
     assert_eq!(
@@ -436,7 +436,7 @@ fn data_options_accumulate_in_order() {
             DataPiece::url_encoded("n=v w"),
         ]
     );
-    assert_eq!(op.effective_method(), "POST");
+    assert_eq!(op.method_for(false), "POST");
 }
 
 #[test]
@@ -459,29 +459,45 @@ fn json_conflicts() {
 fn get_moves_data_to_the_query() {
     let op = op(&["-G", "-d", "a=1", "--url-query", "+b=2", URL]);
     assert!(op.get && !op.has_body());
-    assert_eq!(op.effective_method(), "GET");
+    assert_eq!(op.method_for(false), "GET");
     assert_eq!(op.url_query, [DataPiece::url_query("+b=2")]);
     assert_eq!(
-        self::op(&["-G", "-I", "-d", "a", URL]).effective_method(),
+        self::op(&["-G", "-I", "-d", "a", URL]).method_for(false),
         "HEAD"
     );
 }
 
 #[test]
-fn head_with_a_body_is_an_error() {
-    assert!(fail(&["-I", "-d", "x", URL]).contains("-I (HEAD) cannot be combined"));
-    assert!(fail(&["--json", "1", "--head", URL]).contains("cannot be combined"));
+fn one_method_only() {
+    let both = |argv: &[&str]| {
+        let message = fail(argv);
+        assert!(
+            message.starts_with("You can only select one HTTP request method!"),
+            "{message}"
+        );
+        message
+    };
+    assert!(both(&["-I", "-d", "x", URL]).contains("HEAD (-I, --head) and POST"));
+    both(&["--json", "1", "--head", URL]);
+    assert!(both(&["-d", "x", "-F", "a=b", URL]).contains("multipart formpost"));
+    assert!(both(&["-T", "f", "-F", "a=b", URL]).contains("PUT (-T"));
+    both(&["-T", "f", "-d", "x", URL]);
+    // -G takes the data out of the body.
+    assert_eq!(op(&["-G", "-I", "-d", "x", URL]).method_for(false), "HEAD");
 }
 
 #[test]
 fn effective_method_cases() {
-    let method = |argv: &[&str]| op(argv).effective_method().to_string();
+    let method = |argv: &[&str]| op(argv).method_for(false).to_string();
     assert_eq!(method(&[URL]), "GET");
     assert_eq!(method(&["-I", URL]), "HEAD");
     assert_eq!(method(&["-d", "x", URL]), "POST");
     assert_eq!(method(&["--json", "{}", URL]), "POST");
     assert_eq!(method(&["-X", "PUT", "-d", "x", URL]), "PUT");
     assert_eq!(method(&["-X", "GET", "-I", URL]), "GET");
+    assert_eq!(method(&["-F", "a=b", URL]), "POST");
+    assert_eq!(op(&["-T", "f", URL]).method_for(true), "PUT");
+    assert_eq!(op(&["-T", "f", "-X", "POST", URL]).method_for(true), "POST");
 }
 
 // ---- headers ----
@@ -535,7 +551,6 @@ fn user_agent_referer_and_cookies() {
     assert_eq!(op.referer, None);
     assert!(op.auto_referer);
     assert!(fail(&["-e", ";auto", URL, "-L"]).contains("not supported yet"));
-    assert!(fail(&["-b", "cookies.txt", URL]).contains("not supported yet"));
     assert!(fail(&["-A", "a\nb", URL]).contains("CR, LF"));
 }
 
@@ -554,8 +569,20 @@ fn cert_options() {
     let op = op(&["-E", "c.pem", "--cert-type", "PEM", "--key", "k.pem", URL]);
     assert_eq!(op.cert, Some(PathBuf::from("c.pem")));
     assert_eq!(op.key, Some(PathBuf::from("k.pem")));
-    assert!(fail(&["--cert-type", "P12", URL]).contains("PEM only"));
-    assert!(fail(&["-E", "c.pem:pw", URL]).contains("password"));
+    assert!(!op.cert_password);
+    // What cannot be used is refused when the agent is built, with curl's 58.
+    let op = self::op(&[
+        "-E",
+        "c.der:pw",
+        "--cert-type",
+        "der",
+        "--key-type",
+        "P12",
+        URL,
+    ]);
+    assert!(op.cert_password);
+    assert_eq!(op.cert_type, FileType::Der);
+    assert_eq!(op.key_type, FileType::Other("P12".to_string()));
 }
 
 #[test]
@@ -727,4 +754,213 @@ fn bearer_and_proxy() {
 fn usage_error_displays_its_message() {
     assert_eq!(usage("boom").to_string(), "boom");
     assert_eq!(usage("boom").exit_code, 2);
+}
+
+// ---- cookies, bodies and uploads ----
+
+#[test]
+fn a_cookie_value_without_an_equals_sign_is_a_file() {
+    let op = op(&[
+        "-b", "a=1", "-b", "jar.txt", "-b", "", "-c", "out.txt", "-j", URL,
+    ]);
+    assert_eq!(op.cookies, ["a=1"]);
+    assert_eq!(op.cookie_files, [PathBuf::from("jar.txt"), PathBuf::new()]);
+    assert_eq!(op.cookie_jar, Some(PathBuf::from("out.txt")));
+    assert!(op.junk_session_cookies);
+}
+
+#[test]
+fn form_fields_and_form_strings() {
+    let op = op(&[
+        "-F",
+        "a=@f.txt;type=text/plain",
+        "--form-string",
+        "b=@x",
+        URL,
+    ]);
+    assert_eq!(op.form.len(), 2);
+    assert_eq!(
+        op.form[0].content,
+        crate::form::FormContent::File(Source::File("f.txt".into()))
+    );
+    assert_eq!(
+        op.form[1].content,
+        crate::form::FormContent::Text("@x".to_string())
+    );
+    assert!(fail(&["-F", "novalue", URL]).starts_with("option -F: "));
+    let invocation = run(&["-F", "a=1;bogus=2", URL]);
+    assert_eq!(invocation.warnings.len(), 1);
+}
+
+#[test]
+fn uploads_go_with_urls_in_order() {
+    let op = op(&["-T", "a.txt", URL, "--upload-file", "-", URL]);
+    assert_eq!(
+        op.upload_files,
+        [PathBuf::from("a.txt"), PathBuf::from("-")]
+    );
+}
+
+// ---- retries, ranges, resuming ----
+
+#[test]
+fn retry_options() {
+    let op = op(&[
+        "--retry",
+        "3",
+        "--retry-delay",
+        "2",
+        "--retry-max-time",
+        "60",
+        "--retry-all-errors",
+        "--retry-connrefused",
+        URL,
+    ]);
+    assert_eq!(
+        op.retry,
+        RetryArgs {
+            count: 3,
+            delay: Some(Duration::from_secs(2)),
+            max_time: Some(Duration::from_secs(60)),
+            all_errors: true,
+            connrefused: true,
+        }
+    );
+    assert!(fail(&["--retry", "-1", URL]).contains("numerical"));
+    assert!(fail(&["--retry", "99999999999", URL]).contains("numerical"));
+}
+
+#[test]
+fn ranges_and_resuming() {
+    assert_eq!(op(&["-r", "0-99", URL]).range.as_deref(), Some("0-99"));
+    let fixed = run(&["-r", "100", URL]);
+    assert_eq!(fixed.operations[0].range.as_deref(), Some("100-"));
+    assert_eq!(fixed.warnings.len(), 1);
+    assert_eq!(
+        op(&["-C", "-", URL]).continue_at,
+        Some(ContinueAt::FromOutput)
+    );
+    assert_eq!(
+        op(&["-C", "42", URL]).continue_at,
+        Some(ContinueAt::Offset(42))
+    );
+    assert!(fail(&["-C", "x", URL]).contains("numerical"));
+    assert!(fail(&["-C", "-", "-r", "0-1", URL]).contains("cannot be combined"));
+    assert!(fail(&["-C", "-", "--remove-on-error", URL]).contains("cannot be combined"));
+}
+
+// ---- auth, proxies, routes ----
+
+#[test]
+fn auth_schemes_last_one_wins() {
+    assert_eq!(op(&[URL]).auth, AuthScheme::Basic);
+    assert_eq!(op(&["--digest", URL]).auth, AuthScheme::Digest);
+    assert_eq!(op(&["--digest", "--anyauth", URL]).auth, AuthScheme::Any);
+    assert_eq!(op(&["--anyauth", "--basic", URL]).auth, AuthScheme::Basic);
+    assert_eq!(
+        op(&["--digest", "--no-digest", URL]).auth,
+        AuthScheme::Basic
+    );
+}
+
+#[test]
+fn netrc_options() {
+    assert!(op(&["-n", URL]).netrc.enabled);
+    let optional = op(&["--netrc-optional", URL]).netrc;
+    assert!(optional.enabled && optional.optional);
+    assert_eq!(
+        op(&["--netrc-file", "n.txt", URL]).netrc.file,
+        Some(PathBuf::from("n.txt"))
+    );
+}
+
+#[test]
+fn proxy_options() {
+    let op = op(&[
+        "-U",
+        "u:p:q",
+        "--noproxy",
+        "a.test,b.test",
+        "-x",
+        "h:1",
+        URL,
+    ]);
+    assert_eq!(op.proxy_user, Some(("u".to_string(), "p:q".to_string())));
+    assert_eq!(op.noproxy.as_deref(), Some("a.test,b.test"));
+}
+
+#[test]
+fn route_options() {
+    let op = op(&[
+        "--resolve",
+        "a.test:80:127.0.0.1",
+        "--connect-to",
+        "a.test:80:b.test:81",
+        "-4",
+        URL,
+    ]);
+    assert_eq!(op.resolve.len(), 1);
+    assert_eq!(op.connect_to.len(), 1);
+    assert_eq!(op.ip_family, IpFamilyArg::V4);
+    assert_eq!(self::op(&["-4", "-6", URL]).ip_family, IpFamilyArg::V6);
+    assert!(fail(&["--resolve", "*:80:127.0.0.1", URL]).contains("wildcard"));
+    assert!(fail(&["--connect-to", "a:b", URL]).starts_with("option --connect-to: "));
+}
+
+#[test]
+fn interface_is_refused_with_the_reason() {
+    let message = fail(&["--interface", "eth0", URL]);
+    assert!(message.contains("bind"), "{message}");
+}
+
+// ---- TLS ----
+
+#[test]
+fn tls_versions_and_pins() {
+    let op = op(&["--tlsv1.3", "--tls-max", "1.3", URL]);
+    assert_eq!(op.tls_min, Some(TlsArg::V1_3));
+    assert_eq!(op.tls_max, Some(TlsArg::V1_3));
+    assert_eq!(self::op(&["-1", URL]).tls_min, Some(TlsArg::V1_0));
+    assert!(fail(&["--tls-max", "2", URL]).starts_with("option --tls-max: "));
+    let pin = format!("sha256//{}", crate::base64::encode(&[1u8; 32]));
+    assert_eq!(
+        self::op(&["--pinnedpubkey", &pin, URL]).pinned_key,
+        Some(PinArg::Digests(vec![[1u8; 32]]))
+    );
+    assert!(fail(&["--pinnedpubkey", "sha256//AAAA", URL]).contains("SHA-256"));
+}
+
+// ---- speed ----
+
+#[test]
+fn speed_options() {
+    let op = op(&["--limit-rate", "10k", "-Y", "100", "-y", "5", URL]);
+    assert_eq!(op.limit_rate, Some(10 * 1024));
+    assert_eq!(op.speed_limit, Some(100));
+    assert_eq!(op.speed_time, Some(Duration::from_secs(5)));
+    assert_eq!(self::op(&["--limit-rate", "0", URL]).limit_rate, None);
+}
+
+// ---- options waiting for the library ----
+
+#[test]
+fn options_waiting_for_the_library_are_refused_by_name() {
+    for (argv, name) in [
+        (&["--http1.0", URL][..], "--http1.0"),
+        (&["--path-as-is", URL], "--path-as-is"),
+        (&["--request-target", "*", URL], "--request-target"),
+        (&["--proxy-header", "X-A: 1", URL], "--proxy-header"),
+        (&["-p", URL], "-p (--proxytunnel)"),
+        (&["--ignore-content-length", URL], "--ignore-content-length"),
+        (&["--raw", URL], "--raw"),
+        (&["--location-trusted", URL], "--location-trusted"),
+        (&["--post301", URL], "--post301"),
+        (&["--proto-redir", "=https", URL], "--proto-redir"),
+    ] {
+        let message = fail(argv);
+        assert!(
+            message.starts_with(&format!("option {name}")) && message.contains("not supported yet"),
+            "{argv:?}: {message}"
+        );
+    }
 }

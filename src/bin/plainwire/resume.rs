@@ -1,0 +1,137 @@
+//! `-C` (`--continue-at`): where a download resumes, and what the server's answer means for
+//! the output file. Pure but for [`offset`], which looks at the output file's size.
+//!
+//! The rules are libcurl's (lib/http.c) for a resumed GET:
+//!
+//! * `-C -` resumes after the bytes the output file holds (none for stdout, or a missing
+//!   file); `-C N` after N bytes; an offset of 0 sends no Range at all;
+//! * the request asks for `Range: bytes=N-`, and the body is appended to the file;
+//! * a 206 whose `Content-Range` starts at N is appended;
+//! * a 416 (Range Not Satisfiable) means the file is complete already: nothing is written and
+//!   the transfer succeeds, even with `-f`;
+//! * any other answer without such a `Content-Range` is a whole body: if it is exactly N bytes
+//!   long the file is complete already; otherwise the server cannot resume (curl's 33), and
+//!   the file is left as it was.
+//!
+//! Resuming uploads (`-C` with `-T`) is refused: HTTP has no standard way to do it.
+
+use plainwire::ContentRange;
+
+use crate::args::ContinueAt;
+use crate::urls::Destination;
+
+/// The byte offset to resume at: `-C N`, or with `-C -` the size of the output file.
+pub fn offset(continue_at: Option<ContinueAt>, destination: &Destination) -> u64 {
+    match (continue_at, destination) {
+        (None, _) => 0,
+        (Some(ContinueAt::Offset(n)), _) => n,
+        (Some(ContinueAt::FromOutput), Destination::File { path, .. }) => {
+            std::fs::metadata(path).map_or(0, |m| m.len())
+        }
+        (Some(ContinueAt::FromOutput), Destination::Stdout { .. }) => 0,
+    }
+}
+
+/// The Range header value for a resumed download.
+pub fn range_header(offset: u64) -> String {
+    format!("bytes={offset}-")
+}
+
+/// What the final response to a GET resumed at `offset` means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resumed {
+    /// Append the body to the output.
+    Append,
+    /// The output is complete already: write nothing, succeed.
+    Complete,
+    /// The server did not resume: fail with curl's 33, writing nothing.
+    Refused,
+}
+
+/// Judges the final response (its status, `Content-Range` and `Content-Length`) to a GET
+/// resumed at `offset` (more than zero).
+pub fn judge(
+    offset: u64,
+    status: u16,
+    content_range: Option<ContentRange>,
+    content_length: Option<u64>,
+) -> Resumed {
+    if status == 416 {
+        return Resumed::Complete;
+    }
+    let resumed_here = content_range
+        .and_then(|range| range.range())
+        .is_some_and(|range| *range.start() == offset);
+    if resumed_here {
+        Resumed::Append
+    } else if content_length == Some(offset) {
+        Resumed::Complete
+    } else {
+        Resumed::Refused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(first: u64, last: u64, complete: u64) -> Option<ContentRange> {
+        Some(ContentRange::Bytes {
+            first,
+            last,
+            complete_length: Some(complete),
+        })
+    }
+
+    #[test]
+    fn a_206_from_the_offset_is_appended() {
+        assert_eq!(
+            judge(100, 206, range(100, 199, 200), Some(100)),
+            Resumed::Append
+        );
+    }
+
+    #[test]
+    fn a_206_from_elsewhere_is_not_a_resume() {
+        assert_eq!(
+            judge(100, 206, range(0, 199, 200), Some(200)),
+            Resumed::Refused
+        );
+    }
+
+    #[test]
+    fn a_416_means_the_file_is_complete() {
+        let unsatisfied = Some(ContentRange::Unsatisfied {
+            complete_length: 100,
+        });
+        assert_eq!(judge(100, 416, unsatisfied, Some(0)), Resumed::Complete);
+        assert_eq!(judge(100, 416, None, None), Resumed::Complete);
+    }
+
+    #[test]
+    fn a_whole_body_is_complete_only_when_it_is_as_long_as_the_file() {
+        assert_eq!(judge(100, 200, None, Some(100)), Resumed::Complete);
+        assert_eq!(judge(100, 200, None, Some(300)), Resumed::Refused);
+        assert_eq!(judge(100, 200, None, None), Resumed::Refused);
+        assert_eq!(judge(100, 404, None, Some(9)), Resumed::Refused);
+    }
+
+    #[test]
+    fn the_offset_comes_from_the_output_file() {
+        let path = std::env::temp_dir().join(format!("plainwire-resume-{}", std::process::id()));
+        std::fs::write(&path, b"12345").unwrap();
+        let file = Destination::File {
+            path: path.clone(),
+            from_header: false,
+            dir: None,
+        };
+        let stdout = Destination::Stdout { explicit: false };
+        assert_eq!(offset(Some(ContinueAt::FromOutput), &file), 5);
+        assert_eq!(offset(Some(ContinueAt::FromOutput), &stdout), 0);
+        assert_eq!(offset(Some(ContinueAt::Offset(7)), &stdout), 7);
+        assert_eq!(offset(None, &file), 0);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(offset(Some(ContinueAt::FromOutput), &file), 0);
+        assert_eq!(range_header(5), "bytes=5-");
+    }
+}
