@@ -17,6 +17,7 @@ use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::expect_continue::ExpectContinue;
+use crate::middleware::{Chain, Middleware};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 use crate::trace::{TraceEvent, TraceHook, Tracer};
@@ -38,6 +39,9 @@ use crate::transport::trust::TlsVersion;
 #[derive(Clone)]
 pub struct Agent {
     shared: Arc<Shared>,
+    /// The caller's middleware, run around each call; `None` when there is none, so that a
+    /// call without it costs nothing.
+    middleware: Option<Chain>,
 }
 
 /// Builds an [`Agent`]. Every setting has a documented default; see [`Agent::builder`].
@@ -48,6 +52,7 @@ pub struct AgentBuilder {
     proxy_from_env: bool,
     error: Option<Error>,
     trace: Option<TraceHook>,
+    middleware: Vec<Arc<dyn Middleware>>,
     cookies: Option<CookieJar>,
     netrc: Option<NetrcSource>,
     #[cfg(feature = "tls")]
@@ -77,6 +82,7 @@ impl Default for AgentBuilder {
             proxy_from_env: true,
             error: None,
             trace: None,
+            middleware: Vec::new(),
             cookies: None,
             netrc: None,
             #[cfg(feature = "tls")]
@@ -773,6 +779,26 @@ impl AgentBuilder {
         self
     }
 
+    /// Adds `middleware` around every call of the agent: code of the caller's that may change
+    /// the request before it goes and the response after it comes (token refresh, request
+    /// signing, a cache), as requests' hooks and ureq's middleware. Middleware added first
+    /// runs first, outermost. See [`crate::middleware`].
+    ///
+    /// ```
+    /// use plainwire::middleware::{Next, Request};
+    /// let agent = plainwire::Agent::builder()
+    ///     .middleware(|mut request: Request, next: Next<'_>| {
+    ///         request.set_header("X-Request-Id", 42)?;
+    ///         next.send(request)
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
     /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the connection. The hook runs on the calling
@@ -808,6 +834,7 @@ impl AgentBuilder {
                 #[cfg(feature = "tls")]
                 tls: tls_config(self.trust, self.key_log_from_env)?,
             }),
+            middleware: (!self.middleware.is_empty()).then(|| Chain::from(self.middleware)),
         })
     }
 }
@@ -858,7 +885,7 @@ impl Agent {
 
     /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token.
     pub fn request(&self, method: &str, url: &str) -> RequestBuilder {
-        RequestBuilder::new(self.shared.clone(), method, url)
+        RequestBuilder::new(self.shared.clone(), self.middleware.clone(), method, url)
     }
 
     /// Starts a GET request to `url`.

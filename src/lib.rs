@@ -148,6 +148,7 @@ pub mod http1;
 #[cfg(feature = "json")]
 mod json_body;
 mod key_value;
+pub mod middleware;
 pub mod multipart;
 mod request;
 mod response;

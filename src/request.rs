@@ -18,6 +18,7 @@ use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
+use crate::middleware::{Chain, Next, Request as MiddlewareRequest};
 use crate::multipart::{Form, FormBody};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
@@ -75,6 +76,8 @@ use crate::url::{form_urlencode, Url};
 pub struct RequestBuilder {
     /// The agent's settings and pool, shared with every clone of the agent.
     shared: Arc<Shared>,
+    /// The agent's middleware, if it has any.
+    middleware: Option<Chain>,
     method: String,
     url: Result<Url>,
     headers: Vec<(String, String)>,
@@ -92,9 +95,15 @@ pub struct RequestBuilder {
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(shared: Arc<Shared>, method: &str, url: &str) -> RequestBuilder {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        middleware: Option<Chain>,
+        method: &str,
+        url: &str,
+    ) -> RequestBuilder {
         RequestBuilder {
             shared,
+            middleware,
             method: method.to_string(),
             url: Url::parse(url),
             headers: Vec::new(),
@@ -548,8 +557,10 @@ impl RequestBuilder {
             body: self.body,
             overrides: self.overrides,
         };
-        let answer = call::run(&self.shared, outgoing)?;
-        Ok(Response::from_answer(answer))
+        match &self.middleware {
+            Some(chain) => Next::new(chain, &self.shared).send(MiddlewareRequest::new(outgoing)),
+            None => Ok(Response::from_answer(call::run(&self.shared, outgoing)?)),
+        }
     }
 }
 
