@@ -211,6 +211,60 @@ impl AgentBuilder {
         self
     }
 
+    /// Keeps a POST a POST, with its body, when following a redirect with `status` (301, 302
+    /// or 303), as curl's `--post301`, `--post302` and `--post303`; RFC 9110 section 15.4 lets
+    /// 301 and 302 keep the method, but browsers and most clients turn such a POST into a GET,
+    /// and so do we by default. Other statuses are ignored.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .keep_post_on_redirect(301)
+    ///     .keep_post_on_redirect(302)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn keep_post_on_redirect(mut self, status: u16) -> Self {
+        if let Some(index) = [301, 302, 303].iter().position(|&s| s == status) {
+            self.settings.redirect_rules.keep_post[index] = true;
+        }
+        self
+    }
+
+    /// **Careful.** Sends credentials (Authorization and Cookie fields, the agent's and the
+    /// request's, and the URL's user and password) along when a redirect leads to another
+    /// origin, as curl's `--location-trusted`. Default: false, and any server you talk to can
+    /// then send them anywhere by redirecting.
+    pub fn redirect_keep_credentials(mut self, keep: bool) -> Self {
+        self.settings.redirect_rules.keep_credentials = keep;
+        self
+    }
+
+    /// Sends `Referer` with each redirected request, naming the URL that redirected (without
+    /// credentials), as curl's `--referer ';auto'`. Default: false.
+    pub fn auto_referer(mut self, enabled: bool) -> Self {
+        self.settings.redirect_rules.auto_referer = enabled;
+        self
+    }
+
+    /// The schemes a redirect may lead to, as curl's `--proto-redir`: a redirect to any other
+    /// is refused with [`ErrorKind::UnsupportedScheme`](crate::ErrorKind::UnsupportedScheme).
+    /// Default: http and https (a redirect from https to http is refused anyway, unless
+    /// [`redirect_https_to_http`](AgentBuilder::redirect_https_to_http) allows it).
+    ///
+    /// ```
+    /// use plainwire::Scheme;
+    /// let agent = plainwire::Agent::builder().redirect_schemes(&[Scheme::Https]).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn redirect_schemes(mut self, schemes: &[crate::url::Scheme]) -> Self {
+        let allows = |scheme| schemes.contains(&scheme);
+        self.settings.redirect_rules.schemes = [
+            allows(crate::url::Scheme::Http),
+            allows(crate::url::Scheme::Https),
+        ];
+        self
+    }
+
     /// The largest response head accepted, in bytes. Default: 64 KiB.
     pub fn max_head_size(mut self, bytes: usize) -> Self {
         self.settings.head_limits.max_head_size = bytes;

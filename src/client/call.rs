@@ -57,6 +57,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     let policy = Policy {
         max_redirects: call.max_redirects,
         allow_https_to_http: settings.allow_https_to_http,
+        rules: settings.redirect_rules,
     };
     let mut followed = 0;
     let mut left_origin = false;
@@ -149,6 +150,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         if next.leaves_origin {
             headers.retain(|(name, _)| !is_credential(name.as_bytes()));
             left_origin = true;
+        }
+        if let Some(referer) = &next.referer {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("referer"));
+            headers.push(("Referer".to_string(), referer.as_str().to_string()));
         }
         if !next.keep_body {
             body = SendBody::Empty;

@@ -11,6 +11,7 @@ use crate::auth::netrc::Netrc;
 use crate::client::default_headers::DefaultHeaders;
 use crate::client::no_proxy::NoProxy;
 use crate::client::proxy::{EnvProxies, Proxy};
+use crate::client::redirect::RedirectRules;
 use crate::defaults;
 use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
@@ -29,6 +30,7 @@ pub(crate) struct Settings {
     pub(crate) low_speed: Option<LowSpeed>,
     pub(crate) max_redirects: u32,
     pub(crate) allow_https_to_http: bool,
+    pub(crate) redirect_rules: RedirectRules,
     pub(crate) head_limits: HeadLimits,
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: Option<String>,
@@ -70,6 +72,7 @@ impl std::fmt::Debug for Settings {
             expect_continue,
             max_redirects,
             allow_https_to_http,
+            redirect_rules,
             head_limits,
             max_body_size,
             user_agent,
@@ -95,6 +98,7 @@ impl std::fmt::Debug for Settings {
             .field("expect_continue", expect_continue)
             .field("max_redirects", max_redirects)
             .field("allow_https_to_http", allow_https_to_http)
+            .field("redirect_rules", redirect_rules)
             .field("head_limits", head_limits)
             .field("max_body_size", max_body_size)
             .field("user_agent", user_agent)
@@ -160,6 +164,7 @@ impl Default for Settings {
             low_speed: None,
             max_redirects: defaults::MAX_REDIRECTS,
             allow_https_to_http: false,
+            redirect_rules: RedirectRules::default(),
             head_limits: HeadLimits::default(),
             max_body_size: defaults::MAX_BODY_SIZE,
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
