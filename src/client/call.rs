@@ -153,7 +153,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         }
         if let Some(referer) = &next.referer {
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case("referer"));
-            headers.push(("Referer".to_string(), referer.as_str().to_string()));
+            headers.push(("Referer".to_string(), referer.clone()));
         }
         if !next.keep_body {
             body = SendBody::Empty;

@@ -93,7 +93,7 @@ pub(crate) struct NextHop {
     /// set when the caller trusts redirects with them).
     pub(crate) leaves_origin: bool,
     /// The `Referer` to send, when the caller asked for one on redirects.
-    pub(crate) referer: Option<Url>,
+    pub(crate) referer: Option<String>,
 }
 
 /// One redirect of a call: the URL that answered with it, its status and its `Location`, as
@@ -225,7 +225,8 @@ pub(crate) fn next(
         ));
     }
     let leaves_origin = !url.same_origin(&next) && !policy.rules.keep_credentials;
-    let referer = policy.rules.auto_referer.then(|| url.without_credentials());
+    let referer =
+        (policy.rules.auto_referer).then(|| url.without_credentials().as_str().to_string());
     Redirect::Follow(NextHop {
         url: next,
         method,
@@ -389,7 +390,7 @@ mod tests {
             panic!("followed")
         };
         assert!(!hop.leaves_origin);
-        assert_eq!(hop.referer.unwrap().as_str(), "http://h/from?q=1");
+        assert_eq!(hop.referer.as_deref(), Some("http://h/from?q=1"));
     }
 
     #[test]
