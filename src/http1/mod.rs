@@ -22,7 +22,7 @@ pub mod chunked;
 pub mod close_reason;
 pub mod coding;
 pub mod content_range;
-pub(crate) mod date;
+pub mod date;
 pub mod framing;
 pub mod head;
 pub mod headers;
