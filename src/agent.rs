@@ -484,6 +484,34 @@ impl AgentBuilder {
         self
     }
 
+    /// Sends a header field to the proxy only (curl's `--proxy-header`): on the `CONNECT` that
+    /// opens a tunnel, and on a plain-http request the proxy forwards; never through a tunnel
+    /// to the origin, and never when no proxy is used.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .proxy_header("X-Proxy-Team", "builds")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn proxy_header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        let value = value.to_string();
+        match crate::http1::write::check_header(name, &value) {
+            Ok(()) => self.settings.proxy_headers.push((name.to_string(), value)),
+            Err(err) => self.error = self.error.or(Some(err)),
+        }
+        self
+    }
+
+    /// Sends plain-http requests through a `CONNECT` tunnel too, as curl's `-p`
+    /// (`--proxytunnel`), instead of asking the proxy to forward them: the proxy then sees
+    /// only where the connection goes. Default: false (https always goes through a tunnel).
+    pub fn proxy_tunnel(mut self, tunnel: bool) -> Self {
+        self.settings.proxy_tunnel = tunnel;
+        self
+    }
+
     /// Whether to take proxies from `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy`
     /// (see [`EnvProxies`]) when no [`AgentBuilder::proxy`] is set. Default: true, as in curl,
     /// requests and ureq. Loopback destinations are never proxied this way.

@@ -167,6 +167,7 @@ impl Request {
                 digest_auth: self.outgoing.digest_auth.clone(),
                 body,
                 overrides: self.outgoing.overrides,
+                wire: self.outgoing.wire.clone(),
             },
         })
     }

@@ -682,3 +682,51 @@ fn proxy_from_env_false_reads_no_environment() {
     let fixed = Agent::builder().proxy("p.example:1").build().unwrap();
     assert!(format!("{fixed:?}").contains("proxy: Fixed("), "{fixed:?}");
 }
+
+#[cfg(feature = "tls")]
+#[test]
+fn proxy_headers_go_to_the_proxy_on_a_forwarded_request_and_on_the_connect_only() {
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let tls = tls_origin();
+    let proxy = TestProxy::start(None);
+    let agent = builder()
+        .proxy(&proxy.url())
+        .proxy_header("X-Proxy-Only", "yes")
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    agent.get(&origin.url("/")).send().unwrap().text().unwrap();
+    agent.get(&tls.url("/")).send().unwrap().text().unwrap();
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 2);
+    assert!(
+        heads
+            .iter()
+            .all(|h| header(h, "x-proxy-only") == Some("yes")),
+        "{heads:?}"
+    );
+    assert!(tls.requests()[0].header("x-proxy-only").is_none());
+}
+
+#[test]
+fn proxy_tunnel_sends_plain_http_through_a_connect_too() {
+    let origin = HttpServer::start(|req| Reply::text(req.target.clone()));
+    let proxy = TestProxy::start(None);
+    let agent = builder()
+        .proxy(&proxy.url())
+        .proxy_tunnel(true)
+        .build()
+        .unwrap();
+    let body = agent
+        .get(&origin.url("/p?q=1"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "/p?q=1", "origin-form inside the tunnel");
+    assert!(
+        proxy.request_lines()[0].starts_with("CONNECT 127.0.0.1:"),
+        "{:?}",
+        proxy.request_lines()
+    );
+}

@@ -117,9 +117,17 @@ pub(crate) fn connection_for(
 
     let started = Instant::now();
     let mut stream = Stream::Plain(socket);
-    if let (Some(proxy), Scheme::Https) = (proxy, url.scheme()) {
-        let limits = &shared.settings.head_limits;
-        stream = open_tunnel(stream, key.clone(), url, proxy, limits, tracer, connect_by)?;
+    let settings = &shared.settings;
+    if let Some(proxy) = proxy.filter(|proxy| !settings.forwards(url, Some(proxy))) {
+        stream = open_tunnel(
+            stream,
+            key.clone(),
+            url,
+            proxy,
+            settings,
+            tracer,
+            connect_by,
+        )?;
     }
     #[cfg(feature = "tls")]
     if url.scheme() == Scheme::Https {

@@ -44,6 +44,11 @@ pub(crate) struct Settings {
     /// The header fields whose values the trace and `Debug` output mask.
     pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
+    /// Header fields for the proxy only: on the CONNECT, or on a request forwarded in
+    /// absolute form (curl's `--proxy-header`).
+    pub(crate) proxy_headers: Vec<(String, String)>,
+    /// Whether plain http through a proxy goes through a CONNECT tunnel too (curl's `-p`).
+    pub(crate) proxy_tunnel: bool,
     /// Where names resolve and connections go, in place of the resolver (curl's `--resolve`,
     /// `--connect-to`, `-4`, `-6`).
     pub(crate) routes: Routes,
@@ -82,6 +87,8 @@ impl std::fmt::Debug for Settings {
             digest_auth,
             netrc,
             proxy,
+            proxy_headers,
+            proxy_tunnel,
             routes,
             no_proxy,
             decompress,
@@ -115,6 +122,8 @@ impl std::fmt::Debug for Settings {
             .field("digest_auth", &digest_auth.as_ref().map(|_| "*****"))
             .field("netrc", &netrc.as_ref().map(|_| "*****"))
             .field("proxy", proxy)
+            .field("proxy_headers", &secret_headers.debug_fields(proxy_headers))
+            .field("proxy_tunnel", proxy_tunnel)
             .field("routes", routes)
             .field("no_proxy", no_proxy)
             .field("decompress", decompress)
@@ -135,6 +144,12 @@ pub(crate) enum ProxySetting {
 }
 
 impl Settings {
+    /// Whether a request to `url` through `proxy` is forwarded by it in absolute form (plain
+    /// http, no tunnel asked for), rather than sent through a CONNECT tunnel (https, or `-p`).
+    pub(crate) fn forwards(&self, url: &Url, proxy: Option<&Proxy>) -> bool {
+        proxy.is_some() && url.scheme() == crate::url::Scheme::Http && !self.proxy_tunnel
+    }
+
     /// The proxy for `url`, if any.
     pub(crate) fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
         if let Some(no_proxy) = &self.no_proxy {
@@ -174,6 +189,8 @@ impl Default for Settings {
             netrc: None,
             secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
+            proxy_headers: Vec::new(),
+            proxy_tunnel: false,
             routes: Routes::default(),
             no_proxy: None,
             decompress: cfg!(feature = "gzip"),
