@@ -124,6 +124,10 @@
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
 //!   `AgentBuilder::digest_auth`), through the RustCrypto crates md-5 and sha2.
+//! - `public-suffix`: the cookie jar refuses Domain attributes on the whole Public Suffix List,
+//!   through psl (without it, a built-in table of the common ones).
+//! - `charset`: [`Response::text`] decodes every WHATWG charset, through encoding_rs.
+//! - `http`: conversions from `http::Request` and to `http::Response`.
 //! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.
@@ -145,6 +149,8 @@ mod error;
 mod excerpt;
 mod expect_continue;
 pub mod http1;
+#[cfg(feature = "http")]
+mod http_types;
 #[cfg(feature = "json")]
 mod json_body;
 mod key_value;

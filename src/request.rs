@@ -570,6 +570,14 @@ impl RequestBuilder {
 
     /// Sets the body, and the Content-Type that goes with it (none for raw bytes or a stream);
     /// every body method goes through here, so that the last body wins with its type.
+    /// Remembers `err` for [`send`](RequestBuilder::send) to return, unless an earlier mistake
+    /// is already remembered.
+    #[cfg(feature = "http")]
+    pub(crate) fn fail(mut self, err: Error) -> Self {
+        self.error = self.error.or(Some(err));
+        self
+    }
+
     fn with_body(mut self, body: SendBody, content_type: Option<String>) -> Self {
         self.body = body;
         self.body_content_type = content_type;

@@ -52,7 +52,10 @@ fn a_cookie_set_on_a_redirect_goes_with_the_next_hop_and_later_requests() {
     assert_eq!(again.status(), 200);
     let jar = agent.cookie_jar().unwrap();
     assert_eq!(jar.len(), 2);
-    assert_eq!(jar.get("127.0.0.1", "/", "session").unwrap().value(), "s3cr3t");
+    assert_eq!(
+        jar.get("127.0.0.1", "/", "session").unwrap().value(),
+        "s3cr3t"
+    );
 }
 
 #[test]
@@ -62,7 +65,10 @@ fn the_default_agent_and_an_agent_not_asked_keep_no_cookies() {
     assert!(agent.cookie_jar().is_none());
     let resp = agent.post(&server.url("/login")).body("").send().unwrap();
     assert_eq!(resp.status(), 401);
-    let resp = plainwire::post(&server.url("/login")).body("").send().unwrap();
+    let resp = plainwire::post(&server.url("/login"))
+        .body("")
+        .send()
+        .unwrap();
     assert_eq!(resp.status(), 401);
 }
 
@@ -70,7 +76,8 @@ fn the_default_agent_and_an_agent_not_asked_keep_no_cookies() {
 fn cookies_follow_their_own_domain_rules_across_origins() {
     // Two origins on 127.0.0.1: a host-only cookie of one is sent to the other only if the
     // host matches (cookies ignore ports, RFC 6265bis section 8.5).
-    let other = HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
+    let other =
+        HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
     let target = other.url("/");
     let first = HttpServer::start(move |_| {
         Reply::new(302)
@@ -79,7 +86,10 @@ fn cookies_follow_their_own_domain_rules_across_origins() {
     });
     let agent = keeping_cookies();
     let body = agent.get(&first.url("/")).send().unwrap().text().unwrap();
-    assert_eq!(body, "host_only=1", "same host, another port: the cookie's rules, not origins");
+    assert_eq!(
+        body, "host_only=1",
+        "same host, another port: the cookie's rules, not origins"
+    );
     // A name the cookie was not set for gets nothing.
     let other_name = other.url_with_host("localhost", "/");
     let body = agent.get(&other_name).send().unwrap().text().unwrap();
@@ -88,7 +98,8 @@ fn cookies_follow_their_own_domain_rules_across_origins() {
 
 #[test]
 fn a_secure_cookie_is_never_sent_over_plain_http() {
-    let server = HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
+    let server =
+        HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
     let jar = CookieJar::new();
     let url = plainwire::Url::parse(&server.url("/")).unwrap();
     let https = plainwire::Url::parse("https://127.0.0.1/").unwrap();
@@ -101,7 +112,8 @@ fn a_secure_cookie_is_never_sent_over_plain_http() {
 
 #[test]
 fn an_explicit_cookie_header_replaces_the_jars_and_a_jar_loads_and_saves_curls_files() {
-    let server = HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
+    let server =
+        HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
     let dir = std::env::temp_dir().join(format!("plainwire-cookies-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("cookies.txt");
@@ -124,6 +136,9 @@ fn an_explicit_cookie_header_replaces_the_jars_and_a_jar_loads_and_saves_curls_f
     assert_eq!(body, "mine=1");
     jar.save_file(&file).unwrap();
     let saved = std::fs::read_to_string(&file).unwrap();
-    assert!(saved.contains("127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom_file\tyes"), "{saved}");
+    assert!(
+        saved.contains("127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom_file\tyes"),
+        "{saved}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
