@@ -113,8 +113,9 @@ impl AgentBuilder {
         self
     }
 
-    /// The limit on opening a connection: TCP connect to every resolved address, plus the TLS
-    /// handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
+    /// The limit on opening a connection: resolving the name (on a helper thread, since the
+    /// system resolver cannot be interrupted), TCP connect to every resolved address, and the
+    /// TLS handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
     pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.connect_timeout = timeout.into();
         self

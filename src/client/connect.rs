@@ -84,7 +84,8 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let mut addrs = match routes.resolved(host, port) {
         Some(addrs) => addrs,
-        None => resolve(host, port, deadline)?,
+        // Name resolution counts towards the connect timeout, as in curl.
+        None => resolve(host, port, connect_by)?,
     };
     addrs.retain(|addr| routes.family.allows(addr));
     if addrs.is_empty() {
