@@ -458,18 +458,12 @@ fn a_redirect_from_https_to_http_is_refused_unless_allowed() {
         server_tls_config("localhost.pem", "localhost.key"),
         move |_| Reply::new(302).header("Location", &target),
     );
-    let strict = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let strict = trusting_test_ca(builder()).build().unwrap();
     let err = strict.get(&tls.url("/")).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InsecureRedirect, "{err:?}");
     assert_eq!(plain.connections(), 0);
 
-    let lax = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let lax = trusting_test_ca(builder())
         .redirect_https_to_http(true)
         .build()
         .unwrap();
@@ -486,11 +480,7 @@ fn a_redirect_from_http_to_https_is_followed() {
     });
     let target = tls.url("/s");
     let plain = HttpServer::start(move |_| Reply::new(301).header("Location", &target));
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let agent = trusting_test_ca(builder()).build().unwrap();
     let resp = agent.get(&plain.url("/")).send().unwrap();
     assert_eq!(resp.url().as_str(), tls.url("/s"));
     assert_eq!(resp.text().unwrap(), "secure");
