@@ -135,7 +135,6 @@
 #![forbid(unsafe_code)]
 // docs.rs (`--cfg docsrs`, nightly): mark each feature-gated item with the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
 
 mod agent;
 mod auth;

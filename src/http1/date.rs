@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const MAX_HTTP_DATE_LEN: usize = 64;
 
 /// Seconds in a day. An HTTP-date counts no leap seconds (RFC 9110 section 5.6.7: "the same as
-/// a POSIX time_t"), except a `:60` written by a server, read as the next second.
+/// a POSIX `time_t`"), except a `:60` written by a server, read as the next second.
 const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The window for an rfc850-date's two-digit year: RFC 9110 section 5.6.7 says a year that
@@ -337,12 +337,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     // Both fit: month is 1 to 12 and day 1 to 31 by construction.
-    (year, month as u32, day as u32)
+    let small = |n: i64| u32::try_from(n).unwrap_or(0);
+    (year, small(month), small(day))
 }
 
 /// The day of the week of `days` after 1970-01-01 (a Thursday), 0 for Sunday.
 fn weekday(days: i64) -> usize {
-    (days + 4).rem_euclid(7) as usize
+    // 0 to 6 by `rem_euclid`.
+    usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0)
 }
 
 /// Whole seconds from the Unix epoch to `time`, rounded down, saturating at `i64`'s ends.
@@ -424,7 +426,7 @@ mod tests {
         let mut seconds: i64 = -2_208_988_800; // 1900-01-01
         while seconds < 4_102_444_800 {
             let time = if seconds >= 0 {
-                UNIX_EPOCH + Duration::from_secs(seconds as u64)
+                UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs())
             } else {
                 UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
             };

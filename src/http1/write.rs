@@ -5,10 +5,6 @@
 //! in a method, target, name or value. A bad request is an error before any byte is written.
 //! Whitespace around a value is trimmed: it is never part of the value (RFC 9110 section 5.5).
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
