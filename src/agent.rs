@@ -17,6 +17,7 @@ use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::expect_continue::ExpectContinue;
+use crate::middleware::{Chain, Middleware};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 use crate::trace::{TraceEvent, TraceHook, Tracer};
@@ -38,6 +39,9 @@ use crate::transport::trust::TlsVersion;
 #[derive(Clone)]
 pub struct Agent {
     shared: Arc<Shared>,
+    /// The caller's middleware, run around each call; `None` when there is none, so that a
+    /// call without it costs nothing.
+    middleware: Option<Chain>,
 }
 
 /// Builds an [`Agent`]. Every setting has a documented default; see [`Agent::builder`].
@@ -48,6 +52,7 @@ pub struct AgentBuilder {
     proxy_from_env: bool,
     error: Option<Error>,
     trace: Option<TraceHook>,
+    middleware: Vec<Arc<dyn Middleware>>,
     cookies: Option<CookieJar>,
     netrc: Option<NetrcSource>,
     #[cfg(feature = "tls")]
@@ -77,6 +82,7 @@ impl Default for AgentBuilder {
             proxy_from_env: true,
             error: None,
             trace: None,
+            middleware: Vec::new(),
             cookies: None,
             netrc: None,
             #[cfg(feature = "tls")]
@@ -107,8 +113,9 @@ impl AgentBuilder {
         self
     }
 
-    /// The limit on opening a connection: TCP connect to every resolved address, plus the TLS
-    /// handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
+    /// The limit on opening a connection: resolving the name (on a helper thread, since the
+    /// system resolver cannot be interrupted), TCP connect to every resolved address, and the
+    /// TLS handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
     pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.connect_timeout = timeout.into();
         self
@@ -202,6 +209,60 @@ impl AgentBuilder {
     /// redirect an [`ErrorKind::InsecureRedirect`](crate::ErrorKind::InsecureRedirect) error.
     pub fn redirect_https_to_http(mut self, allow: bool) -> Self {
         self.settings.allow_https_to_http = allow;
+        self
+    }
+
+    /// Keeps a POST a POST, with its body, when following a redirect with `status` (301, 302
+    /// or 303), as curl's `--post301`, `--post302` and `--post303`; RFC 9110 section 15.4 lets
+    /// 301 and 302 keep the method, but browsers and most clients turn such a POST into a GET,
+    /// and so do we by default. Other statuses are ignored.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .keep_post_on_redirect(301)
+    ///     .keep_post_on_redirect(302)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn keep_post_on_redirect(mut self, status: u16) -> Self {
+        if let Some(index) = [301, 302, 303].iter().position(|&s| s == status) {
+            self.settings.redirect_rules.keep_post[index] = true;
+        }
+        self
+    }
+
+    /// **Careful.** Sends credentials (Authorization and Cookie fields, the agent's and the
+    /// request's, and the URL's user and password) along when a redirect leads to another
+    /// origin, as curl's `--location-trusted`. Default: false, and any server you talk to can
+    /// then send them anywhere by redirecting.
+    pub fn redirect_keep_credentials(mut self, keep: bool) -> Self {
+        self.settings.redirect_rules.keep_credentials = keep;
+        self
+    }
+
+    /// Sends `Referer` with each redirected request, naming the URL that redirected (without
+    /// credentials), as curl's `--referer ';auto'`. Default: false.
+    pub fn auto_referer(mut self, enabled: bool) -> Self {
+        self.settings.redirect_rules.auto_referer = enabled;
+        self
+    }
+
+    /// The schemes a redirect may lead to, as curl's `--proto-redir`: a redirect to any other
+    /// is refused with [`ErrorKind::UnsupportedScheme`](crate::ErrorKind::UnsupportedScheme).
+    /// Default: http and https (a redirect from https to http is refused anyway, unless
+    /// [`redirect_https_to_http`](AgentBuilder::redirect_https_to_http) allows it).
+    ///
+    /// ```
+    /// use plainwire::Scheme;
+    /// let agent = plainwire::Agent::builder().redirect_schemes(&[Scheme::Https]).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn redirect_schemes(mut self, schemes: &[crate::url::Scheme]) -> Self {
+        let allows = |scheme| schemes.contains(&scheme);
+        self.settings.redirect_rules.schemes = [
+            allows(crate::url::Scheme::Http),
+            allows(crate::url::Scheme::Https),
+        ];
         self
     }
 
@@ -421,6 +482,34 @@ impl AgentBuilder {
             Ok(proxy) => self.settings.proxy = ProxySetting::Fixed(proxy),
             Err(err) => self.error = self.error.or(Some(err)),
         }
+        self
+    }
+
+    /// Sends a header field to the proxy only (curl's `--proxy-header`): on the `CONNECT` that
+    /// opens a tunnel, and on a plain-http request the proxy forwards; never through a tunnel
+    /// to the origin, and never when no proxy is used.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .proxy_header("X-Proxy-Team", "builds")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn proxy_header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        let value = value.to_string();
+        match crate::http1::write::check_header(name, &value) {
+            Ok(()) => self.settings.proxy_headers.push((name.to_string(), value)),
+            Err(err) => self.error = self.error.or(Some(err)),
+        }
+        self
+    }
+
+    /// Sends plain-http requests through a `CONNECT` tunnel too, as curl's `-p`
+    /// (`--proxytunnel`), instead of asking the proxy to forward them: the proxy then sees
+    /// only where the connection goes. Default: false (https always goes through a tunnel).
+    pub fn proxy_tunnel(mut self, tunnel: bool) -> Self {
+        self.settings.proxy_tunnel = tunnel;
         self
     }
 
@@ -773,6 +862,26 @@ impl AgentBuilder {
         self
     }
 
+    /// Adds `middleware` around every call of the agent: code of the caller's that may change
+    /// the request before it goes and the response after it comes (token refresh, request
+    /// signing, a cache), as requests' hooks and ureq's middleware. Middleware added first
+    /// runs first, outermost. See [`crate::middleware`].
+    ///
+    /// ```
+    /// use plainwire::middleware::{Next, Request};
+    /// let agent = plainwire::Agent::builder()
+    ///     .middleware(|mut request: Request, next: Next<'_>| {
+    ///         request.set_header("X-Request-Id", 42)?;
+    ///         next.send(request)
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
     /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the connection. The hook runs on the calling
@@ -808,6 +917,7 @@ impl AgentBuilder {
                 #[cfg(feature = "tls")]
                 tls: tls_config(self.trust, self.key_log_from_env)?,
             }),
+            middleware: (!self.middleware.is_empty()).then(|| Chain::from(self.middleware)),
         })
     }
 }
@@ -858,7 +968,7 @@ impl Agent {
 
     /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token.
     pub fn request(&self, method: &str, url: &str) -> RequestBuilder {
-        RequestBuilder::new(self.shared.clone(), method, url)
+        RequestBuilder::new(self.shared.clone(), self.middleware.clone(), method, url)
     }
 
     /// Starts a GET request to `url`.

@@ -9,7 +9,7 @@
 //!
 //! | What | Default | Setter |
 //! |---|---|---|
-//! | Opening a connection (TCP and TLS) | [`CONNECT_TIMEOUT`] | `connect_timeout` |
+//! | Opening a connection (name resolution, TCP, TLS) | [`CONNECT_TIMEOUT`] | `connect_timeout` |
 //! | Silence while reading a response | [`READ_TIMEOUT`] | `read_timeout` |
 //! | A write the server does not take | [`WRITE_TIMEOUT`] | `write_timeout` |
 //! | The response head, in all | [`HEAD_TIMEOUT`] | `head_timeout` |
@@ -40,9 +40,9 @@
 
 use std::time::Duration;
 
-/// Opening a connection, TCP connect and TLS handshake together: 30 seconds. Long enough for a
-/// slow handshake across the world, short enough that an unreachable host does not look like
-/// a hang.
+/// Opening a connection, name resolution, TCP connect and TLS handshake together: 30 seconds.
+/// Long enough for a slow handshake across the world, short enough that an unreachable host
+/// does not look like a hang.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a server may stay silent in the middle of a response: 60 seconds. A peer silent for

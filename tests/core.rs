@@ -1530,3 +1530,87 @@ fn an_address_family_leaves_out_addresses_of_the_other() {
         .unwrap();
     assert_eq!(body, "v4");
 }
+
+// ---------------------------------------------------------------------------
+// Writing and reading other than the usual way: curl's --http1.0, --request-target,
+// --ignore-content-length, --raw
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_http_1_0_request_says_so_and_its_connection_is_not_kept() {
+    let server = ScriptedServer::respond_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    let agent = Agent::builder().proxy_from_env(false).build().unwrap();
+    let resp = agent
+        .get(&server.url("/"))
+        .http_version(plainwire::Version::Http10)
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "ok");
+    assert!(server.requests()[0].starts_with(b"GET / HTTP/1.0\r\n"));
+    assert_eq!(agent.idle_connections(), 0);
+    let err = agent
+        .put(&server.url("/"))
+        .http_version(plainwire::Version::Http10)
+        .body_reader(std::io::Cursor::new(b"unsized".to_vec()))
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+}
+
+#[test]
+fn a_request_target_of_the_callers_replaces_the_urls_on_the_first_request_only() {
+    let server = HttpServer::start(|req| {
+        if req.target == "/a/../b" {
+            Reply::new(302).header("Location", "/next/../c")
+        } else {
+            Reply::text(req.target.clone())
+        }
+    });
+    let resp = agent()
+        .get(&server.url("/ignored"))
+        .request_target("/a/../b")
+        .send()
+        .unwrap();
+    assert_eq!(
+        resp.text().unwrap(),
+        "/c",
+        "the redirect's URL is normalised"
+    );
+    let err = agent()
+        .get(&server.url("/"))
+        .request_target("/a b")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[test]
+fn ignoring_the_content_length_reads_until_the_close() {
+    let server =
+        ScriptedServer::respond_with("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nmore than two");
+    let body = agent()
+        .get(&server.url("/"))
+        .ignore_content_length(true)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "more than two");
+}
+
+#[test]
+fn a_raw_body_keeps_its_chunked_framing() {
+    let wire = "5\r\nhello\r\n6;x=1\r\n world\r\n0\r\n\r\n";
+    let server = ScriptedServer::respond_with(format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{wire}"
+    ));
+    let agent = Agent::builder().proxy_from_env(false).build().unwrap();
+    let body = agent
+        .get(&server.url("/"))
+        .raw_body(true)
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert_eq!(String::from_utf8(body).unwrap(), wire);
+}

@@ -21,9 +21,7 @@ fn read(path: &str) -> Vec<u8> {
 }
 
 fn agent_with(cert: &str, key: &str) -> Agent {
-    Agent::builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    trusting_test_ca(Agent::builder())
         .client_cert(&read(cert), &read(key))
         .unwrap()
         .build()
@@ -66,11 +64,7 @@ fn without_a_certificate_the_error_is_tls_and_names_client_authentication() {
         &[&rustls::version::TLS12][..],
     ] {
         let server = mtls_server(versions);
-        let agent = Agent::builder()
-            .ca_file(fixture("ca.pem"))
-            .unwrap()
-            .build()
-            .unwrap();
+        let agent = trusting_test_ca(Agent::builder()).build().unwrap();
         let err = agent
             .get(&server.url("/"))
             .send()
@@ -124,9 +118,7 @@ fn chain_and_key_in_one_file() {
     let mut pem = read("client.pem");
     pem.extend(read("client.key"));
     std::fs::write(&both, pem).unwrap();
-    let agent = Agent::builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(Agent::builder())
         .client_cert_file(&both, None)
         .unwrap()
         .build()

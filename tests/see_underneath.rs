@@ -10,11 +10,7 @@ use plainwire::{Agent, CertificateSummary, TraceEvent};
 use support::*;
 
 fn tls_agent() -> Agent {
-    Agent::builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap()
+    trusting_test_ca(Agent::builder()).build().unwrap()
 }
 
 /// Trace events as they were recorded: (short name, Display text).
@@ -208,7 +204,7 @@ fn trace_events_arrive_in_order_for_new_and_reused_connections() {
     let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
         Reply::new(200).body("body")
     });
-    let (agent, events) = recording_agent(Agent::builder().ca_file(fixture("ca.pem")).unwrap());
+    let (agent, events) = recording_agent(trusting_test_ca(Agent::builder()));
 
     agent.get(&server.url("/")).send().unwrap().text().unwrap();
     assert_eq!(

@@ -339,11 +339,7 @@ mod tls {
     }
 
     fn agent_trusting_test_ca() -> Agent {
-        builder()
-            .ca_file(fixture("ca.pem"))
-            .unwrap()
-            .build()
-            .unwrap()
+        trusting_test_ca(builder()).build().unwrap()
     }
 
     #[test]
@@ -383,9 +379,7 @@ mod tls {
                 conn.read_to_end();
             },
         );
-        let agent = builder()
-            .ca_file(fixture("ca.pem"))
-            .unwrap()
+        let agent = trusting_test_ca(builder())
             .read_timeout(Some(Duration::from_millis(300)))
             .build()
             .unwrap();

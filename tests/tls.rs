@@ -18,12 +18,8 @@ fn builder() -> AgentBuilder {
 }
 
 /// An agent trusting the test CA (`fixtures/ca.pem`) only.
-fn trusting_test_ca() -> Agent {
-    builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
-        .build()
-        .unwrap()
+fn test_ca_agent() -> Agent {
+    trusting_test_ca(builder()).build().unwrap()
 }
 
 /// An agent accepting any certificate.
@@ -55,7 +51,7 @@ fn certificate_error(err: &plainwire::Error) -> CertificateError {
 #[test]
 fn the_test_ca_from_ca_file_is_trusted_and_connections_are_reused() {
     let server = server_with("localhost.pem", "localhost.key");
-    let agent = trusting_test_ca();
+    let agent = test_ca_agent();
     for _ in 0..3 {
         let resp = agent.get(&server.url("/")).send().unwrap();
         assert_eq!(resp.url().as_str(), server.url("/"));
@@ -82,9 +78,7 @@ fn the_test_ca_from_ca_pem_is_trusted() {
 #[test]
 fn the_test_ca_is_trusted_alongside_the_webpki_roots_when_asked() {
     let server = server_with("localhost.pem", "localhost.key");
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(builder())
         .webpki_roots(true)
         .build()
         .unwrap();
@@ -107,7 +101,7 @@ fn get_and_post_json_over_https() {
                     req.body.len()
                 ))
         });
-    let agent = trusting_test_ca();
+    let agent = test_ca_agent();
     let value: serde_json::Value = agent.get(&server.url("/")).send().unwrap().json().unwrap();
     assert_eq!(value, serde_json::json!({"method": "GET", "received": 0}));
     let value: serde_json::Value = agent
@@ -129,14 +123,14 @@ fn get_and_post_json_over_https() {
 #[test]
 fn a_chain_through_the_intermediate_is_trusted() {
     let server = server_with("chained-leaf.pem", "chained-leaf.key");
-    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    let resp = test_ca_agent().get(&server.url("/")).send().unwrap();
     assert_eq!(resp.text().unwrap(), "secure");
 }
 
 #[test]
 fn an_rsa_certificate_is_trusted() {
     let server = server_with("rsa-localhost.pem", "rsa-localhost.key");
-    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    let resp = test_ca_agent().get(&server.url("/")).send().unwrap();
     assert_eq!(resp.text().unwrap(), "secure");
 }
 
@@ -144,7 +138,7 @@ fn an_rsa_certificate_is_trusted() {
 fn an_ipv4_literal_matches_the_ip_san_and_sends_no_sni() {
     let server = server_with("localhost.pem", "localhost.key");
     let url = server.url_with_host("127.0.0.1", "/ip");
-    let resp = trusting_test_ca().get(&url).send().unwrap();
+    let resp = test_ca_agent().get(&url).send().unwrap();
     assert_eq!(resp.text().unwrap(), "secure");
     assert_eq!(server.tls_sessions()[0].sni, None);
 }
@@ -157,7 +151,7 @@ fn an_ipv6_literal_matches_the_ip_san() {
         return;
     };
     let url = server.url_with_host("[::1]", "/");
-    let resp = trusting_test_ca().get(&url).send().unwrap();
+    let resp = test_ca_agent().get(&url).send().unwrap();
     assert_eq!(resp.text().unwrap(), "secure v6");
 }
 
@@ -170,7 +164,7 @@ fn a_server_allowing_only_tls12_works() {
         None,
     );
     let server = HttpServer::start_tls(config, |_| Reply::text("old but fine"));
-    let agent = trusting_test_ca();
+    let agent = test_ca_agent();
     for _ in 0..2 {
         let resp = agent.get(&server.url("/")).send().unwrap();
         assert_eq!(resp.text().unwrap(), "old but fine");
@@ -190,7 +184,7 @@ fn a_close_delimited_body_over_tls_ends_at_close_notify() {
         server_tls_config("localhost.pem", "localhost.key"),
         response,
     );
-    let resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    let resp = test_ca_agent().get(&server.url("/")).send().unwrap();
     assert_eq!(resp.text().unwrap(), body);
 }
 
@@ -205,7 +199,7 @@ fn a_truncated_body_over_tls_is_truncated() {
             }
         },
     );
-    let mut resp = trusting_test_ca().get(&server.url("/")).send().unwrap();
+    let mut resp = test_ca_agent().get(&server.url("/")).send().unwrap();
     let mut body = Vec::new();
     let err = resp.read_to_end(&mut body).unwrap_err();
     assert_eq!(body, b"only this");
@@ -270,7 +264,7 @@ fn an_empty_ca_directory_trusts_nothing() {
 #[test]
 fn a_certificate_error_has_the_rustls_error_as_its_source() {
     let server = server_with("expired.pem", "expired.key");
-    let err = trusting_test_ca().get(&server.url("/")).send().unwrap_err();
+    let err = test_ca_agent().get(&server.url("/")).send().unwrap_err();
     let source = std::error::Error::source(&err).expect("a source");
     assert!(
         matches!(
@@ -334,7 +328,7 @@ fn bad_certificates_are_refused_with_the_reason() {
             "not issued by a trusted",
         ),
     ];
-    let agent = trusting_test_ca();
+    let agent = test_ca_agent();
     for (name, expected_reason, phrase) in cases {
         let key = if name == "chained-leaf-only" {
             "chained-leaf.key".to_string()
@@ -466,9 +460,7 @@ const OTHER_KEY_SHA256: [u8; 32] = [
 #[test]
 fn a_pinned_key_is_accepted_among_others() {
     let server = server_with("localhost.pem", "localhost.key");
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(builder())
         .pin_public_key(OTHER_KEY_SHA256)
         .pin_public_key(LOCALHOST_KEY_SHA256)
         .build()
@@ -480,9 +472,7 @@ fn a_pinned_key_is_accepted_among_others() {
 #[test]
 fn a_key_that_is_not_pinned_is_refused_even_with_a_valid_chain() {
     let server = server_with("localhost.pem", "localhost.key");
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(builder())
         .pin_public_key(OTHER_KEY_SHA256)
         .build()
         .unwrap();
@@ -506,9 +496,7 @@ fn a_pin_is_checked_even_when_the_chain_is_not() {
 #[test]
 fn the_newest_tls_version_can_be_capped() {
     let server = server_with("localhost.pem", "localhost.key");
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(builder())
         .tls_versions(plainwire::TlsVersion::Tls1_2, plainwire::TlsVersion::Tls1_2)
         .build()
         .unwrap();
@@ -525,9 +513,7 @@ fn a_client_wanting_only_tls_1_3_refuses_a_tls_1_2_server() {
         None,
     );
     let server = HttpServer::start_tls(config, |_| Reply::text("secure"));
-    let agent = builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let agent = trusting_test_ca(builder())
         .tls_versions(plainwire::TlsVersion::Tls1_3, plainwire::TlsVersion::Tls1_3)
         .build()
         .unwrap();

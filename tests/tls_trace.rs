@@ -26,11 +26,9 @@ enum Seen {
 fn traced(builder: AgentBuilder) -> (Agent, Arc<Mutex<Vec<Seen>>>) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let sink = log.clone();
-    let agent = builder
+    let agent = trusting_test_ca(builder)
         .proxy_from_env(false)
         .read_timeout(Duration::from_secs(10))
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
         .trace(move |event| {
             let seen = match event {
                 TraceEvent::TlsRecord(record) => Seen::Record((*record).clone()),
@@ -385,7 +383,7 @@ fn sslkeylogfile_is_read_only_when_asked() {
     // Only agents built with key_log_from_env(true) read the variable, and no other test in
     // this file builds one, so setting it here cannot change another test.
     std::env::set_var("SSLKEYLOGFILE", &path);
-    let ignored = Agent::builder().ca_file(fixture("ca.pem")).unwrap();
+    let ignored = trusting_test_ca(Agent::builder());
     ignored
         .build()
         .unwrap()
@@ -393,9 +391,7 @@ fn sslkeylogfile_is_read_only_when_asked() {
         .send()
         .unwrap();
     assert!(!path.exists(), "written without being asked");
-    let asked = Agent::builder()
-        .ca_file(fixture("ca.pem"))
-        .unwrap()
+    let asked = trusting_test_ca(Agent::builder())
         .key_log_from_env(true)
         .build()
         .unwrap();

@@ -19,7 +19,9 @@ use crate::client::request_head::{self, HeadInput};
 use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
 use crate::client::send_body::{self, expects_continue};
 use crate::client::wire_body::PoolReturn;
-use crate::client::{Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody};
+use crate::client::{
+    Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody, WireOptions,
+};
 use crate::defaults::REDIRECT_DRAIN_MAX;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::body::BodyDecoder;
@@ -44,6 +46,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         digest_auth,
         mut body,
         overrides,
+        mut wire,
     } = outgoing;
     check_method(&method)?;
     let settings = &shared.settings;
@@ -57,6 +60,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     let policy = Policy {
         max_redirects: call.max_redirects,
         allow_https_to_http: settings.allow_https_to_http,
+        rules: settings.redirect_rules,
     };
     let mut followed = 0;
     let mut left_origin = false;
@@ -80,8 +84,12 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     loop {
         let own_authorization =
             credentials::basic_for(&url, settings.netrc.as_deref(), left_origin).transpose()?;
-        let proxy = settings.proxy_for(&url);
-        let target = request_head::request_target(&url, proxy);
+        let forwarded = settings.forwards(&url, settings.proxy_for(&url));
+        // The caller's request-target is the first request's only; a redirect names its own.
+        let own_target = wire.target.take();
+        let target = own_target
+            .as_deref()
+            .unwrap_or_else(|| request_head::request_target(&url, forwarded));
         let mut digest_answer = digest.as_mut().and_then(|session| {
             session.first_authorization(&attempt(&method, target, &body, left_origin))
         });
@@ -89,6 +97,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             let hop = Hop {
                 method: &method,
                 url: &url,
+                target,
+                wire: &wire,
                 headers: &headers,
                 removed: &removed_headers,
                 without_default_credentials: left_origin,
@@ -150,6 +160,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             headers.retain(|(name, _)| !is_credential(name.as_bytes()));
             left_origin = true;
         }
+        if let Some(referer) = &next.referer {
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("referer"));
+            headers.push(("Referer".to_string(), referer.clone()));
+        }
         if !next.keep_body {
             body = SendBody::Empty;
             headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
@@ -191,6 +205,10 @@ fn drain(body: WireBody) {
 struct Hop<'a> {
     method: &'a str,
     url: &'a Url,
+    /// The request-target of the request line.
+    target: &'a str,
+    /// How the request is written and its response read.
+    wire: &'a WireOptions,
     headers: &'a [(String, String)],
     /// The header names the request removes.
     removed: &'a [String],
@@ -282,6 +300,14 @@ fn send_once(
     // Decided before connecting: a Content-Length that disagrees with the body never opens a
     // socket.
     let body_framing = send_body::framing(method, body, hop.headers)?;
+    if hop.wire.http10 && body_framing == send_body::Framing::Chunked {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "an HTTP/1.0 request cannot carry a body of unknown length (no chunked coding in \
+             HTTP/1.0): give its length",
+        )
+        .into());
+    }
     let expect = if removes(settings, hop, "expect") {
         // Removing Expect also removes the wait for 100 Continue.
         send_body::Expect {
@@ -307,11 +333,14 @@ fn send_once(
         &HeadInput {
             method,
             url,
+            target: hop.target,
+            http10: hop.wire.http10,
             headers: hop.headers,
             removed: hop.removed,
             digest_answer: hop.digest_answer,
             framing: body_framing,
-            proxy,
+            proxy: proxy.filter(|proxy| settings.forwards(url, Some(proxy))),
+            proxied: proxy.is_some(),
             expect_continue: expect.add_field,
             without_default_credentials: hop.without_default_credentials,
             authorization: hop.authorization,
@@ -356,7 +385,14 @@ fn send_once(
         Err(failed) => return Err(failed),
     };
 
-    let framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
+    let mut framing = response_framing(method, &sent.head).map_err(|e| from_server(e, url))?;
+    if hop.wire.ignore_content_length {
+        if let BodyFraming::ContentLength(_) = framing.body {
+            // curl's --ignore-content-length: the body runs until the server closes.
+            framing.body = BodyFraming::CloseDelimited;
+            framing.close = Some(CloseReason::CloseDelimited);
+        }
+    }
     let info = conn.info();
     let (dns, connect, tls) = if conn.is_reused() {
         (Duration::ZERO, Duration::ZERO, Duration::ZERO)
@@ -376,7 +412,8 @@ fn send_once(
     let close = framing
         .close
         .or((!sent.body_sent).then_some(CloseReason::AnsweredBeforeBody))
-        .or(asks_to_close(settings, hop.headers).then_some(CloseReason::RequestSaidClose));
+        .or((hop.wire.http10 || asks_to_close(settings, hop.headers))
+            .then_some(CloseReason::RequestSaidClose));
     let home = PoolReturn {
         pool: shared.pool.clone(),
         tracer: shared.tracer.clone(),
@@ -388,8 +425,12 @@ fn send_once(
         BodyFraming::Chunked | BodyFraming::CloseDelimited => None,
     };
     let decoder = BodyDecoder::new(framing.body);
-    let wire = WireBody::new(conn, decoder, close, home, deadline, call);
-    let coding = if framing.transfer_coding != ContentCoding::Identity {
+    let raw = hop.wire.raw;
+    let wire = WireBody::new(conn, decoder, close, home, deadline, call, raw);
+    let coding = if raw {
+        // As received: neither the transfer coding nor the content coding undone.
+        ContentCoding::Identity
+    } else if framing.transfer_coding != ContentCoding::Identity {
         // `Transfer-Encoding: gzip, chunked`: the transfer coding is ours to undo (a content
         // coding on top of it, rarer still, is then left as sent).
         if cfg!(not(feature = "gzip")) {

@@ -84,7 +84,8 @@ pub(crate) fn connection_for(
     let started = Instant::now();
     let mut addrs = match routes.resolved(host, port) {
         Some(addrs) => addrs,
-        None => resolve(host, port, deadline)?,
+        // Name resolution counts towards the connect timeout, as in curl.
+        None => resolve(host, port, connect_by)?,
     };
     addrs.retain(|addr| routes.family.allows(addr));
     if addrs.is_empty() {
@@ -117,9 +118,17 @@ pub(crate) fn connection_for(
 
     let started = Instant::now();
     let mut stream = Stream::Plain(socket);
-    if let (Some(proxy), Scheme::Https) = (proxy, url.scheme()) {
-        let limits = &shared.settings.head_limits;
-        stream = open_tunnel(stream, key.clone(), url, proxy, limits, tracer, connect_by)?;
+    let settings = &shared.settings;
+    if let Some(proxy) = proxy.filter(|proxy| !settings.forwards(url, Some(proxy))) {
+        stream = open_tunnel(
+            stream,
+            key.clone(),
+            url,
+            proxy,
+            settings,
+            tracer,
+            connect_by,
+        )?;
     }
     #[cfg(feature = "tls")]
     if url.scheme() == Scheme::Https {

@@ -80,6 +80,22 @@ pub(crate) struct Outgoing {
     pub(crate) body: SendBody,
     /// What this request changes of the agent's settings.
     pub(crate) overrides: Overrides,
+    /// How this request is written and its response read, when not the usual way.
+    pub(crate) wire: WireOptions,
+}
+
+/// How a request is written and its response read, where a caller asks for something other
+/// than the usual (curl's `--http1.0`, `--request-target`, `--ignore-content-length`, `--raw`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WireOptions {
+    /// Send `HTTP/1.0` in the request line; the connection then carries nothing more.
+    pub(crate) http10: bool,
+    /// The request-target of the first request, in place of the URL's.
+    pub(crate) target: Option<String>,
+    /// Read a body framed by Content-Length until the connection closes instead.
+    pub(crate) ignore_content_length: bool,
+    /// Hand the body over as it came: chunked framing and content coding included.
+    pub(crate) raw: bool,
 }
 
 /// The final response of a call: its head, its body still on the wire, and what the call

@@ -27,6 +27,37 @@ pub(crate) struct Policy {
     pub(crate) max_redirects: u32,
     /// Whether a redirect may lead from https to http.
     pub(crate) allow_https_to_http: bool,
+    /// The rules a caller may change (curl's `--post30x`, `--location-trusted`,
+    /// `--proto-redir`, `--referer ';auto'`).
+    pub(crate) rules: RedirectRules,
+}
+
+/// What a caller may change of how redirects are followed; the defaults are the safe and
+/// common ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RedirectRules {
+    /// Whether a POST stays a POST, body and all, after a 301, a 302, a 303 (curl's
+    /// `--post301`, `--post302`, `--post303`). Default: none, as browsers.
+    pub(crate) keep_post: [bool; 3],
+    /// Whether credentials follow a redirect to another origin (curl's `--location-trusted`).
+    /// Default: false.
+    pub(crate) keep_credentials: bool,
+    /// Whether each redirected request says where it came from in `Referer` (curl's
+    /// `--referer ';auto'`). Default: false.
+    pub(crate) auto_referer: bool,
+    /// Which schemes a redirect may lead to (curl's `--proto-redir`): `[http, https]`.
+    pub(crate) schemes: [bool; 2],
+}
+
+impl Default for RedirectRules {
+    fn default() -> RedirectRules {
+        RedirectRules {
+            keep_post: [false; 3],
+            keep_credentials: false,
+            auto_referer: false,
+            schemes: [true, true],
+        }
+    }
 }
 
 /// The request a response has just answered, as far as a redirect cares.
@@ -58,8 +89,11 @@ pub(crate) struct NextHop {
     pub(crate) method: String,
     /// Whether the body and its header fields go along (307, 308) or are dropped.
     pub(crate) keep_body: bool,
-    /// Whether the next URL is of another origin, so that credentials stay behind.
+    /// Whether the next URL is of another origin, so that credentials stay behind (never
+    /// set when the caller trusts redirects with them).
     pub(crate) leaves_origin: bool,
+    /// The `Referer` to send, when the caller asked for one on redirects.
+    pub(crate) referer: Option<String>,
 }
 
 /// One redirect of a call: the URL that answered with it, its status and its `Location`, as
@@ -150,7 +184,7 @@ pub(crate) fn next(
     let Some(location) = location else {
         return Redirect::Return;
     };
-    let (method, keep_body) = next_method(status, answered.method);
+    let (method, keep_body) = next_method(status, answered.method, policy.rules.keep_post);
     if keep_body && !answered.body_replayable {
         // A streamed body is gone; the redirect is the caller's to handle.
         return Redirect::Return;
@@ -177,12 +211,28 @@ pub(crate) fn next(
             format!("refused to follow a redirect from {url} to the unencrypted {next}"),
         ));
     }
-    let leaves_origin = !url.same_origin(&next);
+    let allowed = match next.scheme() {
+        Scheme::Http => policy.rules.schemes[0],
+        Scheme::Https => policy.rules.schemes[1],
+    };
+    if !allowed {
+        return Redirect::Refuse(Error::new(
+            ErrorKind::UnsupportedScheme,
+            format!(
+                "refused to follow a redirect from {url} to {next}: {} redirects are not allowed",
+                next.scheme().as_str()
+            ),
+        ));
+    }
+    let leaves_origin = !url.same_origin(&next) && !policy.rules.keep_credentials;
+    let referer =
+        (policy.rules.auto_referer).then(|| url.without_credentials().as_str().to_string());
     Redirect::Follow(NextHop {
         url: next,
         method,
         keep_body,
         leaves_origin,
+        referer,
     })
 }
 
@@ -192,8 +242,12 @@ fn is_redirect(status: u16) -> bool {
 }
 
 /// The next request's method after a redirect with `status`, and whether it keeps the body.
-fn next_method(status: u16, method: &str) -> (String, bool) {
+fn next_method(status: u16, method: &str, keep_post: [bool; 3]) -> (String, bool) {
+    let keeps_post = |index: usize| method == "POST" && keep_post[index];
     match status {
+        301 if keeps_post(0) => (method.to_string(), true),
+        302 if keeps_post(1) => (method.to_string(), true),
+        303 if keeps_post(2) => (method.to_string(), true),
         301 | 302 if method == "POST" => ("GET".to_string(), false),
         303 if method != "HEAD" => ("GET".to_string(), false),
         303 => ("HEAD".to_string(), false),
@@ -218,6 +272,12 @@ mod tests {
     const POLICY: Policy = Policy {
         max_redirects: 10,
         allow_https_to_http: false,
+        rules: RedirectRules {
+            keep_post: [false; 3],
+            keep_credentials: false,
+            auto_referer: false,
+            schemes: [true, true],
+        },
     };
 
     fn decide(status: u16, location: &str, from: &str, method: &str) -> Redirect {
@@ -241,14 +301,23 @@ mod tests {
     #[test]
     fn post_becomes_get_on_301_302_303() {
         for status in [301, 302, 303] {
-            assert_eq!(next_method(status, "POST"), ("GET".to_string(), false));
+            assert_eq!(
+                next_method(status, "POST", [false; 3]),
+                ("GET".to_string(), false)
+            );
         }
     }
 
     #[test]
     fn put_is_kept_on_301_and_302_but_not_303() {
-        assert_eq!(next_method(302, "PUT"), ("PUT".to_string(), true));
-        assert_eq!(next_method(303, "PUT"), ("GET".to_string(), false));
+        assert_eq!(
+            next_method(302, "PUT", [false; 3]),
+            ("PUT".to_string(), true)
+        );
+        assert_eq!(
+            next_method(303, "PUT", [false; 3]),
+            ("GET".to_string(), false)
+        );
     }
 
     #[test]
@@ -259,16 +328,88 @@ mod tests {
     }
 
     #[test]
+    fn a_post_may_stay_a_post_on_each_of_301_302_303() {
+        assert_eq!(
+            next_method(302, "POST", [false, true, false]),
+            ("POST".to_string(), true)
+        );
+        assert_eq!(
+            next_method(301, "POST", [false, true, false]),
+            ("GET".to_string(), false)
+        );
+        assert_eq!(
+            next_method(303, "POST", [false, false, true]),
+            ("POST".to_string(), true)
+        );
+    }
+
+    #[test]
+    fn a_scheme_left_out_of_the_allowed_ones_is_refused() {
+        let url = Url::parse("http://h/").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "GET",
+            body_replayable: true,
+            followed: 0,
+        };
+        let https_only = Policy {
+            rules: RedirectRules {
+                schemes: [false, true],
+                ..POLICY.rules
+            },
+            ..POLICY
+        };
+        assert!(matches!(
+            next(302, Some("http://other/"), answered, https_only),
+            Redirect::Refuse(e) if e.kind() == ErrorKind::UnsupportedScheme
+        ));
+        assert!(matches!(
+            next(302, Some("https://other/"), answered, https_only),
+            Redirect::Follow(_)
+        ));
+    }
+
+    #[test]
+    fn trusted_redirects_keep_credentials_and_auto_referer_names_the_last_url() {
+        let url = Url::parse("http://user:pw@h/from?q=1").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "GET",
+            body_replayable: true,
+            followed: 0,
+        };
+        let trusting = Policy {
+            rules: RedirectRules {
+                keep_credentials: true,
+                auto_referer: true,
+                ..POLICY.rules
+            },
+            ..POLICY
+        };
+        let Redirect::Follow(hop) = next(302, Some("http://other/"), answered, trusting) else {
+            panic!("followed")
+        };
+        assert!(!hop.leaves_origin);
+        assert_eq!(hop.referer.as_deref(), Some("http://h/from?q=1"));
+    }
+
+    #[test]
     fn head_stays_head() {
         for status in [301, 302, 303, 307, 308] {
-            assert_eq!(next_method(status, "HEAD").0, "HEAD");
+            assert_eq!(next_method(status, "HEAD", [false; 3]).0, "HEAD");
         }
     }
 
     #[test]
     fn temporary_and_permanent_redirects_keep_method_and_body() {
-        assert_eq!(next_method(307, "POST"), ("POST".to_string(), true));
-        assert_eq!(next_method(308, "PATCH"), ("PATCH".to_string(), true));
+        assert_eq!(
+            next_method(307, "POST", [false; 3]),
+            ("POST".to_string(), true)
+        );
+        assert_eq!(
+            next_method(308, "PATCH", [false; 3]),
+            ("PATCH".to_string(), true)
+        );
     }
 
     #[test]

@@ -5,14 +5,19 @@ use crate::client::proxy::Proxy;
 use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
+use crate::http1::head::Version;
 use crate::http1::headers::is_credential;
-use crate::http1::write::{check_header, write_request_head};
-use crate::url::{Scheme, Url};
+use crate::http1::write::{check_header, write_request_head_as};
+use crate::url::Url;
 
 /// What a request head is built from, besides the agent's settings.
 pub(crate) struct HeadInput<'a> {
     pub(crate) method: &'a str,
     pub(crate) url: &'a Url,
+    /// The request-target, from [`request_target`] or given by the caller.
+    pub(crate) target: &'a str,
+    /// Whether the request line says `HTTP/1.0` rather than `HTTP/1.1`.
+    pub(crate) http10: bool,
     /// The request's own header fields, in the order given.
     pub(crate) headers: &'a [(String, String)],
     /// The names the request removes: none of our fields or the agent's defaults of these
@@ -20,8 +25,13 @@ pub(crate) struct HeadInput<'a> {
     pub(crate) removed: &'a [String],
     /// How the body is delimited, from [`send_body::framing`](crate::client::send_body::framing).
     pub(crate) framing: Framing,
-    /// The proxy the request goes through, if any.
+    /// The proxy that forwards this request in absolute form, if one does (plain http through a
+    /// proxy without a tunnel): its credentials and the proxy header fields then go on this
+    /// head. A proxy reached through a tunnel sees only the CONNECT.
     pub(crate) proxy: Option<&'a Proxy>,
+    /// Whether the request goes through any proxy, forwarded or tunnelled: a caller's
+    /// Proxy-Authorization is then the proxy's, never the origin's.
+    pub(crate) proxied: bool,
     /// Whether to add `Expect: 100-continue` (not when the request has an Expect field).
     pub(crate) expect_continue: bool,
     /// After a redirect left the first request's origin: the agent's default credential fields
@@ -45,11 +55,12 @@ pub(crate) struct HeadInput<'a> {
 const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
 
 /// The request-target of the request line (RFC 9112 section 3.2): origin-form (`/path?query`),
-/// or through a proxy for plain http, absolute-form (the whole URL).
-pub(crate) fn request_target<'a>(url: &'a Url, proxy: Option<&Proxy>) -> &'a str {
-    match (proxy, url.scheme()) {
-        (Some(_), Scheme::Http) => url.as_str(),
-        _ => url.path_and_query(),
+/// or, for a request a proxy forwards, absolute-form (the whole URL).
+pub(crate) fn request_target(url: &Url, forwarded: bool) -> &str {
+    if forwarded {
+        url.as_str()
+    } else {
+        url.path_and_query()
     }
 }
 
@@ -70,17 +81,19 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     let HeadInput {
         method,
         url,
+        target,
+        http10,
         headers,
         removed,
         framing,
         proxy,
+        proxied,
         expect_continue,
         without_default_credentials,
         authorization,
         digest_answer,
         cookie,
     } = *input;
-    let target = request_target(url, proxy);
     let host = url.host_header();
     let length;
 
@@ -100,9 +113,12 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     if let Some(cookie) = cookie {
         fields.push(("Cookie", cookie));
     }
-    if let (Some(proxy), Scheme::Http) = (proxy, url.scheme()) {
+    if let Some(proxy) = proxy {
         if let Some(credentials) = proxy.authorization() {
             fields.push(("Proxy-Authorization", credentials));
+        }
+        for (name, value) in &settings.proxy_headers {
+            fields.push((name, value));
         }
     }
     match framing {
@@ -127,7 +143,7 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             check_header(name, value)?;
         } else {
             let stays_behind = without_default_credentials && is_credential(name.as_bytes());
-            let proxys = proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization");
+            let proxys = proxied && name.eq_ignore_ascii_case("proxy-authorization");
             if !stays_behind && !proxys && !request_removes(name) {
                 agent_defaults.push((name.as_str(), value.as_str()));
             }
@@ -137,7 +153,7 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     for (name, value) in headers {
         if is_framing(name) {
             check_header(name, value)?;
-        } else if proxy.is_some() && name.eq_ignore_ascii_case("proxy-authorization") {
+        } else if proxied && name.eq_ignore_ascii_case("proxy-authorization") {
             // Through a proxy, the caller's Proxy-Authorization is the proxy's (see
             // `proxy_authorization`): on this head for http, on the CONNECT for https.
         } else {
@@ -150,7 +166,12 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
 
     let mut out = Vec::with_capacity(256);
-    write_request_head(&mut out, method, target, fields)?;
+    let version = if http10 {
+        Version::Http10
+    } else {
+        Version::Http11
+    };
+    write_request_head_as(&mut out, method, target, version, fields)?;
     Ok(out)
 }
 

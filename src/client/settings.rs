@@ -11,6 +11,7 @@ use crate::auth::netrc::Netrc;
 use crate::client::default_headers::DefaultHeaders;
 use crate::client::no_proxy::NoProxy;
 use crate::client::proxy::{EnvProxies, Proxy};
+use crate::client::redirect::RedirectRules;
 use crate::defaults;
 use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
@@ -29,6 +30,7 @@ pub(crate) struct Settings {
     pub(crate) low_speed: Option<LowSpeed>,
     pub(crate) max_redirects: u32,
     pub(crate) allow_https_to_http: bool,
+    pub(crate) redirect_rules: RedirectRules,
     pub(crate) head_limits: HeadLimits,
     pub(crate) max_body_size: u64,
     pub(crate) user_agent: Option<String>,
@@ -42,6 +44,11 @@ pub(crate) struct Settings {
     /// The header fields whose values the trace and `Debug` output mask.
     pub(crate) secret_headers: SecretHeaders,
     pub(crate) proxy: ProxySetting,
+    /// Header fields for the proxy only: on the CONNECT, or on a request forwarded in
+    /// absolute form (curl's `--proxy-header`).
+    pub(crate) proxy_headers: Vec<(String, String)>,
+    /// Whether plain http through a proxy goes through a CONNECT tunnel too (curl's `-p`).
+    pub(crate) proxy_tunnel: bool,
     /// Where names resolve and connections go, in place of the resolver (curl's `--resolve`,
     /// `--connect-to`, `-4`, `-6`).
     pub(crate) routes: Routes,
@@ -70,6 +77,7 @@ impl std::fmt::Debug for Settings {
             expect_continue,
             max_redirects,
             allow_https_to_http,
+            redirect_rules,
             head_limits,
             max_body_size,
             user_agent,
@@ -79,6 +87,8 @@ impl std::fmt::Debug for Settings {
             digest_auth,
             netrc,
             proxy,
+            proxy_headers,
+            proxy_tunnel,
             routes,
             no_proxy,
             decompress,
@@ -95,6 +105,7 @@ impl std::fmt::Debug for Settings {
             .field("expect_continue", expect_continue)
             .field("max_redirects", max_redirects)
             .field("allow_https_to_http", allow_https_to_http)
+            .field("redirect_rules", redirect_rules)
             .field("head_limits", head_limits)
             .field("max_body_size", max_body_size)
             .field("user_agent", user_agent)
@@ -111,6 +122,8 @@ impl std::fmt::Debug for Settings {
             .field("digest_auth", &digest_auth.as_ref().map(|_| "*****"))
             .field("netrc", &netrc.as_ref().map(|_| "*****"))
             .field("proxy", proxy)
+            .field("proxy_headers", &secret_headers.debug_fields(proxy_headers))
+            .field("proxy_tunnel", proxy_tunnel)
             .field("routes", routes)
             .field("no_proxy", no_proxy)
             .field("decompress", decompress)
@@ -131,6 +144,12 @@ pub(crate) enum ProxySetting {
 }
 
 impl Settings {
+    /// Whether a request to `url` through `proxy` is forwarded by it in absolute form (plain
+    /// http, no tunnel asked for), rather than sent through a CONNECT tunnel (https, or `-p`).
+    pub(crate) fn forwards(&self, url: &Url, proxy: Option<&Proxy>) -> bool {
+        proxy.is_some() && url.scheme() == crate::url::Scheme::Http && !self.proxy_tunnel
+    }
+
     /// The proxy for `url`, if any.
     pub(crate) fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
         if let Some(no_proxy) = &self.no_proxy {
@@ -160,6 +179,7 @@ impl Default for Settings {
             low_speed: None,
             max_redirects: defaults::MAX_REDIRECTS,
             allow_https_to_http: false,
+            redirect_rules: RedirectRules::default(),
             head_limits: HeadLimits::default(),
             max_body_size: defaults::MAX_BODY_SIZE,
             user_agent: Some(concat!("plainwire/", env!("CARGO_PKG_VERSION")).to_string()),
@@ -169,6 +189,8 @@ impl Default for Settings {
             netrc: None,
             secret_headers: SecretHeaders::default(),
             proxy: ProxySetting::None,
+            proxy_headers: Vec::new(),
+            proxy_tunnel: false,
             routes: Routes::default(),
             no_proxy: None,
             decompress: cfg!(feature = "gzip"),

@@ -3,8 +3,8 @@
 
 use crate::client::exchange::read_response_head;
 use crate::client::proxy::Proxy;
+use crate::client::settings::Settings;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::head::HeadLimits;
 use crate::http1::write::write_request_head;
 use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::{Connection, ConnectionInfo, PoolKey};
@@ -19,7 +19,7 @@ pub(crate) fn open_tunnel(
     key: PoolKey,
     url: &Url,
     proxy: &Proxy,
-    limits: &HeadLimits,
+    settings: &Settings,
     tracer: &Tracer,
     connect_by: Deadline,
 ) -> Result<Stream> {
@@ -30,6 +30,15 @@ pub(crate) fn open_tunnel(
     if let Some(credentials) = proxy.authorization() {
         headers.push(("Proxy-Authorization", credentials));
     }
+    // The caller's header fields for the proxy (curl's `--proxy-header`) go here too, and
+    // never to the origin.
+    let limits = &settings.head_limits;
+    headers.extend(
+        settings
+            .proxy_headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+    );
     let mut request = Vec::with_capacity(128);
     write_request_head(&mut request, "CONNECT", &authority, headers)?;
 

@@ -28,6 +28,10 @@ pub(crate) struct PoolReturn {
     pub(crate) tracer: Tracer,
 }
 
+/// The most bytes of a raw chunked body handed out per step (curl's `--raw`, a rare mode):
+/// the decoder runs over them into a scratch buffer of this size on the stack.
+const RAW_STEP: usize = 4096;
+
 /// Reads into a caller's buffer at least this large skip our input buffer; smaller reads go
 /// through it, so that tiny reads do not each cost a system call.
 const DIRECT_READ_MIN: usize = 4 * 1024;
@@ -47,6 +51,8 @@ pub struct WireBody {
     read_timeout: Option<Duration>,
     /// The low-speed limit, if the call has one.
     speed: Option<SpeedWatch>,
+    /// Hand out the chunked framing with the data (curl's `--raw`).
+    raw: bool,
     received: u64,
     /// The declared length, for progress reports.
     total: Option<u64>,
@@ -65,6 +71,7 @@ impl WireBody {
         home: PoolReturn,
         deadline: Deadline,
         call: &CallSettings,
+        raw: bool,
     ) -> WireBody {
         let total = match decoder {
             BodyDecoder::Length { total, .. } => Some(total),
@@ -79,6 +86,7 @@ impl WireBody {
             deadline,
             read_timeout: call.read_timeout,
             speed: call.low_speed.map(SpeedWatch::start),
+            raw,
             received: 0,
             total,
             finished_at: None,
@@ -126,14 +134,28 @@ impl WireBody {
             };
             let budget = deadline.budget(self.read_timeout, TimeoutPhase::ReadBody);
             let verbatim = self.decoder.verbatim_len();
-            let written = if !conn.buffered().is_empty() {
+            let raw_chunks = self.raw && matches!(self.decoder, BodyDecoder::Chunked(_));
+            let written = if raw_chunks && !conn.buffered().is_empty() {
+                // The decoder still finds where the body ends; what it consumed is handed out
+                // as it came, framing and all.
+                let mut scratch = [0u8; RAW_STEP];
+                let take = conn.buffered().len().min(out.len()).min(RAW_STEP);
+                let input = &conn.buffered()[..take];
+                let (consumed, _) = self
+                    .decoder
+                    .decode(input, &mut scratch[..take])
+                    .map_err(|e| e.context(conn.key().authority()))?;
+                out[..consumed].copy_from_slice(&input[..consumed]);
+                conn.consume(consumed);
+                consumed
+            } else if !conn.buffered().is_empty() {
                 let (consumed, written) = self
                     .decoder
                     .decode(conn.buffered(), out)
                     .map_err(|e| e.context(conn.key().authority()))?;
                 conn.consume(consumed);
                 written
-            } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN {
+            } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN && !raw_chunks {
                 let want = out
                     .len()
                     .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
@@ -350,6 +372,7 @@ mod tests {
             home,
             Deadline::none(),
             &call,
+            false,
         )
     }
 

@@ -6,10 +6,6 @@
 //! how many of the next input bytes are body bytes as they stand, so the caller may read them
 //! straight into its own buffer and report them with [`BodyDecoder::consume_verbatim`].
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::chunked::ChunkedDecoder;
 use crate::http1::framing::BodyFraming;

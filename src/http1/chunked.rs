@@ -12,10 +12,6 @@
 //! must be CRLF: chunked framing is where lenient parsers disagree, and disagreement is what
 //! request smuggling is made of.
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use crate::error::{Error, ErrorKind, Result};
 
 /// The longest chunk-size line we accept, extensions included: generous for real extensions,

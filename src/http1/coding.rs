@@ -1,9 +1,6 @@
 //! Content codings (RFC 9110 section 8.4.1): which one a `Content-Encoding` names. Naming only;
 //! undoing a coding is the body reader's job, with the `gzip` feature.
 
-#![warn(clippy::pedantic)]
-#![allow(clippy::must_use_candidate)]
-
 /// A content coding plainwire can undo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContentCoding {

@@ -159,6 +159,8 @@ fn number(digits: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
+    // An `Option`, to compare with what `parse` returns.
+    #[allow(clippy::unnecessary_wraps)]
     fn bytes(first: u64, last: u64, complete_length: Option<u64>) -> Option<ContentRange> {
         Some(ContentRange::Bytes {
             first,

@@ -17,10 +17,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 ///
 /// The longest valid HTTP-date is an rfc850-date with "Wednesday": 33 bytes. Anything much
 /// longer is not a date, and refusing it early keeps the work per value constant.
-pub(crate) const MAX_HTTP_DATE_LEN: usize = 64;
+pub const MAX_HTTP_DATE_LEN: usize = 64;
 
 /// Seconds in a day. An HTTP-date counts no leap seconds (RFC 9110 section 5.6.7: "the same as
-/// a POSIX time_t"), except a `:60` written by a server, read as the next second.
+/// a POSIX `time_t`"), except a `:60` written by a server, read as the next second.
 const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The window for an rfc850-date's two-digit year: RFC 9110 section 5.6.7 says a year that
@@ -55,8 +55,16 @@ const MONTH_NAMES: [&str; 12] = [
 /// to case. The day name is checked to be a day name but not to match the date: it is
 /// redundant, and the date is what the sender meant. An impossible date (`31 Apr`,
 /// `29 Feb 2023`, hour 24) is `None`, as is anything else that is not an HTTP-date.
-#[allow(dead_code)] // Wired in by the lead: Retry-After, and later Date/Expires/Last-Modified.
-pub(crate) fn parse(text: &str, now: SystemTime) -> Option<SystemTime> {
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use plainwire::http1::date;
+/// let time = date::parse("Sun, 06 Nov 1994 08:49:37 GMT", SystemTime::now()).unwrap();
+/// assert_eq!(time, UNIX_EPOCH + Duration::from_secs(784_111_777));
+/// assert_eq!(date::parse("Sunday, 06-Nov-94 08:49:37 GMT", SystemTime::now()), Some(time));
+/// assert_eq!(date::parse("Sun Nov  6 08:49:37 1994", SystemTime::now()), Some(time));
+/// ```
+pub fn parse(text: &str, now: SystemTime) -> Option<SystemTime> {
     let text = text.trim_matches([' ', '\t']);
     if text.len() > MAX_HTTP_DATE_LEN {
         return None;
@@ -72,8 +80,13 @@ pub(crate) fn parse(text: &str, now: SystemTime) -> Option<SystemTime> {
 /// Formats `time` as an IMF-fixdate, the one format RFC 9110 section 5.6.7 lets a sender
 /// generate. Fractions of a second are dropped; a time outside the years 0000 to 9999, which
 /// the four-digit year cannot hold, is written as the nearest one it can.
-#[allow(dead_code)] // Wired in by the lead: for If-Modified-Since and the cookie jar's file.
-pub(crate) fn format(time: SystemTime) -> String {
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let time = UNIX_EPOCH + Duration::from_secs(784_111_777);
+/// assert_eq!(plainwire::http1::date::format(time), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// ```
+pub fn format(time: SystemTime) -> String {
     let seconds = unix_seconds(time).clamp(MIN_FORMAT_SECONDS, MAX_FORMAT_SECONDS);
     let days = seconds.div_euclid(SECONDS_PER_DAY);
     let second_of_day = seconds.rem_euclid(SECONDS_PER_DAY);
@@ -324,12 +337,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     // Both fit: month is 1 to 12 and day 1 to 31 by construction.
-    (year, month as u32, day as u32)
+    let small = |n: i64| u32::try_from(n).unwrap_or(0);
+    (year, small(month), small(day))
 }
 
 /// The day of the week of `days` after 1970-01-01 (a Thursday), 0 for Sunday.
 fn weekday(days: i64) -> usize {
-    (days + 4).rem_euclid(7) as usize
+    // 0 to 6 by `rem_euclid`.
+    usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0)
 }
 
 /// Whole seconds from the Unix epoch to `time`, rounded down, saturating at `i64`'s ends.
@@ -411,7 +426,7 @@ mod tests {
         let mut seconds: i64 = -2_208_988_800; // 1900-01-01
         while seconds < 4_102_444_800 {
             let time = if seconds >= 0 {
-                UNIX_EPOCH + Duration::from_secs(seconds as u64)
+                UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs())
             } else {
                 UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs())
             };

@@ -4,10 +4,6 @@
 //! order. It decides; it reads no bytes. [`BodyDecoder`](super::body::BodyDecoder) then
 //! applies the decision to the bytes.
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;

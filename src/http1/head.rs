@@ -5,10 +5,6 @@
 //! It never reads a socket. Informational (1xx) heads are returned like any other; skipping
 //! them is the caller's loop, because only the caller knows whether it is waiting for `100 Continue`.
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -331,7 +331,7 @@ fn link_from(uri_reference: String, raw_params: Vec<(String, String)>) -> Link {
             params.retain(|(name, _)| name != base);
             let mut decoded = decoded.into_iter().flatten();
             for (name, value) in params.iter_mut().filter(|(name, _)| *name == star_name) {
-                *name = base.to_owned();
+                base.clone_into(name);
                 *value = decoded.next().unwrap_or_default();
             }
         } else {
@@ -376,8 +376,8 @@ fn decode_ext_value(value: &str) -> Option<String> {
     }
 }
 
-/// RFC 8187 section 3.2.1: `attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "."
-/// / "^" / "_" / "`" / "|" / "~"`.
+/// RFC 8187 section 3.2.1: ``attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" /
+/// "." / "^" / "_" / "`" / "|" / "~"``.
 fn is_attr_char(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(

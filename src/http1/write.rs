@@ -5,13 +5,10 @@
 //! in a method, target, name or value. A bad request is an error before any byte is written.
 //! Whitespace around a value is trimmed: it is never part of the value (RFC 9110 section 5.5).
 
-#![warn(clippy::pedantic)]
-// Getters and predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
-#![allow(clippy::must_use_candidate)]
-
 use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http1::head::Version;
 
 /// Whether `byte` may appear in a token (RFC 9110 section 5.6.2): ``!#$%&'*+-.^_`|~``, digits, letters.
 pub fn is_token_byte(byte: u8) -> bool {
@@ -95,6 +92,30 @@ pub fn write_request_head<'a>(
     target: &str,
     headers: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<()> {
+    write_request_head_as(out, method, target, Version::Http11, headers)
+}
+
+/// [`write_request_head`] with the request line naming `version`: `HTTP/1.0` for a server
+/// that needs it (curl's `--http1.0`).
+///
+/// # Errors
+///
+/// As [`write_request_head`].
+///
+/// ```
+/// # use plainwire::http1::write::write_request_head_as;
+/// # use plainwire::Version;
+/// let mut out = Vec::new();
+/// write_request_head_as(&mut out, "GET", "/", Version::Http10, [("Host", "h")]).unwrap();
+/// assert_eq!(out, b"GET / HTTP/1.0\r\nHost: h\r\n\r\n");
+/// ```
+pub fn write_request_head_as<'a>(
+    out: &mut Vec<u8>,
+    method: &str,
+    target: &str,
+    version: Version,
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<()> {
     check_method(method)?;
     if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err(invalid(format!("{target:?} is not a valid request target")));
@@ -103,7 +124,9 @@ pub fn write_request_head<'a>(
     out.extend_from_slice(method.as_bytes());
     out.push(b' ');
     out.extend_from_slice(target.as_bytes());
-    out.extend_from_slice(b" HTTP/1.1\r\n");
+    out.push(b' ');
+    out.extend_from_slice(version.as_str().as_bytes());
+    out.extend_from_slice(b"\r\n");
     for (name, value) in headers {
         if let Err(err) = check_header(name, value) {
             out.truncate(start);

@@ -1,0 +1,245 @@
+//! Middleware: the caller's own code around each call an agent makes, which may look at or
+//! change the request before it goes and the response after it comes, or answer without
+//! sending at all. It runs on the calling thread, in the order added; the agent adds none of
+//! its own. The read-only trace hook ([`AgentBuilder::trace`](crate::AgentBuilder::trace)) is
+//! the tool for watching; middleware is for changing.
+//!
+//! A middleware sees one call: the request as built, and the final response after any
+//! redirects were followed. To sign every request, or to refresh a token and try once more
+//! when the server answers 401:
+//!
+//! ```no_run
+//! use plainwire::middleware::{Next, Request};
+//! use plainwire::{Agent, Response, Result};
+//!
+//! fn current_token() -> String { "t0ken".into() }
+//! fn refresh_token() -> String { "fresh".into() }
+//!
+//! let agent = Agent::builder()
+//!     .middleware(|mut request: Request, next: Next<'_>| -> Result<Response> {
+//!         request.set_header("Authorization", format!("Bearer {}", current_token()))?;
+//!         // A body read from a stream cannot be sent twice: only retry what can be.
+//!         let again = request.try_clone();
+//!         let response = next.send(request)?;
+//!         match again {
+//!             Some(mut again) if response.status() == 401 => {
+//!                 again.set_header("Authorization", format!("Bearer {}", refresh_token()))?;
+//!                 next.send(again)
+//!             }
+//!             _ => Ok(response),
+//!         }
+//!     })
+//!     .build()?;
+//! # Ok::<(), plainwire::Error>(())
+//! ```
+//!
+//! | requests | plainwire |
+//! |---|---|
+//! | `s.hooks["response"].append(f)` | `.middleware(\|req, next\| { let r = next.send(req)?; f(&r); Ok(r) })` |
+//! | a custom `AuthBase` (`r.headers[...] = ...`) | `.middleware(\|mut req, next\| { req.set_header(...)?; next.send(req) })` |
+
+use std::sync::Arc;
+
+use crate::client::{call, Outgoing, Overrides, SendBody, Shared};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http1::write::check_header;
+use crate::response::Response;
+use crate::url::Url;
+
+/// Code that runs around each call of an agent; see the [module docs](self).
+///
+/// A closure `Fn(Request, Next<'_>) -> Result<Response>` is a middleware.
+pub trait Middleware: Send + Sync + 'static {
+    /// Handles one call: changes `request` if it needs to, passes it on with
+    /// [`Next::send`] (or answers without it), and returns the response, changed or not.
+    fn handle(&self, request: Request, next: Next<'_>) -> Result<Response>;
+}
+
+impl<F> Middleware for F
+where
+    F: Fn(Request, Next<'_>) -> Result<Response> + Send + Sync + 'static,
+{
+    fn handle(&self, request: Request, next: Next<'_>) -> Result<Response> {
+        self(request, next)
+    }
+}
+
+/// The chain of an agent's middleware, shared by every request it starts.
+pub(crate) type Chain = Arc<[Arc<dyn Middleware>]>;
+
+/// A request on its way through the middleware: what will be sent, as the builder left it.
+///
+/// The agent's own fields (Host, User-Agent, the body's framing, cookies, the agent's default
+/// headers) are added when it is sent, after every middleware: these are the request's own.
+pub struct Request {
+    outgoing: Outgoing,
+}
+
+impl Request {
+    pub(crate) fn new(outgoing: Outgoing) -> Request {
+        Request { outgoing }
+    }
+
+    /// The method, such as `"GET"`.
+    pub fn method(&self) -> &str {
+        &self.outgoing.method
+    }
+
+    /// Replaces the method; it must be a token, checked when the request is sent.
+    pub fn set_method(&mut self, method: &str) {
+        self.outgoing.method = method.to_string();
+    }
+
+    /// The URL.
+    pub fn url(&self) -> &Url {
+        &self.outgoing.url
+    }
+
+    /// Replaces the URL.
+    pub fn set_url(&mut self, url: Url) {
+        self.outgoing.url = url;
+    }
+
+    /// The request's own header fields, in the order they will be sent.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.outgoing.headers
+    }
+
+    /// The first value of a header field of the request's own, if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.outgoing
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets a header field, replacing any of the same name.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`] for a name that is not a token or a value with CR, LF or
+    /// NUL in it.
+    pub fn set_header(&mut self, name: &str, value: impl std::fmt::Display) -> Result<()> {
+        let value = value.to_string();
+        check_header(name, &value)?;
+        self.remove_header(name);
+        self.outgoing.headers.push((name.to_string(), value));
+        Ok(())
+    }
+
+    /// Removes every header field of the request's own called `name`.
+    pub fn remove_header(&mut self, name: &str) {
+        self.outgoing
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// The body, when it is held in memory (bytes, a string, JSON, a form); `None` for no
+    /// body and for a body read from a stream, which no middleware can see without
+    /// consuming it.
+    pub fn body(&self) -> Option<&[u8]> {
+        match &self.outgoing.body {
+            SendBody::Bytes(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Replaces the body with these bytes.
+    pub fn set_body(&mut self, body: impl Into<Vec<u8>>) {
+        self.outgoing.body = SendBody::Bytes(body.into());
+    }
+
+    /// A copy to send again, if the body is held in memory (`None` for a body read from a
+    /// stream or a file, which only the call itself can send again).
+    pub fn try_clone(&self) -> Option<Request> {
+        let body = match &self.outgoing.body {
+            SendBody::Empty => SendBody::Empty,
+            SendBody::Bytes(bytes) => SendBody::Bytes(bytes.clone()),
+            SendBody::Stream(_) => return None,
+        };
+        Some(Request {
+            outgoing: Outgoing {
+                method: self.outgoing.method.clone(),
+                url: self.outgoing.url.clone(),
+                headers: self.outgoing.headers.clone(),
+                removed_headers: self.outgoing.removed_headers.clone(),
+                digest_auth: self.outgoing.digest_auth.clone(),
+                body,
+                overrides: self.outgoing.overrides,
+                wire: self.outgoing.wire.clone(),
+            },
+        })
+    }
+
+    /// What this request changes of the agent's settings.
+    fn overrides(&self) -> &Overrides {
+        &self.outgoing.overrides
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.outgoing.method)
+            .field("url", &self.outgoing.url.as_str())
+            .field("headers", &self.outgoing.headers.len())
+            .field("overrides", self.overrides())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The rest of the chain: the middleware after this one, and then the call itself.
+pub struct Next<'a> {
+    rest: &'a [Arc<dyn Middleware>],
+    shared: &'a Shared,
+}
+
+impl<'a> Next<'a> {
+    pub(crate) fn new(chain: &'a [Arc<dyn Middleware>], shared: &'a Shared) -> Next<'a> {
+        Next {
+            rest: chain,
+            shared,
+        }
+    }
+
+    /// Passes `request` on to the next middleware, or sends it when there is none. May be
+    /// called more than once (to try again), each time with its own request.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the rest of the chain or the call returns.
+    pub fn send(&self, request: Request) -> Result<Response> {
+        match self.rest.split_first() {
+            Some((first, rest)) => first.handle(
+                request,
+                Next {
+                    rest,
+                    shared: self.shared,
+                },
+            ),
+            None => {
+                let answer = call::run(self.shared, request.outgoing)?;
+                Ok(Response::from_answer(answer))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Next")
+            .field("middleware_left", &self.rest.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An error for a middleware to return when it refuses a request itself.
+///
+/// ```
+/// let err = plainwire::middleware::refused("no token for this host");
+/// assert_eq!(err.kind(), plainwire::ErrorKind::InvalidRequest);
+/// ```
+pub fn refused(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidRequest, message)
+}

@@ -1,0 +1,13 @@
+//! The client side of the tests: agents that trust the fixtures' test CA, built from a test
+//! file's own base builder (each file sets what it needs: a read timeout, no environment
+//! proxies).
+
+use super::*;
+
+/// `builder`, trusting the test CA (`fixtures/ca.pem`) only, in place of the default roots.
+#[cfg(feature = "tls")]
+pub fn trusting_test_ca(builder: plainwire::AgentBuilder) -> plainwire::AgentBuilder {
+    builder
+        .ca_file(fixture("ca.pem"))
+        .expect("fixtures/ca.pem is a readable PEM bundle")
+}
