@@ -2129,15 +2129,6 @@ fn referer_is_sent() {
 }
 
 #[test]
-fn referer_auto_with_location_is_refused_for_now() {
-    let server = serve(Reply::new(200));
-    let run = run(&["-L", "-e", ";auto", &server.url("/")]);
-    run.expect_error_line(2);
-    assert!(run.stderr.contains("not supported yet"), "{}", run.stderr);
-    assert_eq!(server.connections(), 0);
-}
-
-#[test]
 fn headers_from_a_file_one_per_line() {
     let (_, at) = data_file("header-file", b"X-One: 1\r\n\nX-Two: two words\nX-Empty;\n");
     let server = serve(Reply::new(200));
@@ -4113,6 +4104,224 @@ fn etag_options_want_one_url() {
     ]);
     run.expect_error_line(2);
     assert!(run.stderr.contains("single URL"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// --http1.0, --request-target, --path-as-is, --ignore-content-length, --raw
+// ---------------------------------------------------------------------------
+
+#[test]
+fn http10_sends_an_http_1_0_request() {
+    let server = serve(Reply::text("old"));
+    let run = run(&["-0", &server.url("/"), "--http1.0", &server.url("/again")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"oldold");
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| r.version == 0));
+    assert!(String::from_utf8_lossy(&requests[0].raw).starts_with("GET / HTTP/1.0\r\n"));
+}
+
+#[test]
+fn request_target_and_path_as_is_go_on_the_wire_as_given() {
+    let server = echo_server();
+    let star = run(&[
+        "-X",
+        "OPTIONS",
+        "--request-target",
+        "*",
+        &server.url("/ignored"),
+    ]);
+    star.expect_code(0);
+    assert_eq!(star.stdout_text(), "OPTIONS *\n");
+    let as_is = run(&["--path-as-is", &server.url("/a/../b/./c?x=1")]);
+    as_is.expect_code(0);
+    assert_eq!(as_is.stdout_text(), "GET /a/../b/./c?x=1\n");
+    let squashed = run(&[&server.url("/a/../b/./c?x=1")]);
+    assert_eq!(squashed.stdout_text(), "GET /b/c?x=1\n");
+}
+
+#[test]
+fn ignore_content_length_reads_to_the_close() {
+    let server = ScriptedServer::respond_with(
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nthe whole body",
+    );
+    let run = run(&["--ignore-content-length", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"the whole body");
+}
+
+#[test]
+fn raw_writes_the_chunk_framing() {
+    let framed = "5\r\nhello\r\n0\r\n\r\n";
+    let server = ScriptedServer::respond_with(format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{framed}"
+    ));
+    let run = run(&["--raw", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), framed);
+}
+
+// ---------------------------------------------------------------------------
+// Redirect rules: --location-trusted, --post30x, -e ';auto', --proto-redir
+// ---------------------------------------------------------------------------
+
+#[test]
+fn location_trusted_sends_credentials_to_another_host() {
+    let other = serve(Reply::text("other host"));
+    let target = other.url("/landing");
+    let first = HttpServer::start(move |_| Reply::new(302).header("Location", target.as_str()));
+    run(&["-L", "-u", "ann:pw", &first.url("/")]).expect_code(0);
+    run(&["--location-trusted", "-u", "ann:pw", &first.url("/")]).expect_code(0);
+    let landed = other.requests();
+    assert_eq!(
+        landed[0].header("authorization"),
+        None,
+        "-L keeps them to the first host"
+    );
+    assert_eq!(landed[1].header("authorization"), Some("Basic YW5uOnB3"));
+}
+
+#[test]
+fn post301_keeps_the_post_and_its_body() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/old" => Reply::new(301).header("Location", "/new"),
+        _ => Reply::text(format!("{} {}", req.method, req.body_text())),
+    });
+    let converted = run(&["-L", "-d", "a=1", &server.url("/old")]);
+    assert_eq!(converted.stdout_text(), "GET ");
+    let kept = run(&["-L", "--post301", "-d", "a=1", &server.url("/old")]);
+    kept.expect_code(0);
+    assert_eq!(kept.stdout_text(), "POST a=1");
+}
+
+#[test]
+fn referer_auto_names_the_page_that_redirected() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/from" => Reply::new(302).header("Location", "/to"),
+        _ => Reply::text(req.header("referer").unwrap_or("none").to_string()),
+    });
+    let from = server.url("/from");
+    let run = run(&["-L", "-e", "http://start.example/;auto", &from]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), from);
+    assert_eq!(
+        server.requests()[0].header("referer"),
+        Some("http://start.example/")
+    );
+}
+
+#[test]
+fn proto_redir_refuses_a_redirect_to_a_denied_scheme_with_1() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/from" => Reply::new(302).header("Location", "/to"),
+        _ => Reply::text("landed"),
+    });
+    let run = run(&["-L", "--proto-redir", "=https", &server.url("/from")]);
+    run.expect_error_line(1);
+    assert_eq!(run.stdout, b"");
+    assert_eq!(server.requests().len(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// --proxy-header, -p
+// ---------------------------------------------------------------------------
+
+#[test]
+fn proxy_header_goes_to_the_proxy_only() {
+    let proxy = TestProxy::start(None);
+    let origin = serve(Reply::text("through the tunnel"));
+    let run = run(&[
+        "-x",
+        &proxy.url(),
+        "-p",
+        "--proxy-header",
+        "X-Proxy-Team: builds",
+        "-H",
+        "X-Origin: yes",
+        &origin.url("/page"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"through the tunnel");
+    let head = &proxy.heads()[0];
+    assert!(
+        head.starts_with(&format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\n", origin.port())),
+        "{head}"
+    );
+    assert_eq!(support::header(head, "x-proxy-team"), Some("builds"));
+    assert_eq!(support::header(head, "x-origin"), None);
+    let request = &origin.requests()[0];
+    assert_eq!(request.target, "/page");
+    assert_eq!(request.header("x-proxy-team"), None);
+    assert_eq!(request.header("x-origin"), Some("yes"));
+}
+
+// ---------------------------------------------------------------------------
+// -z, -R
+// ---------------------------------------------------------------------------
+
+const NOV_1994: &str = "Sun, 06 Nov 1994 08:49:37 GMT";
+
+#[test]
+fn time_cond_asks_if_modified_since_and_a_304_writes_nothing() {
+    let server = HttpServer::start(|req| match req.header("if-modified-since") {
+        Some(_) => Reply::new(304),
+        None => Reply::text("fresh"),
+    });
+    let dir = temp_dir("time-cond");
+    let out = dir.join("out.txt");
+    run(&["-z", NOV_1994, "-o", path_str(&out), &server.url("/")]).expect_code(0);
+    assert!(!out.exists(), "no file for a 304");
+    run(&["-z", &format!("-{NOV_1994}"), &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(requests[0].header("if-modified-since"), Some(NOV_1994));
+    assert_eq!(requests[1].header("if-unmodified-since"), Some(NOV_1994));
+}
+
+#[test]
+fn time_cond_skips_a_document_that_is_not_newer() {
+    let server = serve(
+        Reply::new(200)
+            .header("Last-Modified", "Sat, 01 Jan 1994 00:00:00 GMT")
+            .body("old news"),
+    );
+    let run = run(&["-z", NOV_1994, &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"", "the condition is unmet");
+}
+
+#[test]
+fn time_cond_from_a_file_and_a_bad_date_warns() {
+    let (file, _) = data_file("time-cond-file", b"x");
+    let server = serve(Reply::text("body"));
+    run(&["-z", path_str(&file), &server.url("/")]).expect_code(0);
+    let bad = run(&["-z", "not a date nor a file", &server.url("/")]);
+    bad.expect_code(0);
+    assert!(
+        bad.stderr.contains("Disabling time condition"),
+        "{}",
+        bad.stderr
+    );
+    let requests = server.requests();
+    assert!(requests[0].header("if-modified-since").is_some());
+    assert_eq!(requests[1].header("if-modified-since"), None);
+}
+
+#[test]
+fn remote_time_gives_the_file_the_documents_time() {
+    let server = serve(
+        Reply::new(200)
+            .header("Last-Modified", NOV_1994)
+            .body("dated"),
+    );
+    let dir = temp_dir("remote-time");
+    let out = dir.join("out.txt");
+    run(&["-R", "-o", path_str(&out), &server.url("/")]).expect_code(0);
+    let modified = fs::metadata(&out).unwrap().modified().unwrap();
+    assert_eq!(
+        modified,
+        std::time::UNIX_EPOCH + Duration::from_secs(784_111_777)
+    );
+    assert_eq!(fs::read(&out).unwrap(), b"dated");
 }
 
 // ---------------------------------------------------------------------------

@@ -192,8 +192,7 @@ pub struct Operation {
     pub user_agent: Option<String>,
     /// `-e`: the Referer.
     pub referer: Option<String>,
-    /// `-e ';auto'`: set the Referer on each redirect; refused with `-L` until the library
-    /// can (without `-L` there is no redirect to set it on).
+    /// `-e ';auto'`: set the Referer on each redirect `-L` follows.
     pub auto_referer: bool,
     /// `-b 'a=1; b=2'`: cookies sent as they are, joined with `; `.
     pub cookies: Vec<String>,
@@ -1310,11 +1309,6 @@ impl Parser {
             if (op.etag_save.is_some() || op.etag_compare.is_some()) && op.urls.len() > 1 {
                 return Err(usage("The etag options only work on a single URL"));
             }
-            if let Some(option) = waiting_for_the_library(op) {
-                return Err(usage(format!(
-                    "option {option}: is not supported yet (the library API it needs is on its way)"
-                )));
-            }
             if op.outputs.len() > op.urls.len() {
                 self.warnings
                     .push("Got more output options than URLs".to_string());
@@ -1350,30 +1344,6 @@ fn check_one_method(op: &Operation) -> Result<(), UsageError> {
         ))),
         _ => Ok(()),
     }
-}
-
-/// The first option `op` uses whose library API has not landed yet.
-fn waiting_for_the_library(op: &Operation) -> Option<&'static str> {
-    let waiting = [
-        (op.http10, "--http1.0"),
-        (op.path_as_is, "--path-as-is"),
-        (op.request_target.is_some(), "--request-target"),
-        (!op.proxy_headers.is_empty(), "--proxy-header"),
-        (op.proxytunnel, "-p (--proxytunnel)"),
-        (op.ignore_content_length, "--ignore-content-length"),
-        (op.raw, "--raw"),
-        (op.location_trusted, "--location-trusted"),
-        (
-            !op.post_on_redirect.is_empty(),
-            "--post301/--post302/--post303",
-        ),
-        (op.auto_referer && op.location, "-e ';auto' with -L"),
-        (op.proto_redir != Protocols::ALL, "--proto-redir"),
-    ];
-    waiting
-        .iter()
-        .find(|(used, _)| *used)
-        .map(|(_, name)| *name)
 }
 
 /// The contents of a config file (`-` for stdin), as UTF-8 text, within the size limit.

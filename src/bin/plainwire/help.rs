@@ -38,9 +38,9 @@ Usage: plainwire [options...] <url>...
  -I, --head                   Show document info only (HEAD request)
  -H, --header <header>        'Name: value'; 'Name;' empty; 'Name:' none; @FILE
  -h, --help                   Show this help and exit
- -0, --http1.0                Use HTTP/1.0 (not supported yet)
+ -0, --http1.0                Use HTTP/1.0
      --http1.1                Use HTTP/1.1 (the default)
-     --ignore-content-length  Ignore the Content-Length (not supported yet)
+     --ignore-content-length  Ignore the Content-Length; read to the close
  -i, --include                Include the response headers (every hop with -L)
  -k, --insecure               Allow insecure server connections
      --interface <name>       Refused: std cannot bind before connecting
@@ -52,7 +52,7 @@ Usage: plainwire [options...] <url>...
      --key-type <type>        Private key type: PEM or DER
      --limit-rate <speed>     Transfer at most <speed> bytes/s (k, m, g)
  -L, --location               Follow redirects
-     --location-trusted       Like -L, credentials too (not supported yet)
+     --location-trusted       Like -L, and send credentials to other hosts
      --max-filesize <bytes>   Maximum body size to accept (k, m, g suffixes)
      --max-redirs <num>       Maximum number of redirects with -L (default 10)
  -m, --max-time <secs>        Maximum time allowed for the transfer
@@ -69,28 +69,28 @@ Usage: plainwire [options...] <url>...
      --output-dir <dir>       Directory to save -o and -O files in
  -Z, --parallel               Perform transfers in parallel
      --parallel-max <num>     Maximum transfers at once with -Z (default 50)
-     --path-as-is             Send /../ and /./ as given (not supported yet)
+     --path-as-is             Send /../ and /./ in the path as given
      --pinnedpubkey <hashes>  Accept only this key: sha256//BASE64;..., or file
-     --post301                Keep POST after a 301 (not supported yet)
-     --post302                Keep POST after a 302 (not supported yet)
-     --post303                Keep POST after a 303 (not supported yet)
+     --post301                Keep POST after a 301 redirect
+     --post302                Keep POST after a 302 redirect
+     --post303                Keep POST after a 303 redirect
  -#, --progress-bar           Display transfer progress as a bar
      --proto <list>           Enable/disable protocols: '=https', '-all,https'
-     --proto-redir <list>     Protocols a redirect may use (not supported yet)
+     --proto-redir <list>     Protocols a redirect may lead to: '=https'
  -x, --proxy <url>            Use this proxy
-     --proxy-header <header>  Header for the proxy only (not supported yet)
+     --proxy-header <header>  Header for the proxy only; @FILE
  -U, --proxy-user <u:p>       Proxy user and password (with -x)
- -p, --proxytunnel            Tunnel http through the proxy (not supported yet)
+ -p, --proxytunnel            Tunnel http through the proxy with CONNECT
  -r, --range <range>          Ask for a byte range: 0-499, 500-, -500
-     --raw                    No transfer decoding (not supported yet)
- -e, --referer <url>          Send Referer <url>
+     --raw                    Write the body with its chunks and coding
+ -e, --referer <url>          Send Referer <url>; ';auto' on -L redirects
  -J, --remote-header-name     Use the Content-Disposition filename with -O
  -O, --remote-name            Write output to a file named as the remote file
      --remote-name-all        Use the remote file name for all URLs
  -R, --remote-time            Give the -o file the server's Last-Modified time
      --remove-on-error        Remove the output file when the transfer fails
  -X, --request <method>       Specify request method to use
-     --request-target <path>  Request target to send (not supported yet)
+     --request-target <path>  Request target to send in place of the path
      --resolve <h:p:addr>     Resolve h:p to addr[,addr]; -h:p to undo
      --retry <num>            Retry transient failures <num> times
      --retry-all-errors       Retry every error (with --retry)

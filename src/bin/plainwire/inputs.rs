@@ -13,6 +13,7 @@ use crate::args::{HeaderArg, Operation};
 use crate::body::{self, RequestBody};
 use crate::failure::Failure;
 use crate::form::ReadyForm;
+use crate::time_cond::{self, TimeCondition};
 use crate::values::{self, Header, Source};
 
 /// Header fields `-H 'Name:'` cannot leave out, and why: they are kept, with a warning.
@@ -50,6 +51,8 @@ pub struct Prepared {
     pub pinned_keys: Vec<[u8; 32]>,
     /// `--etag-compare`: the `If-None-Match` value.
     pub if_none_match: Option<String>,
+    /// `-z`: the time condition, when its value is a date or a file.
+    pub time_condition: Option<TimeCondition>,
 }
 
 /// Reads the inputs `op` names and builds what its transfers send.
@@ -69,6 +72,12 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
         kept.is_none()
     });
     let proxy_headers = header_args(&op.proxy_headers)?;
+    for header in proxy_headers.iter().filter(|h| h.value.is_none()) {
+        crate::console::warn(&format!(
+            "--proxy-header '{}:': leaving out a header the proxy gets is not supported; ignored",
+            header.name
+        ));
+    }
 
     let data = if op.data.is_empty() {
         None
@@ -111,6 +120,13 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
         }
         value
     });
+    let time_condition = op.time_cond.as_deref().and_then(|value| {
+        let (condition, warning) = time_cond::parse(value, std::time::SystemTime::now());
+        if let Some(warning) = warning {
+            crate::console::warn(&warning);
+        }
+        condition
+    });
     Ok(Prepared {
         body,
         query,
@@ -120,6 +136,7 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
         proxy_headers,
         pinned_keys,
         if_none_match,
+        time_condition,
     })
 }
 

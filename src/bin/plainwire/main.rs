@@ -47,6 +47,7 @@ mod request;
 mod resume;
 mod retry_policy;
 mod routes;
+mod time_cond;
 mod tls_options;
 mod trace_dump;
 mod trace_record;

@@ -16,7 +16,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use plainwire::{Agent, CookieJar, RequestBuilder, Response};
+use plainwire::{Agent, CookieJar, RequestBuilder, Response, Scheme};
 
 use crate::args::{AuthScheme, IpFamilyArg, NetrcArgs, Operation};
 use crate::body::{FORM_TYPE, JSON_TYPE};
@@ -25,6 +25,7 @@ use crate::inputs::Prepared;
 use crate::rate_limit::Paced;
 use crate::routes::{self, ConnectToArg};
 use crate::tls_options::{FileType, TlsArg};
+use crate::values::Protocols;
 
 /// The User-Agent sent unless `-A` or `-H` says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!("plainwire/", env!("CARGO_PKG_VERSION"));
@@ -74,6 +75,17 @@ pub struct AgentSettings {
     resolve: Vec<(String, u16, Vec<IpAddr>)>,
     connect_to: Vec<ConnectToArg>,
     ip_family: IpFamilyArg,
+    /// `--proxy-header`, with values.
+    proxy_headers: Vec<(String, String)>,
+    proxytunnel: bool,
+    /// `--location-trusted`.
+    keep_credentials: bool,
+    /// `--post301`, `--post302`, `--post303`.
+    keep_post: Vec<u16>,
+    /// `-e ';auto'` with `-L`.
+    auto_referer: bool,
+    /// The schemes a redirect may lead to: `--proto` and `--proto-redir` both allow them.
+    redirect_protocols: Protocols,
 }
 
 impl AgentSettings {
@@ -120,6 +132,19 @@ impl AgentSettings {
             resolve: routes::fold(&op.resolve),
             connect_to: op.connect_to.clone(),
             ip_family: op.ip_family,
+            proxy_headers: prepared
+                .proxy_headers
+                .iter()
+                .filter_map(|h| Some((h.name.clone(), h.value.clone()?)))
+                .collect(),
+            proxytunnel: op.proxytunnel,
+            keep_credentials: op.location_trusted,
+            keep_post: op.post_on_redirect.clone(),
+            auto_referer: op.auto_referer && op.location,
+            redirect_protocols: Protocols {
+                http: op.protocols.http && op.proto_redir.http,
+                https: op.protocols.https && op.proto_redir.https,
+            },
         }
     }
 }
@@ -168,6 +193,28 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
     }
     if let Some(list) = &settings.noproxy {
         builder = builder.no_proxy(list);
+    }
+    for (name, value) in &settings.proxy_headers {
+        builder = builder.proxy_header(name, value);
+    }
+    builder = builder
+        .proxy_tunnel(settings.proxytunnel)
+        .redirect_keep_credentials(settings.keep_credentials)
+        .auto_referer(settings.auto_referer);
+    for status in &settings.keep_post {
+        builder = builder.keep_post_on_redirect(*status);
+    }
+    if settings.redirect_protocols != Protocols::ALL {
+        let allowed = [
+            (settings.redirect_protocols.http, Scheme::Http),
+            (settings.redirect_protocols.https, Scheme::Https),
+        ];
+        let schemes: Vec<Scheme> = allowed
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, scheme)| *scheme)
+            .collect();
+        builder = builder.redirect_schemes(&schemes);
     }
     builder = netrc(builder, &settings.netrc);
     for (host, port, addrs) in &settings.resolve {
@@ -331,8 +378,6 @@ pub struct TransferInputs<'a> {
     pub upload: Option<&'a Path>,
     /// `-C`: the offset to resume at (0: none).
     pub resume_from: u64,
-    /// `-z`: the time condition header, name and value.
-    pub time_condition: Option<(&'static str, &'a str)>,
 }
 
 /// Sends the request for `url` and reads the response head. With `--anyauth`, a 401 that
@@ -368,6 +413,19 @@ pub fn send(
     build(agent, op, prepared, url, inputs, true)?
         .send()
         .map_err(|e| Failure::from_error(&e))
+}
+
+/// The request-target as `url` writes it, `/../` and `/./` left in (`--path-as-is`): from the
+/// first `/` after the authority up to a fragment; `/` when the path is empty.
+fn raw_target(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let rest = &url[after_scheme..];
+    let rest = rest.split('#').next().unwrap_or("");
+    match rest.find(['/', '?']) {
+        Some(at) if rest[at..].starts_with('/') => rest[at..].to_string(),
+        Some(at) => format!("/{}", &rest[at..]),
+        None => "/".to_string(),
+    }
 }
 
 /// Whether a 401's challenges offer Basic and not Digest (RFC 9110 section 11.6.1: the scheme
@@ -436,8 +494,26 @@ fn build(
     {
         request = request.header("If-None-Match", etag);
     }
-    if let Some((name, value)) = inputs.time_condition.filter(|(name, _)| !named(name)) {
+    if let Some((name, value)) = prepared
+        .time_condition
+        .map(|condition| condition.header())
+        .filter(|(name, _)| !named(name))
+    {
         request = request.header(name, value);
+    }
+    if op.http10 {
+        request = request.http_version(plainwire::Version::Http10);
+    }
+    if let Some(target) = &op.request_target {
+        request = request.request_target(target);
+    } else if op.path_as_is {
+        request = request.request_target(&raw_target(url));
+    }
+    if op.ignore_content_length {
+        request = request.ignore_content_length(true);
+    }
+    if op.raw {
+        request = request.raw_body(true);
     }
     request = body(request, op, prepared, inputs.upload, &named)?;
     for header in &prepared.headers {
@@ -635,6 +711,14 @@ mod tests {
             proxy_with_credentials("http://old:x@proxy:3128/", "new", ""),
             "http://new:@proxy:3128/"
         );
+    }
+
+    #[test]
+    fn raw_targets_keep_dot_segments() {
+        assert_eq!(raw_target("http://h/a/../b/./c?x=1#f"), "/a/../b/./c?x=1");
+        assert_eq!(raw_target("http://h"), "/");
+        assert_eq!(raw_target("http://h?q"), "/?q");
+        assert_eq!(raw_target("http://u@h:8/../x"), "/../x");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::request::TransferInputs;
 use crate::resume::{self, Resumed};
 use crate::urls::{self, Destination, Planned};
 use crate::write_out::Report;
-use crate::{content_disposition, etag, request, trace_record};
+use crate::{content_disposition, etag, request, time_cond, trace_record};
 
 /// What a transfer needs besides its URL.
 pub struct Context<'a> {
@@ -127,7 +127,6 @@ fn attempt(
     let inputs = TransferInputs {
         upload: planned.upload.as_deref(),
         resume_from,
-        time_condition: None,
     };
     let sent = request::send(agent, op, ctx.prepared, &planned.fetch, inputs);
     let heads = trace_record::take_heads();
@@ -157,15 +156,6 @@ fn attempt(
 
     if let Some(failure) = request::redirect_limit_reached(op, &response) {
         return Err(failure);
-    }
-    // The library follows redirects itself, so a redirect to a scheme --proto denies can only
-    // be refused here, after the fact: the body is not written (the library cannot be asked to refuse it yet).
-    let landed = urls::scheme_of(&report.url_effective);
-    if !op.protocols.allows(&landed) {
-        return Err(Failure::new(
-            failure::UNSUPPORTED_PROTOCOL,
-            format!("redirected to protocol \"{landed}\", which --proto does not allow"),
-        ));
     }
     if let Some((file, path)) = etag_file.as_mut() {
         if let Some(tag) = response.header("etag").filter(|_| etag::saves(status)) {
@@ -228,6 +218,25 @@ fn attempt(
         },
     };
 
+    // -z: a 304, or a document whose Last-Modified does not meet the condition, is no news:
+    // no body, and no output file (libcurl's "condition unmet").
+    let last_modified = response
+        .header("last-modified")
+        .and_then(time_cond::last_modified);
+    if let Some(condition) = &ctx.prepared.time_condition {
+        let unmet = status == 304
+            || ((200..300).contains(&status)
+                && op.range.is_none()
+                && last_modified.is_some_and(|time| !condition.met_by(time)));
+        if unmet {
+            if op.include || op.head {
+                let mut sink = open(ctx, &destination, None, created, false)?;
+                write_heads(&mut sink, &heads)?;
+            }
+            return Ok(());
+        }
+    }
+
     let suggested = response
         .header("content-disposition")
         .and_then(content_disposition::filename);
@@ -263,6 +272,12 @@ fn attempt(
     copied?;
     if http_error {
         return Err(http_failure());
+    }
+    // -R: the file takes the document's time, once it is written and closed.
+    if let (true, Some(path), Some(time)) = (op.remote_time, sink.path(), last_modified) {
+        let path = path.to_path_buf();
+        drop(sink);
+        time_cond::set_file_time(&path, time);
     }
     Ok(())
 }

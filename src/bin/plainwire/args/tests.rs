@@ -550,7 +550,7 @@ fn user_agent_referer_and_cookies() {
     let op = self::op(&["-e", ";auto", URL]);
     assert_eq!(op.referer, None);
     assert!(op.auto_referer);
-    assert!(fail(&["-e", ";auto", URL, "-L"]).contains("not supported yet"));
+    assert!(self::op(&["-e", ";auto", URL, "-L"]).auto_referer);
     assert!(fail(&["-A", "a\nb", URL]).contains("CR, LF"));
 }
 
@@ -941,26 +941,56 @@ fn speed_options() {
     assert_eq!(self::op(&["--limit-rate", "0", URL]).limit_rate, None);
 }
 
-// ---- options waiting for the library ----
+// ---- the rest of curl's HTTP options ----
 
 #[test]
-fn options_waiting_for_the_library_are_refused_by_name() {
-    for (argv, name) in [
-        (&["--http1.0", URL][..], "--http1.0"),
-        (&["--path-as-is", URL], "--path-as-is"),
-        (&["--request-target", "*", URL], "--request-target"),
-        (&["--proxy-header", "X-A: 1", URL], "--proxy-header"),
-        (&["-p", URL], "-p (--proxytunnel)"),
-        (&["--ignore-content-length", URL], "--ignore-content-length"),
-        (&["--raw", URL], "--raw"),
-        (&["--location-trusted", URL], "--location-trusted"),
-        (&["--post301", URL], "--post301"),
-        (&["--proto-redir", "=https", URL], "--proto-redir"),
-    ] {
-        let message = fail(argv);
-        assert!(
-            message.starts_with(&format!("option {name}")) && message.contains("not supported yet"),
-            "{argv:?}: {message}"
-        );
-    }
+fn wire_and_redirect_options() {
+    let op = op(&[
+        "-0",
+        "--path-as-is",
+        "--request-target",
+        "*",
+        "--proxy-header",
+        "X-A: 1",
+        "-p",
+        "--ignore-content-length",
+        "--raw",
+        "--location-trusted",
+        "--post301",
+        "--post303",
+        "--no-post301",
+        "--proto-redir",
+        "=https",
+        "-z",
+        "-Sun, 06 Nov 1994 08:49:37 GMT",
+        "-R",
+        URL,
+    ]);
+    assert!(op.http10 && op.path_as_is && op.proxytunnel);
+    assert!(op.ignore_content_length && op.raw);
+    assert!(
+        op.location_trusted && op.location,
+        "--location-trusted implies -L"
+    );
+    assert_eq!(op.request_target.as_deref(), Some("*"));
+    assert_eq!(op.proxy_headers.len(), 1);
+    assert_eq!(op.post_on_redirect, [303]);
+    assert_eq!(
+        op.proto_redir,
+        Protocols {
+            http: false,
+            https: true
+        }
+    );
+    assert_eq!(
+        op.time_cond.as_deref(),
+        Some("-Sun, 06 Nov 1994 08:49:37 GMT")
+    );
+    assert!(op.remote_time);
+}
+
+#[test]
+fn etag_options_work_with_one_url_only() {
+    assert!(fail(&["--etag-save", "e", URL, URL]).contains("single URL"));
+    assert!(op(&["--etag-compare", "e", URL]).etag_compare.is_some());
 }
