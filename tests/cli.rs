@@ -3602,6 +3602,23 @@ fn retry_all_errors_with_fail_retries_a_404() {
 }
 
 #[test]
+fn retry_max_time_cuts_the_retries_to_what_fits() {
+    // Waits of at most 10 ms each: two fit in 25 ms, a third does not.
+    let server = flaky_server(10, 503);
+    let run = run(&[
+        "--retry",
+        "5",
+        "--retry-delay",
+        "0.01",
+        "--retry-max-time",
+        "0.025",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
 fn retry_connrefused_tries_a_closed_port_again_then_exits_7() {
     let url = format!("http://127.0.0.1:{}/", closed_port());
     let run = run(&[
@@ -3786,6 +3803,9 @@ fn netrc_file_gives_the_credentials() {
     .expect_code(0);
     let mut cmd = command(&["-n", &server.url("/")]);
     cmd.env("NETRC", &netrc);
+    run_command(cmd).expect_code(0);
+    let mut cmd = command(&["--netrc-optional", &server.url("/")]);
+    cmd.env("NETRC", dir.join("none"));
     run_command(cmd).expect_code(0);
     let requests = server.requests();
     assert_eq!(
@@ -4159,6 +4179,26 @@ fn raw_writes_the_chunk_framing() {
     let run = run(&["--raw", &server.url("/")]);
     run.expect_code(0);
     assert_eq!(run.stdout_text(), framed);
+}
+
+#[test]
+fn tr_encoding_asks_for_a_gzip_transfer_coding_and_undoes_it() {
+    let server = HttpServer::start(|req| match req.header("te") {
+        Some("gzip") => {
+            let zipped = gzip(b"unzipped");
+            let mut chunked = format!("{:x}\r\n", zipped.len()).into_bytes();
+            chunked.extend_from_slice(&zipped);
+            chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+            Reply::new(200)
+                .header("Transfer-Encoding", "gzip, chunked")
+                .body(chunked)
+        }
+        _ => Reply::text("plain"),
+    });
+    let run = run(&["--tr-encoding", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"unzipped");
+    assert_eq!(server.requests()[0].header("connection"), Some("TE"));
 }
 
 // ---------------------------------------------------------------------------

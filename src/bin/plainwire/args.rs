@@ -279,7 +279,7 @@ pub struct Operation {
     pub ignore_content_length: bool,
     /// `--raw`: no transfer or content decoding.
     pub raw: bool,
-    /// `--tr-encoding`: accepted; no transfer coding is asked for.
+    /// `--tr-encoding`: ask for a gzip transfer coding (`TE: gzip`).
     pub tr_encoding: bool,
     /// `-E CERT:PASSWORD`: a password was given (encrypted keys are not supported).
     pub cert_password: bool,

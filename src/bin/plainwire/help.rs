@@ -110,7 +110,7 @@ Usage: plainwire [options...] <url>...
      --tlsv1.1                TLS 1.1 or later (1.2: rustls has no older)
      --tlsv1.2                TLS 1.2 or later
      --tlsv1.3                TLS 1.3 or later
-     --tr-encoding            Accepted; no transfer coding is asked for
+     --tr-encoding            Ask for a gzip transfer coding and undo it
      --trace <file>           Dump all data in hex and text ('-': stdout)
      --trace-ascii <file>     Like --trace, without the hex ('-': stdout)
      --trace-time             Add the time (UTC) to each -v and trace line

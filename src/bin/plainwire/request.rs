@@ -515,6 +515,14 @@ fn build(
     if op.raw {
         request = request.raw_body(true);
     }
+    // --tr-encoding, as curl asks: a compressed transfer coding, which the library undoes
+    // (RFC 9112 section 7.4: TE is a hop-by-hop field, so Connection names it).
+    if op.tr_encoding && !named("te") {
+        request = request.header("TE", "gzip");
+        if !named("connection") {
+            request = request.header("Connection", "TE");
+        }
+    }
     request = body(request, op, prepared, inputs.upload, &named)?;
     for header in &prepared.headers {
         // With --compressed, a copied Accept-Encoding (a browser's "gzip, deflate, br, zstd")
