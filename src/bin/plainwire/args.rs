@@ -1333,6 +1333,11 @@ fn check_one_method(op: &Operation) -> Result<(), UsageError> {
         ),
         (!op.form.is_empty(), "multipart formpost (-F, --form)"),
         (!op.upload_files.is_empty(), "PUT (-T, --upload-file)"),
+        // -G moves -d data into the query; a form or an upload has no place there.
+        (
+            op.get && (!op.form.is_empty() || !op.upload_files.is_empty()),
+            "GET (-G, --get)",
+        ),
     ];
     let mut asked = kinds
         .iter()

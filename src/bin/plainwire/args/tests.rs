@@ -482,6 +482,7 @@ fn one_method_only() {
     assert!(both(&["-d", "x", "-F", "a=b", URL]).contains("multipart formpost"));
     assert!(both(&["-T", "f", "-F", "a=b", URL]).contains("PUT (-T"));
     both(&["-T", "f", "-d", "x", URL]);
+    assert!(both(&["-G", "-F", "a=b", URL]).contains("GET (-G, --get)"));
     // -G takes the data out of the body.
     assert_eq!(op(&["-G", "-I", "-d", "x", URL]).method_for(false), "HEAD");
 }
