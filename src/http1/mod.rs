@@ -17,7 +17,6 @@
 //! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
 //! - `date` and `retry_after`: HTTP-dates and the `Retry-After` field.
 
-
 // The sans-IO layer is held to clippy's pedantic lints, all of it, here once. Getters and
 // predicates: ignoring one is harmless, and `#[must_use]` on each is noise.
 #![warn(clippy::pedantic)]
