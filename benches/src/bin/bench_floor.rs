@@ -3,12 +3,19 @@
 //! reads the response by its Content-Length, parsing the head with httparse. No timeouts, no
 //! pool, no header map, no allocation per request beyond rustls' own; the request of a new
 //! TLS connection goes out with the client's Finished message.
+//!
+//! Its "agent" is the rustls `ClientConfig`: made once and shared (with rustls' default
+//! in-memory session cache, so a new connection resumes where the server offers it), or, in
+//! the `agent` workload, made anew from the CA file for every request. In the `threads`
+//! workload each thread keeps a connection of its own over the shared configuration.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
-use plainwire_benches::{fail, measure, Args, Mode, DOWNLOAD_BUFFER, POST_JSON, POST_REPLY};
+use plainwire_benches::{
+    fail, measure, measure_threads, Args, Mode, DOWNLOAD_BUFFER, POST_JSON, POST_REPLY, THREADS,
+};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore};
@@ -154,45 +161,52 @@ impl Conn {
     }
 }
 
+/// The TLS configuration: the CA file's certificates as the only roots, ring, TLS 1.2 and 1.3.
+fn tls_config(ca_pem: &[u8]) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem) {
+        roots
+            .add(cert.unwrap_or_else(|e| fail(e)))
+            .unwrap_or_else(|e| fail(e));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap_or_else(|e| fail(e))
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+fn connect(
+    target: &Target,
+    config: Option<&Arc<ClientConfig>>,
+    name: &ServerName<'static>,
+) -> io::Result<Conn> {
+    let sock = TcpStream::connect((target.host.as_str(), target.port))?;
+    let io = match config {
+        Some(config) => Io::Tls(
+            Box::new(
+                ClientConnection::new(config.clone(), name.clone()).map_err(io::Error::other)?,
+            ),
+            sock,
+        ),
+        None => Io::Plain(sock),
+    };
+    Ok(Conn {
+        io,
+        input: vec![0; INPUT],
+        start: 0,
+        end: 0,
+    })
+}
+
 fn main() {
     let args = Args::parse();
     let target = parse_url(&args.url);
-    let config = target.tls.then(|| {
-        let mut roots = RootCertStore::empty();
-        for cert in CertificateDer::pem_slice_iter(&args.ca_pem()) {
-            roots
-                .add(cert.unwrap_or_else(|e| fail(e)))
-                .unwrap_or_else(|e| fail(e));
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap_or_else(|e| fail(e))
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        Arc::new(config)
-    });
+    let ca_pem = args.ca_pem();
+    let config = target.tls.then(|| tls_config(&ca_pem));
     let name = ServerName::try_from(target.host.clone()).unwrap_or_else(|e| fail(e));
-
-    let connect = || -> io::Result<Conn> {
-        let sock = TcpStream::connect((target.host.as_str(), target.port))?;
-        let io = match &config {
-            Some(config) => Io::Tls(
-                Box::new(
-                    ClientConnection::new(config.clone(), name.clone())
-                        .map_err(io::Error::other)?,
-                ),
-                sock,
-            ),
-            None => Io::Plain(sock),
-        };
-        Ok(Conn {
-            io,
-            input: vec![0; INPUT],
-            start: 0,
-            end: 0,
-        })
-    };
 
     let request = match args.mode {
         Mode::Post => format!(
@@ -206,12 +220,22 @@ fn main() {
     let request = request.as_bytes();
     let mut body_buf = vec![0u8; DOWNLOAD_BUFFER];
 
-    if args.mode == Mode::Fresh {
-        measure(&args, || {
-            connect()?.exchange(request, &mut body_buf, args.mode)
-        });
-    } else {
-        let mut conn = connect().unwrap_or_else(|e| fail(e));
-        measure(&args, || conn.exchange(request, &mut body_buf, args.mode));
+    match args.mode {
+        Mode::Fresh => measure(&args, || {
+            connect(&target, config.as_ref(), &name)?.exchange(request, &mut body_buf, args.mode)
+        }),
+        Mode::Agent => measure(&args, || {
+            let config = target.tls.then(|| tls_config(&ca_pem));
+            connect(&target, config.as_ref(), &name)?.exchange(request, &mut body_buf, args.mode)
+        }),
+        Mode::Threads => measure_threads(&args, THREADS, |_| {
+            let mut conn = connect(&target, config.as_ref(), &name).unwrap_or_else(|e| fail(e));
+            let mut body_buf = vec![0u8; DOWNLOAD_BUFFER];
+            move || conn.exchange(request, &mut body_buf, args.mode)
+        }),
+        Mode::KeepAlive | Mode::Post | Mode::Download => {
+            let mut conn = connect(&target, config.as_ref(), &name).unwrap_or_else(|e| fail(e));
+            measure(&args, || conn.exchange(request, &mut body_buf, args.mode))
+        }
     }
 }

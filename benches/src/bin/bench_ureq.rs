@@ -1,13 +1,14 @@
 //! ureq 3 (rustls, ring): one Agent (its pool keeps the connection alive); for `fresh`, the same
-//! Agent with no idle connections kept, so every request connects and shakes hands anew.
+//! Agent with no idle connections kept, so every request connects anew; for `agent`, a new
+//! Agent for every request; for `threads`, one Agent shared by every thread.
 
-use plainwire_benches::{check, drain, fail, measure, Args, Mode, DOWNLOAD_BUFFER, POST_JSON};
+use plainwire_benches::{
+    check, drain, fail, measure, measure_threads, Args, Mode, DOWNLOAD_BUFFER, POST_JSON, THREADS,
+};
 use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
 
-fn main() {
-    let args = Args::parse();
-    let pem = args.ca_pem();
-    let certs: Vec<_> = parse_pem(&pem)
+fn agent(args: &Args, ca_pem: &[u8]) -> ureq::Agent {
+    let certs: Vec<_> = parse_pem(ca_pem)
         .filter_map(|item| match item {
             Ok(PemItem::Certificate(cert)) => Some(cert),
             _ => None,
@@ -22,18 +23,31 @@ fn main() {
             .max_idle_connections(0)
             .max_idle_connections_per_host(0);
     }
-    let agent: ureq::Agent = config.build().into();
+    config.build().into()
+}
+
+fn get(agent: &ureq::Agent, args: &Args) -> Result<u64, ureq::Error> {
+    let mut resp = agent.get(&args.url).call()?;
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_vec()?;
+    Ok(check(status, &body, args.mode).unwrap_or_else(|e| fail(e)))
+}
+
+fn main() {
+    let args = Args::parse();
+    let ca_pem = args.ca_pem();
+    let agent = agent(&args, &ca_pem);
     let payload: serde_json::Value = serde_json::from_str(POST_JSON).unwrap();
     let mut buf = vec![0u8; DOWNLOAD_BUFFER];
 
+    if args.mode == Mode::Threads {
+        measure_threads(&args, THREADS, |_| || get(&agent, &args));
+        return;
+    }
     measure(&args, || -> Result<u64, ureq::Error> {
         match args.mode {
-            Mode::KeepAlive | Mode::Fresh => {
-                let mut resp = agent.get(&args.url).call()?;
-                let status = resp.status().as_u16();
-                let body = resp.body_mut().read_to_vec()?;
-                Ok(check(status, &body, args.mode).unwrap_or_else(|e| fail(e)))
-            }
+            Mode::KeepAlive | Mode::Fresh | Mode::Threads => get(&agent, &args),
+            Mode::Agent => get(&self::agent(&args, &ca_pem), &args),
             Mode::Post => {
                 let mut resp = agent.post(&args.url).send_json(&payload)?;
                 let status = resp.status().as_u16();
