@@ -12,6 +12,10 @@
 //! Sunday, 06-Nov-94 08:49:37 GMT   RFC 850, two-digit year
 //! Sun Nov  6 08:49:37 1994         asctime
 //! ```
+//!
+//! The calendar arithmetic is [`crate::http1::date`]'s: one copy of it.
+
+use crate::http1::date::{days_from_civil, days_in_month};
 
 /// Parses `input` as a cookie-date (RFC 6265bis section 5.1.1) and returns it as seconds since
 /// 1970-01-01T00:00:00Z (negative before it), or `None` where the algorithm fails.
@@ -66,7 +70,7 @@ pub(crate) fn parse_cookie_date(input: &[u8]) -> Option<i64> {
         return None;
     }
     // Step 6: the date must exist (no 30 February).
-    if day > days_in_month(year, month) {
+    if day > days_in_month(i64::from(year), month) {
         return None;
     }
     let days = days_from_civil(i64::from(year), month, day);
@@ -130,29 +134,6 @@ fn leading_number(token: &[u8], max: usize) -> Option<(u32, &[u8])> {
         .iter()
         .fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
     Some((value, &token[digits..]))
-}
-
-/// Days in `month` (1 to 12) of `year`, in the proleptic Gregorian calendar.
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to the given date of the proleptic Gregorian calendar (negative
-/// before it), for years from 0 on: the calendar counted in 400-year eras of 146 097 days,
-/// each starting on 1 March so that the leap day falls at the end of a year.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_from_march = i64::from((month + 9) % 12);
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]

@@ -296,7 +296,8 @@ fn is_leap_year(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+/// Days in `month` (1 to 12) of `year`, in the proleptic Gregorian calendar.
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,
@@ -309,7 +310,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 ///
 /// The year is counted from March, so that the leap day falls at its end; 400-year eras of
 /// 146,097 days make the arithmetic exact for any year, before 1970 too.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
