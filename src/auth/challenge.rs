@@ -190,25 +190,9 @@ impl Parser<'_> {
 
     /// A quoted-string with its quoted-pairs undone; `None` if it does not close.
     fn quoted_string(&mut self) -> Option<String> {
-        let mut out = Vec::new();
-        let mut i = 1;
-        while let Some(&b) = self.rest.get(i) {
-            match b {
-                b'\\' => {
-                    out.push(*self.rest.get(i + 1)?);
-                    i += 2;
-                }
-                b'"' => {
-                    self.rest = &self.rest[i + 1..];
-                    return Some(String::from_utf8_lossy(&out).into_owned());
-                }
-                _ => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        None
+        let (text, rest) = crate::http1::quoted_string::read(self.rest)?;
+        self.rest = rest;
+        Some(text)
     }
 
     /// Skips up to and including the next comma outside a quoted-string.

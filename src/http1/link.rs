@@ -240,25 +240,9 @@ impl Parser<'_> {
     /// Appendix B.5: a quoted-string with its backslash escapes undone; `None` if it never
     /// closes.
     fn quoted_string(&mut self) -> Option<String> {
-        let mut out = Vec::new();
-        let mut i = 1; // past the opening quote
-        while let Some(&b) = self.rest.get(i) {
-            match b {
-                b'\\' => {
-                    out.push(*self.rest.get(i + 1)?);
-                    i += 2;
-                }
-                b'"' => {
-                    self.rest = &self.rest[i + 1..];
-                    return Some(String::from_utf8_lossy(&out).into_owned());
-                }
-                _ => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        None
+        let (text, rest) = crate::http1::quoted_string::read(self.rest)?;
+        self.rest = rest;
+        Some(text)
     }
 
     /// Skips a malformed link-value: everything up to and including the next comma that is

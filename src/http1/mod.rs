@@ -15,6 +15,7 @@
 //! - [`close_reason`]: why a connection may not carry another request.
 //! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
 //! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
+//! - [`quoted_string`]: the quoted-string of RFC 9110 section 5.6.4, read.
 //! - `date` and `retry_after`: HTTP-dates and the `Retry-After` field.
 
 // The sans-IO layer is held to clippy's pedantic lints, all of it, here once. Getters and
@@ -32,5 +33,6 @@ pub mod framing;
 pub mod head;
 pub mod headers;
 pub mod link;
+pub mod quoted_string;
 pub(crate) mod retry_after;
 pub mod write;
