@@ -103,11 +103,9 @@ pub struct CertificateSummary {
     pub key_type: String,
 }
 
-/// The certificate's `SubjectPublicKeyInfo` as encoded (tag, length and content): what HTTP
-/// public-key pinning and curl's `--pinnedpubkey` hash. `None` if `der` is not a certificate
-/// this reader understands.
-#[cfg(feature = "tls")]
-pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
+/// The fields of a certificate's `TBSCertificate` up to its issuer, read: what follows them
+/// (issuer, validity, subject, `subjectPublicKeyInfo`, extensions) is left in the cursor.
+fn tbs_after_signature(der: &[u8]) -> Option<Der<'_>> {
     let mut outer = Der::new(der);
     let mut certificate = outer.expect(tag::SEQUENCE)?;
     let mut tbs = certificate.expect(tag::SEQUENCE)?;
@@ -116,6 +114,15 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
     }
     tbs.expect_raw(tag::INTEGER)?; // serial number
     tbs.expect(tag::SEQUENCE)?; // signature algorithm
+    Some(tbs)
+}
+
+/// The certificate's `SubjectPublicKeyInfo` as encoded (tag, length and content): what HTTP
+/// public-key pinning and curl's `--pinnedpubkey` hash. `None` if `der` is not a certificate
+/// this reader understands.
+#[cfg(feature = "tls")]
+pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
+    let mut tbs = tbs_after_signature(der)?;
     tbs.expect(tag::SEQUENCE)?; // issuer
     tbs.expect(tag::SEQUENCE)?; // validity
     tbs.expect(tag::SEQUENCE)?; // subject
@@ -128,14 +135,7 @@ impl CertificateSummary {
     /// Reads the summary from a certificate's DER bytes; `None` if they are not a certificate
     /// this reader understands. Never panics, whatever the input.
     pub fn from_der(der: &[u8]) -> Option<CertificateSummary> {
-        let mut outer = Der::new(der);
-        let mut certificate = outer.expect(tag::SEQUENCE)?;
-        let mut tbs = certificate.expect(tag::SEQUENCE)?;
-        if tbs.peek_tag() == Some(tag::VERSION) {
-            tbs.read()?;
-        }
-        tbs.expect_raw(tag::INTEGER)?; // serial number
-        tbs.expect(tag::SEQUENCE)?; // signature algorithm
+        let mut tbs = tbs_after_signature(der)?;
         let issuer = distinguished_name(tbs.expect(tag::SEQUENCE)?)?;
         let mut validity = tbs.expect(tag::SEQUENCE)?;
         let not_before = time(validity.read()?)?;
