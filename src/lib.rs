@@ -10,6 +10,7 @@
 //! async, or caching.
 //!
 //! ```no_run
+//! # #[cfg(feature = "json")] {
 //! // requests.get(url).json()
 //! let resp = plainwire::get("https://api.example.com/posts/1").send()?;
 //! if resp.status() == 200 {
@@ -23,8 +24,12 @@
 //!     .json(&payload)?
 //!     .send()?
 //!     .error_for_status()?;
+//! # }
 //! # Ok::<(), plainwire::Error>(())
 //! ```
+//!
+//! (The JSON methods need the `json` feature, on by default, and the example names
+//! `serde_json` itself, so a crate that copies it lists `serde_json` among its dependencies.)
 //!
 //! ## Responses and errors, as in requests
 //!
