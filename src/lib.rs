@@ -211,36 +211,82 @@ pub fn get(url: &str) -> RequestBuilder {
 }
 
 /// Starts a HEAD request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.head(url).headers["Content-Length"]
+/// let resp = plainwire::head("https://example.com/big.iso").send()?;
+/// println!("{:?}", resp.content_length());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn head(url: &str) -> RequestBuilder {
     default_agent().head(url)
 }
 
 /// Starts a POST request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.post(url, data={"q": "rust"})
+/// let resp = plainwire::post("https://example.com/search").form([("q", "rust")]).send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn post(url: &str) -> RequestBuilder {
     default_agent().post(url)
 }
 
 /// Starts a PUT request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.put(url, data=b"...")
+/// plainwire::put("https://example.com/notes/1").body("new text").send()?.error_for_status()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn put(url: &str) -> RequestBuilder {
     default_agent().put(url)
 }
 
 /// Starts a PATCH request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// let resp = plainwire::patch("https://example.com/notes/1")
+///     .header("Content-Type", "application/merge-patch+json")
+///     .body(r#"{"done": true}"#)
+///     .send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn patch(url: &str) -> RequestBuilder {
     default_agent().patch(url)
 }
 
 /// Starts a DELETE request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// plainwire::delete("https://example.com/notes/1").send()?.error_for_status()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn delete(url: &str) -> RequestBuilder {
     default_agent().delete(url)
 }
 
 /// Starts an OPTIONS request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// let resp = plainwire::options("https://example.com/api").send()?;
+/// println!("allowed: {:?}", resp.header("allow"));
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn options(url: &str) -> RequestBuilder {
     default_agent().options(url)
 }
 
 /// Starts a request with any method (a token such as `"PROPFIND"`) with the default agent.
+///
+/// ```no_run
+/// // requests.request("PROPFIND", url, headers={"Depth": "1"})
+/// let resp = plainwire::request("PROPFIND", "https://example.com/dav/")
+///     .header("Depth", 1)
+///     .send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn request(method: &str, url: &str) -> RequestBuilder {
     default_agent().request(method, url)
 }
