@@ -1045,8 +1045,9 @@ impl AgentBuilder {
     }
 
     /// Adds `middleware` around every call of the agent: code of the caller's that may change
-    /// the request before it goes and the response after it comes (token refresh, request
-    /// signing, a cache), as requests' hooks and ureq's middleware. Middleware added first
+    /// the request before it goes, look at the response after it comes, and send the request
+    /// again (token refresh, request signing, logging), as requests' hooks and ureq's
+    /// middleware. Middleware added first
     /// runs first, outermost. See [`crate::middleware`].
     ///
     /// ```
