@@ -165,6 +165,12 @@ impl AgentBuilder {
 
     /// How long a write may block on a server that does not read. Default:
     /// [60 seconds](crate::defaults::WRITE_TIMEOUT).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let agent = plainwire::Agent::builder().write_timeout(Duration::from_secs(120)).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn write_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.write_timeout = timeout.into();
         self
@@ -247,6 +253,12 @@ impl AgentBuilder {
 
     /// Whether a redirect may lead from `https` to `http`. Default: false, which makes such a
     /// redirect an [`ErrorKind::InsecureRedirect`](crate::ErrorKind::InsecureRedirect) error.
+    ///
+    /// ```
+    /// // Only for a legacy site you trust, on a network you trust.
+    /// let agent = plainwire::Agent::builder().redirect_https_to_http(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn redirect_https_to_http(mut self, allow: bool) -> Self {
         self.settings.allow_https_to_http = allow;
         self
@@ -275,6 +287,15 @@ impl AgentBuilder {
     /// request's, and the URL's user and password) along when a redirect leads to another
     /// origin, as curl's `--location-trusted`. Default: false, and any server you talk to can
     /// then send them anywhere by redirecting.
+    ///
+    /// ```
+    /// // Every host this agent talks to is ours, and they redirect among themselves.
+    /// let agent = plainwire::Agent::builder()
+    ///     .basic_auth("deploy", "s3cret")
+    ///     .redirect_keep_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn redirect_keep_credentials(mut self, keep: bool) -> Self {
         self.settings.redirect_rules.keep_credentials = keep;
         self
@@ -312,6 +333,12 @@ impl AgentBuilder {
     }
 
     /// The largest response head accepted, in bytes. Default: 64 KiB.
+    ///
+    /// ```
+    /// // A server with a great many Set-Cookie fields.
+    /// let agent = plainwire::Agent::builder().max_head_size(256 * 1024).max_headers(4096).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn max_head_size(mut self, bytes: usize) -> Self {
         self.settings.head_limits.max_head_size = bytes;
         self
@@ -1230,6 +1257,12 @@ impl Agent {
     }
 
     /// Starts a HEAD request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.head("https://example.com/file.zip").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn head(&self, url: &str) -> RequestBuilder {
         self.request("HEAD", url)
     }
@@ -1246,21 +1279,45 @@ impl Agent {
     }
 
     /// Starts a PUT request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.put("https://example.com/notes/1").body("text").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn put(&self, url: &str) -> RequestBuilder {
         self.request("PUT", url)
     }
 
     /// Starts a PATCH request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.patch("https://example.com/notes/1").body(r#"{"done":true}"#).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn patch(&self, url: &str) -> RequestBuilder {
         self.request("PATCH", url)
     }
 
     /// Starts a DELETE request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.delete("https://example.com/notes/1").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn delete(&self, url: &str) -> RequestBuilder {
         self.request("DELETE", url)
     }
 
     /// Starts an OPTIONS request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.options("https://example.com/").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn options(&self, url: &str) -> RequestBuilder {
         self.request("OPTIONS", url)
     }

@@ -1,7 +1,7 @@
 //! Middleware: the caller's own code around each call an agent makes, which may look at or
 //! change the request before it goes, look at the response after it comes, send the request
 //! again, or refuse it without sending ([`refused`]). It cannot make up a response: a
-//! [`Response`](crate::Response) comes only from [`Next::send`]. It runs on the calling thread, in the order added; the agent adds none of
+//! [`Response`] comes only from [`Next::send`]. It runs on the calling thread, in the order added; the agent adds none of
 //! its own. The read-only trace hook ([`AgentBuilder::trace`](crate::AgentBuilder::trace)) is
 //! the tool for watching; middleware is for changing.
 //!
