@@ -36,8 +36,11 @@
 //!
 //! | requests | plainwire |
 //! |---|---|
-//! | `s.hooks["response"].append(f)` | `.middleware(\|req, next\| { let r = next.send(req)?; f(&r); Ok(r) })` |
-//! | a custom `AuthBase` (`r.headers[...] = ...`) | `.middleware(\|mut req, next\| { req.set_header(...)?; next.send(req) })` |
+//! | `s.hooks["response"].append(f)` | `.middleware(\|req: Request, next: Next<'_>\| { let r = next.send(req)?; f(&r); Ok(r) })` |
+//! | a custom `AuthBase` (`r.headers[...] = ...`) | `.middleware(\|mut req: Request, next: Next<'_>\| { req.set_header(...)?; next.send(req) })` |
+//!
+//! A closure needs its parameter types written out, as above: Rust infers them only where a
+//! function asks for a closure directly, and `middleware` asks for any [`Middleware`].
 
 use std::sync::Arc;
 
