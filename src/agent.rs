@@ -44,7 +44,22 @@ pub struct Agent {
     middleware: Option<Chain>,
 }
 
-/// Builds an [`Agent`]. Every setting has a documented default; see [`Agent::builder`].
+/// Builds an [`Agent`]: start with [`Agent::builder`], chain the settings, end with
+/// [`build`](AgentBuilder::build). Each setter's documentation gives its default, and
+/// [`defaults`](crate::defaults) lists them all with their reasons.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// // s = requests.Session(); s.headers["Accept"] = "application/json"
+/// let agent = plainwire::Agent::builder()
+///     .timeout(Duration::from_secs(30))
+///     .default_header("Accept", "application/json")
+///     .max_redirects(5)
+///     .cookie_store(true)
+///     .build()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[must_use]
 pub struct AgentBuilder {
     settings: Settings,
@@ -108,6 +123,15 @@ impl AgentBuilder {
 
     /// The overall deadline for each call, from the first byte of name resolution to the last
     /// byte of the body, redirects included. Default: none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let agent = plainwire::Agent::builder()
+    ///     .timeout(Duration::from_secs(10)) // the whole call
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.timeout = timeout.into();
         self
@@ -124,6 +148,16 @@ impl AgentBuilder {
     /// How long the server may stay silent while we wait for any part of a response.
     /// Default: [60 seconds](crate::defaults::READ_TIMEOUT). `None` waits forever, unless
     /// another limit is set.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// // A stream of events may be quiet for minutes: no idle limit, but a bounded head.
+    /// let agent = plainwire::Agent::builder()
+    ///     .read_timeout(None)
+    ///     .head_timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.read_timeout = timeout.into();
         self
@@ -131,6 +165,12 @@ impl AgentBuilder {
 
     /// How long a write may block on a server that does not read. Default:
     /// [60 seconds](crate::defaults::WRITE_TIMEOUT).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let agent = plainwire::Agent::builder().write_timeout(Duration::from_secs(120)).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn write_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.write_timeout = timeout.into();
         self
@@ -166,6 +206,12 @@ impl AgentBuilder {
     }
 
     /// The most redirects followed in one call; 0 returns redirects as responses. Default: 10.
+    ///
+    /// ```
+    /// // requests: s.max_redirects = 3
+    /// let agent = plainwire::Agent::builder().max_redirects(3).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn max_redirects(mut self, max: u32) -> Self {
         self.settings.max_redirects = max;
         self
@@ -207,6 +253,12 @@ impl AgentBuilder {
 
     /// Whether a redirect may lead from `https` to `http`. Default: false, which makes such a
     /// redirect an [`ErrorKind::InsecureRedirect`](crate::ErrorKind::InsecureRedirect) error.
+    ///
+    /// ```
+    /// // Only for a legacy site you trust, on a network you trust.
+    /// let agent = plainwire::Agent::builder().redirect_https_to_http(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn redirect_https_to_http(mut self, allow: bool) -> Self {
         self.settings.allow_https_to_http = allow;
         self
@@ -235,6 +287,15 @@ impl AgentBuilder {
     /// request's, and the URL's user and password) along when a redirect leads to another
     /// origin, as curl's `--location-trusted`. Default: false, and any server you talk to can
     /// then send them anywhere by redirecting.
+    ///
+    /// ```
+    /// // Every host this agent talks to is ours, and they redirect among themselves.
+    /// let agent = plainwire::Agent::builder()
+    ///     .basic_auth("deploy", "s3cret")
+    ///     .redirect_keep_credentials(true)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn redirect_keep_credentials(mut self, keep: bool) -> Self {
         self.settings.redirect_rules.keep_credentials = keep;
         self
@@ -242,6 +303,11 @@ impl AgentBuilder {
 
     /// Sends `Referer` with each redirected request, naming the URL that redirected (without
     /// credentials), as curl's `--referer ';auto'`. Default: false.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().auto_referer(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn auto_referer(mut self, enabled: bool) -> Self {
         self.settings.redirect_rules.auto_referer = enabled;
         self
@@ -267,6 +333,12 @@ impl AgentBuilder {
     }
 
     /// The largest response head accepted, in bytes. Default: 64 KiB.
+    ///
+    /// ```
+    /// // A server with a great many Set-Cookie fields.
+    /// let agent = plainwire::Agent::builder().max_head_size(256 * 1024).max_headers(4096).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn max_head_size(mut self, bytes: usize) -> Self {
         self.settings.head_limits.max_head_size = bytes;
         self
@@ -282,6 +354,12 @@ impl AgentBuilder {
     /// The largest body that [`Response::bytes`](crate::Response::bytes), `text` and `json` will
     /// read into memory. Default: 10 MiB. Streaming reads are bounded only by
     /// [`Response::limit_body`](crate::Response::limit_body).
+    ///
+    /// ```
+    /// // Bodies read whole may be up to 100 MiB.
+    /// let agent = plainwire::Agent::builder().max_body_size(100 << 20).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.settings.max_body_size = bytes;
         self
@@ -289,6 +367,11 @@ impl AgentBuilder {
 
     /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
     /// Undoes a [`remove_default_header("User-Agent")`](AgentBuilder::remove_default_header).
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().user_agent("my-tool/1.2").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn user_agent(mut self, user_agent: &str) -> Self {
         self.settings.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
         self.settings.default_headers.restore("user-agent");
@@ -470,13 +553,28 @@ impl AgentBuilder {
     /// Whether to send `Accept-Encoding: gzip, deflate` and decompress such bodies as they are
     /// read. Default: true. The size limits apply to the decompressed bytes. A request that sets
     /// its own Accept-Encoding gets the body as sent.
+    ///
+    /// ```
+    /// // Keep gzip bodies compressed, to save them as they came.
+    /// let agent = plainwire::Agent::builder().decompress(false).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "gzip")]
     pub fn decompress(mut self, enabled: bool) -> Self {
         self.settings.decompress = enabled;
         self
     }
 
-    /// Sends every request through this HTTP proxy (`http://[user:pass@]host:port`).
+    /// Sends every request through this HTTP proxy (`http://[user:pass@]host:port`), in place
+    /// of the environment's (requests' `proxies={"http": ..., "https": ...}`, here one for
+    /// both). An unusable proxy URL makes [`build`](AgentBuilder::build) fail.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .proxy("http://user:secret@proxy.internal:3128")
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn proxy(mut self, proxy_url: &str) -> Self {
         match Proxy::new(proxy_url) {
             Ok(proxy) => self.settings.proxy = ProxySetting::Fixed(proxy),
@@ -508,6 +606,14 @@ impl AgentBuilder {
     /// Sends plain-http requests through a `CONNECT` tunnel too, as curl's `-p`
     /// (`--proxytunnel`), instead of asking the proxy to forward them: the proxy then sees
     /// only where the connection goes. Default: false (https always goes through a tunnel).
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder()
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .proxy_tunnel(true)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn proxy_tunnel(mut self, tunnel: bool) -> Self {
         self.settings.proxy_tunnel = tunnel;
         self
@@ -516,6 +622,12 @@ impl AgentBuilder {
     /// Whether to take proxies from `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy`
     /// (see [`EnvProxies`]) when no [`AgentBuilder::proxy`] is set. Default: true, as in curl,
     /// requests and ureq. Loopback destinations are never proxied this way.
+    ///
+    /// ```
+    /// // requests: s.trust_env = False (for proxies)
+    /// let agent = plainwire::Agent::builder().proxy_from_env(false).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn proxy_from_env(mut self, enabled: bool) -> Self {
         self.proxy_from_env = enabled;
         self
@@ -577,6 +689,12 @@ impl AgentBuilder {
 
     /// Which address family connections use: [`IpFamily::V4`](crate::IpFamily::V4) as curl's
     /// `-4`, [`IpFamily::V6`](crate::IpFamily::V6) as `-6`. Default: any.
+    ///
+    /// ```
+    /// use plainwire::IpFamily;
+    /// let agent = plainwire::Agent::builder().ip_family(IpFamily::V4).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn ip_family(mut self, family: crate::client::settings::IpFamily) -> Self {
         self.settings.routes.family = family;
         self
@@ -600,6 +718,16 @@ impl AgentBuilder {
     }
 
     /// Idle connections kept per origin. Default: 8. 0 turns connection reuse off.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let agent = plainwire::Agent::builder()
+    ///     .max_idle_per_host(2)
+    ///     .max_idle(16)
+    ///     .idle_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn max_idle_per_host(mut self, count: usize) -> Self {
         self.pool.max_idle_per_host = count;
         self
@@ -620,6 +748,12 @@ impl AgentBuilder {
     /// Trusts the CA certificates in this PEM file. As with `curl --cacert` and requests'
     /// `verify="/path"`, they replace the default roots unless [`AgentBuilder::webpki_roots`]
     /// says otherwise. Fails if the file cannot be read or holds no certificate.
+    ///
+    /// ```no_run
+    /// // requests.get(url, verify="ca.pem"), curl --cacert ca.pem
+    /// let agent = plainwire::Agent::builder().ca_file("ca.pem")?.build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn ca_file(self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
@@ -639,6 +773,12 @@ impl AgentBuilder {
     /// a certificate trusts nothing: every server's certificate then fails to verify
     /// ([`ErrorKind::Certificate`](crate::ErrorKind::Certificate), curl's 60). Fails if the
     /// directory cannot be read.
+    ///
+    /// ```no_run
+    /// // curl --capath /etc/ssl/certs
+    /// let agent = plainwire::Agent::builder().ca_dir("/etc/ssl/certs")?.build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn ca_dir(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
@@ -649,6 +789,13 @@ impl AgentBuilder {
     }
 
     /// Trusts the CA certificates in this PEM text; see [`AgentBuilder::ca_file`].
+    ///
+    /// ```no_run
+    /// // A CA compiled into the program.
+    /// const CA: &[u8] = b"-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
+    /// let agent = plainwire::Agent::builder().ca_pem(CA)?.build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn ca_pem(self, pem: &[u8]) -> Result<Self> {
         self.ca_pem_named(pem, "the CA bundle")
@@ -668,6 +815,12 @@ impl AgentBuilder {
     /// reads the distribution's CA bundle (`/etc/ssl/certs/ca-certificates.crt`,
     /// `/etc/pki/tls/certs/ca-bundle.crt`, …), which needs no extra dependency; other
     /// platforms need the feature. Fails if no certificate is found.
+    ///
+    /// ```no_run
+    /// // The company CA the administrator installed, as curl built on the system's TLS sees it.
+    /// let agent = plainwire::Agent::builder().native_roots()?.build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn native_roots(mut self) -> Result<Self> {
         self.trust
@@ -712,6 +865,13 @@ impl AgentBuilder {
     /// `cert=(cert, key)` and curl's `--cert`/`--key`. The key may be in the same PEM text as
     /// the chain. Fails now, not at the first request, if the key is encrypted, missing, or
     /// does not match the certificate ([`ErrorKind::ClientCertificate`](crate::ErrorKind::ClientCertificate)).
+    ///
+    /// ```no_run
+    /// let chain = std::fs::read("client.pem")?;
+    /// let key = std::fs::read("client.key")?;
+    /// let agent = plainwire::Agent::builder().client_cert(&chain, &key)?.build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn client_cert(mut self, chain_pem: &[u8], key_pem: &[u8]) -> Result<Self> {
         self.trust.client_identity = Some(crate::transport::trust::ClientIdentity::from_pem(
@@ -722,6 +882,15 @@ impl AgentBuilder {
 
     /// [`AgentBuilder::client_cert`] from files; with `key_path` `None`, the key is read from
     /// the certificate file.
+    ///
+    /// ```no_run
+    /// // requests: cert=("client.pem", "client.key"); curl --cert client.pem --key client.key
+    /// use std::path::Path;
+    /// let agent = plainwire::Agent::builder()
+    ///     .client_cert_file("client.pem", Some(Path::new("client.key")))?
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn client_cert_file(
         self,
@@ -747,6 +916,15 @@ impl AgentBuilder {
 
     /// Whether to trust the Mozilla roots built in through webpki-roots. Default: true when no
     /// CA file or PEM was given, false otherwise.
+    ///
+    /// ```no_run
+    /// // The company CA and the public ones.
+    /// let agent = plainwire::Agent::builder()
+    ///     .ca_file("corp-ca.pem")?
+    ///     .webpki_roots(true)
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn webpki_roots(mut self, enabled: bool) -> Self {
         self.trust.webpki_roots = Some(enabled);
@@ -794,6 +972,12 @@ impl AgentBuilder {
     /// against a test server you control, never in production, never as a fix for an error you
     /// do not understand (the error's message says what was wrong with the certificate).
     /// Like requests' `verify=False` and curl's `--insecure`.
+    ///
+    /// ```
+    /// // Only for a test server with a self-made certificate, on this machine.
+    /// let agent = plainwire::Agent::builder().danger_accept_invalid_certs(true).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     #[cfg(feature = "tls")]
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
         self.trust.accept_invalid_certs = accept;
@@ -857,14 +1041,40 @@ impl AgentBuilder {
     /// Keeps cookies in `jar`, a handle that can be shared with other agents or read and saved
     /// by the caller (loaded from a curl cookie file, say). Implies
     /// [`cookie_store(true)`](AgentBuilder::cookie_store).
+    ///
+    /// ```
+    /// use plainwire::{Agent, CookieJar};
+    ///
+    /// // Two agents (say, with different proxies) that share one login.
+    /// let jar = CookieJar::new();
+    /// let direct = Agent::builder().cookie_jar(jar.clone()).build()?;
+    /// let proxied = Agent::builder()
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .cookie_jar(jar.clone())
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    ///
+    /// With curl's cookie files (`curl -b cookies.txt -c cookies.txt`):
+    ///
+    /// ```no_run
+    /// use plainwire::{Agent, CookieJar};
+    ///
+    /// let jar = CookieJar::from_file("cookies.txt")?;
+    /// let agent = Agent::builder().cookie_jar(jar.clone()).build()?;
+    /// agent.get("https://example.com/account").send()?;
+    /// jar.save_file("cookies.txt")?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
         self.cookies = Some(jar);
         self
     }
 
     /// Adds `middleware` around every call of the agent: code of the caller's that may change
-    /// the request before it goes and the response after it comes (token refresh, request
-    /// signing, a cache), as requests' hooks and ureq's middleware. Middleware added first
+    /// the request before it goes, look at the response after it comes, and send the request
+    /// again (token refresh, request signing, logging), as requests' hooks and ureq's
+    /// middleware. Middleware added first
     /// runs first, outermost. See [`crate::middleware`].
     ///
     /// ```
@@ -884,8 +1094,35 @@ impl AgentBuilder {
 
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
-    /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the connection. The hook runs on the calling
-    /// thread, in the middle of the call, so it should be quick.
+    /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the
+    /// connection. The hook runs on the calling thread, in the middle of the call, so it
+    /// should be quick. Printed with `{}`, the events read like curl's `--verbose`.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// let lines = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = lines.clone();
+    /// let agent = plainwire::Agent::builder()
+    ///     .trace(move |event| sink.lock().unwrap().push(event.to_string()))
+    ///     .build()?;
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// agent.get(&url).bearer_auth("t0ken").send()?.text()?;
+    ///
+    /// let lines = lines.lock().unwrap();
+    /// assert!(lines.iter().any(|line| line.starts_with("> GET / HTTP/1.1")));
+    /// assert!(lines.iter().any(|line| line.contains("Authorization: Bearer *****")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn trace(mut self, hook: impl Fn(&TraceEvent<'_>) + Send + Sync + 'static) -> Self {
         self.trace = Some(Arc::new(hook));
         self
@@ -894,6 +1131,13 @@ impl AgentBuilder {
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
     /// unusable CA certificate given to the builder, a malformed proxy variable in the
     /// environment, a `.netrc` that cannot be read or parsed).
+    ///
+    /// ```
+    /// use plainwire::ErrorKind;
+    ///
+    /// let err = plainwire::Agent::builder().proxy("socks5://proxy:1080").build().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UnsupportedScheme);
+    /// ```
     pub fn build(self) -> Result<Agent> {
         if let Some(err) = self.error {
             return Err(err);
@@ -939,7 +1183,12 @@ fn tls_config(
 }
 
 impl Agent {
-    /// A builder with the default settings.
+    /// A builder with the default settings; see [`AgentBuilder`].
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::builder().user_agent("my-tool/1.0").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn builder() -> AgentBuilder {
         AgentBuilder::default()
     }
@@ -948,6 +1197,12 @@ impl Agent {
     /// are malformed, every request through it fails with that error (use [`Agent::builder`]
     /// to get the error at once instead). CA variables that cannot be read fail only its https
     /// requests (see [`AgentBuilder::roots_from_env`]).
+    ///
+    /// ```
+    /// // requests.Session()
+    /// let agent = plainwire::Agent::new();
+    /// assert_eq!(agent.idle_connections(), 0);
+    /// ```
     pub fn new() -> Agent {
         Agent::builder().build().unwrap_or_else(Agent::unusable)
     }
@@ -966,52 +1221,154 @@ impl Agent {
             .expect("the default settings without the environment are valid")
     }
 
-    /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token.
+    /// Starts a request with any method, such as `"PROPFIND"`; the method must be a token
+    /// (checked by [`send`](RequestBuilder::send)).
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.request("PROPFIND", "https://example.com/dav/").header("Depth", 1).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn request(&self, method: &str, url: &str) -> RequestBuilder {
         RequestBuilder::new(self.shared.clone(), self.middleware.clone(), method, url)
     }
 
     /// Starts a GET request to `url`.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// let agent = plainwire::Agent::new();
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let resp = agent.get(&url).query("page", 2).send()?;
+    /// assert_eq!(resp.status(), 200);
+    /// assert_eq!(resp.text()?, "hi");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, url: &str) -> RequestBuilder {
         self.request("GET", url)
     }
 
     /// Starts a HEAD request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.head("https://example.com/file.zip").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn head(&self, url: &str) -> RequestBuilder {
         self.request("HEAD", url)
     }
 
     /// Starts a POST request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.post("https://example.com/login").form([("user", "ana")]).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn post(&self, url: &str) -> RequestBuilder {
         self.request("POST", url)
     }
 
     /// Starts a PUT request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.put("https://example.com/notes/1").body("text").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn put(&self, url: &str) -> RequestBuilder {
         self.request("PUT", url)
     }
 
     /// Starts a PATCH request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.patch("https://example.com/notes/1").body(r#"{"done":true}"#).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn patch(&self, url: &str) -> RequestBuilder {
         self.request("PATCH", url)
     }
 
     /// Starts a DELETE request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// agent.delete("https://example.com/notes/1").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn delete(&self, url: &str) -> RequestBuilder {
         self.request("DELETE", url)
     }
 
     /// Starts an OPTIONS request to `url`.
+    ///
+    /// ```no_run
+    /// let agent = plainwire::Agent::new();
+    /// let resp = agent.options("https://example.com/").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn options(&self, url: &str) -> RequestBuilder {
         self.request("OPTIONS", url)
     }
 
-    /// The agent's cookie jar, if it keeps cookies ([`AgentBuilder::cookie_store`]).
+    /// The agent's cookie jar, if it keeps cookies ([`AgentBuilder::cookie_store`]):
+    /// requests' `s.cookies`.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=31d4; Path=/\r\nContent-Length: 0\r\n\r\n")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// let agent = plainwire::Agent::builder().cookie_store(true).build()?;
+    /// // `url`: a server on 127.0.0.1 that this example starts, and sets a cookie.
+    /// agent.get(&url).send()?;
+    ///
+    /// let jar = agent.cookie_jar().expect("the agent keeps cookies");
+    /// assert_eq!(jar.get("127.0.0.1", "/", "sid").unwrap().value(), "31d4");
+    /// // The next request to that server sends `Cookie: sid=31d4`.
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cookie_jar(&self) -> Option<&CookieJar> {
         self.shared.cookies.as_ref()
     }
 
-    /// The number of idle connections in the pool.
+    /// The number of idle connections in the pool: a connection goes back to it when a body
+    /// has been read to its end, ready for the next request to the same origin.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// let agent = plainwire::Agent::new();
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let resp = agent.get(&url).send()?;
+    /// assert_eq!(agent.idle_connections(), 0); // the body is still on the connection
+    /// resp.text()?;
+    /// assert_eq!(agent.idle_connections(), 1); // kept alive for the next request
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn idle_connections(&self) -> usize {
         self.shared.pool.len()
     }
@@ -1034,7 +1391,13 @@ impl std::fmt::Debug for Agent {
 }
 
 /// The agent behind [`crate::get`] and the other free functions: default settings, created on
-/// first use, shared by the whole process.
+/// first use, shared by the whole process. It keeps no cookies.
+///
+/// ```
+/// let agent = plainwire::default_agent();
+/// assert!(agent.cookie_jar().is_none());
+/// // plainwire::get(url) is default_agent().get(url)
+/// ```
 pub fn default_agent() -> &'static Agent {
     static AGENT: OnceLock<Agent> = OnceLock::new();
     AGENT.get_or_init(Agent::new)

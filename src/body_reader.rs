@@ -19,6 +19,30 @@ use crate::http1::coding::ContentCoding;
 /// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated), carried inside the `io::Error`, never
 /// a quiet short read. Dropping the reader before the end closes the connection, unless the rest
 /// of the body has already arrived, in which case the connection is kept for reuse.
+///
+/// ```
+/// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// # let url = format!("http://{}/", listener.local_addr()?);
+/// # std::thread::spawn(move || -> std::io::Result<()> {
+/// #     use std::io::{Read, Write};
+/// #     let (mut socket, _) = listener.accept()?;
+/// #     socket.read(&mut [0; 4096])?;
+/// #     // Promises 10 bytes, sends 2, and hangs up.
+/// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhi")
+/// # });
+/// use std::io::Read;
+/// use plainwire::ErrorKind;
+///
+/// // `url`: a server on 127.0.0.1 that this example starts; it promises 10 bytes, sends 2
+/// // and closes the connection.
+/// let mut body = plainwire::get(&url).send()?.into_reader();
+/// let err = body.read_to_end(&mut Vec::new()).unwrap_err();
+/// assert_eq!(body.bytes_read(), 2);
+/// assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+/// // The plainwire error inside the io::Error comes back out with `From`:
+/// assert_eq!(plainwire::Error::from(err).kind(), ErrorKind::Truncated);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct BodyReader {
     source: Source,
     limit: Option<u64>,
@@ -97,7 +121,27 @@ impl BodyReader {
         self.wire().and_then(WireBody::finished_at)
     }
 
-    /// Body bytes handed out so far (after decompression).
+    /// Body bytes handed out so far (after decompression): for a progress bar, say.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// use std::io::Read;
+    ///
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let mut body = plainwire::get(&url).send()?.into_reader();
+    /// let mut text = String::new();
+    /// body.read_to_string(&mut text)?;
+    /// assert_eq!((text.as_str(), body.bytes_read()), ("hello", 5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn bytes_read(&self) -> u64 {
         self.delivered
     }

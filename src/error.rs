@@ -16,6 +16,23 @@ use std::fmt;
 use std::time::Duration;
 
 /// A failed call: see [`Error::kind`] for what kind of failure it was.
+///
+/// Its `Display` text says what happened and names the host; its
+/// [`source`](std::error::Error::source) is the cause underneath, if any. It converts into
+/// `Box<dyn std::error::Error>` and from `std::io::Error`, so `?` works either way.
+///
+/// ```
+/// use plainwire::ErrorKind;
+///
+/// // A port on this machine that nothing listens on.
+/// let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+///
+/// let err = plainwire::get(&format!("http://127.0.0.1:{port}/")).send().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Connect);
+/// assert_eq!(err.kind().curl_exit_code(), 7); // curl: (7) Failed to connect
+/// assert!(err.to_string().contains("127.0.0.1"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub struct Error {
     kind: ErrorKind,
     message: String,
@@ -94,6 +111,18 @@ pub enum ErrorKind {
 }
 
 /// Where in a call a timeout struck, so that a message can say "while connecting" or "while reading the body".
+///
+/// ```no_run
+/// use plainwire::TimeoutPhase;
+///
+/// if let Err(err) = plainwire::get("https://example.com/").send() {
+///     match err.timeout_phase() {
+///         Some(TimeoutPhase::Connect | TimeoutPhase::Resolve) => eprintln!("host unreachable?"),
+///         Some(phase) => eprintln!("too slow {}", phase.describe()),
+///         None => eprintln!("{err}"),
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeoutPhase {
@@ -113,6 +142,11 @@ pub enum TimeoutPhase {
 
 impl TimeoutPhase {
     /// A phrase for messages: "while connecting", …
+    ///
+    /// ```
+    /// use plainwire::TimeoutPhase;
+    /// assert_eq!(TimeoutPhase::Connect.describe(), "while connecting");
+    /// ```
     pub fn describe(self) -> &'static str {
         match self {
             TimeoutPhase::Resolve => "while resolving the host name",
@@ -127,6 +161,13 @@ impl TimeoutPhase {
 
 impl ErrorKind {
     /// The exit code curl uses for this kind of failure.
+    ///
+    /// ```
+    /// use plainwire::ErrorKind;
+    /// assert_eq!(ErrorKind::Timeout.curl_exit_code(), 28);
+    /// assert_eq!(ErrorKind::Certificate.curl_exit_code(), 60);
+    /// assert_eq!(ErrorKind::Status(404).curl_exit_code(), 22); // curl -f
+    /// ```
     pub fn curl_exit_code(self) -> i32 {
         match self {
             ErrorKind::UnsupportedScheme => 1,
@@ -233,16 +274,46 @@ impl Error {
     }
 
     /// The kind of failure, for matching.
+    ///
+    /// ```no_run
+    /// use plainwire::ErrorKind;
+    ///
+    /// match plainwire::get("https://self-signed.example/").send() {
+    ///     Ok(resp) => println!("{}", resp.status()),
+    ///     Err(err) if err.kind() == ErrorKind::Certificate => eprintln!("untrusted: {err}"),
+    ///     Err(err) => eprintln!("failed: {err}"),
+    /// }
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
-    /// For [`ErrorKind::Timeout`]: the phase of the call in which the time ran out.
+    /// For [`ErrorKind::Timeout`]: the phase of the call in which the time ran out; `None`
+    /// for every other kind.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use plainwire::TimeoutPhase;
+    ///
+    /// // A server that accepts the connection and never answers.
+    /// let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let url = format!("http://{}/", silent.local_addr()?);
+    ///
+    /// let err = plainwire::get(&url).timeout(Duration::from_millis(100)).send().unwrap_err();
+    /// assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadHead));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
         self.timeout_phase
     }
 
     /// The message alone, without the cause appended.
+    ///
+    /// ```
+    /// let err = plainwire::Error::from(std::io::Error::other("disk full"));
+    /// assert_eq!(err.message(), "an I/O operation failed");
+    /// assert_eq!(err.to_string(), "an I/O operation failed: disk full");
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -334,6 +405,12 @@ impl Error {
 }
 
 /// Shorthand for results in this crate.
+///
+/// ```no_run
+/// fn status_of(url: &str) -> plainwire::Result<u16> {
+///     Ok(plainwire::head(url).send()?.status())
+/// }
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! async, or caching.
 //!
 //! ```no_run
+//! # #[cfg(feature = "json")] {
 //! // requests.get(url).json()
 //! let resp = plainwire::get("https://api.example.com/posts/1").send()?;
 //! if resp.status() == 200 {
@@ -23,8 +24,12 @@
 //!     .json(&payload)?
 //!     .send()?
 //!     .error_for_status()?;
+//! # }
 //! # Ok::<(), plainwire::Error>(())
 //! ```
+//!
+//! (The JSON methods need the `json` feature, on by default, and the example names
+//! `serde_json` itself, so a crate that copies it lists `serde_json` among its dependencies.)
 //!
 //! ## Responses and errors, as in requests
 //!
@@ -84,6 +89,86 @@
 //!     .send()?;
 //! # Ok::<(), plainwire::Error>(())
 //! ```
+//!
+//! Authentication and trust, as requests and curl spell them (Basic, bearer and Digest can be
+//! the agent's too, for every request, as requests' `s.auth`):
+//!
+//! | requests | curl | plainwire |
+//! |---|---|---|
+//! | `auth=("u", "p")` | `-u u:p` | [`.basic_auth("u", "p")`](RequestBuilder::basic_auth), or `https://u:p@host/` |
+//! | `headers={"Authorization": "Bearer t"}` | `--oauth2-bearer t` | [`.bearer_auth("t")`](RequestBuilder::bearer_auth) |
+//! | `auth=HTTPDigestAuth("u", "p")` | `--digest -u u:p` | `.digest_auth("u", "p")` (feature `digest`) |
+//! | `~/.netrc` (always) | `-n`, `--netrc-file f` | [`.netrc(true)`](AgentBuilder::netrc), [`.netrc_file(f)`](AgentBuilder::netrc_file) (when asked) |
+//! | `cert=("c.pem", "k.pem")` | `--cert c.pem --key k.pem` | `AgentBuilder::client_cert_file` (feature `tls`) |
+//! | `verify="ca.pem"`, `REQUESTS_CA_BUNDLE` | `--cacert ca.pem`, `CURL_CA_BUNDLE` | `AgentBuilder::ca_file`; the variables as `AgentBuilder::roots_from_env` says (`docs/trust.md` has the table) |
+//!
+//! Credentials you give are dropped when a redirect leaves the origin
+//! ([`redirect_keep_credentials`](AgentBuilder::redirect_keep_credentials) is curl's
+//! `--location-trusted`), and never appear in errors, `Debug` output or the trace.
+//!
+//! ## Cookies and sessions
+//!
+//! An agent keeps cookies when asked ([`AgentBuilder::cookie_store`]), in a [`CookieJar`] that
+//! follows RFC 6265bis; the free functions keep none. The jar is a handle to read, change,
+//! share between agents, and load or save in curl's cookie-file format.
+//!
+//! | requests | curl | plainwire |
+//! |---|---|---|
+//! | `requests.Session()` (keeps cookies) | `-c jar.txt` | [`Agent::builder().cookie_store(true)`](AgentBuilder::cookie_store) |
+//! | `s.cookies.get("sid", domain=d)` | | [`agent.cookie_jar()`](Agent::cookie_jar), then [`jar.get(d, "/", "sid")`](CookieJar::get) |
+//! | `s.cookies.set(...)`, `del s.cookies[...]` | | [`jar.insert(Cookie::new(...))?`](CookieJar::insert), [`jar.remove(...)`](CookieJar::remove) |
+//! | `MozillaCookieJar(f).load()`, `.save()` | `-b f`, `-c f` | [`CookieJar::from_file(f)?`](CookieJar::from_file) with [`.cookie_jar(jar)`](AgentBuilder::cookie_jar), [`jar.save_file(f)?`](CookieJar::save_file) |
+//!
+//! ## Uploads
+//!
+//! | requests | curl | plainwire |
+//! |---|---|---|
+//! | `files={"f": open("a.txt", "rb")}, data={"k": "v"}` | `-F k=v -F f=@a.txt` | [`.multipart(Form::new().text("k", "v").file("f", "a.txt")?)`](RequestBuilder::multipart) |
+//! | `data=open("big.iso", "rb")` | `-T big.iso` | [`.body_file("big.iso")`](RequestBuilder::body_file), with Content-Length |
+//! | a reader of known length | | [`.body_reader_sized(reader, length)`](RequestBuilder::body_reader_sized), with Content-Length |
+//! | `data=generator()` | `-T -` | [`.body_reader(reader)`](RequestBuilder::body_reader), chunked |
+//! | | `-H 'Expect:'` | [`.expect_continue(ExpectContinue::Never)`](RequestBuilder::expect_continue) |
+//!
+//! Files and readers are streamed, never held in memory; see [`multipart`] for the form, and
+//! [`ExpectContinue`] for when a body waits for `100 Continue` (curl's rule by default).
+//!
+//! ## Retries
+//!
+//! Nothing is retried unless asked. A [`RetryPolicy`], on the agent or on one request, is curl's
+//! `--retry` (and urllib3's `Retry` with a `status_forcelist`): connection errors before any
+//! response byte and 408, 429, 500, 502, 503, 504, for idempotent methods, with backoff and
+//! jitter, `Retry-After` honoured, all within the call's deadline.
+//!
+//! ```no_run
+//! // HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[429, 503])); curl --retry 3
+//! use plainwire::RetryPolicy;
+//! let agent = plainwire::Agent::builder()
+//!     .retry(RetryPolicy::new(3).statuses(&[429, 503]))
+//!     .build()?;
+//! let resp = agent.get("https://api.example.com/items").send()?;
+//! println!("{} after {} retries", resp.status(), resp.retries());
+//! # Ok::<(), plainwire::Error>(())
+//! ```
+//!
+//! ## Middleware
+//!
+//! Your own code around every call of an agent ([`AgentBuilder::middleware`]), as requests'
+//! hooks and custom `AuthBase`, and ureq's middleware: change the request (sign it, add a
+//! token), look at the response, send again, or refuse. See [`middleware`] for the types and a
+//! token-refresh example.
+//!
+//! ## Seeing underneath
+//!
+//! | requests | curl | plainwire |
+//! |---|---|---|
+//! | `HTTPConnection.debuglevel = 1` | `-v` | [`AgentBuilder::trace`]: each [`TraceEvent`], printed as curl prints it |
+//! | | `-v` (TLS lines), `--trace` | the same hook: each TLS record as it crosses the socket, decoded by `tls_record` (feature `tls`) |
+//! | | `SSLKEYLOGFILE=keys.txt` | `AgentBuilder::key_log_file`, `AgentBuilder::key_log_from_env` (feature `tls`) |
+//! | `r.elapsed` | `-w '%{time_total}'` | [`resp.timings()`](Response::timings), [`Timings`] |
+//! | | `-v` (the certificate) | [`resp.tls()`](Response::tls), [`TlsInfo`] |
+//!
+//! `docs/wireshark.md` in the repository shows how to decrypt a capture with the key log, and
+//! `cargo run -p plainwire-tour` shows all of this offline, against a server on 127.0.0.1.
 //!
 //! ## How it is built
 //!
@@ -206,36 +291,82 @@ pub fn get(url: &str) -> RequestBuilder {
 }
 
 /// Starts a HEAD request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.head(url).headers["Content-Length"]
+/// let resp = plainwire::head("https://example.com/big.iso").send()?;
+/// println!("{:?}", resp.content_length());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn head(url: &str) -> RequestBuilder {
     default_agent().head(url)
 }
 
 /// Starts a POST request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.post(url, data={"q": "rust"})
+/// let resp = plainwire::post("https://example.com/search").form([("q", "rust")]).send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn post(url: &str) -> RequestBuilder {
     default_agent().post(url)
 }
 
 /// Starts a PUT request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// // requests.put(url, data=b"...")
+/// plainwire::put("https://example.com/notes/1").body("new text").send()?.error_for_status()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn put(url: &str) -> RequestBuilder {
     default_agent().put(url)
 }
 
 /// Starts a PATCH request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// let resp = plainwire::patch("https://example.com/notes/1")
+///     .header("Content-Type", "application/merge-patch+json")
+///     .body(r#"{"done": true}"#)
+///     .send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn patch(url: &str) -> RequestBuilder {
     default_agent().patch(url)
 }
 
 /// Starts a DELETE request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// plainwire::delete("https://example.com/notes/1").send()?.error_for_status()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn delete(url: &str) -> RequestBuilder {
     default_agent().delete(url)
 }
 
 /// Starts an OPTIONS request to `url` with the [default agent](default_agent).
+///
+/// ```no_run
+/// let resp = plainwire::options("https://example.com/api").send()?;
+/// println!("allowed: {:?}", resp.header("allow"));
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn options(url: &str) -> RequestBuilder {
     default_agent().options(url)
 }
 
 /// Starts a request with any method (a token such as `"PROPFIND"`) with the default agent.
+///
+/// ```no_run
+/// // requests.request("PROPFIND", url, headers={"Depth": "1"})
+/// let resp = plainwire::request("PROPFIND", "https://example.com/dav/")
+///     .header("Depth", 1)
+///     .send()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn request(method: &str, url: &str) -> RequestBuilder {
     default_agent().request(method, url)
 }

@@ -1,6 +1,7 @@
 //! Middleware: the caller's own code around each call an agent makes, which may look at or
-//! change the request before it goes and the response after it comes, or answer without
-//! sending at all. It runs on the calling thread, in the order added; the agent adds none of
+//! change the request before it goes, look at the response after it comes, send the request
+//! again, or refuse it without sending ([`refused`]). It cannot make up a response: a
+//! [`Response`] comes only from [`Next::send`]. It runs on the calling thread, in the order added; the agent adds none of
 //! its own. The read-only trace hook ([`AgentBuilder::trace`](crate::AgentBuilder::trace)) is
 //! the tool for watching; middleware is for changing.
 //!
@@ -35,8 +36,11 @@
 //!
 //! | requests | plainwire |
 //! |---|---|
-//! | `s.hooks["response"].append(f)` | `.middleware(\|req, next\| { let r = next.send(req)?; f(&r); Ok(r) })` |
-//! | a custom `AuthBase` (`r.headers[...] = ...`) | `.middleware(\|mut req, next\| { req.set_header(...)?; next.send(req) })` |
+//! | `s.hooks["response"].append(f)` | `.middleware(\|req: Request, next: Next<'_>\| { let r = next.send(req)?; f(&r); Ok(r) })` |
+//! | a custom `AuthBase` (`r.headers[...] = ...`) | `.middleware(\|mut req: Request, next: Next<'_>\| { req.set_header(...)?; next.send(req) })` |
+//!
+//! A closure needs its parameter types written out, as above: Rust infers them only where a
+//! function asks for a closure directly, and `middleware` asks for any [`Middleware`].
 
 use std::sync::Arc;
 
@@ -48,10 +52,35 @@ use crate::url::Url;
 
 /// Code that runs around each call of an agent; see the [module docs](self).
 ///
-/// A closure `Fn(Request, Next<'_>) -> Result<Response>` is a middleware.
+/// A closure `Fn(Request, Next<'_>) -> Result<Response>` is a middleware; a type of your own
+/// can be one too, holding what it needs:
+///
+/// ```
+/// use plainwire::middleware::{Middleware, Next, Request};
+/// use plainwire::{Response, Result};
+///
+/// /// Signs each request with a key (a stand-in for an HMAC over method, path and date).
+/// struct Sign {
+///     key_id: String,
+/// }
+///
+/// impl Middleware for Sign {
+///     fn handle(&self, mut request: Request, next: Next<'_>) -> Result<Response> {
+///         let signature = format!("{}:{} {}", self.key_id, request.method(), request.url().path());
+///         request.set_header("X-Signature", signature)?;
+///         next.send(request)
+///     }
+/// }
+///
+/// let agent = plainwire::Agent::builder()
+///     .middleware(Sign { key_id: "k1".to_string() })
+///     .build()?;
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub trait Middleware: Send + Sync + 'static {
     /// Handles one call: changes `request` if it needs to, passes it on with
-    /// [`Next::send`] (or answers without it), and returns the response, changed or not.
+    /// [`Next::send`] (or refuses it with an error, such as [`refused`]), and returns the
+    /// response.
     fn handle(&self, request: Request, next: Next<'_>) -> Result<Response>;
 }
 
@@ -71,6 +100,34 @@ pub(crate) type Chain = Arc<[Arc<dyn Middleware>]>;
 ///
 /// The agent's own fields (Host, User-Agent, the body's framing, cookies, the agent's default
 /// headers) are added when it is sent, after every middleware: these are the request's own.
+///
+/// ```
+/// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// # let url = format!("http://{}/", listener.local_addr()?);
+/// # std::thread::spawn(move || -> std::io::Result<()> {
+/// #     use std::io::{Read, Write};
+/// #     let (mut socket, _) = listener.accept()?;
+/// #     socket.read(&mut [0; 4096])?;
+/// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")?;
+/// #     socket.read_to_end(&mut Vec::new()).map(drop)
+/// # });
+/// use std::sync::{Arc, Mutex};
+/// use plainwire::middleware::{Next, Request};
+///
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let log = seen.clone();
+/// let agent = plainwire::Agent::builder()
+///     .middleware(move |request: Request, next: Next<'_>| {
+///         let body = request.body().map(|b| String::from_utf8_lossy(b).into_owned());
+///         log.lock().unwrap().push(format!("{} {} {body:?}", request.method(), request.url()));
+///         next.send(request)
+///     })
+///     .build()?;
+/// // `url`: a server on 127.0.0.1 that this example starts.
+/// agent.post(&url).body("hi").send()?;
+/// assert_eq!(seen.lock().unwrap()[0], format!("POST {url} Some(\"hi\")"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Request {
     outgoing: Outgoing,
 }
@@ -190,6 +247,31 @@ impl std::fmt::Debug for Request {
 }
 
 /// The rest of the chain: the middleware after this one, and then the call itself.
+///
+/// ```
+/// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// # let url = format!("http://{}/", listener.local_addr()?);
+/// # std::thread::spawn(move || -> std::io::Result<()> {
+/// #     use std::io::{Read, Write};
+/// #     let (mut socket, _) = listener.accept()?;
+/// #     socket.read(&mut [0; 4096])?;
+/// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")?;
+/// #     socket.read_to_end(&mut Vec::new()).map(drop)
+/// # });
+/// use plainwire::middleware::{Next, Request};
+///
+/// // requests: s.hooks["response"].append(log_status)
+/// let agent = plainwire::Agent::builder()
+///     .middleware(|request: Request, next: Next<'_>| {
+///         let response = next.send(request)?;
+///         eprintln!("{} {}", response.status(), response.url());
+///         Ok(response)
+///     })
+///     .build()?;
+/// // `url`: a server on 127.0.0.1 that this example starts.
+/// assert_eq!(agent.get(&url).send()?.status(), 200);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Next<'a> {
     rest: &'a [Arc<dyn Middleware>],
     shared: &'a Shared,

@@ -234,6 +234,12 @@ impl RequestBuilder {
     /// Authorization (a header added earlier, the URL's, the agent's). A user name that
     /// contains a `:` cannot be told from the password that follows it (RFC 7617 section 2), so
     /// it makes `send` fail, as does a control character in either part.
+    ///
+    /// ```no_run
+    /// // requests.get(url, auth=("ana", "s3cret")); curl -u ana:s3cret
+    /// let resp = plainwire::get("https://example.com/private").basic_auth("ana", "s3cret").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
         match auth::basic(user, password) {
             Ok(value) => self.set_authorization(value),
@@ -245,6 +251,12 @@ impl RequestBuilder {
     }
 
     /// Sends `Authorization: Bearer <token>`, in place of any other Authorization.
+    ///
+    /// ```no_run
+    /// // curl --oauth2-bearer t0ken
+    /// let resp = plainwire::get("https://api.example.com/me").bearer_auth("t0ken").send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn bearer_auth(self, token: &str) -> Self {
         let value = auth::bearer(token);
         self.set_authorization(value)
@@ -285,6 +297,20 @@ impl RequestBuilder {
 
     /// The deadline for this call, from name resolution to the last byte of the body,
     /// redirects included; overrides the agent's [`timeout`](crate::AgentBuilder::timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use plainwire::{ErrorKind, TimeoutPhase};
+    ///
+    /// // A server that accepts the connection and never answers.
+    /// let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let url = format!("http://{}/", silent.local_addr()?);
+    ///
+    /// let err = plainwire::get(&url).timeout(Duration::from_millis(100)).send().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadHead));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.overrides.timeout = timeout.into();
         self
@@ -292,6 +318,15 @@ impl RequestBuilder {
 
     /// The read (idle) timeout for this call, in place of the agent's
     /// [`read_timeout`](crate::AgentBuilder::read_timeout).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// // requests.get(url, timeout=(3.05, 27)): the read part
+    /// let resp = plainwire::get("https://example.com/slow")
+    ///     .read_timeout(Duration::from_secs(27))
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.overrides.read_timeout = Some(timeout.into());
         self
@@ -306,6 +341,15 @@ impl RequestBuilder {
 
     /// The low-speed limit for this call, in place of the agent's
     /// [`low_speed_limit`](crate::AgentBuilder::low_speed_limit).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// // curl --speed-limit 1000 --speed-time 20
+    /// let resp = plainwire::get("https://example.com/big.iso")
+    ///     .low_speed_limit(1000, Duration::from_secs(20))
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn low_speed_limit(mut self, bytes_per_second: u64, period: Duration) -> Self {
         self.overrides.low_speed = Some(Some(LowSpeed {
             bytes_per_second,
@@ -317,6 +361,24 @@ impl RequestBuilder {
     /// The most redirects this call follows; 0 returns a redirect as the response, like
     /// requests' `allow_redirects=False`. In place of the agent's
     /// [`max_redirects`](crate::AgentBuilder::max_redirects).
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// // requests.get(url, allow_redirects=False)
+    /// // `url`: a server on 127.0.0.1 that this example starts, and that redirects.
+    /// let resp = plainwire::get(&url).max_redirects(0).send()?;
+    /// assert_eq!(resp.status(), 302);
+    /// assert_eq!(resp.header("location"), Some("/elsewhere"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max_redirects(mut self, max: u32) -> Self {
         self.overrides.max_redirects = Some(max);
         self
@@ -324,6 +386,24 @@ impl RequestBuilder {
 
     /// The largest body [`Response::bytes`], `text` and `json` read into memory for this call,
     /// in place of the agent's [`max_body_size`](crate::AgentBuilder::max_body_size).
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// use plainwire::ErrorKind;
+    ///
+    /// // `url`: a server on 127.0.0.1 that this example starts, with an 11-byte body.
+    /// let err = plainwire::get(&url).max_body_size(5).send()?.bytes().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.overrides.max_body_size = Some(bytes);
         self
@@ -331,6 +411,15 @@ impl RequestBuilder {
 
     /// Sends these bytes as the body, with a Content-Length. Replaces a body given before
     /// (and its Content-Type, if `json` or `form` set one).
+    ///
+    /// ```no_run
+    /// // requests.post(url, data=b"<ping/>", headers={"Content-Type": "application/xml"})
+    /// let resp = plainwire::post("https://example.com/rpc")
+    ///     .header("Content-Type", "application/xml")
+    ///     .body("<ping/>")
+    ///     .send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn body(self, body: impl Into<Vec<u8>>) -> Self {
         self.with_body(SendBody::Bytes(body.into()), None)
     }
@@ -482,6 +571,11 @@ impl RequestBuilder {
     /// Reads a body that has a Content-Length as if it had none, until the server closes the
     /// connection (curl's `--ignore-content-length`, for servers that send a wrong one). The
     /// connection is not reused.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://broken.example.com/").ignore_content_length(true).send()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn ignore_content_length(mut self, ignore: bool) -> Self {
         self.wire.ignore_content_length = ignore;
         self
@@ -490,6 +584,13 @@ impl RequestBuilder {
     /// Hands out the body as it came off the wire: a chunked body with its chunk framing, a
     /// compressed one still compressed (curl's `--raw`). Where the body ends is still read
     /// from its framing.
+    ///
+    /// ```no_run
+    /// // Save a chunked response exactly as it travelled.
+    /// let mut resp = plainwire::get("http://example.com/stream").raw_body(true).send()?;
+    /// std::io::copy(&mut resp, &mut std::fs::File::create("stream.raw")?)?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn raw_body(mut self, raw: bool) -> Self {
         self.wire.raw = raw;
         self
@@ -587,6 +688,19 @@ impl RequestBuilder {
     /// Sends the request and reads the response head. The body is left on the connection to be
     /// read through the [`Response`]. Every status is `Ok`; see
     /// [`Response::error_for_status`] to turn 4xx and 5xx into errors.
+    ///
+    /// A mistake made while building (a bad URL, a header with a line break) is returned
+    /// here, before anything is sent:
+    ///
+    /// ```
+    /// use plainwire::ErrorKind;
+    ///
+    /// let err = plainwire::get("ftp://example.com/").send().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UnsupportedScheme);
+    ///
+    /// let err = plainwire::get("http://localhost/").header("X", "a\r\nEvil: 1").send().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    /// ```
     pub fn send(self) -> Result<Response> {
         if let Some(err) = self.error {
             return Err(err);

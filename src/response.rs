@@ -83,12 +83,43 @@ impl Response {
     }
 
     /// What the TLS handshake of this response's connection settled on; `None` for plain HTTP.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/").send()?;
+    /// if let Some(tls) = resp.tls() {
+    ///     println!("{} {} alpn={:?}", tls.version, tls.cipher_suite, tls.alpn);
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn tls(&self) -> Option<&TlsInfo> {
         self.tls.as_deref()
     }
 
     /// Where the time went: name resolution, connect, TLS, waiting for the head and, once the
     /// body has been read to its end through this response, reading it.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// use std::io::Read;
+    ///
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let mut resp = plainwire::get(&url).send()?;
+    /// assert_eq!(resp.timings().body, None); // the body is not read yet
+    /// resp.read_to_end(&mut Vec::new())?;
+    /// let t = resp.timings();
+    /// assert!(t.body.is_some());
+    /// println!("connect {:?}, first byte {:?}, total {:?}",
+    ///     t.time_connect(), t.time_starttransfer(), t.time_total());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn timings(&self) -> Timings {
         Timings {
             body: self
@@ -114,6 +145,24 @@ impl Response {
     }
 
     /// The status code, such as 200 or 404.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let resp = plainwire::get(&url).send()?; // every status is Ok here
+    /// assert_eq!(resp.status(), 404);
+    /// assert_eq!(resp.reason(), "Not Found");
+    /// assert_eq!(resp.version(), plainwire::Version::Http11);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn status(&self) -> u16 {
         self.head.status
     }
@@ -204,7 +253,13 @@ impl Response {
         self.head.version
     }
 
-    /// The URL that answered, after any redirects (without credentials).
+    /// The URL that answered, after any redirects (without credentials): requests' `r.url`.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/old").send()?;
+    /// println!("ended at {}", resp.url());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn url(&self) -> &Url {
         &self.url
     }
@@ -257,7 +312,28 @@ impl Response {
         &self.head.headers
     }
 
-    /// The first value of a header, as text; `None` if absent or not UTF-8.
+    /// The first value of a header, as text; `None` if absent or not UTF-8. Names compare
+    /// without regard to case, as requests' `r.headers["content-type"]`.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nVary: Accept\r\nVary: Cookie\r\nContent-Length: 0\r\n\r\n")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let resp = plainwire::get(&url).send()?;
+    /// assert_eq!(resp.header("content-type"), Some("text/html; charset=UTF-8"));
+    /// assert_eq!(resp.headers_all("Vary"), ["Accept", "Cookie"]);
+    /// assert_eq!(resp.content_type().as_deref(), Some("text/html"));
+    /// assert_eq!(resp.charset().as_deref(), Some("utf-8"));
+    /// assert_eq!(resp.content_length(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.head.headers.get(name)
     }
@@ -338,6 +414,15 @@ impl Response {
     /// [`ErrorKind::BodyTooLarge`]. Without it, streaming reads are unbounded, and `bytes`,
     /// `text` and `json` are bounded by the agent's
     /// [`max_body_size`](crate::AgentBuilder::max_body_size).
+    ///
+    /// ```no_run
+    /// use std::io::Read;
+    /// // Stream at most 1 GiB to disk.
+    /// let resp = plainwire::get("https://example.com/big.iso").send()?;
+    /// let mut body = resp.limit_body(1 << 30).into_reader();
+    /// std::io::copy(&mut body, &mut std::fs::File::create("big.iso")?)?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn limit_body(mut self, max_bytes: u64) -> Response {
         self.body.set_limit(Some(max_bytes));
         self
@@ -372,12 +457,38 @@ impl Response {
         Ok(self)
     }
 
-    /// The body as a stream.
+    /// The body as a stream (a [`BodyReader`], `std::io::Read`): requests' `stream=True`
+    /// and `r.raw`. Reading the `Response` itself does the same.
+    ///
+    /// ```no_run
+    /// // with requests.get(url, stream=True) as r: shutil.copyfileobj(r.raw, f)
+    /// let resp = plainwire::get("https://example.com/big.iso").send()?;
+    /// let mut file = std::fs::File::create("big.iso")?;
+    /// std::io::copy(&mut resp.into_reader(), &mut file)?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn into_reader(self) -> BodyReader {
         self.body
     }
 
-    /// The whole body in memory, within the limit (see [`Response::limit_body`]).
+    /// The whole body in memory, within the limit (see [`Response::limit_body`]): requests'
+    /// `r.content`.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\x89PNG")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// let bytes = plainwire::get(&url).send()?.bytes()?;
+    /// assert_eq!(bytes, b"\x89PNG");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn bytes(mut self) -> Result<Vec<u8>> {
         let limit = self.body.limit().unwrap_or(self.max_body_size);
         // A compressed body's Content-Length says nothing of its decoded size.

@@ -8,6 +8,25 @@ use std::time::Duration;
 /// time of any earlier requests in a redirect chain. On a reused connection `dns`, `connect`
 /// and `tls` are zero, as in curl. The `time_*` methods add the phases up the way curl's
 /// `--write-out` variables do, each measured from the start of the call.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// // What resp.timings() might say of an HTTPS call (see Response::timings).
+/// let mut t = plainwire::Timings::default();
+/// t.dns = Duration::from_millis(4);
+/// t.connect = Duration::from_millis(10);
+/// t.tls = Duration::from_millis(25);
+/// t.wait = Duration::from_millis(60);
+/// t.body = Some(Duration::from_millis(100));
+///
+/// // curl -w '%{time_namelookup} %{time_connect} %{time_appconnect} ...'
+/// assert_eq!(t.time_namelookup(), Duration::from_millis(4));
+/// assert_eq!(t.time_connect(), Duration::from_millis(14));
+/// assert_eq!(t.time_appconnect(), Duration::from_millis(39));
+/// assert_eq!(t.time_starttransfer(), Duration::from_millis(99));
+/// assert_eq!(t.time_total(), Duration::from_millis(199));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timings {

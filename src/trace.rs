@@ -66,7 +66,40 @@ impl Tracer {
     }
 }
 
-/// One step of a call, in the order they happen.
+/// One step of a call, in the order they happen: `{}` prints it as curl's `--verbose` would,
+/// and a program can match on it.
+///
+/// ```
+/// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// # let url = format!("http://{}/", listener.local_addr()?);
+/// # std::thread::spawn(move || -> std::io::Result<()> {
+/// #     use std::io::{Read, Write};
+/// #     let (mut socket, _) = listener.accept()?;
+/// #     for _ in 0..2 {
+/// #         socket.read(&mut [0; 4096])?;
+/// #         socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")?;
+/// #     }
+/// #     socket.read_to_end(&mut Vec::new()).map(drop)
+/// # });
+/// use std::sync::{Arc, Mutex};
+/// use plainwire::TraceEvent;
+///
+/// let reused = Arc::new(Mutex::new(Vec::new()));
+/// let seen = reused.clone();
+/// let agent = plainwire::Agent::builder()
+///     .trace(move |event| {
+///         if let TraceEvent::Connected { reused, .. } = event {
+///             seen.lock().unwrap().push(*reused);
+///         }
+///     })
+///     .build()?;
+/// // `url`: a server on 127.0.0.1 that this example starts.
+/// agent.get(&url).send()?.text()?;
+/// agent.get(&url).send()?.text()?;
+/// // The second request went over the connection the first one left in the pool.
+/// assert_eq!(*reused.lock().unwrap(), [false, true]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TraceEvent<'a> {

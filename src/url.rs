@@ -13,6 +13,14 @@ use std::str::FromStr;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The scheme of a [`Url`].
+///
+/// ```
+/// use plainwire::{Scheme, Url};
+/// let url = Url::parse("HTTPS://example.com/")?;
+/// assert_eq!(url.scheme(), Scheme::Https);
+/// assert_eq!((Scheme::Https.as_str(), Scheme::Https.default_port()), ("https", 443));
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scheme {
     /// `http`, port 80 by default.
@@ -51,6 +59,15 @@ impl Scheme {
 }
 
 /// What kind of host a [`Url`] names.
+///
+/// ```
+/// use plainwire::{HostKind, Url};
+/// assert_eq!(Url::parse("http://example.com/")?.host_kind(), HostKind::Domain);
+/// assert_eq!(Url::parse("http://10.0.0.1/")?.host_kind(), HostKind::Ipv4);
+/// let v6 = Url::parse("http://[::1]:8080/")?;
+/// assert_eq!((v6.host_kind(), v6.host()), (HostKind::Ipv6, "::1"));
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HostKind {
     /// A domain name, to be resolved through DNS.
@@ -64,6 +81,21 @@ pub enum HostKind {
 /// A parsed `http` or `https` URL; [`Url::parse`] says what it accepts.
 ///
 /// `Display`, `Debug` and [`Url::as_str`] never show the userinfo.
+///
+/// ```
+/// use plainwire::Url;
+///
+/// let url = Url::parse("https://ana:s3cret@api.example.com:8443/v1/items?page=2#top")?;
+/// assert_eq!(url.host(), "api.example.com");
+/// assert_eq!(url.port(), 8443);
+/// assert_eq!(url.host_header(), "api.example.com:8443");
+/// assert_eq!(url.path(), "/v1/items");
+/// assert_eq!(url.query(), Some("page=2"));
+/// assert_eq!((url.username(), url.password()), (Some("ana"), Some("s3cret")));
+/// // No credentials and no fragment in what is shown or sent:
+/// assert_eq!(url.to_string(), "https://api.example.com:8443/v1/items?page=2");
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Url {
     /// `scheme://host[:port]/path[?query]`: no userinfo, no fragment, no default port.
@@ -120,6 +152,18 @@ impl Url {
     /// anything else that is wrong. No message quotes any part of the userinfo, also when a
     /// malformed URL makes it hard to tell where the userinfo ends: then the scheme, host or
     /// port is not quoted either.
+    ///
+    /// ```
+    /// use plainwire::{ErrorKind, Url};
+    ///
+    /// let url = Url::parse("  HTTP://Example.COM:80/a/./b/../c  ")?;
+    /// assert_eq!(url.as_str(), "http://example.com/a/c");
+    ///
+    /// assert_eq!(Url::parse("ftp://example.com/").unwrap_err().kind(), ErrorKind::UnsupportedScheme);
+    /// assert_eq!(Url::parse("http://exa mple.com/").unwrap_err().kind(), ErrorKind::InvalidUrl);
+    /// assert_eq!(Url::parse("http://127.1/").unwrap_err().kind(), ErrorKind::InvalidUrl);
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn parse(input: &str) -> Result<Url> {
         let (input, offset) = trim(input);
         check_chars(input, offset)?;
@@ -298,7 +342,17 @@ impl Url {
         }
     }
 
-    /// True when scheme, host and port are equal.
+    /// True when scheme, host and port are equal: the rule by which credentials stay behind
+    /// on a redirect.
+    ///
+    /// ```
+    /// use plainwire::Url;
+    /// let a = Url::parse("https://example.com/a")?;
+    /// assert!(a.same_origin(&Url::parse("https://example.com:443/b?c")?));
+    /// assert!(!a.same_origin(&Url::parse("http://example.com/a")?));
+    /// assert!(!a.same_origin(&Url::parse("https://www.example.com/a")?));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn same_origin(&self, other: &Url) -> bool {
         self.scheme == other.scheme && self.port == other.port && self.host() == other.host()
     }
@@ -317,6 +371,16 @@ impl Url {
     /// # Errors
     ///
     /// Those of [`Url::parse`], for the reference and for the URL it resolves to.
+    ///
+    /// ```
+    /// use plainwire::Url;
+    /// let base = Url::parse("https://example.com/docs/guide/intro.html")?;
+    /// assert_eq!(base.join("setup.html")?.as_str(), "https://example.com/docs/guide/setup.html");
+    /// assert_eq!(base.join("../api/")?.as_str(), "https://example.com/docs/api/");
+    /// assert_eq!(base.join("/search?q=1")?.as_str(), "https://example.com/search?q=1");
+    /// assert_eq!(base.join("//cdn.example.net/x")?.as_str(), "https://cdn.example.net/x");
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn join(&self, reference: &str) -> Result<Url> {
         let (whole, offset) = trim(reference);
         check_chars(whole, offset)?;
@@ -368,6 +432,13 @@ impl Url {
 
     /// Appends `key=value` to the query, both encoded with [`form_urlencode`] rules, adding '?'
     /// or '&' as needed.
+    ///
+    /// ```
+    /// let mut url = plainwire::Url::parse("https://example.com/search?lang=en")?;
+    /// url.append_query_pair("q", "rust & http");
+    /// assert_eq!(url.query(), Some("lang=en&q=rust+%26+http"));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn append_query_pair(&mut self, key: &str, value: &str) {
         match self.query_start {
             None => {
@@ -419,6 +490,12 @@ impl FromStr for Url {
 /// Appends `input` to `out` percent-encoded for application/x-www-form-urlencoded: ASCII
 /// alphanumerics and `*-._` kept, space -> '+', every other byte -> %XX (uppercase hex). Used
 /// for query pairs and form bodies.
+///
+/// ```
+/// let mut body = String::from("q=");
+/// plainwire::form_urlencode(&mut body, "café & crème");
+/// assert_eq!(body, "q=caf%C3%A9+%26+cr%C3%A8me");
+/// ```
 pub fn form_urlencode(out: &mut String, input: &str) {
     out.reserve(input.len());
     for byte in input.bytes() {

@@ -153,6 +153,22 @@ impl std::fmt::Debug for Proxy {
 /// IPv6 in brackets or not; any of these with `:port` to match that port only. Loopback destinations
 /// (`localhost`, 127.0.0.0/8, `::1`) are always reached directly, as in Go's net/http:
 /// a proxy elsewhere cannot reach this machine's loopback anyway.
+///
+/// ```
+/// use plainwire::{EnvProxies, Url};
+///
+/// // As if the environment said https_proxy=proxy:3128 no_proxy=.internal
+/// let env = EnvProxies::from_lookup(|name| match name {
+///     "https_proxy" => Some("proxy:3128".to_string()),
+///     "no_proxy" => Some(".internal".to_string()),
+///     _ => None,
+/// })?;
+/// let proxy = env.for_url(&Url::parse("https://example.com/")?).unwrap();
+/// assert_eq!(proxy.authority(), "proxy:3128");
+/// assert!(env.for_url(&Url::parse("https://git.internal/")?).is_none()); // no_proxy
+/// assert!(env.for_url(&Url::parse("http://example.com/")?).is_none()); // no http_proxy
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvProxies {
     http: Option<Proxy>,

@@ -51,6 +51,17 @@ pub struct Cookie {
 /// on it: a plain HTTP client has no page whose site a request could be "cross-site" from, so
 /// every request is same-site (RFC 6265bis section 5.2: "the request has no client"). The one
 /// rule that applies is that a `SameSite=None` cookie must be Secure.
+///
+/// ```
+/// use plainwire::{Cookie, CookieJar, SameSite};
+///
+/// let jar = CookieJar::new();
+/// let cookie = Cookie::new("id", "1", "example.com").with_same_site(SameSite::None);
+/// assert!(jar.insert(cookie.clone()).is_err(), "SameSite=None needs Secure");
+/// jar.insert(cookie.with_secure(true))?;
+/// assert_eq!(jar.get("example.com", "/", "id").unwrap().same_site(), Some(SameSite::None));
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SameSite {
     /// `SameSite=Strict`.
@@ -68,6 +79,12 @@ impl Cookie {
     /// and its subdomains, as the cookie file format and Python's `http.cookiejar` write it;
     /// without one it is host-only, sent to that exact host. The domain is lowercased.
     /// [`CookieJar::insert`](crate::CookieJar::insert) checks the result.
+    ///
+    /// ```
+    /// use plainwire::Cookie;
+    /// assert!(Cookie::new("a", "1", "example.com").host_only());
+    /// assert!(!Cookie::new("a", "1", ".example.com").host_only());
+    /// ```
     pub fn new(name: impl Into<String>, value: impl Into<String>, domain: &str) -> Cookie {
         let (domain, host_only) = match domain.strip_prefix('.') {
             Some(rest) => (rest, false),
@@ -106,6 +123,13 @@ impl Cookie {
     }
 
     /// The same cookie, persistent until `expires` instead of a session cookie.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let week = SystemTime::now() + Duration::from_secs(7 * 24 * 3600);
+    /// let cookie = plainwire::Cookie::new("remember", "yes", "example.com").with_expires(week);
+    /// assert_eq!(cookie.expires(), Some(week));
+    /// ```
     #[must_use]
     pub fn with_expires(mut self, expires: SystemTime) -> Cookie {
         self.expires = Some(expires);

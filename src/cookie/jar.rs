@@ -66,6 +66,11 @@ pub struct CookieJar {
 
 impl CookieJar {
     /// An empty jar.
+    ///
+    /// ```
+    /// let jar = plainwire::CookieJar::new();
+    /// assert!(jar.is_empty());
+    /// ```
     pub fn new() -> CookieJar {
         CookieJar::default()
     }
@@ -113,6 +118,21 @@ impl CookieJar {
 
     /// The value of the Cookie header for a request to `url`, or `None` when no cookie applies.
     /// The cookies it lists count as used (for eviction).
+    ///
+    /// ```
+    /// use plainwire::{CookieJar, Url};
+    ///
+    /// let jar = CookieJar::new();
+    /// let site = Url::parse("https://example.com/")?;
+    /// jar.add(&site, "a=1; Path=/")?;
+    /// jar.add(&site, "b=2; Path=/app; Secure")?;
+    /// let app = Url::parse("https://example.com/app/page")?;
+    /// assert_eq!(jar.cookie_header(&app).as_deref(), Some("b=2; a=1")); // longest path first
+    /// // Secure cookies never go over plain http:
+    /// let plain = Url::parse("http://example.com/app/page")?;
+    /// assert_eq!(jar.cookie_header(&plain).as_deref(), Some("a=1"));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn cookie_header(&self, url: &Url) -> Option<String> {
         self.cookie_header_at(url, SystemTime::now())
     }
@@ -178,6 +198,19 @@ impl CookieJar {
     ///
     /// A leading dot on `domain` (`.example.com`) asks for the domain cookie only; without
     /// one, a host-only cookie is returned if there is one, else the domain cookie.
+    ///
+    /// ```
+    /// use plainwire::{CookieJar, Url};
+    ///
+    /// let jar = CookieJar::new();
+    /// let url = Url::parse("https://example.com/")?;
+    /// jar.add(&url, "sid=abc; Domain=example.com")?;
+    /// // requests: s.cookies.get("sid", domain="example.com")
+    /// let cookie = jar.get("example.com", "/", "sid").unwrap();
+    /// assert_eq!((cookie.value(), cookie.host_only()), ("abc", false));
+    /// assert!(jar.get("other.example", "/", "sid").is_none());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn get(&self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
         let now = SystemTime::now();
         let store = self.lock();
@@ -190,6 +223,17 @@ impl CookieJar {
     }
 
     /// A copy of every cookie that has not expired, oldest first.
+    ///
+    /// ```
+    /// use plainwire::{Cookie, CookieJar};
+    ///
+    /// let jar = CookieJar::new();
+    /// jar.insert(Cookie::new("a", "1", "example.com"))?;
+    /// jar.insert(Cookie::new("b", "2", "example.org"))?;
+    /// let names: Vec<String> = jar.cookies().iter().map(|c| c.name().to_string()).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn cookies(&self) -> Vec<Cookie> {
         let now = SystemTime::now();
         let mut cookies = self.lock().by_creation();
@@ -209,6 +253,17 @@ impl CookieJar {
 
     /// Removes the cookie named `name` with this domain and path (both the host-only and the
     /// domain cookie, unless `domain` has a leading dot); returns whether there was one.
+    ///
+    /// ```
+    /// use plainwire::{Cookie, CookieJar};
+    ///
+    /// let jar = CookieJar::new();
+    /// jar.insert(Cookie::new("sid", "abc", "example.com"))?;
+    /// // requests: del s.cookies["sid"]
+    /// assert!(jar.remove("example.com", "/", "sid"));
+    /// assert!(!jar.remove("example.com", "/", "sid"));
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn remove(&self, domain: &str, path: &str, name: &str) -> bool {
         self.lock().remove(domain, path, name) > 0
     }
@@ -225,6 +280,21 @@ impl CookieJar {
 
     /// Removes the session cookies (those without Expires or Max-Age): a new session, like
     /// curl's `--junk-session-cookies` and Python's `clear_session_cookies()`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use plainwire::{Cookie, CookieJar};
+    ///
+    /// let jar = CookieJar::new();
+    /// jar.insert(Cookie::new("session", "1", "example.com"))?;
+    /// let later = SystemTime::now() + Duration::from_secs(3600);
+    /// jar.insert(Cookie::new("remember", "1", "example.com").with_expires(later))?;
+    /// jar.clear_session_cookies();
+    /// assert_eq!(jar.cookies().len(), 1);
+    /// jar.clear();
+    /// assert!(jar.is_empty());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn clear_session_cookies(&self) {
         self.lock().remove_session_cookies();
     }
@@ -322,6 +392,13 @@ impl CookieJar {
     /// # Errors
     ///
     /// [`ErrorKind::Io`] if the file cannot be opened or read.
+    ///
+    /// ```no_run
+    /// // curl -b cookies.txt; requests: MozillaCookieJar("cookies.txt").load()
+    /// let jar = plainwire::CookieJar::from_file("cookies.txt")?;
+    /// let agent = plainwire::Agent::builder().cookie_jar(jar).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn from_file(path: impl AsRef<Path>) -> Result<CookieJar> {
         let jar = CookieJar::new();
         jar.load_file(path)?;
@@ -349,6 +426,20 @@ impl CookieJar {
     /// # Errors
     ///
     /// [`ErrorKind::Io`] if the file cannot be written or renamed.
+    ///
+    /// ```
+    /// use plainwire::{Cookie, CookieJar};
+    ///
+    /// let jar = CookieJar::new();
+    /// jar.insert(Cookie::new("theme", "dark", ".example.com"))?;
+    /// let path = std::env::temp_dir().join(format!("plainwire-doc-{}.txt", std::process::id()));
+    /// jar.save_file(&path)?; // curl -c FILE writes the same format
+    ///
+    /// let again = CookieJar::new();
+    /// assert_eq!(again.load_file(&path)?, 1);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
     pub fn save_file(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let context = format!("writing the cookie file {}", path.display());

@@ -11,6 +11,25 @@ use crate::http1::chunked::ChunkedDecoder;
 use crate::http1::framing::BodyFraming;
 
 /// The state of one response body being read.
+///
+/// ```
+/// use plainwire::http1::body::BodyDecoder;
+/// use plainwire::http1::framing::BodyFraming;
+/// use plainwire::ErrorKind;
+///
+/// let mut body = BodyDecoder::new(BodyFraming::ContentLength(10));
+/// let mut out = [0; 16];
+/// let (_, written) = body.decode(b"hi", &mut out)?;
+/// assert_eq!(&out[..written], b"hi");
+/// // The server hangs up 8 bytes short: that is a truncation, never a short success.
+/// assert_eq!(body.end_of_input().unwrap_err().kind(), ErrorKind::Truncated);
+///
+/// // A body without a length ends when the connection does.
+/// let mut body = BodyDecoder::new(BodyFraming::CloseDelimited);
+/// body.decode(b"all of it", &mut out)?;
+/// assert!(body.end_of_input().is_ok() && body.is_done());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub enum BodyDecoder {
     /// No body, or a body already read to its end.

@@ -52,6 +52,27 @@ enum State {
 }
 
 /// Decodes a chunked body. Feed it with [`ChunkedDecoder::decode`] until [`ChunkedDecoder::is_done`].
+///
+/// ```
+/// use plainwire::http1::chunked::ChunkedDecoder;
+///
+/// let wire = b"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+/// let mut decoder = ChunkedDecoder::new();
+/// let mut body = Vec::new();
+/// let mut out = [0; 4]; // a small buffer: the decoder stops and resumes anywhere
+/// let mut input = &wire[..];
+/// while !decoder.is_done() {
+///     let (used, written) = decoder.decode(input, &mut out)?;
+///     body.extend_from_slice(&out[..written]);
+///     input = &input[used..];
+/// }
+/// assert_eq!(body, b"hello, world");
+/// assert_eq!(input, b"NEXT"); // the next response's bytes, untouched
+///
+/// // A line that ends in a bare LF is refused: lenient chunk parsing is how requests are smuggled.
+/// assert!(ChunkedDecoder::new().decode(b"5\nhello", &mut out).is_err());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChunkedDecoder {
     state: State,

@@ -7,7 +7,12 @@ use std::fmt;
 ///
 /// A kept-alive connection may carry our next request only when nothing but our next response
 /// can arrive on it; each of these is a way that could fail to hold, or a way the peer asked to
-/// close. The trace reports it ([`TraceEvent::ConnectionClosed`](crate::TraceEvent)).
+/// close. The trace reports it ([`TraceEvent::ConnectionClosed`](crate::TraceEvent::ConnectionClosed)).
+///
+/// ```
+/// use plainwire::CloseReason;
+/// assert_eq!(CloseReason::Http10.to_string(), "an HTTP/1.0 response without keep-alive");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloseReason {

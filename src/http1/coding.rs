@@ -1,7 +1,14 @@
 //! Content codings (RFC 9110 section 8.4.1): which one a `Content-Encoding` names. Naming only;
 //! undoing a coding is the body reader's job, with the `gzip` feature.
 
-/// A content coding plainwire can undo.
+/// A content coding plainwire can undo (with the `gzip` feature; without it, a body is
+/// handed over as it came).
+///
+/// ```
+/// use plainwire::http1::coding::ContentCoding;
+/// assert_eq!(ContentCoding::from_header(Some("x-gzip")), ContentCoding::Gzip);
+/// assert_eq!(ContentCoding::from_header(None), ContentCoding::Identity);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContentCoding {
     /// None: the bytes are the content.

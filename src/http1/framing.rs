@@ -9,7 +9,20 @@ use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::{ResponseHead, Version};
 
-/// Where a response body ends.
+/// Where a response body ends; [`response_framing`] decides it.
+///
+/// ```
+/// use plainwire::http1::body::BodyDecoder;
+/// use plainwire::http1::framing::BodyFraming;
+///
+/// // A body framed by its length is over after that many bytes, whatever follows.
+/// let mut body = BodyDecoder::new(BodyFraming::ContentLength(5));
+/// let mut out = [0; 16];
+/// let (used, written) = body.decode(b"helloHTTP/1.1 ...", &mut out)?;
+/// assert_eq!((used, &out[..written]), (5, &b"hello"[..]));
+/// assert!(body.is_done());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFraming {
     /// There is no body, whatever the header fields say.
@@ -23,6 +36,20 @@ pub enum BodyFraming {
 }
 
 /// The decision for one response: its body framing, and whether the connection may be reused.
+///
+/// ```
+/// use plainwire::http1::framing::{response_framing, BodyFraming};
+/// use plainwire::http1::head::{parse_response_head, HeadLimits};
+/// use plainwire::CloseReason;
+///
+/// let bytes = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\n";
+/// let (head, _) = parse_response_head(bytes, &HeadLimits::default())?.unwrap();
+/// let framing = response_framing("GET", &head)?;
+/// assert_eq!(framing.body, BodyFraming::ContentLength(3));
+/// assert_eq!(framing.close, Some(CloseReason::ResponseSaidClose));
+/// assert!(!framing.is_reusable());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Framing {
     /// Where the body ends.
@@ -63,6 +90,29 @@ impl Framing {
 /// [`ErrorKind::Protocol`] for transfer codings other than `chunked`, alone or after one gzip
 /// or deflate, and for a
 /// Content-Length that is not a decimal number or that disagrees with another.
+///
+/// ```
+/// use plainwire::http1::framing::{response_framing, BodyFraming};
+/// use plainwire::http1::head::{parse_response_head, HeadLimits};
+/// use plainwire::CloseReason;
+///
+/// let parse = |bytes: &[u8]| parse_response_head(bytes, &HeadLimits::default()).map(|h| h.unwrap().0);
+///
+/// // Rule 1: the answer to HEAD has no body, whatever Content-Length says.
+/// let head = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")?;
+/// assert_eq!(response_framing("HEAD", &head)?.body, BodyFraming::NoBody);
+///
+/// // Rule 3: Transfer-Encoding wins over Content-Length, and the connection is not reused.
+/// let head = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+/// let framing = response_framing("GET", &head)?;
+/// assert_eq!(framing.body, BodyFraming::Chunked);
+/// assert_eq!(framing.close, Some(CloseReason::AmbiguousFraming));
+///
+/// // Rule 8: no length at all, so the body runs until the server closes.
+/// let head = parse(b"HTTP/1.1 200 OK\r\n\r\n")?;
+/// assert_eq!(response_framing("GET", &head)?.body, BodyFraming::CloseDelimited);
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
     let mut close = match head.version {
@@ -170,6 +220,16 @@ fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
 /// # Errors
 ///
 /// [`ErrorKind::Protocol`] for a value that is not a decimal number, or values that differ.
+///
+/// ```
+/// use plainwire::http1::framing::content_length;
+/// use plainwire::http1::head::{parse_response_head, HeadLimits};
+///
+/// let parse = |bytes: &[u8]| parse_response_head(bytes, &HeadLimits::default()).map(|h| h.unwrap().0);
+/// assert_eq!(content_length(&parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n")?)?, Some(5));
+/// assert!(content_length(&parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\n")?).is_err());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn content_length(head: &ResponseHead) -> Result<Option<u64>> {
     let mut length: Option<u64> = None;
     for value in head.headers.get_all_bytes("content-length") {

@@ -11,6 +11,15 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http1::headers::Headers;
 
 /// Bounds on a response head, so that a hostile server cannot make us buffer without end.
+///
+/// ```
+/// use plainwire::http1::head::{parse_response_head, HeadLimits};
+///
+/// let limits = HeadLimits { max_head_size: 64, ..HeadLimits::default() };
+/// let head = format!("HTTP/1.1 200 OK\r\nX-Padding: {}\r\n\r\n", "a".repeat(100));
+/// let err = parse_response_head(head.as_bytes(), &limits).unwrap_err();
+/// assert_eq!(err.kind(), plainwire::ErrorKind::Protocol);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct HeadLimits {
     /// The most bytes a head may take, status line and blank line included.
@@ -46,7 +55,13 @@ impl Default for HeadLimits {
     }
 }
 
-/// The HTTP version of a response.
+/// The HTTP version of a response, or of a request's line
+/// ([`RequestBuilder::http_version`](crate::RequestBuilder::http_version)).
+///
+/// ```
+/// use plainwire::Version;
+/// assert_eq!(Version::Http11.as_str(), "HTTP/1.1");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Version {
@@ -66,7 +81,19 @@ impl Version {
     }
 }
 
-/// A parsed response head.
+/// A parsed response head: what [`parse_response_head`] returns.
+///
+/// ```
+/// use plainwire::http1::head::{parse_response_head, HeadLimits, Version};
+///
+/// let bytes = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 120\r\n\r\n";
+/// let (head, _) = parse_response_head(bytes, &HeadLimits::default())?.unwrap();
+/// assert_eq!((head.version, head.status), (Version::Http10, 503));
+/// assert_eq!(head.reason(), "Service Unavailable");
+/// assert_eq!(head.headers.get("retry-after"), Some("120"));
+/// assert!(!head.is_informational());
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ResponseHead {
     /// HTTP/1.0 or HTTP/1.1.
@@ -128,6 +155,20 @@ const STACK_HEADER_SLOTS: usize = 128;
 /// [`ErrorKind::Protocol`] when the bytes are not an HTTP/1.x response head, when the head is
 /// larger than `limits.max_head_size` or has more than `limits.max_headers` fields, and when
 /// the status code is below 100.
+///
+/// ```
+/// use plainwire::http1::head::{parse_response_head, HeadLimits};
+///
+/// let limits = HeadLimits::default();
+/// // Not all there yet: that is an answer too, not an error.
+/// assert!(parse_response_head(b"HTTP/1.1 200 OK\r\nContent-Le", &limits)?.is_none());
+///
+/// let bytes = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+/// let (head, used) = parse_response_head(bytes, &limits)?.unwrap();
+/// assert_eq!(head.status, 200);
+/// assert_eq!(&bytes[used..], b"hello"); // what follows the head is the body's
+/// # Ok::<(), plainwire::Error>(())
+/// ```
 pub fn parse_response_head(
     buf: &[u8],
     limits: &HeadLimits,

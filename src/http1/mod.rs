@@ -1,8 +1,8 @@
 //! HTTP/1.1 as bytes in and bytes out: no sockets, no TLS, no clocks.
 //!
 //! Each module here works on buffers the caller owns, so every rule can be tested byte for
-//! byte and fuzzed without a network. The [`transport`](crate) side moves the bytes; this side
-//! knows what they mean. The module is public so that it can be read, tested and fuzzed on
+//! byte and fuzzed without a network. The transport side (`src/transport/`) moves the bytes;
+//! this side knows what they mean. The module is public so that it can be read, tested and fuzzed on
 //! its own; most users need only [`crate::get`] and friends.
 //!
 //! - [`write`](mod@write): the request head, checked as it is written, and chunked framing for uploads.
@@ -16,7 +16,8 @@
 //! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
 //! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
 //! - [`quoted_string`]: the quoted-string of RFC 9110 section 5.6.4, read.
-//! - `date` and `retry_after`: HTTP-dates and the `Retry-After` field.
+//! - [`date`]: HTTP-dates (RFC 9110 section 5.6.7); `retry_after` (crate-private): the
+//!   `Retry-After` field, for the retry policy.
 
 // The sans-IO layer is held to clippy's pedantic lints, all of it, here once. Getters and
 // predicates: ignoring one is harmless, and `#[must_use]` on each is noise.

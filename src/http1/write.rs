@@ -11,11 +11,22 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http1::head::Version;
 
 /// Whether `byte` may appear in a token (RFC 9110 section 5.6.2): ``!#$%&'*+-.^_`|~``, digits, letters.
+///
+/// ```
+/// use plainwire::http1::write::is_token_byte;
+/// assert!(is_token_byte(b'~') && !is_token_byte(b':') && !is_token_byte(b' '));
+/// ```
 pub fn is_token_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Whether `s` is a non-empty token: the syntax of methods and header names.
+///
+/// ```
+/// use plainwire::http1::write::is_token;
+/// assert!(is_token("X-Request-Id"));
+/// assert!(!is_token("X Request") && !is_token(""));
+/// ```
 pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_byte)
 }
@@ -29,6 +40,12 @@ fn invalid(message: String) -> Error {
 /// # Errors
 ///
 /// [`ErrorKind::InvalidRequest`] when `method` is not a token.
+///
+/// ```
+/// use plainwire::http1::write::check_method;
+/// assert!(check_method("PROPFIND").is_ok());
+/// assert!(check_method("GET /admin").is_err());
+/// ```
 pub fn check_method(method: &str) -> Result<()> {
     if is_token(method) {
         Ok(())
@@ -44,6 +61,13 @@ pub fn check_method(method: &str) -> Result<()> {
 ///
 /// [`ErrorKind::InvalidRequest`] when the name is not a token, or the value holds a control
 /// character other than horizontal tab.
+///
+/// ```
+/// use plainwire::http1::write::check_header;
+/// assert!(check_header("Accept", "text/html,\tapplication/json").is_ok());
+/// let err = check_header("X-Name", "a\r\nSet-Cookie: evil=1").unwrap_err();
+/// assert_eq!(err.kind(), plainwire::ErrorKind::InvalidRequest);
+/// ```
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if !is_token(name) {
         return Err(invalid(format!("{name:?} is not a valid header name")));
@@ -143,6 +167,17 @@ pub fn write_request_head_as<'a>(
 }
 
 /// The framing before `len` bytes of chunk data: the size in hex and CRLF.
+///
+/// ```
+/// use plainwire::http1::write::{write_chunk_header, CHUNK_END, LAST_CHUNK};
+///
+/// let mut out = Vec::new();
+/// write_chunk_header(&mut out, 26);
+/// out.extend_from_slice(b"abcdefghijklmnopqrstuvwxyz");
+/// out.extend_from_slice(CHUNK_END);
+/// out.extend_from_slice(LAST_CHUNK);
+/// assert_eq!(out, b"1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
+/// ```
 pub fn write_chunk_header(out: &mut Vec<u8>, len: usize) {
     write!(out, "{len:x}\r\n").expect("writing to a Vec cannot fail");
 }

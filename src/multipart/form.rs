@@ -52,6 +52,11 @@ impl Form {
     }
 
     /// Adds a text field.
+    ///
+    /// ```
+    /// // requests: data={"title": "Holiday"} beside files=; curl -F title=Holiday
+    /// let form = plainwire::multipart::Form::new().text("title", "Holiday");
+    /// ```
     pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Form {
         self.part(name, Part::text(value))
     }
@@ -62,6 +67,23 @@ impl Form {
     ///
     /// [`ErrorKind::Io`] when the file cannot be opened; [`ErrorKind::InvalidRequest`] when
     /// the field name or the file's name holds a CR, LF or NUL. The message names the field.
+    ///
+    /// ```
+    /// use plainwire::multipart::Form;
+    /// # let dir = std::env::temp_dir().join(format!("plainwire-doc-form-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// # let path = dir.join("notes.txt");
+    /// # std::fs::write(&path, "buy milk")?;
+    ///
+    /// // requests.post(url, files={"upload": open(path, "rb")}); curl -F upload=@notes.txt
+    /// let form = Form::new().file("upload", &path)?;
+    /// assert!(form.content_length().is_some()); // a regular file: its size is known
+    ///
+    /// let missing = Form::new().file("upload", "/no/such/file");
+    /// assert_eq!(missing.unwrap_err().kind(), plainwire::ErrorKind::Io);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn file(self, name: impl Into<String>, path: impl AsRef<Path>) -> Result<Form> {
         let name = name.into();
         let part = Part::file(path).map_err(|err| err.context(part_head::field(&name)))?;
@@ -97,6 +119,16 @@ impl Form {
     /// regular files, readers with a length), so that the request can carry a
     /// `Content-Length`; `None` when a part is a reader of unknown length, so that the request
     /// goes out chunked.
+    ///
+    /// ```
+    /// use plainwire::multipart::{Form, Part};
+    ///
+    /// let sized = Form::new().text("a", "1").part("b", Part::bytes(vec![0; 100]));
+    /// assert!(sized.content_length().is_some()); // sent with Content-Length
+    ///
+    /// let stdin = Part::reader(std::io::stdin()).file_name("input.txt");
+    /// assert_eq!(Form::new().part("c", stdin).content_length(), None); // sent chunked
+    /// ```
     pub fn content_length(&self) -> Option<u64> {
         let mut head = Vec::new();
         let mut total: u64 = 0;

@@ -133,6 +133,12 @@ impl Part {
     /// Data from a reader of unknown length, read to its end when the body is sent. A form
     /// with such a part has no [`content_length`](super::Form::content_length), so the request
     /// goes out chunked.
+    ///
+    /// ```
+    /// use plainwire::multipart::{Form, Part};
+    /// // curl -F "log=@-": a file read from standard input.
+    /// let form = Form::new().part("log", Part::reader(std::io::stdin()).file_name("log.txt"));
+    /// ```
     pub fn reader(reader: impl Read + Send + 'static) -> Part {
         Part::from_data(PartData::Reader {
             reader: Box::new(reader),
@@ -143,6 +149,16 @@ impl Part {
     /// Data from a reader that will yield exactly `length` bytes. Reading the body fails if it
     /// yields fewer (the message says how many were missing) or more, rather than sending a
     /// body that disagrees with its `Content-Length`.
+    ///
+    /// ```
+    /// use plainwire::multipart::{Form, Part};
+    ///
+    /// let data = std::io::Cursor::new(vec![7u8; 4096]);
+    /// let part = Part::reader_with_length(data, 4096).file_name("blob.bin");
+    /// assert_eq!(part.length(), Some(4096));
+    /// let form = Form::new().part("blob", part);
+    /// assert!(form.content_length().is_some()); // so the request has a Content-Length
+    /// ```
     pub fn reader_with_length(reader: impl Read + Send + 'static, length: u64) -> Part {
         Part::from_data(PartData::Reader {
             reader: Box::new(reader),
@@ -160,6 +176,12 @@ impl Part {
     /// Sets the `Content-Type`, such as `"image/png"` or `"text/plain; charset=utf-8"`. A value
     /// that is not `type/subtype`, or holds a control character, makes the form fail when it
     /// is sent.
+    ///
+    /// ```
+    /// use plainwire::multipart::Part;
+    /// // requests: files={"doc": ("report", data, "application/pdf")}
+    /// let part = Part::bytes(b"%PDF-1.7".to_vec()).file_name("report").mime_type("application/pdf");
+    /// ```
     pub fn mime_type(mut self, mime_type: impl Into<String>) -> Part {
         self.mime_type = Some(mime_type.into());
         self

@@ -30,6 +30,14 @@ const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
 const DOWNGRADE_SENTINEL: [u8; 7] = *b"DOWNGRD";
 
 /// A list from a message: at most [`MAX_LISTED`] entries, and how many more there were.
+///
+/// ```
+/// use plainwire::tls_record::{Listed, NamedGroup};
+///
+/// let groups = Listed { items: vec![NamedGroup(0x001d), NamedGroup(0x0017)], more: 3 };
+/// assert_eq!(groups.len(), 5);
+/// assert_eq!(groups.to_string(), "x25519, secp256r1, and 3 more");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed<T> {
     /// The first entries, in wire order.
@@ -86,6 +94,12 @@ impl<T: fmt::Display> fmt::Display for Listed<T> {
 
 /// One key share a client sends: a group and the size of its public key (RFC 8446 section
 /// 4.2.8). `x25519 (32 bytes)`; a post-quantum hybrid is over a kilobyte.
+///
+/// ```
+/// use plainwire::tls_record::{KeyShare, NamedGroup};
+/// let share = KeyShare { group: NamedGroup(0x001d), key_len: 32 };
+/// assert_eq!(share.to_string(), "x25519 (32 bytes)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyShare {
     /// The group.
@@ -101,6 +115,47 @@ impl fmt::Display for KeyShare {
 }
 
 /// The fields of a ClientHello worth showing (RFC 8446 section 4.1.2).
+///
+/// A ClientHello built by hand, byte by byte as a TLS 1.3 client sends it, then read back:
+///
+/// ```
+/// use plainwire::tls_record::{
+///     CipherSuite, Detail, Direction, HandshakeBody, HandshakeObserver, RecordReader, TlsVersion,
+/// };
+///
+/// let mut extensions = Vec::new();
+/// extensions.extend([0, 0, 0, 16, 0, 14, 0, 0, 11]); // server_name: one host name, 11 bytes
+/// extensions.extend(b"example.com");
+/// extensions.extend([0, 43, 0, 5, 4, 3, 4, 3, 3]); // supported_versions: TLS 1.3, TLS 1.2
+/// extensions.extend([0, 51, 0, 38, 0, 36, 0, 29, 0, 32]); // key_share: x25519, 32 bytes
+/// extensions.extend([0x42; 32]);
+///
+/// let mut hello = vec![3, 3]; // legacy_version: TLS 1.2
+/// hello.extend([0x11; 32]); // random
+/// hello.push(0); // legacy_session_id: empty
+/// hello.extend([0, 4, 0x13, 0x01, 0x13, 0x02]); // cipher_suites: two TLS 1.3 suites
+/// hello.extend([1, 0]); // legacy_compression_methods: null only
+/// hello.extend((extensions.len() as u16).to_be_bytes());
+/// hello.extend(extensions);
+///
+/// let mut record = vec![22, 3, 1]; // handshake record, legacy_record_version TLS 1.0
+/// record.extend((hello.len() as u16 + 4).to_be_bytes());
+/// record.extend([1, 0]); // client_hello, then its 3-byte length
+/// record.extend((hello.len() as u16).to_be_bytes());
+/// record.extend(hello);
+///
+/// let mut reader = RecordReader::new(Direction::ClientToServer);
+/// let mut records = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), &record, |r| records.push(r));
+/// assert_eq!(records[0].to_string(), "TLSv1.3 (OUT), TLS handshake, Client hello (1):");
+///
+/// let Detail::Handshake(message) = &records[0].detail else { panic!("not a handshake") };
+/// let HandshakeBody::ClientHello(hello) = &message.body else { panic!("not a ClientHello") };
+/// assert_eq!(hello.server_name.as_deref(), Some("example.com")); // sent in the clear
+/// assert_eq!(hello.max_version(), TlsVersion::TLS13);
+/// assert_eq!(hello.cipher_suites.items, [CipherSuite(0x1301), CipherSuite(0x1302)]);
+/// assert_eq!(hello.key_shares.to_string(), "x25519 (32 bytes)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientHello {
     /// `legacy_version`: 0x0303 (TLS 1.2) from a TLS 1.3 client, which offers 1.3 in
@@ -150,6 +205,38 @@ impl ClientHello {
 
 /// The fields of a ServerHello or HelloRetryRequest worth showing (RFC 8446 section 4.1.3,
 /// RFC 5246 section 7.4.1.3).
+///
+/// ```
+/// use plainwire::tls_record::{
+///     Detail, Direction, HandshakeBody, HandshakeObserver, NamedGroup, RecordReader, TlsVersion,
+/// };
+///
+/// let mut hello = vec![3, 3]; // legacy_version: TLS 1.2
+/// hello.extend([0x22; 32]); // random
+/// hello.push(0); // legacy_session_id_echo: empty
+/// hello.extend([0x13, 0x01, 0]); // cipher_suite TLS_AES_128_GCM_SHA256, compression null
+/// hello.extend([0, 46]); // extensions:
+/// hello.extend([0, 43, 0, 2, 3, 4]); // supported_versions: TLS 1.3
+/// hello.extend([0, 51, 0, 36, 0, 29, 0, 32]); // key_share: x25519, 32 bytes
+/// hello.extend([0x24; 32]);
+///
+/// let mut record = vec![22, 3, 3];
+/// record.extend((hello.len() as u16 + 4).to_be_bytes());
+/// record.extend([2, 0]); // server_hello, then its 3-byte length
+/// record.extend((hello.len() as u16).to_be_bytes());
+/// record.extend(hello);
+///
+/// let mut observer = HandshakeObserver::new();
+/// let mut reader = RecordReader::new(Direction::ServerToClient);
+/// let mut records = Vec::new();
+/// reader.feed(&mut observer, &record, |r| records.push(r));
+/// let Detail::Handshake(message) = &records[0].detail else { panic!("not a handshake") };
+/// let HandshakeBody::ServerHello(hello) = &message.body else { panic!("not a ServerHello") };
+/// assert_eq!(hello.version(), TlsVersion::TLS13); // from supported_versions, not legacy_version
+/// assert_eq!(hello.key_share, Some(NamedGroup(0x001d)));
+/// assert!(!hello.is_retry_request);
+/// assert_eq!(observer.negotiated_version(), Some(TlsVersion::TLS13));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerHello {
     /// `legacy_version`: always 0x0303 from a TLS 1.3 server.
@@ -185,6 +272,28 @@ impl ServerHello {
 }
 
 /// A TLS 1.2 ServerKeyExchange for an ECDHE suite (RFC 8422 section 5.4).
+///
+/// ```
+/// use plainwire::tls_record::{HandshakeBody, NamedGroup, ServerKeyExchange, SignatureScheme};
+///
+/// fn describe(body: &HandshakeBody) -> Option<String> {
+///     match body {
+///         HandshakeBody::ServerKeyExchange(kx) => {
+///             Some(format!("{} key, {} bytes, signed with {}", kx.group, kx.key_len, kx.signature))
+///         }
+///         _ => None,
+///     }
+/// }
+/// let kx = ServerKeyExchange {
+///     group: NamedGroup(0x001d),
+///     key_len: 32,
+///     signature: SignatureScheme(0x0804),
+/// };
+/// assert_eq!(
+///     describe(&HandshakeBody::ServerKeyExchange(kx)).unwrap(),
+///     "x25519 key, 32 bytes, signed with rsa_pss_rsae_sha256"
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerKeyExchange {
     /// The curve of the server's ephemeral key.
@@ -196,6 +305,19 @@ pub struct ServerKeyExchange {
 }
 
 /// What a handshake message holds, as far as it is decoded.
+///
+/// ```
+/// use plainwire::tls_record::{Detail, Direction, HandshakeBody, HandshakeObserver, RecordReader};
+///
+/// // A TLS 1.2 ServerHelloDone (type 14, empty), in one handshake record.
+/// let record = [22, 3, 3, 0, 4, 14, 0, 0, 0];
+/// let mut reader = RecordReader::new(Direction::ServerToClient);
+/// let mut records = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), &record, |r| records.push(r));
+/// let Detail::Handshake(message) = &records[0].detail else { panic!("not a handshake") };
+/// assert_eq!(message.body, HandshakeBody::Named); // nothing in it to decode
+/// assert_eq!(message.length, 0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HandshakeBody {
@@ -231,6 +353,21 @@ pub enum HandshakeBody {
 }
 
 /// One handshake message: its type, its length, and what is decoded of it.
+///
+/// ```
+/// use plainwire::tls_record::{Detail, Direction, HandshakeObserver, HandshakeType, RecordReader};
+///
+/// // Two messages in one record: a HelloRequest (0) and a ServerHelloDone (14), both empty.
+/// let record = [22, 3, 3, 0, 8, 0, 0, 0, 0, 14, 0, 0, 0];
+/// let mut reader = RecordReader::new(Direction::ServerToClient);
+/// let mut types = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), &record, |r| {
+///     if let Detail::Handshake(message) = r.detail {
+///         types.push(message.msg_type);
+///     }
+/// });
+/// assert_eq!(types, [HandshakeType(0), HandshakeType::SERVER_HELLO_DONE]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandshakeMessage {
     /// The message type.

@@ -21,6 +21,12 @@ fn lookup<T: Copy + PartialEq>(table: &[(T, &'static str)], value: T) -> Option<
 /// Whether a two-byte value is one of the sixteen GREASE values of RFC 8701 (`0x0a0a`,
 /// `0x1a1a`, ... `0xfafa`): values a client offers at random so that servers learn to ignore
 /// what they do not know.
+///
+/// ```
+/// use plainwire::tls_record::is_grease;
+/// assert!(is_grease(0x0a0a) && is_grease(0xfafa));
+/// assert!(!is_grease(0x0304) && !is_grease(0x0a1a));
+/// ```
 pub fn is_grease(value: u16) -> bool {
     value & 0x0f0f == 0x0a0a && value >> 8 == value & 0xff
 }
@@ -390,6 +396,11 @@ impl fmt::Display for HandshakeType {
 
 /// An alert's level (RFC 8446 section 6; in TLS 1.3 every alert but close_notify and
 /// user_canceled is fatal whatever its level says).
+///
+/// ```
+/// use plainwire::tls_record::AlertLevel;
+/// assert_eq!(AlertLevel(2).to_string(), "fatal");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AlertLevel(pub u8);
 

@@ -9,6 +9,11 @@ use super::names::{AlertDescription, AlertLevel, ContentType, HandshakeType, Tls
 
 /// Which way a record travels, named from the client's side as curl does: `OUT` is what the
 /// client sends.
+///
+/// ```
+/// use plainwire::tls_record::Direction;
+/// assert_eq!(Direction::ClientToServer.to_string(), "OUT");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// Client to server (`OUT`).
@@ -27,6 +32,22 @@ impl fmt::Display for Direction {
 }
 
 /// An alert (RFC 8446 section 6): a level and a description.
+///
+/// ```
+/// use plainwire::tls_record::{Alert, AlertDescription, AlertLevel, Detail, Direction};
+/// use plainwire::tls_record::{HandshakeObserver, RecordReader};
+///
+/// // The server does not trust our client certificate's issuer: fatal (2), unknown_ca (48).
+/// let mut reader = RecordReader::new(Direction::ServerToClient);
+/// let mut alerts = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), &[21, 3, 3, 0, 2, 2, 48], |r| {
+///     if let Detail::Alert(alert) = r.detail {
+///         alerts.push(alert);
+///     }
+/// });
+/// assert_eq!(alerts, [Alert { level: AlertLevel(2), description: AlertDescription(48) }]);
+/// assert_eq!(alerts[0].description.curl_text(), "unknown CA");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Alert {
     /// warning (1) or fatal (2).
@@ -42,6 +63,16 @@ pub struct Alert {
 /// real type inside the encryption (RFC 8446 section 5.2); what it holds follows from the
 /// order the RFC prescribes. A `*` marks a message sent only in some handshakes, as in the
 /// RFC's figure 1.
+///
+/// ```
+/// use plainwire::tls_record::{Detail, Direction, EncryptedContent, HandshakeObserver, RecordReader};
+///
+/// // Application data (type 23) before any handshake: not what TLS allows.
+/// let mut reader = RecordReader::new(Direction::ClientToServer);
+/// let mut details = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), &[23, 3, 3, 0, 3, 1, 2, 3], |r| details.push(r.detail));
+/// assert_eq!(details, [Detail::Encrypted(EncryptedContent::Unexpected)]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EncryptedContent {
@@ -164,6 +195,20 @@ impl fmt::Display for EncryptedContent {
 }
 
 /// What a record (or one handshake message in it) is.
+///
+/// ```
+/// use plainwire::tls_record::{Detail, Direction, HandshakeObserver, RecordReader};
+///
+/// // A change_cipher_spec record, then bytes that are not TLS at all.
+/// let mut reader = RecordReader::new(Direction::ServerToClient);
+/// let mut details = Vec::new();
+/// reader.feed(&mut HandshakeObserver::new(), b"\x14\x03\x03\x00\x01\x01HTTP/1.1 400", |r| {
+///     details.push(r.detail)
+/// });
+/// assert_eq!(details[0], Detail::ChangeCipherSpec);
+/// assert!(matches!(details[1], Detail::Malformed { fatal: true, .. }));
+/// assert!(reader.is_stopped()); // it counts this direction's bytes from now on, nothing more
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Detail {

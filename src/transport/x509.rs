@@ -85,7 +85,24 @@ pub fn cannot_have_signed(signature_algorithm_id: &[u8], public_key_algorithm_id
     }
 }
 
-/// What a certificate says about itself, for people to read.
+/// What a certificate says about itself, for people to read. A response's
+/// [`TlsInfo::peer_certificates`](crate::TlsInfo::peer_certificates) holds the server's.
+///
+/// ```no_run
+/// // openssl x509 -in cert.pem -outform der -out cert.der
+/// let der = std::fs::read("cert.der")?;
+/// if let Some(cert) = plainwire::CertificateSummary::from_der(&der) {
+///     println!("{} ({}), issued by {}", cert.subject, cert.key_type, cert.issuer);
+///     println!("valid {} to {}, for {}", cert.not_before, cert.not_after, cert.subject_alt_names.join(", "));
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// Anything that is not a certificate gives `None`, never a panic:
+///
+/// ```
+/// assert_eq!(plainwire::CertificateSummary::from_der(b"\x30\x03\x02\x01\x00"), None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CertificateSummary {
