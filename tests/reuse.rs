@@ -1173,3 +1173,37 @@ fn after_a_truncation_every_later_read_fails_too() {
     let failures = run_table(rows, check_broken_body);
     assert_table("truncation rows", total, failures);
 }
+
+/// A streamed upload on a kept-alive connection that the server cuts after `100 Continue` and
+/// part of the body: the request had begun to be answered, and the stream cannot be sent whole
+/// again, so the call fails; it is never sent again with only the rest of the stream.
+#[test]
+fn a_stream_cut_after_100_continue_is_not_sent_again_on_a_fresh_connection() {
+    let server = ScriptedServer::start(|conn| {
+        if conn.index() > 0 {
+            // A retry: answer it as if it were whole, as a server would.
+            conn.read_request_head();
+            conn.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+            return;
+        }
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        conn.read_exact_body(1000);
+        conn.abort();
+    });
+    let agent = Agent::builder().proxy_from_env(false).build().unwrap();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+        "ok"
+    );
+    let upload = std::io::Cursor::new(vec![b'x'; 196_608]);
+    let result = agent.put(&server.url("/upload")).body_reader(upload).send();
+    assert!(result.is_err(), "{:?}", result.map(|r| r.status()));
+    assert_eq!(
+        server.connections(),
+        1,
+        "no second connection carried the rest of the stream"
+    );
+}

@@ -353,7 +353,9 @@ fn send_once(
     // twice is then retried on a fresh connection; one that cannot (a POST, a streamed body)
     // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
-    let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
+    let attempt = |reuse: Reuse,
+                   body: &mut SendBody|
+     -> std::result::Result<(Connection, Sent, Instant), Failed> {
         let mut conn =
             connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
         let ready = Instant::now();
@@ -373,15 +375,16 @@ fn send_once(
             }),
         }
     };
-    let first = attempt(Reuse::Pooled);
+    let first = attempt(Reuse::Pooled, body);
     let (conn, sent, ready) = match first {
         Ok(done) => done,
         // The server had closed the idle connection (its keep-alive timeout, a restart) and
-        // the request never reached it, so sending it again is safe.
+        // the request never reached it, so sending it again is safe: if the body can still be
+        // sent whole. A stream read from on the way (after a `100 Continue`, say) cannot.
         Err(Failed {
             nothing_received: true,
             ..
-        }) if retryable => attempt(Reuse::Never)?,
+        }) if retryable && body.is_replayable() => attempt(Reuse::Never, body)?,
         Err(failed) => return Err(failed),
     };
 

@@ -119,9 +119,13 @@ pub(crate) fn exchange(
         }
     };
 
+    // Whether a response head (a 1xx) has arrived: from then on a failure is not a connection
+    // the server had given up on before our request, and the request must not be sent again.
+    let mut heard = false;
     if expect_continue {
-        let early =
-            await_continue(conn, &read, limits, tracer).map_err(|error| unanswered(conn, error))?;
+        let (early, heard_continue) = await_continue(conn, &read, limits, tracer)
+            .map_err(|error| unanswered(conn, error, false))?;
+        heard = heard_continue;
         if let Some(early) = early {
             return Ok(Sent {
                 head: early,
@@ -131,7 +135,8 @@ pub(crate) fn exchange(
     }
 
     if !coalesced {
-        send_body(conn, body, framing, &write, tracer).map_err(|error| unanswered(conn, error))?;
+        send_body(conn, body, framing, &write, tracer)
+            .map_err(|error| unanswered(conn, error, heard))?;
     }
 
     // The head has a deadline of its own from here: a server that drips it a byte at a time
@@ -140,7 +145,7 @@ pub(crate) fn exchange(
     let read = head_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
     for _ in 0..=MAX_INFORMATIONAL {
         let head = read_response_head(conn, &read, limits, tracer)
-            .map_err(|error| unanswered(conn, error))?;
+            .map_err(|error| unanswered(conn, error, heard))?;
         if head.status == 101 {
             return Err(Error::new(
                 ErrorKind::Protocol,
@@ -154,6 +159,7 @@ pub(crate) fn exchange(
                 body_sent: true,
             });
         }
+        heard = true;
     }
     Err(too_many_informational().into())
 }
@@ -238,9 +244,10 @@ fn too_many_informational() -> Error {
 /// arrived, the request may be tried again ([`Failed::before_response`]); if, moreover, the
 /// connection was closed or reset, it may be a kept-alive connection the server had already
 /// given up on ([`Failed::nothing_received`]), whether we were waiting for the head, for
-/// `100 Continue`, or still sending the body.
-fn unanswered(conn: &Connection, error: Error) -> Failed {
-    let before_response = conn.buffered().is_empty();
+/// `100 Continue`, or still sending the body. `heard` says an informational head had already
+/// come: then a response had begun, whatever the buffer holds now.
+fn unanswered(conn: &Connection, error: Error, heard: bool) -> Failed {
+    let before_response = !heard && conn.buffered().is_empty();
     Failed {
         nothing_received: before_response
             && matches!(
@@ -253,13 +260,14 @@ fn unanswered(conn: &Connection, error: Error) -> Failed {
 }
 
 /// Waits up to [`CONTINUE_WAIT`] for `100 Continue`. Returns a final head if the server
-/// answered without waiting for the body; `None` when the body should be sent.
+/// answered without waiting for the body, `None` when the body should be sent; and whether any
+/// head arrived.
 fn await_continue(
     conn: &mut Connection,
     read: &IoBudget,
     limits: &HeadLimits,
     tracer: &Tracer,
-) -> Result<Option<ResponseHead>> {
+) -> Result<(Option<ResponseHead>, bool)> {
     let wait = IoBudget {
         idle: Some(
             read.idle
@@ -267,14 +275,15 @@ fn await_continue(
         ),
         ..*read
     };
+    let mut heard = false;
     for _ in 0..=MAX_INFORMATIONAL {
         match read_response_head(conn, &wait, limits, tracer) {
-            Ok(head) if head.status == 100 => return Ok(None),
-            Ok(head) if head.is_informational() => continue,
-            Ok(head) => return Ok(Some(head)),
+            Ok(head) if head.status == 100 => return Ok((None, true)),
+            Ok(head) if head.is_informational() => heard = true,
+            Ok(head) => return Ok((Some(head), true)),
             // The server is silent: it may not know `Expect` at all. Send the body.
             Err(err) if err.kind() == ErrorKind::Timeout && read.socket_timeout().is_ok() => {
-                return Ok(None)
+                return Ok((None, heard))
             }
             Err(err) => return Err(err),
         }
