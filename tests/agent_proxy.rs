@@ -545,3 +545,41 @@ fn proxy_tunnel_sends_plain_http_through_a_connect_too() {
         proxy.request_lines()
     );
 }
+
+#[test]
+fn a_callers_proxy_authorization_never_reaches_an_origin_reached_directly() {
+    let origin = HttpServer::start(|req| {
+        Reply::text(
+            req.header("proxy-authorization")
+                .unwrap_or("none")
+                .to_string(),
+        )
+    });
+    let proxy = TestProxy::start(None);
+    // On the no_proxy list: straight to the origin.
+    let bypassing = builder()
+        .proxy(&proxy.url())
+        .no_proxy("127.0.0.1")
+        .default_header("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0")
+        .build()
+        .unwrap();
+    let body = bypassing
+        .get(&origin.url("/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "none");
+    // No proxy at all, and the request's own field.
+    let body = builder()
+        .build()
+        .unwrap()
+        .get(&origin.url("/"))
+        .header("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "none");
+    assert_eq!(proxy.connections(), 0);
+}

@@ -340,7 +340,6 @@ fn send_once(
             digest_answer: hop.digest_answer,
             framing: body_framing,
             proxy: proxy.filter(|proxy| settings.forwards(url, Some(proxy))),
-            proxied: proxy.is_some(),
             expect_continue: expect.add_field,
             without_default_credentials: hop.without_default_credentials,
             authorization: hop.authorization,

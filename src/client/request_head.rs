@@ -29,9 +29,6 @@ pub(crate) struct HeadInput<'a> {
     /// proxy without a tunnel): its credentials and the proxy header fields then go on this
     /// head. A proxy reached through a tunnel sees only the CONNECT.
     pub(crate) proxy: Option<&'a Proxy>,
-    /// Whether the request goes through any proxy, forwarded or tunnelled: a caller's
-    /// Proxy-Authorization is then the proxy's, never the origin's.
-    pub(crate) proxied: bool,
     /// Whether to add `Expect: 100-continue` (not when the request has an Expect field).
     pub(crate) expect_continue: bool,
     /// After a redirect left the first request's origin: the agent's default credential fields
@@ -87,7 +84,6 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         removed,
         framing,
         proxy,
-        proxied,
         expect_continue,
         without_default_credentials,
         authorization,
@@ -143,7 +139,10 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             check_header(name, value)?;
         } else {
             let stays_behind = without_default_credentials && is_credential(name.as_bytes());
-            let proxys = proxied && name.eq_ignore_ascii_case("proxy-authorization");
+            // A caller's Proxy-Authorization is the proxy's (see `proxy_authorization`): on
+            // this head only as the forwarding proxy's own, on the CONNECT for a tunnel, and
+            // never to an origin, with a proxy or without.
+            let proxys = name.eq_ignore_ascii_case("proxy-authorization");
             if !stays_behind && !proxys && !request_removes(name) {
                 agent_defaults.push((name.as_str(), value.as_str()));
             }
@@ -153,9 +152,8 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
     for (name, value) in headers {
         if is_framing(name) {
             check_header(name, value)?;
-        } else if proxied && name.eq_ignore_ascii_case("proxy-authorization") {
-            // Through a proxy, the caller's Proxy-Authorization is the proxy's (see
-            // `proxy_authorization`): on this head for http, on the CONNECT for https.
+        } else if name.eq_ignore_ascii_case("proxy-authorization") {
+            // The proxy's, never the origin's: as for the agent's defaults, above.
         } else {
             own.push((name.as_str(), value.as_str()));
         }
