@@ -69,11 +69,13 @@ impl From<Response> for http::Response<BodyReader> {
         };
         let mut headers = http::HeaderMap::with_capacity(response.headers().len());
         for (name, value) in response.headers().iter() {
-            if let (Ok(name), Ok(value)) = (
+            if let (Ok(field), Ok(mut value)) = (
                 http::HeaderName::from_bytes(name.as_bytes()),
                 http::HeaderValue::from_bytes(value),
             ) {
-                headers.append(name, value);
+                // `http` masks a sensitive value in its Debug, as we do.
+                value.set_sensitive(crate::http1::headers::is_credential(name.as_bytes()));
+                headers.append(field, value);
             }
         }
         let url = response.url().clone();

@@ -5,6 +5,7 @@
 //! Also here: the getters that give back what a failed call leaves behind
 //! ([`Error::response`], [`Error::redirects`]), written beside the types they return.
 
+use crate::trace::SecretHeaders;
 use std::borrow::Cow;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -40,7 +41,6 @@ use crate::web_link::WebLinks;
 /// let html = resp.text()?;
 /// # Ok::<(), plainwire::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct Response {
     url: Url,
     head: ResponseHead,
@@ -54,6 +54,29 @@ pub struct Response {
     remote_addr: Option<SocketAddr>,
     local_addr: Option<SocketAddr>,
     retries: u32,
+    /// The agent's secret header fields, masked in `Debug`.
+    secrets: SecretHeaders,
+}
+
+impl std::fmt::Debug for Response {
+    /// The response's head and what the call learnt, header values of credential and secret
+    /// fields (Set-Cookie, those named with `AgentBuilder::secret_header`) masked.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("url", &self.url.as_str())
+            .field("status", &self.head.status)
+            .field("reason", &self.reason())
+            .field("version", &self.head.version)
+            .field("headers", &self.secrets.debug_headers(&self.head.headers))
+            .field("content_length", &self.content_length)
+            .field("body", &self.body)
+            .field("timings", &self.timings)
+            .field("tls", &self.tls)
+            .field("history", &self.history)
+            .field("remote_addr", &self.remote_addr)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
+    }
 }
 
 // An `Error` carries the `Response` behind a status error, and `Error` is `Send + Sync`: a field
@@ -79,6 +102,7 @@ impl Response {
             remote_addr: answer.remote_addr,
             local_addr: answer.local_addr,
             retries: answer.retries,
+            secrets: answer.secrets,
         }
     }
 

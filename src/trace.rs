@@ -342,6 +342,17 @@ impl SecretHeaders {
         out.into()
     }
 
+    /// `headers` as `Debug` shows them, the value of each secret field masked.
+    pub(crate) fn debug_headers<'a>(
+        &'a self,
+        headers: &'a crate::http1::headers::Headers,
+    ) -> impl fmt::Debug + 'a {
+        MaskedHeaders {
+            secrets: self,
+            headers,
+        }
+    }
+
     /// A copy of a head (request or response) with the value of each secret field masked.
     pub(crate) fn mask_head(&self, head: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(head.len());
@@ -383,6 +394,23 @@ impl fmt::Debug for MaskedFields<'_> {
             .entries(self.fields.iter().map(|(name, value)| {
                 let value = self.secrets.masked(name.as_bytes(), value.as_bytes());
                 (name, String::from_utf8_lossy(&value).into_owned())
+            }))
+            .finish()
+    }
+}
+
+/// A response's header fields for `Debug`, secret values masked.
+struct MaskedHeaders<'a> {
+    secrets: &'a SecretHeaders,
+    headers: &'a crate::http1::headers::Headers,
+}
+
+impl fmt::Debug for MaskedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.headers.iter().map(|(name, value)| {
+                let shown = self.secrets.masked(name.as_bytes(), value);
+                (name, String::from_utf8_lossy(&shown).into_owned())
             }))
             .finish()
     }

@@ -1614,3 +1614,24 @@ fn a_raw_body_keeps_its_chunked_framing() {
         .unwrap();
     assert_eq!(String::from_utf8(body).unwrap(), wire);
 }
+
+#[test]
+fn debug_of_a_response_masks_set_cookie_and_named_secret_fields() {
+    let server = HttpServer::start(|_| {
+        Reply::text("ok")
+            .header("Set-Cookie", "sid=TOPSECRET")
+            .header("X-Api-Key", "K3Y")
+            .header("X-Plain", "shown")
+    });
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .secret_header("X-Api-Key")
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let text = format!("{resp:?} {:?}", resp.headers());
+    // Headers alone know only the fixed credential fields; the response knows its agent's.
+    assert!(!text.contains("TOPSECRET"), "{text}");
+    assert!(!format!("{resp:?}").contains("K3Y"), "{resp:?}");
+    assert!(text.contains("shown"), "{text}");
+}

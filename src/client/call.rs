@@ -463,6 +463,7 @@ fn send_once(
         remote_addr,
         local_addr,
         retries: 0,
+        secrets: settings.secret_headers.clone(),
     })
 }
 

@@ -122,4 +122,6 @@ pub(crate) struct Answer {
     pub(crate) local_addr: Option<SocketAddr>,
     /// How many times the retry policy sent a request again in this call.
     pub(crate) retries: u32,
+    /// The agent's secret header fields, for the response's `Debug` to mask.
+    pub(crate) secrets: crate::trace::SecretHeaders,
 }

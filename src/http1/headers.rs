@@ -154,12 +154,18 @@ impl Headers {
 }
 
 impl fmt::Debug for Headers {
+    /// Every field, the values of the [credential fields](CREDENTIAL_FIELDS) (Set-Cookie
+    /// among them) masked.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(
-                self.iter()
-                    .map(|(name, value)| (name, String::from_utf8_lossy(value))),
-            )
+            .entries(self.iter().map(|(name, value)| {
+                let shown = if is_credential(name.as_bytes()) {
+                    "*****".into()
+                } else {
+                    String::from_utf8_lossy(value)
+                };
+                (name, shown)
+            }))
             .finish()
     }
 }
