@@ -27,7 +27,7 @@
 //! | Statuses retried | [`RETRY_STATUSES`] | `RetryPolicy::statuses` |
 //! | Backoff between retries: first ceiling, largest | [`RETRY_BACKOFF_INITIAL`], [`RETRY_BACKOFF_MAX`] | `RetryPolicy::backoff` |
 //! | The longest `Retry-After` waited for | [`RETRY_AFTER_MAX`] | `RetryPolicy::max_retry_after` |
-//! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection | [`REDIRECT_DRAIN_MAX`] | — |
+//! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection, and for how long | [`REDIRECT_DRAIN_MAX`], [`REDIRECT_DRAIN_TIME`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
@@ -131,6 +131,11 @@ pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
 /// whose Digest challenge is being answered) we read to keep its connection reusable: 64 KiB.
 /// Such a body is a short note; anything longer costs more to read than a new connection.
 pub const REDIRECT_DRAIN_MAX: u64 = 64 * 1024;
+
+/// How long reading such a body may take in all: 1 second. The read timeout bounds each
+/// silence, not a body dripped a byte at a time; a connection whose note takes longer than
+/// this is closed instead of kept, and the call goes on.
+pub const REDIRECT_DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How many times one request is sent again to answer Digest challenges: 2, one answer and
 /// one more when the server says the answer's nonce had expired (`stale=true`, RFC 7616

@@ -727,3 +727,38 @@ fn a_redirect_to_a_scheme_not_allowed_is_refused() {
     assert_eq!(err.kind(), ErrorKind::UnsupportedScheme, "{err}");
     assert!(requests_to(&server, "/final").is_empty());
 }
+
+#[test]
+fn a_redirect_body_dripped_slowly_closes_its_connection_instead_of_holding_the_call() {
+    // The redirect's body comes a byte every 100 ms: 3 s in all, longer than the time a
+    // redirect's body may take (1 s); the call goes on without it, on a new connection.
+    let server = ScriptedServer::start(|conn| loop {
+        let head = conn.read_request_head();
+        if head.is_empty() {
+            return;
+        }
+        if head.starts_with(b"GET /a ") {
+            conn.write_all(b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 30\r\n\r\n");
+            for _ in 0..30 {
+                conn.sleep(Duration::from_millis(100));
+                if !conn.write_all(b"x") {
+                    return;
+                }
+            }
+        } else {
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+        }
+    });
+    let body = agent()
+        .get(&server.url("/a"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "done");
+    assert_eq!(
+        server.connections(),
+        2,
+        "the dripping connection was not waited for"
+    );
+}

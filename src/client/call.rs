@@ -22,7 +22,7 @@ use crate::client::wire_body::PoolReturn;
 use crate::client::{
     Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody, WireOptions,
 };
-use crate::defaults::REDIRECT_DRAIN_MAX;
+use crate::defaults::{REDIRECT_DRAIN_MAX, REDIRECT_DRAIN_TIME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
@@ -196,8 +196,10 @@ fn attempt<'a>(
 }
 
 /// Reads what little is left of a redirect's (or an answered 401's) body so its connection can
-/// be reused.
+/// be reused, within [`REDIRECT_DRAIN_MAX`] bytes and [`REDIRECT_DRAIN_TIME`]: a body that is
+/// longer or slower closes its connection instead, and the call goes on.
 fn drain(body: WireBody) {
+    let body = body.within(REDIRECT_DRAIN_TIME, "the time for a redirect's body");
     let _ = std::io::copy(&mut body.take(REDIRECT_DRAIN_MAX), &mut std::io::sink());
 }
 

@@ -98,6 +98,13 @@ impl WireBody {
         reader
     }
 
+    /// The same body, to be read within `limit` (called `what` in messages) as well as the
+    /// call's deadline.
+    pub(crate) fn within(mut self, limit: Duration, what: &'static str) -> WireBody {
+        self.deadline = self.deadline.earliest(Deadline::named(what, Some(limit)));
+        self
+    }
+
     /// Whether the body is known to be empty (no body, or a zero Content-Length).
     pub(crate) fn is_empty(&self) -> bool {
         self.total == Some(0)
