@@ -762,3 +762,49 @@ fn a_redirect_body_dripped_slowly_closes_its_connection_instead_of_holding_the_c
         "the dripping connection was not waited for"
     );
 }
+
+#[test]
+fn a_callers_host_and_named_secret_fields_stay_behind_on_a_redirect_to_another_origin() {
+    let other = HttpServer::start(|req| {
+        Reply::text(format!(
+            "{} {}",
+            req.header("host").unwrap_or("-"),
+            req.header("x-api-key").unwrap_or("no key")
+        ))
+    });
+    let target = other.url("/landing");
+    let server = HttpServer::start(move |_| Reply::new(302).header("Location", &target));
+    let agent = builder()
+        .secret_header("X-Api-Key")
+        .default_header("X-Api-Key", "K3Y")
+        .build()
+        .unwrap();
+    let body = agent
+        .get(&server.url("/"))
+        .header("Host", "internal.example")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, format!("127.0.0.1:{} no key", other.port()));
+    // Within the origin, both go along.
+    let same = HttpServer::start(|req| {
+        if req.path() == "/" {
+            Reply::new(302).header("Location", "/next")
+        } else {
+            Reply::text(format!(
+                "{} {}",
+                req.header("host").unwrap_or("-"),
+                req.header("x-api-key").unwrap_or("no key")
+            ))
+        }
+    });
+    let body = agent
+        .get(&same.url("/"))
+        .header("Host", "internal.example")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "internal.example K3Y");
+}

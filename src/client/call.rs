@@ -28,7 +28,7 @@ use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::framing::{content_length, response_framing, BodyFraming};
-use crate::http1::headers::{is_credential, list_has_token};
+use crate::http1::headers::list_has_token;
 use crate::http1::write::check_method;
 use crate::timings::Timings;
 use crate::trace::TraceEvent;
@@ -157,8 +157,15 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         };
         drain(answer.body);
         if next.leaves_origin {
-            headers.retain(|(name, _)| !is_credential(name.as_bytes()));
+            // Credentials, and the fields the caller named secret, stay with their origin.
+            let secrets = &settings.secret_headers;
+            headers.retain(|(name, _)| !secrets.is_secret(name.as_bytes()));
             left_origin = true;
+        }
+        if next.url.host() != url.host() || next.url.port() != url.port() {
+            // A Host of the caller's names the server it was set for, not this one (curl drops
+            // it too).
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("host"));
         }
         if let Some(referer) = &next.referer {
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case("referer"));

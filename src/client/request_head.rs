@@ -6,7 +6,6 @@ use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
 use crate::http1::head::Version;
-use crate::http1::headers::is_credential;
 use crate::http1::write::{check_header, write_request_head_as};
 use crate::url::Url;
 
@@ -138,7 +137,8 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         if is_framing(name) {
             check_header(name, value)?;
         } else {
-            let stays_behind = without_default_credentials && is_credential(name.as_bytes());
+            let stays_behind =
+                without_default_credentials && settings.secret_headers.is_secret(name.as_bytes());
             // A caller's Proxy-Authorization is the proxy's (see `proxy_authorization`): on
             // this head only as the forwarding proxy's own, on the CONNECT for a tunnel, and
             // never to an origin, with a proxy or without.
