@@ -229,6 +229,19 @@ mod tls {
     }
 
     #[test]
+    fn the_read_timeout_ends_a_silent_handshake_when_there_is_no_connect_timeout() {
+        let server = silent_server();
+        let url = format!("https://127.0.0.1:{}/", server.port());
+        let agent = builder()
+            .connect_timeout(None)
+            .read_timeout(Duration::from_millis(500))
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap();
+        assert_times_out(TimeoutPhase::Handshake, || agent.get(&url).send());
+    }
+
+    #[test]
     fn the_deadline_ends_a_handshake_nobody_answers() {
         let server = silent_server();
         let url = format!("https://127.0.0.1:{}/", server.port());

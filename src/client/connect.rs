@@ -85,7 +85,12 @@ pub(crate) fn connection_for(
     let mut addrs = match routes.resolved(host, port) {
         Some(addrs) => addrs,
         // Name resolution counts towards the connect timeout, as in curl.
-        None => resolve(host, port, connect_by)?,
+        // With no connect timeout and no deadline, the read timeout still bounds the wait.
+        None => resolve(
+            host,
+            port,
+            connect_by.or_else_limit(shared.settings.read_timeout),
+        )?,
     };
     addrs.retain(|addr| routes.family.allows(addr));
     if addrs.is_empty() {
@@ -135,7 +140,10 @@ pub(crate) fn connection_for(
         let Stream::Plain(socket) = stream else {
             unreachable!("TLS is only ever added once")
         };
-        let budget = connect_by.budget(None, crate::error::TimeoutPhase::Handshake);
+        // Each silence of the handshake is bounded by the read timeout too, so that a server
+        // that accepts TCP and never speaks TLS ends in an error even with no connect timeout.
+        let idle = shared.settings.read_timeout;
+        let budget = connect_by.budget(idle, crate::error::TimeoutPhase::Handshake);
         let tls = crate::transport::tls::TlsStream::handshake(
             shared.tls.config()?,
             url.host(),

@@ -43,7 +43,8 @@ pub(crate) fn open_tunnel(
     write_request_head(&mut request, "CONNECT", &authority, headers)?;
 
     let mut conn = Connection::new(stream, key, ConnectionInfo::default());
-    let budget = connect_by.budget(None, TimeoutPhase::Handshake);
+    // Each silence of the proxy is bounded by the read timeout too, as in a TLS handshake.
+    let budget = connect_by.budget(settings.read_timeout, TimeoutPhase::Handshake);
     if tracer.is_on() {
         let masked = tracer.mask_head(&request);
         tracer.emit(|| TraceEvent::RequestHead(&masked));

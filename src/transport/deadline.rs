@@ -54,6 +54,16 @@ impl Deadline {
         }
     }
 
+    /// This deadline, or, if there is none, a limit `fallback` from now (called "the read
+    /// timeout" in messages), so that a wait with every other limit off is still bounded.
+    pub fn or_else_limit(self, fallback: Option<Duration>) -> Deadline {
+        if self.at.is_some() {
+            self
+        } else {
+            Deadline::named("the read timeout", fallback)
+        }
+    }
+
     /// Time left before the deadline; `None` when there is no deadline, zero once it has passed.
     pub fn remaining(&self) -> Option<Duration> {
         self.at
