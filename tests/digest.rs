@@ -293,3 +293,27 @@ fn a_streamed_body_is_not_sent_twice() {
     assert_eq!(resp.status(), 401);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn an_answer_never_goes_ahead_to_another_origin_even_with_trusted_redirects() {
+    let elsewhere = HttpServer::start(|req| {
+        Reply::text(req.header("authorization").unwrap_or("none").to_string())
+    });
+    let target = elsewhere.url("/landing");
+    let server = HttpServer::start(move |req| {
+        if answers(req, "SHA-256", "n1", "00000001") {
+            Reply::new(302).header("Location", &target)
+        } else {
+            challenge(Some("SHA-256"), "n1", false)
+        }
+    });
+    let resp = builder()
+        .redirect_keep_credentials(true)
+        .build()
+        .unwrap()
+        .get(&server.url("/a"))
+        .digest_auth(USER, PASSWORD)
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "none");
+}

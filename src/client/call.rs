@@ -64,6 +64,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     let mut followed = 0;
     let mut left_origin = false;
+
     // The redirects followed: the answer's history, or the chain behind a refused redirect.
     let mut history = Vec::new();
 
@@ -78,6 +79,14 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
         });
     let mut digest = digest_credentials.map(DigestSession::new);
+    // Digest answers go to the call's first origin only, even when the caller trusts redirects
+    // with credentials: an answer is made for one server's challenge.
+    let first_url = digest.as_ref().map(|_| url.clone());
+    let left_first_origin = |url: &Url| {
+        first_url
+            .as_ref()
+            .is_some_and(|first| !url.same_origin(first))
+    };
     // Retries made by the retry policy, in all the hops of the call.
     let mut retries = 0;
 
@@ -91,7 +100,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             .as_deref()
             .unwrap_or_else(|| request_head::request_target(&url, forwarded));
         let mut digest_answer = digest.as_mut().and_then(|session| {
-            session.first_authorization(&attempt(&method, target, &body, left_origin))
+            session.first_authorization(&attempt(&method, target, &body, left_first_origin(&url)))
         });
         let mut answer = loop {
             let hop = Hop {
@@ -121,7 +130,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 Some(session) => session.after_response(
                     answer.head.status,
                     answer.head.headers.get_all("www-authenticate"),
-                    &attempt(&method, target, &body, left_origin),
+                    &attempt(&method, target, &body, left_first_origin(&url)),
                 ),
                 None => Step::Return,
             };

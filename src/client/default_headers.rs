@@ -2,10 +2,6 @@
 //! own defaults it leaves out; one entry per name, compared without regard to case (RFC 9110
 //! section 5.1). It does not build heads: [`request_head`](super::request_head) does.
 
-use std::fmt;
-
-use crate::http1::headers::is_credential;
-
 /// An agent's default header fields, set and removed by name.
 ///
 /// Setting a name twice keeps one field, in the place of the first and with the last name and
@@ -58,27 +54,6 @@ impl DefaultHeaders {
 
 /// Shows names and values, with the values of credential fields (Authorization, Cookie,
 /// Proxy-Authorization) as `<hidden>`.
-impl fmt::Debug for DefaultHeaders {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields: Vec<(&str, &str)> = self
-            .fields
-            .iter()
-            .map(|(name, value)| {
-                let shown = if is_credential(name.as_bytes()) {
-                    "<hidden>"
-                } else {
-                    value.as_str()
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
-        f.debug_struct("DefaultHeaders")
-            .field("fields", &fields)
-            .field("removed", &self.removed)
-            .finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,15 +90,5 @@ mod tests {
         );
         headers.restore("x-a");
         assert!(!headers.removes("x-a"));
-    }
-
-    #[test]
-    fn debug_hides_credential_values() {
-        let mut headers = DefaultHeaders::default();
-        headers.set("Authorization", "Bearer secret-token".into());
-        headers.set("X-Trace", "visible".into());
-        let debug = format!("{headers:?}");
-        assert!(!debug.contains("secret-token"), "{debug}");
-        assert!(debug.contains("visible"), "{debug}");
     }
 }

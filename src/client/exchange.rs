@@ -307,6 +307,8 @@ fn send_chunked(
 ) -> Result<()> {
     // Room in front of the data for the longest chunk-size line ("10000\r\n").
     const FRAMING: usize = 8;
+    // The size of a chunk must fit in the hex digits that room leaves (6, with CRLF).
+    const _: () = assert!(UPLOAD_CHUNK < 1 << 24);
     let mut buf = vec![0u8; FRAMING + UPLOAD_CHUNK + CHUNK_END.len()];
     loop {
         let n = read_body(reader, &mut buf[FRAMING..FRAMING + UPLOAD_CHUNK])?;

@@ -40,7 +40,9 @@ pub enum CloseReason {
     Truncated,
     /// Reading the body failed (a framing error, a timeout, a reset).
     ReadFailed,
-    /// The connection became a tunnel (a successful CONNECT) and is the caller's.
+    /// A CONNECT succeeded, so the connection became a tunnel: what follows is no HTTP
+    /// response of ours, and the connection is closed rather than kept (a client that wants the
+    /// tunnel opens it through a proxy setting, not with a CONNECT of its own).
     Tunnel,
     /// The pool keeps no idle connections (a limit of 0), or the socket could not be made to
     /// wait in it.

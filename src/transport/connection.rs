@@ -117,7 +117,9 @@ impl Connection {
     }
 
     /// Reads more bytes into the buffer, keeping what is there; grows the buffer up to
-    /// `max_buffered` bytes when it is full. Returns the number of new bytes, 0 at end of stream.
+    /// `max_buffered` bytes when it is full. Returns the number of new bytes, 0 at end of
+    /// stream; a buffer full at `max_buffered` is an error (callers parse before asking for
+    /// more, so it means what they wait for is larger than they allow).
     pub fn fill(&mut self, budget: &IoBudget, max_buffered: usize) -> Result<usize> {
         if self.end == self.input.len() {
             if self.start > 0 {
@@ -127,7 +129,13 @@ impl Connection {
             } else {
                 let grown = (self.input.len() * 2).min(max_buffered.max(self.input.len()));
                 if grown == self.input.len() {
-                    return Ok(0);
+                    // Not an end of stream: the caller asked for more room than it allows.
+                    return Err(crate::error::Error::new(
+                        crate::error::ErrorKind::Protocol,
+                        format!(
+                            "{max_buffered} bytes arrived without the end of what was expected"
+                        ),
+                    ));
                 }
                 self.input.resize(grown, 0);
             }

@@ -61,7 +61,7 @@ fn key_family(algorithm_id: &[u8]) -> Option<&'static str> {
         (&[0x2b, 0x65, 0x70], "Ed25519"),
         (&[0x2b, 0x65, 0x71], "Ed448"),
     ];
-    let oid = Der::new(algorithm_id).expect_raw(tag::OID)?;
+    let oid = Der::new(algorithm_id).next_raw_of(tag::OID)?;
     FAMILIES
         .iter()
         .find(|(arc, _)| oid.starts_with(arc))
@@ -124,13 +124,13 @@ pub struct CertificateSummary {
 /// (issuer, validity, subject, `subjectPublicKeyInfo`, extensions) is left in the cursor.
 fn tbs_after_signature(der: &[u8]) -> Option<Der<'_>> {
     let mut outer = Der::new(der);
-    let mut certificate = outer.expect(tag::SEQUENCE)?;
-    let mut tbs = certificate.expect(tag::SEQUENCE)?;
+    let mut certificate = outer.next_of(tag::SEQUENCE)?;
+    let mut tbs = certificate.next_of(tag::SEQUENCE)?;
     if tbs.peek_tag() == Some(tag::VERSION) {
         tbs.read()?;
     }
-    tbs.expect_raw(tag::INTEGER)?; // serial number
-    tbs.expect(tag::SEQUENCE)?; // signature algorithm
+    tbs.next_raw_of(tag::INTEGER)?; // serial number
+    tbs.next_of(tag::SEQUENCE)?; // signature algorithm
     Some(tbs)
 }
 
@@ -140,11 +140,11 @@ fn tbs_after_signature(der: &[u8]) -> Option<Der<'_>> {
 #[cfg(feature = "tls")]
 pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
     let mut tbs = tbs_after_signature(der)?;
-    tbs.expect(tag::SEQUENCE)?; // issuer
-    tbs.expect(tag::SEQUENCE)?; // validity
-    tbs.expect(tag::SEQUENCE)?; // subject
+    tbs.next_of(tag::SEQUENCE)?; // issuer
+    tbs.next_of(tag::SEQUENCE)?; // validity
+    tbs.next_of(tag::SEQUENCE)?; // subject
     let before = tbs.input;
-    tbs.expect(tag::SEQUENCE)?;
+    tbs.next_of(tag::SEQUENCE)?;
     Some(&before[..before.len() - tbs.input.len()])
 }
 
@@ -153,12 +153,12 @@ impl CertificateSummary {
     /// this reader understands. Never panics, whatever the input.
     pub fn from_der(der: &[u8]) -> Option<CertificateSummary> {
         let mut tbs = tbs_after_signature(der)?;
-        let issuer = distinguished_name(tbs.expect(tag::SEQUENCE)?)?;
-        let mut validity = tbs.expect(tag::SEQUENCE)?;
+        let issuer = distinguished_name(tbs.next_of(tag::SEQUENCE)?)?;
+        let mut validity = tbs.next_of(tag::SEQUENCE)?;
         let not_before = time(validity.read()?)?;
         let not_after = time(validity.read()?)?;
-        let subject = distinguished_name(tbs.expect(tag::SEQUENCE)?)?;
-        let key_type = key_type(tbs.expect(tag::SEQUENCE)?)?;
+        let subject = distinguished_name(tbs.next_of(tag::SEQUENCE)?)?;
+        let key_type = key_type(tbs.next_of(tag::SEQUENCE)?)?;
         let mut subject_alt_names = Vec::new();
         while let Some((tag, content)) = tbs.read() {
             if tag == tag::EXTENSIONS {
@@ -166,14 +166,32 @@ impl CertificateSummary {
             }
         }
         Some(CertificateSummary {
-            subject,
-            issuer,
-            subject_alt_names,
+            subject: shown(subject),
+            issuer: shown(issuer),
+            subject_alt_names: subject_alt_names.into_iter().map(shown).collect(),
             not_before,
             not_after,
             key_type,
         })
     }
+}
+
+/// Text from a certificate as it may be shown: control characters (a terminal's escape
+/// sequences, line breaks) written as `\u{…}`, so that a certificate cannot write to the
+/// screen it is printed on. Letters of any script stay as they are.
+fn shown(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A cursor over DER-encoded values.
@@ -217,23 +235,23 @@ impl<'a> Der<'a> {
     }
 
     /// The next value's content, which must have `expected` as its tag.
-    fn expect_raw(&mut self, expected: u8) -> Option<&'a [u8]> {
+    fn next_raw_of(&mut self, expected: u8) -> Option<&'a [u8]> {
         let (tag, content) = self.read()?;
         (tag == expected).then_some(content)
     }
 
     /// The next value, which must have `expected` as its tag, as a cursor over its content.
-    fn expect(&mut self, expected: u8) -> Option<Der<'a>> {
-        self.expect_raw(expected).map(Der::new)
+    fn next_of(&mut self, expected: u8) -> Option<Der<'a>> {
+        self.next_raw_of(expected).map(Der::new)
     }
 }
 
 /// A Name as `CN=…, O=…`, attributes in the order they appear.
 fn distinguished_name(mut rdns: Der<'_>) -> Option<String> {
     let mut parts = Vec::new();
-    while let Some(mut set) = rdns.expect(tag::SET) {
-        while let Some(mut attribute) = set.expect(tag::SEQUENCE) {
-            let oid = attribute.expect_raw(tag::OID)?;
+    while let Some(mut set) = rdns.next_of(tag::SET) {
+        while let Some(mut attribute) = set.next_of(tag::SEQUENCE) {
+            let oid = attribute.next_raw_of(tag::OID)?;
             let (_, value) = attribute.read()?;
             let label = match oid {
                 oid::COMMON_NAME => "CN",
@@ -279,21 +297,21 @@ fn time((tag, content): (u8, &[u8])) -> Option<String> {
 
 /// The key's algorithm and size from a `SubjectPublicKeyInfo`.
 fn key_type(mut spki: Der<'_>) -> Option<String> {
-    let mut algorithm = spki.expect(tag::SEQUENCE)?;
-    let algorithm_oid = algorithm.expect_raw(tag::OID)?;
-    let key = spki.expect_raw(tag::BIT_STRING)?;
+    let mut algorithm = spki.next_of(tag::SEQUENCE)?;
+    let algorithm_oid = algorithm.next_raw_of(tag::OID)?;
+    let key = spki.next_raw_of(tag::BIT_STRING)?;
     Some(match algorithm_oid {
         oid::RSA => {
             // The bit string (after its unused-bits byte) holds SEQUENCE { modulus, exponent }.
-            let mut key = Der::new(key.get(1..)?).expect(tag::SEQUENCE)?;
-            let modulus = key.expect_raw(tag::INTEGER)?;
+            let mut key = Der::new(key.get(1..)?).next_of(tag::SEQUENCE)?;
+            let modulus = key.next_raw_of(tag::INTEGER)?;
             let significant = modulus
                 .iter()
                 .position(|&b| b != 0)
                 .map_or(0, |i| modulus.len() - i);
             format!("RSA {}", significant * 8)
         }
-        oid::EC => match algorithm.expect_raw(tag::OID) {
+        oid::EC => match algorithm.next_raw_of(tag::OID) {
             Some(oid::P256) => "EC P-256".to_string(),
             Some(oid::P384) => "EC P-384".to_string(),
             Some(oid::P521) => "EC P-521".to_string(),
@@ -306,17 +324,17 @@ fn key_type(mut spki: Der<'_>) -> Option<String> {
 
 /// DNS names and IP addresses from the subjectAltName extension, if present.
 fn alt_names(mut explicit: Der<'_>) -> Option<Vec<String>> {
-    let mut extensions = explicit.expect(tag::SEQUENCE)?;
-    while let Some(mut extension) = extensions.expect(tag::SEQUENCE) {
-        let id = extension.expect_raw(tag::OID)?;
+    let mut extensions = explicit.next_of(tag::SEQUENCE)?;
+    while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
+        let id = extension.next_raw_of(tag::OID)?;
         if extension.peek_tag() == Some(tag::BOOLEAN) {
             extension.read()?;
         }
-        let value = extension.expect_raw(tag::OCTET_STRING)?;
+        let value = extension.next_raw_of(tag::OCTET_STRING)?;
         if id != oid::SUBJECT_ALT_NAME {
             continue;
         }
-        let mut names = Der::new(value).expect(tag::SEQUENCE)?;
+        let mut names = Der::new(value).next_of(tag::SEQUENCE)?;
         let mut out = Vec::new();
         while let Some((tag, content)) = names.read() {
             match tag {
@@ -339,6 +357,12 @@ fn alt_names(mut explicit: Der<'_>) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_certificate_text_are_escaped_and_letters_kept() {
+        assert_eq!(shown("CN=M\u{fc}nchen".to_string()), "CN=M\u{fc}nchen");
+        assert_eq!(shown("CN=a\u{1b}[2Jb".to_string()), "CN=a\\u{1b}[2Jb");
+    }
 
     #[test]
     fn lengths_beyond_the_input_are_refused() {
