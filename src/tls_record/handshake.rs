@@ -345,7 +345,7 @@ pub enum HandshakeBody {
     /// A message named by its type only (ServerHelloDone, HelloRequest, ...), or one this
     /// reader does not decode.
     Named,
-    /// A message longer than [`MAX_HANDSHAKE_MESSAGE`](super::MAX_HANDSHAKE_MESSAGE): not
+    /// A message longer than [`MAX_HANDSHAKE_MESSAGE`](super::limits::MAX_HANDSHAKE_MESSAGE): not
     /// kept, only its type and length are known.
     TooLarge,
     /// The message does not parse; the reason, for the description.
@@ -456,7 +456,7 @@ impl HandshakeMessage {
             HandshakeBody::TooLarge => write!(
                 f,
                 "\n  too large to decode: over {} bytes",
-                super::MAX_HANDSHAKE_MESSAGE
+                super::limits::MAX_HANDSHAKE_MESSAGE
             ),
             HandshakeBody::Undecodable(reason) => write!(f, "\n  could not decode: {reason}"),
         }

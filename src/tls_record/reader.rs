@@ -3,10 +3,10 @@
 //! reads a socket and never decrypts; it keeps at most one record and one handshake message.
 
 use super::handshake::{HandshakeBody, HandshakeMessage};
+use super::limits::{MAX_HANDSHAKE_MESSAGE, MAX_RECORD_PAYLOAD};
 use super::names::{AlertDescription, AlertLevel, ContentType, HandshakeType, TlsVersion};
 use super::observer::HandshakeObserver;
 use super::record::{Alert, Detail, Direction, TlsRecord};
-use super::{MAX_HANDSHAKE_MESSAGE, MAX_RECORD_PAYLOAD};
 
 /// The record header: content type (1 byte), legacy_record_version (2), length (2).
 const HEADER_LEN: usize = 5;
