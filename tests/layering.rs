@@ -135,7 +135,7 @@ fn without_test_module(code: &str) -> String {
             rest = &rest[at + 12..];
             continue;
         }
-        let Some(end) = after.find(|c| c == '{' || c == ';') else {
+        let Some(end) = after.find(['{', ';']) else {
             return out;
         };
         if after.as_bytes()[end] == b';' {
