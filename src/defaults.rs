@@ -30,6 +30,7 @@
 //! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection, and for how long | [`REDIRECT_DRAIN_MAX`], [`REDIRECT_DRAIN_TIME`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
+//! | Name lookups still unanswered, in the whole process | 64 (`transport::connect::MAX_PENDING_LOOKUPS`) | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
 //!

@@ -114,11 +114,9 @@ impl std::fmt::Debug for Settings {
                 &secret_headers.debug_fields(default_headers.fields()),
             )
             .field("secret_headers", secret_headers)
-            // Query values may be keys (`?api_key=…`): their names only.
-            .field(
-                "query",
-                &query.iter().map(|(name, _)| name).collect::<Vec<_>>(),
-            )
+            // Shown as every URL is, in errors and traces: a key belongs in a header field
+            // named with `secret_header`, not in a query.
+            .field("query", query)
             .field("digest_auth", &digest_auth.as_ref().map(|_| "*****"))
             .field("netrc", &netrc.as_ref().map(|_| "*****"))
             .field("proxy", proxy)

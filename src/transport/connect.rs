@@ -5,6 +5,7 @@
 //! waiting for when the deadline passes. IP literals skip resolution altogether.
 
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -31,6 +32,15 @@ impl std::fmt::Display for HostPort<'_> {
     }
 }
 
+/// Lookups whose thread may still be waiting on the system resolver, in the whole process:
+/// at most this many. Each costs a thread; a resolver that stops answering would otherwise
+/// let them grow with every call. Real lookups end in seconds, so 64 at once is far beyond
+/// what a program has in flight.
+pub const MAX_PENDING_LOOKUPS: usize = 64;
+
+/// Lookups whose thread is still running.
+static PENDING_LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+
 /// The addresses of `host`, in the order the resolver gave them.
 pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
@@ -47,16 +57,32 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
     let result = match deadline.remaining() {
         None => lookup(),
         Some(left) => {
+            // A lookup we stopped waiting for keeps its thread until the resolver answers; a
+            // resolver that never does must not make threads pile up without end.
+            if PENDING_LOOKUPS.fetch_add(1, Ordering::SeqCst) >= MAX_PENDING_LOOKUPS {
+                PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+                return Err(Error::new(
+                    ErrorKind::Dns,
+                    format!(
+                        "could not resolve host {host}: {MAX_PENDING_LOOKUPS} earlier lookups \
+                         are still unanswered"
+                    ),
+                ));
+            }
             let (tx, rx) = mpsc::sync_channel(1);
-            std::thread::Builder::new()
+            let spawned = std::thread::Builder::new()
                 .name("plainwire-resolve".into())
                 .spawn(move || {
                     // The receiver may have given up; then nobody needs the answer.
                     let _ = tx.send(lookup());
-                })
-                .map_err(|e| {
-                    Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e)
-                })?;
+                    PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+                });
+            if let Err(e) = spawned {
+                PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+                return Err(
+                    Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e),
+                );
+            }
             match rx.recv_timeout(left) {
                 Ok(result) => result,
                 Err(_) => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
