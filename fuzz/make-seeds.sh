@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fixtures="$here/../fixtures"
 seeds="$here/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds/response_head" "$seeds/chunked" "$seeds/body_framing" "$seeds/url" "$seeds/x509" "$seeds/tls_record"
+mkdir -p "$seeds/response_head" "$seeds/chunked" "$seeds/body_framing" "$seeds/url" "$seeds/x509" "$seeds/tls_record" "$seeds/header_values"
 
 # response_head: two parameter bytes (0xff: a 1020-byte size limit; 0x0f: 15 fields), then a head.
 head() { name=$1; shift; { printf '\377\017'; printf "$@"; } >"$seeds/response_head/$name"; }
@@ -49,6 +49,17 @@ url network-path '//other.example/p'
 url same-scheme 'http:rel/path'
 url dots 'http://h/a/b/../../..//c/.'
 url trim '  https://h.example./x\y "q"  '
+
+# header_values: one value or file each; every parser sees every seed.
+value() { name=$1; shift; printf "$@" >"$seeds/header_values/$name"; }
+value cookie 'a=b; Path=/; Domain=example.com; Max-Age=10\n'
+value link '<https://x/?p=2>; rel="next", <https://x/?p=1>; rel=prev\n'
+value range 'bytes 0-99/1000'
+value date 'Sun, 06 Nov 1994 08:49:37 GMT'
+value challenge 'Digest realm="r", nonce="n", qop="auth,auth-int", algorithm=SHA-256, Basic realm="x"'
+value netrc 'machine example.com login a password b\ndefault login c password d\n'
+value no-proxy 'localhost,.example.com,10.0.0.0/8,[::1]:443,*'
+value cookie-file '# Netscape HTTP Cookie File\n.example.com\tTRUE\t/\tFALSE\t0\ta\tb\n#HttpOnly_www.example.com\tFALSE\t/a\tTRUE\t2000000000\tc\td\n'
 
 # x509: the fixture certificates as DER.
 for pem in "$fixtures"/*.pem; do

@@ -276,6 +276,29 @@ pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
 pub use web_link::{WebLink, WebLinks};
 
+/// Entry points for the fuzz targets in `fuzz/` to the crate-private parsers of header values
+/// and files: only in a `cfg(fuzzing)` build (cargo-fuzz sets it), never in the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub mod fuzz_entry {
+    pub fn challenges(value: &str) -> usize {
+        crate::auth::challenge::Challenge::parse_all([value]).len()
+    }
+
+    pub fn netrc(text: &str) -> bool {
+        crate::auth::netrc::Netrc::parse(text).is_ok()
+    }
+
+    pub fn no_proxy(list: &str, host: &str, port: u16) -> bool {
+        crate::client::no_proxy::NoProxy::parse(list).matches(host, port)
+    }
+
+    pub fn retry_after(value: &str) -> Option<std::time::Duration> {
+        crate::http1::retry_after::parse(value, std::time::SystemTime::UNIX_EPOCH)
+    }
+}
+
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
 
