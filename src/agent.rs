@@ -186,8 +186,10 @@ impl AgentBuilder {
 
     /// curl's low-speed limit (`--speed-limit`, `--speed-time`): a body that brings fewer than
     /// `bytes_per_second` on average over any `period` is aborted with
-    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout). Default: none, as in curl, since a
-    /// stream of events may rightly trickle.
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout). Default: none for a body read as a
+    /// stream, as in curl, since a stream of events may rightly trickle; a body read into memory
+    /// must keep up [1 KiB/s](crate::defaults::BUFFERED_MIN_SPEED) over each read-timeout period.
+    /// A limit set here replaces that floor.
     ///
     /// ```
     /// use std::time::Duration;

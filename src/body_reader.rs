@@ -106,6 +106,20 @@ impl BodyReader {
         self.limit = limit;
     }
 
+    /// Holds the body to the floor on speed of a body read into memory
+    /// ([`BUFFERED_MIN_SPEED`](crate::defaults::BUFFERED_MIN_SPEED)), unless the call set its
+    /// own low-speed limit.
+    pub(crate) fn hold_to_buffered_minimum(&mut self) {
+        match &mut self.source {
+            Source::Abandoned => {}
+            Source::Identity(wire) => wire.hold_to_buffered_minimum(),
+            #[cfg(feature = "gzip")]
+            Source::Gzip(decoder) => decoder.get_mut().hold_to_buffered_minimum(),
+            #[cfg(feature = "gzip")]
+            Source::Deflate(decoder) => decoder.get_mut().hold_to_buffered_minimum(),
+        }
+    }
+
     /// The current limit.
     pub(crate) fn limit(&self) -> Option<u64> {
         self.limit

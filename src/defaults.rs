@@ -13,7 +13,8 @@
 //! | Silence while reading a response | [`READ_TIMEOUT`] | `read_timeout` |
 //! | A write the server does not take | [`WRITE_TIMEOUT`] | `write_timeout` |
 //! | The response head, in all | [`HEAD_TIMEOUT`] | `head_timeout` |
-//! | A body that trickles (curl's `--speed-limit`) | none | `low_speed_limit` |
+//! | A body that trickles (curl's `--speed-limit`), read as a stream | none | `low_speed_limit` |
+//! | A body that trickles, read into memory (`bytes`, `text`, `json`) | [`BUFFERED_MIN_SPEED`] over each `read_timeout` | `low_speed_limit` (replaces it) |
 //! | The whole call | none | `timeout` |
 //! | Redirects followed | [`MAX_REDIRECTS`] | `max_redirects` |
 //! | Response head size | [`MAX_HEAD_SIZE`] | `max_head_size` |
@@ -59,6 +60,17 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// drips its head one byte every 59 seconds stays under it forever; this bounds the whole head.
 /// A server that needs longer than this to begin its answer already meets the read timeout.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The least a body read into memory (`bytes`, `text`, `json`) must bring, on average, over
+/// each read-timeout period (60 seconds by default) when the call sets no low-speed limit of its
+/// own: 1 KiB a second. The read timeout bounds each silence, but a server that drips a byte
+/// every 59 seconds stays under it; with this floor, reading the 10 MiB that
+/// [`MAX_BODY_SIZE`] allows can take at most about three hours, and a drip ends after one
+/// period. 1 KiB/s is 8 kbit/s, below any link still in use; a server slower than that for a
+/// whole minute is not sending a document. A body read as a stream
+/// ([`Response::into_reader`](crate::Response::into_reader)) is not held to it, since a stream
+/// of events may rightly trickle; no read timeout (`read_timeout(None)`) means no floor either.
+pub const BUFFERED_MIN_SPEED: u64 = 1024;
 
 /// Redirects followed in one call: 10. Real chains are one to three hops; a loop ends early.
 pub const MAX_REDIRECTS: u32 = 10;

@@ -496,7 +496,10 @@ impl Response {
     }
 
     /// The whole body in memory, within the limit (see [`Response::limit_body`]): requests'
-    /// `r.content`.
+    /// `r.content`. Unless the call set a [`low_speed_limit`](crate::AgentBuilder::low_speed_limit),
+    /// the body must keep up [`BUFFERED_MIN_SPEED`](crate::defaults::BUFFERED_MIN_SPEED) (1 KiB/s)
+    /// over each read-timeout period, so that a server dripping it cannot hold the call for
+    /// days; read it with [`Response::into_reader`] to have no such floor.
     ///
     /// ```
     /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -526,6 +529,7 @@ impl Response {
             }
         }
         self.body.set_limit(Some(limit));
+        self.body.hold_to_buffered_minimum();
         // Read straight into the result: sized to the declared length when there is one (plus
         // a byte, to see the end without growing), in 64 KiB steps otherwise.
         let expected = declared.map_or(0, |length| length.min(limit).min(1 << 24) + 1);

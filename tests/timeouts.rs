@@ -494,3 +494,64 @@ fn a_body_faster_than_the_low_speed_limit_is_read_whole() {
     let resp = agent.get(&server.url("/")).send().unwrap();
     assert_eq!(resp.bytes().unwrap(), b"abcdef");
 }
+
+/// A server that sends a head announcing 10 bytes, then one byte every 100 ms.
+fn ten_byte_drip() -> ScriptedServer {
+    ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
+        for _ in 0..10 {
+            conn.sleep(Duration::from_millis(100));
+            conn.write_all(b"x");
+        }
+        conn.read_to_end();
+    })
+}
+
+#[test]
+fn a_body_read_into_memory_must_keep_up_a_floor_on_speed() {
+    // 10 bytes a second, never silent for a read timeout of 500 ms, and far below
+    // BUFFERED_MIN_SPEED (1 KiB/s) over each 500 ms: without the floor, `text()` would take
+    // the 100 s the server drips for.
+    let server = dripping_server();
+    let agent = builder()
+        .read_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadBody, || resp.text());
+    assert!(err.to_string().contains("1024 bytes per second"), "{err}");
+}
+
+#[test]
+fn a_body_read_as_a_stream_has_no_floor_on_speed() {
+    let server = ten_byte_drip();
+    let agent = builder()
+        .read_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut body = Vec::new();
+    agent
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .into_reader()
+        .read_to_end(&mut body)
+        .unwrap();
+    assert_eq!(body, b"xxxxxxxxxx");
+}
+
+#[test]
+fn a_low_speed_limit_of_the_callers_replaces_the_floor() {
+    let server = ten_byte_drip();
+    let agent = builder()
+        .read_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let resp = agent
+        .get(&server.url("/"))
+        .low_speed_limit(1, Duration::from_secs(5))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "xxxxxxxxxx");
+}

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::client::low_speed::SpeedWatch;
-use crate::client::settings::CallSettings;
+use crate::client::settings::{CallSettings, LowSpeed};
+use crate::defaults::BUFFERED_MIN_SPEED;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
@@ -103,6 +104,17 @@ impl WireBody {
     pub(crate) fn within(mut self, limit: Duration, what: &'static str) -> WireBody {
         self.deadline = self.deadline.earliest(Deadline::named(what, Some(limit)));
         self
+    }
+
+    /// Holds a body about to be read into memory to [`BUFFERED_MIN_SPEED`] over each read-timeout
+    /// period, unless the call set a low-speed limit of its own or has no read timeout.
+    pub(crate) fn hold_to_buffered_minimum(&mut self) {
+        if let (None, Some(period)) = (&self.speed, self.read_timeout) {
+            self.speed = Some(SpeedWatch::start(LowSpeed {
+                bytes_per_second: BUFFERED_MIN_SPEED,
+                period,
+            }));
+        }
     }
 
     /// Whether the body is known to be empty (no body, or a zero Content-Length).
