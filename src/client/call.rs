@@ -234,6 +234,11 @@ fn send_retrying(
 ) -> Result<Answer> {
     loop {
         let result = send_once(shared, call, hop, body, deadline);
+        if *retries >= call.retry.max_retries {
+            // What `retry::next` answers first; without asking it, no clock is read and no
+            // jitter drawn for a call that cannot be retried (no policy, or none left).
+            return result.map_err(|failed| failed.error);
+        }
         let outcome = match &result {
             Ok(answer) => Outcome::Response {
                 status: answer.head.status,
