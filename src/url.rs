@@ -372,7 +372,13 @@ impl Url {
     /// Value for the Host header: host (IPv6 in brackets) plus ":port" only when the port is not
     /// the scheme default.
     pub fn host_header(&self) -> String {
-        self.serialization[self.scheme.as_str().len() + 3..self.path_start].to_owned()
+        self.host_and_port().to_owned()
+    }
+
+    /// [`Url::host_header`], borrowed: the authority as the URL holds it, which never holds a
+    /// space or control character (so that it goes on the wire without another check).
+    pub(crate) fn host_and_port(&self) -> &str {
+        &self.serialization[self.scheme.as_str().len() + 3..self.path_start]
     }
 
     /// "host:port" always with port, IPv6 bracketed — the CONNECT request target.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::client::auth_challenge::{self, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::credentials;
-use crate::client::exchange::{exchange, Failed, Message, Sent};
+use crate::client::exchange::{self, exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
 use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
@@ -332,8 +332,15 @@ fn send_once(
         .cookies
         .as_ref()
         .and_then(|jar| jar.cookie_header(url));
-    // Built and checked before connecting: a bad header never opens a socket.
-    let head = request_head::build(
+    // Built and checked before connecting: a bad header never opens a socket. A small body
+    // goes out in the same write, from the same buffer.
+    let body_room = match &*body {
+        SendBody::Bytes(bytes) if exchange::coalesces(bytes, body_framing, expect.wait) => {
+            bytes.len()
+        }
+        _ => 0,
+    };
+    let mut head = request_head::build(
         settings,
         &HeadInput {
             method,
@@ -351,6 +358,7 @@ fn send_once(
             authorization: hop.authorization,
             cookie: cookie.as_deref(),
         },
+        body_room,
     )?;
 
     // The pool hands out only a connection on which nothing arrived while it waited; the
@@ -364,7 +372,7 @@ fn send_once(
         let ready = Instant::now();
         let tracer = &shared.tracer;
         let message = Message {
-            head: &head,
+            head: &mut head,
             body,
             framing: body_framing,
             expect_continue: expect.wait,
