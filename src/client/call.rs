@@ -366,26 +366,27 @@ fn send_once(
     // twice is then retried on a fresh connection; one that cannot (a POST, a streamed body)
     // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
-    let mut attempt = |reuse: Reuse| -> std::result::Result<(Connection, Sent, Instant), Failed> {
-        let mut conn =
-            connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
-        let ready = Instant::now();
-        let tracer = &shared.tracer;
-        let message = Message {
-            head: &mut head,
-            body,
-            framing: body_framing,
-            expect_continue: expect.wait,
+    let mut attempt =
+        |reuse: Reuse| -> std::result::Result<(Box<Connection>, Sent, Instant), Failed> {
+            let mut conn =
+                connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
+            let ready = Instant::now();
+            let tracer = &shared.tracer;
+            let message = Message {
+                head: &mut head,
+                body,
+                framing: body_framing,
+                expect_continue: expect.wait,
+            };
+            match exchange(&mut conn, message, call, tracer, deadline) {
+                Ok(sent) => Ok((conn, sent, ready)),
+                Err(failed) => Err(Failed {
+                    nothing_received: failed.nothing_received && conn.is_reused(),
+                    before_response: failed.before_response,
+                    error: from_server(failed.error, url),
+                }),
+            }
         };
-        match exchange(&mut conn, message, call, tracer, deadline) {
-            Ok(sent) => Ok((conn, sent, ready)),
-            Err(failed) => Err(Failed {
-                nothing_received: failed.nothing_received && conn.is_reused(),
-                before_response: failed.before_response,
-                error: from_server(failed.error, url),
-            }),
-        }
-    };
     let first = attempt(Reuse::Pooled);
     let (conn, sent, ready) = match first {
         Ok(done) => done,

@@ -49,7 +49,7 @@ pub(crate) fn connection_for(
     proxy: Option<&Proxy>,
     deadline: Deadline,
     reuse: Reuse,
-) -> Result<Connection> {
+) -> Result<Box<Connection>> {
     let key = pool_key(url, proxy);
     if reuse == Reuse::Pooled {
         if let Some(conn) = shared.pool.take(&key) {
@@ -155,7 +155,7 @@ pub(crate) fn connection_for(
         info.handshake = started.elapsed();
     }
 
-    Ok(Connection::new(stream, key, info))
+    Ok(Box::new(Connection::new(stream, key, info)))
 }
 
 /// A tap that reports each TLS record of a new connection to the trace, when the agent has a

@@ -171,7 +171,7 @@ impl Connection {
     /// Prepares the connection to wait in the pool: the buffer is shrunk back if a large head
     /// grew it, the socket goes into non-blocking mode so that [`Connection::reuse`] can look at
     /// it without waiting, and the idle clock starts. `None` if the socket refuses.
-    pub fn into_idle(mut self) -> Option<Connection> {
+    pub fn into_idle(mut self: Box<Self>) -> Option<Box<Connection>> {
         if self.input.len() > INPUT_BUFFER && self.buffered().is_empty() {
             self.input.truncate(INPUT_BUFFER);
             self.input.shrink_to_fit();
@@ -190,7 +190,7 @@ impl Connection {
     /// waited: no byte, no close, nothing inside the TLS session. Checked for every request,
     /// whatever its method: a request that could be retried on another connection is no
     /// excuse, since bytes waiting here would be read as its answer.
-    pub fn reuse(mut self) -> Option<Connection> {
+    pub fn reuse(mut self: Box<Self>) -> Option<Box<Connection>> {
         if !self.buffered().is_empty() || !self.stream.poll_idle() {
             return None;
         }
