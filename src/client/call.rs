@@ -28,7 +28,7 @@ use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::framing::{content_length, response_framing, BodyFraming};
-use crate::http1::headers::{is_credential, list_has_token};
+use crate::http1::headers::{is_credential, list_has_token, Known};
 use crate::http1::write::check_method;
 use crate::timings::Timings;
 use crate::trace::TraceEvent;
@@ -115,7 +115,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             answer.retries = retries;
             if let Some(jar) = &shared.cookies {
                 // Every response's cookies, a redirect's included: they apply to the next hop.
-                jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
+                jar.store_response_cookies(&url, answer.head.headers.all_known(Known::SetCookie));
             }
             let step = match digest.as_mut() {
                 Some(session) => session.after_response(
@@ -140,7 +140,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             followed,
         };
         let status = answer.head.status;
-        let location = answer.head.headers.get("location");
+        let location = answer.head.headers.known(Known::Location);
         let next = match redirect::next(status, location, answered, policy) {
             Redirect::Return => {
                 answer.history = history;
@@ -242,7 +242,7 @@ fn send_retrying(
         let outcome = match &result {
             Ok(answer) => Outcome::Response {
                 status: answer.head.status,
-                retry_after: answer.head.headers.get("retry-after"),
+                retry_after: answer.head.headers.known(Known::RetryAfter),
             },
             Err(failed) => Outcome::Failed {
                 error: &failed.error,
@@ -274,7 +274,7 @@ fn send_retrying(
                 // A response that is retried may still set cookies (a load balancer's, say).
                 jar.store_response_cookies(
                     hop.url,
-                    answer.head.headers.get_all_bytes("set-cookie"),
+                    answer.head.headers.all_known(Known::SetCookie),
                 );
             }
             drain(answer.body);
@@ -458,7 +458,7 @@ fn send_once(
         }
         framing.transfer_coding
     } else if asked_for_compression(settings, hop) {
-        ContentCoding::from_header(sent.head.headers.get("content-encoding"))
+        ContentCoding::from_header(sent.head.headers.known(Known::ContentEncoding))
     } else {
         ContentCoding::Identity
     };

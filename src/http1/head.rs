@@ -209,27 +209,24 @@ pub fn parse_response_head(
         }
     };
     let reason = reason_span(&buf[..used]);
-    let fields: Vec<(Range<usize>, Range<usize>)> = response
-        .headers
-        .iter()
-        .map(|h| (span(h.name.as_bytes()), span(h.value)))
-        .collect();
-
     let mut raw = buf[..used].to_vec();
-    for (_, value) in &fields {
+    for header in response.headers.iter() {
         // A folded value still holds the CR LF of each fold: RFC 9112 section 5.2 asks a
         // user agent to replace each obs-fold with one or more spaces before reading it.
         // httparse lets a CR into a value only just before an LF, and an LF only as part of
         // a fold, so a value without an LF has nothing to replace.
-        let value = &mut raw[value.clone()];
-        if value.contains(&b'\n') {
-            for byte in value {
+        if header.value.contains(&b'\n') {
+            for byte in &mut raw[span(header.value)] {
                 if *byte == b'\r' || *byte == b'\n' {
                     *byte = b' ';
                 }
             }
         }
     }
+    let fields = response
+        .headers
+        .iter()
+        .map(|h| (span(h.name.as_bytes()), span(h.value)));
 
     let reason_text = reason_as_text(&raw[reason.clone()]);
     let head = ResponseHead {
