@@ -169,7 +169,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
         }
         url = next.url;
-        method = next.method;
+        method = super::method(&next.method);
         followed += 1;
     }
 }

@@ -50,9 +50,11 @@ pub(crate) fn connection_for(
     deadline: Deadline,
     reuse: Reuse,
 ) -> Result<Box<Connection>> {
-    let key = pool_key(url, proxy);
     if reuse == Reuse::Pooled {
-        if let Some(conn) = shared.pool.take(&key) {
+        let proxy_name = proxy.map(Proxy::pool_name);
+        let (scheme, host, port) = (url.scheme().as_str(), url.host(), url.port());
+        let is_key = |key: &PoolKey| key.is(scheme, host, port, proxy_name.as_deref());
+        if let Some(conn) = shared.pool.take(is_key) {
             shared.tracer.emit(|| TraceEvent::Connected {
                 remote: conn.info().remote,
                 local: conn.info().local,
@@ -72,6 +74,7 @@ pub(crate) fn connection_for(
         Some(proxy) => (proxy.host(), proxy.port()),
         None => (url.host(), url.port()),
     };
+    let key = pool_key(url, proxy);
     let routes = &shared.settings.routes;
     let (host, port) = routes.target(host, port);
     let tracer = &shared.tracer;
@@ -175,4 +178,39 @@ fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::T
             }
         },
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_key_is_the_one_its_url_and_proxy_would_make() {
+        let proxy = Proxy::new("http://u:p@proxy.example:3128").unwrap();
+        let urls = [
+            "http://a.example/",
+            "https://a.example/",
+            "http://a.example:81/",
+            "http://b.example/",
+        ];
+        for first in urls {
+            for second in urls {
+                for (p1, p2) in [
+                    (None, None),
+                    (Some(&proxy), None),
+                    (Some(&proxy), Some(&proxy)),
+                ] {
+                    let (a, b) = (Url::parse(first).unwrap(), Url::parse(second).unwrap());
+                    let name = p2.map(Proxy::pool_name);
+                    let is = pool_key(&a, p1).is(
+                        b.scheme().as_str(),
+                        b.host(),
+                        b.port(),
+                        name.as_deref(),
+                    );
+                    assert_eq!(is, pool_key(&a, p1) == pool_key(&b, p2), "{first} {second}");
+                }
+            }
+        }
+    }
 }

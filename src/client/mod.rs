@@ -70,7 +70,7 @@ pub(crate) struct Shared {
 /// A request as the public builder hands it down: everything checked that can be checked
 /// without the network is still to be checked here (the builder only collects).
 pub(crate) struct Outgoing {
-    pub(crate) method: String,
+    pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: Vec<(String, String)>,
     /// The header names this request removes (of our defaults and the agent's).
@@ -82,6 +82,21 @@ pub(crate) struct Outgoing {
     pub(crate) overrides: Overrides,
     /// How this request is written and its response read, when not the usual way.
     pub(crate) wire: WireOptions,
+}
+
+/// A request method: one of the standard ones borrowed (no allocation per request), any
+/// other owned.
+pub(crate) type Method = std::borrow::Cow<'static, str>;
+
+/// `name` as a [`Method`].
+pub(crate) fn method(name: &str) -> Method {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    match STANDARD.iter().find(|standard| **standard == name) {
+        Some(standard) => Method::Borrowed(standard),
+        None => Method::Owned(name.to_string()),
+    }
 }
 
 /// How a request is written and its response read, where a caller asks for something other
@@ -122,4 +137,19 @@ pub(crate) struct Answer {
     pub(crate) local_addr: Option<SocketAddr>,
     /// How many times the retry policy sent a request again in this call.
     pub(crate) retries: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_methods_are_borrowed_and_others_owned() {
+        assert!(matches!(method("GET"), Method::Borrowed("GET")));
+        assert!(matches!(method("DELETE"), Method::Borrowed("DELETE")));
+        // Methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET.
+        assert_eq!(method("get"), "get");
+        assert!(matches!(method("get"), Method::Owned(_)));
+        assert!(matches!(method("PROPFIND"), Method::Owned(_)));
+    }
 }

@@ -107,47 +107,62 @@ pub(crate) fn build(
     // Our fields, in order; `true` where the value still needs checking (it came from a
     // caller, an agent setting or a server) and `false` where we vouch for it: a constant, a
     // number, or the URL's own host and port, which the URL parser let through only without
-    // spaces and control characters.
-    let ours = || {
-        let framing = match framing {
+    // spaces and control characters. On the stack, but for a forwarding proxy's fields.
+    let mut fixed = [("", "", false); 8];
+    let mut len = 0;
+    for field in [
+        Some(("Host", url.host_and_port(), false)),
+        settings
+            .user_agent
+            .as_deref()
+            .map(|agent| ("User-Agent", agent, true)),
+        Some(("Accept", "*/*", false)),
+        settings
+            .decompress
+            .then_some(("Accept-Encoding", "gzip, deflate", false)),
+        authorization.map(|value| ("Authorization", value, true)),
+        cookie.map(|value| ("Cookie", value, true)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fixed[len] = field;
+        len += 1;
+    }
+    let before_proxy = len;
+    for field in [
+        match framing {
             Framing::Length(_) => Some(("Content-Length", length, false)),
             Framing::Chunked => Some(("Transfer-Encoding", "chunked", false)),
             Framing::None => None,
-        };
-        let proxy_fields = proxy.into_iter().flat_map(|proxy| {
+        },
+        expect_continue.then_some(("Expect", "100-continue", false)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fixed[len] = field;
+        len += 1;
+    }
+    let with_proxy: Vec<Field<'_>>;
+    let ours: &[Field<'_>] = match proxy {
+        None => &fixed[..len],
+        Some(proxy) => {
             let credentials = proxy
                 .authorization()
                 .map(|c| ("Proxy-Authorization", c, true));
             let fields = settings.proxy_headers.iter();
-            credentials
-                .into_iter()
+            with_proxy = fixed[..before_proxy]
+                .iter()
+                .copied()
+                .chain(credentials)
                 .chain(fields.map(|(name, value)| (name.as_str(), value.as_str(), true)))
-        });
-        [
-            Some(("Host", url.host_and_port(), false)),
-            settings
-                .user_agent
-                .as_deref()
-                .map(|agent| ("User-Agent", agent, true)),
-            Some(("Accept", "*/*", false)),
-            settings
-                .decompress
-                .then_some(("Accept-Encoding", "gzip, deflate", false)),
-            authorization.map(|value| ("Authorization", value, true)),
-            cookie.map(|value| ("Cookie", value, true)),
-        ]
-        .into_iter()
-        .flatten()
-        .chain(proxy_fields)
-        .chain(
-            [
-                framing,
-                expect_continue.then_some(("Expect", "100-continue", false)),
-            ]
-            .into_iter()
-            .flatten(),
-        )
+                .chain(fixed[before_proxy..len].iter().copied())
+                .collect();
+            &with_proxy
+        }
     };
+    let ours = || ours.iter().copied();
 
     let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
     let any_removed = !removed.is_empty() || settings.default_headers.removes_any();

@@ -31,6 +31,15 @@ pub struct PoolKey {
 }
 
 impl PoolKey {
+    /// Whether this is the key of `scheme://host:port` through the proxy called `proxy`: equal
+    /// to the key those would make, without making it.
+    pub fn is(&self, scheme: &str, host: &str, port: u16, proxy: Option<&str>) -> bool {
+        self.scheme == scheme
+            && self.host == host
+            && self.port == port
+            && self.proxy.as_deref() == proxy
+    }
+
     /// The origin as `host:port` (an IPv6 address in brackets), to name the server in messages.
     pub fn authority(&self) -> String {
         HostPort(&self.host, self.port).to_string()

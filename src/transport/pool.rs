@@ -38,9 +38,11 @@ impl IdlePool {
         }
     }
 
-    /// Takes the newest usable idle connection for `key`, closing stale ones on the way: too
-    /// old, or with anything arrived on it while it waited ([`Connection::reuse`]).
-    pub fn take(&self, key: &PoolKey) -> Option<Box<Connection>> {
+    /// Takes the newest usable idle connection whose key `is_key` accepts (a predicate, so that
+    /// a caller need not build a key, and allocate its host, to look one up), closing stale ones
+    /// on the way: too old, or with anything arrived on it while it waited
+    /// ([`Connection::reuse`]).
+    pub fn take(&self, is_key: impl Fn(&PoolKey) -> bool) -> Option<Box<Connection>> {
         if self.limits.max_idle == 0 {
             return None;
         }
@@ -50,7 +52,7 @@ impl IdlePool {
                 let expired = self.remove_expired(&mut idle);
                 let candidate = idle
                     .iter()
-                    .rposition(|conn| conn.key() == key)
+                    .rposition(|conn| is_key(conn.key()))
                     .map(|index| idle.remove(index));
                 (candidate, expired)
             };
