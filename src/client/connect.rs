@@ -146,10 +146,10 @@ pub(crate) fn connection_for(
             &budget,
             tls_tap(tracer),
         )?;
-        let details = Arc::new(crate::transport::tls_info::TlsInfo::from_session(
+        let details = Arc::new(crate::transport::tls_info::NegotiatedTls::from_session(
             tls.session(),
         ));
-        tracer.emit(|| TraceEvent::TlsHandshake(&details));
+        tracer.emit(|| TraceEvent::TlsHandshake(details.info()));
         info.tls = Some(details);
         stream = Stream::Tls(Box::new(tls));
     }

@@ -46,7 +46,7 @@ use crate::http1::head::ResponseHead;
 use crate::timings::Timings;
 use crate::trace::Tracer;
 use crate::transport::pool::IdlePool;
-use crate::transport::tls_info::TlsInfo;
+use crate::transport::tls_info::NegotiatedTls;
 use crate::url::Url;
 
 pub(crate) use send_body::SendBody;
@@ -129,7 +129,7 @@ pub(crate) struct Answer {
     /// How much of the body may be read into memory at once.
     pub(crate) max_body_size: u64,
     pub(crate) timings: Timings,
-    pub(crate) tls: Option<Arc<TlsInfo>>,
+    pub(crate) tls: Option<Arc<NegotiatedTls>>,
     /// The redirects followed before this answer, in order.
     pub(crate) history: Vec<RedirectHop>,
     /// The connection's peer (the proxy's address through a proxy) and our end of it.

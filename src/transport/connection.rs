@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::transport::connect::HostPort;
 use crate::transport::deadline::IoBudget;
 use crate::transport::stream::Stream;
-use crate::transport::tls_info::TlsInfo;
+use crate::transport::tls_info::NegotiatedTls;
 
 /// How much the input buffer starts with: one TLS record's worth of plaintext.
 pub const INPUT_BUFFER: usize = 16 * 1024;
@@ -60,7 +60,7 @@ pub struct ConnectionInfo {
     /// Time spent on the TLS handshake (and any proxy tunnel before it).
     pub handshake: Duration,
     /// What the TLS handshake settled on, for an https connection.
-    pub tls: Option<Arc<TlsInfo>>,
+    pub(crate) tls: Option<Arc<NegotiatedTls>>,
 }
 
 /// A connection to one origin, ready to carry requests one after another.

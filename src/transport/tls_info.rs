@@ -31,10 +31,54 @@ pub struct TlsInfo {
     pub peer_certificates: Vec<CertificateSummary>,
 }
 
-impl TlsInfo {
-    /// Reads what a finished handshake negotiated.
+/// What a TLS handshake settled on, as a connection keeps it: the [`TlsInfo`] without the
+/// summaries of the certificates, and the certificates as sent, which are summarised the
+/// first time the `TlsInfo` is asked for. The summaries take more work than anything else a
+/// new connection does outside TLS itself (formatted names and dates, a score of small
+/// allocations per certificate), for something few callers look at.
+#[derive(Debug)]
+pub(crate) struct NegotiatedTls {
+    /// The `TlsInfo` with `peer_certificates` still empty.
+    negotiated: TlsInfo,
+    /// The server's certificates as sent (DER), leaf first.
+    certificates: Vec<Vec<u8>>,
+    /// The whole `TlsInfo`, once asked for.
+    info: std::sync::OnceLock<TlsInfo>,
+}
+
+impl NegotiatedTls {
+    /// Keeps what a finished handshake negotiated.
     #[cfg(feature = "tls")]
-    pub(crate) fn from_session(session: &rustls::ClientConnection) -> TlsInfo {
+    pub(crate) fn from_session(session: &rustls::ClientConnection) -> NegotiatedTls {
+        NegotiatedTls {
+            negotiated: TlsInfo::negotiated(session),
+            certificates: session
+                .peer_certificates()
+                .unwrap_or_default()
+                .iter()
+                .map(|cert| cert.as_ref().to_vec())
+                .collect(),
+            info: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The handshake's [`TlsInfo`], its certificates summarised on the first call.
+    pub(crate) fn info(&self) -> &TlsInfo {
+        self.info.get_or_init(|| TlsInfo {
+            peer_certificates: self
+                .certificates
+                .iter()
+                .filter_map(|der| CertificateSummary::from_der(der))
+                .collect(),
+            ..self.negotiated.clone()
+        })
+    }
+}
+
+impl TlsInfo {
+    /// Reads what a finished handshake negotiated, but for the certificates.
+    #[cfg(feature = "tls")]
+    fn negotiated(session: &rustls::ClientConnection) -> TlsInfo {
         let version = match session.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
@@ -49,18 +93,12 @@ impl TlsInfo {
             .alpn_protocol()
             .map(|p| String::from_utf8_lossy(p).into_owned());
         let resumed = session.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
-        let peer_certificates = session
-            .peer_certificates()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|cert| CertificateSummary::from_der(cert.as_ref()))
-            .collect();
         TlsInfo {
             version,
             cipher_suite,
             alpn,
             resumed,
-            peer_certificates,
+            peer_certificates: Vec::new(),
         }
     }
 }
