@@ -108,10 +108,10 @@ pub(crate) fn connection_for(
     });
 
     let started = Instant::now();
-    let tcp = connect(&addrs, connect_by)?;
+    let (tcp, remote) = connect(&addrs, connect_by)?;
     info.tcp = started.elapsed();
     let socket = TimedSocket::new(tcp, HostPort(host, port).to_string());
-    info.remote = socket.remote_addr();
+    info.remote = Some(remote);
     info.local = socket.local_addr();
     tracer.emit(|| TraceEvent::Connected {
         remote: info.remote,

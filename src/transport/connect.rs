@@ -77,8 +77,9 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
 
 /// Connects to each address in turn until one answers, before `deadline` (the earlier of the
 /// connect timeout and the call's deadline). Each attempt gets an equal share of what is left,
-/// so one black-holed address cannot use up the time the others need.
-pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
+/// so one black-holed address cannot use up the time the others need. Returns the stream and
+/// the address it reached, which is its peer's (so that nobody needs to ask the socket).
+pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<(TcpStream, SocketAddr)> {
     let mut last_error = None;
     for (index, addr) in addrs.iter().enumerate() {
         let attempt = match deadline.remaining() {
@@ -99,7 +100,7 @@ pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
                     )
                     .with_source(e)
                 })?;
-                return Ok(stream);
+                return Ok((stream, *addr));
             }
             Err(err) => last_error = Some((*addr, err)),
         }
@@ -157,7 +158,10 @@ mod tests {
             .local_addr()
             .unwrap();
         let addrs = [closed, listener.local_addr().unwrap()];
-        connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+        let (stream, peer) =
+            connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+        assert_eq!(peer, listener.local_addr().unwrap());
+        assert_eq!(stream.peer_addr().unwrap(), peer);
     }
 
     #[test]

@@ -99,11 +99,6 @@ impl TimedSocket {
         &self.peer
     }
 
-    /// The remote address, if the socket still knows it.
-    pub fn remote_addr(&self) -> Option<SocketAddr> {
-        self.stream.peer_addr().ok()
-    }
-
     /// The local address, if the socket still knows it.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()
