@@ -195,6 +195,11 @@ impl Connection {
         self.idle_since.elapsed()
     }
 
+    /// How long it had been waiting in the pool at `now`.
+    pub fn idle_at(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.idle_since)
+    }
+
     /// Takes it out of the pool for another request, if nothing has arrived on it while it
     /// waited: no byte, no close, nothing inside the TLS session. Checked for every request,
     /// whatever its method: a request that could be retried on another connection is no

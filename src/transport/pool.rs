@@ -6,7 +6,7 @@
 //! since it is the least likely to have been closed by the server.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::transport::connection::{Connection, PoolKey};
 
@@ -47,9 +47,11 @@ impl IdlePool {
             return None;
         }
         loop {
+            // One clock read for every idle connection's age, before the lock.
+            let now = Instant::now();
             let (candidate, expired) = {
                 let mut idle = self.lock();
-                let expired = self.remove_expired(&mut idle);
+                let expired = self.remove_expired(&mut idle, now);
                 let candidate = idle
                     .iter()
                     .rposition(|conn| is_key(conn.key()))
@@ -97,14 +99,18 @@ impl IdlePool {
     /// Takes the connections that have waited too long out of `idle`, for the caller to close
     /// once the lock is released.
     #[allow(clippy::vec_box)]
-    fn remove_expired(&self, idle: &mut Vec<Box<Connection>>) -> Vec<Box<Connection>> {
+    fn remove_expired(
+        &self,
+        idle: &mut Vec<Box<Connection>>,
+        now: Instant,
+    ) -> Vec<Box<Connection>> {
         let timeout = self.limits.idle_timeout;
-        if idle.iter().all(|conn| conn.idle_for() < timeout) {
+        if idle.iter().all(|conn| conn.idle_at(now) < timeout) {
             return Vec::new();
         }
         let (fresh, expired) = std::mem::take(idle)
             .into_iter()
-            .partition(|conn| conn.idle_for() < timeout);
+            .partition(|conn| conn.idle_at(now) < timeout);
         *idle = fresh;
         expired
     }
