@@ -5,7 +5,7 @@
 //! waiting for when the deadline passes. IP literals skip resolution altogether.
 
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
@@ -46,22 +46,10 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
     };
     let result = match deadline.remaining() {
         None => lookup(),
-        Some(left) => {
-            let (tx, rx) = mpsc::sync_channel(1);
-            std::thread::Builder::new()
-                .name("plainwire-resolve".into())
-                .spawn(move || {
-                    // The receiver may have given up; then nobody needs the answer.
-                    let _ = tx.send(lookup());
-                })
-                .map_err(|e| {
-                    Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e)
-                })?;
-            match rx.recv_timeout(left) {
-                Ok(result) => result,
-                Err(_) => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
-            }
-        }
+        Some(left) => match within(left, lookup)? {
+            Some(result) => result,
+            None => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
+        },
     };
     match result {
         Ok(addrs) if !addrs.is_empty() => Ok(addrs),
@@ -73,6 +61,37 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
             Error::new(ErrorKind::Dns, format!("could not resolve host {host}")).with_source(err),
         ),
     }
+}
+
+/// Runs `work` on a helper thread and waits for its answer at most `left`: `None` if it has
+/// not answered by then (it is left to finish, and its answer to be dropped, on its own).
+///
+/// The answer is handed over in a slot the helper fills and we wait on (a mutex and a
+/// condition variable: all a one-shot hand-over needs, where a channel would bring std's whole
+/// channel machinery into every build).
+fn within<T: Send + 'static>(
+    left: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<Option<T>> {
+    let slot = Arc::new((Mutex::new(None), Condvar::new()));
+    let helper = Arc::clone(&slot);
+    std::thread::Builder::new()
+        .name("plainwire-resolve".into())
+        .spawn(move || {
+            let answer = work();
+            let (filled, ready) = &*helper;
+            *filled.lock().unwrap_or_else(PoisonError::into_inner) = Some(answer);
+            ready.notify_one();
+        })
+        .map_err(|e| {
+            Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e)
+        })?;
+    let (filled, ready) = &*slot;
+    let waiting = filled.lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut answer, _) = ready
+        .wait_timeout_while(waiting, left, |answer| answer.is_none())
+        .unwrap_or_else(PoisonError::into_inner);
+    Ok(answer.take())
 }
 
 /// Connects to each address in turn until one answers, before `deadline` (the earlier of the
@@ -148,6 +167,18 @@ mod tests {
             .is_empty());
         let deadline = Deadline::after(Some(Duration::from_secs(10)));
         assert!(!resolve("localhost", 80, deadline).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_helper_that_answers_in_time_is_heard() {
+        assert_eq!(within(Duration::from_secs(30), || 7).unwrap(), Some(7));
+    }
+
+    #[test]
+    fn a_helper_that_does_not_answer_in_time_is_not_waited_for() {
+        // The helper would answer after a minute; the wait ends after 20 ms, with nothing.
+        let slow = || std::thread::sleep(Duration::from_secs(60));
+        assert_eq!(within(Duration::from_millis(20), slow).unwrap(), None);
     }
 
     #[test]
