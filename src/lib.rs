@@ -120,6 +120,8 @@
 //!
 //! - `tls` (default): HTTPS through rustls with the ring provider, and webpki-roots.
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
+//! - `inspect` (default): `TlsInfo::peer_certificates` (`CertificateSummary`) and the trace's
+//!   TLS records (`TraceEvent::TlsRecord`, `TraceEvent::TlsData`).
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
@@ -187,6 +189,7 @@ pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;
 #[cfg(feature = "tls")]
 pub use transport::trust::TlsVersion;
+#[cfg(feature = "inspect")]
 pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
 pub use web_link::{WebLink, WebLinks};

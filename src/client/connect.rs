@@ -163,7 +163,7 @@ pub(crate) fn connection_for(
 
 /// A tap that reports each TLS record of a new connection to the trace, when the agent has a
 /// trace hook; `None` otherwise, so that an untraced connection never looks at its records.
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "tls", feature = "inspect"))]
 fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::TlsTap> {
     use crate::transport::tls_tap::{TlsTap, TlsTraceEvent};
     if !tracer.is_on() {
@@ -178,6 +178,12 @@ fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::T
             }
         },
     )))
+}
+
+/// No tap: a build without the `inspect` feature describes no TLS records.
+#[cfg(all(feature = "tls", not(feature = "inspect")))]
+fn tls_tap(_tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::TlsTap> {
+    None
 }
 
 #[cfg(test)]

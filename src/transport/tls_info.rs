@@ -1,5 +1,6 @@
 //! [`TlsInfo`]: what a TLS handshake settled on, and whom it was with.
 
+#[cfg(feature = "inspect")]
 use crate::transport::x509::CertificateSummary;
 
 /// The outcome of a TLS handshake: protocol version, cipher suite, ALPN protocol, whether the
@@ -27,7 +28,8 @@ pub struct TlsInfo {
     /// Whether the handshake resumed an earlier session instead of a full exchange.
     pub resumed: bool,
     /// The server's certificate chain as sent, leaf first; a certificate this crate's small
-    /// reader cannot summarise is left out.
+    /// reader cannot summarise is left out. With the `inspect` feature (in `default`).
+    #[cfg(feature = "inspect")]
     pub peer_certificates: Vec<CertificateSummary>,
 }
 
@@ -41,8 +43,10 @@ pub(crate) struct NegotiatedTls {
     /// The `TlsInfo` with `peer_certificates` still empty.
     negotiated: TlsInfo,
     /// The server's certificates as sent (DER), leaf first.
+    #[cfg(feature = "inspect")]
     certificates: Vec<Vec<u8>>,
     /// The whole `TlsInfo`, once asked for.
+    #[cfg(feature = "inspect")]
     info: std::sync::OnceLock<TlsInfo>,
 }
 
@@ -52,26 +56,31 @@ impl NegotiatedTls {
     pub(crate) fn from_session(session: &rustls::ClientConnection) -> NegotiatedTls {
         NegotiatedTls {
             negotiated: TlsInfo::negotiated(session),
+            #[cfg(feature = "inspect")]
             certificates: session
                 .peer_certificates()
                 .unwrap_or_default()
                 .iter()
                 .map(|cert| cert.as_ref().to_vec())
                 .collect(),
+            #[cfg(feature = "inspect")]
             info: std::sync::OnceLock::new(),
         }
     }
 
     /// The handshake's [`TlsInfo`], its certificates summarised on the first call.
     pub(crate) fn info(&self) -> &TlsInfo {
-        self.info.get_or_init(|| TlsInfo {
+        #[cfg(feature = "inspect")]
+        return self.info.get_or_init(|| TlsInfo {
             peer_certificates: self
                 .certificates
                 .iter()
                 .filter_map(|der| CertificateSummary::from_der(der))
                 .collect(),
             ..self.negotiated.clone()
-        })
+        });
+        #[cfg(not(feature = "inspect"))]
+        &self.negotiated
     }
 }
 
@@ -98,6 +107,7 @@ impl TlsInfo {
             cipher_suite,
             alpn,
             resumed,
+            #[cfg(feature = "inspect")]
             peer_certificates: Vec::new(),
         }
     }
