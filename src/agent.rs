@@ -13,6 +13,7 @@ use crate::auth::netrc::Netrc;
 use crate::client::proxy::{EnvProxies, Proxy};
 use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
+#[cfg(feature = "cookies")]
 use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
@@ -53,6 +54,7 @@ pub struct AgentBuilder {
     error: Option<Error>,
     trace: Option<TraceHook>,
     middleware: Vec<Arc<dyn Middleware>>,
+    #[cfg(feature = "cookies")]
     cookies: Option<CookieJar>,
     netrc: Option<NetrcSource>,
     #[cfg(feature = "tls")]
@@ -83,6 +85,7 @@ impl Default for AgentBuilder {
             error: None,
             trace: None,
             middleware: Vec::new(),
+            #[cfg(feature = "cookies")]
             cookies: None,
             netrc: None,
             #[cfg(feature = "tls")]
@@ -849,6 +852,7 @@ impl AgentBuilder {
     /// assert!(agent.cookie_jar().is_some_and(|jar| jar.is_empty()));
     /// # Ok::<(), plainwire::Error>(())
     /// ```
+    #[cfg(feature = "cookies")]
     pub fn cookie_store(mut self, enabled: bool) -> Self {
         self.cookies = enabled.then(|| self.cookies.take().unwrap_or_default());
         self
@@ -857,6 +861,7 @@ impl AgentBuilder {
     /// Keeps cookies in `jar`, a handle that can be shared with other agents or read and saved
     /// by the caller (loaded from a curl cookie file, say). Implies
     /// [`cookie_store(true)`](AgentBuilder::cookie_store).
+    #[cfg(feature = "cookies")]
     pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
         self.cookies = Some(jar);
         self
@@ -913,6 +918,7 @@ impl AgentBuilder {
                 settings,
                 pool: Arc::new(IdlePool::new(self.pool)),
                 tracer,
+                #[cfg(feature = "cookies")]
                 cookies: self.cookies,
                 #[cfg(feature = "tls")]
                 tls: tls_config(self.trust, self.key_log_from_env)?,
@@ -1007,6 +1013,7 @@ impl Agent {
     }
 
     /// The agent's cookie jar, if it keeps cookies ([`AgentBuilder::cookie_store`]).
+    #[cfg(feature = "cookies")]
     pub fn cookie_jar(&self) -> Option<&CookieJar> {
         self.shared.cookies.as_ref()
     }

@@ -120,13 +120,14 @@
 //!
 //! - `tls` (default): HTTPS through rustls with the ring provider, and webpki-roots.
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
+//! - `cookies` (default): the cookie jar (`AgentBuilder::cookie_store`, `CookieJar`).
 //! - `inspect` (default): `TlsInfo::peer_certificates` (`CertificateSummary`) and the trace's
 //!   TLS records (`TraceEvent::TlsRecord`, `TraceEvent::TlsData`).
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
 //!   `AgentBuilder::digest_auth`), through the RustCrypto crates md-5 and sha2.
-//! - `public-suffix`: the cookie jar refuses Domain attributes on the whole Public Suffix List,
+//! - `public-suffix` (with `cookies`): the cookie jar refuses Domain attributes on the whole Public Suffix List,
 //!   through psl (without it, a built-in table of the common ones).
 //! - `charset`: [`Response::text`] decodes every WHATWG charset, through encoding_rs.
 //! - `http`: conversions from `http::Request` and to `http::Response`.
@@ -143,6 +144,7 @@ mod auth;
 mod body_reader;
 mod charset;
 mod client;
+#[cfg(feature = "cookies")]
 mod cookie;
 pub mod defaults;
 mod error;
@@ -173,6 +175,7 @@ pub use body_reader::BodyReader;
 pub use client::proxy::{EnvProxies, Proxy};
 pub use client::redirect::RedirectHop;
 pub use client::settings::IpFamily;
+#[cfg(feature = "cookies")]
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use expect_continue::ExpectContinue;

@@ -113,6 +113,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             };
             let mut answer = send_retrying(shared, &call, &hop, &mut body, deadline, &mut retries)?;
             answer.retries = retries;
+            #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // Every response's cookies, a redirect's included: they apply to the next hop.
                 jar.store_response_cookies(&url, answer.head.headers.all_known(Known::SetCookie));
@@ -270,6 +271,7 @@ fn send_retrying(
             wait,
         });
         if let Ok(answer) = result {
+            #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // A response that is retried may still set cookies (a load balancer's, say).
                 jar.store_response_cookies(
@@ -328,10 +330,13 @@ fn send_once(
             settings.default_headers.fields(),
         )
     };
+    #[cfg(feature = "cookies")]
     let cookie = shared
         .cookies
         .as_ref()
         .and_then(|jar| jar.cookie_header(url));
+    #[cfg(not(feature = "cookies"))]
+    let cookie: Option<String> = None;
     // Built and checked before connecting: a bad header never opens a socket. A small body
     // goes out in the same write, from the same buffer.
     let body_room = match &*body {

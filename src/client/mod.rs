@@ -40,7 +40,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::client::redirect::RedirectHop;
-use crate::cookie::CookieJar;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::ResponseHead;
 use crate::timings::Timings;
@@ -60,7 +59,8 @@ pub(crate) struct Shared {
     pub(crate) pool: Arc<IdlePool>,
     pub(crate) tracer: Tracer,
     /// The cookie jar, when the agent keeps cookies.
-    pub(crate) cookies: Option<CookieJar>,
+    #[cfg(feature = "cookies")]
+    pub(crate) cookies: Option<crate::cookie::CookieJar>,
     #[cfg(feature = "tls")]
     /// The TLS client configuration, or the error https requests fail with when the
     /// environment's roots could not be read.
