@@ -9,8 +9,11 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+#[cfg(feature = "env")]
 use crate::auth::netrc::Netrc;
-use crate::client::proxy::{EnvProxies, Proxy};
+#[cfg(feature = "env")]
+use crate::client::proxy::EnvProxies;
+use crate::client::proxy::Proxy;
 use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
 #[cfg(feature = "cookies")]
@@ -65,6 +68,7 @@ pub struct AgentBuilder {
 
 /// Where the agent's `.netrc` comes from.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "env"), allow(dead_code))]
 enum NetrcSource {
     /// `$NETRC`, else `~/.netrc`; none is no error.
     Default,
@@ -81,7 +85,7 @@ impl Default for AgentBuilder {
                 max_idle: defaults::MAX_IDLE,
                 idle_timeout: defaults::IDLE_TIMEOUT,
             },
-            proxy_from_env: true,
+            proxy_from_env: cfg!(feature = "env"),
             error: None,
             trace: None,
             middleware: Vec::new(),
@@ -903,15 +907,26 @@ impl AgentBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        let mut settings = self.settings;
-        if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
-            settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+        #[cfg(not(feature = "env"))]
+        if let Some(what) = self.environment_asked_for() {
+            return Err(Error::new(
+                crate::error::ErrorKind::Config,
+                format!("{what} needs plainwire's `env` feature, which this build leaves out"),
+            ));
         }
-        settings.netrc = match self.netrc {
-            None => None,
-            Some(NetrcSource::Default) => Netrc::load_default()?.map(Arc::new),
-            Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
-        };
+        #[cfg_attr(not(feature = "env"), allow(unused_mut))]
+        let mut settings = self.settings;
+        #[cfg(feature = "env")]
+        {
+            if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
+                settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+            }
+            settings.netrc = match self.netrc {
+                None => None,
+                Some(NetrcSource::Default) => Netrc::load_default()?.map(Arc::new),
+                Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
+            };
+        }
         let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
         Ok(Agent {
             shared: Arc::new(Shared {
@@ -928,19 +943,44 @@ impl AgentBuilder {
     }
 }
 
+impl AgentBuilder {
+    /// What the builder was asked to read from the environment, which a build without the
+    /// `env` feature cannot: named for the error.
+    #[cfg(not(feature = "env"))]
+    fn environment_asked_for(&self) -> Option<&'static str> {
+        #[cfg(feature = "tls")]
+        if self.trust.roots_from_env {
+            return Some("roots_from_env (trusted roots from the environment)");
+        }
+        #[cfg(feature = "tls")]
+        if self.key_log_from_env {
+            return Some("key_log_from_env (SSLKEYLOGFILE)");
+        }
+        if self.proxy_from_env {
+            return Some("proxy_from_env (proxies from the environment)");
+        }
+        self.netrc.as_ref().map(|_| ".netrc")
+    }
+}
+
 /// The rustls configuration of an agent; with `key_log_from_env`, the key log file that
 /// `SSLKEYLOGFILE` names, unless one was given.
 #[cfg(feature = "tls")]
 fn tls_config(
+    #[cfg_attr(not(feature = "env"), allow(unused_mut))]
     mut trust: crate::transport::trust::TrustSettings,
     key_log_from_env: bool,
 ) -> Result<crate::transport::trust::ClientTls> {
-    let named = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty());
-    if let (true, None, Some(path)) = (key_log_from_env, &trust.key_log, named) {
-        let writer = crate::transport::key_log::KeyLogWriter::open(&path)
-            .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
-        trust.key_log = Some(writer);
+    #[cfg(feature = "env")]
+    if key_log_from_env && trust.key_log.is_none() {
+        if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
+            let writer = crate::transport::key_log::KeyLogWriter::open(&path)
+                .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
+            trust.key_log = Some(writer);
+        }
     }
+    // Without `env`, `build` has refused `key_log_from_env` already.
+    let _ = key_log_from_env;
     trust.build()
 }
 

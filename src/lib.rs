@@ -123,6 +123,9 @@
 //! - `cookies` (default): the cookie jar (`AgentBuilder::cookie_store`, `CookieJar`).
 //! - `inspect` (default): `TlsInfo::peer_certificates` (`CertificateSummary`) and the trace's
 //!   TLS records (`TraceEvent::TlsRecord`, `TraceEvent::TlsData`).
+//! - `env` (default): roots, proxies and the key log from environment variables, and
+//!   `.netrc`; without it no agent reads them, and asking for them fails
+//!   [`AgentBuilder::build`].
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
