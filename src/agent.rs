@@ -521,8 +521,9 @@ impl AgentBuilder {
     }
 
     /// Whether to take proxies from `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy`
-    /// (see [`EnvProxies`]) when no [`AgentBuilder::proxy`] is set. Default: true, as in curl,
-    /// requests and ureq. Loopback destinations are never proxied this way.
+    /// (see [`EnvProxies`](crate::EnvProxies)) when no [`AgentBuilder::proxy`] is set. Default:
+    /// true, as in curl, requests and ureq; without the `env` feature, false, and `true` makes
+    /// [`build`](AgentBuilder::build) fail. Loopback destinations are never proxied this way.
     pub fn proxy_from_env(mut self, enabled: bool) -> Self {
         self.proxy_from_env = enabled;
         self
@@ -685,8 +686,9 @@ impl AgentBuilder {
     }
 
     /// Whether the environment supplies the roots in place of webpki-roots when no CA was
-    /// given on the builder. Default: true, as with requests, curl and OpenSSL. The first of
-    /// these that is set and not empty decides:
+    /// given on the builder. Default: true, as with requests, curl and OpenSSL (without the
+    /// `env` feature, false, and `true` makes [`build`](AgentBuilder::build) fail). The first
+    /// of these that is set and not empty decides:
     ///
     /// 1. `REQUESTS_CA_BUNDLE`: a PEM file or a directory of PEM files, as requests reads it;
     /// 2. `CURL_CA_BUNDLE`: the same;
