@@ -9,10 +9,14 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+#[cfg(feature = "env")]
 use crate::auth::netrc::Netrc;
-use crate::client::proxy::{EnvProxies, Proxy};
+#[cfg(feature = "env")]
+use crate::client::proxy::EnvProxies;
+use crate::client::proxy::Proxy;
 use crate::client::settings::{LowSpeed, ProxySetting, Settings};
 use crate::client::Shared;
+#[cfg(feature = "cookies")]
 use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
@@ -68,6 +72,7 @@ pub struct AgentBuilder {
     error: Option<Error>,
     trace: Option<TraceHook>,
     middleware: Vec<Arc<dyn Middleware>>,
+    #[cfg(feature = "cookies")]
     cookies: Option<CookieJar>,
     netrc: Option<NetrcSource>,
     #[cfg(feature = "tls")]
@@ -78,6 +83,7 @@ pub struct AgentBuilder {
 
 /// Where the agent's `.netrc` comes from.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "env"), allow(dead_code))]
 enum NetrcSource {
     /// `$NETRC`, else `~/.netrc`; none is no error.
     Default,
@@ -94,10 +100,11 @@ impl Default for AgentBuilder {
                 max_idle: defaults::MAX_IDLE,
                 idle_timeout: defaults::IDLE_TIMEOUT,
             },
-            proxy_from_env: true,
+            proxy_from_env: cfg!(feature = "env"),
             error: None,
             trace: None,
             middleware: Vec::new(),
+            #[cfg(feature = "cookies")]
             cookies: None,
             netrc: None,
             #[cfg(feature = "tls")]
@@ -622,8 +629,9 @@ impl AgentBuilder {
     }
 
     /// Whether to take proxies from `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy`
-    /// (see [`EnvProxies`]) when no [`AgentBuilder::proxy`] is set. Default: true, as in curl,
-    /// requests and ureq. Loopback destinations are never proxied this way.
+    /// (see [`EnvProxies`](crate::EnvProxies)) when no [`AgentBuilder::proxy`] is set. Default:
+    /// true, as in curl, requests and ureq; without the `env` feature, false, and `true` makes
+    /// [`build`](AgentBuilder::build) fail. Loopback destinations are never proxied this way.
     ///
     /// ```
     /// // requests: s.trust_env = False (for proxies)
@@ -833,8 +841,9 @@ impl AgentBuilder {
     }
 
     /// Whether the environment supplies the roots in place of webpki-roots when no CA was
-    /// given on the builder. Default: true, as with requests, curl and OpenSSL. The first of
-    /// these that is set and not empty decides:
+    /// given on the builder. Default: true, as with requests, curl and OpenSSL (without the
+    /// `env` feature, false, and `true` makes [`build`](AgentBuilder::build) fail). The first
+    /// of these that is set and not empty decides:
     ///
     /// 1. `REQUESTS_CA_BUNDLE`: a PEM file or a directory of PEM files, as requests reads it;
     /// 2. `CURL_CA_BUNDLE`: the same;
@@ -1035,6 +1044,7 @@ impl AgentBuilder {
     /// assert!(agent.cookie_jar().is_some_and(|jar| jar.is_empty()));
     /// # Ok::<(), plainwire::Error>(())
     /// ```
+    #[cfg(feature = "cookies")]
     pub fn cookie_store(mut self, enabled: bool) -> Self {
         self.cookies = enabled.then(|| self.cookies.take().unwrap_or_default());
         self
@@ -1068,6 +1078,7 @@ impl AgentBuilder {
     /// jar.save_file("cookies.txt")?;
     /// # Ok::<(), plainwire::Error>(())
     /// ```
+    #[cfg(feature = "cookies")]
     pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
         self.cookies = Some(jar);
         self
@@ -1144,21 +1155,33 @@ impl AgentBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        let mut settings = self.settings;
-        if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
-            settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+        #[cfg(not(feature = "env"))]
+        if let Some(what) = self.environment_asked_for() {
+            return Err(Error::new(
+                crate::error::ErrorKind::Config,
+                format!("{what} needs plainwire's `env` feature, which this build leaves out"),
+            ));
         }
-        settings.netrc = match self.netrc {
-            None => None,
-            Some(NetrcSource::Default) => Netrc::load_default()?.map(Arc::new),
-            Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
-        };
+        #[cfg_attr(not(feature = "env"), allow(unused_mut))]
+        let mut settings = self.settings;
+        #[cfg(feature = "env")]
+        {
+            if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
+                settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+            }
+            settings.netrc = match self.netrc {
+                None => None,
+                Some(NetrcSource::Default) => Netrc::load_default()?.map(Arc::new),
+                Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
+            };
+        }
         let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
         Ok(Agent {
             shared: Arc::new(Shared {
                 settings,
                 pool: Arc::new(IdlePool::new(self.pool)),
                 tracer,
+                #[cfg(feature = "cookies")]
                 cookies: self.cookies,
                 #[cfg(feature = "tls")]
                 tls: tls_config(self.trust, self.key_log_from_env)?,
@@ -1168,19 +1191,44 @@ impl AgentBuilder {
     }
 }
 
+impl AgentBuilder {
+    /// What the builder was asked to read from the environment, which a build without the
+    /// `env` feature cannot: named for the error.
+    #[cfg(not(feature = "env"))]
+    fn environment_asked_for(&self) -> Option<&'static str> {
+        #[cfg(feature = "tls")]
+        if self.trust.roots_from_env {
+            return Some("roots_from_env (trusted roots from the environment)");
+        }
+        #[cfg(feature = "tls")]
+        if self.key_log_from_env {
+            return Some("key_log_from_env (SSLKEYLOGFILE)");
+        }
+        if self.proxy_from_env {
+            return Some("proxy_from_env (proxies from the environment)");
+        }
+        self.netrc.as_ref().map(|_| ".netrc")
+    }
+}
+
 /// The rustls configuration of an agent; with `key_log_from_env`, the key log file that
 /// `SSLKEYLOGFILE` names, unless one was given.
 #[cfg(feature = "tls")]
 fn tls_config(
+    #[cfg_attr(not(feature = "env"), allow(unused_mut))]
     mut trust: crate::transport::trust::TrustSettings,
     key_log_from_env: bool,
 ) -> Result<crate::transport::trust::ClientTls> {
-    let named = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty());
-    if let (true, None, Some(path)) = (key_log_from_env, &trust.key_log, named) {
-        let writer = crate::transport::key_log::KeyLogWriter::open(&path)
-            .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
-        trust.key_log = Some(writer);
+    #[cfg(feature = "env")]
+    if key_log_from_env && trust.key_log.is_none() {
+        if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
+            let writer = crate::transport::key_log::KeyLogWriter::open(&path)
+                .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
+            trust.key_log = Some(writer);
+        }
     }
+    // Without `env`, `build` has refused `key_log_from_env` already.
+    let _ = key_log_from_env;
     trust.build()
 }
 
@@ -1346,6 +1394,7 @@ impl Agent {
     /// // The next request to that server sends `Cookie: sid=31d4`.
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[cfg(feature = "cookies")]
     pub fn cookie_jar(&self) -> Option<&CookieJar> {
         self.shared.cookies.as_ref()
     }

@@ -205,11 +205,17 @@
 //!
 //! - `tls` (default): HTTPS through rustls with the ring provider, and webpki-roots.
 //! - `json` (default): [`RequestBuilder::json`] and [`Response::json`], through serde_json.
+//! - `cookies` (default): the cookie jar (`AgentBuilder::cookie_store`, `CookieJar`).
+//! - `inspect` (default): `TlsInfo::peer_certificates` (`CertificateSummary`) and the trace's
+//!   TLS records (`TraceEvent::TlsRecord`, `TraceEvent::TlsData`).
+//! - `env` (default): roots, proxies and the key log from environment variables, and
+//!   `.netrc`; without it no agent reads them, and asking for them fails
+//!   [`AgentBuilder::build`].
 //! - `gzip`: asks for gzip and deflate bodies and decodes them, through flate2 (pure Rust).
 //! - `native-roots`: [`AgentBuilder::native_roots`] on macOS and Windows, via rustls-native-certs.
 //! - `digest`: HTTP Digest authentication (`RequestBuilder::digest_auth`,
 //!   `AgentBuilder::digest_auth`), through the RustCrypto crates md-5 and sha2.
-//! - `public-suffix`: the cookie jar refuses Domain attributes on the whole Public Suffix List,
+//! - `public-suffix` (with `cookies`): the cookie jar refuses Domain attributes on the whole Public Suffix List,
 //!   through psl (without it, a built-in table of the common ones).
 //! - `charset`: [`Response::text`] decodes every WHATWG charset, through encoding_rs.
 //! - `http`: conversions from `http::Request` and to `http::Response`.
@@ -226,6 +232,7 @@ mod auth;
 mod body_reader;
 mod charset;
 mod client;
+#[cfg(feature = "cookies")]
 mod cookie;
 pub mod defaults;
 mod error;
@@ -256,6 +263,7 @@ pub use body_reader::BodyReader;
 pub use client::proxy::{EnvProxies, Proxy};
 pub use client::redirect::RedirectHop;
 pub use client::settings::IpFamily;
+#[cfg(feature = "cookies")]
 pub use cookie::{Cookie, CookieJar, SameSite};
 pub use error::{Error, ErrorKind, Result, TimeoutPhase};
 pub use expect_continue::ExpectContinue;
@@ -272,6 +280,7 @@ pub use trace::TraceEvent;
 pub use transport::tls_info::TlsInfo;
 #[cfg(feature = "tls")]
 pub use transport::trust::TlsVersion;
+#[cfg(feature = "inspect")]
 pub use transport::x509::CertificateSummary;
 pub use url::{form_urlencode, HostKind, Scheme, Url};
 pub use web_link::{WebLink, WebLinks};

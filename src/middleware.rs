@@ -144,7 +144,7 @@ impl Request {
 
     /// Replaces the method; it must be a token, checked when the request is sent.
     pub fn set_method(&mut self, method: &str) {
-        self.outgoing.method = method.to_string();
+        self.outgoing.method = crate::client::method(method);
     }
 
     /// The URL.

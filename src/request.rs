@@ -14,7 +14,7 @@ use crate::auth;
 use crate::auth::credentials::Credentials;
 use crate::client::send_body::Stream;
 use crate::client::settings::LowSpeed;
-use crate::client::{call, Outgoing, Overrides, SendBody, Shared, WireOptions};
+use crate::client::{self, call, Method, Outgoing, Overrides, SendBody, Shared, WireOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
@@ -78,7 +78,7 @@ pub struct RequestBuilder {
     shared: Arc<Shared>,
     /// The agent's middleware, if it has any.
     middleware: Option<Chain>,
-    method: String,
+    method: Method,
     url: Result<Url>,
     headers: Vec<(String, String)>,
     /// The header names removed: none of our defaults or the agent's of these names go out.
@@ -105,7 +105,7 @@ impl RequestBuilder {
         RequestBuilder {
             shared,
             middleware,
-            method: method.to_string(),
+            method: client::method(method),
             url: Url::parse(url),
             headers: Vec::new(),
             removed: Vec::new(),

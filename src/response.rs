@@ -23,7 +23,7 @@ use crate::http1::head::{ResponseHead, Version};
 use crate::http1::headers::Headers;
 use crate::http1::link::Links;
 use crate::timings::Timings;
-use crate::transport::tls_info::TlsInfo;
+use crate::transport::tls_info::{NegotiatedTls, TlsInfo};
 use crate::url::Url;
 use crate::web_link::WebLinks;
 
@@ -49,7 +49,7 @@ pub struct Response {
     max_body_size: u64,
     timings: Timings,
     head_at: Instant,
-    tls: Option<Arc<TlsInfo>>,
+    tls: Option<Arc<NegotiatedTls>>,
     history: Vec<RedirectHop>,
     remote_addr: Option<SocketAddr>,
     local_addr: Option<SocketAddr>,
@@ -116,7 +116,7 @@ impl Response {
     /// # Ok::<(), plainwire::Error>(())
     /// ```
     pub fn tls(&self) -> Option<&TlsInfo> {
-        self.tls.as_deref()
+        self.tls.as_deref().map(NegotiatedTls::info)
     }
 
     /// Where the time went: name resolution, connect, TLS, waiting for the head and, once the

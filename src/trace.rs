@@ -125,11 +125,11 @@ pub enum TraceEvent<'a> {
     /// the socket: `{}` prints curl's line (`* TLSv1.3 (OUT), TLS handshake, Client hello
     /// (1):`), `{:#}` adds the fields and the RFC section. Both directions, in socket order,
     /// from the ClientHello to the last alert. See [`crate::tls_record`].
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "inspect"))]
     TlsRecord(&'a crate::tls_record::TlsRecord),
     /// The bytes of the TLS record just described, 5-byte header included, as they crossed
     /// the socket (ciphertext once the handshake has keys): curl's "SSL data".
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "inspect"))]
     TlsData {
         /// Which way they went.
         direction: crate::tls_record::Direction,
@@ -215,6 +215,7 @@ impl fmt::Display for TraceEvent<'_> {
                 if tls.resumed {
                     write!(f, "\n* TLS session resumed")?;
                 }
+                #[cfg(feature = "inspect")]
                 for (depth, cert) in tls.peer_certificates.iter().enumerate() {
                     write!(
                         f,
@@ -234,11 +235,11 @@ impl fmt::Display for TraceEvent<'_> {
                 }
                 Ok(())
             }
-            #[cfg(feature = "tls")]
+            #[cfg(all(feature = "tls", feature = "inspect"))]
             TraceEvent::TlsRecord(record) if f.alternate() => write!(f, "* {record:#}"),
-            #[cfg(feature = "tls")]
+            #[cfg(all(feature = "tls", feature = "inspect"))]
             TraceEvent::TlsRecord(record) => write!(f, "* {record}"),
-            #[cfg(feature = "tls")]
+            #[cfg(all(feature = "tls", feature = "inspect"))]
             TraceEvent::TlsData { direction, bytes } => {
                 let arrow = match direction {
                     crate::tls_record::Direction::ClientToServer => '}',
@@ -475,7 +476,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "tls")]
+    #[cfg(all(feature = "tls", feature = "inspect"))]
     #[test]
     fn a_tls_record_prints_curls_line_and_its_fields_with_the_alternate_form() {
         use crate::tls_record::{Direction, HandshakeObserver, RecordReader};

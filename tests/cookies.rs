@@ -1,6 +1,8 @@
 //! Cookies through an agent: stored from every response (redirects included), sent where they
 //! apply, and kept by no one who did not ask.
 
+#![cfg(feature = "cookies")]
+
 mod support;
 use support::*;
 

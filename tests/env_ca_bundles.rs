@@ -1,7 +1,7 @@
 //! REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE, and their precedence over SSL_CERT_FILE and
 //! SSL_CERT_DIR (docs/trust.md). One test in its own process, because it sets environment
 //! variables, which every thread of a process shares.
-#![cfg(feature = "tls")]
+#![cfg(all(feature = "tls", feature = "env"))]
 
 mod support;
 

@@ -2,6 +2,8 @@
 //! test in its own process, because it points NETRC and HOME at temporary files, and the
 //! environment is shared by every thread of a process.
 
+#![cfg(feature = "env")]
+
 mod support;
 
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! SSL_CERT_FILE and SSL_CERT_DIR, read by the default agent. One test in its own process,
 //! because it sets environment variables (REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE are in
 //! tests/env_ca_bundles.rs).
-#![cfg(feature = "tls")]
+#![cfg(all(feature = "tls", feature = "env"))]
 
 mod support;
 

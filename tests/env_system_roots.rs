@@ -4,7 +4,7 @@
 //! `CN=localhost` snakeoil certificate of Debian's ssl-cert package, an RSA key, against the
 //! fixtures' self-signed `CN=localhost`, an EC key). One test in its own process, because it
 //! sets environment variables.
-#![cfg(feature = "tls")]
+#![cfg(all(feature = "tls", feature = "env"))]
 
 mod support;
 

@@ -6,7 +6,9 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use plainwire::{Agent, CertificateSummary, TraceEvent};
+#[cfg(feature = "inspect")]
+use plainwire::CertificateSummary;
+use plainwire::{Agent, TraceEvent};
 use support::*;
 
 fn tls_agent() -> Agent {
@@ -54,6 +56,7 @@ fn names(events: &Mutex<Vec<(String, String)>>) -> Vec<String> {
         .collect()
 }
 
+#[cfg(feature = "inspect")]
 #[test]
 fn tls_details_match_a_tls13_server() {
     let config = server_tls_config_with(
@@ -86,6 +89,7 @@ fn tls_details_match_a_tls13_server() {
     assert_eq!(leaf.key_type, "EC P-256");
 }
 
+#[cfg(feature = "inspect")]
 #[test]
 fn tls12_an_rsa_key_and_a_chain_are_described() {
     let config = server_tls_config_with(
@@ -280,6 +284,7 @@ fn credentials_never_appear_in_the_trace() {
         .contains("token-secret"));
 }
 
+#[cfg(feature = "inspect")]
 #[test]
 fn fixture_certificates_summarise_as_openssl_says() {
     let der = load_certs("rsa-localhost.pem").remove(0);

@@ -1,7 +1,7 @@
 //! Seeing underneath TLS through the public API: every record of a handshake in the trace, in
 //! socket order, with its bytes; and the key log an agent writes when asked, checked against
 //! the secrets the server derived.
-#![cfg(feature = "tls")]
+#![cfg(all(feature = "tls", feature = "inspect"))]
 
 mod support;
 

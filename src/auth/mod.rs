@@ -4,6 +4,8 @@ pub(crate) mod challenge;
 pub(crate) mod credentials;
 #[cfg(feature = "digest")]
 pub(crate) mod digest;
+// Without `env`, no agent reads a `.netrc`: only the lookup an empty setting skips is used.
+#[cfg_attr(not(feature = "env"), allow(dead_code))]
 pub(crate) mod netrc;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::client::auth_challenge::{self, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::credentials;
-use crate::client::exchange::{exchange, Failed, Message, Sent};
+use crate::client::exchange::{self, exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
 use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
@@ -28,7 +28,7 @@ use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::framing::{content_length, response_framing, BodyFraming};
-use crate::http1::headers::list_has_token;
+use crate::http1::headers::{list_has_token, Known};
 use crate::http1::write::check_method;
 use crate::timings::Timings;
 use crate::trace::TraceEvent;
@@ -122,9 +122,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             };
             let mut answer = send_retrying(shared, &call, &hop, &mut body, deadline, &mut retries)?;
             answer.retries = retries;
+            #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // Every response's cookies, a redirect's included: they apply to the next hop.
-                jar.store_response_cookies(&url, answer.head.headers.get_all_bytes("set-cookie"));
+                jar.store_response_cookies(&url, answer.head.headers.all_known(Known::SetCookie));
             }
             let step = match digest.as_mut() {
                 Some(session) => session.after_response(
@@ -149,7 +150,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             followed,
         };
         let status = answer.head.status;
-        let location = answer.head.headers.get("location");
+        let location = answer.head.headers.known(Known::Location);
         let next = match redirect::next(status, location, answered, policy) {
             Redirect::Return => {
                 answer.history = history;
@@ -185,7 +186,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
         }
         url = next.url;
-        method = next.method;
+        method = super::method(&next.method);
         followed += 1;
     }
 }
@@ -252,10 +253,15 @@ fn send_retrying(
 ) -> Result<Answer> {
     loop {
         let result = send_once(shared, call, hop, body, deadline);
+        if *retries >= call.retry.max_retries {
+            // What `retry::next` answers first; without asking it, no clock is read and no
+            // jitter drawn for a call that cannot be retried (no policy, or none left).
+            return result.map_err(|failed| failed.error);
+        }
         let outcome = match &result {
             Ok(answer) => Outcome::Response {
                 status: answer.head.status,
-                retry_after: answer.head.headers.get("retry-after"),
+                retry_after: answer.head.headers.known(Known::RetryAfter),
             },
             Err(failed) => Outcome::Failed {
                 error: &failed.error,
@@ -283,11 +289,12 @@ fn send_retrying(
             wait,
         });
         if let Ok(answer) = result {
+            #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // A response that is retried may still set cookies (a load balancer's, say).
                 jar.store_response_cookies(
                     hop.url,
-                    answer.head.headers.get_all_bytes("set-cookie"),
+                    answer.head.headers.all_known(Known::SetCookie),
                 );
             }
             drain(answer.body);
@@ -341,12 +348,22 @@ fn send_once(
             settings.default_headers.fields(),
         )
     };
+    #[cfg(feature = "cookies")]
     let cookie = shared
         .cookies
         .as_ref()
         .and_then(|jar| jar.cookie_header(url));
-    // Built and checked before connecting: a bad header never opens a socket.
-    let head = request_head::build(
+    #[cfg(not(feature = "cookies"))]
+    let cookie: Option<String> = None;
+    // Built and checked before connecting: a bad header never opens a socket. A small body
+    // goes out in the same write, from the same buffer.
+    let body_room = match &*body {
+        SendBody::Bytes(bytes) if exchange::coalesces(bytes, body_framing, expect.wait) => {
+            bytes.len()
+        }
+        _ => 0,
+    };
+    let mut head = request_head::build(
         settings,
         &HeadInput {
             method,
@@ -363,6 +380,7 @@ fn send_once(
             authorization: hop.authorization,
             cookie: cookie.as_deref(),
         },
+        body_room,
     )?;
 
     // The pool hands out only a connection on which nothing arrived while it waited; the
@@ -370,15 +388,15 @@ fn send_once(
     // twice is then retried on a fresh connection; one that cannot (a POST, a streamed body)
     // fails.
     let retryable = IDEMPOTENT.contains(&method) && body.is_replayable();
-    let attempt = |reuse: Reuse,
-                   body: &mut SendBody|
-     -> std::result::Result<(Connection, Sent, Instant), Failed> {
+    let mut attempt = |reuse: Reuse,
+                       body: &mut SendBody|
+     -> std::result::Result<(Box<Connection>, Sent, Instant), Failed> {
         let mut conn =
             connection_for(shared, url, proxy, deadline, reuse).map_err(Failed::connecting)?;
         let ready = Instant::now();
         let tracer = &shared.tracer;
         let message = Message {
-            head: &head,
+            head: &mut head,
             body,
             framing: body_framing,
             expect_continue: expect.wait,
@@ -464,7 +482,7 @@ fn send_once(
         }
         framing.transfer_coding
     } else if asked_for_compression(settings, hop) {
-        ContentCoding::from_header(sent.head.headers.get("content-encoding"))
+        ContentCoding::from_header(sent.head.headers.known(Known::ContentEncoding))
     } else {
         ContentCoding::Identity
     };

@@ -49,10 +49,12 @@ pub(crate) fn connection_for(
     proxy: Option<&Proxy>,
     deadline: Deadline,
     reuse: Reuse,
-) -> Result<Connection> {
-    let key = pool_key(url, proxy);
+) -> Result<Box<Connection>> {
     if reuse == Reuse::Pooled {
-        if let Some(conn) = shared.pool.take(&key) {
+        let proxy_name = proxy.map(Proxy::pool_name);
+        let (scheme, host, port) = (url.scheme().as_str(), url.host(), url.port());
+        let is_key = |key: &PoolKey| key.is(scheme, host, port, proxy_name.as_deref());
+        if let Some(conn) = shared.pool.take(is_key) {
             shared.tracer.emit(|| TraceEvent::Connected {
                 remote: conn.info().remote,
                 local: conn.info().local,
@@ -72,6 +74,7 @@ pub(crate) fn connection_for(
         Some(proxy) => (proxy.host(), proxy.port()),
         None => (url.host(), url.port()),
     };
+    let key = pool_key(url, proxy);
     let routes = &shared.settings.routes;
     let (host, port) = routes.target(host, port);
     let tracer = &shared.tracer;
@@ -110,10 +113,10 @@ pub(crate) fn connection_for(
     });
 
     let started = Instant::now();
-    let tcp = connect(&addrs, connect_by)?;
+    let (tcp, remote) = connect(&addrs, connect_by)?;
     info.tcp = started.elapsed();
     let socket = TimedSocket::new(tcp, HostPort(host, port).to_string());
-    info.remote = socket.remote_addr();
+    info.remote = Some(remote);
     info.local = socket.local_addr();
     tracer.emit(|| TraceEvent::Connected {
         remote: info.remote,
@@ -151,10 +154,10 @@ pub(crate) fn connection_for(
             &budget,
             tls_tap(tracer),
         )?;
-        let details = Arc::new(crate::transport::tls_info::TlsInfo::from_session(
+        let details = Arc::new(crate::transport::tls_info::NegotiatedTls::from_session(
             tls.session(),
         ));
-        tracer.emit(|| TraceEvent::TlsHandshake(&details));
+        tracer.emit(|| TraceEvent::TlsHandshake(details.info()));
         info.tls = Some(details);
         stream = Stream::Tls(Box::new(tls));
     }
@@ -163,12 +166,12 @@ pub(crate) fn connection_for(
         info.handshake = started.elapsed();
     }
 
-    Ok(Connection::new(stream, key, info))
+    Ok(Box::new(Connection::new(stream, key, info)))
 }
 
 /// A tap that reports each TLS record of a new connection to the trace, when the agent has a
 /// trace hook; `None` otherwise, so that an untraced connection never looks at its records.
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "tls", feature = "inspect"))]
 fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::TlsTap> {
     use crate::transport::tls_tap::{TlsTap, TlsTraceEvent};
     if !tracer.is_on() {
@@ -183,4 +186,45 @@ fn tls_tap(tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::T
             }
         },
     )))
+}
+
+/// No tap: a build without the `inspect` feature describes no TLS records.
+#[cfg(all(feature = "tls", not(feature = "inspect")))]
+fn tls_tap(_tracer: &crate::trace::Tracer) -> Option<crate::transport::tls_tap::TlsTap> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_key_is_the_one_its_url_and_proxy_would_make() {
+        let proxy = Proxy::new("http://u:p@proxy.example:3128").unwrap();
+        let urls = [
+            "http://a.example/",
+            "https://a.example/",
+            "http://a.example:81/",
+            "http://b.example/",
+        ];
+        for first in urls {
+            for second in urls {
+                for (p1, p2) in [
+                    (None, None),
+                    (Some(&proxy), None),
+                    (Some(&proxy), Some(&proxy)),
+                ] {
+                    let (a, b) = (Url::parse(first).unwrap(), Url::parse(second).unwrap());
+                    let name = p2.map(Proxy::pool_name);
+                    let is = pool_key(&a, p1).is(
+                        b.scheme().as_str(),
+                        b.host(),
+                        b.port(),
+                        name.as_deref(),
+                    );
+                    assert_eq!(is, pool_key(&a, p1) == pool_key(&b, p2), "{first} {second}");
+                }
+            }
+        }
+    }
 }

@@ -46,6 +46,11 @@ impl DefaultHeaders {
         &self.fields
     }
 
+    /// Whether any name was removed.
+    pub(crate) fn removes_any(&self) -> bool {
+        !self.removed.is_empty()
+    }
+
     /// Whether `name` was removed.
     pub(crate) fn removes(&self, name: &str) -> bool {
         self.removed.iter().any(|r| r.eq_ignore_ascii_case(name))

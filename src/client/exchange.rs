@@ -65,7 +65,9 @@ impl From<Error> for Failed {
 /// A request as it goes on the wire: its head, already serialised and checked, and its body
 /// with the framing and the Expect decision taken for it.
 pub(crate) struct Message<'a> {
-    pub(crate) head: &'a [u8],
+    /// The head; a body that [`coalesces`] is appended for the write and taken off again, so
+    /// that the head can be sent once more on another connection.
+    pub(crate) head: &'a mut Vec<u8>,
     pub(crate) body: &'a mut SendBody,
     pub(crate) framing: Framing,
     /// Whether to wait for `100 Continue` before sending the body.
@@ -101,16 +103,13 @@ pub(crate) fn exchange(
 
     // A small body of known length goes out in the same write as the head.
     let coalesced = match &*body {
-        SendBody::Bytes(bytes)
-            if !expect_continue
-                && framing == Framing::Length(bytes.len() as u64)
-                && bytes.len() <= COALESCE_BODY_MAX =>
-        {
+        SendBody::Bytes(bytes) if coalesces(bytes, framing, expect_continue) => {
             trace_body(tracer, bytes);
-            let mut message = Vec::with_capacity(head.len() + bytes.len());
-            message.extend_from_slice(head);
-            message.extend_from_slice(bytes);
-            conn.write_all(&message, &write).map_err(before_response)?;
+            let head_len = head.len();
+            head.extend_from_slice(bytes);
+            let sent = conn.write_all(head, &write);
+            head.truncate(head_len);
+            sent.map_err(before_response)?;
             true
         }
         _ => {
@@ -162,6 +161,14 @@ pub(crate) fn exchange(
         heard = true;
     }
     Err(too_many_informational().into())
+}
+
+/// Whether a body of `bytes` goes out in the same write as the head: when its length is
+/// known and small, and no `100 Continue` is awaited before it.
+pub(crate) fn coalesces(bytes: &[u8], framing: Framing, expect_continue: bool) -> bool {
+    !expect_continue
+        && framing == Framing::Length(bytes.len() as u64)
+        && bytes.len() <= COALESCE_BODY_MAX
 }
 
 /// Sends the body as `framing` says: as it is, or in chunks. A stream is held to the length

@@ -40,13 +40,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::client::redirect::RedirectHop;
-use crate::cookie::CookieJar;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::ResponseHead;
 use crate::timings::Timings;
 use crate::trace::Tracer;
 use crate::transport::pool::IdlePool;
-use crate::transport::tls_info::TlsInfo;
+use crate::transport::tls_info::NegotiatedTls;
 use crate::url::Url;
 
 pub(crate) use send_body::SendBody;
@@ -60,7 +59,8 @@ pub(crate) struct Shared {
     pub(crate) pool: Arc<IdlePool>,
     pub(crate) tracer: Tracer,
     /// The cookie jar, when the agent keeps cookies.
-    pub(crate) cookies: Option<CookieJar>,
+    #[cfg(feature = "cookies")]
+    pub(crate) cookies: Option<crate::cookie::CookieJar>,
     #[cfg(feature = "tls")]
     /// The TLS client configuration, or the error https requests fail with when the
     /// environment's roots could not be read.
@@ -70,7 +70,7 @@ pub(crate) struct Shared {
 /// A request as the public builder hands it down: everything checked that can be checked
 /// without the network is still to be checked here (the builder only collects).
 pub(crate) struct Outgoing {
-    pub(crate) method: String,
+    pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: Vec<(String, String)>,
     /// The header names this request removes (of our defaults and the agent's).
@@ -82,6 +82,21 @@ pub(crate) struct Outgoing {
     pub(crate) overrides: Overrides,
     /// How this request is written and its response read, when not the usual way.
     pub(crate) wire: WireOptions,
+}
+
+/// A request method: one of the standard ones borrowed (no allocation per request), any
+/// other owned.
+pub(crate) type Method = std::borrow::Cow<'static, str>;
+
+/// `name` as a [`Method`].
+pub(crate) fn method(name: &str) -> Method {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    match STANDARD.iter().find(|standard| **standard == name) {
+        Some(standard) => Method::Borrowed(standard),
+        None => Method::Owned(name.to_string()),
+    }
 }
 
 /// How a request is written and its response read, where a caller asks for something other
@@ -114,7 +129,7 @@ pub(crate) struct Answer {
     /// How much of the body may be read into memory at once.
     pub(crate) max_body_size: u64,
     pub(crate) timings: Timings,
-    pub(crate) tls: Option<Arc<TlsInfo>>,
+    pub(crate) tls: Option<Arc<NegotiatedTls>>,
     /// The redirects followed before this answer, in order.
     pub(crate) history: Vec<RedirectHop>,
     /// The connection's peer (the proxy's address through a proxy) and our end of it.
@@ -124,4 +139,19 @@ pub(crate) struct Answer {
     pub(crate) retries: u32,
     /// The agent's secret header fields, for the response's `Debug` to mask.
     pub(crate) secrets: crate::trace::SecretHeaders,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_methods_are_borrowed_and_others_owned() {
+        assert!(matches!(method("GET"), Method::Borrowed("GET")));
+        assert!(matches!(method("DELETE"), Method::Borrowed("DELETE")));
+        // Methods are case-sensitive (RFC 9110 section 9.1): "get" is not GET.
+        assert_eq!(method("get"), "get");
+        assert!(matches!(method("get"), Method::Owned(_)));
+        assert!(matches!(method("PROPFIND"), Method::Owned(_)));
+    }
 }

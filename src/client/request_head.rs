@@ -6,7 +6,7 @@ use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
 use crate::http1::head::Version;
-use crate::http1::write::{check_header, write_request_head_as};
+use crate::http1::write::{check_header, write_field, write_request_line};
 use crate::url::Url;
 
 /// What a request head is built from, besides the agent's settings.
@@ -73,7 +73,11 @@ pub(crate) fn request_target(url: &Url, forwarded: bool) -> &str {
 /// smuggling starts. The agent's default headers cannot set the framing at all.
 /// Through a proxy, Proxy-Authorization is the proxy's value ([`proxy_authorization`]): on this
 /// head for an http URL, on the CONNECT and not here for an https one.
-pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
+pub(crate) fn build(
+    settings: &Settings,
+    input: &HeadInput<'_>,
+    body_room: usize,
+) -> Result<Vec<u8>> {
     let HeadInput {
         method,
         url,
@@ -89,50 +93,80 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
         digest_answer,
         cookie,
     } = *input;
-    let host = url.host_header();
-    let length;
+    let mut digits = [0u8; 20];
+    let length = match framing {
+        Framing::Length(bytes) => decimal(bytes, &mut digits),
+        Framing::Chunked | Framing::None => "",
+    };
 
-    let mut fields: Vec<(&str, &str)> =
-        Vec::with_capacity(8 + headers.len() + settings.default_headers.fields().len());
-    fields.push(("Host", &host));
-    if let Some(agent) = &settings.user_agent {
-        fields.push(("User-Agent", agent));
+    // Our fields, in order; `true` where the value still needs checking (it came from a
+    // caller, an agent setting or a server) and `false` where we vouch for it: a constant, a
+    // number, or the URL's own host and port, which the URL parser let through only without
+    // spaces and control characters. On the stack, but for a forwarding proxy's fields.
+    let mut fixed = [("", "", false); 8];
+    let mut len = 0;
+    for field in [
+        Some(("Host", url.host_and_port(), false)),
+        settings
+            .user_agent
+            .as_deref()
+            .map(|agent| ("User-Agent", agent, true)),
+        Some(("Accept", "*/*", false)),
+        settings
+            .decompress
+            .then_some(("Accept-Encoding", "gzip, deflate", false)),
+        authorization.map(|value| ("Authorization", value, true)),
+        cookie.map(|value| ("Cookie", value, true)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fixed[len] = field;
+        len += 1;
     }
-    fields.push(("Accept", "*/*"));
-    if settings.decompress {
-        fields.push(("Accept-Encoding", "gzip, deflate"));
+    let before_proxy = len;
+    for field in [
+        match framing {
+            Framing::Length(_) => Some(("Content-Length", length, false)),
+            Framing::Chunked => Some(("Transfer-Encoding", "chunked", false)),
+            Framing::None => None,
+        },
+        expect_continue.then_some(("Expect", "100-continue", false)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fixed[len] = field;
+        len += 1;
     }
-    if let Some(authorization) = authorization {
-        fields.push(("Authorization", authorization));
-    }
-    if let Some(cookie) = cookie {
-        fields.push(("Cookie", cookie));
-    }
-    if let Some(proxy) = proxy {
-        if let Some(credentials) = proxy.authorization() {
-            fields.push(("Proxy-Authorization", credentials));
+    let with_proxy: Vec<Field<'_>>;
+    let ours: &[Field<'_>] = match proxy {
+        None => &fixed[..len],
+        Some(proxy) => {
+            let credentials = proxy
+                .authorization()
+                .map(|c| ("Proxy-Authorization", c, true));
+            let fields = settings.proxy_headers.iter();
+            with_proxy = fixed[..before_proxy]
+                .iter()
+                .copied()
+                .chain(credentials)
+                .chain(fields.map(|(name, value)| (name.as_str(), value.as_str(), true)))
+                .chain(fixed[before_proxy..len].iter().copied())
+                .collect();
+            &with_proxy
         }
-        for (name, value) in &settings.proxy_headers {
-            fields.push((name, value));
-        }
-    }
-    match framing {
-        Framing::Length(bytes) => {
-            length = bytes.to_string();
-            fields.push(("Content-Length", &length));
-        }
-        Framing::Chunked => fields.push(("Transfer-Encoding", "chunked")),
-        Framing::None => {}
-    }
-    if expect_continue {
-        fields.push(("Expect", "100-continue"));
-    }
+    };
+    let ours = || ours.iter().copied();
 
     let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
-    fields.retain(|(name, _)| {
-        is_framing(name) || !(settings.default_headers.removes(name) || request_removes(name))
-    });
-    let mut agent_defaults = Vec::with_capacity(settings.default_headers.fields().len());
+    let any_removed = !removed.is_empty() || settings.default_headers.removes_any();
+    let kept = |field: &Field<'_>| {
+        !any_removed
+            || is_framing(field.0)
+            || !(settings.default_headers.removes(field.0) || request_removes(field.0))
+    };
+    let mut agent_defaults = Vec::new();
     for (name, value) in settings.default_headers.fields() {
         if is_framing(name) {
             check_header(name, value)?;
@@ -144,33 +178,87 @@ pub(crate) fn build(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8
             // never to an origin, with a proxy or without.
             let proxys = name.eq_ignore_ascii_case("proxy-authorization");
             if !stays_behind && !proxys && !request_removes(name) {
-                agent_defaults.push((name.as_str(), value.as_str()));
+                agent_defaults.push((name.as_str(), value.as_str(), true));
             }
         }
     }
-    let mut own = Vec::with_capacity(headers.len());
+    let mut own = Vec::new();
     for (name, value) in headers {
         if is_framing(name) {
             check_header(name, value)?;
         } else if name.eq_ignore_ascii_case("proxy-authorization") {
             // The proxy's, never the origin's: as for the agent's defaults, above.
         } else {
-            own.push((name.as_str(), value.as_str()));
+            own.push((name.as_str(), value.as_str(), true));
         }
     }
     if let Some(answer) = digest_answer {
-        own.push(("Authorization", answer));
+        own.push(("Authorization", answer, true));
     }
-    let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
 
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(HEAD_ROOM + body_room);
     let version = if http10 {
         Version::Http10
     } else {
         Version::Http11
     };
-    write_request_head_as(&mut out, method, target, version, fields)?;
+    write_request_line(&mut out, method, target, version)?;
+    let same_name = |a: &Field<'_>, b: &Field<'_>| a.0.eq_ignore_ascii_case(b.0);
+    let collides = agent_defaults
+        .iter()
+        .any(|field| ours().filter(kept).any(|our| same_name(&our, field)))
+        || own.iter().any(|field| {
+            ours().filter(kept).any(|our| same_name(&our, field))
+                || agent_defaults
+                    .iter()
+                    .any(|default| same_name(default, field))
+        });
+    if collides {
+        // A name of ours set again by the agent or the request, or an agent default by the
+        // request: merged in place.
+        let fields = ours().filter(kept).collect();
+        let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
+        write_fields(&mut out, fields)?;
+    } else {
+        // Nothing replaces anything: ours, then the agent's, then the request's, each in order.
+        write_fields(&mut out, ours().filter(kept))?;
+        write_fields(&mut out, agent_defaults)?;
+        write_fields(&mut out, own)?;
+    }
+    out.extend_from_slice(b"\r\n");
     Ok(out)
+}
+
+/// A header field on its way to the head: name, value, and whether it needs checking.
+type Field<'a> = (&'a str, &'a str, bool);
+
+/// Room for a request head without a long URL or many fields: the head and a small body are
+/// written into one buffer, allocated once.
+const HEAD_ROOM: usize = 256;
+
+/// Writes each field of `fields`, checking those that need it.
+fn write_fields<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = Field<'a>>) -> Result<()> {
+    for (name, value, check) in fields {
+        write_field(out, name, value, check)?;
+    }
+    Ok(())
+}
+
+/// `n` in decimal, written into `digits`.
+fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // A remainder below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        digits[start] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[start..]).expect("ASCII digits")
 }
 
 /// The `Proxy-Authorization` value the caller gave, if any: the request's own field, else the
@@ -207,17 +295,14 @@ fn is_framing(name: &str) -> bool {
 /// `fields` with `replacements` put in: the replacements of a name already there take the
 /// place of its first field, and its other fields go; the replacements of a new name follow
 /// at the end, in their order. Names compare without regard to case (RFC 9110 section 5.1).
-fn replace_in_place<'a>(
-    fields: Vec<(&'a str, &'a str)>,
-    replacements: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
+fn replace_in_place<T: Copy + FieldName>(fields: Vec<T>, replacements: &[T]) -> Vec<T> {
     if replacements.is_empty() {
         return fields;
     }
     let mut placed = vec![false; replacements.len()];
     let mut out = Vec::with_capacity(fields.len() + replacements.len());
     for field in fields {
-        let same_name = |other: &(&str, &str)| other.0.eq_ignore_ascii_case(field.0);
+        let same_name = |other: &T| other.name().eq_ignore_ascii_case(field.name());
         if !replacements.iter().any(same_name) {
             out.push(field);
             continue;
@@ -235,6 +320,24 @@ fn replace_in_place<'a>(
         }
     }
     out
+}
+
+/// The name of a field, for [`replace_in_place`].
+trait FieldName {
+    fn name(&self) -> &str;
+}
+
+impl FieldName for Field<'_> {
+    fn name(&self) -> &str {
+        self.0
+    }
+}
+
+#[cfg(test)]
+impl FieldName for (&str, &str) {
+    fn name(&self) -> &str {
+        self.0
+    }
 }
 
 #[cfg(test)]
@@ -270,5 +373,394 @@ mod tests {
     fn new_names_keep_their_order_and_repeats() {
         let merged = replace_in_place(vec![("Host", "h")], &[("X-Dup", "a"), ("X-Dup", "b")]);
         assert_eq!(merged, [("Host", "h"), ("X-Dup", "a"), ("X-Dup", "b")]);
+    }
+
+    use crate::http1::write::write_request_head_as;
+
+    /// The head as the builder before the one-buffer rewrite made it, kept to compare with.
+    fn reference(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
+        let HeadInput {
+            method,
+            url,
+            target,
+            http10,
+            headers,
+            removed,
+            framing,
+            proxy,
+            expect_continue,
+            without_default_credentials,
+            authorization,
+            digest_answer,
+            cookie,
+        } = *input;
+        let host = url.host_header();
+        let length;
+
+        let mut fields: Vec<(&str, &str)> =
+            Vec::with_capacity(8 + headers.len() + settings.default_headers.fields().len());
+        fields.push(("Host", &host));
+        if let Some(agent) = &settings.user_agent {
+            fields.push(("User-Agent", agent));
+        }
+        fields.push(("Accept", "*/*"));
+        if settings.decompress {
+            fields.push(("Accept-Encoding", "gzip, deflate"));
+        }
+        if let Some(authorization) = authorization {
+            fields.push(("Authorization", authorization));
+        }
+        if let Some(cookie) = cookie {
+            fields.push(("Cookie", cookie));
+        }
+        if let Some(proxy) = proxy {
+            if let Some(credentials) = proxy.authorization() {
+                fields.push(("Proxy-Authorization", credentials));
+            }
+            for (name, value) in &settings.proxy_headers {
+                fields.push((name, value));
+            }
+        }
+        match framing {
+            Framing::Length(bytes) => {
+                length = bytes.to_string();
+                fields.push(("Content-Length", &length));
+            }
+            Framing::Chunked => fields.push(("Transfer-Encoding", "chunked")),
+            Framing::None => {}
+        }
+        if expect_continue {
+            fields.push(("Expect", "100-continue"));
+        }
+
+        let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
+        fields.retain(|(name, _)| {
+            is_framing(name) || !(settings.default_headers.removes(name) || request_removes(name))
+        });
+        let mut agent_defaults = Vec::with_capacity(settings.default_headers.fields().len());
+        for (name, value) in settings.default_headers.fields() {
+            if is_framing(name) {
+                check_header(name, value)?;
+            } else {
+                let stays_behind = without_default_credentials
+                    && settings.secret_headers.is_secret(name.as_bytes());
+                let proxys = name.eq_ignore_ascii_case("proxy-authorization");
+                if !stays_behind && !proxys && !request_removes(name) {
+                    agent_defaults.push((name.as_str(), value.as_str()));
+                }
+            }
+        }
+        let mut own = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            if is_framing(name) {
+                check_header(name, value)?;
+            } else if name.eq_ignore_ascii_case("proxy-authorization") {
+                // The proxy's, never the origin's.
+            } else {
+                own.push((name.as_str(), value.as_str()));
+            }
+        }
+        if let Some(answer) = digest_answer {
+            own.push(("Authorization", answer));
+        }
+        let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
+
+        let mut out = Vec::with_capacity(256);
+        let version = if http10 {
+            Version::Http10
+        } else {
+            Version::Http11
+        };
+        write_request_head_as(&mut out, method, target, version, fields)?;
+        Ok(out)
+    }
+
+    mod same_bytes {
+        use super::super::*;
+        use super::reference;
+        use proptest::prelude::*;
+
+        /// What one case varies: the agent, the request and the call's own fields.
+        #[derive(Debug, Clone)]
+        struct Case {
+            user_agent: Option<String>,
+            decompress: bool,
+            defaults: Vec<(String, String)>,
+            agent_removes: Vec<String>,
+            headers: Vec<(String, String)>,
+            removed: Vec<String>,
+            framing: Framing,
+            forwarded: bool,
+            proxy_headers: Vec<(String, String)>,
+            expect_continue: bool,
+            without_default_credentials: bool,
+            authorization: Option<String>,
+            digest_answer: Option<String>,
+            cookie: Option<String>,
+            http10: bool,
+            url: String,
+        }
+
+        fn both(case: &Case) -> (Result<Vec<u8>>, Result<Vec<u8>>) {
+            let mut settings = Settings::default();
+            settings.user_agent.clone_from(&case.user_agent);
+            settings.decompress = case.decompress;
+            for (name, value) in &case.defaults {
+                settings.default_headers.set(name, value.clone());
+            }
+            for name in &case.agent_removes {
+                settings.default_headers.remove(name);
+            }
+            settings.proxy_headers.clone_from(&case.proxy_headers);
+            let url = Url::parse(&case.url).unwrap();
+            let proxy = Proxy::new("http://user:secret@proxy.example:3128").unwrap();
+            let input = HeadInput {
+                method: "POST",
+                url: &url,
+                target: request_target(&url, case.forwarded),
+                http10: case.http10,
+                headers: &case.headers,
+                removed: &case.removed,
+                framing: case.framing,
+                proxy: case.forwarded.then_some(&proxy),
+                expect_continue: case.expect_continue,
+                without_default_credentials: case.without_default_credentials,
+                authorization: case.authorization.as_deref(),
+                digest_answer: case.digest_answer.as_deref(),
+                cookie: case.cookie.as_deref(),
+            };
+            let body_room = 7;
+            (
+                build(&settings, &input, body_room),
+                reference(&settings, &input),
+            )
+        }
+
+        fn assert_same(case: &Case) {
+            match both(case) {
+                (Ok(new), Ok(old)) => assert_eq!(
+                    String::from_utf8_lossy(&new),
+                    String::from_utf8_lossy(&old),
+                    "{case:?}"
+                ),
+                (Err(new), Err(old)) => {
+                    assert_eq!((new.kind(), new.to_string()), (old.kind(), old.to_string()));
+                }
+                (new, old) => panic!("{case:?}: {new:?} against {old:?}"),
+            }
+        }
+
+        fn plain() -> Case {
+            Case {
+                user_agent: Some("plainwire/0.1.0".into()),
+                decompress: false,
+                defaults: Vec::new(),
+                agent_removes: Vec::new(),
+                headers: Vec::new(),
+                removed: Vec::new(),
+                framing: Framing::None,
+                forwarded: false,
+                proxy_headers: Vec::new(),
+                expect_continue: false,
+                without_default_credentials: false,
+                authorization: None,
+                digest_answer: None,
+                cookie: None,
+                http10: false,
+                url: "http://127.0.0.1:18080/small".into(),
+            }
+        }
+
+        fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| ((*n).to_string(), (*v).to_string()))
+                .collect()
+        }
+
+        #[test]
+        fn a_table_of_requests() {
+            let json = Case {
+                headers: pairs(&[("Content-Type", "application/json")]),
+                framing: Framing::Length(22),
+                ..plain()
+            };
+            let cases = [
+                plain(),
+                Case {
+                    decompress: true,
+                    user_agent: None,
+                    ..plain()
+                },
+                json.clone(),
+                Case {
+                    framing: Framing::Chunked,
+                    expect_continue: true,
+                    ..json.clone()
+                },
+                Case {
+                    headers: pairs(&[("accept", "text/html"), ("X-A", "1"), ("x-a", "2")]),
+                    ..plain()
+                },
+                Case {
+                    defaults: pairs(&[("User-Agent", "mine"), ("X-Agent", "a"), ("Cookie", "c=1")]),
+                    headers: pairs(&[("x-agent", "b"), ("Host", "other:81")]),
+                    cookie: Some("jar=1".into()),
+                    ..plain()
+                },
+                Case {
+                    defaults: pairs(&[("Authorization", "Bearer t"), ("Proxy-Authorization", "p")]),
+                    without_default_credentials: true,
+                    authorization: Some("Basic dTpw".into()),
+                    ..plain()
+                },
+                Case {
+                    agent_removes: vec!["accept".into(), "X-Gone".into()],
+                    removed: vec!["User-Agent".into(), "content-length".into()],
+                    framing: Framing::Length(0),
+                    ..plain()
+                },
+                Case {
+                    forwarded: true,
+                    proxy_headers: pairs(&[("X-Proxy", "1")]),
+                    headers: pairs(&[("Proxy-Authorization", "mine")]),
+                    ..plain()
+                },
+                Case {
+                    digest_answer: Some("Digest x".into()),
+                    authorization: Some("Basic a".into()),
+                    ..plain()
+                },
+                Case {
+                    http10: true,
+                    url: "https://[::1]:8443/a?b=c".into(),
+                    ..plain()
+                },
+                Case {
+                    headers: pairs(&[("Content-Length", "22"), ("Transfer-Encoding", "gzip")]),
+                    ..json.clone()
+                },
+                Case {
+                    headers: pairs(&[("X-Bad", "a\r\nb")]),
+                    ..plain()
+                },
+                Case {
+                    defaults: pairs(&[("Bad Name", "v")]),
+                    ..plain()
+                },
+                Case {
+                    user_agent: Some("bad\nagent".into()),
+                    ..plain()
+                },
+                Case {
+                    headers: pairs(&[("X-Trim", "  v \t")]),
+                    ..plain()
+                },
+            ];
+            for case in &cases {
+                assert_same(case);
+            }
+        }
+
+        fn names() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("Host".to_string()),
+                Just("user-agent".to_string()),
+                Just("ACCEPT".to_string()),
+                Just("Accept-Encoding".to_string()),
+                Just("Authorization".to_string()),
+                Just("cookie".to_string()),
+                Just("Proxy-Authorization".to_string()),
+                Just("Content-Length".to_string()),
+                Just("transfer-encoding".to_string()),
+                Just("Expect".to_string()),
+                Just("Content-Type".to_string()),
+                "X-[a-c]",
+                "[a-z :]{0,3}",
+            ]
+        }
+
+        fn fields() -> impl Strategy<Value = Vec<(String, String)>> {
+            proptest::collection::vec((names(), "[a-z0-9 \t\r]{0,4}"), 0..4)
+        }
+
+        fn case() -> impl Strategy<Value = Case> {
+            (
+                (
+                    proptest::option::of("[a-z/ ]{0,4}"),
+                    any::<bool>(),
+                    fields(),
+                    proptest::collection::vec(names(), 0..2),
+                    fields(),
+                    proptest::collection::vec(names(), 0..2),
+                ),
+                (
+                    prop_oneof![
+                        Just(Framing::None),
+                        Just(Framing::Chunked),
+                        (0u64..100_000).prop_map(Framing::Length)
+                    ],
+                    any::<bool>(),
+                    fields(),
+                    any::<bool>(),
+                    any::<bool>(),
+                ),
+                (
+                    proptest::option::of("[a-zA-Z0-9]{0,4}"),
+                    proptest::option::of("[a-z]{0,4}"),
+                    proptest::option::of("[a-z=]{0,4}"),
+                    any::<bool>(),
+                ),
+            )
+                .prop_map(|(a, b, c)| Case {
+                    user_agent: a.0,
+                    decompress: a.1,
+                    defaults: a.2,
+                    agent_removes: a.3,
+                    headers: a.4,
+                    removed: a.5,
+                    framing: b.0,
+                    forwarded: b.1,
+                    proxy_headers: b.2,
+                    expect_continue: b.3,
+                    without_default_credentials: b.4,
+                    authorization: c.0,
+                    digest_answer: c.1,
+                    cookie: c.2,
+                    http10: c.3,
+                    url: "http://example.com:8080/a?b".into(),
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn generated_requests(case in case()) {
+                assert_same(&case);
+            }
+        }
+
+        #[test]
+        fn room_is_left_for_the_body() {
+            let settings = Settings::default();
+            let url = Url::parse("http://example.com/").unwrap();
+            let input = HeadInput {
+                method: "POST",
+                url: &url,
+                target: "/",
+                http10: false,
+                headers: &[],
+                removed: &[],
+                framing: Framing::Length(4000),
+                proxy: None,
+                expect_continue: false,
+                without_default_credentials: false,
+                authorization: None,
+                digest_answer: None,
+                cookie: None,
+            };
+            let head = build(&settings, &input, 4000).unwrap();
+            assert!(head.capacity() >= head.len() + 4000);
+        }
     }
 }

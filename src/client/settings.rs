@@ -10,7 +10,9 @@ use crate::auth::credentials::Credentials;
 use crate::auth::netrc::Netrc;
 use crate::client::default_headers::DefaultHeaders;
 use crate::client::no_proxy::NoProxy;
-use crate::client::proxy::{EnvProxies, Proxy};
+#[cfg(feature = "env")]
+use crate::client::proxy::EnvProxies;
+use crate::client::proxy::Proxy;
 use crate::client::redirect::RedirectRules;
 use crate::defaults;
 use crate::expect_continue::ExpectContinue;
@@ -136,6 +138,7 @@ pub(crate) enum ProxySetting {
     /// No proxy at all.
     None,
     /// The environment, read once when the agent was built.
+    #[cfg(feature = "env")]
     Env(EnvProxies),
     /// One proxy for every URL.
     Fixed(Proxy),
@@ -157,7 +160,9 @@ impl Settings {
         }
         match &self.proxy {
             ProxySetting::None => None,
+            #[cfg(feature = "env")]
             ProxySetting::Env(env) if self.no_proxy.is_some() => env.for_url_ignoring_no_proxy(url),
+            #[cfg(feature = "env")]
             ProxySetting::Env(env) => env.for_url(url),
             ProxySetting::Fixed(proxy) => Some(proxy),
         }

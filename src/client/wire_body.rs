@@ -43,7 +43,7 @@ const DIRECT_READ_MIN: usize = 4 * 1024;
 /// Dropping it before the end closes the connection, unless the rest of the body has already
 /// arrived, in which case the connection is kept for reuse.
 pub struct WireBody {
-    conn: Option<Connection>,
+    conn: Option<Box<Connection>>,
     decoder: BodyDecoder,
     /// Why the connection may not be reused after this body, if it may not.
     close: Option<CloseReason>,
@@ -66,7 +66,7 @@ pub struct WireBody {
 
 impl WireBody {
     pub(crate) fn new(
-        conn: Connection,
+        conn: Box<Connection>,
         decoder: BodyDecoder,
         close: Option<CloseReason>,
         home: PoolReturn,
@@ -263,7 +263,7 @@ impl WireBody {
     /// of the peer's is waiting on it beyond the end of this response.
     fn finish(&mut self) {
         self.finished_at.get_or_insert_with(Instant::now);
-        let quiet = self.conn.as_mut().is_some_and(Connection::is_quiet);
+        let quiet = self.conn.as_deref_mut().is_some_and(Connection::is_quiet);
         if let Some(reason) = self.close {
             self.close(reason);
         } else if !quiet {
@@ -385,7 +385,7 @@ mod tests {
         };
         let call = crate::client::Settings::default().for_call(&Default::default());
         WireBody::new(
-            conn,
+            Box::new(conn),
             decoder,
             Some(CloseReason::BodyNotRead),
             home,

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::{ResponseHead, Version};
+use crate::http1::headers::Known;
 
 /// Where a response body ends; [`response_framing`] decides it.
 ///
@@ -116,11 +117,11 @@ impl Framing {
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
     let mut close = match head.version {
-        Version::Http11 if headers.has_token("connection", "close") => {
+        Version::Http11 if headers.known_has_token(Known::Connection, "close") => {
             Some(CloseReason::ResponseSaidClose)
         }
         Version::Http11 => None,
-        Version::Http10 if headers.has_token("connection", "keep-alive") => None,
+        Version::Http10 if headers.known_has_token(Known::Connection, "keep-alive") => None,
         Version::Http10 => Some(CloseReason::Http10),
     };
 
@@ -143,9 +144,9 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     }
 
     // Rules 3 and 4.
-    if headers.contains("transfer-encoding") {
+    if headers.has_known(Known::TransferEncoding) {
         let transfer_coding = chunked_transfer_coding(head)?;
-        if headers.contains("content-length") || head.version == Version::Http10 {
+        if headers.has_known(Known::ContentLength) || head.version == Version::Http10 {
             // Both framings at once is the signature of request smuggling; an HTTP/1.0 message
             // with Transfer-Encoding has unreliable framing (RFC 9112 section 6.1). Read this
             // body, then close.
@@ -180,7 +181,7 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
 fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
     let mut codings = head
         .headers
-        .get_all_bytes("transfer-encoding")
+        .all_known(Known::TransferEncoding)
         .flat_map(|value| value.split(|&b| b == b','))
         .map(<[u8]>::trim_ascii)
         .filter(|coding| !coding.is_empty());
@@ -199,7 +200,7 @@ fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
     found.ok_or_else(|| {
         let listed: Vec<String> = head
             .headers
-            .get_all_bytes("transfer-encoding")
+            .all_known(Known::TransferEncoding)
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .collect();
         Error::new(
@@ -232,7 +233,7 @@ fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
 /// ```
 pub fn content_length(head: &ResponseHead) -> Result<Option<u64>> {
     let mut length: Option<u64> = None;
-    for value in head.headers.get_all_bytes("content-length") {
+    for value in head.headers.all_known(Known::ContentLength) {
         for item in value.split(|&b| b == b',') {
             let item = item.trim_ascii();
             let parsed = parse_decimal(item).ok_or_else(|| {

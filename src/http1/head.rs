@@ -5,6 +5,7 @@
 //! It never reads a socket. Informational (1xx) heads are returned like any other; skipping
 //! them is the caller's loop, because only the caller knows whether it is waiting for `100 Continue`.
 
+use std::mem::MaybeUninit;
 use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -134,7 +135,8 @@ impl ResponseHead {
     }
 }
 
-/// Header slots kept on the stack (4 KiB); a head with more lines uses the heap.
+/// Header slots kept on the stack (4 KiB, never initialised); a head with more fields uses
+/// the heap.
 const STACK_HEADER_SLOTS: usize = 128;
 
 /// Parses a response head from the start of `buf`.
@@ -175,26 +177,26 @@ pub fn parse_response_head(
 ) -> Result<Option<(ResponseHead, usize)>> {
     let window = &buf[..buf.len().min(limits.max_head_size)];
 
-    // Every field ends in an LF, so a head with fewer lines than `max_headers` needs no more
-    // slots than it has lines: an ordinary head parses on the stack, a large one allocates
-    // for the fields it has, not for the limit.
-    // One pass over at most `max_head_size` bytes: not worth the bytecount crate.
-    #[allow(clippy::naive_bytecount)]
-    let lines = window.iter().filter(|&&b| b == b'\n').count();
-    let wanted = limits.max_headers.min(lines);
-    let mut stack_slots = [httparse::EMPTY_HEADER; STACK_HEADER_SLOTS];
+    // An ordinary head parses into slots on the stack, which httparse fills without their
+    // being initialised first. Only a head with more fields than they hold is parsed again,
+    // into slots on the heap: as many as it has lines (every field ends in an LF), so that it
+    // allocates for the fields it has, not for the limit. httparse uses a slot only for a
+    // field it has read to its end, so the number of slots changes nothing but where it
+    // stops with `TooManyHeaders`; the second parse gives what one with enough slots would.
+    let mut stack_slots = [const { MaybeUninit::uninit() }; STACK_HEADER_SLOTS];
+    let on_stack = limits.max_headers.min(STACK_HEADER_SLOTS);
+    let (status, stack_response) = parse_into(window, &mut stack_slots[..on_stack]);
     let mut heap_slots;
-    let slots: &mut [httparse::Header<'_>] = if wanted <= STACK_HEADER_SLOTS {
-        &mut stack_slots[..wanted]
-    } else {
-        heap_slots = vec![httparse::EMPTY_HEADER; wanted];
-        &mut heap_slots
+    let (status, response) = match status {
+        Err(httparse::Error::TooManyHeaders) if limits.max_headers > STACK_HEADER_SLOTS => {
+            // One pass over at most `max_head_size` bytes: not worth the bytecount crate.
+            #[allow(clippy::naive_bytecount)]
+            let lines = window.iter().filter(|&&b| b == b'\n').count();
+            heap_slots = vec![MaybeUninit::uninit(); limits.max_headers.min(lines)];
+            parse_into(window, &mut heap_slots)
+        }
+        _ => (status, stack_response),
     };
-
-    let mut response = httparse::Response::new(slots);
-    let status = httparse::ParserConfig::default()
-        .allow_obsolete_multiline_headers_in_responses(true)
-        .parse_response(&mut response, window);
 
     let used = match status {
         Ok(httparse::Status::Complete(used)) => used,
@@ -248,22 +250,24 @@ pub fn parse_response_head(
         }
     };
     let reason = reason_span(&buf[..used]);
-    let fields: Vec<(Range<usize>, Range<usize>)> = response
-        .headers
-        .iter()
-        .map(|h| (span(h.name.as_bytes()), span(h.value)))
-        .collect();
-
     let mut raw = buf[..used].to_vec();
-    for (_, value) in &fields {
+    for header in response.headers.iter() {
         // A folded value still holds the CR LF of each fold: RFC 9112 section 5.2 asks a
         // user agent to replace each obs-fold with one or more spaces before reading it.
-        for byte in &mut raw[value.clone()] {
-            if *byte == b'\r' || *byte == b'\n' {
-                *byte = b' ';
+        // httparse lets a CR into a value only just before an LF, and an LF only as part of
+        // a fold, so a value without an LF has nothing to replace.
+        if header.value.contains(&b'\n') {
+            for byte in &mut raw[span(header.value)] {
+                if *byte == b'\r' || *byte == b'\n' {
+                    *byte = b' ';
+                }
             }
         }
     }
+    let fields = response
+        .headers
+        .iter()
+        .map(|h| (span(h.name.as_bytes()), span(h.value)));
 
     let reason_text = reason_as_text(&raw[reason.clone()]);
     let head = ResponseHead {
@@ -274,6 +278,18 @@ pub fn parse_response_head(
         headers: Headers::from_raw(raw, fields),
     };
     Ok(Some((head, used)))
+}
+
+/// One httparse run over `window` into `slots`, lenient as [`parse_response_head`] says.
+fn parse_into<'h, 'b>(
+    window: &'b [u8],
+    slots: &'h mut [MaybeUninit<httparse::Header<'b>>],
+) -> (httparse::Result<usize>, httparse::Response<'h, 'b>) {
+    let mut response = httparse::Response::new(&mut []);
+    let status = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .parse_response_with_uninit_headers(&mut response, window, slots);
+    (status, response)
 }
 
 /// Where the reason phrase is in a head whose status line httparse accepted: after
@@ -395,6 +411,20 @@ mod tests {
     fn obs_fold_becomes_spaces() {
         let (head, _) = complete(b"HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\r\n");
         assert_eq!(head.headers.get("x-long"), Some("one   two"));
+    }
+
+    #[test]
+    fn a_cr_in_a_value_is_refused_unless_it_ends_a_line() {
+        // So that only a value with an LF (a fold) can hold a CR: the fold scan relies on it.
+        for head in [
+            &b"HTTP/1.1 200 OK\r\nX-A: one\rtwo\r\n\r\n"[..],
+            b"HTTP/1.1 200 OK\r\nX-A: one\r\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nX-A: one\r\n\rtwo\r\n\r\n",
+        ] {
+            assert_eq!(parse(head).unwrap_err().kind(), ErrorKind::Protocol);
+        }
+        let (head, _) = complete(b"HTTP/1.1 200 OK\r\nX-A: one\n\ttwo\r\n \r\n\r\n");
+        assert_eq!(head.headers.get("x-a"), Some("one \ttwo"));
     }
 
     #[test]

@@ -17,8 +17,40 @@ use crate::http1::head::Version;
 /// assert!(is_token_byte(b'~') && !is_token_byte(b':') && !is_token_byte(b' '));
 /// ```
 pub fn is_token_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+    TOKEN_BYTES[usize::from(byte)]
 }
+
+/// [`is_token_byte`] for every byte, worked out once: a header name is checked for every field
+/// of every request.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        // `byte` is below 256, so the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        byte += 1;
+    }
+    table
+};
 
 /// Whether `s` is a non-empty token: the syntax of methods and header names.
 ///
@@ -140,28 +172,56 @@ pub fn write_request_head_as<'a>(
     version: Version,
     headers: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<()> {
+    let start = out.len();
+    write_request_line(out, method, target, version)?;
+    for (name, value) in headers {
+        if let Err(err) = write_field(out, name, value, true) {
+            out.truncate(start);
+            return Err(err);
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// The request line of [`write_request_head_as`], after checking the method and the target;
+/// nothing is written when either is wrong.
+pub(crate) fn write_request_line(
+    out: &mut Vec<u8>,
+    method: &str,
+    target: &str,
+    version: Version,
+) -> Result<()> {
     check_method(method)?;
     if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err(invalid(format!("{target:?} is not a valid request target")));
     }
-    let start = out.len();
     out.extend_from_slice(method.as_bytes());
     out.push(b' ');
     out.extend_from_slice(target.as_bytes());
     out.push(b' ');
     out.extend_from_slice(version.as_str().as_bytes());
     out.extend_from_slice(b"\r\n");
-    for (name, value) in headers {
-        if let Err(err) = check_header(name, value) {
-            out.truncate(start);
-            return Err(err);
-        }
-        let value = value.trim_matches([' ', '\t']);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+/// One header line of [`write_request_head_as`], its value trimmed. With `check`, the field
+/// is checked first ([`check_header`]) and nothing is written when it fails; without, the
+/// caller vouches for it (a constant, or a value built only of valid bytes).
+pub(crate) fn write_field(out: &mut Vec<u8>, name: &str, value: &str, check: bool) -> Result<()> {
+    if check {
+        check_header(name, value)?;
     }
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = value.as_bytes();
+    let value = if bytes.first().is_some_and(blank) || bytes.last().is_some_and(blank) {
+        value.trim_matches([' ', '\t'])
+    } else {
+        value
+    };
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
     out.extend_from_slice(b"\r\n");
     Ok(())
 }
@@ -252,6 +312,14 @@ mod tests {
                 ErrorKind::InvalidRequest,
                 "{name:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_token_table_is_rfc_9110s_tchar() {
+        let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        for byte in 0..=255u8 {
+            assert_eq!(is_token_byte(byte), tchar(byte), "{byte:#04x}");
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
@@ -41,6 +41,27 @@ pub const MAX_PENDING_LOOKUPS: usize = 64;
 /// Lookups whose thread is still running.
 static PENDING_LOOKUPS: AtomicUsize = AtomicUsize::new(0);
 
+/// One lookup counted in [`PENDING_LOOKUPS`] until it is dropped: when its thread has the
+/// answer, or with the thread's work if the thread could not be started.
+struct PendingLookup;
+
+impl PendingLookup {
+    /// Counts one more lookup, unless [`MAX_PENDING_LOOKUPS`] are already pending.
+    fn start() -> Option<PendingLookup> {
+        if PENDING_LOOKUPS.fetch_add(1, Ordering::SeqCst) >= MAX_PENDING_LOOKUPS {
+            PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(PendingLookup)
+    }
+}
+
+impl Drop for PendingLookup {
+    fn drop(&mut self) {
+        PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The addresses of `host`, in the order the resolver gave them.
 pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
@@ -59,8 +80,7 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
         Some(left) => {
             // A lookup we stopped waiting for keeps its thread until the resolver answers; a
             // resolver that never does must not make threads pile up without end.
-            if PENDING_LOOKUPS.fetch_add(1, Ordering::SeqCst) >= MAX_PENDING_LOOKUPS {
-                PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+            let Some(pending) = PendingLookup::start() else {
                 return Err(Error::new(
                     ErrorKind::Dns,
                     format!(
@@ -68,24 +88,15 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
                          are still unanswered"
                     ),
                 ));
-            }
-            let (tx, rx) = mpsc::sync_channel(1);
-            let spawned = std::thread::Builder::new()
-                .name("plainwire-resolve".into())
-                .spawn(move || {
-                    // The receiver may have given up; then nobody needs the answer.
-                    let _ = tx.send(lookup());
-                    PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
-                });
-            if let Err(e) = spawned {
-                PENDING_LOOKUPS.fetch_sub(1, Ordering::SeqCst);
-                return Err(
-                    Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e),
-                );
-            }
-            match rx.recv_timeout(left) {
-                Ok(result) => result,
-                Err(_) => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
+            };
+            let counted = move || {
+                let answer = lookup();
+                drop(pending);
+                answer
+            };
+            match within(left, counted)? {
+                Some(result) => result,
+                None => return Err(deadline.expired_error(TimeoutPhase::Resolve).context(host)),
             }
         }
     };
@@ -101,10 +112,42 @@ pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAd
     }
 }
 
+/// Runs `work` on a helper thread and waits for its answer at most `left`: `None` if it has
+/// not answered by then (it is left to finish, and its answer to be dropped, on its own).
+///
+/// The answer is handed over in a slot the helper fills and we wait on (a mutex and a
+/// condition variable: all a one-shot hand-over needs, where a channel would bring std's whole
+/// channel machinery into every build).
+fn within<T: Send + 'static>(
+    left: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<Option<T>> {
+    let slot = Arc::new((Mutex::new(None), Condvar::new()));
+    let helper = Arc::clone(&slot);
+    std::thread::Builder::new()
+        .name("plainwire-resolve".into())
+        .spawn(move || {
+            let answer = work();
+            let (filled, ready) = &*helper;
+            *filled.lock().unwrap_or_else(PoisonError::into_inner) = Some(answer);
+            ready.notify_one();
+        })
+        .map_err(|e| {
+            Error::new(ErrorKind::Io, "could not start a resolver thread").with_source(e)
+        })?;
+    let (filled, ready) = &*slot;
+    let waiting = filled.lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut answer, _) = ready
+        .wait_timeout_while(waiting, left, |answer| answer.is_none())
+        .unwrap_or_else(PoisonError::into_inner);
+    Ok(answer.take())
+}
+
 /// Connects to each address in turn until one answers, before `deadline` (the earlier of the
 /// connect timeout and the call's deadline). Each attempt gets an equal share of what is left,
-/// so one black-holed address cannot use up the time the others need.
-pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
+/// so one black-holed address cannot use up the time the others need. Returns the stream and
+/// the address it reached, which is its peer's (so that nobody needs to ask the socket).
+pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<(TcpStream, SocketAddr)> {
     let mut last_error = None;
     for (index, addr) in addrs.iter().enumerate() {
         let attempt = match deadline.remaining() {
@@ -125,7 +168,7 @@ pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<TcpStream> {
                     )
                     .with_source(e)
                 })?;
-                return Ok(stream);
+                return Ok((stream, *addr));
             }
             Err(err) => last_error = Some((*addr, err)),
         }
@@ -176,6 +219,18 @@ mod tests {
     }
 
     #[test]
+    fn a_helper_that_answers_in_time_is_heard() {
+        assert_eq!(within(Duration::from_secs(30), || 7).unwrap(), Some(7));
+    }
+
+    #[test]
+    fn a_helper_that_does_not_answer_in_time_is_not_waited_for() {
+        // The helper would answer after a minute; the wait ends after 20 ms, with nothing.
+        let slow = || std::thread::sleep(Duration::from_secs(60));
+        assert_eq!(within(Duration::from_millis(20), slow).unwrap(), None);
+    }
+
+    #[test]
     fn a_refused_address_is_skipped_for_one_that_listens() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let closed = TcpListener::bind("127.0.0.1:0")
@@ -183,7 +238,10 @@ mod tests {
             .local_addr()
             .unwrap();
         let addrs = [closed, listener.local_addr().unwrap()];
-        connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+        let (stream, peer) =
+            connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+        assert_eq!(peer, listener.local_addr().unwrap());
+        assert_eq!(stream.peer_addr().unwrap(), peer);
     }
 
     #[test]

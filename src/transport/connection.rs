@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::transport::connect::HostPort;
 use crate::transport::deadline::IoBudget;
 use crate::transport::stream::Stream;
-use crate::transport::tls_info::TlsInfo;
+use crate::transport::tls_info::NegotiatedTls;
 
 /// How much the input buffer starts with: one TLS record's worth of plaintext.
 pub const INPUT_BUFFER: usize = 16 * 1024;
@@ -31,6 +31,15 @@ pub struct PoolKey {
 }
 
 impl PoolKey {
+    /// Whether this is the key of `scheme://host:port` through the proxy called `proxy`: equal
+    /// to the key those would make, without making it.
+    pub fn is(&self, scheme: &str, host: &str, port: u16, proxy: Option<&str>) -> bool {
+        self.scheme == scheme
+            && self.host == host
+            && self.port == port
+            && self.proxy.as_deref() == proxy
+    }
+
     /// The origin as `host:port` (an IPv6 address in brackets), to name the server in messages.
     pub fn authority(&self) -> String {
         HostPort(&self.host, self.port).to_string()
@@ -51,7 +60,7 @@ pub struct ConnectionInfo {
     /// Time spent on the TLS handshake (and any proxy tunnel before it).
     pub handshake: Duration,
     /// What the TLS handshake settled on, for an https connection.
-    pub tls: Option<Arc<TlsInfo>>,
+    pub(crate) tls: Option<Arc<NegotiatedTls>>,
 }
 
 /// A connection to one origin, ready to carry requests one after another.
@@ -179,7 +188,7 @@ impl Connection {
     /// Prepares the connection to wait in the pool: the buffer is shrunk back if a large head
     /// grew it, the socket goes into non-blocking mode so that [`Connection::reuse`] can look at
     /// it without waiting, and the idle clock starts. `None` if the socket refuses.
-    pub fn into_idle(mut self) -> Option<Connection> {
+    pub fn into_idle(mut self: Box<Self>) -> Option<Box<Connection>> {
         if self.input.len() > INPUT_BUFFER && self.buffered().is_empty() {
             self.input.truncate(INPUT_BUFFER);
             self.input.shrink_to_fit();
@@ -194,11 +203,16 @@ impl Connection {
         self.idle_since.elapsed()
     }
 
+    /// How long it had been waiting in the pool at `now`.
+    pub fn idle_at(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.idle_since)
+    }
+
     /// Takes it out of the pool for another request, if nothing has arrived on it while it
     /// waited: no byte, no close, nothing inside the TLS session. Checked for every request,
     /// whatever its method: a request that could be retried on another connection is no
     /// excuse, since bytes waiting here would be read as its answer.
-    pub fn reuse(mut self) -> Option<Connection> {
+    pub fn reuse(mut self: Box<Self>) -> Option<Box<Connection>> {
         if !self.buffered().is_empty() || !self.stream.poll_idle() {
             return None;
         }

@@ -28,8 +28,12 @@ pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
 pub mod tls_info;
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "tls", feature = "inspect"))]
+pub mod tls_tap;
+#[cfg(all(feature = "tls", not(feature = "inspect")))]
+#[path = "tls_tap_off.rs"]
 pub mod tls_tap;
 #[cfg(feature = "tls")]
 pub mod trust;
+#[cfg(any(feature = "tls", feature = "inspect"))]
 pub mod x509;

@@ -6,7 +6,7 @@
 //! since it is the least likely to have been closed by the server.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::transport::connection::{Connection, PoolKey};
 
@@ -21,10 +21,12 @@ pub struct PoolLimits {
     pub idle_timeout: Duration,
 }
 
-/// The idle connections of one agent.
+/// The idle connections of one agent, each boxed so that taking and putting one moves a
+/// pointer, not the connection.
 pub struct IdlePool {
     limits: PoolLimits,
-    idle: Mutex<Vec<Connection>>,
+    #[allow(clippy::vec_box)] // Boxed so that a connection moves in and out as a pointer.
+    idle: Mutex<Vec<Box<Connection>>>,
 }
 
 impl IdlePool {
@@ -36,19 +38,23 @@ impl IdlePool {
         }
     }
 
-    /// Takes the newest usable idle connection for `key`, closing stale ones on the way: too
-    /// old, or with anything arrived on it while it waited ([`Connection::reuse`]).
-    pub fn take(&self, key: &PoolKey) -> Option<Connection> {
+    /// Takes the newest usable idle connection whose key `is_key` accepts (a predicate, so that
+    /// a caller need not build a key, and allocate its host, to look one up), closing stale ones
+    /// on the way: too old, or with anything arrived on it while it waited
+    /// ([`Connection::reuse`]).
+    pub fn take(&self, is_key: impl Fn(&PoolKey) -> bool) -> Option<Box<Connection>> {
         if self.limits.max_idle == 0 {
             return None;
         }
         loop {
+            // One clock read for every idle connection's age, before the lock.
+            let now = Instant::now();
             let (candidate, expired) = {
                 let mut idle = self.lock();
-                let expired = self.remove_expired(&mut idle);
+                let expired = self.remove_expired(&mut idle, now);
                 let candidate = idle
                     .iter()
-                    .rposition(|conn| conn.key() == key)
+                    .rposition(|conn| is_key(conn.key()))
                     .map(|index| idle.remove(index));
                 (candidate, expired)
             };
@@ -63,7 +69,7 @@ impl IdlePool {
 
     /// Puts a connection whose last response was read to its end back for reuse; a connection
     /// that is not quiet ([`Connection::is_quiet`]) is closed instead. Returns whether it was kept.
-    pub fn put(&self, mut conn: Connection) -> bool {
+    pub fn put(&self, mut conn: Box<Connection>) -> bool {
         if self.limits.max_idle == 0 || self.limits.max_idle_per_host == 0 || !conn.is_quiet() {
             return false;
         }
@@ -92,14 +98,19 @@ impl IdlePool {
 
     /// Takes the connections that have waited too long out of `idle`, for the caller to close
     /// once the lock is released.
-    fn remove_expired(&self, idle: &mut Vec<Connection>) -> Vec<Connection> {
+    #[allow(clippy::vec_box)]
+    fn remove_expired(
+        &self,
+        idle: &mut Vec<Box<Connection>>,
+        now: Instant,
+    ) -> Vec<Box<Connection>> {
         let timeout = self.limits.idle_timeout;
-        if idle.iter().all(|conn| conn.idle_for() < timeout) {
+        if idle.iter().all(|conn| conn.idle_at(now) < timeout) {
             return Vec::new();
         }
         let (fresh, expired) = std::mem::take(idle)
             .into_iter()
-            .partition(|conn| conn.idle_for() < timeout);
+            .partition(|conn| conn.idle_at(now) < timeout);
         *idle = fresh;
         expired
     }
@@ -113,7 +124,8 @@ impl IdlePool {
             .count()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+    #[allow(clippy::vec_box)]
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Box<Connection>>> {
         // A panic elsewhere while holding the lock leaves a list that is still valid.
         self.idle
             .lock()

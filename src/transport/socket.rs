@@ -1,7 +1,10 @@
 //! A TCP socket whose timeouts are set from an [`IoBudget`] before each blocking operation.
 //!
 //! Setting a socket timeout is a system call, so the last value set is remembered and the call
-//! is skipped when it would not change anything, which is the common case without a deadline.
+//! is skipped when the timeout on the socket will do: when it is no longer than the one wanted
+//! and at most [`REARM_SLACK`] shorter. An operation that then times out early is given the
+//! difference and tried once more, so that every operation waits exactly as long as its budget
+//! allows, never longer and never shorter.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -10,12 +13,73 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::transport::deadline::IoBudget;
 
+/// How much shorter than the one wanted a timeout already on the socket may be and still be
+/// kept. With the defaults, a keep-alive request reads its head under the head timeout (what is
+/// left of 60 s: 59.99995 s, say) and its body under the read timeout (60 s): without slack, each
+/// request would set the socket's timeout twice. Timeouts are set in whole milliseconds, rounded
+/// down, so that the next request's head timeout (a few microseconds more or less) finds the
+/// one on the socket no longer than it wants. The slack costs nothing in accuracy (see
+/// [`TimedSocket`]); it only bounds how far short an early timeout can come.
+pub const REARM_SLACK: Duration = Duration::from_millis(2);
+
 /// A connected TCP socket, its peer's name for messages, and the timeouts currently on it.
+///
+/// A timeout on the socket is never longer than the budget wants; when it is shorter (kept
+/// within [`REARM_SLACK`], or rounded down to whole milliseconds), the difference is
+/// remembered, and a read or write that times out is given it and tried once more.
 pub struct TimedSocket {
     stream: TcpStream,
     peer: String,
-    read_timeout: Option<Duration>,
-    write_timeout: Option<Duration>,
+    read: ArmedTimeout,
+    write: ArmedTimeout,
+    nonblocking: bool,
+}
+
+/// A socket timeout as set, and how much shorter it is than the one last asked for.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArmedTimeout {
+    /// The value on the socket; `None` is no timeout.
+    set: Option<Duration>,
+    /// What the last operation may still wait once `set` has run out.
+    short_by: Duration,
+}
+
+impl ArmedTimeout {
+    /// The timeout to set for an operation that may wait `wanted`, or `None` when the one
+    /// already set will do (then `short_by` says how much more it may wait after it).
+    fn update(&mut self, wanted: Option<Duration>) -> Option<Option<Duration>> {
+        match (self.set, wanted) {
+            (Some(set), Some(wanted)) if set <= wanted && wanted - set < REARM_SLACK => {
+                self.short_by = wanted - set;
+                None
+            }
+            (None, None) => {
+                self.short_by = Duration::ZERO;
+                None
+            }
+            _ => {
+                // Whole milliseconds, rounded down; at least one (zero would mean "none").
+                let value = wanted.map(|wanted| {
+                    Duration::from_millis(
+                        u64::try_from(wanted.as_millis()).unwrap_or(u64::MAX).max(1),
+                    )
+                });
+                self.short_by = match (value, wanted) {
+                    (Some(value), Some(wanted)) => wanted.saturating_sub(value),
+                    _ => Duration::ZERO,
+                };
+                Some(value)
+            }
+        }
+    }
+}
+
+/// Whether a blocking socket operation ran out of time (Linux reports it as `EAGAIN`).
+fn timed_out(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 impl TimedSocket {
@@ -24,8 +88,9 @@ impl TimedSocket {
         TimedSocket {
             stream,
             peer,
-            read_timeout: None,
-            write_timeout: None,
+            read: ArmedTimeout::default(),
+            write: ArmedTimeout::default(),
+            nonblocking: false,
         }
     }
 
@@ -34,43 +99,38 @@ impl TimedSocket {
         &self.peer
     }
 
-    /// The remote address, if the socket still knows it.
-    pub fn remote_addr(&self) -> Option<SocketAddr> {
-        self.stream.peer_addr().ok()
-    }
-
     /// The local address, if the socket still knows it.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()
     }
 
-    /// Sets the read timeout the budget allows, unless it is already set.
+    /// Sets the read timeout the budget allows, unless the one set will do.
     pub fn arm_read(&mut self, budget: &IoBudget) -> Result<()> {
-        let timeout = budget.socket_timeout()?;
-        if timeout != self.read_timeout {
+        if let Some(timeout) = self.read.update(budget.socket_timeout()?) {
             self.stream
                 .set_read_timeout(timeout)
                 .map_err(|e| budget.io_error(e, &self.peer))?;
-            self.read_timeout = timeout;
+            self.read.set = timeout;
         }
         Ok(())
     }
 
-    /// Sets the write timeout the budget allows, unless it is already set.
+    /// Sets the write timeout the budget allows, unless the one set will do.
     pub fn arm_write(&mut self, budget: &IoBudget) -> Result<()> {
-        let timeout = budget.socket_timeout()?;
-        if timeout != self.write_timeout {
+        if let Some(timeout) = self.write.update(budget.socket_timeout()?) {
             self.stream
                 .set_write_timeout(timeout)
                 .map_err(|e| budget.io_error(e, &self.peer))?;
-            self.write_timeout = timeout;
+            self.write.set = timeout;
         }
         Ok(())
     }
 
     /// Switches non-blocking mode, for checking an idle connection without waiting.
-    pub fn set_nonblocking(&self, nonblocking: bool) -> std::io::Result<()> {
-        self.stream.set_nonblocking(nonblocking)
+    pub fn set_nonblocking(&mut self, nonblocking: bool) -> std::io::Result<()> {
+        self.stream.set_nonblocking(nonblocking)?;
+        self.nonblocking = nonblocking;
+        Ok(())
     }
 
     /// Looks at waiting bytes without consuming them (non-blocking mode makes this a poll).
@@ -80,22 +140,140 @@ impl TimedSocket {
 }
 
 impl Read for TimedSocket {
+    /// A read that times out before the budget's time is up (the timeout on the socket was
+    /// shorter) waits the rest and tries once more.
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.stream.read(buf)
+        match self.stream.read(buf) {
+            Err(e) if timed_out(&e) && !self.nonblocking && !self.read.short_by.is_zero() => {
+                let rest = std::mem::take(&mut self.read.short_by).max(Duration::from_millis(1));
+                self.stream.set_read_timeout(Some(rest))?;
+                self.read.set = Some(rest);
+                self.stream.read(buf)
+            }
+            other => other,
+        }
+    }
+}
+
+impl TimedSocket {
+    /// A write that times out before the budget's time is up waits the rest and tries once more.
+    fn write_with(
+        &mut self,
+        mut write: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
+    ) -> std::io::Result<usize> {
+        match write(&mut self.stream) {
+            Err(e) if timed_out(&e) && !self.nonblocking && !self.write.short_by.is_zero() => {
+                let rest = std::mem::take(&mut self.write.short_by).max(Duration::from_millis(1));
+                self.stream.set_write_timeout(Some(rest))?;
+                self.write.set = Some(rest);
+                write(&mut self.stream)
+            }
+            other => other,
+        }
     }
 }
 
 impl Write for TimedSocket {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.stream.write(buf)
+        self.write_with(|stream| stream.write(buf))
     }
 
     /// rustls hands over all its queued records at once: one `writev`, not a `write` each.
     fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-        self.stream.write_vectored(bufs)
+        self.write_with(|stream| stream.write_vectored(bufs))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.stream.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TimeoutPhase;
+    use crate::transport::deadline::Deadline;
+    use std::net::TcpListener;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn a_timeout_is_set_in_whole_milliseconds_rounded_down() {
+        let mut armed = ArmedTimeout::default();
+        let wanted = Duration::from_micros(59_999_950);
+        assert_eq!(armed.update(Some(wanted)), Some(Some(59_999 * MS)));
+        armed.set = Some(59_999 * MS);
+        assert_eq!(armed.short_by, Duration::from_micros(950));
+    }
+
+    #[test]
+    fn a_timeout_a_little_shorter_than_wanted_is_kept() {
+        let mut armed = ArmedTimeout {
+            set: Some(59_999 * MS),
+            short_by: Duration::ZERO,
+        };
+        // The next request's head timeout, then a body under the whole read timeout.
+        assert_eq!(armed.update(Some(Duration::from_micros(59_999_990))), None);
+        assert_eq!(armed.short_by, Duration::from_micros(990));
+        assert_eq!(armed.update(Some(60_000 * MS)), None);
+        assert_eq!(armed.short_by, MS);
+    }
+
+    #[test]
+    fn a_timeout_longer_than_wanted_is_never_kept() {
+        let mut armed = ArmedTimeout {
+            set: Some(60_000 * MS),
+            short_by: Duration::ZERO,
+        };
+        let wanted = Duration::from_micros(59_999_999);
+        assert_eq!(armed.update(Some(wanted)), Some(Some(59_999 * MS)));
+    }
+
+    #[test]
+    fn a_timeout_much_shorter_than_wanted_is_replaced() {
+        let mut armed = ArmedTimeout {
+            set: Some(10 * MS),
+            short_by: Duration::ZERO,
+        };
+        assert_eq!(
+            armed.update(Some(10 * MS + REARM_SLACK)),
+            Some(Some(12 * MS))
+        );
+        assert_eq!(armed.update(None), Some(None));
+        armed.set = None;
+        assert_eq!(armed.update(None), None);
+    }
+
+    #[test]
+    fn under_a_millisecond_is_one() {
+        let mut armed = ArmedTimeout::default();
+        assert_eq!(
+            armed.update(Some(Duration::from_micros(300))),
+            Some(Some(MS))
+        );
+        assert_eq!(armed.short_by, Duration::ZERO);
+    }
+
+    #[test]
+    fn a_read_that_times_out_early_waits_the_rest() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stream = TcpStream::connect(addr).unwrap();
+        let _silent = listener.accept().unwrap();
+        let mut socket = TimedSocket::new(stream, addr.to_string());
+        let budget = |idle| Deadline::none().budget(Some(idle), TimeoutPhase::ReadBody);
+
+        socket.arm_read(&budget(20 * MS)).unwrap();
+        assert_eq!(socket.read.set, Some(20 * MS));
+        // Kept: 1.5 ms short of what is wanted, which the read must still wait.
+        socket
+            .arm_read(&budget(Duration::from_micros(21_500)))
+            .unwrap();
+        assert_eq!(socket.read.set, Some(20 * MS));
+        let err = socket.read(&mut [0u8; 1]).unwrap_err();
+        assert!(timed_out(&err), "{err}");
+        // It waited the 20 ms on the socket, then the 1.5 ms it was short by.
+        assert_eq!(socket.read.set, Some(Duration::from_micros(1_500)));
+        assert_eq!(socket.read.short_by, Duration::ZERO);
     }
 }

@@ -332,7 +332,7 @@ impl TlsStream {
     }
 
     /// Switches the socket between blocking (for a call) and non-blocking (while idle).
-    pub fn set_nonblocking(&self, nonblocking: bool) -> std::io::Result<()> {
+    pub fn set_nonblocking(&mut self, nonblocking: bool) -> std::io::Result<()> {
         self.socket.set_nonblocking(nonblocking)
     }
 }

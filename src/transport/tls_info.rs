@@ -1,5 +1,6 @@
 //! [`TlsInfo`]: what a TLS handshake settled on, and whom it was with.
 
+#[cfg(feature = "inspect")]
 use crate::transport::x509::CertificateSummary;
 
 /// The outcome of a TLS handshake: protocol version, cipher suite, ALPN protocol, whether the
@@ -27,14 +28,66 @@ pub struct TlsInfo {
     /// Whether the handshake resumed an earlier session instead of a full exchange.
     pub resumed: bool,
     /// The server's certificate chain as sent, leaf first; a certificate this crate's small
-    /// reader cannot summarise is left out.
+    /// reader cannot summarise is left out. With the `inspect` feature (in `default`).
+    #[cfg(feature = "inspect")]
     pub peer_certificates: Vec<CertificateSummary>,
 }
 
-impl TlsInfo {
-    /// Reads what a finished handshake negotiated.
+/// What a TLS handshake settled on, as a connection keeps it: the [`TlsInfo`] without the
+/// summaries of the certificates, and the certificates as sent, which are summarised the
+/// first time the `TlsInfo` is asked for. The summaries take more work than anything else a
+/// new connection does outside TLS itself (formatted names and dates, a score of small
+/// allocations per certificate), for something few callers look at.
+#[derive(Debug)]
+pub(crate) struct NegotiatedTls {
+    /// The `TlsInfo` with `peer_certificates` still empty.
+    negotiated: TlsInfo,
+    /// The server's certificates as sent (DER), leaf first.
+    #[cfg(feature = "inspect")]
+    certificates: Vec<Vec<u8>>,
+    /// The whole `TlsInfo`, once asked for.
+    #[cfg(feature = "inspect")]
+    info: std::sync::OnceLock<TlsInfo>,
+}
+
+impl NegotiatedTls {
+    /// Keeps what a finished handshake negotiated.
     #[cfg(feature = "tls")]
-    pub(crate) fn from_session(session: &rustls::ClientConnection) -> TlsInfo {
+    pub(crate) fn from_session(session: &rustls::ClientConnection) -> NegotiatedTls {
+        NegotiatedTls {
+            negotiated: TlsInfo::negotiated(session),
+            #[cfg(feature = "inspect")]
+            certificates: session
+                .peer_certificates()
+                .unwrap_or_default()
+                .iter()
+                .map(|cert| cert.as_ref().to_vec())
+                .collect(),
+            #[cfg(feature = "inspect")]
+            info: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The handshake's [`TlsInfo`], its certificates summarised on the first call.
+    pub(crate) fn info(&self) -> &TlsInfo {
+        #[cfg(feature = "inspect")]
+        return self.info.get_or_init(|| TlsInfo {
+            peer_certificates: self
+                .certificates
+                .iter()
+                .filter_map(|der| CertificateSummary::from_der(der))
+                .collect(),
+            ..self.negotiated.clone()
+        });
+        #[cfg(not(feature = "inspect"))]
+        &self.negotiated
+    }
+}
+
+impl TlsInfo {
+    /// Reads what a finished handshake negotiated, but for the certificates.
+    #[cfg(feature = "tls")]
+    fn negotiated(session: &rustls::ClientConnection) -> TlsInfo {
         let version = match session.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
@@ -49,18 +102,13 @@ impl TlsInfo {
             .alpn_protocol()
             .map(|p| String::from_utf8_lossy(p).into_owned());
         let resumed = session.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
-        let peer_certificates = session
-            .peer_certificates()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|cert| CertificateSummary::from_der(cert.as_ref()))
-            .collect();
         TlsInfo {
             version,
             cipher_suite,
             alpn,
             resumed,
-            peer_certificates,
+            #[cfg(feature = "inspect")]
+            peer_certificates: Vec::new(),
         }
     }
 }

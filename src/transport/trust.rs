@@ -8,7 +8,7 @@
 //! loaded and checked against its key here too. `docs/trust.md` has the whole table.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -170,6 +170,7 @@ pub fn read_pem_dir(dir: &Path, what: &str) -> Result<Vec<CertificateDer<'static
 ///    OpenSSL variables, and ignores them when it is set);
 /// 3. `SSL_CERT_FILE` (a PEM file) and `SSL_CERT_DIR` (directories of PEM files,
 ///    `:`-separated), together, as OpenSSL and curl read them.
+#[cfg(feature = "env")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvRoots {
     /// `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE`: a PEM file or a directory.
@@ -189,8 +190,10 @@ pub enum EnvRoots {
 }
 
 /// The bundle variables, in the order they are read.
+#[cfg(feature = "env")]
 pub const BUNDLE_VARIABLES: [&str; 2] = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"];
 
+#[cfg(feature = "env")]
 impl EnvRoots {
     /// The roots the environment names, reading variables through `lookup`; `None` if no
     /// variable of the four is set and not empty.
@@ -376,7 +379,7 @@ impl TrustSettings {
     /// Settings that read the environment's roots, as an agent does by default.
     pub fn new() -> TrustSettings {
         TrustSettings {
-            roots_from_env: true,
+            roots_from_env: cfg!(feature = "env"),
             ..TrustSettings::default()
         }
     }
@@ -482,6 +485,7 @@ impl TrustSettings {
     fn root_store(&self) -> Result<Result<Arc<RootCertStore>>> {
         let named = self.roots_named || !self.extra_roots.is_empty();
         let explicit = named || self.webpki_roots.is_some();
+        #[cfg(feature = "env")]
         if !explicit && self.roots_from_env {
             if let Some(env) = EnvRoots::from_lookup(|name| std::env::var(name).ok()) {
                 return Ok(env_store(env));
@@ -529,8 +533,10 @@ fn webpki_store() -> Arc<RootCertStore> {
 }
 
 /// The environment's roots as a store, made once for each value of the variables.
+#[cfg(feature = "env")]
 fn env_store(env: EnvRoots) -> Result<Arc<RootCertStore>> {
-    static STORE: Mutex<Option<(EnvRoots, Arc<RootCertStore>)>> = Mutex::new(None);
+    static STORE: std::sync::Mutex<Option<(EnvRoots, Arc<RootCertStore>)>> =
+        std::sync::Mutex::new(None);
     let mut cached = STORE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -726,6 +732,7 @@ mod tests {
         assert!(err.to_string().contains("no certificate"), "{err}");
     }
 
+    #[cfg(feature = "env")]
     #[test]
     fn env_roots_name_the_variable_that_failed() {
         let open_ssl = |file: Option<String>, dir: Option<String>| EnvRoots::OpenSsl { file, dir };
@@ -738,6 +745,7 @@ mod tests {
         assert!(err.to_string().contains("$SSL_CERT_DIR"), "{err}");
     }
 
+    #[cfg(feature = "env")]
     #[test]
     fn env_roots_read_a_file_and_a_directory() {
         let file = format!("{}/fixtures/ca.pem", env!("CARGO_MANIFEST_DIR"));
@@ -751,6 +759,7 @@ mod tests {
         assert!(roots.len() > 10, "{}", roots.len());
     }
 
+    #[cfg(feature = "env")]
     #[test]
     fn the_bundle_variables_come_first_and_empty_ones_are_skipped() {
         let env = |vars: &[(&str, &str)]| {
@@ -790,6 +799,7 @@ mod tests {
         assert_eq!(env(&[]), None);
     }
 
+    #[cfg(feature = "env")]
     #[test]
     fn a_bundle_variable_may_name_a_file_or_a_directory() {
         let read = |path: String| {

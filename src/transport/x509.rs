@@ -17,6 +17,8 @@
 #![allow(clippy::must_use_candidate)]
 
 /// DER tags used here (X.690 section 8): universal, and the context-specific ones of X.509.
+// Without `inspect`, only what pinning and the certificate error messages read is used.
+#[cfg_attr(not(feature = "inspect"), allow(dead_code))]
 mod tag {
     pub const BOOLEAN: u8 = 0x01;
     pub const INTEGER: u8 = 0x02;
@@ -34,6 +36,7 @@ mod tag {
 }
 
 /// Object identifiers, as their DER content bytes.
+#[cfg_attr(not(feature = "inspect"), allow(dead_code))]
 mod oid {
     pub const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
     pub const COUNTRY: &[u8] = &[0x55, 0x04, 0x06];
@@ -103,6 +106,7 @@ pub fn cannot_have_signed(signature_algorithm_id: &[u8], public_key_algorithm_id
 /// ```
 /// assert_eq!(plainwire::CertificateSummary::from_der(b"\x30\x03\x02\x01\x00"), None);
 /// ```
+#[cfg(feature = "inspect")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CertificateSummary {
@@ -148,6 +152,7 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
     Some(&before[..before.len() - tbs.input.len()])
 }
 
+#[cfg(feature = "inspect")]
 impl CertificateSummary {
     /// Reads the summary from a certificate's DER bytes; `None` if they are not a certificate
     /// this reader understands. Never panics, whatever the input.
@@ -179,6 +184,7 @@ impl CertificateSummary {
 /// Text from a certificate as it may be shown: control characters (a terminal's escape
 /// sequences, line breaks) written as `\u{…}`, so that a certificate cannot write to the
 /// screen it is printed on. Letters of any script stay as they are.
+#[cfg(feature = "inspect")]
 fn shown(text: String) -> String {
     if !text.chars().any(char::is_control) {
         return text;
@@ -247,6 +253,7 @@ impl<'a> Der<'a> {
 }
 
 /// A Name as `CN=…, O=…`, attributes in the order they appear.
+#[cfg(feature = "inspect")]
 fn distinguished_name(mut rdns: Der<'_>) -> Option<String> {
     let mut parts = Vec::new();
     while let Some(mut set) = rdns.next_of(tag::SET) {
@@ -269,6 +276,7 @@ fn distinguished_name(mut rdns: Der<'_>) -> Option<String> {
 }
 
 /// A `UTCTime` (`YYMMDDHHMMSSZ`) or `GeneralizedTime` (`YYYYMMDDHHMMSSZ`) as `YYYY-MM-DD HH:MM:SS UTC`.
+#[cfg(feature = "inspect")]
 fn time((tag, content): (u8, &[u8])) -> Option<String> {
     let text = std::str::from_utf8(content).ok()?;
     let digits = text.strip_suffix('Z')?;
@@ -296,6 +304,7 @@ fn time((tag, content): (u8, &[u8])) -> Option<String> {
 }
 
 /// The key's algorithm and size from a `SubjectPublicKeyInfo`.
+#[cfg(feature = "inspect")]
 fn key_type(mut spki: Der<'_>) -> Option<String> {
     let mut algorithm = spki.next_of(tag::SEQUENCE)?;
     let algorithm_oid = algorithm.next_raw_of(tag::OID)?;
@@ -323,6 +332,7 @@ fn key_type(mut spki: Der<'_>) -> Option<String> {
 }
 
 /// DNS names and IP addresses from the subjectAltName extension, if present.
+#[cfg(feature = "inspect")]
 fn alt_names(mut explicit: Der<'_>) -> Option<Vec<String>> {
     let mut extensions = explicit.next_of(tag::SEQUENCE)?;
     while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
@@ -359,6 +369,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "inspect")]
     fn control_characters_in_certificate_text_are_escaped_and_letters_kept() {
         assert_eq!(shown("CN=M\u{fc}nchen".to_string()), "CN=M\u{fc}nchen");
         assert_eq!(shown("CN=a\u{1b}[2Jb".to_string()), "CN=a\\u{1b}[2Jb");
@@ -381,6 +392,7 @@ mod tests {
         assert_eq!((tag, content.len()), (0x04, 0x80));
     }
 
+    #[cfg(feature = "inspect")]
     #[test]
     fn utc_time_years_follow_rfc_5280() {
         assert_eq!(
@@ -418,6 +430,7 @@ mod tests {
         assert!(!cannot_have_signed(&[6, 3, 1, 2, 3], &rsa));
     }
 
+    #[cfg(feature = "inspect")]
     #[test]
     fn garbage_gives_none_and_never_panics() {
         for len in 0u8..64 {
