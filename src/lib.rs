@@ -255,6 +255,7 @@ mod timings;
 pub mod tls_record;
 mod trace;
 mod transport;
+mod upload_file;
 mod url;
 mod web_link;
 

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::http1::headers::list_has_token;
+use crate::upload_file;
 
 /// A request body.
 pub(crate) enum SendBody {
@@ -91,30 +92,15 @@ impl Stream {
     /// is opened again for each try, so it can be sent again. Anything else (a pipe,
     /// `/dev/stdin`) is opened when the body is sent, read to its end once, and goes chunked.
     pub(crate) fn file(path: &Path) -> Result<Stream> {
-        let cannot = |err: io::Error| {
-            Error::new(ErrorKind::Io, format!("could not open {}", path.display())).with_source(err)
-        };
-        let metadata = std::fs::metadata(path).map_err(cannot)?;
-        if metadata.is_dir() {
-            return Err(Error::new(
-                ErrorKind::Io,
-                format!("{} is a directory, not a file", path.display()),
-            ));
-        }
-        let path = path.to_path_buf();
-        if !metadata.is_file() {
+        let Some(length) = upload_file::check(path)? else {
             // Opening a named pipe blocks until a writer comes: not now, but when it is read.
+            let path = path.to_path_buf();
             return Ok(Stream::once(Box::new(OpenWhenRead::Closed(path)), None));
-        }
-        File::open(&path).map_err(cannot)?;
-        let open = move || -> Result<Box<dyn Read + Send>> {
-            let file = File::open(&path).map_err(|err| {
-                Error::new(ErrorKind::Io, format!("could not open {}", path.display()))
-                    .with_source(err)
-            })?;
-            Ok(Box::new(file))
         };
-        Ok(Stream::reopen(Box::new(open), Some(metadata.len())))
+        let path = path.to_path_buf();
+        let open =
+            move || -> Result<Box<dyn Read + Send>> { Ok(Box::new(upload_file::open(&path)?)) };
+        Ok(Stream::reopen(Box::new(open), Some(length)))
     }
 
     /// The length the source promised, if any.
@@ -153,10 +139,7 @@ enum OpenWhenRead {
 impl Read for OpenWhenRead {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if let OpenWhenRead::Closed(path) = self {
-            let file = File::open(&*path).map_err(|err| {
-                let message = format!("could not open {}", path.display());
-                io::Error::other(Error::new(ErrorKind::Io, message).with_source(err))
-            })?;
+            let file = upload_file::open(path).map_err(io::Error::other)?;
             *self = OpenWhenRead::Open(file);
         }
         match self {

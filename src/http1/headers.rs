@@ -126,11 +126,9 @@ impl Known {
         }
     }
 
-    /// The known name a field's `name` is, compared without regard to case; `name` must be a
-    /// token (httparse lets no other name through), which makes the comparison a few word
-    /// operations ([`token_is`]).
-    fn of_token(name: &[u8]) -> Option<Known> {
-        let candidates: &[Known] = match name.len() {
+    /// The known names `len` bytes long, if any.
+    fn of_length(len: usize) -> Option<&'static [Known]> {
+        Some(match len {
             8 => &[Known::Location],
             10 => &[Known::Connection, Known::SetCookie],
             11 => &[Known::RetryAfter],
@@ -139,7 +137,14 @@ impl Known {
             16 => &[Known::ContentEncoding, Known::WwwAuthenticate],
             17 => &[Known::TransferEncoding],
             _ => return None,
-        };
+        })
+    }
+
+    /// The known name a field's `name` is, compared without regard to case; `name` must be a
+    /// token (httparse lets no other name through), which makes the comparison a few word
+    /// operations ([`token_is`]).
+    fn of_token(name: &[u8]) -> Option<Known> {
+        let candidates = Known::of_length(name.len())?;
         candidates
             .iter()
             .copied()
@@ -148,16 +153,7 @@ impl Known {
 
     /// The known name `name` is, compared without regard to case; any bytes.
     fn of(name: &[u8]) -> Option<Known> {
-        let candidates: &[Known] = match name.len() {
-            8 => &[Known::Location],
-            10 => &[Known::Connection, Known::SetCookie],
-            11 => &[Known::RetryAfter],
-            12 => &[Known::ContentType],
-            14 => &[Known::ContentLength],
-            16 => &[Known::ContentEncoding, Known::WwwAuthenticate],
-            17 => &[Known::TransferEncoding],
-            _ => return None,
-        };
+        let candidates = Known::of_length(name.len())?;
         let first = name[0].to_ascii_lowercase();
         candidates.iter().copied().find(|known| {
             let lower = known.name().as_bytes();

@@ -2,12 +2,12 @@
 //! name and media type. A part holds its data or where to get it; it writes nothing itself.
 
 use std::fmt;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
+use crate::upload_file;
 
 use super::mime;
 
@@ -97,24 +97,9 @@ impl Part {
     /// ```
     pub fn file(path: impl AsRef<Path>) -> Result<Part> {
         let path = path.as_ref();
-        let cannot = |err: std::io::Error| {
-            Error::new(ErrorKind::Io, format!("could not open {}", path.display())).with_source(err)
-        };
-        let metadata = std::fs::metadata(path).map_err(cannot)?;
-        if metadata.is_dir() {
-            return Err(Error::new(
-                ErrorKind::Io,
-                format!("{} is a directory, not a file", path.display()),
-            ));
-        }
-        // Opening a regular file proves it readable. A named pipe is not opened now: opening
-        // one blocks until a writer appears.
-        let length = if metadata.is_file() {
-            File::open(path).map_err(cannot)?;
-            Some(metadata.len())
-        } else {
-            None
-        };
+        // A regular file is opened now, to prove it readable; a named pipe is not, since
+        // opening one blocks until a writer appears.
+        let length = upload_file::check(path)?;
         // A path that names no file (such as `/`) has no last component; the part is then sent
         // as a file without a name, which RFC 7578 section 4.2 allows.
         let file_name = path

@@ -15,11 +15,11 @@
 //! every later read repeats, so that a caller who retries cannot get a body with a part
 //! missing.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
+use crate::upload_file;
 
 use super::part::{Part, PartData};
 use super::part_head::{self, field};
@@ -127,10 +127,8 @@ impl FormReader {
         let data = match part.data {
             PartData::Bytes(bytes) => Data::Bytes { bytes, sent: 0 },
             PartData::File { path, length } => {
-                let file = File::open(&path).map_err(|err| {
-                    let message = format!("{}: could not open {}", field(&name), path.display());
-                    io::Error::other(Error::new(ErrorKind::Io, message).with_source(err))
-                })?;
+                let file = upload_file::open(&path)
+                    .map_err(|err| io::Error::other(err.context(field(&name))))?;
                 stream(Box::new(file), length, true)
             }
             PartData::Reader { reader, length } => stream(reader, length, false),
