@@ -83,7 +83,7 @@ impl Part {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`] when the file cannot be opened or is a directory.
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be opened or is a directory.
     ///
     /// ```
     /// # let dir = std::env::temp_dir().join(format!("plainwire-doc-part-{}", std::process::id()));
