@@ -71,6 +71,7 @@ pub struct AgentBuilder {
     proxy_from_env: bool,
     error: Option<Error>,
     trace: Option<TraceHook>,
+    trace_unmasked: bool,
     middleware: Vec<Arc<dyn Middleware>>,
     #[cfg(feature = "cookies")]
     cookies: Option<CookieJar>,
@@ -103,6 +104,7 @@ impl Default for AgentBuilder {
             proxy_from_env: cfg!(feature = "env"),
             error: None,
             trace: None,
+            trace_unmasked: false,
             middleware: Vec::new(),
             #[cfg(feature = "cookies")]
             cookies: None,
@@ -1141,6 +1143,50 @@ impl AgentBuilder {
         self
     }
 
+    /// Hands the [trace](AgentBuilder::trace) hook request and response heads exactly as they
+    /// crossed the wire, secret values included: Authorization, Cookie, Set-Cookie and the
+    /// fields named with [`secret_header`](AgentBuilder::secret_header). Off by default, so
+    /// that a trace written to a log holds no credential.
+    ///
+    /// For a tool that writes heads out as its user's data, to a place the user chose, as
+    /// curl's `-i` and `-D` do, or that counts their bytes (curl's `%{size_header}`). `{}` on
+    /// an event and [`TraceEvent::masked_head`] still mask the credential fields, not the
+    /// fields named with `secret_header`.
+    ///
+    /// ```
+    /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// # let url = format!("http://{}/", listener.local_addr()?);
+    /// # std::thread::spawn(move || -> std::io::Result<()> {
+    /// #     use std::io::{Read, Write};
+    /// #     let (mut socket, _) = listener.accept()?;
+    /// #     socket.read(&mut [0; 4096])?;
+    /// #     socket.write_all(b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=42\r\nContent-Length: 0\r\n\r\n")?;
+    /// #     socket.read_to_end(&mut Vec::new()).map(drop)
+    /// # });
+    /// use std::sync::{Arc, Mutex};
+    /// use plainwire::TraceEvent;
+    ///
+    /// let heads = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = heads.clone();
+    /// let agent = plainwire::Agent::builder()
+    ///     .trace(move |event| {
+    ///         if let TraceEvent::ResponseHead(head) = event {
+    ///             sink.lock().unwrap().push(head.to_vec());
+    ///         }
+    ///     })
+    ///     .trace_unmasked(true)
+    ///     .build()?;
+    /// // `url`: a server on 127.0.0.1 that this example starts.
+    /// agent.get(&url).send()?;
+    /// let heads = heads.lock().unwrap();
+    /// assert!(String::from_utf8_lossy(&heads[0]).contains("Set-Cookie: sid=42"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trace_unmasked(mut self, unmasked: bool) -> Self {
+        self.trace_unmasked = unmasked;
+        self
+    }
+
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
     /// unusable CA certificate given to the builder, a malformed proxy variable in the
     /// environment, a `.netrc` that cannot be read or parsed).
@@ -1175,7 +1221,11 @@ impl AgentBuilder {
                 Some(NetrcSource::File(path)) => Some(Arc::new(Netrc::load(&path)?)),
             };
         }
-        let tracer = Tracer::new(self.trace, settings.secret_headers.clone());
+        let tracer = Tracer::new(
+            self.trace,
+            settings.secret_headers.clone(),
+            self.trace_unmasked,
+        );
         Ok(Agent {
             shared: Arc::new(Shared {
                 settings,

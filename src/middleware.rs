@@ -221,6 +221,7 @@ impl Request {
                 url: self.outgoing.url.clone(),
                 headers: self.outgoing.headers.clone(),
                 removed_headers: self.outgoing.removed_headers.clone(),
+                cookies: self.outgoing.cookies.clone(),
                 digest_auth: self.outgoing.digest_auth.clone(),
                 body,
                 overrides: self.outgoing.overrides,

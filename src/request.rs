@@ -14,7 +14,9 @@ use crate::auth;
 use crate::auth::credentials::Credentials;
 use crate::client::send_body::Stream;
 use crate::client::settings::LowSpeed;
-use crate::client::{self, call, Method, Outgoing, Overrides, SendBody, Shared, WireOptions};
+use crate::client::{
+    self, call, cookie_field, Method, Outgoing, Overrides, SendBody, Shared, WireOptions,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
@@ -83,6 +85,8 @@ pub struct RequestBuilder {
     headers: Vec<(String, String)>,
     /// The header names removed: none of our defaults or the agent's of these names go out.
     removed: Vec<String>,
+    /// Cookies given to `cookie`, sent with the jar's.
+    cookies: Vec<(String, String)>,
     /// The keys given to `query` and `query_pairs`: the agent's query pairs of these keys
     /// are not added.
     query_keys: Vec<String>,
@@ -109,6 +113,7 @@ impl RequestBuilder {
             url: Url::parse(url),
             headers: Vec::new(),
             removed: Vec::new(),
+            cookies: Vec::new(),
             query_keys: Vec::new(),
             body: SendBody::Empty,
             body_content_type: None,
@@ -188,6 +193,37 @@ impl RequestBuilder {
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         if !self.removed.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             self.removed.push(name.to_string());
+        }
+        self
+    }
+
+    /// Sends the cookie `name=value` with this request, in the one Cookie field with the
+    /// agent's [cookie jar](crate::AgentBuilder::cookie_jar)'s cookies for the URL (the jar's
+    /// first); a jar's cookie of the same name is left out. As requests'
+    /// `get(url, cookies={...})` and curl's `-b 'name=value'`. The jar keeps nothing of it.
+    ///
+    /// The cookie goes to the origin the call starts at, and along redirects that stay there:
+    /// like the request's credentials, it stays behind when a redirect leaves the origin.
+    /// An empty name, a name with `=`, `;`, a space or a control character, or a value with `;`
+    /// or a control character, fails `send` with
+    /// [`ErrorKind::InvalidRequest`]. A Cookie field set with
+    /// [`header`](RequestBuilder::header) replaces the jar's and these.
+    ///
+    /// ```
+    /// # let agent = plainwire::Agent::new();
+    /// let request = agent
+    ///     .get("http://localhost/")
+    ///     .cookie("sessionid", "38afes7a8")
+    ///     .cookie("theme", "dark");
+    /// # drop(request);
+    /// ```
+    pub fn cookie(mut self, name: &str, value: impl Display) -> Self {
+        let value = value.to_string();
+        match cookie_field::check(name, &value) {
+            Ok(()) => self.cookies.push((name.to_string(), value)),
+            Err(err) => {
+                self.error.get_or_insert(err);
+            }
         }
         self
     }
@@ -724,6 +760,7 @@ impl RequestBuilder {
             url,
             headers,
             removed_headers: self.removed,
+            cookies: self.cookies,
             digest_auth: self.digest_auth,
             body: self.body,
             overrides: self.overrides,

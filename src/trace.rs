@@ -39,13 +39,20 @@ pub(crate) type TraceHook = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
 pub(crate) struct Tracer {
     hook: Option<TraceHook>,
     secrets: SecretHeaders,
+    /// The caller asked for heads as they crossed the wire
+    /// ([`AgentBuilder::trace_unmasked`](crate::AgentBuilder::trace_unmasked)).
+    unmasked: bool,
 }
 
 impl Tracer {
     /// A tracer that hands events to `hook`, or drops them when there is none, masking the
-    /// values of `secrets` in the heads it is given to show.
-    pub(crate) fn new(hook: Option<TraceHook>, secrets: SecretHeaders) -> Tracer {
-        Tracer { hook, secrets }
+    /// values of `secrets` in the heads it is given to show unless `unmasked`.
+    pub(crate) fn new(hook: Option<TraceHook>, secrets: SecretHeaders, unmasked: bool) -> Tracer {
+        Tracer {
+            hook,
+            secrets,
+            unmasked,
+        }
     }
 
     /// Hands the event `make` builds to the hook; `make` runs only if there is a hook.
@@ -60,9 +67,14 @@ impl Tracer {
         self.hook.is_some()
     }
 
-    /// A copy of `head` fit for the hook: see [`SecretHeaders::mask_head`].
-    pub(crate) fn mask_head(&self, head: &[u8]) -> Vec<u8> {
-        self.secrets.mask_head(head)
+    /// `head` as the hook may see it: a copy with secret values masked (see
+    /// [`SecretHeaders::mask_head`]), or the head itself when the caller asked for it unmasked.
+    pub(crate) fn head_for_hook<'h>(&self, head: &'h [u8]) -> std::borrow::Cow<'h, [u8]> {
+        if self.unmasked {
+            head.into()
+        } else {
+            self.secrets.mask_head(head).into()
+        }
     }
 }
 
@@ -138,14 +150,20 @@ pub enum TraceEvent<'a> {
     },
     /// The request head as sent, the values of secret fields masked: Authorization,
     /// Proxy-Authorization (both keep their scheme: `Basic *****`), Cookie, and those named
-    /// with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
+    /// with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header). Unmasked,
+    /// exactly as sent, for an agent built with
+    /// [`trace_unmasked`](crate::AgentBuilder::trace_unmasked); `{}` masks the credential
+    /// fields either way.
     RequestHead(&'a [u8]),
     /// Request body bytes as they are sent, before any transfer coding (curl's "Send data").
     /// Reported as they are: a body may hold secrets the library cannot recognise.
     RequestBody(&'a [u8]),
     /// A response head as received (informational ones included), the values of secret fields
     /// masked: Set-Cookie, and those named with
-    /// [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
+    /// [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header). Unmasked, exactly as
+    /// received, for an agent built with
+    /// [`trace_unmasked`](crate::AgentBuilder::trace_unmasked); `{}` masks the credential
+    /// fields either way.
     ResponseHead(&'a [u8]),
     /// Response body bytes as read, transfer coding (chunked) removed, content coding (gzip)
     /// kept: curl's "Recv data". Followed by a [`TraceEvent::BodyProgress`].
@@ -247,8 +265,8 @@ impl fmt::Display for TraceEvent<'_> {
                 };
                 write!(f, "{arrow} [{} bytes data]", bytes.len())
             }
-            TraceEvent::RequestHead(head) => write_head(f, "> ", head),
-            TraceEvent::ResponseHead(head) => write_head(f, "< ", head),
+            TraceEvent::RequestHead(head) => write_head(f, "> ", &mask_credentials(head)),
+            TraceEvent::ResponseHead(head) => write_head(f, "< ", &mask_credentials(head)),
             TraceEvent::RequestBody(bytes) => write!(f, "}} [{} bytes data]", bytes.len()),
             TraceEvent::ResponseBody(bytes) => write!(f, "{{ [{} bytes data]", bytes.len()),
             TraceEvent::BodyProgress {
@@ -274,6 +292,35 @@ impl fmt::Display for TraceEvent<'_> {
             ),
         }
     }
+}
+
+impl TraceEvent<'_> {
+    /// For a [`RequestHead`](TraceEvent::RequestHead) or a
+    /// [`ResponseHead`](TraceEvent::ResponseHead), the head with the values of the
+    /// [credential fields](crate::http1::headers::CREDENTIAL_FIELDS) masked, as `{}` shows it:
+    /// for a log written from an agent built with
+    /// [`trace_unmasked`](crate::AgentBuilder::trace_unmasked). `None` for other events.
+    ///
+    /// ```
+    /// use plainwire::TraceEvent;
+    /// let event = TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=42\r\n\r\n");
+    /// let masked = event.masked_head().unwrap();
+    /// assert_eq!(masked, b"HTTP/1.1 200 OK\r\nSet-Cookie: *****\r\n\r\n");
+    /// ```
+    pub fn masked_head(&self) -> Option<Vec<u8>> {
+        match self {
+            TraceEvent::RequestHead(head) | TraceEvent::ResponseHead(head) => {
+                Some(mask_credentials(head))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `head` with the values of the credential fields masked; masking a masked head again
+/// changes nothing.
+fn mask_credentials(head: &[u8]) -> Vec<u8> {
+    SecretHeaders::default().mask_head(head)
 }
 
 /// Each line of a head behind `prefix`, without the blank line that ends it.

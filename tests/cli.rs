@@ -2306,6 +2306,103 @@ fn dump_header_dash_is_stdout_and_several_urls_append() {
     assert_eq!(run.stdout_text(), format!("{HOP_2}body{HOP_1}"));
 }
 
+/// A login hop that sets cookies, then a page: the heads the CLI writes must be the heads that
+/// arrived, cookie values included (curl's `-i` and `-D` are data, not a log).
+const COOKIE_HOP: &str = "HTTP/1.1 302 Found\r\nLocation: /page\r\nSet-Cookie: sid=server-s3cret; Path=/\r\nSet-Cookie: r=1\r\nContent-Length: 0\r\n\r\n";
+const COOKIE_PAGE: &str =
+    "HTTP/1.1 200 OK\r\nSet-Cookie: seen=yes\r\nContent-Length: 4\r\n\r\npage";
+
+fn cookie_hop_server() -> HttpServer {
+    HttpServer::start(|req| match req.path() {
+        "/login" => Reply::raw(COOKIE_HOP),
+        _ => Reply::raw(COOKIE_PAGE),
+    })
+}
+
+#[test]
+fn include_and_dump_header_write_cookie_values_as_they_arrived() {
+    let server = cookie_hop_server();
+    let page_head = &COOKIE_PAGE[..COOKIE_PAGE.len() - "page".len()];
+    let run1 = run(&["-s", "-i", "-L", &server.url("/login")]);
+    run1.expect_code(0);
+    assert_eq!(run1.stdout_text(), format!("{COOKIE_HOP}{COOKIE_PAGE}"));
+
+    let dir = temp_dir("dump-header-cookies");
+    let heads = dir.join("heads.txt");
+    let run2 = run(&[
+        "-s",
+        "-L",
+        "-D",
+        path_str(&heads),
+        "-o",
+        "/dev/null",
+        &server.url("/login"),
+    ]);
+    run2.expect_code(0);
+    assert_eq!(
+        fs::read_to_string(&heads).unwrap(),
+        format!("{COOKIE_HOP}{page_head}")
+    );
+    let run3 = run(&["-s", "-I", "-L", &server.url("/login")]);
+    run3.expect_code(0);
+    assert!(run3
+        .stdout_text()
+        .contains("Set-Cookie: sid=server-s3cret; Path=/"));
+}
+
+#[test]
+fn write_out_sizes_count_the_heads_that_crossed_the_wire_with_their_cookies() {
+    let server = cookie_hop_server();
+    let page_head = COOKIE_PAGE.len() - "page".len();
+    let run = run(&[
+        "-s",
+        "-L",
+        "-b",
+        "sessionid=0123456789abcdef0123456789abcd",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{size_header} %{size_request}",
+        &server.url("/login"),
+    ]);
+    run.expect_code(0);
+    let sent: usize = server.requests().iter().map(|r| r.raw.len()).sum();
+    assert_eq!(
+        run.stdout_text(),
+        format!("{} {sent}", COOKIE_HOP.len() + page_head)
+    );
+}
+
+#[test]
+fn verbose_and_trace_still_mask_cookies_when_include_shows_them() {
+    let server = cookie_hop_server();
+    let dir = temp_dir("trace-cookies");
+    let trace = dir.join("trace.txt");
+    let url = server.url("/login");
+    let cookie = "sid=client-s3cret";
+    // --trace-ascii replaces -v, as in curl: one run each.
+    let verbose = run(&["-v", "-i", "-L", "-b", cookie, &url]);
+    let traced = run(&[
+        "-i",
+        "-L",
+        "-b",
+        cookie,
+        "--trace-ascii",
+        path_str(&trace),
+        &url,
+    ]);
+    let trace = fs::read_to_string(&trace).unwrap();
+    for run in [&verbose, &traced] {
+        run.expect_code(0);
+        assert!(run.stdout_text().contains("Set-Cookie: sid=server-s3cret"));
+    }
+    for log in [&verbose.stderr, &trace] {
+        assert!(!log.contains("s3cret"), "{log}");
+        assert!(log.contains("Set-Cookie: *****"), "{log}");
+        assert!(log.contains("Cookie: *****"), "{log}");
+    }
+}
+
 #[test]
 fn dump_header_creates_an_empty_file_when_no_head_arrives() {
     let dir = temp_dir("dump-header-empty");
@@ -3503,6 +3600,48 @@ fn cookies_set_on_a_redirect_are_sent_on_the_next_hop() {
     let run = run(&["-L", "-b", "", &server.url("/login")]);
     run.expect_code(0);
     assert_eq!(run.stdout, b"sid=s1");
+}
+
+#[test]
+fn literal_cookies_join_the_jars_on_every_hop_as_curl_sends_them() {
+    // A browser's "Copy as cURL" always carries -b 'literal'; with -c the jar works as well.
+    let dir = temp_dir("cookie-literal-and-jar");
+    let jar = dir.join("jar.txt");
+    let server = HttpServer::start(|req| match req.path() {
+        "/redir" => Reply::new(302)
+            .header("Location", "/target")
+            .header("Set-Cookie", "r=1"),
+        _ => Reply::text(req.header("cookie").unwrap_or("none").to_string()),
+    });
+    let run = run(&[
+        "-L",
+        "-b",
+        "sid=abc",
+        "-c",
+        path_str(&jar),
+        &server.url("/redir"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"r=1; sid=abc");
+    let saved = fs::read_to_string(&jar).unwrap();
+    assert!(saved.contains("\tr\t1\n"), "{saved}");
+    assert!(
+        !saved.contains("sid"),
+        "a literal cookie is not the jar's: {saved}"
+    );
+}
+
+#[test]
+fn a_literal_cookie_and_a_cookie_file_go_in_one_field() {
+    let dir = temp_dir("cookie-literal-and-file");
+    let file = dir.join("cookies.txt");
+    fs::write(&file, "127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom_file\t1\n").unwrap();
+    let server = serve(Reply::new(200));
+    run(&["-b", "a=1; b=2", "-b", path_str(&file), &server.url("/")]).expect_code(0);
+    assert_eq!(
+        server.requests()[0].header("cookie"),
+        Some("from_file=1; a=1; b=2")
+    );
 }
 
 #[test]

@@ -495,3 +495,85 @@ mod bodies {
         assert_eq!(server.connections(), 0);
     }
 }
+
+mod cookies {
+    use super::*;
+
+    #[test]
+    fn a_requests_cookies_go_in_one_field_and_stay_with_their_origin() {
+        let other = HttpServer::start(|req| {
+            Reply::text(req.header("cookie").unwrap_or("none").to_string())
+        });
+        let elsewhere = other.url("/");
+        let server = HttpServer::start(move |req| match req.path() {
+            "/here" => Reply::new(302).header("Location", "/there"),
+            "/away" => Reply::new(302).header("Location", &elsewhere),
+            _ => Reply::text(req.header("cookie").unwrap_or("none").to_string()),
+        });
+        let text = |path: &str| {
+            agent()
+                .get(&server.url(path))
+                .cookie("sid", "abc")
+                .cookie("theme", "dark mode")
+                .send()
+                .unwrap()
+                .text()
+                .unwrap()
+        };
+        assert_eq!(text("/there"), "sid=abc; theme=dark mode");
+        assert_eq!(
+            text("/here"),
+            "sid=abc; theme=dark mode",
+            "same origin: they follow"
+        );
+        assert_eq!(text("/away"), "none", "another origin: they stay behind");
+    }
+
+    #[test]
+    fn a_cookie_that_would_split_the_field_is_refused_before_anything_is_sent() {
+        let server = HttpServer::start(|_| Reply::new(204));
+        for (name, value) in [
+            ("sid", "a; admin=1"),
+            ("a=b", "1"),
+            ("", "1"),
+            ("sid", "a\r\nX: 1"),
+        ] {
+            let err = agent()
+                .get(&server.url("/"))
+                .cookie(name, value)
+                .send()
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{name:?}={value:?}");
+        }
+        assert_eq!(server.connections(), 0);
+    }
+
+    #[cfg(feature = "cookies")]
+    #[test]
+    fn a_requests_cookies_join_the_jars_and_replace_those_of_the_same_name() {
+        let server = HttpServer::start(|req| match req.path() {
+            "/login" => Reply::new(302)
+                .header("Location", "/home")
+                .header("Set-Cookie", "r=1")
+                .header("Set-Cookie", "sid=from-jar"),
+            _ => Reply::text(req.header("cookie").unwrap_or("none").to_string()),
+        });
+        let agent = builder().cookie_store(true).build().unwrap();
+        let body = agent
+            .get(&server.url("/login"))
+            .cookie("sid", "mine")
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(body, "r=1; sid=mine", "the jar's first, then the request's");
+        // The jar kept its own: the request's cookie was for that call only.
+        let again = agent
+            .get(&server.url("/home"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(again, "r=1; sid=from-jar");
+    }
+}

@@ -361,6 +361,67 @@ fn cookies_and_named_secret_headers_never_appear_in_the_trace() {
 }
 
 #[test]
+fn an_agent_asked_for_unmasked_heads_traces_them_as_sent_and_received_and_display_still_masks() {
+    let server = HttpServer::start(|_| {
+        Reply::new(200)
+            .header("Set-Cookie", "sid=response-cookie; Path=/")
+            .body("ok")
+    });
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let sink = heads.clone();
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .trace(move |event| {
+            if let TraceEvent::RequestHead(head) | TraceEvent::ResponseHead(head) = event {
+                let raw = String::from_utf8_lossy(head).into_owned();
+                let masked = String::from_utf8(event.masked_head().unwrap()).unwrap();
+                sink.lock().unwrap().push((raw, event.to_string(), masked));
+            }
+        })
+        .trace_unmasked(true)
+        .build()
+        .unwrap();
+    agent
+        .get(&server.url("/"))
+        .header("Cookie", "sid=request-cookie")
+        .basic_auth("ann", "s3cret")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let heads = heads.lock().unwrap();
+    let (request, shown, masked) = &heads[0];
+    assert!(
+        request.contains("\r\nCookie: sid=request-cookie\r\n"),
+        "{request}"
+    );
+    assert!(
+        request.contains("\r\nAuthorization: Basic YW5uOnMzY3JldA==\r\n"),
+        "{request}"
+    );
+    assert_eq!(
+        request.as_bytes(),
+        &server.requests()[0].raw[..request.len()],
+        "the head as sent"
+    );
+    for text in [shown, masked] {
+        assert!(text.contains("Cookie: *****"), "{text}");
+        assert!(text.contains("Authorization: Basic *****"), "{text}");
+        assert!(
+            !text.contains("request-cookie") && !text.contains("YW5u"),
+            "{text}"
+        );
+    }
+    let (response, shown, masked) = &heads[1];
+    assert!(
+        response.contains("Set-Cookie: sid=response-cookie; Path=/"),
+        "{response}"
+    );
+    assert!(shown.contains("< Set-Cookie: *****"), "{shown}");
+    assert!(!masked.contains("response-cookie"), "{masked}");
+}
+
+#[test]
 fn a_named_secret_header_is_masked_in_debug_output() {
     let builder = Agent::builder()
         .proxy_from_env(false)

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::client::auth_challenge::{self, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
+use crate::client::cookie_field;
 use crate::client::credentials;
 use crate::client::exchange::{self, exchange, Failed, Message, Sent};
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
@@ -43,6 +44,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         mut url,
         mut headers,
         removed_headers,
+        cookies,
         digest_auth,
         mut body,
         overrides,
@@ -110,6 +112,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 wire: &wire,
                 headers: &headers,
                 removed: &removed_headers,
+                cookies: &cookies,
                 without_default_credentials: left_origin,
                 authorization: own_authorization.as_deref(),
                 digest_answer: digest_answer.as_deref(),
@@ -231,6 +234,10 @@ struct Hop<'a> {
     headers: &'a [(String, String)],
     /// The header names the request removes.
     removed: &'a [String],
+    /// The request's own cookies.
+    cookies: &'a [(String, String)],
+    /// The call left the first request's origin: the caller's credentials, its cookies
+    /// included, stay behind.
     without_default_credentials: bool,
     /// Basic credentials of the call's own (the URL's, `.netrc`'s).
     authorization: Option<&'a str>,
@@ -349,12 +356,13 @@ fn send_once(
         )
     };
     #[cfg(feature = "cookies")]
-    let cookie = shared
+    let jar = shared
         .cookies
         .as_ref()
         .and_then(|jar| jar.cookie_header(url));
     #[cfg(not(feature = "cookies"))]
-    let cookie: Option<String> = None;
+    let jar: Option<String> = None;
+    let cookie = cookie_field::merge(jar, hop.cookies, hop.without_default_credentials);
     // Built and checked before connecting: a bad header never opens a socket. A small body
     // goes out in the same write, from the same buffer.
     let body_room = match &*body {

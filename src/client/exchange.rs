@@ -92,8 +92,8 @@ pub(crate) fn exchange(
     let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
     let limits = &call.head_limits;
     if tracer.is_on() {
-        let masked = tracer.mask_head(head);
-        tracer.emit(|| TraceEvent::RequestHead(&masked));
+        let shown = tracer.head_for_hook(head);
+        tracer.emit(|| TraceEvent::RequestHead(&shown[..]));
     }
     let before_response = |error: Error| Failed {
         error,
@@ -344,8 +344,8 @@ pub(crate) fn read_response_head(
             if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
                 conn.consume(used);
                 if tracer.is_on() {
-                    let masked = tracer.mask_head(head.headers.raw());
-                    tracer.emit(|| TraceEvent::ResponseHead(&masked));
+                    let shown = tracer.head_for_hook(head.headers.raw());
+                    tracer.emit(|| TraceEvent::ResponseHead(&shown[..]));
                 }
                 return Ok(head);
             }

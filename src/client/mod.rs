@@ -8,7 +8,7 @@
 //! 1. [`call`]: the loop of one call: the deadline, the retry on a dead pooled connection, the
 //!    redirect chain. It carries out decisions; it makes none.
 //! 2. [`request_head`]: the request head as bytes, built and checked before any socket opens,
-//!    with the body's framing from [`send_body`].
+//!    with the body's framing from [`send_body`] and the Cookie field from [`cookie_field`].
 //! 3. [`proxy`]: which proxy, if any, a URL goes through.
 //! 4. [`connect`]: a connection: from the pool, or new (resolve, TCP, [`tunnel`], TLS).
 //! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
@@ -22,6 +22,7 @@
 pub(crate) mod auth_challenge;
 pub(crate) mod call;
 pub(crate) mod connect;
+pub(crate) mod cookie_field;
 pub(crate) mod credentials;
 pub(crate) mod default_headers;
 pub(crate) mod exchange;
@@ -75,6 +76,8 @@ pub(crate) struct Outgoing {
     pub(crate) headers: Vec<(String, String)>,
     /// The header names this request removes (of our defaults and the agent's).
     pub(crate) removed_headers: Vec<String>,
+    /// The request's own cookies, checked, merged with the jar's by [`cookie_field`].
+    pub(crate) cookies: Vec<(String, String)>,
     /// Credentials for Digest authentication, in place of the agent's.
     pub(crate) digest_auth: Option<crate::auth::credentials::Credentials>,
     pub(crate) body: SendBody,

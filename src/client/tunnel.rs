@@ -46,8 +46,8 @@ pub(crate) fn open_tunnel(
     // Each silence of the proxy is bounded by the read timeout too, as in a TLS handshake.
     let budget = connect_by.budget(settings.read_timeout, TimeoutPhase::Handshake);
     if tracer.is_on() {
-        let masked = tracer.mask_head(&request);
-        tracer.emit(|| TraceEvent::RequestHead(&masked));
+        let shown = tracer.head_for_hook(&request);
+        tracer.emit(|| TraceEvent::RequestHead(&shown[..]));
     }
     conn.write_all(&request, &budget)?;
     let head = read_response_head(&mut conn, &budget, limits, tracer)

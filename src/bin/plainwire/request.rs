@@ -239,7 +239,11 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
     if let (true, Some(jar)) = (settings.cookies, jar) {
         builder = builder.cookie_jar(jar.clone());
     }
-    builder = builder.trace(crate::trace_record::hook);
+    // Heads as they crossed the wire: `-i` and `-D` write them as the user's data, and `-w`
+    // counts their bytes. `-v` and `--trace` mask credentials for themselves.
+    builder = builder
+        .trace(crate::trace_record::hook)
+        .trace_unmasked(true);
     // As curl does: the TLS secrets go where SSLKEYLOGFILE says, for Wireshark.
     #[cfg(feature = "tls")]
     {
@@ -463,8 +467,11 @@ fn build(
     if let Some(referer) = op.referer.as_deref().filter(|_| !named("referer")) {
         request = request.header("Referer", referer);
     }
-    if let Some(cookie) = cookie_line(&op.cookies).filter(|_| !named("cookie")) {
-        request = request.header("Cookie", &cookie);
+    // -b 'a=1; b=2' goes with the jar's cookies in one field (the jar's first), as in curl.
+    if let Some(line) = cookie_line(&op.cookies).filter(|_| !named("cookie")) {
+        for (name, value) in cookie_pairs(&line) {
+            request = request.cookie(name, value);
+        }
     }
     // A -H Authorization is what the user asked for, as in curl; -u and --oauth2-bearer
     // only fill in when there is none (the bearer token wins over -u).
@@ -618,25 +625,6 @@ fn body(
     Ok(request)
 }
 
-/// The Authorization value the request carries, when plainwire itself knows it (`-H`, `-u`,
-/// `--oauth2-bearer`): the trace masks it, and `%{size_request}` wants its real length.
-pub fn authorization_len(op: &Operation, prepared: &Prepared) -> Option<usize> {
-    if let Some(header) = prepared
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("authorization"))
-    {
-        return header.value.as_ref().map(String::len);
-    }
-    if let Some(token) = &op.bearer {
-        return Some("Bearer ".len() + token.len());
-    }
-    op.user.as_ref().map(|(user, password)| {
-        let plain = user.len() + 1 + password.len();
-        "Basic ".len() + plain.div_ceil(3) * 4
-    })
-}
-
 /// The Referer the request carries, for `%{referer}`.
 pub fn referer(op: &Operation, prepared: &Prepared) -> Option<String> {
     match prepared
@@ -668,6 +656,16 @@ fn cookie_line(cookies: &[String]) -> Option<String> {
         line.push_str(cookie);
     }
     (!line.is_empty()).then_some(line)
+}
+
+/// The `name=value` pairs of a `-b` cookie line, trimmed; a piece without `=` is a name with
+/// an empty value.
+fn cookie_pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
+    line.split(';')
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| piece.split_once('=').unwrap_or((piece, "")))
+        .map(|(name, value)| (name.trim(), value.trim()))
 }
 
 /// With `-L --max-redirs 0`, the agent returns the first redirect as a response (its limit of
@@ -703,6 +701,12 @@ mod tests {
     }
 
     #[test]
+    fn a_cookie_line_splits_into_pairs() {
+        let pairs: Vec<_> = cookie_pairs("a=1;  b=x=y ;flag; ;c=").collect();
+        assert_eq!(pairs, [("a", "1"), ("b", "x=y"), ("flag", ""), ("c", "")]);
+    }
+
+    #[test]
     fn a_cookie_beyond_the_limit_is_skipped() {
         let big = format!("big={}", "x".repeat(MAX_COOKIE_LINE));
         let list = vec!["a=1".to_string(), big, "b=2".to_string()];
@@ -727,22 +731,5 @@ mod tests {
         assert_eq!(raw_target("http://h"), "/");
         assert_eq!(raw_target("http://h?q"), "/?q");
         assert_eq!(raw_target("http://u@h:8/../x"), "/../x");
-    }
-
-    #[test]
-    fn authorization_lengths() {
-        let mut op = Operation {
-            user: Some(("aladdin".to_string(), "open sesame".to_string())),
-            ..Operation::default()
-        };
-        // "Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        assert_eq!(authorization_len(&op, &Prepared::default()), Some(34));
-        op.bearer = Some("tok".to_string());
-        assert_eq!(authorization_len(&op, &Prepared::default()), Some(10));
-        let prepared = Prepared {
-            headers: vec![crate::values::header("Authorization: X y").unwrap()],
-            ..Prepared::default()
-        };
-        assert_eq!(authorization_len(&op, &prepared), Some(3));
     }
 }

@@ -15,8 +15,8 @@
 //! hex and as text (`.` for what is not printable), or with `--trace-ascii` 64 bytes a line
 //! as text only, a line ending at each CRLF. As in curl, the request head is dumped whole,
 //! the response head line by line; "SSL data" is each TLS record as it crossed the socket.
-//! Unlike curl, credentials in the request head are masked (the library never hands them
-//! to a trace), bodies are dumped with their transfer coding (chunked) removed, and
+//! Unlike curl, the values of credential fields (Authorization, Cookie, Set-Cookie, ...) are
+//! masked in both heads, and the byte counts are those of the masked heads; bodies are dumped with their transfer coding (chunked) removed, and
 //! `--trace-time` gives UTC, since the standard library knows no local time zone.
 
 use std::fs::File;
@@ -122,9 +122,13 @@ pub fn write(event: &TraceEvent<'_>) {
 fn format_event(event: &TraceEvent<'_>, ascii: bool, time: &str) -> Vec<u8> {
     let mut out = Vec::new();
     match event {
-        TraceEvent::RequestHead(head) => hex_dump(&mut out, time, "=> Send header", head, ascii),
+        TraceEvent::RequestHead(_) => {
+            let head = event.masked_head().unwrap_or_default();
+            hex_dump(&mut out, time, "=> Send header", &head, ascii);
+        }
         TraceEvent::RequestBody(bytes) => hex_dump(&mut out, time, "=> Send data", bytes, ascii),
-        TraceEvent::ResponseHead(head) => {
+        TraceEvent::ResponseHead(_) => {
+            let head = event.masked_head().unwrap_or_default();
             for line in head.split_inclusive(|&b| b == b'\n') {
                 hex_dump(&mut out, time, "<= Recv header", line, ascii);
             }

@@ -31,7 +31,7 @@ pub struct TraceRecord {
     pub size_header: u64,
     /// Final (non-1xx) responses received: one more than the redirects followed.
     pub final_responses: u32,
-    /// Bytes of every request head sent, as traced (credentials masked).
+    /// Bytes of every request head sent.
     pub size_request_heads: u64,
     /// Body bytes sent, counted as they go (every try, redirects and retries included).
     pub size_upload: u64,
@@ -39,11 +39,6 @@ pub struct TraceRecord {
     pub retries: u32,
     /// The method of the last request sent.
     pub method: Option<String>,
-    /// Requests that carried an Authorization field, and the bytes of their values as traced
-    /// (masked), to correct `size_request` where the real values are known.
-    pub authorizations: u64,
-    /// See [`TraceRecord::authorizations`].
-    pub masked_authorization_bytes: u64,
     /// New connections made.
     pub connects: u32,
     /// The last connection's peer and local addresses.
@@ -159,10 +154,6 @@ impl Recording {
                     .split(|&b| b == b' ')
                     .next()
                     .map(|m| String::from_utf8_lossy(m).into_owned());
-                if let Some(len) = authorization_value_len(head) {
-                    record.authorizations += 1;
-                    record.masked_authorization_bytes += len as u64;
-                }
             }
             TraceEvent::RequestBody(bytes) => record.size_upload += bytes.len() as u64,
             TraceEvent::Retrying { .. } => record.retries += 1,
@@ -189,21 +180,6 @@ impl Recording {
 /// Whether a response head is a 1xx one.
 fn is_informational(head: &[u8]) -> bool {
     head.split(|&b| b == b' ').nth(1).and_then(|s| s.first()) == Some(&b'1')
-}
-
-/// The length of the Authorization value as traced (masked), if the head has one.
-fn authorization_value_len(head: &[u8]) -> Option<usize> {
-    field_value(head, b"authorization").map(<[u8]>::len)
-}
-
-/// The value of the first field named `name` (lowercase) in a head, trimmed.
-fn field_value<'a>(head: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    head.split(|&b| b == b'\n').skip(1).find_map(|line| {
-        let colon = line.iter().position(|&b| b == b':')?;
-        line[..colon]
-            .eq_ignore_ascii_case(name)
-            .then(|| line[colon + 1..].trim_ascii())
-    })
 }
 
 #[cfg(test)]
@@ -245,11 +221,6 @@ mod tests {
         assert_eq!(record.local, Some(local));
         assert_eq!(record.size_upload, 3);
         assert_eq!(record.method.as_deref(), Some("GET"));
-        assert_eq!(record.authorizations, 1);
-        assert_eq!(
-            record.masked_authorization_bytes,
-            "Basic *****".len() as u64
-        );
         assert_eq!(
             record.last_head.as_deref(),
             Some(&b"HTTP/1.1 200 OK\r\n\r\n"[..])

@@ -62,10 +62,6 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     report.size_header = record.size_header;
     report.size_upload = record.size_upload;
     report.size_request = record.size_request_heads + record.size_upload;
-    if let Some(real) = request::authorization_len(op, ctx.prepared) {
-        report.size_request = (report.size_request + record.authorizations * real as u64)
-            .saturating_sub(record.masked_authorization_bytes);
-    }
     if record.heads_dropped {
         crate::console::warn(&format!(
             "response heads past {} MiB were not shown",

@@ -104,7 +104,10 @@ impl Plan {
                 let glob = match op.globoff {
                     true => None,
                     false => Some(Glob::parse(url).map_err(|e| {
-                        Failure::new(failure::URL_MALFORMAT, format!("{e}: {url}"))
+                        Failure::new(
+                            failure::URL_MALFORMAT,
+                            format!("{e}: {}", without_userinfo(url)),
+                        )
                     })?),
                 };
                 items.push(Item {
@@ -323,6 +326,18 @@ pub fn scheme_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `url` as an error message may quote it: any user information (`user:password@`) left out,
+/// for a URL too malformed to parse (a password never goes into a message).
+fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &rest[at + 1..]).into(),
+        None => url.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +429,23 @@ mod tests {
         let transfers = plan(vec![op(&["http://h/{a,b}"], |op| op.globoff = true)]);
         assert_eq!(transfers.len(), 1);
         assert_eq!(transfers[0].fetch, "http://h/{a,b}");
+    }
+
+    #[test]
+    fn a_bad_globs_message_quotes_no_user_information() {
+        for url in [
+            "http://user:s3krit@[::1/",
+            "http://user:s3krit@{a/x",
+            "user:s3krit@[v1.x]/",
+        ] {
+            let ops = vec![op(&[url], |_| {})];
+            let failure = Plan::new(&ops, &[Prepared::default()]).err().unwrap();
+            assert_eq!(failure.code, 3);
+            assert!(!failure.message.contains("s3krit"), "{}", failure.message);
+            assert!(!failure.message.contains("user"), "{}", failure.message);
+        }
+        assert_eq!(without_userinfo("http://h/a@b"), "http://h/a@b");
+        assert_eq!(without_userinfo("http://u:p@h:1/x"), "http://h:1/x");
     }
 
     #[test]

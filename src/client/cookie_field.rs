@@ -1,0 +1,122 @@
+//! The Cookie field of one request: the agent's jar's cookies for the URL merged with the
+//! request's own ([`RequestBuilder::cookie`](crate::RequestBuilder::cookie)). It decides which
+//! go and in what order; it neither parses Set-Cookie nor writes the head.
+//!
+//! As requests merges `cookies=` with a session's cookies, a request's own cookie replaces the
+//! jar's of the same name; as curl joins `-b 'a=1'` to a cookie file's, they travel in one
+//! field, the jar's first. A request's own cookies are bound to the origin the call started
+//! at, like every credential the caller gave: a redirect to another origin leaves them
+//! behind, while the jar's follow their own domain rules.
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The value of the Cookie field, if any cookie goes: `jar` is the jar's field for this URL
+/// (`a=1; b=2`), `own` the request's cookies, which go unless the call `left_origin`.
+pub(crate) fn merge(
+    jar: Option<String>,
+    own: &[(String, String)],
+    left_origin: bool,
+) -> Option<String> {
+    if own.is_empty() || left_origin {
+        return jar;
+    }
+    let mut field = String::new();
+    let replaced = |pair: &str| {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        own.iter().any(|(own, _)| own == name)
+    };
+    for pair in jar.iter().flat_map(|jar| jar.split("; ")) {
+        if !replaced(pair) {
+            field.push_str(pair);
+            field.push_str("; ");
+        }
+    }
+    for (name, value) in own {
+        field.push_str(name);
+        field.push('=');
+        field.push_str(value);
+        field.push_str("; ");
+    }
+    field.truncate(field.len() - 2);
+    Some(field)
+}
+
+/// Checks a cookie a caller gives a request, so that one cookie cannot become two or end the
+/// field: the name non-empty, without `=`, `;`, white space or control characters; the value
+/// without `;` or control characters. Browsers send back what servers set, spaces and commas
+/// included, which RFC 6265 section 4.1.1 asks servers not to use; so, as curl's `-b`, this
+/// refuses only what would break the field.
+pub(crate) fn check(name: &str, value: &str) -> Result<()> {
+    let breaks = |b: u8| b == b';' || b.is_ascii_control();
+    if name.is_empty() || name.bytes().any(|b| breaks(b) || b == b'=' || b == b' ') {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("{name:?} is not a cookie name: empty, or with '=', ';', a space or a control character"),
+        ));
+    }
+    if value.bytes().any(breaks) {
+        // The value may be a secret: it is not quoted.
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("the value of cookie {name:?} holds a ';' or a control character"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_jars_cookies_come_first_then_the_requests() {
+        let field = merge(Some("r=1; s=2".into()), &own(&[("sid", "abc")]), false);
+        assert_eq!(field.as_deref(), Some("r=1; s=2; sid=abc"));
+    }
+
+    #[test]
+    fn a_requests_cookie_replaces_the_jars_of_the_same_name() {
+        let field = merge(Some("sid=old; r=1".into()), &own(&[("sid", "new")]), false);
+        assert_eq!(field.as_deref(), Some("r=1; sid=new"));
+    }
+
+    #[test]
+    fn without_a_jar_the_requests_cookies_go_alone() {
+        let field = merge(None, &own(&[("a", "1"), ("b", "2")]), false);
+        assert_eq!(field.as_deref(), Some("a=1; b=2"));
+    }
+
+    #[test]
+    fn a_redirect_to_another_origin_leaves_the_requests_cookies_behind() {
+        assert_eq!(merge(None, &own(&[("a", "1")]), true), None);
+        let field = merge(Some("r=1".into()), &own(&[("a", "1")]), true);
+        assert_eq!(field.as_deref(), Some("r=1"));
+    }
+
+    #[test]
+    fn names_and_values_that_would_split_a_cookie_are_refused() {
+        assert!(check("sid", "abc").is_ok());
+        assert!(check("sid", "\"quoted\"").is_ok());
+        assert!(check("sid", "").is_ok());
+        assert!(check("", "x").is_err());
+        assert!(check("a=b", "x").is_err());
+        assert!(check("a b", "x").is_err());
+        assert!(check("sid", "a; admin=1").is_err());
+        assert!(check("sid", "a\r\nX: y").is_err());
+        // What servers set and browsers send back, though RFC 6265 advises against it.
+        assert!(check("sid", "a,b c").is_ok());
+    }
+
+    #[test]
+    fn a_refused_value_is_not_quoted_in_the_error() {
+        let err = check("sid", "s3cret;value").unwrap_err();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+}
