@@ -200,6 +200,11 @@ impl AgentBuilder {
     /// must keep up [1 KiB/s](crate::defaults::BUFFERED_MIN_SPEED) over each read-timeout period.
     /// A limit set here replaces that floor.
     ///
+    /// An upload of known length is held to it too, as a whole: it must be sent within one
+    /// `period` plus its length at `bytes_per_second`. Without a limit, an upload of bytes, a
+    /// file or a form is held to 1 KiB/s over the write timeout that way; one from the caller's
+    /// reader is not.
+    ///
     /// ```
     /// use std::time::Duration;
     /// // Give up on a download that brings less than 1 KiB/s for half a minute.

@@ -15,6 +15,7 @@
 //! | The response head, in all | [`HEAD_TIMEOUT`] | `head_timeout` |
 //! | A body that trickles (curl's `--speed-limit`), read as a stream | none | `low_speed_limit` |
 //! | A body that trickles, read into memory (`bytes`, `text`, `json`) | [`BUFFERED_MIN_SPEED`] over each `read_timeout` | `low_speed_limit` (replaces it) |
+//! | An upload of bytes, a file or a form the server takes slowly | one `write_timeout` plus its length at [`BUFFERED_MIN_SPEED`] | `low_speed_limit` (replaces it, and holds sized readers too) |
 //! | The whole call | none | `timeout` |
 //! | Redirects followed | [`MAX_REDIRECTS`] | `max_redirects` |
 //! | Response head size | [`MAX_HEAD_SIZE`] | `max_head_size` |
@@ -70,6 +71,11 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// whole minute is not sending a document. A body read as a stream
 /// ([`Response::into_reader`](crate::Response::into_reader)) is not held to it, since a stream
 /// of events may rightly trickle; no read timeout (`read_timeout(None)`) means no floor either.
+///
+/// An upload of bytes, a file or a form is held to the same speed the other way: it must be
+/// sent within one write-timeout period plus its length at this speed, since a server that
+/// takes a few bytes now and then stays under the write timeout. A body from the caller's
+/// reader is not, since the reader itself may rightly be slow.
 pub const BUFFERED_MIN_SPEED: u64 = 1024;
 
 /// Redirects followed in one call: 10. Real chains are one to three hops; a loop ends early.

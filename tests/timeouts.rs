@@ -206,6 +206,33 @@ fn the_write_timeout_ends_an_upload_nobody_reads() {
     });
 }
 
+/// A server that takes the request body 16 KiB every 10 ms (1.6 MB/s): never silent for long,
+/// so every write makes progress within any write timeout, but slow.
+fn slow_reader_server() -> ScriptedServer {
+    ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        while conn.read_exact_body(16 * 1024).len() == 16 * 1024 {
+            conn.sleep(Duration::from_millis(10));
+        }
+    })
+}
+
+#[test]
+fn the_low_speed_limit_ends_an_upload_the_server_takes_slowly() {
+    // 64 MiB at 1.6 MB/s would take 40 s, every write making progress; at the limit of
+    // 100 MiB/s it must be sent in 100 ms + 0.64 s. More than the kernel's buffers can take.
+    let server = slow_reader_server();
+    let agent = builder()
+        .low_speed_limit(100 * 1024 * 1024, Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let body = vec![0u8; 64 * 1024 * 1024];
+    let err = assert_times_out(TimeoutPhase::SendRequest, || {
+        agent.put(&server.url("/")).body(body).send()
+    });
+    assert!(err.to_string().contains("upload's minimum speed"), "{err}");
+}
+
 #[cfg(feature = "tls")]
 mod tls {
     use super::*;

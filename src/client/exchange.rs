@@ -8,7 +8,7 @@
 
 use std::io::Read;
 
-use crate::client::send_body::{ExactLength, Framing};
+use crate::client::send_body::{self, ExactLength, Framing};
 use crate::client::settings::CallSettings;
 use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
@@ -88,7 +88,12 @@ pub(crate) fn exchange(
         framing,
         expect_continue,
     } = message;
-    let write = deadline.budget(call.write_timeout, TimeoutPhase::SendRequest);
+    // The whole upload is held to a minimum speed too (see `upload_time`): a server that takes
+    // a byte now and then stays under the write timeout, which bounds each silence.
+    let upload_time = send_body::upload_time(body, call.low_speed, call.write_timeout);
+    let write = deadline
+        .earliest(Deadline::named("the upload's minimum speed", upload_time))
+        .budget(call.write_timeout, TimeoutPhase::SendRequest);
     let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
     let limits = &call.head_limits;
     if tracer.is_on() {

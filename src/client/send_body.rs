@@ -12,6 +12,10 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
+use crate::client::settings::LowSpeed;
+use crate::defaults::BUFFERED_MIN_SPEED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::http1::headers::list_has_token;
@@ -45,6 +49,37 @@ impl SendBody {
             SendBody::Stream(stream) => stream.length,
         }
     }
+}
+
+/// How long sending `body` may take in all, if it is held to a minimum speed: one period plus
+/// its length at that speed. The write timeout bounds each silence, but a server that takes a
+/// few bytes now and then stays under it; this bounds the whole upload.
+///
+/// The speed and period are the call's low-speed limit when it has one (curl's
+/// `--speed-limit`, which holds uploads too), for any body of known length. Without one, a
+/// body whose bytes are ours to send at once (bytes, a file, a form) is held to
+/// [`BUFFERED_MIN_SPEED`] over the write timeout, the floor a body read into memory is held to;
+/// a caller's reader is not, since the reader itself may rightly be slow (a pipe, a
+/// recording). `None`: no such bound (an unknown length, an empty body, no write timeout).
+pub(crate) fn upload_time(
+    body: &SendBody,
+    low_speed: Option<LowSpeed>,
+    write_timeout: Option<Duration>,
+) -> Option<Duration> {
+    let length = body.known_length().filter(|&length| length > 0)?;
+    let ours = match body {
+        SendBody::Empty => false,
+        SendBody::Bytes(_) => true,
+        SendBody::Stream(stream) => matches!(stream.source, Source::Reopen(_)),
+    };
+    let (bytes_per_second, period) = match (low_speed, write_timeout) {
+        (Some(limit), _) => (limit.bytes_per_second, limit.period),
+        (None, Some(period)) if ours => (BUFFERED_MIN_SPEED, period),
+        (None, _) => return None,
+    };
+    let at_speed = u128::from(length) * 1000 / u128::from(bytes_per_second.max(1));
+    let at_speed = Duration::from_millis(u64::try_from(at_speed).unwrap_or(u64::MAX));
+    Some(period.saturating_add(at_speed))
 }
 
 /// A body read as it is sent, with the length its source promised, if any.
@@ -380,6 +415,52 @@ impl<R: Read> Read for ExactLength<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upload_of_ours_is_held_to_the_floor_over_the_write_timeout() {
+        let minute = Some(Duration::from_secs(60));
+        let body = SendBody::Bytes(vec![0; 10 * 1024 * 1024]);
+        // 10 MiB at 1 KiB/s, plus one period.
+        assert_eq!(
+            upload_time(&body, None, minute),
+            Some(Duration::from_secs(60 + 10 * 1024))
+        );
+        let file = SendBody::Stream(Stream::reopen(
+            Box::new(|| Ok(Box::new(io::empty()) as Box<dyn Read + Send>)),
+            Some(2048),
+        ));
+        assert_eq!(
+            upload_time(&file, None, minute),
+            Some(Duration::from_secs(62))
+        );
+        assert_eq!(
+            upload_time(&body, None, None),
+            None,
+            "no write timeout, no floor"
+        );
+        assert_eq!(upload_time(&SendBody::Empty, None, minute), None);
+    }
+
+    #[test]
+    fn a_callers_reader_is_held_only_to_a_low_speed_limit_it_was_given() {
+        let minute = Some(Duration::from_secs(60));
+        let reader = || SendBody::Stream(Stream::once(Box::new(io::empty()), Some(4096)));
+        assert_eq!(upload_time(&reader(), None, minute), None);
+        let limit = LowSpeed {
+            bytes_per_second: 2048,
+            period: Duration::from_secs(5),
+        };
+        assert_eq!(
+            upload_time(&reader(), Some(limit), minute),
+            Some(Duration::from_secs(7))
+        );
+        let unknown = SendBody::Stream(Stream::once(Box::new(io::empty()), None));
+        assert_eq!(
+            upload_time(&unknown, Some(limit), minute),
+            None,
+            "length unknown"
+        );
+    }
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
