@@ -40,6 +40,26 @@ fn the_server_sees_the_local_address_asked_for() {
     assert_eq!(resp.text().unwrap(), "127.0.0.2");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn the_connection_to_a_proxy_comes_from_the_local_address_too() {
+    // The "proxy" answers the forwarded request itself: nothing goes past it.
+    let proxy = echo_peer();
+    let agent = Agent::builder()
+        .proxy(&proxy.url("/"))
+        .local_address(SECOND_LOOPBACK)
+        .build()
+        .unwrap();
+    let body = agent
+        .get("http://origin.test/")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "127.0.0.2");
+    assert_eq!(proxy.connections(), 1);
+}
+
 #[test]
 fn no_local_address_is_the_systems_choice() {
     let server = echo_peer();
