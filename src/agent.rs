@@ -717,6 +717,52 @@ impl AgentBuilder {
         self
     }
 
+    /// The local address of every connection (the proxy's too), as requests'
+    /// `source_address` and curl's `--interface host!ADDRESS`; `None`, the default, leaves it
+    /// to the system. The port is always the system's choice. Only the server's addresses of
+    /// the same family are tried: an IPv4 address cannot reach an IPv6 server. A call fails
+    /// with [`ErrorKind::Bind`](crate::ErrorKind::Bind) when the address is not on this
+    /// machine, or when the server has no address of its family.
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    /// // Linux answers to all of 127.0.0.0/8: the server sees this connection come from .2.
+    /// let agent = plainwire::Agent::builder()
+    ///     .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)))
+    ///     .build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "bind")]
+    pub fn local_address(mut self, address: impl Into<Option<std::net::IpAddr>>) -> Self {
+        self.settings.local_end.set_address(address.into());
+        self
+    }
+
+    /// The network interface every connection goes through (the proxy's too), by name, as
+    /// curl's `--interface if!NAME`: Linux's `SO_BINDTODEVICE`, which also reaches a VRF. With
+    /// no [`local_address`](AgentBuilder::local_address), the system picks the address, as
+    /// it routes through the interface. A name that is empty, holds a NUL or is longer than
+    /// Linux's 15 bytes fails [`build`](AgentBuilder::build) with
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config); a call fails with
+    /// [`ErrorKind::Bind`](crate::ErrorKind::Bind) when there is no such interface, or when
+    /// the process may not bind to it (kernels before 5.7 ask for `CAP_NET_RAW`).
+    ///
+    /// ```
+    /// // Through the loopback interface only.
+    /// let agent = plainwire::Agent::builder().interface("lo").build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(all(
+        feature = "bind",
+        any(target_os = "android", target_os = "fuchsia", target_os = "linux")
+    ))]
+    pub fn interface(mut self, name: &str) -> Self {
+        if let Err(err) = self.settings.local_end.set_interface(name) {
+            self.error = self.error.or(Some(err));
+        }
+        self
+    }
+
     /// Hosts to reach directly whatever the proxy setting, as curl's `--noproxy`: the syntax of
     /// `NO_PROXY` (comma-separated names matching themselves and their subdomains, IP addresses
     /// and CIDR ranges, `host:port`, `*` alone for every host). It replaces the environment's

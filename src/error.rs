@@ -71,6 +71,10 @@ pub enum ErrorKind {
     Dns,
     /// No TCP connection could be made to any resolved address (curl 7).
     Connect,
+    /// The connection's local end could not be had: the local address is not on this machine,
+    /// the interface does not exist or may not be used, or the peer has no address of the local
+    /// address's family (curl 45). Only an agent given a local end (feature `bind`) fails so.
+    Bind,
     /// A timeout or the overall deadline struck; [`Error::timeout_phase`] says where (curl 28).
     Timeout,
     /// The TLS handshake or TLS record layer failed for a reason other than the server's certificate (curl 35).
@@ -181,6 +185,7 @@ impl ErrorKind {
             ErrorKind::Timeout => 28,
             ErrorKind::Tls => 35,
             ErrorKind::InvalidRequest => 43,
+            ErrorKind::Bind => 45,
             ErrorKind::TooManyRedirects | ErrorKind::InsecureRedirect => 47,
             ErrorKind::EmptyReply => 52,
             ErrorKind::ConnectionReset => 56,

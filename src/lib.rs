@@ -219,6 +219,8 @@
 //!   through psl (without it, a built-in table of the common ones).
 //! - `charset`: [`Response::text`] decodes every WHATWG charset, through encoding_rs.
 //! - `http`: conversions from `http::Request` and to `http::Response`.
+//! - `bind`: the local end of connections (`AgentBuilder::local_address`, and on Linux
+//!   `AgentBuilder::interface`), through socket2; curl's `--interface`.
 //! - `cli`: the `plainwire` command-line tool (`cargo install plainwire --features cli`).
 //!
 //! With `--no-default-features`, plainwire is a plain-HTTP client on httparse alone.

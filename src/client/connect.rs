@@ -113,7 +113,7 @@ pub(crate) fn connection_for(
     });
 
     let started = Instant::now();
-    let (tcp, remote) = connect(&addrs, connect_by)?;
+    let (tcp, remote) = connect(&addrs, &shared.settings.local_end, connect_by)?;
     info.tcp = started.elapsed();
     let socket = TimedSocket::new(tcp, HostPort(host, port).to_string());
     info.remote = Some(remote);

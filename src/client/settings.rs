@@ -19,6 +19,7 @@ use crate::expect_continue::ExpectContinue;
 use crate::http1::head::HeadLimits;
 use crate::retry::RetryPolicy;
 use crate::trace::SecretHeaders;
+use crate::transport::local_end::LocalEnd;
 use crate::url::Url;
 
 /// Settings an agent applies to each request.
@@ -54,6 +55,9 @@ pub(crate) struct Settings {
     /// Where names resolve and connections go, in place of the resolver (curl's `--resolve`,
     /// `--connect-to`, `-4`, `-6`).
     pub(crate) routes: Routes,
+    /// The local address and interface of every connection (feature `bind`; without it, the
+    /// system's choice).
+    pub(crate) local_end: LocalEnd,
     /// Hosts reached directly whatever the proxy setting (curl's `--noproxy`), in place of the
     /// environment's `no_proxy`.
     pub(crate) no_proxy: Option<NoProxy>,
@@ -92,6 +96,7 @@ impl std::fmt::Debug for Settings {
             proxy_headers,
             proxy_tunnel,
             routes,
+            local_end,
             no_proxy,
             decompress,
             unusable,
@@ -125,6 +130,7 @@ impl std::fmt::Debug for Settings {
             .field("proxy_headers", &secret_headers.debug_fields(proxy_headers))
             .field("proxy_tunnel", proxy_tunnel)
             .field("routes", routes)
+            .field("local_end", local_end)
             .field("no_proxy", no_proxy)
             .field("decompress", decompress)
             .field("unusable", unusable)
@@ -195,6 +201,7 @@ impl Default for Settings {
             proxy_headers: Vec::new(),
             proxy_tunnel: false,
             routes: Routes::default(),
+            local_end: LocalEnd::default(),
             no_proxy: None,
             decompress: cfg!(feature = "gzip"),
             retry: RetryPolicy::none(),

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::transport::deadline::Deadline;
+use crate::transport::local_end::LocalEnd;
 
 /// `host:port` as it is written in URLs and messages: an IPv6 address in brackets
 /// (`[::1]:443`, RFC 3986 section 3.2.2). The one place this rule is written.
@@ -143,22 +144,30 @@ fn within<T: Send + 'static>(
     Ok(answer.take())
 }
 
-/// Connects to each address in turn until one answers, before `deadline` (the earlier of the
-/// connect timeout and the call's deadline). Each attempt gets an equal share of what is left,
-/// so one black-holed address cannot use up the time the others need. Returns the stream and
-/// the address it reached, which is its peer's (so that nobody needs to ask the socket).
-pub fn connect(addrs: &[SocketAddr], deadline: Deadline) -> Result<(TcpStream, SocketAddr)> {
+/// Connects to each address in turn until one answers, from the `local` end, before
+/// `deadline` (the earlier of the connect timeout and the call's deadline). Only the addresses
+/// of the local address's family are tried, when there is one. Each attempt gets an equal
+/// share of what is left, so one black-holed address cannot use up the time the others need.
+/// Returns the stream and the address it reached, which is its peer's (so that nobody needs to
+/// ask the socket).
+pub fn connect(
+    addrs: &[SocketAddr],
+    local: &LocalEnd,
+    deadline: Deadline,
+) -> Result<(TcpStream, SocketAddr)> {
+    let addrs = local.reachable(addrs)?;
     let mut last_error = None;
     for (index, addr) in addrs.iter().enumerate() {
-        let attempt = match deadline.remaining() {
+        let timeout = match deadline.remaining() {
             Some(left) if left.is_zero() => break,
             Some(left) => {
                 let share = left / u32::try_from(addrs.len() - index).unwrap_or(u32::MAX);
-                TcpStream::connect_timeout(addr, share.max(Duration::from_millis(1)))
+                Some(share.max(Duration::from_millis(1)))
             }
-            None => TcpStream::connect(addr),
+            None => None,
         };
-        match attempt {
+        // A local end that cannot be bound ends the call: every address would meet it.
+        match local.connect(addr, timeout)? {
             Ok(stream) => {
                 // Requests are written whole; waiting to coalesce them only adds latency.
                 stream.set_nodelay(true).map_err(|e| {
@@ -238,8 +247,12 @@ mod tests {
             .local_addr()
             .unwrap();
         let addrs = [closed, listener.local_addr().unwrap()];
-        let (stream, peer) =
-            connect(&addrs, Deadline::after(Some(Duration::from_secs(5)))).unwrap();
+        let (stream, peer) = connect(
+            &addrs,
+            &LocalEnd::default(),
+            Deadline::after(Some(Duration::from_secs(5))),
+        )
+        .unwrap();
         assert_eq!(peer, listener.local_addr().unwrap());
         assert_eq!(stream.peer_addr().unwrap(), peer);
     }
@@ -250,7 +263,12 @@ mod tests {
             .unwrap()
             .local_addr()
             .unwrap();
-        let err = connect(&[closed], Deadline::after(Some(Duration::from_secs(5)))).unwrap_err();
+        let err = connect(
+            &[closed],
+            &LocalEnd::default(),
+            Deadline::after(Some(Duration::from_secs(5))),
+        )
+        .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect);
     }
 }

@@ -4,6 +4,8 @@
 //!
 //! - [`deadline`]: the time budget of a call, applied to the socket before every operation.
 //! - [`connect`]: resolve a host and connect to one of its addresses.
+//! - [`local_end`]: the local address and interface a socket is bound to (feature `bind`;
+//!   without it, the system's choice).
 //! - [`socket`]: a TCP socket that remembers its timeouts.
 //! - [`trust`] (feature `tls`): which certificates we trust; the rustls client configuration.
 //! - [`tls`] (feature `tls`): a TLS session driven by hand over the socket; [`record_boundary`]
@@ -20,6 +22,11 @@ pub mod connection;
 pub mod deadline;
 #[cfg(feature = "tls")]
 pub mod key_log;
+#[cfg(feature = "bind")]
+pub mod local_end;
+#[cfg(not(feature = "bind"))]
+#[path = "local_end_off.rs"]
+pub mod local_end;
 pub mod pool;
 #[cfg(feature = "tls")]
 pub mod record_boundary;

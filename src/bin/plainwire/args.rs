@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use crate::config_file;
 use crate::form::{self, FormField};
+use crate::interface::{self, InterfaceArg};
 use crate::routes::{self, ConnectToArg, ResolveArg};
 use crate::tls_options::{self, FileType, PinArg, TlsArg};
 use crate::values::{self, DataPiece, Header, Protocols, Source};
@@ -245,6 +246,8 @@ pub struct Operation {
     pub connect_to: Vec<ConnectToArg>,
     /// `-4`, `-6`.
     pub ip_family: IpFamilyArg,
+    /// `--interface`: the local end of the connections.
+    pub interface: Option<InterfaceArg>,
     /// `-0`: HTTP/1.0.
     pub http10: bool,
     /// `--tlsv1.x`: the oldest TLS version.
@@ -410,6 +413,7 @@ impl Default for Operation {
             resolve: Vec::new(),
             connect_to: Vec::new(),
             ip_family: IpFamilyArg::Any,
+            interface: None,
             http10: false,
             tls_min: None,
             tls_max: None,
@@ -1071,8 +1075,20 @@ impl Parser {
             }
             // --no-digest and --no-anyauth go back to the default, Basic.
             Opt::Basic => op.auth = AuthScheme::Basic,
-            Opt::Digest => op.auth = if on { AuthScheme::Digest } else { AuthScheme::Basic },
-            Opt::AnyAuth => op.auth = if on { AuthScheme::Any } else { AuthScheme::Basic },
+            Opt::Digest => {
+                op.auth = if on {
+                    AuthScheme::Digest
+                } else {
+                    AuthScheme::Basic
+                }
+            }
+            Opt::AnyAuth => {
+                op.auth = if on {
+                    AuthScheme::Any
+                } else {
+                    AuthScheme::Basic
+                }
+            }
             Opt::Bearer => {
                 op.bearer = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
             }
@@ -1153,8 +1169,8 @@ impl Parser {
             // Only meaningful as the first argument, where main has already seen it.
             Opt::Disable => {}
             Opt::Form | Opt::FormString => {
-                let parsed = form::parse(&text(shown, value)?, opt == Opt::FormString)
-                    .map_err(bad)?;
+                let parsed =
+                    form::parse(&text(shown, value)?, opt == Opt::FormString).map_err(bad)?;
                 self.warnings.extend(parsed.warnings);
                 op.form.push(parsed.field);
             }
@@ -1232,7 +1248,9 @@ impl Parser {
                 let rate = values::size(&text(shown, value)?).map_err(bad)?;
                 op.limit_rate = (rate > 0).then_some(rate);
             }
-            Opt::SpeedLimit => op.speed_limit = Some(values::count(&text(shown, value)?).map_err(bad)?),
+            Opt::SpeedLimit => {
+                op.speed_limit = Some(values::count(&text(shown, value)?).map_err(bad)?)
+            }
             Opt::SpeedTime => {
                 op.speed_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
             }
@@ -1253,9 +1271,7 @@ impl Parser {
             }
             Opt::Proxytunnel => op.proxytunnel = on,
             Opt::Interface => {
-                return Err(bad(
-                    "is not supported: choosing the local address or interface means binding the socket before it connects, which Rust's standard library cannot do (TcpStream::connect has no bind step), and plainwire uses no unsafe code to reach the system call".to_string(),
-                ))
+                op.interface = Some(interface::parse(&text(shown, value)?).map_err(bad)?)
             }
             Opt::IgnoreContentLength => op.ignore_content_length = on,
             Opt::Raw => op.raw = on,

@@ -25,6 +25,9 @@ pub const WRITE_ERROR: u8 = 23;
 pub const RANGE_ERROR: u8 = 33;
 /// curl 26: reading a `@FILE` value (or `@-`, stdin), or a `-K` config file, failed.
 pub const READ_ERROR: u8 = 26;
+/// curl 45: `--interface` names a host that does not resolve, or an interface where plainwire
+/// cannot bind to one by name.
+pub const INTERFACE_FAILED: u8 = 45;
 /// curl 47: the redirect limit was reached.
 pub const TOO_MANY_REDIRECTS: u8 = 47;
 /// curl 58: the client certificate or key cannot be used (encrypted, PKCS#12, unreadable).

@@ -43,7 +43,7 @@ Usage: plainwire [options...] <url>...
      --ignore-content-length  Ignore the Content-Length; read to the close
  -i, --include                Include the response headers (every hop with -L)
  -k, --insecure               Allow insecure server connections
-     --interface <name>       Refused: std cannot bind before connecting
+     --interface <name>       Bind to an interface, address or host (if!, host!)
  -4, --ipv4                   Resolve names to IPv4 addresses only
  -6, --ipv6                   Resolve names to IPv6 addresses only
      --json <data>            HTTP POST JSON; '@FILE' reads a file, '@-' stdin

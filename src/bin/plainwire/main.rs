@@ -38,6 +38,7 @@ mod form;
 mod glob;
 mod help;
 mod inputs;
+mod interface;
 mod multi;
 mod output;
 mod progress;

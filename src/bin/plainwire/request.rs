@@ -22,6 +22,7 @@ use crate::args::{AuthScheme, IpFamilyArg, NetrcArgs, Operation};
 use crate::body::{FORM_TYPE, JSON_TYPE};
 use crate::failure::{self, Failure};
 use crate::inputs::Prepared;
+use crate::interface::{InterfaceArg, LocalEnd};
 use crate::rate_limit::Paced;
 use crate::routes::{self, ConnectToArg};
 use crate::tls_options::{FileType, TlsArg};
@@ -75,6 +76,8 @@ pub struct AgentSettings {
     resolve: Vec<(String, u16, Vec<IpAddr>)>,
     connect_to: Vec<ConnectToArg>,
     ip_family: IpFamilyArg,
+    /// `--interface`.
+    interface: Option<InterfaceArg>,
     /// `--proxy-header`, with values.
     proxy_headers: Vec<(String, String)>,
     proxytunnel: bool,
@@ -132,6 +135,7 @@ impl AgentSettings {
             resolve: routes::fold(&op.resolve),
             connect_to: op.connect_to.clone(),
             ip_family: op.ip_family,
+            interface: op.interface.clone(),
             proxy_headers: prepared
                 .proxy_headers
                 .iter()
@@ -235,6 +239,15 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
         IpFamilyArg::V4 => builder.ip_family(plainwire::IpFamily::V4),
         IpFamilyArg::V6 => builder.ip_family(plainwire::IpFamily::V6),
     };
+    if let Some(arg) = &settings.interface {
+        let local = LocalEnd::of(arg, settings.ip_family)?;
+        builder = builder.local_address(local.address);
+        // `LocalEnd::of` names an interface only where the library can bind to one.
+        #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+        if let Some(name) = &local.interface {
+            builder = builder.interface(name);
+        }
+    }
     builder = trust(builder, settings)?;
     if let (true, Some(jar)) = (settings.cookies, jar) {
         builder = builder.cookie_jar(jar.clone());

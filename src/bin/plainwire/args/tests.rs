@@ -909,9 +909,24 @@ fn route_options() {
 }
 
 #[test]
-fn interface_is_refused_with_the_reason() {
-    let message = fail(&["--interface", "eth0", URL]);
-    assert!(message.contains("bind"), "{message}");
+fn interface_takes_curls_three_forms() {
+    use crate::interface::InterfaceArg;
+    assert_eq!(
+        op(&["--interface", "eth0", URL]).interface,
+        Some(InterfaceArg::Either("eth0".into()))
+    );
+    assert_eq!(
+        op(&[
+            "--interface",
+            "if!eth0",
+            "--interface",
+            "host!10.0.0.1",
+            URL
+        ])
+        .interface,
+        Some(InterfaceArg::Host("10.0.0.1".into()))
+    );
+    assert!(fail(&["--interface", "if!", URL]).starts_with("option --interface: "));
 }
 
 // ---- TLS ----
