@@ -3965,22 +3965,27 @@ fn netrc_file_gives_the_credentials() {
 #[test]
 fn proxy_user_goes_to_the_proxy() {
     let proxy = serve(Reply::text("via proxy"));
-    let run = run(&[
-        "-x",
-        &format!("127.0.0.1:{}", proxy.port()),
-        "-U",
-        "ann:p@ss",
-        "http://origin.test/page",
-    ]);
-    run.expect_code(0);
-    assert_eq!(run.stdout, b"via proxy");
-    let request = &proxy.requests()[0];
-    assert_eq!(request.target, "http://origin.test/page");
-    // base64("ann:p@ss")
-    assert_eq!(
-        request.header("proxy-authorization"),
-        Some("Basic YW5uOnBAc3M=")
-    );
+    let proxy_at = format!("127.0.0.1:{}", proxy.port());
+    for option in ["-U", "--proxy-user"] {
+        let run = run(&[
+            "-x",
+            &proxy_at,
+            option,
+            "ann:p@ss",
+            "http://origin.test/page",
+        ]);
+        run.expect_code(0);
+        assert_eq!(run.stdout, b"via proxy");
+    }
+    for request in proxy.requests() {
+        assert_eq!(request.target, "http://origin.test/page");
+        // base64("ann:p@ss")
+        assert_eq!(
+            request.header("proxy-authorization"),
+            Some("Basic YW5uOnBAc3M=")
+        );
+    }
+    assert_eq!(proxy.requests().len(), 2);
 }
 
 #[test]
@@ -4453,6 +4458,30 @@ fn post301_keeps_the_post_and_its_body() {
     let kept = run(&["-L", "--post301", "-d", "a=1", &server.url("/old")]);
     kept.expect_code(0);
     assert_eq!(kept.stdout_text(), "POST a=1");
+}
+
+#[test]
+fn post302_and_post303_keep_the_post_each_for_its_own_status() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/302" => Reply::new(302).header("Location", "/new"),
+        "/303" => Reply::new(303).header("Location", "/new"),
+        _ => Reply::text(format!("{} {}", req.method, req.body_text())),
+    });
+    let post = |option: Option<&str>, path: &str| {
+        let url = server.url(path);
+        let mut args = vec!["-L", "-d", "a=1", url.as_str()];
+        args.extend(option);
+        let run = run(&args);
+        run.expect_code(0);
+        run.stdout_text()
+    };
+    assert_eq!(post(None, "/302"), "GET ");
+    assert_eq!(post(None, "/303"), "GET ");
+    assert_eq!(post(Some("--post302"), "/302"), "POST a=1");
+    assert_eq!(post(Some("--post303"), "/303"), "POST a=1");
+    // Each option keeps the POST for its own status only.
+    assert_eq!(post(Some("--post302"), "/303"), "GET ");
+    assert_eq!(post(Some("--post303"), "/302"), "GET ");
 }
 
 #[test]
