@@ -27,8 +27,10 @@
 //! | Waiting for `100 Continue` | [`CONTINUE_WAIT`] | — |
 //! | Retries | none (opt in with a [`RetryPolicy`](crate::RetryPolicy)) | `retry` |
 //! | Statuses retried | [`RETRY_STATUSES`] | `RetryPolicy::statuses` |
-//! | Backoff between retries: first ceiling, largest | [`RETRY_BACKOFF_INITIAL`], [`RETRY_BACKOFF_MAX`] | `RetryPolicy::backoff` |
+//! | Errors retried | [`RETRY_ERRORS`], and a refused connection | `RetryPolicy::errors`, `connection_refused`, `all_errors` |
+//! | Backoff between retries: first ceiling, largest; drawn at random below the ceiling | [`RETRY_BACKOFF_INITIAL`], [`RETRY_BACKOFF_MAX`]; yes | `RetryPolicy::backoff`, `jitter` |
 //! | The longest `Retry-After` waited for | [`RETRY_AFTER_MAX`] | `RetryPolicy::max_retry_after` |
+//! | Time after the first try when retries stop | none (the call's `timeout` still bounds them) | `RetryPolicy::max_retry_time` |
 //! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection, and for how long | [`REDIRECT_DRAIN_MAX`], [`REDIRECT_DRAIN_TIME`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
@@ -42,6 +44,8 @@
 //! has no timeouts by default.
 
 use std::time::Duration;
+
+use crate::error::ErrorKind;
 
 /// Opening a connection, name resolution, TCP connect and TLS handshake together: 30 seconds.
 /// Long enough for a slow handshake across the world, short enough that an unreachable host
@@ -130,6 +134,23 @@ pub const CONTINUE_WAIT: Duration = Duration::from_secs(1);
 /// usually give `status_forcelist`. A 500 may come back the same, but it is also what a server
 /// says while it restarts.
 pub const RETRY_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
+
+/// The errors a [`RetryPolicy`](crate::RetryPolicy) retries unless given others, when they
+/// strike before any byte of a response arrived: a connection that could not be made
+/// (`Connect`; a refused one counts too, unless `connection_refused(false)`), a name that did
+/// not resolve (`Dns`: it fails for a moment while a service comes up), a time limit
+/// (`Timeout`), a connection reset (`ConnectionReset`) or closed without an answer
+/// (`EmptyReply`). Each may go away by itself. A TLS or certificate failure, a reply that is
+/// not HTTP, or a fault on our side would come back the same, so they are not on it. curl's
+/// `--retry` takes only timeouts and unresolved names, and a refused connection with
+/// `--retry-connrefused`; a library call more often meets a server that restarts.
+pub const RETRY_ERRORS: [ErrorKind; 5] = [
+    ErrorKind::Connect,
+    ErrorKind::Dns,
+    ErrorKind::Timeout,
+    ErrorKind::ConnectionReset,
+    ErrorKind::EmptyReply,
+];
 
 /// The ceiling of the first backoff: 1 second, curl's first `--retry` wait. Each retry doubles
 /// the ceiling, and the wait is drawn at random below it (full jitter), so the first retry

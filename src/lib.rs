@@ -137,7 +137,8 @@
 //! Nothing is retried unless asked. A [`RetryPolicy`], on the agent or on one request, is curl's
 //! `--retry` (and urllib3's `Retry` with a `status_forcelist`): connection errors before any
 //! response byte and 408, 429, 500, 502, 503, 504, for idempotent methods, with backoff and
-//! jitter, `Retry-After` honoured, all within the call's deadline.
+//! jitter, `Retry-After` honoured, all within the call's deadline. Which errors, the jitter
+//! (or a fixed delay) and a limit on the time spent retrying are settings of the policy.
 //!
 //! ```no_run
 //! // HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[429, 503])); curl --retry 3

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::defaults;
+use crate::error::ErrorKind;
 
 /// When a request is sent again after a failure: an opt-in policy, for every call of an agent
 /// ([`AgentBuilder::retry`](crate::AgentBuilder::retry)) or for one request
@@ -14,9 +15,13 @@ use crate::defaults;
 ///
 /// A request is sent again when all of these hold:
 ///
-/// - it failed before any byte of a response arrived, with a connection error (refused,
-///   reset, closed without an answer, a name that did not resolve, a time limit), or its
-///   response has one of the [`statuses`](RetryPolicy::statuses), by default
+/// - it failed before any byte of a response arrived, with one of the
+///   [`errors`](RetryPolicy::errors) (by default [a connection error](crate::defaults::RETRY_ERRORS):
+///   refused, reset, closed without an answer, a name that did not resolve, a time limit;
+///   a refused connection is judged on its own by
+///   [`connection_refused`](RetryPolicy::connection_refused)), or with any error at all under
+///   [`all_errors`](RetryPolicy::all_errors); or its response has one of the
+///   [`statuses`](RetryPolicy::statuses), by default
 ///   [408, 429, 500, 502, 503 and 504](crate::defaults::RETRY_STATUSES);
 /// - its method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE: RFC 9110 section
 ///   9.2.2), unless [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent) says a POST
@@ -26,15 +31,19 @@ use crate::defaults;
 ///   not yet read (the server answered before `100 Continue`). A stream that has begun to be
 ///   read cannot;
 /// - fewer than [`max_retries`](RetryPolicy::max_retries) retries were made in this call;
+/// - less than [`max_retry_time`](RetryPolicy::max_retry_time) (if set) has passed since the
+///   call's first try began;
 /// - the wait ends before the call's [deadline](crate::RequestBuilder::timeout), which never
 ///   restarts.
 ///
 /// The wait is the response's `Retry-After` (seconds or an HTTP-date) when it has one; one
-/// longer than [`max_retry_after`](RetryPolicy::max_retry_after) ends the retries. Otherwise
-/// it is exponential backoff with full jitter: a random wait between zero and a ceiling that
-/// starts at [1 s](crate::defaults::RETRY_BACKOFF_INITIAL) and doubles with each retry, up to
+/// longer than [`max_retry_after`](RetryPolicy::max_retry_after), or that would end after
+/// `max_retry_time`, ends the retries. Otherwise it is exponential backoff with full jitter: a
+/// random wait between zero and a ceiling that starts at
+/// [1 s](crate::defaults::RETRY_BACKOFF_INITIAL) and doubles with each retry, up to
 /// [30 s](crate::defaults::RETRY_BACKOFF_MAX). The random spread keeps many clients that failed
-/// together from coming back together.
+/// together from coming back together; [`jitter(false)`](RetryPolicy::jitter) waits the
+/// ceiling itself (1 s, 2 s, 4 s...), and `backoff(d, d).jitter(false)` waits `d` every time.
 ///
 /// When the retries end, the call returns what its last try got: the response (a 503 is a
 /// response like any other, with [`Response::retries`](crate::Response::retries) saying how
@@ -55,10 +64,15 @@ pub struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) statuses: StatusSet,
     pub(crate) connection_errors: bool,
+    pub(crate) errors: ErrorSet,
+    pub(crate) connection_refused: bool,
+    pub(crate) all_errors: bool,
     pub(crate) non_idempotent: bool,
     pub(crate) backoff_initial: Duration,
     pub(crate) backoff_max: Duration,
+    pub(crate) jitter: bool,
     pub(crate) max_retry_after: Duration,
+    pub(crate) max_retry_time: Option<Duration>,
 }
 
 impl RetryPolicy {
@@ -86,10 +100,15 @@ impl RetryPolicy {
             max_retries,
             statuses: StatusSet::of(&defaults::RETRY_STATUSES),
             connection_errors: true,
+            errors: ErrorSet::of(&defaults::RETRY_ERRORS),
+            connection_refused: true,
+            all_errors: false,
             non_idempotent: false,
             backoff_initial: defaults::RETRY_BACKOFF_INITIAL,
             backoff_max: defaults::RETRY_BACKOFF_MAX,
+            jitter: true,
             max_retry_after: defaults::RETRY_AFTER_MAX,
+            max_retry_time: None,
         }
     }
 
@@ -106,7 +125,11 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether a connection error before any byte of a response is retried. Default: true.
+    /// Whether a failed try (an error rather than a response) is retried at all; which errors
+    /// are is said by [`errors`](RetryPolicy::errors) and
+    /// [`connection_refused`](RetryPolicy::connection_refused). Default: true. False leaves
+    /// the [`statuses`](RetryPolicy::statuses) alone retried, unless
+    /// [`all_errors`](RetryPolicy::all_errors) says otherwise.
     ///
     /// ```
     /// // Retry 503s only, never a refused or reset connection.
@@ -114,6 +137,60 @@ impl RetryPolicy {
     /// ```
     pub const fn connection_errors(mut self, retry: bool) -> RetryPolicy {
         self.connection_errors = retry;
+        self
+    }
+
+    /// The kinds of error retried when they strike before any byte of a response arrived, in
+    /// place of [the default list](crate::defaults::RETRY_ERRORS) (`Connect`, `Dns`,
+    /// `Timeout`, `ConnectionReset`, `EmptyReply`), like urllib3's separate `connect` and
+    /// `read` counts. [`ErrorKind::Status`] is ignored here (the
+    /// [`statuses`](RetryPolicy::statuses) say which responses are retried), and a refused
+    /// connection follows [`connection_refused`](RetryPolicy::connection_refused) whether or
+    /// not `Connect` is listed: `Connect` here means the other ways a connection fails (a
+    /// host that cannot be reached, a proxy that refuses the tunnel).
+    ///
+    /// ```
+    /// use plainwire::{ErrorKind, RetryPolicy};
+    ///
+    /// // curl's `--retry`: a time limit and a name that did not resolve, no broken connection.
+    /// let policy = RetryPolicy::new(3)
+    ///     .errors(&[ErrorKind::Timeout, ErrorKind::Dns])
+    ///     .connection_refused(false);
+    /// assert!(policy.retries_error_kind(ErrorKind::Timeout));
+    /// assert!(!policy.retries_error_kind(ErrorKind::ConnectionReset));
+    /// ```
+    pub const fn errors(mut self, kinds: &[ErrorKind]) -> RetryPolicy {
+        self.errors = ErrorSet::of(kinds);
+        self
+    }
+
+    /// Whether a refused connection (nothing listens on the port: `ECONNREFUSED`) is
+    /// retried, apart from the other [`errors`](RetryPolicy::errors). Default: true, since a
+    /// service that restarts refuses connections for a moment; curl retries it only when told
+    /// (`--retry-connrefused`).
+    ///
+    /// ```
+    /// let policy = plainwire::RetryPolicy::new(3).connection_refused(false);
+    /// ```
+    pub const fn connection_refused(mut self, retry: bool) -> RetryPolicy {
+        self.connection_refused = retry;
+        self
+    }
+
+    /// Whether every error is retried, not only the [`errors`](RetryPolicy::errors) listed: a
+    /// TLS or certificate failure, a reply that is not HTTP, an error after the response
+    /// began to arrive (before its head was whole), as curl's `--retry-all-errors`. Default:
+    /// false. A request that cannot be sent at all (an invalid URL or header) is still not
+    /// retried: every try would fail the same way before a byte went out. The method and body rules still hold: a POST is sent again only under
+    /// [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent), and a stream that has been
+    /// read from never is. An error while the caller reads the body comes after the call has
+    /// returned, and is not retried.
+    ///
+    /// ```
+    /// let policy = plainwire::RetryPolicy::new(5).all_errors(true);
+    /// ```
+    pub const fn all_errors(mut self, retry: bool) -> RetryPolicy {
+        self.all_errors = retry;
         self
     }
 
@@ -146,6 +223,46 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether each backoff wait is drawn at random below its ceiling (true, the default:
+    /// full jitter), or is the ceiling itself (false: `initial`, then twice that, up to `max`,
+    /// as curl waits and as urllib3 does with `backoff_jitter=0`). A `Retry-After` is waited
+    /// as given either way.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use plainwire::RetryPolicy;
+    ///
+    /// // curl's default: 1 s, 2 s, 4 s... up to 10 minutes.
+    /// let doubling = RetryPolicy::new(5)
+    ///     .backoff(Duration::from_secs(1), Duration::from_secs(600))
+    ///     .jitter(false);
+    /// // A fixed delay (curl's `--retry-delay 2`): 2 s before every retry.
+    /// let fixed = RetryPolicy::new(5)
+    ///     .backoff(Duration::from_secs(2), Duration::from_secs(2))
+    ///     .jitter(false);
+    /// ```
+    pub const fn jitter(mut self, jitter: bool) -> RetryPolicy {
+        self.jitter = jitter;
+        self
+    }
+
+    /// A limit on the time spent retrying: once `limit` has passed since the call's first try
+    /// began, no more retries are made (curl's `--retry-max-time`). Default: none. The clock
+    /// is read when a try has failed, before its wait: a retry decided in time goes ahead
+    /// after its backoff, and a try under way runs to its end (the call's own
+    /// [deadline](crate::RequestBuilder::timeout) bounds it, and is not restarted or moved by
+    /// this). A `Retry-After` that would end past the limit ends the retries at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// // Up to 10 retries, but none once two minutes have passed.
+    /// let policy = plainwire::RetryPolicy::new(10).max_retry_time(Duration::from_secs(120));
+    /// ```
+    pub const fn max_retry_time(mut self, limit: Duration) -> RetryPolicy {
+        self.max_retry_time = Some(limit);
+        self
+    }
+
     /// The longest `Retry-After` honoured: a response that asks for a longer wait is returned
     /// as it is. Default: [60 s](crate::defaults::RETRY_AFTER_MAX).
     ///
@@ -167,6 +284,21 @@ impl RetryPolicy {
     pub const fn retries_status(&self, status: u16) -> bool {
         self.statuses.contains(status)
     }
+
+    /// Whether an error of `kind` before any byte of a response is retried (when the rest of
+    /// the rules allow); a refused connection follows
+    /// [`connection_refused`](RetryPolicy::connection_refused) instead.
+    ///
+    /// ```
+    /// use plainwire::{ErrorKind, RetryPolicy};
+    /// assert!(RetryPolicy::new(1).retries_error_kind(ErrorKind::Timeout));
+    /// assert!(!RetryPolicy::new(1).retries_error_kind(ErrorKind::Tls));
+    /// assert!(RetryPolicy::new(1).all_errors(true).retries_error_kind(ErrorKind::Tls));
+    /// ```
+    pub const fn retries_error_kind(&self, kind: ErrorKind) -> bool {
+        !NEVER_RETRIED.contains(kind)
+            && (self.all_errors || (self.connection_errors && self.errors.contains(kind)))
+    }
 }
 
 impl Default for RetryPolicy {
@@ -182,10 +314,15 @@ impl fmt::Debug for RetryPolicy {
             .field("max_retries", &self.max_retries)
             .field("statuses", &self.statuses)
             .field("connection_errors", &self.connection_errors)
+            .field("errors", &self.errors)
+            .field("connection_refused", &self.connection_refused)
+            .field("all_errors", &self.all_errors)
             .field("non_idempotent", &self.non_idempotent)
             .field("backoff_initial", &self.backoff_initial)
             .field("backoff_max", &self.backoff_max)
+            .field("jitter", &self.jitter)
             .field("max_retry_after", &self.max_retry_after)
+            .field("max_retry_time", &self.max_retry_time)
             .finish()
     }
 }
@@ -232,6 +369,99 @@ impl fmt::Debug for StatusSet {
     }
 }
 
+/// Errors no policy retries, not even with [`all_errors`](RetryPolicy::all_errors): a URL that
+/// does not parse or names a scheme we cannot speak, and a request that cannot be written (a
+/// header with a line break, a Content-Length that disagrees with the body). They are the
+/// request's own faults, found before a byte is sent, and every try would meet them again.
+pub(crate) const NEVER_RETRIED: ErrorSet = ErrorSet::of(&[
+    ErrorKind::InvalidUrl,
+    ErrorKind::UnsupportedScheme,
+    ErrorKind::InvalidRequest,
+]);
+
+/// A set of error kinds, one bit each ([`ErrorKind::Status`] has none): `Copy` and free of
+/// allocation, like [`StatusSet`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ErrorSet(u32);
+
+impl ErrorSet {
+    /// Every kind the set can hold, in the order of their bits.
+    const KINDS: [ErrorKind; 21] = [
+        ErrorKind::InvalidUrl,
+        ErrorKind::UnsupportedScheme,
+        ErrorKind::InvalidRequest,
+        ErrorKind::Dns,
+        ErrorKind::Connect,
+        ErrorKind::Timeout,
+        ErrorKind::Tls,
+        ErrorKind::Certificate,
+        ErrorKind::Protocol,
+        ErrorKind::EmptyReply,
+        ErrorKind::Truncated,
+        ErrorKind::ConnectionReset,
+        ErrorKind::TooManyRedirects,
+        ErrorKind::InsecureRedirect,
+        ErrorKind::BodyTooLarge,
+        ErrorKind::Decode,
+        ErrorKind::Io,
+        ErrorKind::Json,
+        ErrorKind::Config,
+        ErrorKind::ClientCertificate,
+        ErrorKind::PinnedKey,
+    ];
+
+    /// The bit of `kind`; none for a status, which is not an error of a try.
+    const fn bit(kind: ErrorKind) -> u32 {
+        let index = match kind {
+            ErrorKind::InvalidUrl => 0,
+            ErrorKind::UnsupportedScheme => 1,
+            ErrorKind::InvalidRequest => 2,
+            ErrorKind::Dns => 3,
+            ErrorKind::Connect => 4,
+            ErrorKind::Timeout => 5,
+            ErrorKind::Tls => 6,
+            ErrorKind::Certificate => 7,
+            ErrorKind::Protocol => 8,
+            ErrorKind::EmptyReply => 9,
+            ErrorKind::Truncated => 10,
+            ErrorKind::ConnectionReset => 11,
+            ErrorKind::TooManyRedirects => 12,
+            ErrorKind::InsecureRedirect => 13,
+            ErrorKind::BodyTooLarge => 14,
+            ErrorKind::Decode => 15,
+            ErrorKind::Io => 16,
+            ErrorKind::Json => 17,
+            ErrorKind::Config => 18,
+            ErrorKind::ClientCertificate => 19,
+            ErrorKind::PinnedKey => 20,
+            ErrorKind::Status(_) => return 0,
+        };
+        1 << index
+    }
+
+    const fn of(kinds: &[ErrorKind]) -> ErrorSet {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= Self::bit(kinds[i]);
+            i += 1;
+        }
+        ErrorSet(bits)
+    }
+
+    pub(crate) const fn contains(&self, kind: ErrorKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+}
+
+impl fmt::Debug for ErrorSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(Self::KINDS.iter().filter(|&&kind| self.contains(kind)))
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +487,61 @@ mod tests {
         let policy = RetryPolicy::new(2).statuses(&[503, 429]);
         let debug = format!("{policy:?}");
         assert!(debug.contains("statuses: {429, 503}"), "{debug}");
+    }
+
+    #[test]
+    fn the_default_errors_are_the_connection_errors() {
+        let policy = RetryPolicy::new(1);
+        let retried: Vec<ErrorKind> = ErrorSet::KINDS
+            .into_iter()
+            .filter(|&kind| policy.retries_error_kind(kind))
+            .collect();
+        assert_eq!(retried, {
+            let mut sorted = defaults::RETRY_ERRORS;
+            sorted.sort_by_key(|&kind| ErrorSet::bit(kind));
+            sorted
+        });
+        assert!(!policy.retries_error_kind(ErrorKind::Status(503)));
+    }
+
+    #[test]
+    fn every_kind_has_its_own_bit() {
+        let mut seen = 0u32;
+        for (index, kind) in ErrorSet::KINDS.into_iter().enumerate() {
+            assert_eq!(ErrorSet::bit(kind), 1 << index, "{kind:?}");
+            seen |= ErrorSet::bit(kind);
+        }
+        assert_eq!(seen.count_ones() as usize, ErrorSet::KINDS.len());
+    }
+
+    #[test]
+    fn errors_replace_the_list_and_all_errors_takes_every_kind() {
+        let policy = RetryPolicy::new(1).errors(&[ErrorKind::Timeout, ErrorKind::Status(500)]);
+        assert!(policy.retries_error_kind(ErrorKind::Timeout));
+        assert!(!policy.retries_error_kind(ErrorKind::Connect));
+        assert!(!policy.retries_error_kind(ErrorKind::Status(500)));
+        let debug = format!("{policy:?}");
+        assert!(debug.contains("errors: {Timeout}"), "{debug}");
+        let all = policy.all_errors(true).connection_errors(false);
+        for kind in ErrorSet::KINDS {
+            assert_eq!(
+                all.retries_error_kind(kind),
+                !NEVER_RETRIED.contains(kind),
+                "{kind:?}"
+            );
+        }
+        assert!(!all.retries_error_kind(ErrorKind::InvalidRequest));
+        let off = policy.connection_errors(false);
+        assert!(!off.retries_error_kind(ErrorKind::Timeout));
+    }
+
+    #[test]
+    fn the_new_settings_leave_the_defaults_as_they_were() {
+        let policy = RetryPolicy::new(2);
+        assert!(policy.jitter);
+        assert!(policy.connection_refused);
+        assert!(!policy.all_errors);
+        assert_eq!(policy.max_retry_time, None);
     }
 
     #[test]

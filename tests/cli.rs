@@ -3741,20 +3741,152 @@ fn retry_all_errors_with_fail_retries_a_404() {
 }
 
 #[test]
-fn retry_max_time_cuts_the_retries_to_what_fits() {
-    // Waits of at most 10 ms each: two fit in 25 ms, a third does not.
-    let server = flaky_server(10, 503);
+fn retry_max_time_stops_the_retries_once_it_has_passed() {
+    // Each answer takes longer than the limit, so no retry begins: the time, not a count
+    // worked out from the waits, stops them (which allowed all 3 here).
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    let server = HttpServer::start(move |_| {
+        count.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(300));
+        Reply::new(503).body("busy")
+    });
     let run = run(&[
         "--retry",
-        "5",
+        "3",
         "--retry-delay",
         "0.01",
         "--retry-max-time",
-        "0.025",
+        "0.2",
         &server.url("/"),
     ]);
     run.expect_code(0);
+    assert_eq!(run.stdout, b"busy");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+    assert!(!run.stderr.contains("Will retry"), "{}", run.stderr);
+}
+
+#[test]
+fn retry_max_time_lets_a_retry_decided_in_time_wait_past_it() {
+    // curl reads the timer before the wait: the first retry is decided at once, waits its
+    // 1.5 s and goes ahead; by the second failure the limit has passed. (Cutting the count
+    // to the waits that fit in 1 s allowed none.)
+    let server = flaky_server(10, 503);
+    let run = run(&[
+        "--retry",
+        "3",
+        "--retry-delay",
+        "1.5",
+        "--retry-max-time",
+        "1",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn retry_delay_waits_exactly_that_long_before_each_retry() {
+    let server = flaky_server(2, 503);
+    let run = run(&[
+        "-v",
+        "--retry",
+        "3",
+        "--retry-delay",
+        "0.2",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("* Retry 1 in 0.200 s: HTTP status 503"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("* Retry 2 in 0.200 s: HTTP status 503"),
+        "{stderr}"
+    );
     assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn retry_without_a_delay_waits_curls_first_second() {
+    // curl's backoff: 1 s, then doubling, with no random spread; --retry-delay 0 means it too.
+    let server = flaky_server(1, 503);
+    let run = run(&["-v", "--retry", "2", "--retry-delay", "0", &server.url("/")]);
+    run.expect_code(0);
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("* Retry 1 in 1.000 s: HTTP status 503"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn retry_warns_with_the_retries_left_counting_this_one() {
+    let server = flaky_server(2, 503);
+    let run = run(&["--retry", "3", "--retry-delay", "0.01", &server.url("/")]);
+    run.expect_code(0);
+    let stderr = &run.stderr;
+    let first = stderr.find("3 retries left.");
+    let second = stderr.find("2 retries left.");
+    assert!(first.is_some() && first < second, "{stderr}");
+}
+
+#[test]
+fn retry_alone_leaves_a_refused_connection() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let run = run(&["--retry", "2", "--retry-delay", "0.01", &url]);
+    run.expect_code(7);
+    assert!(!run.stderr.contains("Will retry"), "{}", run.stderr);
+}
+
+#[test]
+fn retry_all_errors_retries_a_reply_that_is_not_http() {
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    let server = HttpServer::start(move |_| {
+        // A bad reply to each run's first try.
+        if count.fetch_add(1, Ordering::SeqCst) < 2 {
+            Reply::raw("SSH-2.0-OpenSSH_9.6\r\n")
+        } else {
+            Reply::text("ok")
+        }
+    });
+    let url = server.url("/");
+    let without = run(&["--retry", "2", "--retry-delay", "0.01", &url]);
+    without.expect_code(8);
+    let all = run(&[
+        "--retry",
+        "2",
+        "--retry-delay",
+        "0.01",
+        "--retry-all-errors",
+        &url,
+    ]);
+    all.expect_code(0);
+    assert_eq!(all.stdout, b"ok");
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn retry_all_errors_retries_a_certificate_failure() {
+    let server = tls_server(|_| Reply::text("secure"));
+    // The test CA is not among the built-in roots: every handshake fails.
+    let url = server.url("/");
+    run(&["--retry", "2", "--retry-delay", "0.01", &url]).expect_code(60);
+    assert_eq!(server.connections(), 1);
+    let all = run(&[
+        "--retry",
+        "2",
+        "--retry-delay",
+        "0.01",
+        "--retry-all-errors",
+        &url,
+    ]);
+    all.expect_code(60);
+    assert_eq!(server.connections(), 4);
 }
 
 #[test]

@@ -459,3 +459,68 @@ fn retries_count_across_a_redirect() {
     assert_eq!((resp.status(), resp.retries()), (503, 1));
     assert_eq!(resp.url().path(), "/b");
 }
+
+/// A port on this machine that nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_refused_connection_is_retried_by_default_and_can_be_left_alone() {
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let (agent, trace) = traced(builder().retry(policy(2)));
+    let err = agent.get(&url).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert_eq!(trace.lock().unwrap().len(), 2);
+
+    let (agent, trace) = traced(builder().retry(policy(2).connection_refused(false)));
+    let err = agent.get(&url).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert!(trace.lock().unwrap().is_empty());
+}
+
+#[test]
+fn all_errors_retries_a_reply_that_is_not_http() {
+    // Two bad replies: one for each agent's first try.
+    let (server, count) = fails_then_ok(2, || Reply::raw("SSH-2.0-OpenSSH_9.6\r\n"));
+    let agent = builder().retry(policy(2)).build().unwrap();
+    let err = agent.get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+
+    let agent = builder().retry(policy(2).all_errors(true)).build().unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.retries(), 1);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn without_jitter_the_backoff_waits_its_ceiling() {
+    let (server, _) = fails_then_ok(2, || Reply::new(503));
+    let step = Duration::from_millis(5);
+    let policy = RetryPolicy::new(2).backoff(step, step * 10).jitter(false);
+    let (agent, trace) = traced(builder().retry(policy));
+    assert_eq!(agent.get(&server.url("/")).send().unwrap().status(), 200);
+    let waits: Vec<Duration> = trace.lock().unwrap().iter().map(|t| t.2).collect();
+    assert_eq!(waits, [step, step * 2]);
+}
+
+#[test]
+fn max_retry_time_stops_the_retries_once_it_has_passed() {
+    // Each answer takes longer than the limit, so no retry is begun.
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let server = HttpServer::start(move |_| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(60));
+        Reply::new(503)
+    });
+    let limited = policy(3).max_retry_time(Duration::from_millis(50));
+    let agent = builder().retry(limited).build().unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(resp.retries(), 0);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}

@@ -123,7 +123,15 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                     started.elapsed()
                 },
             };
-            let mut answer = send_retrying(shared, &call, &hop, &mut body, deadline, &mut retries)?;
+            let mut answer = send_retrying(
+                shared,
+                &call,
+                &hop,
+                &mut body,
+                deadline,
+                started,
+                &mut retries,
+            )?;
             answer.retries = retries;
             #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
@@ -247,15 +255,17 @@ struct Hop<'a> {
 }
 
 /// One request to one URL, sent again as the retry policy decides ([`retry::next`]): after
-/// each try that gets a status the policy lists, or a connection error before any response,
-/// it waits (the response's Retry-After, or backoff) and sends the request anew. Returns what
-/// the last try got. `retries` counts the retries of the whole call, across redirects.
+/// each try that gets a status the policy lists, or an error it retries, it waits (the
+/// response's Retry-After, or backoff) and sends the request anew. Returns what the last try
+/// got. `started` is when the call's first try began (for the policy's `max_retry_time`);
+/// `retries` counts the retries of the whole call, across redirects.
 fn send_retrying(
     shared: &Shared,
     call: &CallSettings,
     hop: &Hop<'_>,
     body: &mut SendBody,
     deadline: Deadline,
+    started: Instant,
     retries: &mut u32,
 ) -> Result<Answer> {
     loop {
@@ -283,6 +293,7 @@ fn send_retrying(
         let clock = Clock {
             now: SystemTime::now(),
             remaining: deadline.remaining(),
+            elapsed: started.elapsed(),
             jitter: retry::jitter(),
         };
         let (wait, reason) = match retry::next(outcome, attempt, &call.retry, clock) {

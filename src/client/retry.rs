@@ -4,9 +4,10 @@
 //! as arguments, so that every rule is a test case.
 //!
 //! The rules are [`RetryPolicy`]'s (its documentation lists them), checked in this order: the
-//! retries left; what went wrong (a status in the policy's list, or a connection error before
-//! any byte of a response); the method; the body; then the wait (`Retry-After`, or backoff
-//! with full jitter), which must fit the policy's maximum and the deadline.
+//! retries left; the time spent since the first try (`max_retry_time`); what went wrong (a
+//! status in the policy's list, or an error it retries); the method; the body; then the wait
+//! (`Retry-After`, or backoff with or without jitter), which must fit the policy's maximum,
+//! its time limit and the call's deadline.
 //!
 //! This is not the retry on a dead pooled connection: when a kept-alive connection turns out
 //! to have been closed by the server before our request reached it, the call sends an
@@ -21,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, ErrorKind};
 use crate::http1::retry_after;
-use crate::retry::RetryPolicy;
+use crate::retry::{RetryPolicy, NEVER_RETRIED};
 
 /// Methods that may be sent twice with the same effect as once (RFC 9110 section 9.2.2).
 pub(crate) const IDEMPOTENT: [&str; 6] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
@@ -59,6 +60,8 @@ pub(crate) struct Clock {
     pub(crate) now: SystemTime,
     /// What is left of the call's deadline; `None` when it has none.
     pub(crate) remaining: Option<Duration>,
+    /// The time since the call's first try began, for the policy's `max_retry_time`.
+    pub(crate) elapsed: Duration,
     /// A random number in [0, 1), for the jitter (see [`jitter`]).
     pub(crate) jitter: f64,
 }
@@ -82,6 +85,13 @@ pub(crate) fn next(
     if attempt.retries >= policy.max_retries {
         return Retry::Return;
     }
+    // curl's --retry-max-time: read before the wait, so a retry decided in time goes ahead.
+    let time_left = policy
+        .max_retry_time
+        .map(|limit| limit.saturating_sub(clock.elapsed));
+    if time_left.is_some_and(|left| left.is_zero()) {
+        return Retry::Return;
+    }
     let (reason, retry_after) = match outcome {
         Outcome::Response {
             status,
@@ -89,8 +99,8 @@ pub(crate) fn next(
         } if policy.statuses.contains(status) => (format!("HTTP status {status}"), retry_after),
         Outcome::Failed {
             error,
-            before_response: true,
-        } if policy.connection_errors && is_transient(error.kind()) => (error.to_string(), None),
+            before_response,
+        } if retries_error(policy, error, before_response) => (error.to_string(), None),
         _ => return Retry::Return,
     };
     if !policy.non_idempotent && !IDEMPOTENT.contains(&attempt.method) {
@@ -101,8 +111,11 @@ pub(crate) fn next(
     }
     let wait = match retry_after.and_then(|value| retry_after::parse(value, clock.now)) {
         Some(asked) if asked > policy.max_retry_after => return Retry::Return,
+        // The server named a time that falls after the limit: waiting for it cannot help.
+        Some(asked) if time_left.is_some_and(|left| asked > left) => return Retry::Return,
         Some(asked) => asked,
-        None => backoff(policy, attempt.retries, clock.jitter),
+        None if policy.jitter => backoff(policy, attempt.retries, clock.jitter),
+        None => ceiling(policy, attempt.retries),
     };
     // The deadline never restarts: a wait that would reach it ends the call now, with what
     // this try got, rather than a timeout after a sleep that could not help.
@@ -112,30 +125,62 @@ pub(crate) fn next(
     Retry::After { wait, reason }
 }
 
-/// Errors that may not happen again: a refused or reset connection, one closed without an
-/// answer, a name that did not resolve (curl retries that too: DNS fails for a moment while a
-/// service comes up), a time limit. Not a TLS or certificate failure, a reply that is not
-/// HTTP, or anything on our side (a bad request, a body that cannot be read).
-fn is_transient(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::Connect
-            | ErrorKind::Dns
-            | ErrorKind::Timeout
-            | ErrorKind::ConnectionReset
-            | ErrorKind::EmptyReply
-    )
+/// Whether the policy retries a try that failed with `error`: never the request's own faults
+/// ([`NEVER_RETRIED`]); any other error under `all_errors`;
+/// otherwise one that struck before any byte of a response, when errors are retried at all
+/// (`connection_errors`), and it is a refused connection that `connection_refused` allows or
+/// another error of a kind on the policy's list (by default the transient ones of
+/// [`RETRY_ERRORS`](crate::defaults::RETRY_ERRORS)).
+fn retries_error(policy: &RetryPolicy, error: &Error, before_response: bool) -> bool {
+    if NEVER_RETRIED.contains(error.kind()) {
+        return false;
+    }
+    if policy.all_errors {
+        return true;
+    }
+    if !before_response || !policy.connection_errors {
+        return false;
+    }
+    if is_refused(error) {
+        policy.connection_refused
+    } else {
+        policy.errors.contains(error.kind())
+    }
+}
+
+/// Whether `error` is a refused connection: a connection error whose cause, somewhere down
+/// its chain of sources, is the operating system's `ECONNREFUSED` (nothing listens there).
+fn is_refused(error: &Error) -> bool {
+    if error.kind() != ErrorKind::Connect {
+        return false;
+    }
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        let refused = inner
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        if refused {
+            return true;
+        }
+        cause = inner.source();
+    }
+    false
+}
+
+/// The backoff ceiling for a retry: the policy's initial value, doubled with each retry made,
+/// never above its maximum. It is the wait itself when the policy has no jitter.
+fn ceiling(policy: &RetryPolicy, retries: u32) -> Duration {
+    let doubling = 1u32.checked_shl(retries).unwrap_or(u32::MAX);
+    policy
+        .backoff_initial
+        .saturating_mul(doubling)
+        .min(policy.backoff_max)
 }
 
 /// Exponential backoff with full jitter (as AWS's architecture blog named it): a wait drawn
-/// uniformly from zero up to a ceiling that starts at the policy's initial value and doubles
-/// with each retry, never above its maximum. `jitter` is the random draw, in [0, 1).
+/// uniformly from zero up to the [`ceiling`]. `jitter` is the random draw, in [0, 1).
 fn backoff(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
-    let doubling = 1u32.checked_shl(retries).unwrap_or(u32::MAX);
-    let ceiling = policy
-        .backoff_initial
-        .saturating_mul(doubling)
-        .min(policy.backoff_max);
+    let ceiling = ceiling(policy, retries);
     let jitter = if (0.0..1.0).contains(&jitter) {
         jitter
     } else {
@@ -178,6 +223,7 @@ mod tests {
         Clock {
             now: UNIX_EPOCH + Duration::from_secs(946_684_679),
             remaining: None,
+            elapsed: Duration::ZERO,
             jitter: 0.5,
         }
     }
@@ -430,6 +476,201 @@ mod tests {
         };
         let policy = POLICY.connection_errors(false);
         assert_eq!(next(outcome, get(0), &policy, clock()), Retry::Return);
+    }
+
+    fn refused() -> Error {
+        let cause = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        Error::new(ErrorKind::Connect, "could not connect to 127.0.0.1:9").with_source(cause)
+    }
+
+    fn after_error(error: &Error, before_response: bool, policy: &RetryPolicy) -> Retry {
+        let outcome = Outcome::Failed {
+            error,
+            before_response,
+        };
+        next(outcome, get(0), policy, clock())
+    }
+
+    #[test]
+    fn a_refused_connection_is_judged_on_its_own() {
+        let error = refused();
+        assert!(is_refused(&error));
+        assert_ne!(after_error(&error, true, &POLICY), Retry::Return);
+        let not_refused = POLICY.connection_refused(false);
+        assert_eq!(after_error(&error, true, &not_refused), Retry::Return);
+        // Other connection failures still follow the list.
+        let unreachable = Error::new(ErrorKind::Connect, "no route to host");
+        assert!(!is_refused(&unreachable));
+        assert_ne!(after_error(&unreachable, true, &not_refused), Retry::Return);
+        // And a refused connection is retried with `Connect` off the list, when allowed.
+        let timeouts_and_refused = POLICY.errors(&[ErrorKind::Timeout]);
+        assert_ne!(
+            after_error(&error, true, &timeouts_and_refused),
+            Retry::Return
+        );
+        assert_eq!(
+            after_error(&unreachable, true, &timeouts_and_refused),
+            Retry::Return
+        );
+    }
+
+    #[test]
+    fn curls_retry_takes_timeouts_and_names_that_did_not_resolve() {
+        let curl = POLICY
+            .errors(&[ErrorKind::Timeout, ErrorKind::Dns])
+            .connection_refused(false);
+        for kind in [ErrorKind::Timeout, ErrorKind::Dns] {
+            let error = Error::new(kind, "slow");
+            assert_ne!(after_error(&error, true, &curl), Retry::Return, "{kind:?}");
+        }
+        for kind in [
+            ErrorKind::ConnectionReset,
+            ErrorKind::EmptyReply,
+            ErrorKind::Tls,
+        ] {
+            let error = Error::new(kind, "broke");
+            assert_eq!(after_error(&error, true, &curl), Retry::Return, "{kind:?}");
+        }
+        assert_eq!(after_error(&refused(), true, &curl), Retry::Return);
+    }
+
+    #[test]
+    fn all_errors_retries_any_error_even_after_the_response_began() {
+        let all = POLICY.all_errors(true).connection_errors(false);
+        for kind in [
+            ErrorKind::Tls,
+            ErrorKind::Certificate,
+            ErrorKind::Protocol,
+            ErrorKind::ConnectionReset,
+        ] {
+            let error = Error::new(kind, "broke");
+            assert_ne!(after_error(&error, false, &all), Retry::Return, "{kind:?}");
+        }
+        assert_ne!(after_error(&refused(), true, &all), Retry::Return);
+        let bad = Error::new(ErrorKind::InvalidRequest, "a header with a line break");
+        assert_eq!(after_error(&bad, true, &all), Retry::Return);
+    }
+
+    #[test]
+    fn all_errors_keeps_the_method_and_body_rules() {
+        let all = POLICY.all_errors(true);
+        let error = Error::new(ErrorKind::Tls, "handshake failed");
+        let outcome = Outcome::Failed {
+            error: &error,
+            before_response: true,
+        };
+        let post = Attempt {
+            method: "POST",
+            ..get(0)
+        };
+        assert_eq!(next(outcome, post, &all, clock()), Retry::Return);
+        let stream = Attempt {
+            body_replayable: false,
+            ..get(0)
+        };
+        assert_eq!(next(outcome, stream, &all, clock()), Retry::Return);
+    }
+
+    #[test]
+    fn without_jitter_the_wait_is_the_ceiling() {
+        let doubling = POLICY
+            .backoff(Duration::from_secs(1), Duration::from_secs(600))
+            .jitter(false);
+        let wait = |retries| waits(next(status(503), get(retries), &doubling, clock()));
+        let four = RetryPolicy::new(4).backoff(Duration::from_secs(1), Duration::from_secs(3));
+        let capped = |retries| {
+            let policy = four.jitter(false);
+            waits(next(status(503), get(retries), &policy, clock()))
+        };
+        assert_eq!(
+            [wait(0), wait(1), wait(2)],
+            [1, 2, 4].map(Duration::from_secs)
+        );
+        assert_eq!(
+            [capped(0), capped(1), capped(2), capped(3)],
+            [1, 2, 3, 3].map(Duration::from_secs)
+        );
+    }
+
+    #[test]
+    fn a_fixed_delay_is_backoff_without_growth_or_jitter() {
+        let fixed = POLICY
+            .backoff(Duration::from_millis(200), Duration::from_millis(200))
+            .jitter(false);
+        for retries in 0..3 {
+            assert_eq!(
+                waits(next(status(503), get(retries), &fixed, clock())),
+                Duration::from_millis(200)
+            );
+        }
+        // Retry-After still wins over the fixed delay, as in curl.
+        let outcome = Outcome::Response {
+            status: 503,
+            retry_after: Some("3"),
+        };
+        assert_eq!(
+            waits(next(outcome, get(0), &fixed, clock())),
+            Duration::from_secs(3)
+        );
+    }
+
+    #[test]
+    fn max_retry_time_is_read_before_the_wait() {
+        let limited = POLICY
+            .backoff(Duration::from_secs(10), Duration::from_secs(10))
+            .jitter(false)
+            .max_retry_time(Duration::from_secs(15));
+        let at = |secs| Clock {
+            elapsed: Duration::from_secs(secs),
+            ..clock()
+        };
+        // Decided at 14 s, the retry waits its 10 s and goes ahead past the limit.
+        assert_eq!(
+            waits(next(status(503), get(1), &limited, at(14))),
+            Duration::from_secs(10)
+        );
+        assert_eq!(next(status(503), get(1), &limited, at(15)), Retry::Return);
+        assert_eq!(next(status(503), get(0), &limited, at(16)), Retry::Return);
+        let error = Error::new(ErrorKind::Timeout, "slow");
+        let failed = Outcome::Failed {
+            error: &error,
+            before_response: true,
+        };
+        assert_eq!(next(failed, get(0), &limited, at(15)), Retry::Return);
+    }
+
+    #[test]
+    fn a_retry_after_past_max_retry_time_ends_the_retries() {
+        let limited = POLICY.max_retry_time(Duration::from_secs(10));
+        let outcome = |after| Outcome::Response {
+            status: 503,
+            retry_after: Some(after),
+        };
+        let at = |secs| Clock {
+            elapsed: Duration::from_secs(secs),
+            ..clock()
+        };
+        assert_eq!(
+            waits(next(outcome("4"), get(0), &limited, at(6))),
+            Duration::from_secs(4)
+        );
+        assert_eq!(next(outcome("5"), get(0), &limited, at(6)), Retry::Return);
+        // Without a limit, the same answer is waited for.
+        assert_eq!(
+            waits(next(outcome("5"), get(0), &POLICY, at(6))),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn max_retry_time_never_moves_the_deadline() {
+        let limited = POLICY.max_retry_time(Duration::from_secs(60));
+        let short = Clock {
+            remaining: Some(Duration::from_millis(100)),
+            ..clock()
+        };
+        // The backoff (500 ms) is longer than what is left of the call: no retry.
+        assert_eq!(next(status(503), get(0), &limited, short), Retry::Return);
     }
 
     #[test]

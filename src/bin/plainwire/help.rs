@@ -95,8 +95,8 @@ Usage: plainwire [options...] <url>...
      --retry <num>            Retry transient failures <num> times
      --retry-all-errors       Retry every error (with --retry)
      --retry-connrefused      Retry refused connections (with --retry)
-     --retry-delay <secs>     Wait up to <secs> between retries
-     --retry-max-time <secs>  Retry only as long as the waits fit in <secs>
+     --retry-delay <secs>     Wait <secs> before each retry
+     --retry-max-time <secs>  Retry only within <secs> of the first try
  -S, --show-error             Show error even when -s is used
  -s, --silent                 Silent mode
  -Y, --speed-limit <speed>    Abort below <speed> bytes/s for --speed-time

@@ -1,81 +1,70 @@
 //! The `--retry` options as the library's [`RetryPolicy`], which makes the retries: the
 //! request is sent again inside the one call, before any byte of a body is written out.
+//! What this file does not do: retry a failure while the body is read (that comes after the
+//! call has returned).
 //!
-//! curl's rules (docs/cmdline-opts/retry*.md) and how they map:
+//! curl's rules (docs/cmdline-opts/retry*.md and curl 7.88's `tool_operate.c`) and how they
+//! map:
 //!
 //! | curl | plainwire |
 //! |---|---|
-//! | retried: a timeout, HTTP 408, 429, 500, 502, 503, 504 | the same statuses; every connection error the library counts as transient (a timeout, a name that did not resolve, a refused or reset connection, a connection closed without an answer), before any byte of a response |
-//! | `--retry-connrefused`: a refused connection too | already so: accepted |
-//! | `--retry-all-errors`: any error; with `-f`, any HTTP status of 400 or more | with `-f`, every status from 400 to 599; errors other than connection errors (TLS, a bad reply) are not retried |
+//! | `--retry N`: a timeout, a name that did not resolve, HTTP 408, 429, 500, 502, 503, 504 | `errors(&[Timeout, Dns])`, the same statuses; a refused, reset or silent connection is not retried |
+//! | `--retry-connrefused`: a refused connection too | `connection_refused(true)` |
+//! | `--retry-all-errors`: any error; with `-f`, any HTTP status of 400 or more | `all_errors(true)`; with `-f`, every status from 400 to 599 |
 //! | any method | any method (`retry_non_idempotent`) |
-//! | waits 1 s, doubling up to 10 minutes | the same ceilings, each wait drawn at random below its ceiling (the library's full jitter) |
-//! | `--retry-delay S`: waits S each time | waits drawn at random up to S: the library's backoff has no fixed wait |
-//! | honours `Retry-After` | honoured up to 10 minutes (or `--retry-max-time`); a longer one ends the retries |
-//! | `--retry-max-time T`: no retry starts after T | the retries are cut to as many as fit in T with their longest waits |
-//!
-//! The library has no "stop retrying after T since the first try" setting, nor a fixed wait:
-//! both are approximated here as the table says.
+//! | waits 1 s, doubling up to 10 minutes | `backoff(1 s, 10 min).jitter(false)` |
+//! | `--retry-delay S`: waits S each time (0: the default backoff) | `backoff(S, S).jitter(false)` |
+//! | honours `Retry-After` | honoured up to 10 minutes; a longer one ends the retries |
+//! | `--retry-max-time T`: no retry once T has passed since the first try, read before the wait; a `Retry-After` past T ends the retries (0: no limit) | `max_retry_time(T)`, the same rule |
 
 use std::time::Duration;
 
-use plainwire::RetryPolicy;
+use plainwire::{ErrorKind, RetryPolicy};
 
 use crate::args::RetryArgs;
 
 /// The statuses curl's `--retry` retries.
 pub const TRANSIENT_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 
+/// The errors curl's `--retry` retries: a time limit, and a name that did not resolve (curl
+/// 7.88's `CURLE_OPERATION_TIMEDOUT` and `CURLE_COULDNT_RESOLVE_HOST`/`_PROXY`).
+pub const TRANSIENT_ERRORS: [ErrorKind; 2] = [ErrorKind::Timeout, ErrorKind::Dns];
+
 /// The first wait of curl's backoff.
 pub const FIRST_WAIT: Duration = Duration::from_secs(1);
 
 /// The longest wait of curl's backoff ("until it reaches 10 minutes"), and the longest
-/// `Retry-After` honoured when `--retry-max-time` does not say.
+/// `Retry-After` honoured.
 pub const LONGEST_WAIT: Duration = Duration::from_secs(600);
 
 /// The policy for these options (`fail`: `-f` or `--fail-with-body` was given); `None` when
 /// `--retry` asks for none.
 pub fn policy(args: &RetryArgs, fail: bool) -> Option<RetryPolicy> {
+    if args.count == 0 {
+        return None;
+    }
+    // curl waits exactly: a fixed delay, or 1 s doubling, never a random draw.
     let (initial, max) = match args.delay.filter(|d| !d.is_zero()) {
         Some(delay) => (delay, delay),
         None => (FIRST_WAIT, LONGEST_WAIT),
     };
-    let time_limit = args.max_time.filter(|t| !t.is_zero());
-    let count = match time_limit {
-        Some(limit) => args.count.min(retries_within(limit, initial, max)),
-        None => args.count,
-    };
-    if count == 0 {
-        return None;
-    }
-    let policy = RetryPolicy::new(count)
-        .connection_errors(true)
+    let mut policy = RetryPolicy::new(args.count)
+        .errors(&TRANSIENT_ERRORS)
+        .connection_refused(args.connrefused)
+        .all_errors(args.all_errors)
         .retry_non_idempotent(true)
         .backoff(initial, max)
-        .max_retry_after(time_limit.unwrap_or(LONGEST_WAIT));
+        .jitter(false)
+        .max_retry_after(LONGEST_WAIT);
+    if let Some(limit) = args.max_time.filter(|t| !t.is_zero()) {
+        policy = policy.max_retry_time(limit);
+    }
     Some(if args.all_errors && fail {
         let every_error: Vec<u16> = (400..600).collect();
         policy.statuses(&every_error)
     } else {
         policy.statuses(&TRANSIENT_STATUSES)
     })
-}
-
-/// How many retries fit in `limit` when each waits its longest: `initial`, doubling up to
-/// `max`.
-fn retries_within(limit: Duration, initial: Duration, max: Duration) -> u32 {
-    let mut total = Duration::ZERO;
-    let mut ceiling = initial;
-    let mut retries = 0;
-    while retries < u32::MAX {
-        total = total.saturating_add(ceiling);
-        if total > limit {
-            break;
-        }
-        retries += 1;
-        ceiling = ceiling.saturating_mul(2).min(max);
-    }
-    retries
 }
 
 #[cfg(test)]
@@ -89,48 +78,94 @@ mod tests {
         }
     }
 
+    /// The policy the options must give: curl's rules written out.
+    fn curls(count: u32) -> RetryPolicy {
+        RetryPolicy::new(count)
+            .statuses(&TRANSIENT_STATUSES)
+            .errors(&TRANSIENT_ERRORS)
+            .connection_refused(false)
+            .retry_non_idempotent(true)
+            .backoff(FIRST_WAIT, LONGEST_WAIT)
+            .jitter(false)
+            .max_retry_after(LONGEST_WAIT)
+    }
+
     #[test]
     fn no_retry_no_policy() {
         assert_eq!(policy(&args(0), false), None);
     }
 
     #[test]
-    fn curls_statuses_and_any_method() {
+    fn curls_statuses_errors_and_backoff_for_any_method() {
         let p = policy(&args(3), false).unwrap();
-        assert_eq!(p.max_retries(), 3);
+        assert_eq!(p, curls(3));
         for status in TRANSIENT_STATUSES {
             assert!(p.retries_status(status), "{status}");
         }
         assert!(!p.retries_status(404));
         assert!(!p.retries_status(501));
+        assert!(p.retries_error_kind(ErrorKind::Timeout));
+        assert!(!p.retries_error_kind(ErrorKind::ConnectionReset));
+        assert!(!p.retries_error_kind(ErrorKind::Tls));
     }
 
     #[test]
-    fn all_errors_with_fail_retries_every_http_error() {
+    fn connrefused_adds_a_refused_connection_only() {
+        let refused = RetryArgs {
+            connrefused: true,
+            ..args(2)
+        };
+        assert_eq!(
+            policy(&refused, false).unwrap(),
+            curls(2).connection_refused(true)
+        );
+    }
+
+    #[test]
+    fn all_errors_retries_any_error_and_with_fail_every_http_error() {
         let all = RetryArgs {
             all_errors: true,
             ..args(2)
         };
+        let p = policy(&all, false).unwrap();
+        assert!(p.retries_error_kind(ErrorKind::Tls));
+        assert!(p.retries_error_kind(ErrorKind::Protocol));
+        assert!(!p.retries_status(404));
         assert!(policy(&all, true).unwrap().retries_status(404));
-        assert!(!policy(&all, false).unwrap().retries_status(404));
     }
 
     #[test]
-    fn max_time_cuts_the_retries_to_what_fits() {
+    fn a_delay_is_a_fixed_wait_and_zero_is_the_default_backoff() {
         let second = Duration::from_secs(1);
-        // 1 + 2 + 4 = 7 s fit in 10 s; a fourth wait (8 s) does not.
-        assert_eq!(retries_within(10 * second, second, LONGEST_WAIT), 3);
-        assert_eq!(retries_within(5 * second, 2 * second, 2 * second), 2);
-        assert_eq!(retries_within(Duration::ZERO, second, second), 0);
+        let delayed = RetryArgs {
+            delay: Some(2 * second),
+            ..args(4)
+        };
+        assert_eq!(
+            policy(&delayed, false).unwrap(),
+            curls(4).backoff(2 * second, 2 * second)
+        );
+        let zero = RetryArgs {
+            delay: Some(Duration::ZERO),
+            ..args(4)
+        };
+        assert_eq!(policy(&zero, false).unwrap(), curls(4));
+    }
+
+    #[test]
+    fn max_time_limits_the_time_not_the_count() {
+        let second = Duration::from_secs(1);
         let limited = RetryArgs {
             max_time: Some(10 * second),
             ..args(10)
         };
-        assert_eq!(policy(&limited, false).unwrap().max_retries(), 3);
+        let p = policy(&limited, false).unwrap();
+        assert_eq!(p.max_retries(), 10);
+        assert_eq!(p, curls(10).max_retry_time(10 * second));
         let unlimited = RetryArgs {
             max_time: Some(Duration::ZERO),
             ..args(10)
         };
-        assert_eq!(policy(&unlimited, false).unwrap().max_retries(), 10);
+        assert_eq!(policy(&unlimited, false).unwrap(), curls(10));
     }
 }

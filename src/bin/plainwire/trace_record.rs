@@ -121,14 +121,16 @@ pub fn hook(event: &TraceEvent<'_>) {
     crate::trace_dump::write(event);
 }
 
-/// curl's warning before a retry: "Problem : HTTP error. Will retry in 1 seconds. 2 retries
-/// left.", with the library's reason and its wait (in milliseconds when under a second).
+/// curl 7.88's warning before a retry: "Problem : HTTP error. Will retry in 1 seconds. 3
+/// retries left.", with the library's reason and its wait (in milliseconds when under a
+/// second). As in curl, the retries left count the one about to be made: the first of
+/// `--retry 3` says 3.
 fn retry_warning(attempt: u32, reason: &str, wait: std::time::Duration, limit: u32) -> String {
     let wait = match wait.as_secs() {
         0 => format!("{} ms", wait.as_millis()),
         secs => format!("{secs} seconds"),
     };
-    let left = limit.saturating_sub(attempt);
+    let left = limit.saturating_sub(attempt.saturating_sub(1));
     let plural = if left == 1 { "retry" } else { "retries" };
     format!("Problem: {reason}. Will retry in {wait}. {left} {plural} left.")
 }
@@ -245,11 +247,11 @@ mod tests {
                 std::time::Duration::from_millis(1500),
                 3
             ),
-            "Problem: HTTP status 503. Will retry in 1 seconds. 2 retries left."
+            "Problem: HTTP status 503. Will retry in 1 seconds. 3 retries left."
         );
         assert_eq!(
             retry_warning(3, "x", std::time::Duration::from_millis(20), 3),
-            "Problem: x. Will retry in 20 ms. 0 retries left."
+            "Problem: x. Will retry in 20 ms. 1 retry left."
         );
     }
 
