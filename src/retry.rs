@@ -386,7 +386,7 @@ pub(crate) struct ErrorSet(u32);
 
 impl ErrorSet {
     /// Every kind the set can hold, in the order of their bits.
-    const KINDS: [ErrorKind; 21] = [
+    const KINDS: [ErrorKind; 22] = [
         ErrorKind::InvalidUrl,
         ErrorKind::UnsupportedScheme,
         ErrorKind::InvalidRequest,
@@ -408,6 +408,7 @@ impl ErrorSet {
         ErrorKind::Config,
         ErrorKind::ClientCertificate,
         ErrorKind::PinnedKey,
+        ErrorKind::Bind,
     ];
 
     /// The bit of `kind`; none for a status, which is not an error of a try.
@@ -434,6 +435,7 @@ impl ErrorSet {
             ErrorKind::Config => 18,
             ErrorKind::ClientCertificate => 19,
             ErrorKind::PinnedKey => 20,
+            ErrorKind::Bind => 21,
             ErrorKind::Status(_) => return 0,
         };
         1 << index

@@ -3769,16 +3769,17 @@ fn retry_max_time_stops_the_retries_once_it_has_passed() {
 #[test]
 fn retry_max_time_lets_a_retry_decided_in_time_wait_past_it() {
     // curl reads the timer before the wait: the first retry is decided at once, waits its
-    // 1.5 s and goes ahead; by the second failure the limit has passed. (Cutting the count
-    // to the waits that fit in 1 s allowed none.)
+    // 3.5 s and goes ahead; by the second failure the limit has passed. (Cutting the count
+    // to the waits that fit in 3 s allowed none.) The first try must fail within 3 s, which
+    // a loopback request does under any load this suite sees.
     let server = flaky_server(10, 503);
     let run = run(&[
         "--retry",
         "3",
         "--retry-delay",
-        "1.5",
+        "3.5",
         "--retry-max-time",
-        "1",
+        "3",
         &server.url("/"),
     ]);
     run.expect_code(0);
