@@ -802,9 +802,21 @@ impl AgentBuilder {
         self
     }
 
-    /// How long an idle connection is kept. Default: 90 seconds.
-    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool.idle_timeout = timeout;
+    /// How long an idle connection is kept. Default:
+    /// [90 seconds](crate::defaults::IDLE_TIMEOUT). `None` keeps it until the pool is full or
+    /// the server closes it (which the check before each reuse sees). Takes the same type as
+    /// the other timeouts.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let agent = plainwire::Agent::builder()
+    ///     .idle_timeout(Duration::from_secs(30))
+    ///     .build()?;
+    /// let forever = plainwire::Agent::builder().idle_timeout(None).build()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.pool.idle_timeout = timeout.into().unwrap_or(Duration::MAX);
         self
     }
 

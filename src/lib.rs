@@ -158,6 +158,20 @@
 //! token), look at the response, send again, or refuse. See [`middleware`] for the types and a
 //! token-refresh example.
 //!
+//! ## Text in other charsets
+//!
+//! [`Response::text`] decodes the body in the charset its Content-Type names (UTF-8 when none
+//! is named; a byte order mark wins; `iso-8859-1` is read as windows-1252, as browsers do);
+//! [`Response::text_lossy`] never fails. UTF-8, UTF-16 and windows-1252 need no feature; the
+//! other WHATWG charsets (Shift_JIS, EUC-KR, GB18030, ...) need `charset` (encoding_rs).
+//!
+//! ## The `http` crate's types
+//!
+//! With the feature `http`, code that builds or signs requests with the `http` crate hands an
+//! `http::Request` to `Agent::request_http` (requests' nearest is `Session.send` of a
+//! `PreparedRequest`), and a [`Response`] becomes an `http::Response<BodyReader>`, the body
+//! still a stream.
+//!
 //! ## Seeing underneath
 //!
 //! | requests | curl | plainwire |
