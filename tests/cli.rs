@@ -4339,6 +4339,39 @@ fn pinnedpubkey_accepts_the_servers_key_and_refuses_others_with_90() {
         &server.url("/"),
     ])
     .expect_error_line(90);
+    // As curl: a hash that is not one (curl's own docs show a short one) matches nothing.
+    let server_seen = server.connections();
+    let run_short = run(&[
+        "--cacert",
+        &ca(),
+        "--pinnedpubkey",
+        "sha256//ce118b51897f4452dc",
+        &server.url("/"),
+    ]);
+    run_short.expect_code(90);
+    assert!(
+        run_short.stderr.contains("no key can match"),
+        "{}",
+        run_short.stderr
+    );
+    assert_eq!(
+        server.connections(),
+        server_seen,
+        "refused before connecting"
+    );
+    let run_mixed = run(&[
+        "--cacert",
+        &ca(),
+        "--pinnedpubkey",
+        &format!("sha256//short;{good}"),
+        &server.url("/"),
+    ]);
+    run_mixed.expect_code(0);
+    assert!(
+        run_mixed.stderr.contains("can match no key"),
+        "{}",
+        run_mixed.stderr
+    );
     // The file form: the public key in DER.
     let key = spki(load_certs("localhost.pem")[0].as_ref());
     assert_eq!(

@@ -81,21 +81,28 @@ pub enum PinArg {
     File(std::path::PathBuf),
 }
 
-/// Parses a `--pinnedpubkey` value: a list of `sha256//` digests, or else a file name.
+/// Parses a `--pinnedpubkey` value: a list of `sha256//` digests, or else a file name. As in
+/// curl, an item that is not the base64 of a SHA-256 digest is no error of the command line: it
+/// can match no key, so it is left out with a warning, and a list left empty fails each
+/// transfer with 90 before it connects ([`pinned_digests`]).
 pub fn pinned(value: &str) -> Result<PinArg, String> {
     if !value.starts_with("sha256//") {
         return Ok(PinArg::File(value.into()));
     }
     let mut digests = Vec::new();
     for item in value.split(';') {
-        let encoded = item
+        let digest = item
             .trim()
             .strip_prefix("sha256//")
-            .ok_or_else(|| format!("'{item}' is not sha256//BASE64"))?;
-        let digest = base64::decode(encoded)
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .ok_or_else(|| format!("'{item}' is not the base64 of a SHA-256 digest"))?;
-        digests.push(digest);
+            .and_then(base64::decode)
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+        match digest {
+            Some(digest) => digests.push(digest),
+            None => crate::console::warn(&format!(
+                "--pinnedpubkey: '{item}' is not sha256// and the base64 of a SHA-256 digest: \
+                 it can match no key"
+            )),
+        }
     }
     Ok(PinArg::Digests(digests))
 }
@@ -105,6 +112,12 @@ pub fn pinned(value: &str) -> Result<PinArg, String> {
 /// curl's 90: nothing could match it.
 pub fn pinned_digests(pin: &PinArg) -> Result<Vec<[u8; 32]>, Failure> {
     let path = match pin {
+        PinArg::Digests(digests) if digests.is_empty() => {
+            return Err(Failure::new(
+                failure::PINNED_KEY_MISMATCH,
+                "--pinnedpubkey: no item is a SHA-256 digest, so no key can match",
+            ))
+        }
         PinArg::Digests(digests) => return Ok(digests.clone()),
         PinArg::File(path) => path,
     };
@@ -287,8 +300,21 @@ mod tests {
         assert_eq!(pinned(&one), Ok(PinArg::Digests(vec![digest])));
         let two = format!("{one};sha256//{}", base64::encode(&[9u8; 32]));
         assert_eq!(pinned(&two), Ok(PinArg::Digests(vec![digest, [9u8; 32]])));
-        assert!(pinned("sha256//AAAA").is_err(), "too short");
-        assert!(pinned(&format!("{one};md5//x")).is_err());
+        // Malformed items can match nothing: left out, as curl never matches them.
+        assert_eq!(
+            pinned("sha256//AAAA"),
+            Ok(PinArg::Digests(vec![])),
+            "too short"
+        );
+        assert_eq!(
+            pinned(&format!("{one};md5//x")),
+            Ok(PinArg::Digests(vec![digest]))
+        );
+        let none = pinned("sha256//AAAA").unwrap();
+        assert_eq!(
+            pinned_digests(&none).unwrap_err().code,
+            failure::PINNED_KEY_MISMATCH
+        );
         assert_eq!(pinned("key.pem"), Ok(PinArg::File("key.pem".into())));
     }
 
