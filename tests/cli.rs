@@ -4183,24 +4183,12 @@ fn ipv6_only_cannot_reach_an_ipv4_address() {
     assert_eq!(server.connections(), 1);
 }
 
-/// A server that answers each request with the address the connection came from.
-fn echo_peer() -> ScriptedServer {
-    ScriptedServer::start(|conn| {
-        while !conn.read_request_head().is_empty() {
-            let peer = conn.peer_addr().ip().to_string();
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", peer.len());
-            conn.write_all(head.as_bytes());
-            conn.write_all(peer.as_bytes());
-        }
-    })
-}
-
 /// Linux answers to all of 127.0.0.0/8 on the loopback interface: 127.0.0.2 is a second local
 /// address, and the server sees it.
 #[cfg(target_os = "linux")]
 #[test]
 fn interface_binds_to_an_address_with_or_without_host() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     for value in ["127.0.0.2", "host!127.0.0.2"] {
         let run = run(&["--interface", value, &server.url("/")]);
         run.expect_code(0);
@@ -4210,7 +4198,7 @@ fn interface_binds_to_an_address_with_or_without_host() {
 
 #[test]
 fn interface_not_on_this_machine_exits_45_before_sending() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     // TEST-NET-1 (RFC 5737): on no machine; binding fails before any packet leaves.
     let run = run(&["--interface", "192.0.2.1", &server.url("/")]);
     run.expect_error_line(45);
@@ -4220,7 +4208,7 @@ fn interface_not_on_this_machine_exits_45_before_sending() {
 
 #[test]
 fn interface_host_that_does_not_resolve_exits_45() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let run = run(&["--interface", "host!nowhere.invalid", &server.url("/")]);
     run.expect_error_line(45);
     assert!(run.stderr.contains("'nowhere.invalid'"), "{}", run.stderr);
@@ -4244,7 +4232,7 @@ fn sent_through_lo_or_refused(run: &Run, peer: &[u8]) {
 #[cfg(target_os = "linux")]
 #[test]
 fn interface_binds_to_the_loopback_device_by_name() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     for value in ["if!lo", "lo"] {
         sent_through_lo_or_refused(
             &run(&["--interface", value, &server.url("/")]),
@@ -4258,7 +4246,7 @@ fn interface_binds_to_the_loopback_device_by_name() {
 #[cfg(target_os = "linux")]
 #[test]
 fn interface_that_does_not_exist_exits_45() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let run = run(&["--interface", "if!nosuchif0", &server.url("/")]);
     run.expect_error_line(45);
     assert!(run.stderr.contains("'nosuchif0'"), "{}", run.stderr);

@@ -11,18 +11,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use plainwire::{Agent, ErrorKind};
 use support::*;
 
-/// A server that answers each request with the address the connection came from.
-fn echo_peer() -> ScriptedServer {
-    ScriptedServer::start(|conn| {
-        while !conn.read_request_head().is_empty() {
-            let peer = conn.peer_addr().ip().to_string();
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", peer.len());
-            conn.write_all(head.as_bytes());
-            conn.write_all(peer.as_bytes());
-        }
-    })
-}
-
 const SECOND_LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 /// TEST-NET-1 (RFC 5737): on no machine, so binding to it fails before anything is sent.
 const NOT_HERE: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
@@ -30,7 +18,7 @@ const NOT_HERE: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
 #[cfg(target_os = "linux")]
 #[test]
 fn the_server_sees_the_local_address_asked_for() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let agent = Agent::builder()
         .local_address(SECOND_LOOPBACK)
         .build()
@@ -44,7 +32,7 @@ fn the_server_sees_the_local_address_asked_for() {
 #[test]
 fn the_connection_to_a_proxy_comes_from_the_local_address_too() {
     // The "proxy" answers the forwarded request itself: nothing goes past it.
-    let proxy = echo_peer();
+    let proxy = ScriptedServer::echo_peer();
     let agent = Agent::builder()
         .proxy(&proxy.url("/"))
         .local_address(SECOND_LOOPBACK)
@@ -62,7 +50,7 @@ fn the_connection_to_a_proxy_comes_from_the_local_address_too() {
 
 #[test]
 fn no_local_address_is_the_systems_choice() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let agent = Agent::builder().local_address(None).build().unwrap();
     let body = agent.get(&server.url("/")).send().unwrap().text().unwrap();
     assert_eq!(body, "127.0.0.1");
@@ -70,7 +58,7 @@ fn no_local_address_is_the_systems_choice() {
 
 #[test]
 fn an_address_not_on_this_machine_is_a_bind_error_and_sends_nothing() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let agent = Agent::builder().local_address(NOT_HERE).build().unwrap();
     let err = agent.get(&server.url("/")).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Bind, "{err}");
@@ -81,7 +69,7 @@ fn an_address_not_on_this_machine_is_a_bind_error_and_sends_nothing() {
 
 #[test]
 fn a_local_address_of_the_other_family_is_a_bind_error() {
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let agent = Agent::builder()
         .local_address(IpAddr::V6(Ipv6Addr::LOCALHOST))
         .build()
@@ -96,7 +84,7 @@ fn a_local_address_of_the_other_family_is_a_bind_error() {
 fn only_the_addresses_of_the_local_addresss_family_are_tried() {
     // The name resolves to ::1 first: an IPv4-bound socket cannot even try it (binding it
     // would fail), so the IPv4 address is the one reached.
-    let server = echo_peer();
+    let server = ScriptedServer::echo_peer();
     let agent = Agent::builder()
         .resolve("dual.test", server.port(), IpAddr::V6(Ipv6Addr::LOCALHOST))
         .resolve("dual.test", server.port(), IpAddr::V4(Ipv4Addr::LOCALHOST))
@@ -127,7 +115,7 @@ mod interface {
 
     #[test]
     fn the_loopback_interface_reaches_a_loopback_server() {
-        let server = echo_peer();
+        let server = ScriptedServer::echo_peer();
         let agent = Agent::builder().interface("lo").build().unwrap();
         let result = agent.get(&server.url("/")).send().and_then(|r| r.text());
         sent_or_refused(result, "127.0.0.1");
@@ -135,7 +123,7 @@ mod interface {
 
     #[test]
     fn an_interface_and_an_address_together() {
-        let server = echo_peer();
+        let server = ScriptedServer::echo_peer();
         let agent = Agent::builder()
             .interface("lo")
             .local_address(SECOND_LOOPBACK)
@@ -147,7 +135,7 @@ mod interface {
 
     #[test]
     fn an_interface_that_does_not_exist_is_a_bind_error() {
-        let server = echo_peer();
+        let server = ScriptedServer::echo_peer();
         let agent = Agent::builder().interface("nosuchif0").build().unwrap();
         let err = agent.get(&server.url("/")).send().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Bind, "{err}");

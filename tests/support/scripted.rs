@@ -24,6 +24,19 @@ pub struct ScriptedServer {
 }
 
 impl ScriptedServer {
+    /// A server that answers each request with the address the connection came from (the
+    /// client's local end), for tests of where connections are made from.
+    pub fn echo_peer() -> Self {
+        Self::start(|conn| {
+            while !conn.read_request_head().is_empty() {
+                let peer = conn.peer_addr().ip().to_string();
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", peer.len());
+                conn.write_all(head.as_bytes());
+                conn.write_all(peer.as_bytes());
+            }
+        })
+    }
+
     /// Plain TCP server on 127.0.0.1 running `handler` for every connection.
     pub fn start<F>(handler: F) -> Self
     where
