@@ -853,8 +853,18 @@ fn parse_port(text: Option<&str>, scheme: Scheme) -> Result<u16> {
             return u16::try_from(port).map_err(|_| invalid("unreachable"));
         }
     }
+    // Text that is not digits is quoted by its length only: in `http://user:secret` (an `@`
+    // forgotten) it is a password.
+    let shown = if text.bytes().all(|b| b.is_ascii_digit()) {
+        format!("\"{text}\"")
+    } else {
+        format!(
+            "of {} characters that are not all digits",
+            text.chars().count()
+        )
+    };
     Err(invalid(format!(
-        "invalid port \"{text}\": expected a number from 1 to 65535"
+        "invalid port {shown}: expected a number from 1 to 65535"
     )))
 }
 
@@ -1408,10 +1418,14 @@ mod tests {
     }
 
     #[test]
-    fn bad_ports_are_invalid_and_quoted() {
-        let err = parse_err("http://example.com:http/");
+    fn bad_ports_are_invalid_and_only_digits_are_quoted() {
+        let err = parse_err("http://example.com:99999/");
+        assert!(err.message().contains("port \"99999\""), "{err}");
+        // A password whose user forgot the '@' is not quoted.
+        let err = parse_err("http://user:s3krit");
         assert_eq!(err.kind(), ErrorKind::InvalidUrl);
-        assert!(err.message().contains("port \"http\""), "{err}");
+        assert!(!err.to_string().contains("s3krit"), "{err}");
+        assert!(err.message().contains("port of 6 characters"), "{err}");
 
         assert_eq!(kind("http://example.com:0/"), ErrorKind::InvalidUrl);
         assert_eq!(kind("http://example.com:65536/"), ErrorKind::InvalidUrl);

@@ -458,6 +458,9 @@ fn the_head_timeout_ends_a_head_dripped_under_the_read_timeout() {
         agent.get(&server.url("/")).send()
     });
     assert!(err.to_string().contains("the head timeout"), "{err}");
+    // It names the server, as a timeout on a silent one does.
+    let server_addr = server.url("/").replace("http://", "").replace('/', "");
+    assert!(err.to_string().starts_with(&server_addr), "{err}");
 }
 
 #[test]

@@ -106,7 +106,8 @@ impl TimedSocket {
 
     /// Sets the read timeout the budget allows, unless the one set will do.
     pub fn arm_read(&mut self, budget: &IoBudget) -> Result<()> {
-        if let Some(timeout) = self.read.update(budget.socket_timeout()?) {
+        let allowed = budget.socket_timeout().map_err(|e| e.context(&self.peer))?;
+        if let Some(timeout) = self.read.update(allowed) {
             self.stream
                 .set_read_timeout(timeout)
                 .map_err(|e| budget.io_error(e, &self.peer))?;
@@ -117,7 +118,8 @@ impl TimedSocket {
 
     /// Sets the write timeout the budget allows, unless the one set will do.
     pub fn arm_write(&mut self, budget: &IoBudget) -> Result<()> {
-        if let Some(timeout) = self.write.update(budget.socket_timeout()?) {
+        let allowed = budget.socket_timeout().map_err(|e| e.context(&self.peer))?;
+        if let Some(timeout) = self.write.update(allowed) {
             self.stream
                 .set_write_timeout(timeout)
                 .map_err(|e| budget.io_error(e, &self.peer))?;
