@@ -551,7 +551,9 @@ impl AgentBuilder {
 
     /// Names a header field whose values are secret, such as `X-Api-Key`: like Authorization,
     /// Cookie and Set-Cookie, its values are masked in the [trace](AgentBuilder::trace) (in
-    /// request and response heads alike) and in `Debug` output. It is still sent as given.
+    /// request and response heads alike, unless the agent was built with
+    /// [`trace_unmasked`](AgentBuilder::trace_unmasked)) and in `Debug` output, and it is
+    /// dropped when a redirect leaves the origin. It is still sent as given.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder()
@@ -722,7 +724,10 @@ impl AgentBuilder {
     /// to the system. The port is always the system's choice. Only the server's addresses of
     /// the same family are tried: an IPv4 address cannot reach an IPv6 server. A call fails
     /// with [`ErrorKind::Bind`](crate::ErrorKind::Bind) when the address is not on this
-    /// machine, or when the server has no address of its family.
+    /// machine, or when the server has no address of its family. A link-local IPv6 address
+    /// (`fe80::/10`) needs a scope this setting cannot carry: use
+    /// [`interface`](AgentBuilder::interface). The local port is taken when the socket is
+    /// bound, so very many connections from one address run out of ports sooner.
     ///
     /// ```
     /// use std::net::{IpAddr, Ipv4Addr};
@@ -1172,7 +1177,8 @@ impl AgentBuilder {
 
     /// Calls `hook` with each [`TraceEvent`] of every call, in order: addresses resolved,
     /// connection made or reused, TLS handshake, request and response heads (credentials
-    /// masked, see [`AgentBuilder::secret_header`]), body progress, and what became of the
+    /// masked, see [`AgentBuilder::secret_header`], unless asked otherwise with
+    /// [`AgentBuilder::trace_unmasked`]), body progress, and what became of the
     /// connection. The hook runs on the calling thread, in the middle of the call, so it
     /// should be quick. Printed with `{}`, the events read like curl's `--verbose`.
     ///

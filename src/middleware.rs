@@ -100,6 +100,9 @@ pub(crate) type Chain = Arc<[Arc<dyn Middleware>]>;
 ///
 /// The agent's own fields (Host, User-Agent, the body's framing, cookies, the agent's default
 /// headers) are added when it is sent, after every middleware: these are the request's own.
+/// So are the request's cookies (`RequestBuilder::cookie`), which join the jar's in the Cookie
+/// field then, and go only to the origin the call started at; a `set_header("Cookie", ...)`
+/// replaces them all, as on the builder.
 ///
 /// ```
 /// # let listener = std::net::TcpListener::bind("127.0.0.1:0")?;

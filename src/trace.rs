@@ -13,8 +13,10 @@
 //! sent and received. Credentials (Authorization, Proxy-Authorization, Cookie, Set-Cookie,
 //! and header fields named with
 //! [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)) are masked in heads
-//! before any hook sees them; bodies are handed over as they are, since only the caller knows
-//! what they hold.
+//! before any hook sees them, unless the agent was built with
+//! [`trace_unmasked`](crate::AgentBuilder::trace_unmasked) (then `{}` and `{:?}` on an event
+//! still mask the credential fields, not the named ones); bodies are handed over as they are,
+//! since only the caller knows what they hold.
 //!
 //! With the `tls` feature, each TLS record is reported as it crosses the socket
 //! ([`TraceEvent::TlsRecord`], then [`TraceEvent::TlsData`] with its bytes): the handshake
@@ -112,7 +114,6 @@ impl Tracer {
 /// assert_eq!(*reused.lock().unwrap(), [false, true]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum TraceEvent<'a> {
     /// A host name resolved to these addresses.
@@ -290,6 +291,70 @@ impl fmt::Display for TraceEvent<'_> {
                 "* Retry {attempt} in {:.3} s: {reason}",
                 wait.as_secs_f64()
             ),
+        }
+    }
+}
+
+impl fmt::Debug for TraceEvent<'_> {
+    /// The event's fields; a head as text, the values of the credential fields masked, as
+    /// `{}` shows it (it may be unmasked for an agent built with
+    /// [`trace_unmasked`](crate::AgentBuilder::trace_unmasked)).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceEvent::Resolved { host, addrs } => f
+                .debug_struct("Resolved")
+                .field("host", host)
+                .field("addrs", addrs)
+                .finish(),
+            TraceEvent::Connected {
+                remote,
+                local,
+                reused,
+            } => f
+                .debug_struct("Connected")
+                .field("remote", remote)
+                .field("local", local)
+                .field("reused", reused)
+                .finish(),
+            TraceEvent::TlsHandshake(tls) => f.debug_tuple("TlsHandshake").field(tls).finish(),
+            #[cfg(all(feature = "tls", feature = "inspect"))]
+            TraceEvent::TlsRecord(record) => f.debug_tuple("TlsRecord").field(record).finish(),
+            #[cfg(all(feature = "tls", feature = "inspect"))]
+            TraceEvent::TlsData { direction, bytes } => f
+                .debug_struct("TlsData")
+                .field("direction", direction)
+                .field("bytes", bytes)
+                .finish(),
+            TraceEvent::RequestHead(head) => f
+                .debug_tuple("RequestHead")
+                .field(&String::from_utf8_lossy(&mask_credentials(head)))
+                .finish(),
+            TraceEvent::RequestBody(bytes) => f.debug_tuple("RequestBody").field(bytes).finish(),
+            TraceEvent::ResponseHead(head) => f
+                .debug_tuple("ResponseHead")
+                .field(&String::from_utf8_lossy(&mask_credentials(head)))
+                .finish(),
+            TraceEvent::ResponseBody(bytes) => f.debug_tuple("ResponseBody").field(bytes).finish(),
+            TraceEvent::BodyProgress { received, total } => f
+                .debug_struct("BodyProgress")
+                .field("received", received)
+                .field("total", total)
+                .finish(),
+            TraceEvent::ConnectionPooled => f.write_str("ConnectionPooled"),
+            TraceEvent::ConnectionClosed { reason } => f
+                .debug_struct("ConnectionClosed")
+                .field("reason", reason)
+                .finish(),
+            TraceEvent::Retrying {
+                attempt,
+                reason,
+                wait,
+            } => f
+                .debug_struct("Retrying")
+                .field("attempt", attempt)
+                .field("reason", reason)
+                .field("wait", wait)
+                .finish(),
         }
     }
 }

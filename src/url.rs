@@ -853,9 +853,9 @@ fn parse_port(text: Option<&str>, scheme: Scheme) -> Result<u16> {
             return u16::try_from(port).map_err(|_| invalid("unreachable"));
         }
     }
-    // Text that is not digits is quoted by its length only: in `http://user:secret` (an `@`
-    // forgotten) it is a password.
-    let shown = if text.bytes().all(|b| b.is_ascii_digit()) {
+    // Anything but a number a port could be is described by its length, not quoted: in
+    // `http://user:secret` (an `@` forgotten) it is a password, perhaps of digits.
+    let shown = if text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit()) {
         format!("\"{text}\"")
     } else {
         format!(
@@ -1421,6 +1421,8 @@ mod tests {
     fn bad_ports_are_invalid_and_only_digits_are_quoted() {
         let err = parse_err("http://example.com:99999/");
         assert!(err.message().contains("port \"99999\""), "{err}");
+        let err = parse_err("http://admin:12345678");
+        assert!(!err.to_string().contains("12345678"), "{err}");
         // A password whose user forgot the '@' is not quoted.
         let err = parse_err("http://user:s3krit");
         assert_eq!(err.kind(), ErrorKind::InvalidUrl);

@@ -530,6 +530,29 @@ mod cookies {
     }
 
     #[test]
+    fn a_requests_cookies_do_not_come_back_with_a_redirect_home() {
+        // A -> B -> A: once the call has left the origin, they stay behind for good, as the
+        // request's other credentials do.
+        let home = HttpServer::start(|req| match req.path() {
+            "/start" => Reply::new(302).header("Location", req.header("x-away").unwrap_or("/")),
+            _ => Reply::text(req.header("cookie").unwrap_or("none").to_string()),
+        });
+        let back = home.url("/end");
+        let away = HttpServer::start(move |_| Reply::new(302).header("Location", &back));
+        let body = agent()
+            .get(&home.url("/start"))
+            .header("X-Away", away.url("/"))
+            .cookie("sid", "abc")
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(body, "none");
+        assert_eq!(home.requests()[0].header("cookie"), Some("sid=abc"));
+        assert_eq!(away.requests()[0].header("cookie"), None);
+    }
+
+    #[test]
     fn a_cookie_that_would_split_the_field_is_refused_before_anything_is_sent() {
         let server = HttpServer::start(|_| Reply::new(204));
         for (name, value) in [

@@ -73,6 +73,8 @@ pub(crate) fn upload_time(
         SendBody::Stream(stream) => matches!(stream.source, Source::Reopen(_)),
     };
     let (bytes_per_second, period) = match (low_speed, write_timeout) {
+        // A limit over no time at all bounds nothing here.
+        (Some(limit), _) if limit.period.is_zero() => return None,
         (Some(limit), _) => (limit.bytes_per_second, limit.period),
         (None, Some(period)) if ours => (BUFFERED_MIN_SPEED, period),
         (None, _) => return None,
@@ -454,6 +456,11 @@ mod tests {
             upload_time(&reader(), Some(limit), minute),
             Some(Duration::from_secs(7))
         );
+        let instant = LowSpeed {
+            bytes_per_second: 2048,
+            period: Duration::ZERO,
+        };
+        assert_eq!(upload_time(&reader(), Some(instant), minute), None);
         let unknown = SendBody::Stream(Stream::once(Box::new(io::empty()), None));
         assert_eq!(
             upload_time(&unknown, Some(limit), minute),

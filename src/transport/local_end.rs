@@ -22,7 +22,10 @@ use crate::error::{Error, ErrorKind, Result};
 pub const MAX_INTERFACE_NAME: usize = 15;
 
 /// Where a connection's local end is: the system's choice unless an address or an interface
-/// is set. The local port is always the system's choice.
+/// is set. The local port is always the system's choice, taken when the socket is bound, before
+/// it connects: socket2 0.5 has no `IP_BIND_ADDRESS_NO_PORT` (which curl sets to defer it), so
+/// very many connections from one local address run out of ports sooner than unbound ones. A
+/// link-local IPv6 address carries no scope here, so binding to one fails (`ErrorKind::Bind`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LocalEnd {
     /// The local address (requests' `source_address`, curl's `--interface host!ADDRESS`).

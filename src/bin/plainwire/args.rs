@@ -1242,7 +1242,9 @@ impl Parser {
             Opt::Tlsv1_3 => op.tls_min = Some(TlsArg::V1_3),
             Opt::TlsMax => op.tls_max = tls_options::tls_max(&text(shown, value)?).map_err(bad)?,
             Opt::PinnedPubkey => {
-                op.pinned_key = Some(tls_options::pinned(&text(shown, value)?).map_err(bad)?)
+                let (pin, warnings) = tls_options::pinned(&text(shown, value)?);
+                self.warnings.extend(warnings);
+                op.pinned_key = Some(pin);
             }
             Opt::LimitRate => {
                 let rate = values::size(&text(shown, value)?).map_err(bad)?;

@@ -83,13 +83,15 @@ pub enum PinArg {
 
 /// Parses a `--pinnedpubkey` value: a list of `sha256//` digests, or else a file name. As in
 /// curl, an item that is not the base64 of a SHA-256 digest is no error of the command line: it
-/// can match no key, so it is left out with a warning, and a list left empty fails each
-/// transfer with 90 before it connects ([`pinned_digests`]).
-pub fn pinned(value: &str) -> Result<PinArg, String> {
+/// can match no key, so it is left out with a warning (returned, for the parser to show
+/// unless `-s`), and a list left empty fails each transfer with 90 before it connects
+/// ([`pinned_digests`]).
+pub fn pinned(value: &str) -> (PinArg, Vec<String>) {
     if !value.starts_with("sha256//") {
-        return Ok(PinArg::File(value.into()));
+        return (PinArg::File(value.into()), Vec::new());
     }
     let mut digests = Vec::new();
+    let mut warnings = Vec::new();
     for item in value.split(';') {
         let digest = item
             .trim()
@@ -98,13 +100,13 @@ pub fn pinned(value: &str) -> Result<PinArg, String> {
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
         match digest {
             Some(digest) => digests.push(digest),
-            None => crate::console::warn(&format!(
+            None => warnings.push(format!(
                 "--pinnedpubkey: '{item}' is not sha256// and the base64 of a SHA-256 digest: \
                  it can match no key"
             )),
         }
     }
-    Ok(PinArg::Digests(digests))
+    (PinArg::Digests(digests), warnings)
 }
 
 /// The digests a `--pinnedpubkey` value pins, reading its file if it names one: the SHA-256 of
@@ -297,25 +299,22 @@ mod tests {
     fn pinned_digests_in_base64() {
         let digest = [7u8; 32];
         let one = format!("sha256//{}", base64::encode(&digest));
-        assert_eq!(pinned(&one), Ok(PinArg::Digests(vec![digest])));
+        assert_eq!(pinned(&one), (PinArg::Digests(vec![digest]), vec![]));
         let two = format!("{one};sha256//{}", base64::encode(&[9u8; 32]));
-        assert_eq!(pinned(&two), Ok(PinArg::Digests(vec![digest, [9u8; 32]])));
+        assert_eq!(pinned(&two).0, PinArg::Digests(vec![digest, [9u8; 32]]));
         // Malformed items can match nothing: left out, as curl never matches them.
+        let (none, warnings) = pinned("sha256//AAAA");
+        assert_eq!(none, PinArg::Digests(vec![]), "too short");
+        assert_eq!(warnings.len(), 1);
         assert_eq!(
-            pinned("sha256//AAAA"),
-            Ok(PinArg::Digests(vec![])),
-            "too short"
+            pinned(&format!("{one};md5//x")).0,
+            PinArg::Digests(vec![digest])
         );
-        assert_eq!(
-            pinned(&format!("{one};md5//x")),
-            Ok(PinArg::Digests(vec![digest]))
-        );
-        let none = pinned("sha256//AAAA").unwrap();
         assert_eq!(
             pinned_digests(&none).unwrap_err().code,
             failure::PINNED_KEY_MISMATCH
         );
-        assert_eq!(pinned("key.pem"), Ok(PinArg::File("key.pem".into())));
+        assert_eq!(pinned("key.pem").0, PinArg::File("key.pem".into()));
     }
 
     #[test]

@@ -106,7 +106,7 @@ impl Plan {
                     false => Some(Glob::parse(url).map_err(|e| {
                         Failure::new(
                             failure::URL_MALFORMAT,
-                            format!("{e}: {}", without_userinfo(url)),
+                            format!("{e}: {}", shown_in_error(url)),
                         )
                     })?),
                 };
@@ -326,15 +326,15 @@ pub fn scheme_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `url` as an error message may quote it: any user information (`user:password@`) left out,
-/// for a URL too malformed to parse (a password never goes into a message).
-fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    match authority.rfind('@') {
-        Some(at) => format!("{}{}", &url[..start], &rest[at + 1..]).into(),
-        None => url.into(),
+/// `url` as an error message may quote it, for a URL too malformed to parse: not at all when
+/// it holds an `@`, since where user information ends cannot be told in a malformed URL (a
+/// password may hold a `/`), and a password never goes into a message. The message's column
+/// still points into the URL the user typed.
+fn shown_in_error(url: &str) -> String {
+    if url.contains('@') {
+        "(the URL is not shown: it may hold a password)".to_string()
+    } else {
+        url.to_string()
     }
 }
 
@@ -437,6 +437,8 @@ mod tests {
             "http://user:s3krit@[::1/",
             "http://user:s3krit@{a/x",
             "user:s3krit@[v1.x]/",
+            "http://u:pa/s3krit@[::1/",
+            "user:s3krit@h/[1-/?next=http://x",
         ] {
             let ops = vec![op(&[url], |_| {})];
             let failure = Plan::new(&ops, &[Prepared::default()]).err().unwrap();
@@ -444,8 +446,13 @@ mod tests {
             assert!(!failure.message.contains("s3krit"), "{}", failure.message);
             assert!(!failure.message.contains("user"), "{}", failure.message);
         }
-        assert_eq!(without_userinfo("http://h/a@b"), "http://h/a@b");
-        assert_eq!(without_userinfo("http://u:p@h:1/x"), "http://h:1/x");
+        let ops = vec![op(&["http://h/[3-1]"], |_| {})];
+        let failure = Plan::new(&ops, &[Prepared::default()]).err().unwrap();
+        assert!(
+            failure.message.ends_with(": http://h/[3-1]"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]
