@@ -15,6 +15,7 @@ use crate::client::connect::{connection_for, Reuse};
 use crate::client::cookie_field;
 use crate::client::credentials;
 use crate::client::exchange::{self, exchange, Failed, Message, Sent};
+use crate::client::proxy::Proxy;
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
 use crate::client::request_head::{self, HeadInput};
 use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
@@ -95,7 +96,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     loop {
         let own_authorization =
             credentials::basic_for(&url, settings.netrc.as_deref(), left_origin).transpose()?;
-        let forwarded = settings.forwards(&url, settings.proxy_for(&url));
+        // The proxy for this hop, decided once (the no_proxy rules and the environment's
+        // proxies are read here only).
+        let proxy = settings.proxy_for(&url);
+        let forwarded = settings.forwards(&url, proxy);
         // The caller's request-target is the first request's only; a redirect names its own.
         let own_target = wire.target.take();
         let target = own_target
@@ -113,6 +117,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 headers: &headers,
                 removed: &removed_headers,
                 cookies: &cookies,
+                proxy,
                 without_default_credentials: left_origin,
                 authorization: own_authorization.as_deref(),
                 digest_answer: digest_answer.as_deref(),
@@ -244,6 +249,8 @@ struct Hop<'a> {
     removed: &'a [String],
     /// The request's own cookies.
     cookies: &'a [(String, String)],
+    /// The proxy the agent's settings give this URL, if any.
+    proxy: Option<&'a Proxy>,
     /// The call left the first request's origin: the caller's credentials, its cookies
     /// included, stay behind.
     without_default_credentials: bool,
@@ -336,8 +343,8 @@ fn send_once(
     let Hop { method, url, .. } = *hop;
     let caller =
         request_head::proxy_authorization(settings, hop.headers, hop.without_default_credentials);
-    let proxy = settings
-        .proxy_for(url)
+    let proxy = hop
+        .proxy
         .map(|proxy| proxy.with_caller_authorization(caller));
     let proxy = proxy.as_deref();
     // Decided before connecting: a Content-Length that disagrees with the body never opens a
