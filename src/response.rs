@@ -531,20 +531,25 @@ impl Response {
         self.body.set_limit(Some(limit));
         self.body.hold_to_buffered_minimum();
         // Read straight into the result: sized to the declared length when there is one (plus
-        // a byte, to see the end without growing), in 64 KiB steps otherwise.
+        // a byte, to see the end without growing), in 64 KiB steps otherwise. Each byte of room
+        // is zeroed once, when it is added; `filled` says how much of it holds the body.
         let expected = declared.map_or(0, |length| length.min(limit).min(1 << 24) + 1);
-        let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+        let mut body = Vec::new();
+        let mut filled = 0;
         loop {
-            if body.len() == body.capacity() {
-                body.reserve(64 * 1024);
+            if filled == body.len() {
+                let step = match usize::try_from(expected) {
+                    Ok(expected) if body.is_empty() && expected > 0 => expected,
+                    _ => 64 * 1024,
+                };
+                body.resize(body.len() + step, 0);
             }
-            let filled = body.len();
-            body.resize(body.capacity(), 0);
             let n = self.body.read_body(&mut body[filled..])?;
-            body.truncate(filled + n);
             if n == 0 {
+                body.truncate(filled);
                 return Ok(body);
             }
+            filled += n;
         }
     }
 
