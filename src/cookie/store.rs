@@ -241,10 +241,11 @@ impl Store {
         let secure = is_secure(url);
         let request_path = url.path();
 
-        // (domain, index) of each cookie that applies.
+        // (domain, index) of each cookie that applies; the domain a slice of the URL's host, so
+        // that the cookies sent can be updated below without copying it.
         let mut chosen: Vec<(&str, usize)> = Vec::new();
         for candidate in candidate_domains(host, url.host_kind() != HostKind::Domain) {
-            let Some((domain, cookies)) = self.by_domain.get_key_value(candidate) else {
+            let Some(cookies) = self.by_domain.get(candidate) else {
                 continue;
             };
             for (at, cookie) in cookies.iter().enumerate() {
@@ -253,7 +254,7 @@ impl Store {
                     && path_matches(request_path, &cookie.path)
                     && (!cookie.secure || secure)
                 {
-                    chosen.push((domain.as_str(), at));
+                    chosen.push((candidate, at));
                 }
             }
         }
@@ -268,7 +269,7 @@ impl Store {
         });
 
         let mut header = String::new();
-        let mut sent: Vec<(String, usize)> = Vec::new();
+        let mut sent: Vec<(&str, usize)> = Vec::new();
         for choice in &chosen {
             let cookie = cookie_at(choice);
             let separator = if header.is_empty() { 0 } else { 2 };
@@ -285,10 +286,10 @@ impl Store {
                 header.push('=');
             }
             header.push_str(&cookie.value);
-            sent.push((choice.0.to_owned(), choice.1));
+            sent.push(*choice);
         }
         for (domain, at) in sent {
-            if let Some(cookie) = self.by_domain.get_mut(&domain).and_then(|c| c.get_mut(at)) {
+            if let Some(cookie) = self.by_domain.get_mut(domain).and_then(|c| c.get_mut(at)) {
                 cookie.last_access = now;
             }
         }
