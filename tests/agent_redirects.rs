@@ -5,7 +5,7 @@ mod support;
 use support::*;
 
 use std::io::Cursor;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use plainwire::{Agent, AgentBuilder, ErrorKind};
 
@@ -547,22 +547,19 @@ fn the_timeout_is_not_restarted_by_a_redirect() {
             _ => Reply::text("too late"),
         }
     });
-    let started = Instant::now();
+    // With a clock restarted at the redirect, the second hop (1.2 s of 2) would succeed.
     let err = agent()
         .get(&server.url("/first"))
         .timeout(Duration::from_secs(2))
         .send()
         .unwrap_err();
-    let elapsed = started.elapsed();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(err.to_string().contains("deadline of 2s"), "{err}");
     assert!(wait_until(Duration::from_secs(5), || requests_to(
         &server, "/second"
     )
     .len()
         == 1));
-    // Far from a speed requirement: only that it ended around the deadline, not after the
-    // second hop's full 1.2 s on a restarted clock (or a read timeout of 60 s).
-    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
 
     // The agent's timeout behaves the same.
     let err = builder()

@@ -1,36 +1,31 @@
 //! Timeouts: every way a server can make a call wait ends in an error of kind Timeout that
-//! names the phase, within a generous bound of the limit that was set.
+//! names the phase and the limit that ran out.
 //!
-//! Only upper bounds on elapsed time are asserted ("a 1 s deadline ends before 10 s"), so a
-//! busy machine cannot make these tests fail; each dripping server would take far longer than
-//! the bound to finish, so a client that ignored its deadline would fail them.
+//! No elapsed time is asserted, so a busy machine cannot make these tests fail. Each server
+//! ends its script in something other than a timeout (a dripping one finishes its body after
+//! 50 to 100 s, a silent one closes when its own read timeout runs out), so a client that
+//! ignored its limit gets a body, or a truncation, and fails the kind, phase and message checks.
 
 mod support;
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use plainwire::{Agent, AgentBuilder, ErrorKind, TimeoutPhase};
 use support::*;
-
-/// How long any of these calls may take, whatever its limit (all limits are 1 s or less).
-const GENEROUS: Duration = Duration::from_secs(10);
 
 fn builder() -> AgentBuilder {
     Agent::builder().proxy_from_env(false)
 }
 
-/// Runs `call`, checks it failed with a timeout in `phase` within [`GENEROUS`].
+/// Runs `call`, checks it failed with a timeout in `phase`.
 fn assert_times_out<T: std::fmt::Debug>(
     phase: TimeoutPhase,
     call: impl FnOnce() -> plainwire::Result<T>,
 ) -> plainwire::Error {
-    let started = Instant::now();
     let err = call().unwrap_err();
-    let elapsed = started.elapsed();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.timeout_phase(), Some(phase), "{err}");
-    assert!(elapsed < GENEROUS, "took {elapsed:?}: {err}");
     err
 }
 
@@ -91,7 +86,10 @@ fn the_read_timeout_ends_a_wait_for_the_body() {
         .build()
         .unwrap();
     let resp = agent.get(&server.url("/")).send().unwrap();
-    assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+    let err = assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+    // The read timeout, or the floor on speed over the same period (bytes() has both): a
+    // limit of 300 ms, not a default of a minute.
+    assert!(err.to_string().contains("300ms"), "{err}");
 }
 
 #[test]
@@ -125,19 +123,19 @@ fn the_deadline_ends_a_silent_wait_shorter_than_the_read_timeout() {
 fn the_deadline_ends_a_dripping_body() {
     let server = dripping_server();
     let agent = builder().build().unwrap();
-    assert_times_out(TimeoutPhase::ReadBody, || {
+    let err = assert_times_out(TimeoutPhase::ReadBody, || {
         agent
             .get(&server.url("/"))
             .timeout(Duration::from_secs(1))
             .send()?
             .bytes()
     });
+    assert!(err.to_string().contains("deadline of 1s"), "{err}");
 }
 
 #[test]
 fn the_deadline_ends_a_dripping_body_read_as_a_stream() {
     let server = dripping_server();
-    let started = Instant::now();
     let mut resp = builder()
         .build()
         .unwrap()
@@ -147,7 +145,6 @@ fn the_deadline_ends_a_dripping_body_read_as_a_stream() {
         .unwrap();
     let mut body = Vec::new();
     let err = resp.read_to_end(&mut body).unwrap_err();
-    assert!(started.elapsed() < GENEROUS, "took {:?}", started.elapsed());
     assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
     let inner = err
         .get_ref()
@@ -163,9 +160,10 @@ fn the_deadline_ends_a_dripping_body_read_as_a_stream() {
 fn the_agents_deadline_applies_to_every_call() {
     let server = dripping_server();
     let agent = builder().timeout(Duration::from_secs(1)).build().unwrap();
-    assert_times_out(TimeoutPhase::ReadBody, || {
+    let err = assert_times_out(TimeoutPhase::ReadBody, || {
         agent.get(&server.url("/")).send()?.bytes()
     });
+    assert!(err.to_string().contains("deadline of 1s"), "{err}");
 }
 
 #[test]
@@ -180,12 +178,13 @@ fn the_deadline_ends_a_dripping_head() {
         }
     });
     let agent = builder().build().unwrap();
-    assert_times_out(TimeoutPhase::ReadHead, || {
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
         agent
             .get(&server.url("/"))
             .timeout(Duration::from_secs(1))
             .send()
     });
+    assert!(err.to_string().contains("deadline of 1s"), "{err}");
 }
 
 #[test]
@@ -201,9 +200,10 @@ fn the_write_timeout_ends_an_upload_nobody_reads() {
         .build()
         .unwrap();
     let body = vec![0u8; 64 * 1024 * 1024];
-    assert_times_out(TimeoutPhase::SendRequest, || {
+    let err = assert_times_out(TimeoutPhase::SendRequest, || {
         agent.put(&server.url("/")).body(body).send()
     });
+    assert!(err.to_string().contains("timeout of 300ms"), "{err}");
 }
 
 /// A server that takes the request body 16 KiB every 10 ms (1.6 MB/s): never silent for long,
@@ -471,12 +471,16 @@ fn a_request_can_set_its_own_head_timeout() {
         .head_timeout(None)
         .build()
         .unwrap();
-    assert_times_out(TimeoutPhase::ReadHead, || {
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
         agent
             .get(&server.url("/"))
             .head_timeout(Duration::from_millis(500))
             .send()
     });
+    assert!(
+        err.to_string().contains("the head timeout of 500ms"),
+        "{err}"
+    );
 }
 
 #[test]
