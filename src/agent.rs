@@ -433,7 +433,7 @@ impl AgentBuilder {
     /// ```
     pub fn remove_default_header(mut self, name: &str) -> Self {
         if name.eq_ignore_ascii_case("host") {
-            self.error = self.error.or(Some(crate::request::host_is_required()));
+            self.remember(crate::request::host_is_required());
         } else {
             self.settings.default_headers.remove(name);
         }
@@ -472,7 +472,7 @@ impl AgentBuilder {
         match crate::auth::basic(user, password) {
             Ok(value) => self.authorization(value),
             Err(err) => {
-                self.error = self.error.or(Some(err));
+                self.remember(err);
                 self
             }
         }
@@ -596,7 +596,7 @@ impl AgentBuilder {
     pub fn proxy(mut self, proxy_url: &str) -> Self {
         match Proxy::new(proxy_url) {
             Ok(proxy) => self.settings.proxy = ProxySetting::Fixed(proxy),
-            Err(err) => self.error = self.error.or(Some(err)),
+            Err(err) => self.remember(err),
         }
         self
     }
@@ -616,7 +616,7 @@ impl AgentBuilder {
         let value = value.to_string();
         match crate::http1::write::check_header(name, &value) {
             Ok(()) => self.settings.proxy_headers.push((name.to_string(), value)),
-            Err(err) => self.error = self.error.or(Some(err)),
+            Err(err) => self.remember(err),
         }
         self
     }
@@ -763,7 +763,7 @@ impl AgentBuilder {
     ))]
     pub fn interface(mut self, name: &str) -> Self {
         if let Err(err) = self.settings.local_end.set_interface(name) {
-            self.error = self.error.or(Some(err));
+            self.remember(err);
         }
         self
     }
@@ -1082,7 +1082,7 @@ impl AgentBuilder {
     pub fn key_log_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
         match crate::transport::key_log::KeyLogWriter::open(path) {
             Ok(writer) => self.trust.key_log = Some(writer),
-            Err(err) => self.error = self.error.or(Some(err)),
+            Err(err) => self.remember(err),
         }
         self
     }
@@ -1254,6 +1254,12 @@ impl AgentBuilder {
     pub fn trace_unmasked(mut self, unmasked: bool) -> Self {
         self.trace_unmasked = unmasked;
         self
+    }
+
+    /// Remembers `err` for [`build`](AgentBuilder::build) to return, unless an earlier mistake
+    /// is already remembered: the first mistake is the one reported.
+    fn remember(&mut self, err: Error) {
+        self.error = self.error.take().or(Some(err));
     }
 
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an

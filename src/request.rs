@@ -187,8 +187,7 @@ impl RequestBuilder {
     /// ```
     pub fn remove_header(mut self, name: &str) -> Self {
         if name.eq_ignore_ascii_case("host") {
-            self.error.get_or_insert_with(host_is_required);
-            return self;
+            return self.fail(host_is_required());
         }
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         if !self.removed.iter().any(|r| r.eq_ignore_ascii_case(name)) {
@@ -220,12 +219,12 @@ impl RequestBuilder {
     pub fn cookie(mut self, name: &str, value: impl Display) -> Self {
         let value = value.to_string();
         match cookie_field::check(name, &value) {
-            Ok(()) => self.cookies.push((name.to_string(), value)),
-            Err(err) => {
-                self.error.get_or_insert(err);
+            Ok(()) => {
+                self.cookies.push((name.to_string(), value));
+                self
             }
+            Err(err) => self.fail(err),
         }
-        self
     }
 
     /// Adds `key=value` to the URL's query, form-encoded; the value is anything [`Display`].
@@ -276,13 +275,10 @@ impl RequestBuilder {
     /// let resp = plainwire::get("https://example.com/private").basic_auth("ana", "s3cret").send()?;
     /// # Ok::<(), plainwire::Error>(())
     /// ```
-    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+    pub fn basic_auth(self, user: &str, password: &str) -> Self {
         match auth::basic(user, password) {
             Ok(value) => self.set_authorization(value),
-            Err(err) => {
-                self.error = self.error.or(Some(err));
-                self
-            }
+            Err(err) => self.fail(err),
         }
     }
 
@@ -512,13 +508,10 @@ impl RequestBuilder {
     ///     .error_for_status()?;
     /// # Ok::<(), plainwire::Error>(())
     /// ```
-    pub fn body_file(mut self, path: impl AsRef<Path>) -> Self {
+    pub fn body_file(self, path: impl AsRef<Path>) -> Self {
         match Stream::file(path.as_ref()) {
             Ok(stream) => self.with_body(SendBody::Stream(stream), None),
-            Err(err) => {
-                self.error = self.error.or(Some(err));
-                self
-            }
+            Err(err) => self.fail(err),
         }
     }
 
@@ -546,10 +539,7 @@ impl RequestBuilder {
         let stream = match form.into_body() {
             Ok(FormBody::Replayable(open)) => Stream::reopen(open, length),
             Ok(FormBody::Once(reader)) => Stream::once(reader, length),
-            Err(err) => {
-                self.error = self.error.or(Some(err));
-                return self;
-            }
+            Err(err) => return self.fail(err),
         };
         // The boundary is in the form's Content-Type: one set before cannot describe this body.
         self.headers
@@ -705,16 +695,15 @@ impl RequestBuilder {
         )
     }
 
-    /// Sets the body, and the Content-Type that goes with it (none for raw bytes or a stream);
-    /// every body method goes through here, so that the last body wins with its type.
     /// Remembers `err` for [`send`](RequestBuilder::send) to return, unless an earlier mistake
-    /// is already remembered.
-    #[cfg(feature = "http")]
+    /// is already remembered: the first mistake is the one reported.
     pub(crate) fn fail(mut self, err: Error) -> Self {
         self.error = self.error.or(Some(err));
         self
     }
 
+    /// Sets the body, and the Content-Type that goes with it (none for raw bytes or a stream);
+    /// every body method goes through here, so that the last body wins with its type.
     fn with_body(mut self, body: SendBody, content_type: Option<String>) -> Self {
         self.body = body;
         self.body_content_type = content_type;
