@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use plainwire::http1::write::is_token;
+
 /// Where an option's bytes come from: `@FILE`, `@-` (standard input) or the text itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -140,18 +142,13 @@ pub fn header(value: &str) -> Result<Header, String> {
             None => return Err("header must be 'Name: value' or 'Name;'".to_string()),
         },
     };
-    if name.is_empty() || !name.bytes().all(is_token_byte) {
+    if !is_token(name) {
         return Err(format!("bad header name '{name}'"));
     }
     Ok(Header {
         name: name.to_string(),
         value,
     })
-}
-
-/// An RFC 9110 `tchar`: what a header name is made of.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// A method: non-empty, no whitespace or control characters.
