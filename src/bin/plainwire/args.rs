@@ -199,8 +199,6 @@ pub struct Operation {
     pub cookies: Vec<String>,
     /// `-D FILE`: where the response heads are written (`-` for stdout).
     pub dump_header: Option<PathBuf>,
-    /// `-N`: do not hold output back (plainwire never does).
-    pub no_buffer: bool,
     /// `--remove-on-error`: delete the output file of a failed transfer.
     pub remove_on_error: bool,
     /// `--proto`: the protocols a transfer may use.
@@ -332,8 +330,6 @@ pub enum IpFamilyArg {
 pub struct NetrcArgs {
     /// `-n` or `--netrc-optional`: use the user's `.netrc`.
     pub enabled: bool,
-    /// `--netrc-optional`: a missing file is no error.
-    pub optional: bool,
     /// `--netrc-file`: this file in place of the user's.
     pub file: Option<PathBuf>,
 }
@@ -390,7 +386,6 @@ impl Default for Operation {
             auto_referer: false,
             cookies: Vec::new(),
             dump_header: None,
-            no_buffer: false,
             remove_on_error: false,
             protocols: Protocols::ALL,
             max_filesize: None,
@@ -1151,7 +1146,8 @@ impl Parser {
             Opt::ShowError => g.show_error = on,
             Opt::ProgressBar => g.progress_bar = on,
             Opt::NoProgressMeter => g.no_progress_meter = on,
-            Opt::NoBuffer => op.no_buffer = on,
+            // `-N`: plainwire never holds output back.
+            Opt::NoBuffer => {}
             Opt::Stderr => g.stderr = Some(path(shown, value)?),
             Opt::RemoveOnError => op.remove_on_error = on,
             Opt::MaxFilesize => {
@@ -1198,10 +1194,8 @@ impl Parser {
                 });
             }
             Opt::Netrc => op.netrc.enabled = on,
-            Opt::NetrcOptional => {
-                op.netrc.enabled = on;
-                op.netrc.optional = on;
-            }
+            // A missing `.netrc` is no error for `-n` either, so this is `-n`.
+            Opt::NetrcOptional => op.netrc.enabled = on,
             Opt::NetrcFile => op.netrc.file = Some(path(shown, value)?),
             Opt::Noproxy => op.noproxy = Some(text(shown, value)?),
             Opt::ProxyUser => {
