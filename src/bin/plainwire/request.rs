@@ -19,7 +19,7 @@ use std::time::Duration;
 use plainwire::{Agent, CookieJar, RequestBuilder, Response, Scheme};
 
 use crate::args::{AuthScheme, IpFamilyArg, NetrcArgs, Operation};
-use crate::body::{FORM_TYPE, JSON_TYPE};
+use crate::body::{path_encode, FORM_TYPE, JSON_TYPE};
 use crate::failure::{self, Failure};
 use crate::inputs::Prepared;
 use crate::interface::{InterfaceArg, LocalEnd};
@@ -288,22 +288,10 @@ fn proxy_with_credentials(proxy: &str, user: &str, password: &str) -> String {
     let host = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    let encode = |text: &str| {
-        let mut out = String::new();
-        for &b in text.as_bytes() {
-            match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    out.push(char::from(b))
-                }
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-        out
-    };
     format!(
         "{scheme}://{}:{}@{host}{tail}",
-        encode(user),
-        encode(password)
+        path_encode(user),
+        path_encode(password)
     )
 }
 
