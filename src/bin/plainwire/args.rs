@@ -35,9 +35,6 @@ use crate::routes::{self, ConnectToArg, ResolveArg};
 use crate::tls_options::{self, FileType, PinArg, TlsArg};
 use crate::values::{self, DataPiece, Header, Protocols, Source};
 
-/// Redirect limit used with `-L` when `--max-redirs` is not given.
-pub const DEFAULT_MAX_REDIRS: u32 = 10;
-
 /// How deep `-K` files may name further `-K` files: enough for any layout, and an end to a
 /// file that names itself.
 const MAX_CONFIG_DEPTH: usize = 8;
@@ -368,7 +365,8 @@ impl Default for Operation {
             head: false,
             include: false,
             location: false,
-            max_redirs: DEFAULT_MAX_REDIRS,
+            // With `-L` and no `--max-redirs`: the library's limit.
+            max_redirs: plainwire::defaults::MAX_REDIRECTS,
             fail: false,
             fail_with_body: false,
             insecure: false,

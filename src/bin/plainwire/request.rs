@@ -41,10 +41,6 @@ const DEFAULT_SPEED_TIME: Duration = Duration::from_secs(30);
 /// `--speed-limit` when only `--speed-time` is given (curl's default: 1 byte per second).
 const DEFAULT_SPEED_LIMIT: u64 = 1;
 
-/// How much of a 401's body `--anyauth` reads before asking again, so that the connection can
-/// carry the second request; a longer body closes it instead.
-const MAX_CHALLENGE_BODY: u64 = 64 * 1024;
-
 /// What an agent is built from: the settings of an operation that are the agent's, not the
 /// request's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -408,10 +404,11 @@ pub fn send(
     if !answer_with_basic {
         return Ok(first);
     }
-    // Read the challenge's body so that its connection can carry the second request.
+    // Read the challenge's body so that its connection can carry the second request, as much
+    // of it as the library reads off a redirect; a longer body closes the connection instead.
     let mut challenge = first;
     let _ = std::io::copy(
-        &mut (&mut challenge).take(MAX_CHALLENGE_BODY),
+        &mut (&mut challenge).take(plainwire::defaults::REDIRECT_DRAIN_MAX),
         &mut std::io::sink(),
     );
     drop(challenge);
