@@ -30,8 +30,9 @@ impl Source {
         }
     }
 
-    /// Like [`Source::from_at`] for a value that follows a name (`name@FILE`): `-` is stdin.
-    fn from_file_name(name: &str) -> Source {
+    /// Like [`Source::from_at`] for a file name that follows an `@` or `<` already taken off
+    /// (`name@FILE`, `-F name=@FILE`): `-` is stdin, anything else a file.
+    pub fn from_file_name(name: &str) -> Source {
         if name == "-" {
             Source::Stdin
         } else {
