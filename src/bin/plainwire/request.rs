@@ -570,7 +570,7 @@ fn body(
         if crate::urls::is_stdin(path) {
             let stdin = std::io::stdin();
             return Ok(match rate {
-                Some(rate) => request.body_reader(Paced::new(stdin, rate)),
+                Some(rate) => paced_body(request, stdin, rate, None),
                 None => request.body_reader(stdin),
             });
         }
@@ -583,10 +583,7 @@ fn body(
             .ok()
             .filter(|m| m.is_file())
             .map(|m| m.len());
-        return Ok(match length {
-            Some(length) => request.body_reader_sized(Paced::new(file, rate), length),
-            None => request.body_reader(Paced::new(file, rate)),
-        });
+        return Ok(paced_body(request, file, rate, length));
     }
     if !prepared.form.is_empty() {
         let form = prepared.form.build()?;
@@ -598,10 +595,7 @@ fn body(
         }
         let length = form.content_length();
         let reader = form.into_reader().map_err(|e| Failure::from_error(&e))?;
-        return Ok(match length {
-            Some(length) => request.body_reader_sized(Paced::new(reader, rate), length),
-            None => request.body_reader(Paced::new(reader, rate)),
-        });
+        return Ok(paced_body(request, reader, rate, length));
     }
     if let Some(body) = &prepared.body {
         let content_type = if body.json { JSON_TYPE } else { FORM_TYPE };
@@ -615,12 +609,27 @@ fn body(
             Some(rate) => {
                 let length = body.bytes.len() as u64;
                 let reader = std::io::Cursor::new(body.bytes.clone());
-                request.body_reader_sized(Paced::new(reader, rate), length)
+                paced_body(request, reader, rate, Some(length))
             }
             None => request.body(body.bytes.clone()),
         };
     }
     Ok(request)
+}
+
+/// `reader` as the body, paced at `rate` bytes per second (`--limit-rate`); sent with a
+/// Content-Length when its `length` is known, chunked otherwise.
+fn paced_body(
+    request: RequestBuilder,
+    reader: impl Read + Send + 'static,
+    rate: u64,
+    length: Option<u64>,
+) -> RequestBuilder {
+    let paced = Paced::new(reader, rate);
+    match length {
+        Some(length) => request.body_reader_sized(paced, length),
+        None => request.body_reader(paced),
+    }
 }
 
 /// The Referer the request carries, for `%{referer}`.
