@@ -1059,13 +1059,7 @@ impl Parser {
                 op.connect_timeout = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
             }
             Opt::MaxTime => op.max_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?),
-            Opt::User => {
-                let user = text(shown, value)?;
-                op.user = Some(match user.split_once(':') {
-                    Some((name, password)) => (name.to_string(), password.to_string()),
-                    None => (user, String::new()),
-                });
-            }
+            Opt::User => op.user = Some(values::credentials(&text(shown, value)?)),
             // --no-digest and --no-anyauth go back to the default, Basic.
             Opt::Basic => op.auth = AuthScheme::Basic,
             Opt::Digest => {
@@ -1196,13 +1190,7 @@ impl Parser {
             Opt::NetrcOptional => op.netrc.enabled = on,
             Opt::NetrcFile => op.netrc.file = Some(path(shown, value)?),
             Opt::Noproxy => op.noproxy = Some(text(shown, value)?),
-            Opt::ProxyUser => {
-                let user = text(shown, value)?;
-                op.proxy_user = Some(match user.split_once(':') {
-                    Some((name, password)) => (name.to_string(), password.to_string()),
-                    None => (user, String::new()),
-                });
-            }
+            Opt::ProxyUser => op.proxy_user = Some(values::credentials(&text(shown, value)?)),
             Opt::LocationTrusted => {
                 op.location_trusted = on;
                 op.location |= on;

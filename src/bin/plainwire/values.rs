@@ -170,6 +170,15 @@ pub fn no_line_breaks(value: &str) -> Result<String, String> {
     }
 }
 
+/// `-u` and `-U`: `user:password`, split at the first colon; without one the password is
+/// empty.
+pub fn credentials(value: &str) -> (String, String) {
+    match value.split_once(':') {
+        Some((name, password)) => (name.to_string(), password.to_string()),
+        None => (value.to_string(), String::new()),
+    }
+}
+
 const BAD_NUMBER: &str = "expected a proper numerical parameter";
 
 /// `--max-redirs`: a non-negative integer, or `-1` for no limit (curl).
@@ -356,6 +365,14 @@ pub fn parallel_max(value: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_split_at_the_first_colon() {
+        let pair = |user: &str, password: &str| (user.to_string(), password.to_string());
+        assert_eq!(credentials("ann:se:cret"), pair("ann", "se:cret"));
+        assert_eq!(credentials("ann"), pair("ann", ""));
+        assert_eq!(credentials(":pw"), pair("", "pw"));
+    }
 
     fn inline(text: &str) -> Source {
         Source::Inline(text.as_bytes().to_vec())
