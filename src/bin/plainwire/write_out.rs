@@ -300,7 +300,8 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
         "referer" => text(&r.referer),
         "remote_ip" => ip(r.remote),
         "remote_port" => port(r.remote),
-        "scheme" => Value::Text(scheme(&r.url_effective)),
+        // In capitals, as curl 7.88 prints it (`HTTP`, `HTTPS`).
+        "scheme" => Value::Text(crate::urls::scheme_of(&r.url_effective).to_ascii_uppercase()),
         "size_download" => Value::Number(r.size_download),
         "size_header" => Value::Number(r.size_header),
         "size_request" => Value::Number(r.size_request),
@@ -332,13 +333,6 @@ fn speed(bytes: u64, r: &Report) -> u64 {
     } else {
         0
     }
-}
-
-/// The scheme of a URL in capitals, as curl 7.88 prints `%{scheme}` (`HTTP`, `HTTPS`).
-fn scheme(url: &str) -> String {
-    url.split_once("://")
-        .map(|(scheme, _)| scheme.to_ascii_uppercase())
-        .unwrap_or_default()
 }
 
 /// The header lines of the final response head (the status line is not one).
