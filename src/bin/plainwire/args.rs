@@ -35,9 +35,6 @@ use crate::routes::{self, ConnectToArg, ResolveArg};
 use crate::tls_options::{self, FileType, PinArg, TlsArg};
 use crate::values::{self, DataPiece, Header, Protocols, Source};
 
-/// Redirect limit used with `-L` when `--max-redirs` is not given.
-pub const DEFAULT_MAX_REDIRS: u32 = 10;
-
 /// How deep `-K` files may name further `-K` files: enough for any layout, and an end to a
 /// file that names itself.
 const MAX_CONFIG_DEPTH: usize = 8;
@@ -199,8 +196,6 @@ pub struct Operation {
     pub cookies: Vec<String>,
     /// `-D FILE`: where the response heads are written (`-` for stdout).
     pub dump_header: Option<PathBuf>,
-    /// `-N`: do not hold output back (plainwire never does).
-    pub no_buffer: bool,
     /// `--remove-on-error`: delete the output file of a failed transfer.
     pub remove_on_error: bool,
     /// `--proto`: the protocols a transfer may use.
@@ -332,8 +327,6 @@ pub enum IpFamilyArg {
 pub struct NetrcArgs {
     /// `-n` or `--netrc-optional`: use the user's `.netrc`.
     pub enabled: bool,
-    /// `--netrc-optional`: a missing file is no error.
-    pub optional: bool,
     /// `--netrc-file`: this file in place of the user's.
     pub file: Option<PathBuf>,
 }
@@ -372,7 +365,8 @@ impl Default for Operation {
             head: false,
             include: false,
             location: false,
-            max_redirs: DEFAULT_MAX_REDIRS,
+            // With `-L` and no `--max-redirs`: the library's limit.
+            max_redirs: plainwire::defaults::MAX_REDIRECTS,
             fail: false,
             fail_with_body: false,
             insecure: false,
@@ -390,7 +384,6 @@ impl Default for Operation {
             auto_referer: false,
             cookies: Vec::new(),
             dump_header: None,
-            no_buffer: false,
             remove_on_error: false,
             protocols: Protocols::ALL,
             max_filesize: None,
@@ -1066,13 +1059,7 @@ impl Parser {
                 op.connect_timeout = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
             }
             Opt::MaxTime => op.max_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?),
-            Opt::User => {
-                let user = text(shown, value)?;
-                op.user = Some(match user.split_once(':') {
-                    Some((name, password)) => (name.to_string(), password.to_string()),
-                    None => (user, String::new()),
-                });
-            }
+            Opt::User => op.user = Some(values::credentials(&text(shown, value)?)),
             // --no-digest and --no-anyauth go back to the default, Basic.
             Opt::Basic => op.auth = AuthScheme::Basic,
             Opt::Digest => {
@@ -1151,7 +1138,8 @@ impl Parser {
             Opt::ShowError => g.show_error = on,
             Opt::ProgressBar => g.progress_bar = on,
             Opt::NoProgressMeter => g.no_progress_meter = on,
-            Opt::NoBuffer => op.no_buffer = on,
+            // `-N`: plainwire never holds output back.
+            Opt::NoBuffer => {}
             Opt::Stderr => g.stderr = Some(path(shown, value)?),
             Opt::RemoveOnError => op.remove_on_error = on,
             Opt::MaxFilesize => {
@@ -1198,19 +1186,11 @@ impl Parser {
                 });
             }
             Opt::Netrc => op.netrc.enabled = on,
-            Opt::NetrcOptional => {
-                op.netrc.enabled = on;
-                op.netrc.optional = on;
-            }
+            // A missing `.netrc` is no error for `-n` either, so this is `-n`.
+            Opt::NetrcOptional => op.netrc.enabled = on,
             Opt::NetrcFile => op.netrc.file = Some(path(shown, value)?),
             Opt::Noproxy => op.noproxy = Some(text(shown, value)?),
-            Opt::ProxyUser => {
-                let user = text(shown, value)?;
-                op.proxy_user = Some(match user.split_once(':') {
-                    Some((name, password)) => (name.to_string(), password.to_string()),
-                    None => (user, String::new()),
-                });
-            }
+            Opt::ProxyUser => op.proxy_user = Some(values::credentials(&text(shown, value)?)),
             Opt::LocationTrusted => {
                 op.location_trusted = on;
                 op.location |= on;

@@ -68,14 +68,38 @@ pub fn join(
 
 /// curl's `--data-urlencode` encoding of `bytes`, appended to `out`.
 pub fn url_encode(bytes: &[u8], out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in bytes {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b),
             b' ' => out.push(b'+'),
-            _ => out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]),
+            _ if is_unreserved(b) => out.push(b),
+            _ => out.extend_from_slice(&percent(b)),
         }
     }
+}
+
+/// `text` percent-encoded for a URL path segment or userinfo: the unreserved characters
+/// stay, every other byte (a space too) becomes `%XX` in uppercase hex.
+pub fn path_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if is_unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            out.extend(percent(b).map(char::from));
+        }
+    }
+    out
+}
+
+/// RFC 3986 section 2.3: ASCII letters, digits and `-._~` never need encoding.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// `b` as `%XX`, uppercase as RFC 3986 section 2.1 recommends.
+fn percent(b: u8) -> [u8; 3] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]
 }
 
 #[cfg(test)]
@@ -131,6 +155,13 @@ mod tests {
             b"file+con%0Atent%26%3D%0D%0A%00"
         );
         assert_eq!(joined(&[DataPiece::url_encoded("n@-")]), b"n=from+stdin%0A");
+    }
+
+    #[test]
+    fn path_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(path_encode("a-b.c_d~09AZ"), "a-b.c_d~09AZ");
+        assert_eq!(path_encode("a b+c/d@é"), "a%20b%2Bc%2Fd%40%C3%A9");
+        assert_eq!(path_encode("\0\x7f"), "%00%7F");
     }
 
     #[test]

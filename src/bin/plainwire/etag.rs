@@ -11,7 +11,7 @@
 //!
 //! Both options work with one URL only, as in curl.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
@@ -51,15 +51,7 @@ pub fn open(path: &Path, create_dirs: bool) -> Result<EtagFile, Failure> {
     if path.as_os_str() == "-" {
         return Ok(EtagFile::Stdout);
     }
-    if create_dirs {
-        crate::output::create_parent_dirs(path)?;
-    }
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .map(EtagFile::File)
-        .map_err(|e| Failure::write(path.display(), &e))
+    crate::output::open_append(path, create_dirs).map(EtagFile::File)
 }
 
 impl EtagFile {

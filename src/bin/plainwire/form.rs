@@ -89,7 +89,7 @@ pub fn parse(value: &str, literal: bool) -> Result<Parsed, String> {
                     .to_string(),
             );
         }
-        field(FormContent::File(source(&data)), params)
+        field(FormContent::File(Source::from_file_name(&data)), params)
     } else if let Some(file) = content.strip_prefix('<') {
         let (data, rest) = word(file, false, &mut warnings);
         let (mut params, _) = params(rest, false, &mut warnings)?;
@@ -98,7 +98,7 @@ pub fn parse(value: &str, literal: bool) -> Result<Parsed, String> {
                 "-F: field filename not allowed with '<' (a text field): {name}"
             ));
         }
-        field(FormContent::TextFrom(source(&data)), params)
+        field(FormContent::TextFrom(Source::from_file_name(&data)), params)
     } else {
         let (data, rest) = word(content, false, &mut warnings);
         let (params, _) = params(rest, false, &mut warnings)?;
@@ -108,14 +108,6 @@ pub fn parse(value: &str, literal: bool) -> Result<Parsed, String> {
         field: parsed,
         warnings,
     })
-}
-
-/// `-` is stdin, anything else a file.
-fn source(name: &str) -> Source {
-    match name {
-        "-" => Source::Stdin,
-        file => Source::File(file.into()),
-    }
 }
 
 /// The parameters after a value.

@@ -69,15 +69,7 @@ impl Sink {
     /// The file at `path`, appended to (made when missing): a resumed download (`-C`). 23
     /// when it cannot be opened.
     pub fn append(path: &Path, create_dirs: bool) -> Result<Sink, Failure> {
-        if create_dirs {
-            create_parent_dirs(path)?;
-        }
-        OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-            .map(|file| Sink::File(file, path.to_path_buf()))
-            .map_err(|e| Failure::write(path.display(), &e))
+        open_append(path, create_dirs).map(|file| Sink::File(file, path.to_path_buf()))
     }
 
     /// Writes all of `bytes` and flushes them through to the file or pipe.
@@ -119,6 +111,19 @@ impl Sink {
 /// in the output, and holding a NUL byte.
 fn refuses_binary(guard_binary: bool, written: u64, bytes: &[u8]) -> bool {
     guard_binary && written < BINARY_CHECK_BYTES && bytes.contains(&0)
+}
+
+/// The file at `path` opened for appending, made when missing (with its directories when
+/// `create_dirs`): a resumed download, the `--etag-save` file. 23 when it cannot be opened.
+pub fn open_append(path: &Path, create_dirs: bool) -> Result<File, Failure> {
+    if create_dirs {
+        create_parent_dirs(path)?;
+    }
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| Failure::write(path.display(), &e))
 }
 
 /// Makes the directories `path` needs (mode 0750 on Unix, as curl); 23 when that fails.

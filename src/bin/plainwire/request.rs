@@ -19,7 +19,7 @@ use std::time::Duration;
 use plainwire::{Agent, CookieJar, RequestBuilder, Response, Scheme};
 
 use crate::args::{AuthScheme, IpFamilyArg, NetrcArgs, Operation};
-use crate::body::{FORM_TYPE, JSON_TYPE};
+use crate::body::{path_encode, FORM_TYPE, JSON_TYPE};
 use crate::failure::{self, Failure};
 use crate::inputs::Prepared;
 use crate::interface::{InterfaceArg, LocalEnd};
@@ -40,10 +40,6 @@ const DEFAULT_SPEED_TIME: Duration = Duration::from_secs(30);
 
 /// `--speed-limit` when only `--speed-time` is given (curl's default: 1 byte per second).
 const DEFAULT_SPEED_LIMIT: u64 = 1;
-
-/// How much of a 401's body `--anyauth` reads before asking again, so that the connection can
-/// carry the second request; a longer body closes it instead.
-const MAX_CHALLENGE_BODY: u64 = 64 * 1024;
 
 /// What an agent is built from: the settings of an operation that are the agent's, not the
 /// request's.
@@ -288,22 +284,10 @@ fn proxy_with_credentials(proxy: &str, user: &str, password: &str) -> String {
     let host = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    let encode = |text: &str| {
-        let mut out = String::new();
-        for &b in text.as_bytes() {
-            match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    out.push(char::from(b))
-                }
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-        out
-    };
     format!(
         "{scheme}://{}:{}@{host}{tail}",
-        encode(user),
-        encode(password)
+        path_encode(user),
+        path_encode(password)
     )
 }
 
@@ -420,10 +404,11 @@ pub fn send(
     if !answer_with_basic {
         return Ok(first);
     }
-    // Read the challenge's body so that its connection can carry the second request.
+    // Read the challenge's body so that its connection can carry the second request, as much
+    // of it as the library reads off a redirect; a longer body closes the connection instead.
     let mut challenge = first;
     let _ = std::io::copy(
-        &mut (&mut challenge).take(MAX_CHALLENGE_BODY),
+        &mut (&mut challenge).take(plainwire::defaults::REDIRECT_DRAIN_MAX),
         &mut std::io::sink(),
     );
     drop(challenge);
@@ -585,7 +570,7 @@ fn body(
         if crate::urls::is_stdin(path) {
             let stdin = std::io::stdin();
             return Ok(match rate {
-                Some(rate) => request.body_reader(Paced::new(stdin, rate)),
+                Some(rate) => paced_body(request, stdin, rate, None),
                 None => request.body_reader(stdin),
             });
         }
@@ -598,10 +583,7 @@ fn body(
             .ok()
             .filter(|m| m.is_file())
             .map(|m| m.len());
-        return Ok(match length {
-            Some(length) => request.body_reader_sized(Paced::new(file, rate), length),
-            None => request.body_reader(Paced::new(file, rate)),
-        });
+        return Ok(paced_body(request, file, rate, length));
     }
     if !prepared.form.is_empty() {
         let form = prepared.form.build()?;
@@ -613,10 +595,7 @@ fn body(
         }
         let length = form.content_length();
         let reader = form.into_reader().map_err(|e| Failure::from_error(&e))?;
-        return Ok(match length {
-            Some(length) => request.body_reader_sized(Paced::new(reader, rate), length),
-            None => request.body_reader(Paced::new(reader, rate)),
-        });
+        return Ok(paced_body(request, reader, rate, length));
     }
     if let Some(body) = &prepared.body {
         let content_type = if body.json { JSON_TYPE } else { FORM_TYPE };
@@ -630,12 +609,27 @@ fn body(
             Some(rate) => {
                 let length = body.bytes.len() as u64;
                 let reader = std::io::Cursor::new(body.bytes.clone());
-                request.body_reader_sized(Paced::new(reader, rate), length)
+                paced_body(request, reader, rate, Some(length))
             }
             None => request.body(body.bytes.clone()),
         };
     }
     Ok(request)
+}
+
+/// `reader` as the body, paced at `rate` bytes per second (`--limit-rate`); sent with a
+/// Content-Length when its `length` is known, chunked otherwise.
+fn paced_body(
+    request: RequestBuilder,
+    reader: impl Read + Send + 'static,
+    rate: u64,
+    length: Option<u64>,
+) -> RequestBuilder {
+    let paced = Paced::new(reader, rate);
+    match length {
+        Some(length) => request.body_reader_sized(paced, length),
+        None => request.body_reader(paced),
+    }
 }
 
 /// The Referer the request carries, for `%{referer}`.

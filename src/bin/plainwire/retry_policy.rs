@@ -19,19 +19,14 @@
 
 use std::time::Duration;
 
+use plainwire::defaults::RETRY_BACKOFF_INITIAL;
 use plainwire::{ErrorKind, RetryPolicy};
 
 use crate::args::RetryArgs;
 
-/// The statuses curl's `--retry` retries.
-pub const TRANSIENT_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
-
 /// The errors curl's `--retry` retries: a time limit, and a name that did not resolve (curl
 /// 7.88's `CURLE_OPERATION_TIMEDOUT` and `CURLE_COULDNT_RESOLVE_HOST`/`_PROXY`).
 pub const TRANSIENT_ERRORS: [ErrorKind; 2] = [ErrorKind::Timeout, ErrorKind::Dns];
-
-/// The first wait of curl's backoff.
-pub const FIRST_WAIT: Duration = Duration::from_secs(1);
 
 /// The longest wait of curl's backoff ("until it reaches 10 minutes"), and the longest
 /// `Retry-After` honoured.
@@ -46,7 +41,8 @@ pub fn policy(args: &RetryArgs, fail: bool) -> Option<RetryPolicy> {
     // curl waits exactly: a fixed delay, or 1 s doubling, never a random draw.
     let (initial, max) = match args.delay.filter(|d| !d.is_zero()) {
         Some(delay) => (delay, delay),
-        None => (FIRST_WAIT, LONGEST_WAIT),
+        // curl's first wait is 1 s, as is the library's.
+        None => (RETRY_BACKOFF_INITIAL, LONGEST_WAIT),
     };
     let mut policy = RetryPolicy::new(args.count)
         .errors(&TRANSIENT_ERRORS)
@@ -59,12 +55,12 @@ pub fn policy(args: &RetryArgs, fail: bool) -> Option<RetryPolicy> {
     if let Some(limit) = args.max_time.filter(|t| !t.is_zero()) {
         policy = policy.max_retry_time(limit);
     }
-    Some(if args.all_errors && fail {
+    // Otherwise the library's statuses are curl's: 408, 429, 500, 502, 503, 504.
+    if args.all_errors && fail {
         let every_error: Vec<u16> = (400..600).collect();
-        policy.statuses(&every_error)
-    } else {
-        policy.statuses(&TRANSIENT_STATUSES)
-    })
+        policy = policy.statuses(&every_error);
+    }
+    Some(policy)
 }
 
 #[cfg(test)]
@@ -81,11 +77,10 @@ mod tests {
     /// The policy the options must give: curl's rules written out.
     fn curls(count: u32) -> RetryPolicy {
         RetryPolicy::new(count)
-            .statuses(&TRANSIENT_STATUSES)
             .errors(&TRANSIENT_ERRORS)
             .connection_refused(false)
             .retry_non_idempotent(true)
-            .backoff(FIRST_WAIT, LONGEST_WAIT)
+            .backoff(Duration::from_secs(1), LONGEST_WAIT)
             .jitter(false)
             .max_retry_after(LONGEST_WAIT)
     }
@@ -99,7 +94,7 @@ mod tests {
     fn curls_statuses_errors_and_backoff_for_any_method() {
         let p = policy(&args(3), false).unwrap();
         assert_eq!(p, curls(3));
-        for status in TRANSIENT_STATUSES {
+        for status in [408, 429, 500, 502, 503, 504] {
             assert!(p.retries_status(status), "{status}");
         }
         assert!(!p.retries_status(404));

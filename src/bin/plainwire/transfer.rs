@@ -133,8 +133,8 @@ fn attempt(
     let status = response.status();
     report.response_code = status;
     report.url_effective = response.url().to_string();
-    report.http_version = Some(match response.version().as_str() {
-        "HTTP/1.0" => "1",
+    report.http_version = Some(match response.version() {
+        plainwire::Version::Http10 => "1",
         _ => "1.1",
     });
     report.content_type = response.header("content-type").map(str::to_string);

