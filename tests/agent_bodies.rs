@@ -10,15 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use plainwire::{Agent, AgentBuilder, ErrorKind};
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
-
-fn agent() -> Agent {
-    builder().build().unwrap()
-}
+use plainwire::ErrorKind;
 
 fn echo_server() -> HttpServer {
     HttpServer::start(|req| Reply::text(format!("{} bytes", req.body.len())))

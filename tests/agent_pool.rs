@@ -11,16 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use plainwire::{Agent, AgentBuilder, ErrorKind};
-
-fn builder() -> AgentBuilder {
-    // Never let a proxy from the environment of the test run get in the way.
-    Agent::builder().proxy_from_env(false)
-}
-
-fn agent() -> Agent {
-    builder().build().unwrap()
-}
+use plainwire::ErrorKind;
 
 /// One request read off a scripted connection.
 #[derive(Clone, Debug)]
@@ -636,7 +627,7 @@ fn closes_on_the_next_request_with(tls: bool, abort: bool) -> (ScriptedServer, A
 }
 
 #[cfg(feature = "tls")]
-fn tls_agent() -> Agent {
+fn tls_agent() -> plainwire::Agent {
     trusting_test_ca(builder()).build().unwrap()
 }
 

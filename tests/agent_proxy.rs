@@ -4,11 +4,7 @@
 mod support;
 use support::*;
 
-use plainwire::{Agent, AgentBuilder, EnvProxies, ErrorKind, Proxy, Url};
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
+use plainwire::{Agent, EnvProxies, ErrorKind, Proxy, Url};
 
 // ---------------------------------------------------------------------------
 // http URLs: absolute-form

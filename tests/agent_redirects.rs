@@ -7,15 +7,7 @@ use support::*;
 use std::io::Cursor;
 use std::time::Duration;
 
-use plainwire::{Agent, AgentBuilder, ErrorKind};
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
-
-fn agent() -> Agent {
-    builder().build().unwrap()
-}
+use plainwire::{Agent, ErrorKind};
 
 /// The requests `server` received for `path`.
 fn requests_to(server: &HttpServer, path: &str) -> Vec<Request> {

@@ -6,11 +6,7 @@
 mod support;
 use support::*;
 
-use plainwire::{Agent, AgentBuilder, CookieJar};
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
+use plainwire::{Agent, CookieJar};
 
 fn keeping_cookies() -> Agent {
     builder().cookie_store(true).build().unwrap()

@@ -11,21 +11,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use md5::Md5;
-use plainwire::{Agent, AgentBuilder};
 use sha2::{Digest, Sha256};
 use support::*;
 
 const REALM: &str = "plainwire@test";
 const USER: &str = "Mufasa";
 const PASSWORD: &str = "Circle of Life";
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
-
-fn agent() -> Agent {
-    builder().build().unwrap()
-}
 
 /// `H(data)` in lowercase hex, for `MD5` or `SHA-256`.
 fn h(algorithm: &str, data: &str) -> String {

@@ -8,12 +8,8 @@ mod support;
 
 use std::path::PathBuf;
 
-use plainwire::{Agent, AgentBuilder, ErrorKind};
+use plainwire::ErrorKind;
 use support::*;
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
 
 /// `Basic base64(user:password)`, written out for the test's few pairs.
 fn basic(user: &str, password: &str) -> String {

@@ -6,12 +6,6 @@ use support::*;
 
 use std::io::Read;
 
-use plainwire::Agent;
-
-fn agent() -> Agent {
-    Agent::builder().proxy_from_env(false).build().unwrap()
-}
-
 #[test]
 fn an_http_request_is_sent_with_its_method_headers_and_body() {
     let server = HttpServer::start(|req| {

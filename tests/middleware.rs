@@ -7,11 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use plainwire::middleware::{Next, Request};
-use plainwire::{Agent, AgentBuilder, Response};
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
+use plainwire::Response;
 
 #[test]
 fn a_middleware_sets_a_header_on_every_request() {

@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use plainwire::{Agent, AgentBuilder, ErrorKind};
+use plainwire::ErrorKind;
 use support::*;
 
 /// The User-Agent plainwire sends by default.
@@ -18,14 +18,6 @@ const ACCEPT_ENCODING: &str = if cfg!(feature = "gzip") {
 } else {
     ""
 };
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
-
-fn agent() -> Agent {
-    builder().build().unwrap()
-}
 
 /// The head of the last request `server` received, as text.
 fn last_head(server: &HttpServer) -> String {

@@ -10,10 +10,6 @@ use std::sync::{Arc, Mutex};
 
 use plainwire::{Agent, ContentRange, ErrorKind};
 
-fn agent() -> Agent {
-    Agent::builder().proxy_from_env(false).build().unwrap()
-}
-
 // ---------------------------------------------------------------------------
 // The response behind an error
 // ---------------------------------------------------------------------------

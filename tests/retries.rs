@@ -16,10 +16,6 @@ use plainwire::{Agent, AgentBuilder, ErrorKind, RetryPolicy, TraceEvent};
 /// A backoff too short to slow the tests down.
 const QUICK: Duration = Duration::from_millis(1);
 
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
-
 /// Up to `retries` retries, with a backoff too short to notice.
 fn policy(retries: u32) -> RetryPolicy {
     RetryPolicy::new(retries).backoff(QUICK, QUICK)

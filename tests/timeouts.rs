@@ -11,12 +11,8 @@ mod support;
 use std::io::Read;
 use std::time::Duration;
 
-use plainwire::{Agent, AgentBuilder, ErrorKind, TimeoutPhase};
+use plainwire::{ErrorKind, TimeoutPhase};
 use support::*;
-
-fn builder() -> AgentBuilder {
-    Agent::builder().proxy_from_env(false)
-}
 
 /// Runs `call`, checks it failed with a timeout in `phase`.
 fn assert_times_out<T: std::fmt::Debug>(
@@ -378,7 +374,7 @@ mod tls {
         });
     }
 
-    fn agent_trusting_test_ca() -> Agent {
+    fn agent_trusting_test_ca() -> plainwire::Agent {
         trusting_test_ca(builder()).build().unwrap()
     }
 
