@@ -6,7 +6,7 @@ use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
 use crate::http1::head::Version;
-use crate::http1::write::{check_header, write_field, write_request_line};
+use crate::http1::write::{check_header, decimal, write_field, write_request_line};
 use crate::url::Url;
 
 /// What a request head is built from, besides the agent's settings.
@@ -242,23 +242,6 @@ fn write_fields<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = Field<'a
         write_field(out, name, value, check)?;
     }
     Ok(())
-}
-
-/// `n` in decimal, written into `digits`.
-fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        // A remainder below 10.
-        #[allow(clippy::cast_possible_truncation)]
-        let digit = (n % 10) as u8;
-        digits[start] = b'0' + digit;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&digits[start..]).expect("ASCII digits")
 }
 
 /// The `Proxy-Authorization` value the caller gave, if any: the request's own field, else the
