@@ -257,7 +257,21 @@ pub(crate) fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
 /// assert_eq!(out, b"1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
 /// ```
 pub fn write_chunk_header(out: &mut Vec<u8>, len: usize) {
-    write!(out, "{len:x}\r\n").expect("writing to a Vec cannot fail");
+    out.extend_from_slice(chunk_header(len, &mut [0; CHUNK_HEADER_MAX]));
+}
+
+/// Room for the longest chunk-size line: a usize in hex (16 digits) and CRLF.
+pub(crate) const CHUNK_HEADER_MAX: usize = 18;
+
+/// The framing before `len` bytes of chunk data, written into `line` on the caller's stack:
+/// what [`write_chunk_header`] appends to a `Vec`.
+pub(crate) fn chunk_header(len: usize, line: &mut [u8; CHUNK_HEADER_MAX]) -> &[u8] {
+    let written = {
+        let mut rest = &mut line[..];
+        write!(rest, "{len:x}\r\n").expect("a usize in hex and CRLF fit in 18 bytes");
+        CHUNK_HEADER_MAX - rest.len()
+    };
+    &line[..written]
 }
 
 /// The CRLF that follows chunk data.
@@ -374,5 +388,15 @@ mod tests {
         assert_eq!(decimal(10, &mut digits), "10");
         assert_eq!(decimal(65_535, &mut digits), "65535");
         assert_eq!(decimal(u64::MAX, &mut digits), "18446744073709551615");
+    }
+
+    #[test]
+    fn a_chunk_header_is_the_size_in_hex_and_crlf() {
+        let mut line = [0; CHUNK_HEADER_MAX];
+        assert_eq!(chunk_header(0, &mut line), b"0\r\n");
+        assert_eq!(chunk_header(0x1a, &mut line), b"1a\r\n");
+        assert_eq!(chunk_header(0x10000, &mut line), b"10000\r\n");
+        let longest = chunk_header(usize::MAX, &mut line).len();
+        assert_eq!(longest, 2 * std::mem::size_of::<usize>() + 2);
     }
 }
