@@ -1,6 +1,7 @@
 //! The request head as bytes: request line, our default fields, the agent's and the request's
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
+use crate::client::default_headers::caller_values;
 use crate::client::proxy::Proxy;
 use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
@@ -255,19 +256,12 @@ pub(crate) fn proxy_authorization<'a>(
     headers: &'a [(String, String)],
     without_default_credentials: bool,
 ) -> Option<&'a str> {
-    let find = |fields: &'a [(String, String)]| {
-        fields
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("proxy-authorization"))
-            .map(|(_, value)| value.as_str())
+    let defaults: &[(String, String)] = if without_default_credentials {
+        &[]
+    } else {
+        settings.default_headers.fields()
     };
-    find(headers).or_else(|| {
-        if without_default_credentials {
-            None
-        } else {
-            find(settings.default_headers.fields())
-        }
-    })
+    caller_values(defaults, headers, "proxy-authorization").next()
 }
 
 /// Whether `name` is one of the body's framing fields.

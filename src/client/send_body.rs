@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use std::time::Duration;
 
+use crate::client::default_headers::caller_values;
 use crate::client::settings::LowSpeed;
 use crate::defaults::BUFFERED_MIN_SPEED;
 use crate::error::{Error, ErrorKind, Result};
@@ -298,14 +299,10 @@ pub(crate) fn expects_continue(
         Framing::Chunked => body.known_length(),
     };
     let has_body = !matches!(body, SendBody::Empty) && length != Some(0);
-    let given = |fields: &[(String, String)]| {
-        fields
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("expect"))
-            .map(|(_, value)| list_has_token(value.as_bytes(), "100-continue"))
-            .reduce(|a, b| a || b)
-    };
-    match given(headers).or_else(|| given(default_headers)) {
+    let asks = caller_values(default_headers, headers, "expect")
+        .map(|value| list_has_token(value.as_bytes(), "100-continue"))
+        .reduce(|a, b| a || b);
+    match asks {
         Some(asks) => Expect {
             wait: asks && has_body,
             add_field: false,
