@@ -74,8 +74,6 @@ pub(crate) fn caller_values<'a>(
         .map(|(_, value)| value.as_str())
 }
 
-/// Shows names and values, with the values of credential fields (Authorization, Cookie,
-/// Proxy-Authorization) as `<hidden>`.
 #[cfg(test)]
 mod tests {
     use super::*;
