@@ -264,6 +264,7 @@ mod json_body;
 mod key_value;
 pub mod middleware;
 pub mod multipart;
+mod random;
 mod request;
 mod response;
 mod retry;

@@ -408,8 +408,8 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
 /// the fields a caller named with [`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct SecretHeaders {
-    /// The names a caller added, in lower case.
-    named: Vec<String>,
+    /// The names a caller added, in lower case; shared, since every response keeps a copy.
+    named: Arc<Vec<String>>,
 }
 
 /// What a masked value shows in place of the secret.
@@ -420,7 +420,7 @@ impl SecretHeaders {
     pub(crate) fn add(&mut self, name: &str) {
         let name = name.trim().to_ascii_lowercase();
         if !name.is_empty() && !self.named.contains(&name) {
-            self.named.push(name);
+            Arc::make_mut(&mut self.named).push(name);
         }
     }
 

@@ -11,6 +11,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http1::write::decimal;
 
 /// The scheme of a [`Url`].
 ///
@@ -355,7 +356,7 @@ impl Url {
         let port = parse_port(host.port, scheme).map_err(unquoted)?;
         if port != scheme.default_port() {
             s.push(':');
-            push_decimal(&mut s, port);
+            s.push_str(decimal(u64::from(port), &mut [0; 20]));
         }
 
         let path_start = s.len();
@@ -784,22 +785,6 @@ fn push_host<'a>(s: &mut String, host_and_port: &'a str) -> Result<HostSpan<'a>>
 
 /// Whether the last label of `name` is a decimal or `0x` hexadecimal number, which makes the
 /// whole name an IPv4 address to resolvers (WHATWG URL "ends in a number").
-/// Appends `n` in decimal, without going through `fmt` (this runs for every request).
-fn push_decimal(s: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut start = digits.len();
-    let mut rest = n;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    s.extend(digits[start..].iter().map(|&d| char::from(d)));
-}
-
 fn ends_in_number(name: &str) -> bool {
     let last = &name[name
         .bytes()

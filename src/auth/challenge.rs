@@ -18,6 +18,8 @@
 // Only Digest authentication reads challenges so far.
 #![cfg_attr(not(feature = "digest"), allow(dead_code))]
 
+use crate::http1::write::is_token_byte;
+
 /// The most challenges kept from one response; the rest are ignored. Servers send one to
 /// three (Digest with two algorithms, Basic); the bound keeps a hostile header's cost flat.
 pub(crate) const MAX_CHALLENGES: usize = 16;
@@ -181,7 +183,7 @@ impl Parser<'_> {
 
     /// A `token` (possibly empty), as text.
     fn token(&mut self) -> &str {
-        let len = self.rest.iter().take_while(|&&b| is_tchar(b)).count();
+        let len = self.rest.iter().take_while(|&&b| is_token_byte(b)).count();
         let (token, rest) = self.rest.split_at(len);
         self.rest = rest;
         // tchar is ASCII, so this never fails.
@@ -225,7 +227,7 @@ impl Parser<'_> {
 /// auth-param, not a token68 (which may end in `=` but never has a value after it) nor the
 /// next challenge's scheme.
 fn looks_like_param(rest: &[u8]) -> bool {
-    let name = rest.iter().take_while(|&&b| is_tchar(b)).count();
+    let name = rest.iter().take_while(|&&b| is_token_byte(b)).count();
     if name == 0 {
         return false;
     }
@@ -235,12 +237,7 @@ fn looks_like_param(rest: &[u8]) -> bool {
     }
     i += 1;
     i += rest[i..].iter().take_while(|&&b| is_ows(b)).count();
-    rest.get(i).is_some_and(|&b| is_tchar(b) || b == b'"')
-}
-
-/// RFC 9110 section 5.6.2: `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    rest.get(i).is_some_and(|&b| is_token_byte(b) || b == b'"')
 }
 
 /// The characters of a token68 before its trailing `=`s.

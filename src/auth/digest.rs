@@ -17,11 +17,7 @@
 //! lets a client's "local policy" override the server's order, and a server that still lists
 //! MD5 first for old clients should not make us use it.
 
-use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use md5::Md5;
 use sha2::{Digest, Sha256, Sha512_256};
@@ -397,24 +393,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A fresh client nonce: 128 bits in hex.
 ///
-/// Drawn from std's `RandomState`, whose SipHash keys come from the operating system's
-/// random source once per thread, over a process-wide counter and the clock. That is not a
-/// cryptographic generator, and it need not be: RFC 7616 asks of the cnonce that it be unique
-/// per request and unknown to the server in advance (against chosen-plaintext attacks on
-/// the hash), not secret. It spares a dependency on a random number crate.
+/// Drawn by [`crate::random`], which is not a cryptographic generator, and it need not be:
+/// RFC 7616 asks of the cnonce that it be unique per request and unknown to the server in
+/// advance (against chosen-plaintext attacks on the hash), not secret.
 fn random_cnonce() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
     let mut out = String::with_capacity(32);
-    for half in 0..2u8 {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(count);
-        hasher.write_u128(nanos);
-        hasher.write_u8(half);
-        let _ = write!(out, "{:016x}", hasher.finish());
+    for random in crate::random::words::<2>() {
+        let _ = write!(out, "{random:016x}");
     }
     out
 }

@@ -57,11 +57,46 @@ impl DefaultHeaders {
     }
 }
 
-/// Shows names and values, with the values of credential fields (Authorization, Cookie,
-/// Proxy-Authorization) as `<hidden>`.
+/// The values of the field `name` that the caller gave: the request's own fields of that name
+/// if it has any, else the agent's `defaults` of that name (never some of each), in their
+/// order. Names compare without regard to case (RFC 9110 section 5.1).
+pub(crate) fn caller_values<'a>(
+    defaults: &'a [(String, String)],
+    headers: &'a [(String, String)],
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let has =
+        |fields: &[(String, String)]| fields.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let fields = if has(headers) { headers } else { defaults };
+    fields
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_requests_own_fields_of_a_name_replace_the_agents() {
+        let fields = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect()
+        };
+        let defaults = fields(&[("Expect", "a"), ("X-Other", "o"), ("expect", "b")]);
+        let own = fields(&[("EXPECT", "c"), ("Expect", "d")]);
+        let values = |headers: &[(String, String)], name: &str| -> Vec<String> {
+            caller_values(&defaults, headers, name)
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(values(&own, "expect"), ["c", "d"]);
+        assert_eq!(values(&[], "expect"), ["a", "b"]);
+        assert_eq!(values(&own, "x-other"), ["o"]);
+        assert!(values(&own, "connection").is_empty());
+    }
 
     #[test]
     fn one_field_per_name_in_the_first_place_with_the_last_value() {

@@ -14,7 +14,7 @@ use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::head::{parse_response_head, HeadLimits, ResponseHead};
-use crate::http1::write::{write_chunk_header, CHUNK_END, LAST_CHUNK};
+use crate::http1::write::{chunk_header, CHUNK_END, CHUNK_HEADER_MAX, LAST_CHUNK};
 use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::Connection;
 use crate::transport::deadline::{Deadline, IoBudget};
@@ -328,10 +328,10 @@ fn send_chunked(
             return conn.write_all(LAST_CHUNK, budget);
         }
         trace_body(tracer, &buf[FRAMING..FRAMING + n]);
-        let mut framing = Vec::with_capacity(FRAMING);
-        write_chunk_header(&mut framing, n);
-        let start = FRAMING - framing.len();
-        buf[start..FRAMING].copy_from_slice(&framing);
+        let mut line = [0; CHUNK_HEADER_MAX];
+        let line = chunk_header(n, &mut line);
+        let start = FRAMING - line.len();
+        buf[start..FRAMING].copy_from_slice(line);
         buf[FRAMING + n..FRAMING + n + CHUNK_END.len()].copy_from_slice(CHUNK_END);
         conn.write_all(&buf[start..FRAMING + n + CHUNK_END.len()], budget)?;
     }

@@ -1,12 +1,13 @@
 //! The request head as bytes: request line, our default fields, the agent's and the request's
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
+use crate::client::default_headers::caller_values;
 use crate::client::proxy::Proxy;
 use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
 use crate::http1::head::Version;
-use crate::http1::write::{check_header, write_field, write_request_line};
+use crate::http1::write::{check_header, decimal, write_field, write_request_line};
 use crate::url::Url;
 
 /// What a request head is built from, besides the agent's settings.
@@ -244,23 +245,6 @@ fn write_fields<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = Field<'a
     Ok(())
 }
 
-/// `n` in decimal, written into `digits`.
-fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        // A remainder below 10.
-        #[allow(clippy::cast_possible_truncation)]
-        let digit = (n % 10) as u8;
-        digits[start] = b'0' + digit;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&digits[start..]).expect("ASCII digits")
-}
-
 /// The `Proxy-Authorization` value the caller gave, if any: the request's own field, else the
 /// agent's default (unless a redirect left the first origin, which leaves the defaults'
 /// credentials behind). Through a proxy it goes to the proxy only, on the request for an http
@@ -272,19 +256,12 @@ pub(crate) fn proxy_authorization<'a>(
     headers: &'a [(String, String)],
     without_default_credentials: bool,
 ) -> Option<&'a str> {
-    let find = |fields: &'a [(String, String)]| {
-        fields
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("proxy-authorization"))
-            .map(|(_, value)| value.as_str())
+    let defaults: &[(String, String)] = if without_default_credentials {
+        &[]
+    } else {
+        settings.default_headers.fields()
     };
-    find(headers).or_else(|| {
-        if without_default_credentials {
-            None
-        } else {
-            find(settings.default_headers.fields())
-        }
-    })
+    caller_values(defaults, headers, "proxy-authorization").next()
 }
 
 /// Whether `name` is one of the body's framing fields.

@@ -15,10 +15,7 @@
 //! for and without counting against the policy. Only what that second try gets reaches
 //! [`next`].
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, ErrorKind};
 use crate::http1::retry_after;
@@ -191,24 +188,13 @@ fn backoff(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
         .min(ceiling)
 }
 
-/// Numbers every draw in this process, so that no two are hashed from the same input.
-static DRAWN: AtomicU64 = AtomicU64::new(0);
-
-/// A random number in [0, 1) for the backoff's jitter, from std alone.
+/// A random number in [0, 1) for the backoff's jitter.
 ///
 /// Jitter has to spread clients apart, not to be unpredictable to an attacker: two processes
-/// that failed at the same instant must not come back at the same instant. A [`RandomState`]
-/// holds `SipHash` keys that std drew from the operating system's random source (different in
-/// every process, and in every `RandomState`), so hashing a counter and the time with them
-/// gives numbers that differ between processes and between draws, uniform enough for a
-/// sleep. A random-number crate would add a dependency for nothing more. The multipart
-/// boundary (`multipart/boundary.rs`) is drawn the same way.
+/// that failed at the same instant must not come back at the same instant, which the draws of
+/// [`crate::random`] (different in every process and every draw) ensure.
 pub(crate) fn jitter() -> f64 {
-    let count = DRAWN.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos());
-    let random = RandomState::new().hash_one((count, nanos));
+    let [random] = crate::random::words::<1>();
     // The top 53 bits, the precision of an f64, scaled into [0, 1).
     (random >> 11) as f64 / (1u64 << 53) as f64
 }
@@ -216,6 +202,7 @@ pub(crate) fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     const POLICY: RetryPolicy = RetryPolicy::new(3);
 

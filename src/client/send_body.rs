@@ -14,10 +14,12 @@ use std::path::{Path, PathBuf};
 
 use std::time::Duration;
 
+use crate::client::default_headers::caller_values;
 use crate::client::settings::LowSpeed;
 use crate::defaults::BUFFERED_MIN_SPEED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
+use crate::http1::framing::{parse_content_length, LengthProblem};
 use crate::http1::headers::list_has_token;
 use crate::upload_file;
 
@@ -241,21 +243,21 @@ pub(crate) fn framing(
         return Ok(Framing::Chunked);
     }
 
-    let mut declared = None;
-    for value in values("content-length") {
-        let length = parse_length(value).ok_or_else(|| {
-            invalid(format!(
-                "Content-Length: {value:?} is not a number of bytes"
-            ))
-        })?;
-        if declared.is_some_and(|earlier| earlier != length) {
-            return Err(invalid(format!(
-                "the request has two Content-Length values, {} and {length}",
-                declared.unwrap_or_default()
-            )));
-        }
-        declared = Some(length);
-    }
+    let content_length = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .map(|(_, value)| value.as_bytes());
+    let declared = parse_content_length(content_length).map_err(|problem| match problem {
+        // The item is a piece of a `str` cut at a comma and at spaces and tabs, so it is
+        // whole UTF-8 and printed as it was given.
+        LengthProblem::NotANumber { item, .. } => invalid(format!(
+            "Content-Length: {:?} is not a number of bytes",
+            String::from_utf8_lossy(item)
+        )),
+        LengthProblem::Conflict(earlier, length) => invalid(format!(
+            "the request has two Content-Length values, {earlier} and {length}"
+        )),
+    })?;
     match (declared, known) {
         (Some(declared), Some(known)) if declared != known => Err(invalid(format!(
             "the request's Content-Length says {declared} bytes, but its body has {known}"
@@ -271,14 +273,6 @@ pub(crate) fn framing(
         (None, Some(length)) => Ok(Framing::Length(length)),
         (None, None) => Ok(Framing::Chunked),
     }
-}
-
-/// `Content-Length = 1*DIGIT`, within u64.
-fn parse_length(value: &str) -> Option<u64> {
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    value.parse().ok()
 }
 
 /// Whether to wait for `100 Continue` before sending the body, and whether the `Expect` field
@@ -305,14 +299,10 @@ pub(crate) fn expects_continue(
         Framing::Chunked => body.known_length(),
     };
     let has_body = !matches!(body, SendBody::Empty) && length != Some(0);
-    let given = |fields: &[(String, String)]| {
-        fields
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("expect"))
-            .map(|(_, value)| list_has_token(value.as_bytes(), "100-continue"))
-            .reduce(|a, b| a || b)
-    };
-    match given(headers).or_else(|| given(default_headers)) {
+    let asks = caller_values(default_headers, headers, "expect")
+        .map(|value| list_has_token(value.as_bytes(), "100-continue"))
+        .reduce(|a, b| a || b);
+    match asks {
         Some(asks) => Expect {
             wait: asks && has_body,
             add_field: false,
@@ -557,6 +547,28 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    }
+
+    #[test]
+    fn a_bad_content_length_is_worded_for_a_request() {
+        let message = |value: &str| {
+            frame("PUT", &stream(None), &[("Content-Length", value)])
+                .unwrap_err()
+                .message()
+                .to_string()
+        };
+        assert_eq!(
+            message("5, x\u{e9} "),
+            "Content-Length: \"x\u{e9}\" is not a number of bytes"
+        );
+        assert_eq!(
+            message("5,\u{c}"),
+            "Content-Length: \"\\u{c}\" is not a number of bytes"
+        );
+        assert_eq!(
+            message("5, 6"),
+            "the request has two Content-Length values, 5 and 6"
+        );
     }
 
     #[test]

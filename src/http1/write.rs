@@ -226,6 +226,24 @@ pub(crate) fn write_field(out: &mut Vec<u8>, name: &str, value: &str, check: boo
     Ok(())
 }
 
+/// `n` in decimal, written into `digits`, without going through `fmt` (this runs for
+/// every request: a Content-Length, a URL's port).
+pub(crate) fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // A remainder below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        digits[start] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[start..]).expect("ASCII digits")
+}
+
 /// The framing before `len` bytes of chunk data: the size in hex and CRLF.
 ///
 /// ```
@@ -239,7 +257,21 @@ pub(crate) fn write_field(out: &mut Vec<u8>, name: &str, value: &str, check: boo
 /// assert_eq!(out, b"1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
 /// ```
 pub fn write_chunk_header(out: &mut Vec<u8>, len: usize) {
-    write!(out, "{len:x}\r\n").expect("writing to a Vec cannot fail");
+    out.extend_from_slice(chunk_header(len, &mut [0; CHUNK_HEADER_MAX]));
+}
+
+/// Room for the longest chunk-size line: a usize in hex (16 digits) and CRLF.
+pub(crate) const CHUNK_HEADER_MAX: usize = 18;
+
+/// The framing before `len` bytes of chunk data, written into `line` on the caller's stack:
+/// what [`write_chunk_header`] appends to a `Vec`.
+pub(crate) fn chunk_header(len: usize, line: &mut [u8; CHUNK_HEADER_MAX]) -> &[u8] {
+    let written = {
+        let mut rest = &mut line[..];
+        write!(rest, "{len:x}\r\n").expect("a usize in hex and CRLF fit in 18 bytes");
+        CHUNK_HEADER_MAX - rest.len()
+    };
+    &line[..written]
 }
 
 /// The CRLF that follows chunk data.
@@ -347,5 +379,24 @@ mod tests {
         let mut out = Vec::new();
         write_chunk_header(&mut out, 255);
         assert_eq!(out, b"ff\r\n");
+    }
+
+    #[test]
+    fn decimal_writes_every_digit_and_no_more() {
+        let mut digits = [0; 20];
+        assert_eq!(decimal(0, &mut digits), "0");
+        assert_eq!(decimal(10, &mut digits), "10");
+        assert_eq!(decimal(65_535, &mut digits), "65535");
+        assert_eq!(decimal(u64::MAX, &mut digits), "18446744073709551615");
+    }
+
+    #[test]
+    fn a_chunk_header_is_the_size_in_hex_and_crlf() {
+        let mut line = [0; CHUNK_HEADER_MAX];
+        assert_eq!(chunk_header(0, &mut line), b"0\r\n");
+        assert_eq!(chunk_header(0x1a, &mut line), b"1a\r\n");
+        assert_eq!(chunk_header(0x10000, &mut line), b"10000\r\n");
+        let longest = chunk_header(usize::MAX, &mut line).len();
+        assert_eq!(longest, 2 * std::mem::size_of::<usize>() + 2);
     }
 }

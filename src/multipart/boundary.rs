@@ -4,19 +4,11 @@
 //! A boundary must never occur in the content (RFC 2046 section 5.1.1; RFC 7578 section 4.1),
 //! so it must be unguessable by whoever wrote the content: a file someone uploads must not be
 //! able to end its part early and forge fields of its own. That calls for unpredictability to
-//! that author, not for secrecy against a cryptanalyst, which is what std gives without a new
-//! dependency: each [`RandomState`] holds `SipHash` keys (128 bits) that std took from the
-//! operating system's random source when the thread first needed one, and every new
-//! `RandomState` has different keys. Hashing a process-wide counter and the time with them
-//! yields output that nobody without the keys can predict, and seeing earlier boundaries (a
-//! server that echoes them) does not reveal the keys. The counter also keeps two forms made
-//! in the same instant apart.
+//! that author, not for secrecy against a cryptanalyst, which is what [`crate::random`] gives
+//! without a new dependency: nobody without its keys can predict a draw, and seeing earlier
+//! boundaries (a server that echoes them) does not reveal the keys.
 
-use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
-use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The fixed start of every boundary, so that a person reading a capture sees who wrote it.
 const PREFIX: &str = "plainwire-";
@@ -32,20 +24,11 @@ const RANDOM_WORDS: usize = 2;
 /// looping forever.
 pub(super) const MAX_TRIES: usize = 8;
 
-/// Numbers every boundary drawn in this process, so no two are hashed from the same input.
-static DRAWN: AtomicU64 = AtomicU64::new(0);
-
 /// A new random boundary: [`PREFIX`] and 32 lowercase hex digits, all RFC 2046 `bchars`.
 pub(super) fn generate() -> String {
-    let keys = RandomState::new();
-    let count = DRAWN.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos());
     let mut boundary = String::with_capacity(PREFIX.len() + 16 * RANDOM_WORDS);
     boundary.push_str(PREFIX);
-    for word in 0..RANDOM_WORDS {
-        let random = keys.hash_one((count, nanos, word));
+    for random in crate::random::words::<RANDOM_WORDS>() {
         write!(boundary, "{random:016x}").expect("writing to a String cannot fail");
     }
     boundary

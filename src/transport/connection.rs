@@ -198,11 +198,6 @@ impl Connection {
         Some(self)
     }
 
-    /// How long it has been waiting in the pool.
-    pub fn idle_for(&self) -> Duration {
-        self.idle_since.elapsed()
-    }
-
     /// How long it had been waiting in the pool at `now`.
     pub fn idle_at(&self, now: Instant) -> Duration {
         now.saturating_duration_since(self.idle_since)

@@ -118,9 +118,10 @@ impl IdlePool {
     /// The number of idle connections that have not waited too long, for tests and traces.
     pub fn len(&self) -> usize {
         let timeout = self.limits.idle_timeout;
+        let now = Instant::now();
         self.lock()
             .iter()
-            .filter(|conn| conn.idle_for() < timeout)
+            .filter(|conn| conn.idle_at(now) < timeout)
             .count()
     }
 
