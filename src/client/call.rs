@@ -14,6 +14,7 @@ use crate::client::auth_challenge::{self, DigestSession, Step};
 use crate::client::connect::{connection_for, Reuse};
 use crate::client::cookie_field;
 use crate::client::credentials;
+use crate::client::default_headers::caller_values;
 use crate::client::exchange::{self, exchange, Failed, Message, Sent};
 use crate::client::proxy::Proxy;
 use crate::client::redirect::{self, Answered, Policy, Redirect, RedirectHop, BODY_HEADERS};
@@ -542,16 +543,8 @@ fn from_server(error: Error, url: &Url) -> Error {
 /// agent's default), after which the connection must carry no other request (RFC 9112
 /// section 9.6), whatever the response says.
 fn asks_to_close(settings: &Settings, headers: &[(String, String)]) -> bool {
-    let says_close = |fields: &[(String, String)]| {
-        fields
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("connection"))
-            .map(|(_, value)| list_has_token(value.as_bytes(), "close"))
-            .reduce(|a, b| a || b)
-    };
-    says_close(headers)
-        .or_else(|| says_close(settings.default_headers.fields()))
-        .unwrap_or(false)
+    caller_values(settings.default_headers.fields(), headers, "connection")
+        .any(|value| list_has_token(value.as_bytes(), "close"))
 }
 
 /// Whether the Accept-Encoding sent was ours, so that a compressed body is ours to decode; a
@@ -559,12 +552,13 @@ fn asks_to_close(settings: &Settings, headers: &[(String, String)]) -> bool {
 fn asked_for_compression(settings: &Settings, hop: &Hop<'_>) -> bool {
     settings.decompress
         && !removes(settings, hop, "accept-encoding")
-        && !settings
-            .default_headers
-            .fields()
-            .iter()
-            .chain(hop.headers)
-            .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+        && caller_values(
+            settings.default_headers.fields(),
+            hop.headers,
+            "accept-encoding",
+        )
+        .next()
+        .is_none()
 }
 
 /// Whether the agent or the request removes the header `name` of our defaults.
