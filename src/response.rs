@@ -96,7 +96,7 @@ impl Response {
             content_length: answer.content_length,
             max_body_size: answer.max_body_size,
             timings: answer.timings,
-            head_at: Instant::now(),
+            head_at: answer.head_at,
             tls: answer.tls,
             history: answer.history,
             remote_addr: answer.remote_addr,

@@ -464,12 +464,15 @@ fn send_once(
     } else {
         (info.dns, info.tcp, info.handshake)
     };
+    // One reading of the clock for the head's arrival: the wait for it, and the start of the
+    // body's time (`Response::timings`).
+    let head_at = Instant::now();
     let timings = Timings {
         redirect: hop.redirected,
         dns,
         connect,
         tls,
-        wait: ready.elapsed(),
+        wait: head_at.saturating_duration_since(ready),
         body: None,
     };
     let tls_info = info.tls.clone();
@@ -521,6 +524,7 @@ fn send_once(
         content_length,
         max_body_size: call.max_body_size,
         timings,
+        head_at,
         tls: tls_info,
         history: Vec::new(),
         remote_addr,

@@ -2,28 +2,45 @@
 //! many bytes a second over a whole period is aborted. It counts and keeps time; reading is the
 //! body's job.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::client::settings::LowSpeed;
 use crate::error::{Error, ErrorKind, TimeoutPhase};
 use crate::transport::deadline::Deadline;
 
 /// The current period of a transfer under a low-speed limit.
+///
+/// The first period starts at the first wait on the socket, not when the watch is made: a
+/// body that arrived with its head is handed out without reading the clock, and a caller
+/// who reads the body later than the head does not spend the server's period.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SpeedWatch {
     limit: LowSpeed,
-    period_start: Instant,
+    /// `None` until the first wait.
+    period_start: Option<Instant>,
     received: u64,
 }
 
 impl SpeedWatch {
-    /// Starts watching now.
-    pub(crate) fn start(limit: LowSpeed) -> SpeedWatch {
+    /// Watches a transfer from its first wait on the socket on.
+    pub(crate) fn new(limit: LowSpeed) -> SpeedWatch {
         SpeedWatch {
             limit,
-            period_start: Instant::now(),
+            period_start: None,
             received: 0,
         }
+    }
+
+    /// A new period starting now.
+    fn restart(&mut self) {
+        self.period_start = Some(Instant::now());
+        self.received = 0;
+    }
+
+    /// How long the current period has run; zero before the first wait.
+    fn elapsed(&self) -> Duration {
+        self.period_start
+            .map_or(Duration::ZERO, |start| start.elapsed())
     }
 
     /// The bytes a period must bring: the limit times the period, at least one byte.
@@ -33,12 +50,16 @@ impl SpeedWatch {
     }
 
     /// When the current period ends: the next read must not wait past it, so that a server
-    /// that goes silent is caught on time.
-    pub(crate) fn deadline(&self) -> Deadline {
-        let left = self
-            .limit
-            .period
-            .saturating_sub(self.period_start.elapsed());
+    /// that goes silent is caught on time. Called before each wait; the first call starts the
+    /// first period.
+    pub(crate) fn deadline(&mut self) -> Deadline {
+        let left = match self.period_start {
+            Some(start) => self.limit.period.saturating_sub(start.elapsed()),
+            None => {
+                self.restart();
+                self.limit.period
+            }
+        };
         Deadline::named("the low-speed period", Some(left))
     }
 
@@ -47,7 +68,7 @@ impl SpeedWatch {
     /// period when one ended with enough.
     pub(crate) fn record(&mut self, n: usize) -> Result<(), Error> {
         self.received = self.received.saturating_add(n as u64);
-        if self.period_start.elapsed() < self.limit.period {
+        if self.elapsed() < self.limit.period {
             return Ok(());
         }
         if self.received < self.needed() {
@@ -66,27 +87,28 @@ impl SpeedWatch {
             err.set_timeout_phase(TimeoutPhase::ReadBody);
             return Err(err);
         }
-        *self = SpeedWatch::start(self.limit);
+        self.restart();
         Ok(())
     }
 
     /// Whether a timeout at `deadline` was the end of a period rather than another limit.
     pub(crate) fn period_ended(&self) -> bool {
-        self.period_start.elapsed() >= self.limit.period
+        self.elapsed() >= self.limit.period
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
+    /// A watch whose first period has begun.
     fn watch(bytes_per_second: u64, period: Duration) -> SpeedWatch {
-        SpeedWatch::start(LowSpeed {
+        let mut watch = SpeedWatch::new(LowSpeed {
             bytes_per_second,
             period,
-        })
+        });
+        watch.deadline();
+        watch
     }
 
     #[test]
@@ -108,6 +130,22 @@ mod tests {
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadBody));
         fast.record(5).unwrap();
         assert_eq!(fast.received, 0, "a new period began");
+    }
+
+    #[test]
+    fn the_first_period_starts_at_the_first_wait() {
+        let period = Duration::from_millis(1);
+        let mut watch = SpeedWatch::new(LowSpeed {
+            bytes_per_second: 1_000_000,
+            period,
+        });
+        std::thread::sleep(2 * period);
+        assert!(!watch.period_ended(), "no period before the first wait");
+        watch.record(5).unwrap();
+        watch.deadline();
+        std::thread::sleep(2 * period);
+        assert!(watch.period_ended());
+        assert_eq!(watch.record(5).unwrap_err().kind(), ErrorKind::Timeout);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub(crate) mod wire_body;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::client::redirect::RedirectHop;
 use crate::http1::coding::ContentCoding;
@@ -132,6 +133,8 @@ pub(crate) struct Answer {
     /// How much of the body may be read into memory at once.
     pub(crate) max_body_size: u64,
     pub(crate) timings: Timings,
+    /// When the head was read: the body's time in [`Timings`] counts from here.
+    pub(crate) head_at: Instant,
     pub(crate) tls: Option<Arc<NegotiatedTls>>,
     /// The redirects followed before this answer, in order.
     pub(crate) history: Vec<RedirectHop>,

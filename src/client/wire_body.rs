@@ -18,7 +18,7 @@ use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
 use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::{Connection, INPUT_BUFFER};
-use crate::transport::deadline::Deadline;
+use crate::transport::deadline::{Deadline, IoBudget};
 use crate::transport::pool::IdlePool;
 
 /// Where a body puts its connection back when it ends: a handle on the agent's pool, and the
@@ -86,7 +86,7 @@ impl WireBody {
             home,
             deadline,
             read_timeout: call.read_timeout,
-            speed: call.low_speed.map(SpeedWatch::start),
+            speed: call.low_speed.map(SpeedWatch::new),
             raw,
             received: 0,
             total,
@@ -110,7 +110,7 @@ impl WireBody {
     /// period, unless the call set a low-speed limit of its own or has no read timeout.
     pub(crate) fn hold_to_buffered_minimum(&mut self) {
         if let (None, Some(period)) = (&self.speed, self.read_timeout) {
-            self.speed = Some(SpeedWatch::start(LowSpeed {
+            self.speed = Some(SpeedWatch::new(LowSpeed {
                 bytes_per_second: BUFFERED_MIN_SPEED,
                 period,
             }));
@@ -147,11 +147,6 @@ impl WireBody {
                 self.finish();
                 return Ok(0);
             }
-            let deadline = match &self.speed {
-                Some(watch) => self.deadline.earliest(watch.deadline()),
-                None => self.deadline,
-            };
-            let budget = deadline.budget(self.read_timeout, TimeoutPhase::ReadBody);
             let verbatim = self.decoder.verbatim_len();
             let raw_chunks = self.raw && matches!(self.decoder, BodyDecoder::Chunked(_));
             let written = if raw_chunks && !conn.buffered().is_empty() {
@@ -178,6 +173,7 @@ impl WireBody {
                 let want = out
                     .len()
                     .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
+                let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.read_direct(&mut out[..want], &budget);
                 let Some(n) = watch_speed(&mut self.speed, read)? else {
                     continue;
@@ -189,6 +185,7 @@ impl WireBody {
                 self.decoder.consume_verbatim(n as u64);
                 n
             } else {
+                let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.fill(&budget, INPUT_BUFFER);
                 if watch_speed(&mut self.speed, read)? == Some(0) {
                     self.end_of_input()?;
@@ -262,7 +259,7 @@ impl WireBody {
     /// The body is done: the connection goes back to the pool if it may be reused and nothing
     /// of the peer's is waiting on it beyond the end of this response.
     fn finish(&mut self) {
-        self.finished_at.get_or_insert_with(Instant::now);
+        let now = *self.finished_at.get_or_insert_with(Instant::now);
         let quiet = self.conn.as_deref_mut().is_some_and(Connection::is_quiet);
         if let Some(reason) = self.close {
             self.close(reason);
@@ -270,7 +267,7 @@ impl WireBody {
             self.close(CloseReason::BytesAfterResponse);
         } else if let Some(conn) = self.conn.take() {
             let tracer = &self.home.tracer;
-            if self.home.pool.put(conn) {
+            if self.home.pool.put(conn, now) {
                 tracer.emit(|| TraceEvent::ConnectionPooled);
             } else {
                 let reason = CloseReason::PoolRefused;
@@ -278,6 +275,22 @@ impl WireBody {
             }
         }
     }
+}
+
+/// The budget of a read that must wait on the socket: the call's deadline, the end of the
+/// low-speed period if there is a limit, and the read timeout. The period's end reads the
+/// clock (and the first one starts the period), so this is asked for only before a wait,
+/// never for bytes already buffered.
+fn read_budget(
+    deadline: Deadline,
+    speed: &mut Option<SpeedWatch>,
+    read_timeout: Option<Duration>,
+) -> IoBudget {
+    let deadline = match speed {
+        Some(watch) => deadline.earliest(watch.deadline()),
+        None => deadline,
+    };
+    deadline.budget(read_timeout, TimeoutPhase::ReadBody)
 }
 
 /// Puts the outcome of one read of `n` bytes through the low-speed limit, if there is one.

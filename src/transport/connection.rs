@@ -187,14 +187,15 @@ impl Connection {
 
     /// Prepares the connection to wait in the pool: the buffer is shrunk back if a large head
     /// grew it, the socket goes into non-blocking mode so that [`Connection::reuse`] can look at
-    /// it without waiting, and the idle clock starts. `None` if the socket refuses.
-    pub fn into_idle(mut self: Box<Self>) -> Option<Box<Connection>> {
+    /// it without waiting, and the idle clock starts at `now` (the caller's reading: the end of
+    /// the response). `None` if the socket refuses.
+    pub fn into_idle(mut self: Box<Self>, now: Instant) -> Option<Box<Connection>> {
         if self.input.len() > INPUT_BUFFER && self.buffered().is_empty() {
             self.input.truncate(INPUT_BUFFER);
             self.input.shrink_to_fit();
         }
         self.stream.set_nonblocking(true).ok()?;
-        self.idle_since = Instant::now();
+        self.idle_since = now;
         Some(self)
     }
 

@@ -68,12 +68,13 @@ impl IdlePool {
     }
 
     /// Puts a connection whose last response was read to its end back for reuse; a connection
-    /// that is not quiet ([`Connection::is_quiet`]) is closed instead. Returns whether it was kept.
-    pub fn put(&self, mut conn: Box<Connection>) -> bool {
+    /// that is not quiet ([`Connection::is_quiet`]) is closed instead. Its idle time counts from
+    /// `now`, the caller's reading of the clock at the response's end. Returns whether it was kept.
+    pub fn put(&self, mut conn: Box<Connection>, now: Instant) -> bool {
         if self.limits.max_idle == 0 || self.limits.max_idle_per_host == 0 || !conn.is_quiet() {
             return false;
         }
-        let Some(conn) = conn.into_idle() else {
+        let Some(conn) = conn.into_idle(now) else {
             return false;
         };
         let evicted = {
