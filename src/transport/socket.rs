@@ -2,7 +2,7 @@
 //!
 //! Setting a socket timeout is a system call, so the last value set is remembered and the call
 //! is skipped when the timeout on the socket will do: when it is no longer than the one wanted
-//! and at most [`REARM_SLACK`] shorter. An operation that then times out early is given the
+//! and at least a [`KEPT_SHARE`] of it. An operation that then times out early is given the
 //! difference and tried once more, so that every operation waits exactly as long as its budget
 //! allows, never longer and never shorter.
 
@@ -13,20 +13,23 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::transport::deadline::IoBudget;
 
-/// How much shorter than the one wanted a timeout already on the socket may be and still be
-/// kept. With the defaults, a keep-alive request reads its head under the head timeout (what is
-/// left of 60 s: 59.99995 s, say) and its body under the read timeout (60 s): without slack, each
-/// request would set the socket's timeout twice. Timeouts are set in whole milliseconds, rounded
-/// down, so that the next request's head timeout (a few microseconds more or less) finds the
-/// one on the socket no longer than it wants. The slack costs nothing in accuracy (see
-/// [`TimedSocket`]); it only bounds how far short an early timeout can come.
-pub const REARM_SLACK: Duration = Duration::from_millis(2);
+/// A timeout already on the socket is kept for an operation that wants a longer one if it is at
+/// least this share of it (1/`KEPT_SHARE`: a quarter). With the defaults, a new connection's
+/// TLS handshake runs under what is left of the 30 s connect timeout (29.999 s, say) and its
+/// first request under the 60 s write and head timeouts; a keep-alive request reads its head
+/// under what is left of the head timeout (59.99995 s) and its body under the read timeout
+/// (60 s). Keeping the shorter timeout saves a system call each time. It costs nothing in
+/// accuracy (see [`TimedSocket`]): only a peer that stays silent past it costs one more wake-up
+/// and one more system call, and the share bounds how early that wake-up can come. Timeouts are
+/// set in whole milliseconds, rounded down, so that the next request's head timeout (a few
+/// microseconds more or less) finds the one on the socket no longer than it wants.
+pub const KEPT_SHARE: u32 = 4;
 
 /// A connected TCP socket, its peer's name for messages, and the timeouts currently on it.
 ///
-/// A timeout on the socket is never longer than the budget wants; when it is shorter (kept
-/// within [`REARM_SLACK`], or rounded down to whole milliseconds), the difference is
-/// remembered, and a read or write that times out is given it and tried once more.
+/// A timeout on the socket is never longer than the budget wants; when it is shorter (kept under
+/// [`KEPT_SHARE`], or rounded down to whole milliseconds), the difference is remembered, and a
+/// read or write that times out is given it and tried once more.
 pub struct TimedSocket {
     stream: TcpStream,
     peer: String,
@@ -49,7 +52,7 @@ impl ArmedTimeout {
     /// already set will do (then `short_by` says how much more it may wait after it).
     fn update(&mut self, wanted: Option<Duration>) -> Option<Option<Duration>> {
         match (self.set, wanted) {
-            (Some(set), Some(wanted)) if set <= wanted && wanted - set < REARM_SLACK => {
+            (Some(set), Some(wanted)) if set <= wanted && set >= wanted / KEPT_SHARE => {
                 self.short_by = wanted - set;
                 None
             }
@@ -232,14 +235,27 @@ mod tests {
     }
 
     #[test]
-    fn a_timeout_much_shorter_than_wanted_is_replaced() {
+    fn the_handshakes_timeout_is_kept_for_the_first_request() {
+        // What is left of the 30 s connect timeout after the connect, then the 60 s write and
+        // head timeouts of the request.
+        let mut armed = ArmedTimeout {
+            set: Some(29_999 * MS),
+            short_by: Duration::ZERO,
+        };
+        assert_eq!(armed.update(Some(60_000 * MS)), None);
+        assert_eq!(armed.short_by, 30_001 * MS);
+    }
+
+    #[test]
+    fn a_timeout_under_a_quarter_of_the_one_wanted_is_replaced() {
         let mut armed = ArmedTimeout {
             set: Some(10 * MS),
             short_by: Duration::ZERO,
         };
+        assert_eq!(armed.update(Some(40 * MS)), None);
         assert_eq!(
-            armed.update(Some(10 * MS + REARM_SLACK)),
-            Some(Some(12 * MS))
+            armed.update(Some(40 * MS + Duration::from_micros(1))),
+            Some(Some(40 * MS))
         );
         assert_eq!(armed.update(None), Some(None));
         armed.set = None;
@@ -267,15 +283,15 @@ mod tests {
 
         socket.arm_read(&budget(20 * MS)).unwrap();
         assert_eq!(socket.read.set, Some(20 * MS));
-        // Kept: 1.5 ms short of what is wanted, which the read must still wait.
+        // Kept: 30.5 ms short of what is wanted, which the read must still wait.
         socket
-            .arm_read(&budget(Duration::from_micros(21_500)))
+            .arm_read(&budget(Duration::from_micros(50_500)))
             .unwrap();
         assert_eq!(socket.read.set, Some(20 * MS));
         let err = socket.read(&mut [0u8; 1]).unwrap_err();
         assert!(timed_out(&err), "{err}");
-        // It waited the 20 ms on the socket, then the 1.5 ms it was short by.
-        assert_eq!(socket.read.set, Some(Duration::from_micros(1_500)));
+        // It waited the 20 ms on the socket, then the 30.5 ms it was short by.
+        assert_eq!(socket.read.set, Some(Duration::from_micros(30_500)));
         assert_eq!(socket.read.short_by, Duration::ZERO);
     }
 }
