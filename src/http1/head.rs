@@ -183,19 +183,31 @@ pub fn parse_response_head(
     // allocates for the fields it has, not for the limit. httparse uses a slot only for a
     // field it has read to its end, so the number of slots changes nothing but where it
     // stops with `TooManyHeaders`; the second parse gives what one with enough slots would.
+    //
+    // The first parse is strict: httparse then refuses a CR or LF anywhere in a field value,
+    // so a head it accepts holds no obsolete line folding, and nothing in it needs replacing.
+    // Only a head it refuses is parsed again with folding allowed, and its folds replaced
+    // below; a head that is invalid either way gets the lenient parse's error.
     let mut stack_slots = [const { MaybeUninit::uninit() }; STACK_HEADER_SLOTS];
-    let on_stack = limits.max_headers.min(STACK_HEADER_SLOTS);
-    let (status, stack_response) = parse_into(window, &mut stack_slots[..on_stack]);
-    let mut heap_slots;
-    let (status, response) = match status {
-        Err(httparse::Error::TooManyHeaders) if limits.max_headers > STACK_HEADER_SLOTS => {
-            // One pass over at most `max_head_size` bytes: not worth the bytecount crate.
-            #[allow(clippy::naive_bytecount)]
-            let lines = window.iter().filter(|&&b| b == b'\n').count();
-            heap_slots = vec![MaybeUninit::uninit(); limits.max_headers.min(lines)];
-            parse_into(window, &mut heap_slots)
-        }
-        _ => (status, stack_response),
+    let mut heap_slots = Vec::new();
+    let strict = parse_with_room(
+        window,
+        &mut stack_slots,
+        &mut heap_slots,
+        limits.max_headers,
+        false,
+    );
+    let folds_possible = matches!(strict.0, Err(err) if err != httparse::Error::TooManyHeaders);
+    let (status, response) = if folds_possible {
+        parse_with_room(
+            window,
+            &mut stack_slots,
+            &mut heap_slots,
+            limits.max_headers,
+            true,
+        )
+    } else {
+        strict
     };
 
     let used = match status {
@@ -251,7 +263,7 @@ pub fn parse_response_head(
     };
     let reason = reason_span(&buf[..used]);
     let mut raw = buf[..used].to_vec();
-    for header in response.headers.iter() {
+    for header in response.headers.iter().filter(|_| folds_possible) {
         // A folded value still holds the CR LF of each fold: RFC 9112 section 5.2 asks a
         // user agent to replace each obs-fold with one or more spaces before reading it.
         // httparse lets a CR into a value only just before an LF, and an LF only as part of
@@ -280,14 +292,40 @@ pub fn parse_response_head(
     Ok(Some((head, used)))
 }
 
-/// One httparse run over `window` into `slots`, lenient as [`parse_response_head`] says.
+/// httparse over `window` with room for up to `max_headers` fields: in `stack` first, then, if
+/// they do not fit, in `heap` slots for as many fields as the head has lines. With `folding`,
+/// obsolete line folding is accepted (and left in the values for the caller to replace).
+fn parse_with_room<'h, 'b>(
+    window: &'b [u8],
+    stack: &'h mut [MaybeUninit<httparse::Header<'b>>; STACK_HEADER_SLOTS],
+    heap: &'h mut Vec<MaybeUninit<httparse::Header<'b>>>,
+    max_headers: usize,
+    folding: bool,
+) -> (httparse::Result<usize>, httparse::Response<'h, 'b>) {
+    let on_stack = max_headers.min(STACK_HEADER_SLOTS);
+    let (status, response) = parse_into(window, &mut stack[..on_stack], folding);
+    match status {
+        Err(httparse::Error::TooManyHeaders) if max_headers > STACK_HEADER_SLOTS => {
+            // One pass over at most `max_head_size` bytes: not worth the bytecount crate.
+            #[allow(clippy::naive_bytecount)]
+            let lines = window.iter().filter(|&&b| b == b'\n').count();
+            *heap = vec![MaybeUninit::uninit(); max_headers.min(lines)];
+            parse_into(window, heap, folding)
+        }
+        _ => (status, response),
+    }
+}
+
+/// One httparse run over `window` into `slots`, lenient as [`parse_response_head`] says; with
+/// `folding`, obsolete line folding is accepted too.
 fn parse_into<'h, 'b>(
     window: &'b [u8],
     slots: &'h mut [MaybeUninit<httparse::Header<'b>>],
+    folding: bool,
 ) -> (httparse::Result<usize>, httparse::Response<'h, 'b>) {
     let mut response = httparse::Response::new(&mut []);
     let status = httparse::ParserConfig::default()
-        .allow_obsolete_multiline_headers_in_responses(true)
+        .allow_obsolete_multiline_headers_in_responses(folding)
         .parse_response_with_uninit_headers(&mut response, window, slots);
     (status, response)
 }
@@ -531,5 +569,61 @@ mod tests {
         let (parsed, _) = parse_response_head(&head, &limits).unwrap().unwrap();
         assert_eq!(parsed.headers.len(), 200);
         assert_eq!(parsed.headers.get("x-199"), Some("199"));
+    }
+
+    #[test]
+    fn a_fold_is_replaced_wherever_it_is_and_however_many_fields_there_are() {
+        // The strict first parse refuses each of these at the fold; the second one must find
+        // it, on the stack or on the heap, before or after the stack's last slot.
+        let limits = HeadLimits {
+            max_head_size: 64 * 1024,
+            max_headers: 300,
+        };
+        for (fields, folded) in [(3, 0), (3, 2), (200, 5), (200, 150), (200, 199)] {
+            let mut head = b"HTTP/1.1 200 OK\r\n".to_vec();
+            for i in 0..fields {
+                if i == folded {
+                    head.extend_from_slice(format!("X-{i}: a\r\n\tb\n c\r\n").as_bytes());
+                } else {
+                    head.extend_from_slice(format!("X-{i}: {i}\r\n").as_bytes());
+                }
+            }
+            head.extend_from_slice(b"\r\n");
+            let (parsed, used) = parse_response_head(&head, &limits).unwrap().unwrap();
+            assert_eq!(used, head.len());
+            assert_eq!(parsed.headers.len(), fields, "{fields} fields");
+            let name = format!("x-{folded}");
+            assert_eq!(
+                parsed.headers.get(&name),
+                Some("a  \tb  c"),
+                "{fields} fields"
+            );
+            let last = format!("x-{}", fields - 1);
+            assert!(parsed.headers.get(&last).is_some());
+        }
+    }
+
+    #[test]
+    fn a_head_without_folds_is_kept_byte_for_byte() {
+        // Values with every byte a strict parse allows, CR and LF excepted, are not touched.
+        let head = b"HTTP/1.1 200 OK\r\nX-A: a\tb \x80\xff~\r\nX-B:\r\n\r\n";
+        let (parsed, _) = complete(head);
+        assert_eq!(parsed.headers.raw(), &head[..]);
+        assert_eq!(
+            parsed.headers.get_bytes("x-a"),
+            Some(&b"a\tb \x80\xff~"[..])
+        );
+    }
+
+    #[test]
+    fn a_head_invalid_either_way_gets_the_same_error_as_before() {
+        let err = parse(b"HTTP/1.1 200 OK\r\n: no name\r\n\r\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not a valid HTTP/1.x response head (invalid header name)"),
+            "{err}"
+        );
+        let err = parse(b"HTTP/1.1 200 OK\r\nX-A: 1\r\n two\r\nX B: 2\r\n\r\n").unwrap_err();
+        assert!(err.to_string().contains("invalid header name"), "{err}");
     }
 }
