@@ -510,6 +510,33 @@ fn the_low_speed_limit_ends_a_body_gone_silent_without_a_read_timeout() {
 }
 
 #[test]
+fn a_body_read_later_than_its_head_spends_none_of_the_low_speed_period() {
+    // The server sends the body only when told, then a byte every 5 ms: 200 bytes a second,
+    // four times the limit. The caller reads it 500 ms after the head, longer than a period.
+    // Counted from the head, the first read (a byte or two, after more than a period) would
+    // fail the limit; counted from the first wait, the body is read whole.
+    let (go, told) = std::sync::mpsc::channel::<()>();
+    let told = std::sync::Mutex::new(told);
+    let server = ScriptedServer::start(move |conn| {
+        conn.read_request_head();
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+        let _ = told.lock().unwrap().recv();
+        for _ in 0..100 {
+            conn.write_all(b"x");
+            conn.sleep(Duration::from_millis(5));
+        }
+    });
+    let agent = builder()
+        .low_speed_limit(50, Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    go.send(()).unwrap();
+    assert_eq!(resp.bytes().unwrap(), vec![b'x'; 100]);
+}
+
+#[test]
 fn a_body_faster_than_the_low_speed_limit_is_read_whole() {
     let server = ScriptedServer::start(|conn| {
         conn.read_request_head();
