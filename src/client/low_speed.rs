@@ -53,14 +53,8 @@ impl SpeedWatch {
     /// that goes silent is caught on time. Called before each wait; the first call starts the
     /// first period.
     pub(crate) fn deadline(&mut self) -> Deadline {
-        let left = match self.period_start {
-            Some(start) => self.limit.period.saturating_sub(start.elapsed()),
-            None => {
-                self.restart();
-                self.limit.period
-            }
-        };
-        Deadline::named("the low-speed period", Some(left))
+        let start = *self.period_start.get_or_insert_with(Instant::now);
+        Deadline::named_from("the low-speed period", start, self.limit.period)
     }
 
     /// Accounts for `n` bytes just received (0 after a read that timed out at the end of the

@@ -263,18 +263,8 @@ pub fn parse_response_head(
     };
     let reason = reason_span(&buf[..used]);
     let mut raw = buf[..used].to_vec();
-    for header in response.headers.iter().filter(|_| folds_possible) {
-        // A folded value still holds the CR LF of each fold: RFC 9112 section 5.2 asks a
-        // user agent to replace each obs-fold with one or more spaces before reading it.
-        // httparse lets a CR into a value only just before an LF, and an LF only as part of
-        // a fold, so a value without an LF has nothing to replace.
-        if header.value.contains(&b'\n') {
-            for byte in &mut raw[span(header.value)] {
-                if *byte == b'\r' || *byte == b'\n' {
-                    *byte = b' ';
-                }
-            }
-        }
+    if folds_possible {
+        replace_folds(&mut raw, response.headers, span);
     }
     let fields = response
         .headers
@@ -290,6 +280,25 @@ pub fn parse_response_head(
         headers: Headers::from_raw(raw, fields),
     };
     Ok(Some((head, used)))
+}
+
+/// Replaces each obsolete line fold in the values of `headers` with spaces, in `raw`, the copy
+/// of the head their bytes were parsed from (`span` says where a value lies in it). RFC 9112
+/// section 5.2 asks a user agent to replace each obs-fold with one or more spaces before reading
+/// the value. httparse lets a CR into a value only just before an LF, and an LF only as part of
+/// a fold, so a value without an LF has nothing to replace.
+fn replace_folds(
+    raw: &mut [u8],
+    headers: &[httparse::Header<'_>],
+    span: impl Fn(&[u8]) -> Range<usize>,
+) {
+    for header in headers.iter().filter(|h| h.value.contains(&b'\n')) {
+        for byte in &mut raw[span(header.value)] {
+            if *byte == b'\r' || *byte == b'\n' {
+                *byte = b' ';
+            }
+        }
+    }
 }
 
 /// httparse over `window` with room for up to `max_headers` fields: in `stack` first, then, if

@@ -36,12 +36,18 @@ impl Deadline {
     /// A limit `total` from now, called `what` in messages, or none.
     pub fn named(what: &'static str, total: Option<Duration>) -> Deadline {
         match total {
-            Some(total) => Deadline {
-                at: Instant::now().checked_add(total),
-                total,
-                what,
-            },
+            Some(total) => Deadline::named_from(what, Instant::now(), total),
             None => Deadline::none(),
+        }
+    }
+
+    /// A limit `total` from `start`, a reading of the clock the caller already has, called
+    /// `what` in messages.
+    pub fn named_from(what: &'static str, start: Instant, total: Duration) -> Deadline {
+        Deadline {
+            at: start.checked_add(total),
+            total,
+            what,
         }
     }
 

@@ -202,6 +202,14 @@ mod tests {
 
     const MS: Duration = Duration::from_millis(1);
 
+    /// A timeout of `set` on the socket, as long as the one last asked for.
+    fn armed_at(set: Duration) -> ArmedTimeout {
+        ArmedTimeout {
+            set: Some(set),
+            short_by: Duration::ZERO,
+        }
+    }
+
     #[test]
     fn a_timeout_is_set_in_whole_milliseconds_rounded_down() {
         let mut armed = ArmedTimeout::default();
@@ -213,10 +221,7 @@ mod tests {
 
     #[test]
     fn a_timeout_a_little_shorter_than_wanted_is_kept() {
-        let mut armed = ArmedTimeout {
-            set: Some(59_999 * MS),
-            short_by: Duration::ZERO,
-        };
+        let mut armed = armed_at(59_999 * MS);
         // The next request's head timeout, then a body under the whole read timeout.
         assert_eq!(armed.update(Some(Duration::from_micros(59_999_990))), None);
         assert_eq!(armed.short_by, Duration::from_micros(990));
@@ -226,10 +231,7 @@ mod tests {
 
     #[test]
     fn a_timeout_longer_than_wanted_is_never_kept() {
-        let mut armed = ArmedTimeout {
-            set: Some(60_000 * MS),
-            short_by: Duration::ZERO,
-        };
+        let mut armed = armed_at(60_000 * MS);
         let wanted = Duration::from_micros(59_999_999);
         assert_eq!(armed.update(Some(wanted)), Some(Some(59_999 * MS)));
     }
@@ -238,20 +240,14 @@ mod tests {
     fn the_handshakes_timeout_is_kept_for_the_first_request() {
         // What is left of the 30 s connect timeout after the connect, then the 60 s write and
         // head timeouts of the request.
-        let mut armed = ArmedTimeout {
-            set: Some(29_999 * MS),
-            short_by: Duration::ZERO,
-        };
+        let mut armed = armed_at(29_999 * MS);
         assert_eq!(armed.update(Some(60_000 * MS)), None);
         assert_eq!(armed.short_by, 30_001 * MS);
     }
 
     #[test]
     fn a_timeout_under_a_quarter_of_the_one_wanted_is_replaced() {
-        let mut armed = ArmedTimeout {
-            set: Some(10 * MS),
-            short_by: Duration::ZERO,
-        };
+        let mut armed = armed_at(10 * MS);
         assert_eq!(armed.update(Some(40 * MS)), None);
         assert_eq!(
             armed.update(Some(40 * MS + Duration::from_micros(1))),
