@@ -1533,11 +1533,10 @@ fn exit_3_malformed_url() {
     );
 }
 
-/// `.invalid` never resolves (RFC 6761), and resolvers answer it without the network, or
-/// fail just the same (still 6) when there is none.
+/// A name the resolver refuses without asking DNS ([`unresolvable_name`]).
 #[test]
 fn exit_6_name_not_resolved() {
-    run(&["http://plainwire-test.invalid/"]).expect_error_line(6);
+    run(&[&format!("http://{}/", unresolvable_name())]).expect_error_line(6);
 }
 
 #[test]
@@ -4208,9 +4207,7 @@ fn interface_not_on_this_machine_exits_45_before_sending() {
 
 #[test]
 fn interface_host_that_does_not_resolve_exits_45() {
-    // A label of 64 bytes is longer than DNS allows (RFC 1035 section 2.3.4): the resolver
-    // refuses the name without sending a query, so nothing leaves the machine.
-    let name = format!("{}.invalid", "a".repeat(64));
+    let name = unresolvable_name();
     let server = ScriptedServer::echo_peer();
     let run = run(&["--interface", &format!("host!{name}"), &server.url("/")]);
     run.expect_error_line(45);

@@ -9,6 +9,7 @@
 //! * [`fixture`], [`server_tls_config`] and friends: access to the PEM files in
 //!   `fixtures/` (regenerate them with `bash fixtures/make-certs.sh`).
 //! * [`TestProxy`]: a loopback HTTP proxy (absolute-form and CONNECT).
+//! * [`unresolvable_name`]: a name that does not resolve, and that no DNS server hears of.
 //!
 //! One file per role: `tls.rs` (fixtures and TLS configurations), `conn.rs` (one accepted
 //! connection, and turns between a test and its server), `scripted.rs`, `http.rs`,
@@ -36,6 +37,14 @@ use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
 /// Read/write timeout put on every accepted socket, so that a client that
 /// goes quiet cannot keep a connection thread alive for long.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// A host name that does not resolve and that no resolver is asked about, for tests of a name
+/// that does not resolve: its first label is 64 bytes, longer than DNS allows (RFC 1035
+/// section 2.3.4), so the system resolver refuses it without sending a query, and the test
+/// sends nothing off this machine (any other unknown name goes to the configured DNS server).
+pub fn unresolvable_name() -> String {
+    format!("{}.invalid", "a".repeat(64))
+}
+
 /// Largest request head [`Conn::read_request_head`] accepts.
 pub const MAX_HEAD: usize = 64 * 1024;
 /// Largest line [`Conn::read_line`] accepts (chunk-size lines, trailers).
