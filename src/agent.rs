@@ -147,8 +147,9 @@ impl AgentBuilder {
     }
 
     /// The limit on opening a connection: resolving the name (on a helper thread, since the
-    /// system resolver cannot be interrupted), TCP connect to every resolved address, and the
-    /// TLS handshake. Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
+    /// system resolver cannot be interrupted; not for an IP address or a localhost name,
+    /// which need no resolver), TCP connect to every resolved address, and the TLS handshake.
+    /// Default: [30 seconds](crate::defaults::CONNECT_TIMEOUT).
     pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.connect_timeout = timeout.into();
         self
@@ -657,6 +658,10 @@ impl AgentBuilder {
     /// Resolves `host` (with `port`) to `addr` without asking the resolver, as curl's
     /// `--resolve host:port:addr`: call it again to add addresses, tried in the order given.
     /// TLS still checks the certificate against `host`, and Host says `host`.
+    ///
+    /// Without a route, `localhost` and the names under it (`app.localhost`) go to 127.0.0.1
+    /// and then ::1 without the resolver, as in curl (RFC 6761 section 6.3: they are loopback,
+    /// and no DNS server is to be asked about them); a route is the way to send one elsewhere.
     ///
     /// ```
     /// use std::net::{IpAddr, Ipv4Addr};

@@ -1480,6 +1480,68 @@ fn a_resolve_override_sends_a_name_to_the_address_given() {
 }
 
 #[test]
+fn localhost_names_reach_loopback_without_the_resolver() {
+    // RFC 6761 section 6.3. The resolver of this machine knows no name under localhost (and
+    // would ask DNS about one): only the rule gets these requests through, and nothing leaves
+    // the machine to find them.
+    let server = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("").to_string()));
+    let port = server.port();
+    let agent = Agent::builder().proxy_from_env(false).build().unwrap();
+    for host in [
+        "localhost",
+        "app.localhost",
+        "API.LOCALHOST",
+        "app.localhost.",
+    ] {
+        let resp = agent.get(&format!("http://{host}:{port}/")).send().unwrap();
+        assert_eq!(resp.remote_addr(), Some(server.addr()), "{host}");
+        let sent = resp.text().unwrap();
+        assert!(
+            sent.eq_ignore_ascii_case(&format!("{host}:{port}")),
+            "Host stays the URL's: {sent:?} for {host}"
+        );
+    }
+}
+
+#[test]
+fn localhost_reaches_a_server_on_ipv6_loopback_alone() {
+    // localhost is 127.0.0.1 and then ::1: a server that listens on ::1 alone refuses the
+    // first address at once and is reached on the second. (This machine's /etc/hosts names
+    // 127.0.0.1 alone for localhost, as many do.)
+    let Ok(server) = HttpServer::bind("[::1]:0", None, |_| Reply::text("v6")) else {
+        eprintln!("skipped: IPv6 loopback is not available");
+        return;
+    };
+    let agent = Agent::builder().proxy_from_env(false).build().unwrap();
+    let resp = agent
+        .get(&format!("http://localhost:{}/", server.port()))
+        .send()
+        .unwrap();
+    assert_eq!(resp.remote_addr(), Some(server.addr()));
+    assert_eq!(resp.text().unwrap(), "v6");
+}
+
+#[test]
+fn a_resolve_override_sends_a_localhost_name_elsewhere() {
+    // Routes decide before names are resolved, the localhost rule included.
+    let Ok(server) = HttpServer::bind("127.0.0.2:0", None, |_| Reply::text("routed")) else {
+        eprintln!("skipped: 127.0.0.2 is not available");
+        return;
+    };
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .resolve("localhost", server.port(), "127.0.0.2".parse().unwrap())
+        .build()
+        .unwrap();
+    let resp = agent
+        .get(&format!("http://localhost:{}/", server.port()))
+        .send()
+        .unwrap();
+    assert_eq!(resp.remote_addr(), Some(server.addr()));
+    assert_eq!(resp.text().unwrap(), "routed");
+}
+
+#[test]
 fn connect_to_sends_one_host_and_port_to_another_and_keeps_the_host_field() {
     let server = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("").to_string()));
     // A name that does not resolve: only the rule gets a request to it anywhere.

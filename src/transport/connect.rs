@@ -2,9 +2,10 @@
 //!
 //! Name resolution uses the system resolver through `std`, which blocks and cannot be told to
 //! stop. When the call has a deadline, resolution therefore runs on a helper thread that we stop
-//! waiting for when the deadline passes. IP literals skip resolution altogether.
+//! waiting for when the deadline passes. IP literals skip resolution altogether, and so do
+//! localhost names, which are loopback by definition (RFC 6761 section 6.3).
 
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
@@ -63,10 +64,42 @@ impl Drop for PendingLookup {
     }
 }
 
-/// The addresses of `host`, in the order the resolver gave them.
+/// Whether `host` is a localhost name: `localhost` or a name under it (`app.localhost`), in
+/// any case, with or without the trailing dot of a fully qualified name.
+///
+/// RFC 6761 section 6.3: such names are the loopback address, and name resolution "SHOULD NOT
+/// send queries for localhost names" to DNS. So we never ask the resolver about them, which
+/// keeps a name that must mean this machine from being answered by anyone else, and needs no
+/// helper thread. curl does the same (since 7.78 for `localhost`, 7.85 for names under it).
+///
+/// ```text
+/// assert!(is_localhost_name("localhost"));
+/// assert!(is_localhost_name("api.LocalHost."));
+/// assert!(!is_localhost_name("localhost.example.com"));
+/// assert!(!is_localhost_name("mylocalhost"));
+/// ```
+pub fn is_localhost_name(host: &str) -> bool {
+    const NAME: &[u8] = b"localhost";
+    let host = host.strip_suffix('.').unwrap_or(host).as_bytes();
+    let Some(start) = host.len().checked_sub(NAME.len()) else {
+        return false;
+    };
+    host[start..].eq_ignore_ascii_case(NAME) && (start == 0 || host[start - 1] == b'.')
+}
+
+/// The addresses of `host`, in the order the resolver gave them; for a localhost name
+/// ([`is_localhost_name`]), 127.0.0.1 and then ::1, without asking the resolver.
 pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    if is_localhost_name(host) {
+        // IPv4 first: what a local server listens on most often. One that listens on ::1
+        // alone refuses the first attempt at once, and the second reaches it.
+        return Ok(vec![
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port),
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
+        ]);
     }
     let lookup = {
         let host = host.to_string();
@@ -219,12 +252,52 @@ mod tests {
     }
 
     #[test]
-    fn localhost_resolves_with_and_without_a_deadline() {
-        assert!(!resolve("localhost", 80, Deadline::none())
-            .unwrap()
-            .is_empty());
-        let deadline = Deadline::after(Some(Duration::from_secs(10)));
-        assert!(!resolve("localhost", 80, deadline).unwrap().is_empty());
+    fn localhost_names_are_loopback_without_the_resolver() {
+        let loopback: Vec<SocketAddr> =
+            vec!["127.0.0.1:80".parse().unwrap(), "[::1]:80".parse().unwrap()];
+        // The resolver here knows `localhost` from /etc/hosts, with its own list and order,
+        // and knows no name under it.
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "app.localhost",
+            "a.b.localhost.",
+        ] {
+            assert_eq!(
+                resolve(host, 80, Deadline::none()).unwrap(),
+                loopback,
+                "{host}"
+            );
+            let deadline = Deadline::after(Some(Duration::from_secs(10)));
+            assert_eq!(resolve(host, 80, deadline).unwrap(), loopback, "{host}");
+        }
+    }
+
+    #[test]
+    fn only_localhost_and_names_under_it_are_localhost_names() {
+        for host in [
+            "localhost",
+            "Localhost.",
+            ".localhost",
+            "x.localhost",
+            "x.y.LOCALHOST.",
+        ] {
+            assert!(is_localhost_name(host), "{host}");
+        }
+        for host in [
+            "",
+            ".",
+            "localhost..",
+            "mylocalhost",
+            "x-localhost",
+            "localhost.example.com",
+            "localhost.localdomain",
+            "localhos",
+            "127.0.0.1",
+        ] {
+            assert!(!is_localhost_name(host), "{host}");
+        }
     }
 
     #[test]
