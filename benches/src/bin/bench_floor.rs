@@ -8,10 +8,18 @@
 //! in-memory session cache, so a new connection resumes where the server offers it), or, in
 //! the `agent` workload, made anew from the CA file for every request. In the `threads`
 //! workload each thread keeps a connection of its own over the shared configuration.
+//!
+//! With `BENCH_FLOOR_RULES=1` (not used by `benches/run`; for measuring what plainwire's rules
+//! cost any client), the floor keeps them too: User-Agent and Accept on every request; before
+//! each request on a connection that has served one, the reuse check on its socket (switch to
+//! non-blocking, peek, expect nothing, switch back: three system calls, as plainwire); and a new
+//! socket set up as plainwire sets it (std's bounded connect, `TCP_NODELAY`, read and write
+//! timeouts, its local address asked for).
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::sync::Arc;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use plainwire_benches::{
     fail, measure, measure_threads, Args, Mode, DOWNLOAD_BUFFER, POST_JSON, POST_REPLY, THREADS,
@@ -22,6 +30,12 @@ use rustls::{ClientConfig, ClientConnection, RootCertStore};
 
 /// Room for a response head and small bodies.
 const INPUT: usize = 16 * 1024;
+
+/// Whether `BENCH_FLOOR_RULES` asks the floor to keep plainwire's rules (see the module doc).
+fn rules() -> bool {
+    static RULES: OnceLock<bool> = OnceLock::new();
+    *RULES.get_or_init(|| std::env::var_os("BENCH_FLOOR_RULES").is_some_and(|v| v == "1"))
+}
 
 /// A URL taken apart: only what the floor needs.
 struct Target {
@@ -60,6 +74,24 @@ enum Io {
 }
 
 impl Io {
+    fn socket(&self) -> &TcpStream {
+        match self {
+            Io::Plain(sock) | Io::Tls(_, sock) => sock,
+        }
+    }
+
+    /// plainwire's reuse check: nothing may have arrived on an idle connection.
+    fn check_idle(&self) -> io::Result<()> {
+        let sock = self.socket();
+        sock.set_nonblocking(true)?;
+        let peeked = sock.peek(&mut [0u8; 1]);
+        sock.set_nonblocking(false)?;
+        match peeked {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            other => Err(io::Error::other(format!("not idle: {other:?}"))),
+        }
+    }
+
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
         match self {
             Io::Plain(sock) => sock.write_all(data),
@@ -98,6 +130,8 @@ impl Io {
 
 struct Conn {
     io: Io,
+    /// Whether a request went out on this connection already.
+    used: bool,
     input: Vec<u8>,
     start: usize,
     end: usize,
@@ -107,6 +141,10 @@ impl Conn {
     /// Sends `request` and reads the response; the body goes through `body_buf` unless it
     /// arrived with the head. Returns the body's length.
     fn exchange(&mut self, request: &[u8], body_buf: &mut [u8], mode: Mode) -> io::Result<u64> {
+        if self.used && rules() {
+            self.io.check_idle()?;
+        }
+        self.used = true;
         self.io.write_all(request)?;
         let length = loop {
             if self.end > self.start {
@@ -183,7 +221,20 @@ fn connect(
     config: Option<&Arc<ClientConfig>>,
     name: &ServerName<'static>,
 ) -> io::Result<Conn> {
-    let sock = TcpStream::connect((target.host.as_str(), target.port))?;
+    let sock = if rules() {
+        let addr = (target.host.as_str(), target.port)
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| io::Error::other("no address"))?;
+        let sock = TcpStream::connect_timeout(&addr, Duration::from_secs(30))?;
+        sock.set_nodelay(true)?;
+        sock.local_addr()?;
+        sock.set_write_timeout(Some(Duration::from_secs(30)))?;
+        sock.set_read_timeout(Some(Duration::from_secs(60)))?;
+        sock
+    } else {
+        TcpStream::connect((target.host.as_str(), target.port))?
+    };
     let io = match config {
         Some(config) => Io::Tls(
             Box::new(
@@ -195,6 +246,7 @@ fn connect(
     };
     Ok(Conn {
         io,
+        used: false,
         input: vec![0; INPUT],
         start: 0,
         end: 0,
@@ -208,14 +260,20 @@ fn main() {
     let config = target.tls.then(|| tls_config(&ca_pem));
     let name = ServerName::try_from(target.host.clone()).unwrap_or_else(|e| fail(e));
 
+    // plainwire's own fields, with BENCH_FLOOR_RULES: what it sends as curl does.
+    let ours = if rules() {
+        "User-Agent: plainwire/0.1.0\r\nAccept: */*\r\n"
+    } else {
+        ""
+    };
     let request = match args.mode {
         Mode::Post => format!(
-            "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{POST_JSON}",
+            "POST {} HTTP/1.1\r\nHost: {}\r\n{ours}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{POST_JSON}",
             target.path,
             target.authority,
             POST_JSON.len()
         ),
-        _ => format!("GET {} HTTP/1.1\r\nHost: {}\r\n\r\n", target.path, target.authority),
+        _ => format!("GET {} HTTP/1.1\r\nHost: {}\r\n{ours}\r\n", target.path, target.authority),
     };
     let request = request.as_bytes();
     let mut body_buf = vec![0u8; DOWNLOAD_BUFFER];
