@@ -190,6 +190,7 @@ pub fn connect(
 ) -> Result<(TcpStream, SocketAddr)> {
     let addrs = local.reachable(addrs)?;
     let mut last_error = None;
+    let mut tried = 0;
     for (index, addr) in addrs.iter().enumerate() {
         let timeout = match deadline.remaining() {
             Some(left) if left.is_zero() => break,
@@ -200,6 +201,7 @@ pub fn connect(
             None => None,
         };
         // A local end that cannot be bound ends the call: every address would meet it.
+        tried += 1;
         match local.connect(addr, timeout)? {
             Ok(stream) => {
                 // Requests are written whole; waiting to coalesce them only adds latency.
@@ -212,26 +214,44 @@ pub fn connect(
                 })?;
                 return Ok((stream, *addr));
             }
-            Err(err) => last_error = Some((*addr, err)),
+            Err(err) => last_error = Some(err),
         }
     }
     match last_error {
-        Some((addr, err))
+        // The cause is the last attempt's; the message names every address tried, so that
+        // `localhost` refused on both 127.0.0.1 and ::1 does not read as an IPv6 problem.
+        Some(err)
             if !matches!(
                 err.kind(),
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
             ) =>
         {
-            Err(
-                Error::new(ErrorKind::Connect, format!("could not connect to {addr}"))
-                    .with_source(err),
+            Err(Error::new(
+                ErrorKind::Connect,
+                format!("could not connect to {}", one_of(&addrs[..tried])),
             )
+            .with_source(err))
         }
         _ => {
             let peer = addrs.first().map_or_else(String::new, ToString::to_string);
             Err(deadline.expired_error(TimeoutPhase::Connect).context(peer))
         }
     }
+}
+
+/// `a`, `a or b`, `a, b or c`: the addresses a connection was tried at.
+fn one_of(addrs: &[SocketAddr]) -> String {
+    let mut out = String::new();
+    for (index, addr) in addrs.iter().enumerate() {
+        let last = index + 1 == addrs.len();
+        match index {
+            0 => {}
+            _ if last => out.push_str(" or "),
+            _ => out.push_str(", "),
+        }
+        out.push_str(&addr.to_string());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -343,5 +363,34 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect);
+        assert_eq!(err.message(), format!("could not connect to {closed}"));
+    }
+
+    #[test]
+    fn a_refusal_at_every_address_names_each() {
+        let closed = |ip: &str| {
+            TcpListener::bind((ip, 0))
+                .and_then(|listener| listener.local_addr())
+                .ok()
+        };
+        let addrs: Vec<SocketAddr> = ["127.0.0.1", "127.0.0.2", "::1"]
+            .into_iter()
+            .filter_map(closed)
+            .collect();
+        let err = connect(
+            &addrs,
+            &LocalEnd::default(),
+            Deadline::after(Some(Duration::from_secs(5))),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connect);
+        assert_eq!(
+            err.message(),
+            format!("could not connect to {}", one_of(&addrs))
+        );
+        assert_eq!(one_of(&addrs[..1]), addrs[0].to_string());
+        let [a, b] = ["127.0.0.1:1", "[::1]:2"].map(|a| a.parse::<SocketAddr>().unwrap());
+        assert_eq!(one_of(&[a, b]), "127.0.0.1:1 or [::1]:2");
+        assert_eq!(one_of(&[a, b, a]), "127.0.0.1:1, [::1]:2 or 127.0.0.1:1");
     }
 }
