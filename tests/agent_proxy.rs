@@ -442,6 +442,8 @@ fn loopback_urls_bypass_env_proxies() {
         "https://127.1.2.3/",
         "http://localhost/",
         "http://api.localhost:3000/",
+        "http://localhost./",
+        "http://api.localhost.:3000/",
         "http://[::1]:80/",
     ] {
         assert_eq!(proxy_for(&proxies, url), None, "{url}");

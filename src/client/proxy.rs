@@ -232,9 +232,11 @@ impl EnvProxies {
     }
 }
 
+/// Whether `url`'s host is this machine: a localhost name (the resolver's rule, so that a name
+/// it sends to loopback is never sent to a proxy instead) or a loopback address.
 fn is_loopback(url: &Url) -> bool {
     match url.host_kind() {
-        HostKind::Domain => url.host() == "localhost" || url.host().ends_with(".localhost"),
+        HostKind::Domain => crate::transport::connect::is_localhost_name(url.host()),
         HostKind::Ipv4 | HostKind::Ipv6 => url
             .host()
             .parse::<std::net::IpAddr>()
