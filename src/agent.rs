@@ -661,7 +661,7 @@ impl AgentBuilder {
     ///
     /// Without a route, `localhost` and the names under it (`app.localhost`) go to 127.0.0.1
     /// and then ::1 without the resolver, as in curl (RFC 6761 section 6.3: they are loopback,
-    /// and no DNS server is to be asked about them); a route is the way to send one elsewhere.
+    /// and resolvers are not to ask DNS about them); a route is the way to send one elsewhere.
     ///
     /// ```
     /// use std::net::{IpAddr, Ipv4Addr};

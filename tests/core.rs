@@ -1481,9 +1481,9 @@ fn a_resolve_override_sends_a_name_to_the_address_given() {
 
 #[test]
 fn localhost_names_reach_loopback_without_the_resolver() {
-    // RFC 6761 section 6.3. The resolver of this machine knows no name under localhost (and
-    // would ask DNS about one): only the rule gets these requests through, and nothing leaves
-    // the machine to find them.
+    // RFC 6761 section 6.3. Where the system resolver knows no name under localhost (and would
+    // ask DNS about one), only the rule gets these requests through, and nothing leaves the
+    // machine to find them.
     let server = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("").to_string()));
     let port = server.port();
     let agent = Agent::builder().proxy_from_env(false).build().unwrap();
@@ -1506,8 +1506,8 @@ fn localhost_names_reach_loopback_without_the_resolver() {
 #[test]
 fn localhost_reaches_a_server_on_ipv6_loopback_alone() {
     // localhost is 127.0.0.1 and then ::1: a server that listens on ::1 alone refuses the
-    // first address at once and is reached on the second. (This machine's /etc/hosts names
-    // 127.0.0.1 alone for localhost, as many do.)
+    // first address at once and is reached on the second. (Where /etc/hosts names 127.0.0.1
+    // alone for localhost, as many do, the system resolver would not get there.)
     let Ok(server) = HttpServer::bind("[::1]:0", None, |_| Reply::text("v6")) else {
         eprintln!("skipped: IPv6 loopback is not available");
         return;

@@ -68,9 +68,11 @@ impl Drop for PendingLookup {
 /// any case, with or without the trailing dot of a fully qualified name.
 ///
 /// RFC 6761 section 6.3: such names are the loopback address, and name resolution "SHOULD NOT
-/// send queries for localhost names" to DNS. So we never ask the resolver about them, which
-/// keeps a name that must mean this machine from being answered by anyone else, and needs no
-/// helper thread. curl does the same (since 7.78 for `localhost`, 7.85 for names under it).
+/// send queries for localhost names" to DNS. So we never ask the system resolver about them,
+/// which keeps a name that must mean this machine from being answered by anyone else, and
+/// needs no helper thread. curl does the same (since 7.78 for `localhost`, 7.85 for names under
+/// it, 8.12 for the forms with a trailing dot). Environment proxies are bypassed by this rule
+/// too; a proxy set explicitly still gets the request, and resolves the name itself.
 ///
 /// ```text
 /// assert!(is_localhost_name("localhost"));
@@ -87,20 +89,28 @@ pub fn is_localhost_name(host: &str) -> bool {
     host[start..].eq_ignore_ascii_case(NAME) && (start == 0 || host[start - 1] == b'.')
 }
 
-/// The addresses of `host`, in the order the resolver gave them; for a localhost name
-/// ([`is_localhost_name`]), 127.0.0.1 and then ::1, without asking the resolver.
+/// The addresses of `host`: an IP address as it is; for a localhost name
+/// ([`is_localhost_name`]), 127.0.0.1 and then ::1, without asking the system resolver; any
+/// other name, in the order the system resolver gives them.
 pub fn resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
     if is_localhost_name(host) {
-        // IPv4 first: what a local server listens on most often. One that listens on ::1
-        // alone refuses the first attempt at once, and the second reaches it.
+        // IPv4 first, since we try one address after the other (curl lists ::1 first and
+        // tries both families at once): what a local server listens on most often. One that
+        // listens on ::1 alone refuses the first attempt at once, and the second reaches it.
         return Ok(vec![
             SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port),
             SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
         ]);
     }
+    system_resolve(host, port, deadline)
+}
+
+/// The addresses the system resolver gives for `host`, asked on a helper thread when there is
+/// a deadline.
+fn system_resolve(host: &str, port: u16, deadline: Deadline) -> Result<Vec<SocketAddr>> {
     let lookup = {
         let host = host.to_string();
         move || {
@@ -189,19 +199,23 @@ pub fn connect(
     deadline: Deadline,
 ) -> Result<(TcpStream, SocketAddr)> {
     let addrs = local.reachable(addrs)?;
-    let mut last_error = None;
+    let mut cause: Option<std::io::Error> = None;
     let mut tried = 0;
+    let mut ran_out = false;
     for (index, addr) in addrs.iter().enumerate() {
         let timeout = match deadline.remaining() {
-            Some(left) if left.is_zero() => break,
+            Some(left) if left.is_zero() => {
+                ran_out = true;
+                break;
+            }
             Some(left) => {
                 let share = left / u32::try_from(addrs.len() - index).unwrap_or(u32::MAX);
                 Some(share.max(Duration::from_millis(1)))
             }
             None => None,
         };
-        // A local end that cannot be bound ends the call: every address would meet it.
         tried += 1;
+        // A local end that cannot be bound ends the call: every address would meet it.
         match local.connect(addr, timeout)? {
             Ok(stream) => {
                 // Requests are written whole; waiting to coalesce them only adds latency.
@@ -214,28 +228,51 @@ pub fn connect(
                 })?;
                 return Ok((stream, *addr));
             }
-            Err(err) => last_error = Some(err),
+            Err(err) => {
+                if cause
+                    .as_ref()
+                    .is_none_or(|kept| telling(&err) >= telling(kept))
+                {
+                    cause = Some(err);
+                }
+            }
         }
     }
-    match last_error {
-        // The cause is the last attempt's; the message names every address tried, so that
-        // `localhost` refused on both 127.0.0.1 and ::1 does not read as an IPv6 problem.
+    // The message names every address tried, so that `localhost` refused on 127.0.0.1 and
+    // then ::1 does not read as a problem of ::1 alone; the cause is the most telling failure.
+    let tried_at = one_of(&addrs[..tried.max(addrs.len().min(1))]);
+    match cause {
         Some(err)
-            if !matches!(
-                err.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ) =>
+            if !ran_out
+                && !matches!(
+                    err.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                ) =>
         {
             Err(Error::new(
                 ErrorKind::Connect,
-                format!("could not connect to {}", one_of(&addrs[..tried])),
+                format!("could not connect to {tried_at}"),
             )
             .with_source(err))
         }
-        _ => {
-            let peer = addrs.first().map_or_else(String::new, ToString::to_string);
-            Err(deadline.expired_error(TimeoutPhase::Connect).context(peer))
-        }
+        _ => Err(deadline
+            .expired_error(TimeoutPhase::Connect)
+            .context(tried_at)),
+    }
+}
+
+/// How much a failed attempt says, to choose the cause of a connect that failed at every
+/// address: most, a refusal or a reset (a peer answered); least, an attempt this machine could
+/// not even make (no such local address, as ::1 where IPv6 is off; no route); a timeout or
+/// anything else in between. Of equal ones, the later is kept.
+fn telling(err: &std::io::Error) -> u8 {
+    use std::io::ErrorKind::{
+        AddrNotAvailable, ConnectionRefused, ConnectionReset, HostUnreachable, NetworkUnreachable,
+    };
+    match err.kind() {
+        ConnectionRefused | ConnectionReset => 2,
+        AddrNotAvailable | NetworkUnreachable | HostUnreachable => 0,
+        _ => 1,
     }
 }
 
@@ -275,8 +312,8 @@ mod tests {
     fn localhost_names_are_loopback_without_the_resolver() {
         let loopback: Vec<SocketAddr> =
             vec!["127.0.0.1:80".parse().unwrap(), "[::1]:80".parse().unwrap()];
-        // The resolver here knows `localhost` from /etc/hosts, with its own list and order,
-        // and knows no name under it.
+        // Whatever the system resolver would say (where /etc/hosts names 127.0.0.1 alone for
+        // localhost, or nothing under it, the old lookup gave other answers or none).
         for host in [
             "localhost",
             "LOCALHOST",
@@ -292,6 +329,19 @@ mod tests {
             let deadline = Deadline::after(Some(Duration::from_secs(10)));
             assert_eq!(resolve(host, 80, deadline).unwrap(), loopback, "{host}");
         }
+    }
+
+    #[test]
+    fn the_system_resolver_answers_with_and_without_a_deadline() {
+        // localhost through the system resolver, as any other name: /etc/hosts answers it
+        // (whatever addresses it names), so no query leaves the machine.
+        assert!(!system_resolve("localhost", 80, Deadline::none())
+            .unwrap()
+            .is_empty());
+        let deadline = Deadline::after(Some(Duration::from_secs(10)));
+        assert!(!system_resolve("localhost", 80, deadline)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -368,15 +418,13 @@ mod tests {
 
     #[test]
     fn a_refusal_at_every_address_names_each() {
-        let closed = |ip: &str| {
-            TcpListener::bind((ip, 0))
-                .and_then(|listener| listener.local_addr())
-                .ok()
+        let closed = || {
+            TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
         };
-        let addrs: Vec<SocketAddr> = ["127.0.0.1", "127.0.0.2", "::1"]
-            .into_iter()
-            .filter_map(closed)
-            .collect();
+        let addrs = [closed(), closed(), closed()];
         let err = connect(
             &addrs,
             &LocalEnd::default(),
@@ -384,13 +432,50 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect);
+        let [a, b, c] = addrs;
         assert_eq!(
             err.message(),
-            format!("could not connect to {}", one_of(&addrs))
+            format!("could not connect to {a}, {b} or {c}")
         );
-        assert_eq!(one_of(&addrs[..1]), addrs[0].to_string());
+        let cause = std::error::Error::source(&err)
+            .and_then(|source| source.downcast_ref::<std::io::Error>())
+            .unwrap();
+        assert_eq!(cause.kind(), std::io::ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn addresses_are_listed_with_commas_and_a_last_or() {
         let [a, b] = ["127.0.0.1:1", "[::1]:2"].map(|a| a.parse::<SocketAddr>().unwrap());
+        assert_eq!(one_of(&[a]), "127.0.0.1:1");
         assert_eq!(one_of(&[a, b]), "127.0.0.1:1 or [::1]:2");
         assert_eq!(one_of(&[a, b, a]), "127.0.0.1:1, [::1]:2 or 127.0.0.1:1");
+    }
+
+    #[test]
+    fn a_peer_that_answered_is_the_cause_over_an_address_this_machine_lacks() {
+        use std::io::{Error as IoError, ErrorKind as Io};
+        let rank = |kind| telling(&IoError::from(kind));
+        // localhost where IPv6 is off: 127.0.0.1 refused, then ::1 not a local address.
+        assert!(rank(Io::ConnectionRefused) > rank(Io::AddrNotAvailable));
+        assert!(rank(Io::ConnectionReset) > rank(Io::TimedOut));
+        assert!(rank(Io::TimedOut) > rank(Io::NetworkUnreachable));
+        assert!(rank(Io::Other) > rank(Io::HostUnreachable));
+    }
+
+    #[test]
+    fn a_deadline_already_past_is_a_connect_timeout_naming_the_address() {
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let err = connect(
+            &[closed, closed],
+            &LocalEnd::default(),
+            Deadline::after(Some(Duration::ZERO)),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Connect));
+        assert!(err.to_string().contains(&closed.to_string()), "{err}");
     }
 }

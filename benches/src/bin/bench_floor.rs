@@ -229,7 +229,7 @@ fn connect(
         let sock = TcpStream::connect_timeout(&addr, Duration::from_secs(30))?;
         sock.set_nodelay(true)?;
         sock.local_addr()?;
-        sock.set_write_timeout(Some(Duration::from_secs(30)))?;
+        sock.set_write_timeout(Some(Duration::from_secs(60)))?;
         sock.set_read_timeout(Some(Duration::from_secs(60)))?;
         sock
     } else {
