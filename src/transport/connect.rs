@@ -296,6 +296,14 @@ mod tests {
     use super::*;
     use std::net::TcpListener;
 
+    /// An address on 127.0.0.1 where nothing listens: a port just bound and let go.
+    fn closed_port() -> SocketAddr {
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+    }
+
     #[test]
     fn ipv6_hosts_are_bracketed_and_names_are_not() {
         assert_eq!(HostPort("::1", 443).to_string(), "[::1]:443");
@@ -385,10 +393,7 @@ mod tests {
     #[test]
     fn a_refused_address_is_skipped_for_one_that_listens() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let closed = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
+        let closed = closed_port();
         let addrs = [closed, listener.local_addr().unwrap()];
         let (stream, peer) = connect(
             &addrs,
@@ -402,10 +407,7 @@ mod tests {
 
     #[test]
     fn connection_refused_is_a_connect_error() {
-        let closed = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
+        let closed = closed_port();
         let err = connect(
             &[closed],
             &LocalEnd::default(),
@@ -418,13 +420,7 @@ mod tests {
 
     #[test]
     fn a_refusal_at_every_address_names_each() {
-        let closed = || {
-            TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-        };
-        let addrs = [closed(), closed(), closed()];
+        let addrs = [closed_port(), closed_port(), closed_port()];
         let err = connect(
             &addrs,
             &LocalEnd::default(),
@@ -464,10 +460,7 @@ mod tests {
 
     #[test]
     fn a_deadline_already_past_is_a_connect_timeout_naming_the_address() {
-        let closed = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
+        let closed = closed_port();
         let err = connect(
             &[closed, closed],
             &LocalEnd::default(),
