@@ -201,6 +201,8 @@ pub fn connect(
     let addrs = local.reachable(addrs)?;
     let mut cause: Option<std::io::Error> = None;
     let mut tried = 0;
+    // Whether time ran out: before an address could be tried, or during the last attempt,
+    // which had all that was left.
     let mut ran_out = false;
     for (index, addr) in addrs.iter().enumerate() {
         let timeout = match deadline.remaining() {
@@ -229,6 +231,10 @@ pub fn connect(
                 return Ok((stream, *addr));
             }
             Err(err) => {
+                ran_out = matches!(
+                    err.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                );
                 if cause
                     .as_ref()
                     .is_none_or(|kept| telling(&err) >= telling(kept))
@@ -242,19 +248,11 @@ pub fn connect(
     // then ::1 does not read as a problem of ::1 alone; the cause is the most telling failure.
     let tried_at = one_of(&addrs[..tried.max(addrs.len().min(1))]);
     match cause {
-        Some(err)
-            if !ran_out
-                && !matches!(
-                    err.kind(),
-                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-                ) =>
-        {
-            Err(Error::new(
-                ErrorKind::Connect,
-                format!("could not connect to {tried_at}"),
-            )
-            .with_source(err))
-        }
+        Some(err) if !ran_out => Err(Error::new(
+            ErrorKind::Connect,
+            format!("could not connect to {tried_at}"),
+        )
+        .with_source(err)),
         _ => Err(deadline
             .expired_error(TimeoutPhase::Connect)
             .context(tried_at)),
