@@ -244,9 +244,10 @@ pub fn connect(
             }
         }
     }
-    // The message names every address tried, so that `localhost` refused on 127.0.0.1 and
-    // then ::1 does not read as a problem of ::1 alone; the cause is the most telling failure.
-    let tried_at = one_of(&addrs[..tried.max(addrs.len().min(1))]);
+    // The message names every address tried (the first, if time ran out before any), so that
+    // `localhost` refused on 127.0.0.1 and then ::1 does not read as a problem of ::1 alone;
+    // the cause is the most telling failure.
+    let tried_at = one_of(&addrs[..tried.max(1).min(addrs.len())]);
     match cause {
         Some(err) if !ran_out => Err(Error::new(
             ErrorKind::Connect,

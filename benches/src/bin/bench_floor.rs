@@ -9,8 +9,8 @@
 //! the `agent` workload, made anew from the CA file for every request. In the `threads`
 //! workload each thread keeps a connection of its own over the shared configuration.
 //!
-//! With `BENCH_FLOOR_RULES=1` (not used by `benches/run`; for measuring what plainwire's rules
-//! cost any client), the floor keeps them too: User-Agent and Accept on every request; before
+//! With `BENCH_FLOOR_RULES=1` (the client `rules` of `benches/run`: what plainwire's rules cost
+//! any client), the floor keeps them too: User-Agent and Accept on every request; before
 //! each request on a connection that has served one, the reuse check on its socket (switch to
 //! non-blocking, peek, expect nothing, switch back: three system calls, as plainwire); and a new
 //! socket set up as plainwire sets it (std's bounded connect, `TCP_NODELAY`, read and write
