@@ -21,6 +21,7 @@ use crate::cookie::CookieJar;
 use crate::defaults;
 use crate::error::{Error, Result};
 use crate::expect_continue::ExpectContinue;
+use crate::http1::write::check_header;
 use crate::middleware::{Chain, Middleware};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
@@ -386,12 +387,20 @@ impl AgentBuilder {
 
     /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
     /// Undoes a [`remove_default_header("User-Agent")`](AgentBuilder::remove_default_header).
+    /// A value with CR, LF, NUL or another control character but tab makes
+    /// [`build`](AgentBuilder::build) fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
     ///
     /// ```
     /// let agent = plainwire::Agent::builder().user_agent("my-tool/1.2").build()?;
     /// # Ok::<(), plainwire::Error>(())
     /// ```
     pub fn user_agent(mut self, user_agent: &str) -> Self {
+        // Checked once, here, as `default_header` checks its fields: request heads then write
+        // it as it is.
+        if let Err(err) = check_header("User-Agent", user_agent) {
+            self.remember(err);
+        }
         self.settings.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
         self.settings.default_headers.restore("user-agent");
         self
@@ -402,7 +411,11 @@ impl AgentBuilder {
     /// setting `ACCEPT` then `accept` keeps one field, with the last value, in the place of the
     /// first. It replaces our own field of that name (User-Agent, Accept, ...) in its place,
     /// and a request's own header of that name replaces it in turn. A default Authorization,
-    /// Cookie or Proxy-Authorization stays behind when a redirect leaves the origin.
+    /// Cookie or Proxy-Authorization stays behind when a redirect leaves the origin. A name
+    /// that is not a token, or a value with CR, LF, NUL or another control character but tab,
+    /// makes [`build`](AgentBuilder::build) fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest): the agent's fields
+    /// are checked once, here, not for every request.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder()
@@ -412,7 +425,9 @@ impl AgentBuilder {
     /// # Ok::<(), plainwire::Error>(())
     /// ```
     pub fn default_header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        self.settings.default_headers.set(name, value.to_string());
+        if let Err(err) = self.settings.default_headers.set(name, value.to_string()) {
+            self.remember(err);
+        }
         self
     }
 
@@ -482,7 +497,8 @@ impl AgentBuilder {
     }
 
     /// Sends `Authorization: Bearer <token>` with every request; see
-    /// [`basic_auth`](AgentBuilder::basic_auth) for where it goes and where not.
+    /// [`basic_auth`](AgentBuilder::basic_auth) for where it goes and where not. A token with
+    /// a CR, LF or other control character makes [`build`](AgentBuilder::build) fail.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder().bearer_auth("t0ken").build()?;
@@ -495,7 +511,9 @@ impl AgentBuilder {
     /// Sets the agent's one Authorization field.
     fn authorization(mut self, value: String) -> Self {
         self.settings.digest_auth = None;
-        self.settings.default_headers.set("Authorization", value);
+        if let Err(err) = self.settings.default_headers.set("Authorization", value) {
+            self.remember(err);
+        }
         self
     }
 
@@ -1271,7 +1289,8 @@ impl AgentBuilder {
 
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
     /// unusable CA certificate given to the builder, a malformed proxy variable in the
-    /// environment, a `.netrc` that cannot be read or parsed).
+    /// environment, a `.netrc` that cannot be read or parsed, a default header field or
+    /// User-Agent that could not be sent).
     ///
     /// ```
     /// use plainwire::ErrorKind;

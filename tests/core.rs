@@ -522,19 +522,63 @@ fn invalid_headers_and_methods_are_refused_before_connecting() {
             "{description}: {err}"
         );
     }
-    let with_bad_default = Agent::builder()
-        .proxy_from_env(false)
-        .default_header("X-Default", "a\r\nb")
-        .build()
-        .unwrap();
-    let err = with_bad_default.get(&url).send().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-
     // Proof that none of them connected: the next good request is the server's first
     // connection (had any bad one connected, it would have been accepted before this one).
     agent.get(&url).send().unwrap();
     assert_eq!(server.connections(), 1);
     assert_eq!(server.request_heads().len(), 1);
+}
+
+/// The agent's own fields are checked once, when it is built, and request heads then write
+/// them unchecked: an agent with a field that could not be sent is never built.
+#[test]
+fn an_agent_with_a_field_that_could_not_be_sent_is_not_built() {
+    let refused = [
+        (
+            "default field value",
+            Agent::builder().default_header("X-Default", "a\r\nInjected: 1"),
+        ),
+        (
+            "default field name",
+            Agent::builder().default_header("X-Bad\r\nInjected", 1),
+        ),
+        (
+            "default field NUL",
+            Agent::builder().default_header("X-Default", "nul\0"),
+        ),
+        (
+            "User-Agent",
+            Agent::builder().user_agent("tool/1\r\nInjected: 1"),
+        ),
+        (
+            "bearer token",
+            Agent::builder().bearer_auth("t0ken\nInjected: 1"),
+        ),
+        // A later good value does not make the agent usable: the first mistake is reported.
+        (
+            "replaced default",
+            Agent::builder()
+                .default_header("X-Default", "a\nb")
+                .default_header("X-Default", "ok"),
+        ),
+    ];
+    for (what, builder) in refused {
+        let err = builder.proxy_from_env(false).build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{what}: {err}");
+    }
+
+    // What the check lets through goes out as it was given, trimmed of blanks at either end.
+    let server = HttpServer::start(|_| Reply::new(204));
+    let agent = Agent::builder()
+        .proxy_from_env(false)
+        .user_agent("tool/1 (tab\there)")
+        .default_header("X-Default", " spaced value\t")
+        .build()
+        .unwrap();
+    agent.get(&server.url("/")).send().unwrap();
+    let req = &server.requests()[0];
+    assert_eq!(req.header("user-agent"), Some("tool/1 (tab\there)"));
+    assert_eq!(req.header("x-default"), Some("spaced value"));
 }
 
 #[test]

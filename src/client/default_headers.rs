@@ -2,6 +2,9 @@
 //! own defaults it leaves out; one entry per name, compared without regard to case (RFC 9110
 //! section 5.1). It does not build heads: [`request_head`](super::request_head) does.
 
+use crate::error::Result;
+use crate::http1::write::check_header;
+
 /// An agent's default header fields, set and removed by name.
 ///
 /// Setting a name twice keeps one field, in the place of the first and with the last name and
@@ -15,8 +18,12 @@ pub(crate) struct DefaultHeaders {
 }
 
 impl DefaultHeaders {
-    /// Sets the default field `name` to `value`.
-    pub(crate) fn set(&mut self, name: &str, value: String) {
+    /// Sets the default field `name` to `value`, after checking both as a request's own field
+    /// is checked ([`check_header`]). A field refused here makes the agent's `build` fail, so
+    /// every field an agent holds has passed the check once, and a request head writes them
+    /// without checking them again.
+    pub(crate) fn set(&mut self, name: &str, value: String) -> Result<()> {
+        check_header(name, &value)?;
         self.removed.retain(|r| !r.eq_ignore_ascii_case(name));
         match self
             .fields
@@ -26,6 +33,7 @@ impl DefaultHeaders {
             Some(field) => *field = (name.to_string(), value),
             None => self.fields.push((name.to_string(), value)),
         }
+        Ok(())
     }
 
     /// Sends no field named `name` by default: neither one set here nor our own.
@@ -101,9 +109,9 @@ mod tests {
     #[test]
     fn one_field_per_name_in_the_first_place_with_the_last_value() {
         let mut headers = DefaultHeaders::default();
-        headers.set("ACCEPT", "text/html".into());
-        headers.set("X-Other", "1".into());
-        headers.set("accept", "application/json".into());
+        headers.set("ACCEPT", "text/html".into()).unwrap();
+        headers.set("X-Other", "1".into()).unwrap();
+        headers.set("accept", "application/json".into()).unwrap();
         assert_eq!(
             headers.fields(),
             [
@@ -114,15 +122,36 @@ mod tests {
     }
 
     #[test]
+    fn a_field_that_fails_the_check_is_refused_and_changes_nothing() {
+        let mut headers = DefaultHeaders::default();
+        headers.remove("X-A");
+        for (name, value) in [
+            ("X-A", "a\r\nb"),
+            ("X-A", "nul\0"),
+            ("Bad Name", "v"),
+            ("", "v"),
+        ] {
+            let err = headers.set(name, value.into()).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                crate::ErrorKind::InvalidRequest,
+                "{name:?} {value:?}"
+            );
+        }
+        assert!(headers.fields().is_empty());
+        assert!(headers.removes("x-a"));
+    }
+
+    #[test]
     fn a_removal_drops_the_field_and_marks_the_name_until_set_again() {
         let mut headers = DefaultHeaders::default();
-        headers.set("X-A", "1".into());
+        headers.set("X-A", "1".into()).unwrap();
         headers.remove("x-a");
         headers.remove("User-Agent");
         headers.remove("user-agent");
         assert!(headers.fields().is_empty());
         assert!(headers.removes("X-A") && headers.removes("USER-AGENT"));
-        headers.set("User-Agent", "mine".into());
+        headers.set("User-Agent", "mine".into()).unwrap();
         assert!(!headers.removes("user-agent"));
         assert_eq!(
             headers.fields(),
