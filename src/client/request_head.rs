@@ -184,19 +184,21 @@ pub(crate) fn build(
             agent_defaults.push((name.as_str(), value.as_str(), false));
         }
     }
-    let mut own = Vec::new();
-    for (name, value) in headers {
-        if is_framing(name) {
-            check_header(name, value)?;
-        } else if name.eq_ignore_ascii_case("proxy-authorization") {
-            // The proxy's, never the origin's: as for the agent's defaults, above.
-        } else {
-            own.push((name.as_str(), value.as_str(), true));
-        }
+    // The request's own fields: its framing fields are checked and left out (`framing` has
+    // honoured them), and a Proxy-Authorization is the proxy's, never the origin's, as for the
+    // agent's defaults above. Read in place, without a list of their own, unless merged.
+    for (name, value) in headers.iter().filter(|(name, _)| is_framing(name)) {
+        check_header(name, value)?;
     }
-    if let Some(answer) = digest_answer {
-        own.push(("Authorization", answer, true));
-    }
+    let own = || {
+        headers
+            .iter()
+            .filter(|(name, _)| {
+                !is_framing(name) && !name.eq_ignore_ascii_case("proxy-authorization")
+            })
+            .map(|(name, value)| (name.as_str(), value.as_str(), true))
+            .chain(digest_answer.map(|answer| ("Authorization", answer, true)))
+    };
 
     let mut out = Vec::with_capacity(HEAD_ROOM + body_room);
     let version = if http10 {
@@ -209,23 +211,24 @@ pub(crate) fn build(
     let collides = agent_defaults
         .iter()
         .any(|field| ours().filter(kept).any(|our| same_name(&our, field)))
-        || own.iter().any(|field| {
-            ours().filter(kept).any(|our| same_name(&our, field))
+        || own().any(|field| {
+            ours().filter(kept).any(|our| same_name(&our, &field))
                 || agent_defaults
                     .iter()
-                    .any(|default| same_name(default, field))
+                    .any(|default| same_name(default, &field))
         });
     if collides {
         // A name of ours set again by the agent or the request, or an agent default by the
         // request: merged in place.
         let fields = ours().filter(kept).collect();
+        let own: Vec<Field<'_>> = own().collect();
         let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
         write_fields(&mut out, fields)?;
     } else {
         // Nothing replaces anything: ours, then the agent's, then the request's, each in order.
         write_fields(&mut out, ours().filter(kept))?;
         write_fields(&mut out, agent_defaults)?;
-        write_fields(&mut out, own)?;
+        write_fields(&mut out, own())?;
     }
     out.extend_from_slice(b"\r\n");
     Ok(out)
