@@ -89,20 +89,26 @@ const _: () = {
 impl Response {
     /// The response to a call's final request, its body still on the wire.
     pub(crate) fn from_answer(answer: Answer) -> Response {
+        let Answer {
+            url,
+            history,
+            retries,
+            reply,
+        } = answer;
         Response {
-            url: answer.url,
-            head: answer.head,
-            body: BodyReader::new(answer.body, answer.coding),
-            content_length: answer.content_length,
-            max_body_size: answer.max_body_size,
-            timings: answer.timings,
-            head_at: answer.head_at,
-            tls: answer.tls,
-            history: answer.history,
-            remote_addr: answer.remote_addr,
-            local_addr: answer.local_addr,
-            retries: answer.retries,
-            secrets: answer.secrets,
+            url,
+            head: reply.head,
+            body: BodyReader::new(reply.body, reply.coding),
+            content_length: reply.content_length,
+            max_body_size: reply.max_body_size,
+            timings: reply.timings,
+            head_at: reply.head_at,
+            tls: reply.tls,
+            history,
+            remote_addr: reply.remote_addr,
+            local_addr: reply.local_addr,
+            retries,
+            secrets: reply.secrets,
         }
     }
 

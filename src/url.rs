@@ -468,6 +468,13 @@ impl Url {
         }
     }
 
+    /// [`Url::without_credentials`] of a URL that is not needed again: moved, not copied.
+    pub(crate) fn into_without_credentials(mut self) -> Url {
+        self.username = None;
+        self.password = None;
+        self
+    }
+
     /// True when scheme, host and port are equal: the rule by which credentials stay behind
     /// on a redirect.
     ///

@@ -227,6 +227,15 @@ fn the_final_url_has_no_credentials() {
     assert_eq!(resp.url().as_str(), server.url("/final"));
     assert_eq!(resp.url().username(), None);
     assert!(!format!("{:?}", resp.url()).contains("secret"));
+
+    // Nor has the first URL, when it answers without a redirect.
+    let url = server
+        .url("/final")
+        .replace("http://", "http://user:secret@");
+    let resp = agent().get(&url).send().unwrap();
+    assert_eq!(resp.url().as_str(), server.url("/final"));
+    assert_eq!((resp.url().username(), resp.url().password()), (None, None));
+    assert!(!format!("{:?}", resp.url()).contains("secret"));
 }
 
 // ---------------------------------------------------------------------------

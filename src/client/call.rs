@@ -23,7 +23,7 @@ use crate::client::retry::{self, Attempt, Clock, Outcome, Retry, IDEMPOTENT};
 use crate::client::send_body::{self, expects_continue};
 use crate::client::wire_body::PoolReturn;
 use crate::client::{
-    Answer, CallSettings, Outgoing, SendBody, Settings, Shared, WireBody, WireOptions,
+    Answer, CallSettings, Outgoing, Reply, SendBody, Settings, Shared, WireBody, WireOptions,
 };
 use crate::defaults::{REDIRECT_DRAIN_MAX, REDIRECT_DRAIN_TIME};
 use crate::error::{Error, ErrorKind, Result};
@@ -109,7 +109,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         let mut digest_answer = digest.as_mut().and_then(|session| {
             session.first_authorization(&attempt(&method, target, &body, left_first_origin(&url)))
         });
-        let mut answer = loop {
+        let reply = loop {
             let hop = Hop {
                 method: &method,
                 url: &url,
@@ -129,7 +129,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                     started.elapsed()
                 },
             };
-            let mut answer = send_retrying(
+            let reply = send_retrying(
                 shared,
                 &call,
                 &hop,
@@ -138,24 +138,23 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 started,
                 &mut retries,
             )?;
-            answer.retries = retries;
             #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // Every response's cookies, a redirect's included: they apply to the next hop.
-                jar.store_response_cookies(&url, answer.head.headers.all_known(Known::SetCookie));
+                jar.store_response_cookies(&url, reply.head.headers.all_known(Known::SetCookie));
             }
             let step = match digest.as_mut() {
                 Some(session) => session.after_response(
-                    answer.head.status,
-                    answer.head.headers.get_all("www-authenticate"),
+                    reply.head.status,
+                    reply.head.headers.get_all("www-authenticate"),
                     &attempt(&method, target, &body, left_first_origin(&url)),
                 ),
                 None => Step::Return,
             };
             match step {
-                Step::Return => break answer,
+                Step::Return => break reply,
                 Step::Resend(value) => {
-                    drain(answer.body);
+                    drain(reply.body);
                     digest_answer = Some(value);
                 }
             }
@@ -166,12 +165,17 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             body_replayable: body.is_replayable(),
             followed,
         };
-        let status = answer.head.status;
-        let location = answer.head.headers.known(Known::Location);
+        let status = reply.head.status;
+        let location = reply.head.headers.known(Known::Location);
         let next = match redirect::next(status, location, answered, policy) {
             Redirect::Return => {
-                answer.history = history;
-                return Ok(answer);
+                return Ok(Answer {
+                    // The call's own URL, moved: it is not needed again.
+                    url: url.into_without_credentials(),
+                    history,
+                    retries,
+                    reply,
+                });
             }
             Redirect::Refuse(error) => {
                 history.extend(location.map(|to| RedirectHop::new(&url, status, to)));
@@ -182,7 +186,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 next
             }
         };
-        drain(answer.body);
+        drain(reply.body);
         if next.leaves_origin {
             // Credentials, and the fields the caller named secret, stay with their origin.
             let secrets = &settings.secret_headers;
@@ -275,7 +279,7 @@ fn send_retrying(
     deadline: Deadline,
     started: Instant,
     retries: &mut u32,
-) -> Result<Answer> {
+) -> Result<Reply> {
     loop {
         let result = send_once(shared, call, hop, body, deadline);
         if *retries >= call.retry.max_retries {
@@ -284,9 +288,9 @@ fn send_retrying(
             return result.map_err(|failed| failed.error);
         }
         let outcome = match &result {
-            Ok(answer) => Outcome::Response {
-                status: answer.head.status,
-                retry_after: answer.head.headers.known(Known::RetryAfter),
+            Ok(reply) => Outcome::Response {
+                status: reply.head.status,
+                retry_after: reply.head.headers.known(Known::RetryAfter),
             },
             Err(failed) => Outcome::Failed {
                 error: &failed.error,
@@ -314,16 +318,13 @@ fn send_retrying(
             reason: &reason,
             wait,
         });
-        if let Ok(answer) = result {
+        if let Ok(reply) = result {
             #[cfg(feature = "cookies")]
             if let Some(jar) = &shared.cookies {
                 // A response that is retried may still set cookies (a load balancer's, say).
-                jar.store_response_cookies(
-                    hop.url,
-                    answer.head.headers.all_known(Known::SetCookie),
-                );
+                jar.store_response_cookies(hop.url, reply.head.headers.all_known(Known::SetCookie));
             }
-            drain(answer.body);
+            drain(reply.body);
         }
         std::thread::sleep(wait);
     }
@@ -339,7 +340,7 @@ fn send_once(
     hop: &Hop<'_>,
     body: &mut SendBody,
     deadline: Deadline,
-) -> std::result::Result<Answer, Failed> {
+) -> std::result::Result<Reply, Failed> {
     let settings = &shared.settings;
     let Hop { method, url, .. } = *hop;
     let caller =
@@ -516,8 +517,7 @@ fn send_once(
     } else {
         ContentCoding::Identity
     };
-    Ok(Answer {
-        url: url.without_credentials(),
+    Ok(Reply {
         head: sent.head,
         body: wire,
         coding,
@@ -526,10 +526,8 @@ fn send_once(
         timings,
         head_at,
         tls: tls_info,
-        history: Vec::new(),
         remote_addr,
         local_addr,
-        retries: 0,
         secrets: settings.secret_headers.clone(),
     })
 }

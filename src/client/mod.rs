@@ -117,11 +117,21 @@ pub(crate) struct WireOptions {
     pub(crate) raw: bool,
 }
 
-/// The final response of a call: its head, its body still on the wire, and what the call
-/// learnt on the way.
+/// The final response of a call: the last request's [`Reply`], and what the call learnt on
+/// the way.
 pub(crate) struct Answer {
     /// The URL that answered, after redirects, without credentials.
     pub(crate) url: Url,
+    /// The redirects followed before this answer, in order.
+    pub(crate) history: Vec<RedirectHop>,
+    /// How many times the retry policy sent a request again in this call.
+    pub(crate) retries: u32,
+    pub(crate) reply: Reply,
+}
+
+/// The response to one request of a call: its head, its body still on the wire, and what its
+/// connection was.
+pub(crate) struct Reply {
     pub(crate) head: ResponseHead,
     pub(crate) body: WireBody,
     /// The content coding to undo as the body is read: identity unless we asked for
@@ -136,13 +146,9 @@ pub(crate) struct Answer {
     /// When the head was read: the body's time in [`Timings`] counts from here.
     pub(crate) head_at: Instant,
     pub(crate) tls: Option<Arc<NegotiatedTls>>,
-    /// The redirects followed before this answer, in order.
-    pub(crate) history: Vec<RedirectHop>,
     /// The connection's peer (the proxy's address through a proxy) and our end of it.
     pub(crate) remote_addr: Option<SocketAddr>,
     pub(crate) local_addr: Option<SocketAddr>,
-    /// How many times the retry policy sent a request again in this call.
-    pub(crate) retries: u32,
     /// The agent's secret header fields, for the response's `Debug` to mask.
     pub(crate) secrets: crate::trace::SecretHeaders,
 }
