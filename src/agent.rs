@@ -498,7 +498,7 @@ impl AgentBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request; see
     /// [`basic_auth`](AgentBuilder::basic_auth) for where it goes and where not. A token with
-    /// a CR, LF or other control character makes [`build`](AgentBuilder::build) fail.
+    /// a CR, LF or other control character but tab makes [`build`](AgentBuilder::build) fail.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder().bearer_auth("t0ken").build()?;
@@ -1290,7 +1290,8 @@ impl AgentBuilder {
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
     /// unusable CA certificate given to the builder, a malformed proxy variable in the
     /// environment, a `.netrc` that cannot be read or parsed, a default header field or
-    /// User-Agent that could not be sent).
+    /// User-Agent that fails the header check, even if a later call replaced or removed it:
+    /// the first mistake is the one reported).
     ///
     /// ```
     /// use plainwire::ErrorKind;

@@ -671,7 +671,7 @@ mod tests {
         fn case() -> impl Strategy<Value = Case> {
             (
                 (
-                    proptest::option::of("[a-z/ ]{0,4}"),
+                    proptest::option::of("[a-z/ \t\r]{0,4}"),
                     any::<bool>(),
                     fields(),
                     proptest::collection::vec(names(), 0..2),
