@@ -635,7 +635,7 @@ impl AgentBuilder {
     /// ```
     pub fn proxy_header(mut self, name: &str, value: impl std::fmt::Display) -> Self {
         let value = value.to_string();
-        match crate::http1::write::check_header(name, &value) {
+        match check_header(name, &value) {
             Ok(()) => self.settings.proxy_headers.push((name.to_string(), value)),
             Err(err) => self.remember(err),
         }
