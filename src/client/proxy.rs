@@ -185,19 +185,20 @@ impl EnvProxies {
 
     /// Reads through `lookup` instead of the process environment (for tests and embedders).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvProxies> {
-        // The first of the lower-case name and its upper-case twin that is set, empty or not,
-        // with the name it was found under; `http_proxy` has no twin (httpoxy, above).
-        let read = |name: &str| -> Option<(String, String)> {
-            let mut names = vec![name.to_string()];
-            if name != "http_proxy" {
-                names.push(name.to_ascii_uppercase());
-            }
+        // Each setting's variables, in the order they are asked for: the lower-case name, then
+        // its upper-case twin; `http_proxy` has no twin (httpoxy, above).
+        const HTTP: &[&str] = &["http_proxy"];
+        const HTTPS: &[&str] = &["https_proxy", "HTTPS_PROXY"];
+        const ALL: &[&str] = &["all_proxy", "ALL_PROXY"];
+        const NO_PROXY: &[&str] = &["no_proxy", "NO_PROXY"];
+        // The first of `names` that is set, empty or not, with the name it was found under.
+        let read = |names: &[&'static str]| -> Option<(&'static str, String)> {
             names
-                .into_iter()
-                .find_map(|var| lookup(&var).map(|value| (var, value)))
+                .iter()
+                .find_map(|&var| lookup(var).map(|value| (var, value)))
         };
-        let parse = |name: &str| -> Result<Option<Proxy>> {
-            match read(name).or_else(|| read("all_proxy")) {
+        let parse = |names: &[&'static str]| -> Result<Option<Proxy>> {
+            match read(names).or_else(|| read(ALL)) {
                 Some((_, value)) if value.trim().is_empty() => Ok(None),
                 Some((var, value)) => Proxy::new(value.trim())
                     .map(Some)
@@ -205,12 +206,12 @@ impl EnvProxies {
                 None => Ok(None),
             }
         };
-        let no_proxy = read("no_proxy")
+        let no_proxy = read(NO_PROXY)
             .map(|(_, value)| NoProxy::parse(&value))
             .unwrap_or_default();
         Ok(EnvProxies {
-            http: parse("http_proxy")?,
-            https: parse("https_proxy")?,
+            http: parse(HTTP)?,
+            https: parse(HTTPS)?,
             no_proxy,
         })
     }
