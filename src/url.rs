@@ -461,11 +461,7 @@ impl Url {
     /// A copy with userinfo removed.
     #[must_use]
     pub fn without_credentials(&self) -> Url {
-        Url {
-            username: None,
-            password: None,
-            ..self.clone()
-        }
+        self.clone().into_without_credentials()
     }
 
     /// [`Url::without_credentials`] of a URL that is not needed again: moved, not copied.
