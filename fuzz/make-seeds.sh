@@ -7,8 +7,13 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures="$here/../fixtures"
 seeds="$here/seeds"
+targets="response_head chunked body_framing url x509 tls_record header_values"
 rm -rf "$seeds"
-mkdir -p "$seeds/response_head" "$seeds/chunked" "$seeds/body_framing" "$seeds/url" "$seeds/x509" "$seeds/tls_record" "$seeds/header_values"
+# Each target's seeds, and its working corpus (ignored by git; libFuzzer adds to it), so that
+# `cargo fuzz run -O TARGET corpus/TARGET seeds/TARGET` finds both directories for every target.
+for target in $targets; do
+    mkdir -p "$seeds/$target" "$here/corpus/$target"
+done
 
 # response_head: two parameter bytes (0xff: a 1020-byte size limit; 0x0f: 15 fields), then a head.
 head() { name=$1; shift; { printf '\377\017'; printf "$@"; } >"$seeds/response_head/$name"; }
