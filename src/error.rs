@@ -65,7 +65,7 @@ pub enum ErrorKind {
     InvalidUrl,
     /// The URL's scheme is neither `http` nor `https`, or `https` without the `tls` feature (curl 1).
     UnsupportedScheme,
-    /// A method, header name or header value cannot go on the wire: not a token, or holds CR, LF or NUL (curl 43).
+    /// A method, header name or header value cannot go on the wire: not a token, or holds CR, LF, NUL or another control character (curl 43).
     InvalidRequest,
     /// The host name did not resolve (curl 6).
     Dns,

@@ -1,8 +1,9 @@
 //! Writing a request head, and the chunked framing of a streamed request body, into a buffer.
 //!
 //! Everything that goes on the wire passes through here, so this is where it is checked:
-//! a method must be a token, a header name must be a token, and no CR, LF or NUL may appear
-//! in a method, target, name or value. A bad request is an error before any byte is written.
+//! a method must be a token, a header name must be a token, and no CR, LF, NUL or other control
+//! byte may appear in a method, target, name or value (a value may hold tabs). A bad request is
+//! an error before any byte is written.
 //! Whitespace around a value is trimmed: it is never part of the value (RFC 9110 section 5.5).
 
 use std::io::Write;
@@ -67,6 +68,39 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorKind::InvalidRequest, message)
 }
 
+/// Whether `s` may be sent as a header field's value: no control character but horizontal tab
+/// (RFC 9110 section 5.5), so no CR, LF or NUL that could end the line or the head early.
+/// [`check_header`] applies this rule; it is public so that a caller that takes values before
+/// it has a request (a command line) can refuse the same values with its own message.
+///
+/// ```
+/// use plainwire::http1::write::is_field_value;
+/// assert!(is_field_value("text/html,\tapplication/json") && is_field_value(""));
+/// assert!(!is_field_value("a\r\nSet-Cookie: evil=1") && !is_field_value("a\u{1}b"));
+/// ```
+pub fn is_field_value(s: &str) -> bool {
+    first_control_byte(s).is_none()
+}
+
+/// Whether `s` may be sent as a request target: not empty, and no space or control byte, which
+/// would end the request line's target early or break the line.
+///
+/// ```
+/// use plainwire::http1::write::is_request_target;
+/// assert!(is_request_target("/search?q=a%20b") && is_request_target("*"));
+/// assert!(!is_request_target("/a b") && !is_request_target("/\r\nX: 1") && !is_request_target(""));
+/// ```
+pub fn is_request_target(s: &str) -> bool {
+    !s.is_empty() && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
+}
+
+/// The first byte of `value` that [`is_field_value`] refuses.
+fn first_control_byte(value: &str) -> Option<u8> {
+    value
+        .bytes()
+        .find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+}
+
 /// Checks a method: a token, such as `GET` or `PROPFIND`.
 ///
 /// # Errors
@@ -86,8 +120,8 @@ pub fn check_method(method: &str) -> Result<()> {
     }
 }
 
-/// Checks a header field: the name a token; the value free of CR, LF, NUL and other control
-/// characters but horizontal tab (RFC 9110 section 5.5).
+/// Checks a header field: the name a token ([`is_token`]); the value free of CR, LF, NUL and
+/// other control characters but horizontal tab ([`is_field_value`]).
 ///
 /// # Errors
 ///
@@ -104,10 +138,7 @@ pub fn check_header(name: &str, value: &str) -> Result<()> {
     if !is_token(name) {
         return Err(invalid(format!("{name:?} is not a valid header name")));
     }
-    if let Some(bad) = value
-        .bytes()
-        .find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
-    {
+    if let Some(bad) = first_control_byte(value) {
         let what = match bad {
             b'\r' => "a CR".to_string(),
             b'\n' => "an LF".to_string(),
@@ -193,7 +224,7 @@ pub(crate) fn write_request_line(
     version: Version,
 ) -> Result<()> {
     check_method(method)?;
-    if target.is_empty() || target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+    if !is_request_target(target) {
         return Err(invalid(format!("{target:?} is not a valid request target")));
     }
     out.extend_from_slice(method.as_bytes());

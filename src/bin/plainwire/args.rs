@@ -1077,14 +1077,14 @@ impl Parser {
                 }
             }
             Opt::Bearer => {
-                op.bearer = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+                op.bearer = Some(values::field_value(&text(shown, value)?).map_err(bad)?)
             }
             Opt::Proxy => op.proxy = Some(text(shown, value)?),
             Opt::UserAgent => {
-                op.user_agent = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+                op.user_agent = Some(values::field_value(&text(shown, value)?).map_err(bad)?)
             }
             Opt::Referer => {
-                let referer = values::no_line_breaks(&text(shown, value)?).map_err(bad)?;
+                let referer = values::field_value(&text(shown, value)?).map_err(bad)?;
                 let (url, auto) = match referer.strip_suffix(";auto") {
                     Some(url) => (url, true),
                     None => (referer.as_str(), false),
@@ -1094,7 +1094,7 @@ impl Parser {
             }
             Opt::Cookie => {
                 // curl's rule: a value with '=' is cookies to send, any other a file to read.
-                let cookie = values::no_line_breaks(&text(shown, value)?).map_err(bad)?;
+                let cookie = values::field_value(&text(shown, value)?).map_err(bad)?;
                 if cookie.contains('=') {
                     op.cookies.push(cookie);
                 } else {
@@ -1242,7 +1242,7 @@ impl Parser {
             Opt::RemoteTime => op.remote_time = on,
             Opt::PathAsIs => op.path_as_is = on,
             Opt::RequestTarget => {
-                op.request_target = Some(values::no_line_breaks(&text(shown, value)?).map_err(bad)?)
+                op.request_target = Some(values::request_target(&text(shown, value)?).map_err(bad)?)
             }
             Opt::ProxyHeader => {
                 let text = text(shown, value)?;

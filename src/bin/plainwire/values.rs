@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plainwire::http1::write::is_token;
+use plainwire::http1::write::{is_field_value, is_request_target, is_token};
 
 /// Where an option's bytes come from: `@FILE`, `@-` (standard input) or the text itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,8 +130,8 @@ pub struct Header {
 
 /// `Name: value` (value trimmed), `Name;` for an empty value, `Name:` to leave it out.
 pub fn header(value: &str) -> Result<Header, String> {
-    if value.contains(['\r', '\n', '\0']) {
-        return Err("header must not contain CR, LF or NUL".to_string());
+    if !is_field_value(value) {
+        return Err(format!("header {CONTROL}"));
     }
     let (name, value) = match value.split_once(':') {
         Some((name, value)) => {
@@ -161,12 +161,27 @@ pub fn method(value: &str) -> Result<String, String> {
     }
 }
 
-/// Text that goes into a header as it is: no CR or LF.
-pub fn no_line_breaks(value: &str) -> Result<String, String> {
-    if value.contains(['\r', '\n', '\0']) {
-        Err("must not contain CR, LF or NUL".to_string())
-    } else {
+/// Why a value that would go into a header or the request line is refused.
+const CONTROL: &str = "must not contain CR, LF, NUL or another control character";
+
+/// Text that goes into a header field as it is (`-A`, `-e`, `-b`, `--oauth2-bearer`): the
+/// library's rule for a field value, checked here so that the error names the option and
+/// comes before any transfer, as every other usage error does.
+pub fn field_value(value: &str) -> Result<String, String> {
+    if is_field_value(value) {
         Ok(value.to_string())
+    } else {
+        Err(CONTROL.to_string())
+    }
+}
+
+/// `--request-target`: the library's rule for a request target (not empty, no space or
+/// control character), checked here for the same reason.
+pub fn request_target(value: &str) -> Result<String, String> {
+    if is_request_target(value) {
+        Ok(value.to_string())
+    } else {
+        Err("must not be empty, or contain a space or a control character".to_string())
     }
 }
 
@@ -479,7 +494,7 @@ mod tests {
         for bad in ["X: a\r\nEvil: 1", "X: a\n", "X: a\r", "X\n: a", "X\r\n;"] {
             assert_eq!(
                 header(bad).unwrap_err(),
-                "header must not contain CR, LF or NUL"
+                "header must not contain CR, LF, NUL or another control character"
             );
         }
         assert_eq!(

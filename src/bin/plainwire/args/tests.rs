@@ -527,7 +527,7 @@ fn headers_and_header_files() {
     );
     assert_eq!(
         fail(&["-H", "X: a\r\nEvil: 1", URL]),
-        "option -H: header must not contain CR, LF or NUL"
+        "option -H: header must not contain CR, LF, NUL or another control character"
     );
 }
 
@@ -553,6 +553,36 @@ fn user_agent_referer_and_cookies() {
     assert!(op.auto_referer);
     assert!(self::op(&["-e", ";auto", URL, "-L"]).auto_referer);
     assert!(fail(&["-A", "a\nb", URL]).contains("CR, LF"));
+}
+
+#[test]
+fn header_text_options_refuse_what_the_library_would_not_send() {
+    // The library's rule for a field value: a control character other than tab is refused
+    // here, as a usage error naming the option, not later when the request is built (43).
+    let refused = "must not contain CR, LF, NUL or another control character";
+    for option in ["-A", "-e", "-b", "--oauth2-bearer"] {
+        for bad in ["a\u{1}b", "a\rb", "a\u{7f}"] {
+            assert_eq!(
+                fail(&[option, bad, URL]),
+                format!("option {option}: {refused}")
+            );
+        }
+        run(&[option, "a\tb=1", URL]);
+    }
+    assert_eq!(
+        fail(&["-H", "X: a\u{1b}b", URL]),
+        format!("option -H: header {refused}")
+    );
+    assert_eq!(
+        fail(&["--request-target", "/a b", URL]),
+        "option --request-target: must not be empty, or contain a space or a control character"
+    );
+    assert_eq!(
+        op(&["--request-target", "*", URL])
+            .request_target
+            .as_deref(),
+        Some("*")
+    );
 }
 
 #[test]
