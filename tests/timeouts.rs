@@ -229,6 +229,60 @@ fn the_low_speed_limit_ends_an_upload_the_server_takes_slowly() {
     assert!(err.to_string().contains("upload's minimum speed"), "{err}");
 }
 
+/// A server whose sockets have a 4 KiB receive buffer, taking the request body 1 KiB every
+/// 10 ms (100 KB/s) for at most 30 s, then closing. The small window keeps the client's send
+/// queue short, so a blocked `write` is woken often and each one takes a little: every write
+/// makes progress, within any timeout, but slowly.
+fn trickle_reader_server() -> std::net::SocketAddr {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    socket.listen(1).unwrap();
+    let listener: std::net::TcpListener = socket.into();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let Ok((mut conn, _)) = listener.accept() else {
+            return;
+        };
+        let mut piece = [0u8; 1024];
+        for _ in 0..3000 {
+            match conn.read(&mut piece) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    addr
+}
+
+#[test]
+fn the_deadline_ends_an_upload_the_server_takes_a_little_at_a_time() {
+    // One `write` may wait a whole socket timeout and then return having taken a few KiB: a
+    // deadline asked only before the first would let 64 MiB at 100 KB/s go on for 11 minutes
+    // (the server gives up after 30 s, and the call then fails with a reset, not a timeout).
+    let addr = trickle_reader_server();
+    let body = vec![0u8; 64 * 1024 * 1024];
+    let err = assert_times_out(TimeoutPhase::SendRequest, || {
+        builder()
+            .build()
+            .unwrap()
+            .put(&format!("http://{addr}/"))
+            .timeout(Duration::from_secs(1))
+            .expect_continue(plainwire::ExpectContinue::Never)
+            .body(body)
+            .send()
+    });
+    assert!(err.to_string().contains("deadline of 1s"), "{err}");
+}
+
 #[cfg(feature = "tls")]
 mod tls {
     use super::*;

@@ -121,6 +121,53 @@ fn get_and_post_json_over_https() {
 }
 
 #[test]
+fn request_bodies_larger_than_rustls_buffer_go_out_whole() {
+    // rustls holds at most 64 KiB of unsent TLS data; a body (or a chunk of a streamed one)
+    // larger than that must still go out, sent as the session takes it.
+    let server =
+        HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |req| {
+            Reply::text(format!(
+                "{} {}",
+                req.body.len(),
+                req.body.iter().map(|&b| u64::from(b)).sum::<u64>()
+            ))
+        });
+    let agent = test_ca_agent();
+    let body: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let expected = format!(
+        "{} {}",
+        body.len(),
+        body.iter().map(|&b| u64::from(b)).sum::<u64>()
+    );
+    // In memory, with a Content-Length.
+    let resp = agent
+        .post(&server.url("/"))
+        .body(body.clone())
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), expected);
+    // Head and a small body, larger than 64 KiB together.
+    let long = "v".repeat(70_000);
+    let resp = agent
+        .post(&server.url("/"))
+        .header("X-Long", &long)
+        .body("small")
+        .send()
+        .unwrap();
+    assert_eq!(
+        resp.text().unwrap(),
+        format!("5 {}", b"small".iter().map(|&b| u64::from(b)).sum::<u64>())
+    );
+    // A reader of unknown length: sent chunked, 64 KiB a chunk.
+    let resp = agent
+        .post(&server.url("/"))
+        .body_reader(std::io::Cursor::new(body.clone()))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), expected);
+}
+
+#[test]
 fn a_chain_through_the_intermediate_is_trusted() {
     let server = server_with("chained-leaf.pem", "chained-leaf.key");
     let resp = test_ca_agent().get(&server.url("/")).send().unwrap();

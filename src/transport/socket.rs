@@ -131,6 +131,26 @@ impl TimedSocket {
         Ok(())
     }
 
+    /// Writes all of `data`, setting the timeout the budget allows before each `write`. One
+    /// `write` may wait a whole timeout and then take a few bytes, so a peer that reads a little
+    /// now and then would keep a single `write_all` going past the budget's deadline; asking the
+    /// budget again before each one ends the writes on time.
+    pub fn write_all_within(&mut self, mut data: &[u8], budget: &IoBudget) -> Result<()> {
+        while !data.is_empty() {
+            self.arm_write(budget)?;
+            match self.write(data) {
+                Ok(0) => {
+                    let zero = std::io::Error::from(std::io::ErrorKind::WriteZero);
+                    return Err(budget.io_error(zero, &self.peer));
+                }
+                Ok(n) => data = &data[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(budget.io_error(e, &self.peer)),
+            }
+        }
+        Ok(())
+    }
+
     /// Switches non-blocking mode, for checking an idle connection without waiting.
     pub fn set_nonblocking(&mut self, nonblocking: bool) -> std::io::Result<()> {
         self.stream.set_nonblocking(nonblocking)?;

@@ -1,6 +1,6 @@
 //! One byte stream to a server, plain TCP or TLS, with budgeted reads and writes.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use crate::error::Result;
 use crate::transport::deadline::IoBudget;
@@ -32,15 +32,10 @@ impl Stream {
         }
     }
 
-    /// Writes all of `data`.
+    /// Writes all of `data`, within the budget.
     pub fn write_all(&mut self, data: &[u8], budget: &IoBudget) -> Result<()> {
         match self {
-            Stream::Plain(socket) => {
-                socket.arm_write(budget)?;
-                socket
-                    .write_all(data)
-                    .map_err(|e| budget.io_error(e, socket.peer()))
-            }
+            Stream::Plain(socket) => socket.write_all_within(data, budget),
             #[cfg(feature = "tls")]
             Stream::Tls(tls) => tls.write_all(data, budget),
         }

@@ -223,15 +223,33 @@ impl TlsStream {
         self.closed_without_notify
     }
 
-    /// Encrypts and sends all of `data`.
-    pub fn write_all(&mut self, data: &[u8], budget: &IoBudget) -> Result<()> {
-        self.session
-            .writer()
-            .write_all(data)
-            .map_err(|e| budget.io_error(e, self.socket.peer()))?;
-        match self.flush(budget) {
-            Err(err) if err.kind() == ErrorKind::ConnectionReset => Err(self.explain(err)),
-            other => other,
+    /// Encrypts and sends all of `data`, as much at a time as the session takes: rustls holds
+    /// at most 64 KiB of TLS data not yet sent (its default buffer limit) and takes nothing
+    /// more until that is flushed, so a larger body goes out in turns of encrypting and
+    /// sending.
+    pub fn write_all(&mut self, mut data: &[u8], budget: &IoBudget) -> Result<()> {
+        loop {
+            let taken = self
+                .session
+                .writer()
+                .write(data)
+                .map_err(|e| budget.io_error(e, self.socket.peer()))?;
+            data = &data[taken..];
+            match self.flush(budget) {
+                Err(err) if err.kind() == ErrorKind::ConnectionReset => {
+                    return Err(self.explain(err))
+                }
+                other => other?,
+            }
+            if data.is_empty() {
+                return Ok(());
+            }
+            if taken == 0 {
+                // With nothing left unsent, the session takes at least a byte: this is not
+                // reached, but a loop that could spin must not rest on that.
+                let zero = std::io::Error::from(std::io::ErrorKind::WriteZero);
+                return Err(budget.io_error(zero, self.socket.peer()));
+            }
         }
     }
 
@@ -249,10 +267,8 @@ impl TlsStream {
                     .write_tls(&mut held)
                     .map_err(|e| peer(self, e))?;
             }
-            self.socket.arm_write(budget)?;
-            let sent = self.socket.write_all(&self.held);
-            self.held = Vec::new();
-            return sent.map_err(|e| peer(self, e));
+            let held = std::mem::take(&mut self.held);
+            return self.socket.write_all_within(&held, budget);
         }
         while self.session.wants_write() {
             self.socket.arm_write(budget)?;
