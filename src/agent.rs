@@ -188,8 +188,9 @@ impl AgentBuilder {
     }
 
     /// How long the response head may take in all, from the end of the request to the end of
-    /// the head, so that a server dripping its head a byte at a time cannot hold a call.
-    /// Default: [60 seconds](crate::defaults::HEAD_TIMEOUT).
+    /// the head, so that a server dripping its head a byte at a time cannot hold a call. The
+    /// wait for `100 Continue` before a body is held to it as well, from the end of the
+    /// request's head. Default: [60 seconds](crate::defaults::HEAD_TIMEOUT).
     pub fn head_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.settings.head_timeout = timeout.into();
         self

@@ -514,6 +514,39 @@ fn the_head_timeout_ends_a_head_dripped_under_the_read_timeout() {
 }
 
 #[test]
+fn the_head_timeout_ends_an_interim_head_dripped_while_we_wait_to_send_the_body() {
+    // The wait for `100 Continue` gives up on a silence of a second and sends the body, but a
+    // server that sends a line of its interim head more often than that is held only by the
+    // head timeout. It drips for 30 s at most, then closes, so a client without the limit
+    // fails with something other than a timeout.
+    let server = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 100 Continue\r\n");
+        for _ in 0..300 {
+            conn.sleep(Duration::from_millis(100));
+            if !conn.write_all(b"X: y\r\n") {
+                return;
+            }
+        }
+    });
+    let agent = builder()
+        .read_timeout(Duration::from_secs(5))
+        .head_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadHead, || {
+        agent
+            .put(&server.url("/"))
+            .expect_continue(plainwire::ExpectContinue::Always)
+            .body("data")
+            .send()
+    });
+    assert!(err.to_string().contains("the head timeout"), "{err}");
+}
+
+#[test]
 fn a_request_can_set_its_own_head_timeout() {
     let server = head_dripping_server();
     let agent = builder()

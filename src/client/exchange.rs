@@ -94,7 +94,6 @@ pub(crate) fn exchange(
     let write = deadline
         .earliest(Deadline::named("the upload's minimum speed", upload_time))
         .budget(call.write_timeout, TimeoutPhase::SendRequest);
-    let read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
     let limits = &call.head_limits;
     if tracer.is_on() {
         let shown = tracer.head_for_hook(head);
@@ -127,6 +126,10 @@ pub(crate) fn exchange(
     // the server had given up on before our request, and the request must not be sent again.
     let mut heard = false;
     if expect_continue {
+        // The interim heads are held to the head timeout too: a server that drips them a line
+        // at a time never leaves the one-second silence after which the body goes out anyway.
+        let continue_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
+        let read = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
         let (early, heard_continue) = await_continue(conn, &read, limits, tracer)
             .map_err(|error| unanswered(conn, error, false))?;
         heard = heard_continue;
