@@ -1288,6 +1288,19 @@ fn write_out_after_a_failure_shows_000() {
 }
 
 #[test]
+fn write_out_after_a_failure_shows_the_url_without_its_password() {
+    // As after a response: `url_effective` never carries the user:password of the URL given.
+    let port = closed_port();
+    let run = run(&[
+        "-w",
+        "%{url_effective}",
+        &format!("http://al:s3cret@127.0.0.1:{port}/x"),
+    ]);
+    run.expect_error_line(7);
+    assert_eq!(run.stdout_text(), format!("http://127.0.0.1:{port}/x"));
+}
+
+#[test]
 fn write_out_with_fail_shows_the_status() {
     let server = serve(Reply::new(404).body("nope"));
     let run = run(&["-f", "-w", "%{http_code}", &server.url("/")]);

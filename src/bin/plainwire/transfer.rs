@@ -42,12 +42,22 @@ pub struct Context<'a> {
     pub progress: bool,
 }
 
+/// `url` without the user name and password it may carry, as a response's URL is: what `-w`'s
+/// `url_effective` shows before a response (or when none comes). A URL that does not parse is
+/// shown as given; the transfer fails on it.
+fn without_credentials(url: &str) -> String {
+    plainwire::Url::parse(url).map_or_else(
+        |_| url.to_string(),
+        |url| url.without_credentials().as_str().to_string(),
+    )
+}
+
 /// Makes the transfer `planned` describes; its result and what `-w` reports.
 pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report) {
     let op = ctx.op;
     let mut report = Report {
         url: planned.url.clone(),
-        url_effective: planned.fetch.clone(),
+        url_effective: without_credentials(&planned.fetch),
         method: op.method_for(planned.upload.is_some()).to_string(),
         referer: request::referer(op, ctx.prepared),
         urlnum: planned.urlnum,

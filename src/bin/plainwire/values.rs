@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plainwire::http1::write::{is_field_value, is_request_target, is_token};
+use plainwire::http1::write::{is_field_value, is_request_target, is_token, is_token_byte};
 
 /// Where an option's bytes come from: `@FILE`, `@-` (standard input) or the text itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,12 +144,31 @@ pub fn header(value: &str) -> Result<Header, String> {
         },
     };
     if !is_token(name) {
-        return Err(format!("bad header name '{name}'"));
+        return Err(bad_name(name));
     }
     Ok(Header {
         name: name.to_string(),
         value,
     })
+}
+
+/// Why `name` is not a header name, quoting it only up to the first character a name cannot
+/// hold: what follows may be a mistyped secret (`Authorization Bearer abc;`), and a usage error
+/// is printed.
+fn bad_name(name: &str) -> String {
+    let in_name = |c: char| u8::try_from(c).is_ok_and(is_token_byte);
+    let Some((at, c)) = name.char_indices().find(|&(_, c)| !in_name(c)) else {
+        return "bad header name: it is empty".to_string();
+    };
+    let what = match c {
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        c => format!("'{c}'"),
+    };
+    format!(
+        "bad header name '{}...': a name cannot hold {what}",
+        &name[..at]
+    )
 }
 
 /// A method: non-empty, no whitespace or control characters.
@@ -507,6 +526,16 @@ mod tests {
                 "{bad:?}"
             );
         }
+        // The name is quoted only up to what a name cannot hold, never a value typed into it.
+        assert_eq!(
+            header("Authorization Bearer s3cret;").unwrap_err(),
+            "bad header name 'Authorization...': a name cannot hold a space"
+        );
+        assert_eq!(
+            header("(x): v").unwrap_err(),
+            "bad header name '...': a name cannot hold '('"
+        );
+        assert_eq!(header(": v").unwrap_err(), "bad header name: it is empty");
     }
 
     #[test]
