@@ -307,7 +307,9 @@ impl AgentBuilder {
     /// **Careful.** Sends credentials (Authorization and Cookie fields, the agent's and the
     /// request's, and the URL's user and password) along when a redirect leads to another
     /// origin, as curl's `--location-trusted`. Default: false, and any server you talk to can
-    /// then send them anywhere by redirecting.
+    /// then send them anywhere by redirecting. Never from `https` to `http`, even when
+    /// [`redirect_https_to_http`](AgentBuilder::redirect_https_to_http) allows the redirect:
+    /// credentials are not sent unencrypted to a server that asked for nothing.
     ///
     /// ```
     /// // Every host this agent talks to is ours, and they redirect among themselves.

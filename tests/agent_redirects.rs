@@ -471,6 +471,22 @@ fn a_redirect_from_https_to_http_is_refused_unless_allowed() {
     let resp = lax.get(&tls.url("/")).send().unwrap();
     assert_eq!(resp.url().as_str(), plain.url("/plain"));
     assert_eq!(resp.text().unwrap(), "plain");
+
+    // Trusting redirects with credentials does not send them unencrypted.
+    let trusting = trusting_test_ca(builder())
+        .redirect_https_to_http(true)
+        .redirect_keep_credentials(true)
+        .build()
+        .unwrap();
+    trusting
+        .get(&tls.url("/"))
+        .basic_auth("user", "pass")
+        .header("Cookie", "session=1")
+        .send()
+        .unwrap();
+    let landed = plain.requests().pop().unwrap();
+    assert_eq!(landed.header("authorization"), None);
+    assert_eq!(landed.header("cookie"), None);
 }
 
 #[cfg(feature = "tls")]

@@ -224,7 +224,9 @@ pub(crate) fn next(
             ),
         ));
     }
-    let leaves_origin = !url.same_origin(&next) && !policy.rules.keep_credentials;
+    // Trusting redirects with credentials never extends to sending them unencrypted.
+    let downgrade = url.scheme() == Scheme::Https && next.scheme() == Scheme::Http;
+    let leaves_origin = !url.same_origin(&next) && (!policy.rules.keep_credentials || downgrade);
     let referer =
         (policy.rules.auto_referer).then(|| url.without_credentials().as_str().to_string());
     Redirect::Follow(NextHop {
@@ -391,6 +393,31 @@ mod tests {
         };
         assert!(!hop.leaves_origin);
         assert_eq!(hop.referer.as_deref(), Some("http://h/from?q=1"));
+    }
+
+    #[test]
+    fn trusted_redirects_drop_credentials_from_https_to_http() {
+        let url = Url::parse("https://h/").unwrap();
+        let answered = Answered {
+            url: &url,
+            method: "GET",
+            body_replayable: true,
+            followed: 0,
+        };
+        let trusting_and_lax = Policy {
+            allow_https_to_http: true,
+            rules: RedirectRules {
+                keep_credentials: true,
+                ..POLICY.rules
+            },
+            ..POLICY
+        };
+        let follow = |to| match next(302, Some(to), answered, trusting_and_lax) {
+            Redirect::Follow(hop) => hop,
+            _ => panic!("followed"),
+        };
+        assert!(follow("http://h/").leaves_origin);
+        assert!(!follow("https://other/").leaves_origin);
     }
 
     #[test]
