@@ -301,9 +301,11 @@ impl RequestBuilder {
     /// The request goes out without credentials; a 401 with a Digest challenge from the same
     /// origin is answered by sending the request once more with the Authorization computed for
     /// it, and once again if the server says the nonce was stale. Credentials never go to
-    /// another origin: after a redirect away, a 401 is the response. A streamed body
+    /// another origin: after a redirect away, a 401 is the response. A reader
     /// ([`body_reader`](RequestBuilder::body_reader)) cannot be sent twice, so its 401 is the
-    /// response too. Replaces any other Authorization (a header, the URL's, the agent's).
+    /// response too; a file or a form reopens and is sent again (a server that offers only
+    /// `qop=auth-int` needs the body in memory, to hash it). Replaces any other Authorization
+    /// (a header, the URL's, the agent's).
     ///
     /// ```no_run
     /// let resp = plainwire::get("https://example.com/private")

@@ -286,6 +286,42 @@ fn a_streamed_body_is_not_sent_twice() {
 }
 
 #[test]
+fn a_file_and_a_form_are_sent_again_with_the_answer() {
+    let server = HttpServer::start(|req| {
+        if answers(req, "SHA-256", "n1", "00000001") {
+            Reply::text(req.body.len().to_string())
+        } else {
+            challenge(Some("SHA-256"), "n1", false)
+        }
+    });
+    let path = std::env::temp_dir().join(format!("plainwire-digest-{}.txt", std::process::id()));
+    std::fs::write(&path, b"file body").unwrap();
+    let resp = agent()
+        .put(&server.url("/file"))
+        .digest_auth(USER, PASSWORD)
+        .body_file(&path)
+        .send()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().unwrap(), "9");
+    let form = plainwire::multipart::Form::new().text("k", "v");
+    let resp = agent()
+        .post(&server.url("/form"))
+        .digest_auth(USER, PASSWORD)
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let seen = server.requests();
+    assert_eq!(seen.len(), 4);
+    // Each body went out whole both times.
+    assert_eq!(seen[0].body, seen[1].body);
+    assert_eq!(seen[2].body, seen[3].body);
+    assert!(String::from_utf8_lossy(&seen[3].body).contains("name=\"k\""));
+}
+
+#[test]
 fn an_answer_never_goes_ahead_to_another_origin_even_with_trusted_redirects() {
     let elsewhere = HttpServer::start(|req| {
         Reply::text(req.header("authorization").unwrap_or("none").to_string())

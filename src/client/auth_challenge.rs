@@ -11,7 +11,9 @@
 //!    once more only if the server says the answer's nonce had expired (`stale=true`: the
 //!    credentials were right). Any other 401 to an answer means wrong credentials, and is the
 //!    response.
-//! 3. A body that cannot be sent twice (a stream) is not: its 401 is the response.
+//! 3. A body that cannot be sent twice (a reader already read from) is not: its 401 is the
+//!    response. A file or a form reopens, and is sent again; only `qop=auth-int`, which hashes
+//!    the body, needs it in memory.
 //! 4. A later request of the call to the same origin (after a redirect) carries an answer to the
 //!    last challenge from the start, with the nonce's use counted (`nc`), which saves a round
 //!    trip; if the server wants a new nonce, it says so with a 401 like any other.
@@ -42,8 +44,11 @@ pub(crate) struct Attempt<'a> {
     /// The request-target as sent on the request line.
     pub(crate) target: &'a str,
     /// The body, when it is in memory (empty for none); `None` for a stream, which cannot be
-    /// sent again nor hashed in advance.
+    /// hashed in advance (for `qop=auth-int`).
     pub(crate) body: Option<&'a [u8]>,
+    /// Whether the body can be sent again: one in memory, a file or a form that reopens; not a
+    /// reader that has been read from.
+    pub(crate) replayable: bool,
     /// Whether a redirect has led the call away from its first origin.
     pub(crate) left_origin: bool,
 }
@@ -91,7 +96,7 @@ impl<'a> DigestSession<'a> {
         challenges: impl IntoIterator<Item = &'v str>,
         attempt: &Attempt<'_>,
     ) -> Step {
-        if status != 401 || attempt.left_origin || attempt.body.is_none() {
+        if status != 401 || attempt.left_origin || !attempt.replayable {
             return Step::Return;
         }
         #[cfg(feature = "digest")]
@@ -153,6 +158,7 @@ mod tests {
             method: "GET",
             target: "/a",
             body: Some(b""),
+            replayable: true,
             left_origin: false,
         }
     }
@@ -236,10 +242,29 @@ mod tests {
         let mut session = DigestSession::new(&credentials);
         let stream = Attempt {
             body: None,
+            replayable: false,
             ..attempt()
         };
         assert_eq!(
             session.after_response(401, [CHALLENGE], &stream),
+            Step::Return
+        );
+    }
+
+    #[test]
+    fn a_stream_that_reopens_is_sent_again_unless_its_bytes_must_be_hashed() {
+        let credentials = credentials();
+        let file = Attempt {
+            body: None,
+            replayable: true,
+            ..attempt()
+        };
+        let value =
+            resent(DigestSession::new(&credentials).after_response(401, [CHALLENGE], &file));
+        assert!(value.contains("qop=auth,"), "{value}");
+        let auth_int_only = r#"Digest realm="r", nonce="n1", qop="auth-int""#;
+        assert_eq!(
+            DigestSession::new(&credentials).after_response(401, [auth_int_only], &file),
             Step::Return
         );
     }

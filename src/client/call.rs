@@ -212,15 +212,15 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     }
 }
 
-/// A request of the call as a Digest answer needs it: the body's bytes when they can be sent
-/// again (empty for none), `None` for a stream.
+/// A request of the call as a Digest answer needs it: the body's bytes when they are in
+/// memory (empty for none), `None` for a stream; whether it can be sent again.
 fn attempt<'a>(
     method: &'a str,
     target: &'a str,
-    body: &'a SendBody,
+    sent: &'a SendBody,
     left_origin: bool,
 ) -> auth_challenge::Attempt<'a> {
-    let body = match body {
+    let body = match sent {
         SendBody::Empty => Some(&[][..]),
         SendBody::Bytes(bytes) => Some(&bytes[..]),
         SendBody::Stream(_) => None,
@@ -229,6 +229,7 @@ fn attempt<'a>(
         method,
         target,
         body,
+        replayable: sent.is_replayable(),
         left_origin,
     }
 }
