@@ -190,9 +190,11 @@ impl AgentBuilder {
     /// How long the response head may take in all, from the end of the request to the end of
     /// the head, so that a server dripping its head a byte at a time cannot hold a call. The
     /// wait for `100 Continue` before a body is held to it as well, from the end of the
-    /// request's head. Default: [60 seconds](crate::defaults::HEAD_TIMEOUT).
+    /// request's head. Default: the [read timeout](AgentBuilder::read_timeout) (so [60
+    /// seconds](crate::defaults::HEAD_TIMEOUT) unless that is changed): raising the read timeout
+    /// for a server that thinks long before it answers raises this with it.
     pub fn head_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.settings.head_timeout = timeout.into();
+        self.settings.head_timeout = Some(timeout.into());
         self
     }
 

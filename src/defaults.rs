@@ -12,7 +12,7 @@
 //! | Opening a connection (name resolution, TCP, TLS) | [`CONNECT_TIMEOUT`] | `connect_timeout` |
 //! | Silence while reading a response | [`READ_TIMEOUT`] | `read_timeout` |
 //! | A write the server does not take | [`WRITE_TIMEOUT`] | `write_timeout` |
-//! | The response head, in all | [`HEAD_TIMEOUT`] | `head_timeout` |
+//! | The response head, in all | the read timeout ([`HEAD_TIMEOUT`]) | `head_timeout` |
 //! | A body that trickles (curl's `--speed-limit`), read as a stream | none | `low_speed_limit` |
 //! | A body that trickles, read into memory (`bytes`, `text`, `json`) | [`BUFFERED_MIN_SPEED`] over each `read_timeout` | `low_speed_limit` (replaces it) |
 //! | An upload of bytes, a file or a form the server takes slowly | one `write_timeout` plus its length at [`BUFFERED_MIN_SPEED`] | `low_speed_limit` (replaces it, and holds sized readers too) |
@@ -61,10 +61,12 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long the response head may take in all, from the end of the request to the blank line
-/// that ends the head: 60 seconds. The read timeout bounds each silence, but a server that
-/// drips its head one byte every 59 seconds stays under it forever; this bounds the whole head.
-/// A server that needs longer than this to begin its answer already meets the read timeout.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// that ends the head: the read timeout, so 60 seconds. The read timeout bounds each silence,
+/// but a server that drips its head one byte every 59 seconds stays under it forever; this
+/// bounds the whole head. It is the read timeout's value, and follows that timeout when a
+/// caller changes it without setting a head timeout: a server allowed to think for longer
+/// before it answers is not cut short by a limit the caller never set.
+pub const HEAD_TIMEOUT: Duration = READ_TIMEOUT;
 
 /// The least a body read into memory (`bytes`, `text`, `json`) must bring, on average, over
 /// each read-timeout period (60 seconds by default) when the call sets no low-speed limit of its

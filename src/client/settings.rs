@@ -29,7 +29,8 @@ pub(crate) struct Settings {
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) write_timeout: Option<Duration>,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) head_timeout: Option<Duration>,
+    /// `None`: not set, so the read timeout (see [`Settings::for_call`]).
+    pub(crate) head_timeout: Option<Option<Duration>>,
     pub(crate) low_speed: Option<LowSpeed>,
     pub(crate) max_redirects: u32,
     pub(crate) allow_https_to_http: bool,
@@ -184,7 +185,7 @@ impl Default for Settings {
             read_timeout: Some(defaults::READ_TIMEOUT),
             write_timeout: Some(defaults::WRITE_TIMEOUT),
             timeout: None,
-            head_timeout: Some(defaults::HEAD_TIMEOUT),
+            head_timeout: None,
             low_speed: None,
             max_redirects: defaults::MAX_REDIRECTS,
             allow_https_to_http: false,
@@ -332,11 +333,18 @@ pub(crate) struct CallSettings {
 impl Settings {
     /// The settings of one call: these, with `overrides` applied.
     pub(crate) fn for_call(&self, overrides: &Overrides) -> CallSettings {
+        let read_timeout = overrides.read_timeout.unwrap_or(self.read_timeout);
         CallSettings {
             timeout: overrides.timeout.or(self.timeout),
-            read_timeout: overrides.read_timeout.unwrap_or(self.read_timeout),
+            read_timeout,
             write_timeout: self.write_timeout,
-            head_timeout: overrides.head_timeout.unwrap_or(self.head_timeout),
+            // Unless set, the head timeout is the read timeout, so that raising the one raises
+            // the other: a server may then be silent before its head as long as the read
+            // timeout allows (see `defaults::HEAD_TIMEOUT`).
+            head_timeout: overrides
+                .head_timeout
+                .or(self.head_timeout)
+                .unwrap_or(read_timeout),
             low_speed: overrides.low_speed.unwrap_or(self.low_speed),
             max_redirects: overrides.max_redirects.unwrap_or(self.max_redirects),
             max_body_size: overrides.max_body_size.unwrap_or(self.max_body_size),
@@ -357,6 +365,35 @@ mod tests {
         assert_eq!(call.head_timeout, Some(defaults::HEAD_TIMEOUT));
         assert_eq!(call.read_timeout, Some(defaults::READ_TIMEOUT));
         assert_eq!(call.low_speed, None);
+    }
+
+    #[test]
+    fn the_head_timeout_unless_set_is_the_read_timeout() {
+        let long = Some(Duration::from_secs(100));
+        let raised = Overrides {
+            read_timeout: Some(long),
+            ..Overrides::default()
+        };
+        assert_eq!(Settings::default().for_call(&raised).head_timeout, long);
+        let none = Overrides {
+            read_timeout: Some(None),
+            ..Overrides::default()
+        };
+        assert_eq!(Settings::default().for_call(&none).head_timeout, None);
+        // One set, by the agent or the request, stays.
+        let agents = Settings {
+            head_timeout: Some(Some(Duration::from_secs(10))),
+            ..Settings::default()
+        };
+        assert_eq!(
+            agents.for_call(&raised).head_timeout,
+            Some(Duration::from_secs(10))
+        );
+        let requests = Overrides {
+            head_timeout: Some(None),
+            ..raised
+        };
+        assert_eq!(Settings::default().for_call(&requests).head_timeout, None);
     }
 
     #[test]
