@@ -125,7 +125,8 @@ pub(crate) fn lossy_utf8(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes.strip_prefix(UTF_8_BOM).unwrap_or(bytes))
 }
 
-const UTF_8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The UTF-8 byte order mark, which a text or JSON body may begin with.
+pub(crate) const UTF_8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What a decoder is chosen from: the charsets decoded here, or encoding_rs for the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -612,7 +612,7 @@ impl Response {
     /// [`JSON_ERROR_CONTEXT`](crate::defaults::JSON_ERROR_CONTEXT) bytes on each side):
     /// `expected value at line 1 column 8, near: {"a": 1, ⟨here⟩nope}`. Its
     /// [`source`](std::error::Error::source) is the `serde_json::Error`, with `line()`,
-    /// `column()` and `classify()`.
+    /// `column()` and `classify()`. A UTF-8 byte order mark before the JSON is skipped.
     ///
     /// ```no_run
     /// use std::error::Error as _;
@@ -632,7 +632,10 @@ impl Response {
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
         let url = self.url.clone();
         let bytes = self.bytes()?;
-        serde_json::from_slice(&bytes).map_err(|e| json_error(&url, &bytes, e))
+        // RFC 8259 section 8.1: a parser may ignore a UTF-8 byte order mark, and some servers
+        // send one (text() leaves it out too).
+        let json = bytes.strip_prefix(charset::UTF_8_BOM).unwrap_or(&bytes);
+        serde_json::from_slice(json).map_err(|e| json_error(&url, json, e))
     }
 }
 

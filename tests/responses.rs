@@ -510,6 +510,19 @@ fn a_json_error_gives_the_position_and_the_text_around_it() {
 
 #[cfg(feature = "json")]
 #[test]
+fn a_byte_order_mark_before_json_is_skipped() {
+    let server = serving("application/json", b"\xEF\xBB\xBF{\"a\": \"b\"}");
+    let value: serde_json::Value = agent()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(value, serde_json::json!({"a": "b"}));
+}
+
+#[cfg(feature = "json")]
+#[test]
 fn a_json_error_in_a_large_body_quotes_only_a_little_of_it() {
     let mut body = format!("[{}", "1234567890, ".repeat(10_000)).into_bytes();
     body.extend_from_slice(b"oops, ");
