@@ -9,6 +9,8 @@ use std::io::Read;
 use std::time::Instant;
 
 use crate::client::WireBody;
+#[cfg(feature = "gzip")]
+use crate::deflate_body::DeflateBody;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::coding::ContentCoding;
 
@@ -59,7 +61,7 @@ enum Source {
     #[cfg(feature = "gzip")]
     Gzip(Box<flate2::read::MultiGzDecoder<WireBody>>),
     #[cfg(feature = "gzip")]
-    Deflate(Box<flate2::read::ZlibDecoder<WireBody>>),
+    Deflate(Box<DeflateBody>),
 }
 
 impl BodyReader {
@@ -69,9 +71,7 @@ impl BodyReader {
             #[cfg(feature = "gzip")]
             ContentCoding::Gzip => Source::Gzip(Box::new(flate2::read::MultiGzDecoder::new(wire))),
             #[cfg(feature = "gzip")]
-            ContentCoding::Deflate => {
-                Source::Deflate(Box::new(flate2::read::ZlibDecoder::new(wire)))
-            }
+            ContentCoding::Deflate => Source::Deflate(Box::new(DeflateBody::new(wire))),
             // Without the `gzip` feature we never ask for a coding, so none is ever undone.
             _ => Source::Identity(wire),
         };
@@ -89,7 +89,7 @@ impl BodyReader {
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => Some(decoder.get_ref()),
             #[cfg(feature = "gzip")]
-            Source::Deflate(decoder) => Some(decoder.get_ref()),
+            Source::Deflate(decoder) => decoder.wire(),
         }
     }
 
@@ -116,7 +116,11 @@ impl BodyReader {
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => decoder.get_mut().hold_to_buffered_minimum(),
             #[cfg(feature = "gzip")]
-            Source::Deflate(decoder) => decoder.get_mut().hold_to_buffered_minimum(),
+            Source::Deflate(decoder) => {
+                if let Some(wire) = decoder.wire_mut() {
+                    wire.hold_to_buffered_minimum();
+                }
+            }
         }
     }
 

@@ -252,6 +252,8 @@ mod client;
 #[cfg(feature = "cookies")]
 mod cookie;
 pub mod defaults;
+#[cfg(feature = "gzip")]
+mod deflate_body;
 mod error;
 #[cfg(feature = "json")]
 mod excerpt;

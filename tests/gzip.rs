@@ -20,6 +20,14 @@ fn zlib(data: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// Bare deflate data (RFC 1951), without zlib's header and checksum.
+fn raw_deflate(data: &[u8]) -> Vec<u8> {
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
 fn serve(coding: &'static str, body: Vec<u8>) -> HttpServer {
     HttpServer::start(move |_| {
         Reply::new(200)
@@ -48,6 +56,27 @@ fn gzip_and_deflate_bodies_are_decoded_and_asked_for() {
             Some("gzip, deflate")
         );
     }
+}
+
+#[test]
+fn bare_deflate_data_under_deflate_is_decoded_too() {
+    // As some servers send it (RFC 9110 says zlib); curl, browsers and urllib3 accept it.
+    let text = "bare deflate, ".repeat(100);
+    let resp = agent()
+        .get(&serve("deflate", raw_deflate(text.as_bytes())).url("/"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), text);
+    // A zlib header with corrupt data after it stays an error.
+    let mut corrupt = zlib(text.as_bytes());
+    corrupt[10] ^= 0xff;
+    let err = agent()
+        .get(&serve("deflate", corrupt).url("/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
 }
 
 #[test]
