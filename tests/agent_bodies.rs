@@ -353,6 +353,36 @@ fn a_413_before_100_continue_is_returned_and_the_stream_never_read() {
 }
 
 #[test]
+fn an_answer_sent_before_the_server_closed_on_a_body_is_returned() {
+    // Without Expect, the body goes out at once; the server answers 413 and closes without
+    // reading it, which resets the connection under the client's writes. The answer is what the
+    // caller needs, not the reset (curl and urllib3 read it too).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let answer = b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 8\r\n\r\ntoo big!";
+        std::io::Write::write_all(&mut conn, answer).unwrap();
+        // Closed with the body unread: the kernel answers the client's writes with a reset.
+    });
+    let agent = agent();
+    let resp = agent
+        .post(&url)
+        .expect_continue(plainwire::ExpectContinue::Never)
+        .body(vec![b'x'; 16 << 20])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.text().unwrap(), "too big!");
+    assert_eq!(agent.idle_connections(), 0);
+}
+
+#[test]
 fn a_server_that_never_sends_100_gets_the_body_after_a_wait() {
     // (Expect sent, wait between head and first body byte, body)
     let timing = Arc::new(Mutex::new(None));
@@ -403,6 +433,34 @@ fn a_server_that_never_sends_100_gets_the_body_after_a_wait() {
         waited >= Duration::from_millis(500),
         "sent after {waited:?}"
     );
+}
+
+#[test]
+fn a_server_that_never_sends_100_gets_the_body_when_the_read_timeout_is_short() {
+    // The wait for 100 ends at the read timeout, which is then also the head timeout: a silence
+    // that long still sends the body, and is not the head timeout running out.
+    let server = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        let body = conn.read_exact_body(4);
+        let reply = format!("got {}", String::from_utf8_lossy(&body));
+        conn.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{reply}",
+                reply.len()
+            )
+            .as_bytes(),
+        );
+    });
+    let resp = agent()
+        .post(&server.url("/"))
+        .read_timeout(Duration::from_millis(300))
+        .expect_continue(plainwire::ExpectContinue::Always)
+        .body("data")
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "got data");
 }
 
 // ---------------------------------------------------------------------------

@@ -129,8 +129,9 @@ pub(crate) fn exchange(
         // The interim heads are held to the head timeout too: a server that drips them a line
         // at a time never leaves the one-second silence after which the body goes out anyway.
         let continue_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
-        let read = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
-        let (early, heard_continue) = await_continue(conn, &read, limits, tracer)
+        let heads = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
+        let call_read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
+        let (early, heard_continue) = await_continue(conn, &heads, &call_read, limits, tracer)
             .map_err(|error| unanswered(conn, error, false))?;
         heard = heard_continue;
         if let Some(early) = early {
@@ -142,8 +143,15 @@ pub(crate) fn exchange(
     }
 
     if !coalesced {
-        send_body(conn, body, framing, &write, tracer)
-            .map_err(|error| unanswered(conn, error, heard))?;
+        if let Err(error) = send_body(conn, body, framing, &write, tracer) {
+            if let Some(head) = answer_before_reset(conn, &error, deadline, call, tracer) {
+                return Ok(Sent {
+                    head,
+                    body_sent: false,
+                });
+            }
+            return Err(unanswered(conn, error, heard));
+        }
     }
 
     // The head has a deadline of its own from here: a server that drips it a byte at a time
@@ -274,21 +282,52 @@ fn unanswered(conn: &Connection, error: Error, heard: bool) -> Failed {
     }
 }
 
-/// Waits up to [`CONTINUE_WAIT`] for `100 Continue`. Returns a final head if the server
-/// answered without waiting for the body, `None` when the body should be sent; and whether any
-/// head arrived.
+/// The final head a server sent before it reset the connection under our body: a server may
+/// answer a request it refuses (413, 401) before reading the body, and close; the kernel then
+/// answers our writes with a reset, but what the server sent first can still be read, and is
+/// what the caller needs (curl and urllib3 read it too). Only after a reset, and waiting no
+/// longer than [`CONTINUE_WAIT`] for it; `None` leaves the reset as the error.
+fn answer_before_reset(
+    conn: &mut Connection,
+    error: &Error,
+    deadline: Deadline,
+    call: &CallSettings,
+    tracer: &Tracer,
+) -> Option<ResponseHead> {
+    if error.kind() != ErrorKind::ConnectionReset {
+        return None;
+    }
+    let idle = call
+        .read_timeout
+        .map_or(CONTINUE_WAIT, |t| t.min(CONTINUE_WAIT));
+    let read = deadline.budget(Some(idle), TimeoutPhase::ReadHead);
+    read_response_head(conn, &read, &call.head_limits, tracer)
+        .ok()
+        .filter(|head| !head.is_informational())
+}
+
+/// Waits up to [`CONTINUE_WAIT`] for `100 Continue`, reading heads under `heads` (the head
+/// timeout and the call's deadline). Returns a final head if the server answered without
+/// waiting for the body, `None` when the body should be sent; and whether any head arrived.
+///
+/// A server that stays silent may not know `Expect` at all, so silence sends the body: a wait
+/// that ends with nothing of a head received, unless the call's own deadline (`call_read`) has
+/// passed. A head timeout that runs out with part of a head received is a server dripping it,
+/// and an error.
 fn await_continue(
     conn: &mut Connection,
-    read: &IoBudget,
+    heads: &IoBudget,
+    call_read: &IoBudget,
     limits: &HeadLimits,
     tracer: &Tracer,
 ) -> Result<(Option<ResponseHead>, bool)> {
     let wait = IoBudget {
         idle: Some(
-            read.idle
+            heads
+                .idle
                 .map_or(CONTINUE_WAIT, |idle| idle.min(CONTINUE_WAIT)),
         ),
-        ..*read
+        ..*heads
     };
     let mut heard = false;
     for _ in 0..=MAX_INFORMATIONAL {
@@ -296,8 +335,11 @@ fn await_continue(
             Ok(head) if head.status == 100 => return Ok((None, true)),
             Ok(head) if head.is_informational() => heard = true,
             Ok(head) => return Ok((Some(head), true)),
-            // The server is silent: it may not know `Expect` at all. Send the body.
-            Err(err) if err.kind() == ErrorKind::Timeout && read.socket_timeout().is_ok() => {
+            Err(err)
+                if err.kind() == ErrorKind::Timeout
+                    && call_read.socket_timeout().is_ok()
+                    && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
+            {
                 return Ok((None, heard))
             }
             Err(err) => return Err(err),
