@@ -3129,6 +3129,22 @@ fn compressed_with_a_coding_it_cannot_undo_exits_61() {
 }
 
 #[test]
+fn compressed_twice_in_two_fields_is_not_half_decoded() {
+    // Two Content-Encoding fields are one list (RFC 9110 section 5.3): gzip applied twice.
+    // Undoing one layer and writing the other as the body would be silent corruption.
+    let server = serve(
+        Reply::new(200)
+            .header("Content-Encoding", "gzip")
+            .header("Content-Encoding", "gzip")
+            .body(gzip(&gzip(b"hello"))),
+    );
+    let run = run(&["--compressed", &server.url("/")]);
+    run.expect_error_line(61);
+    assert!(run.stderr.contains("gzip, gzip"), "{}", run.stderr);
+    assert_eq!(run.stdout, b"");
+}
+
+#[test]
 fn compressed_headers_are_written_as_received() {
     let server = gzip_server(b"body");
     let run = run(&["--compressed", "-i", &server.url("/")]);

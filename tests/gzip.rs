@@ -80,6 +80,22 @@ fn bare_deflate_data_under_deflate_is_decoded_too() {
 }
 
 #[test]
+fn a_body_compressed_twice_is_handed_over_as_it_came() {
+    // Two Content-Encoding fields are one list: gzip, then gzip again. One layer undone would
+    // look like a body and be wrong; more than one coding is left to the caller.
+    let twice = gzip(&gzip(b"hello"));
+    let expected = twice.clone();
+    let server = HttpServer::start(move |_| {
+        Reply::new(200)
+            .header("Content-Encoding", "gzip")
+            .header("Content-Encoding", "gzip")
+            .body(twice.clone())
+    });
+    let resp = agent().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.bytes().unwrap(), expected);
+}
+
+#[test]
 fn a_chunked_gzip_body_is_decoded_as_a_stream() {
     let text = "streamed ".repeat(5000);
     let encoded = gzip(text.as_bytes());

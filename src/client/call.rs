@@ -514,7 +514,9 @@ fn send_once(
         }
         framing.transfer_coding
     } else if asked_for_compression(settings, hop) {
-        ContentCoding::from_header(sent.head.headers.known(Known::ContentEncoding))
+        // A coding that cannot be undone, or more than one: the body as it came.
+        ContentCoding::from_values(sent.head.headers.all_known(Known::ContentEncoding))
+            .unwrap_or(ContentCoding::Identity)
     } else {
         ContentCoding::Identity
     };

@@ -40,4 +40,36 @@ impl ContentCoding {
             ContentCoding::Identity
         }
     }
+
+    /// The coding to undo for a response whose `Content-Encoding` fields have these `values`,
+    /// read together as one list (RFC 9110 section 5.3: two fields are one list, `gzip` and
+    /// `gzip` meaning the body was compressed twice); `identity` entries are no coding.
+    /// `Some(Identity)` for none; `None` when the list holds a coding that cannot be undone, or
+    /// more than one: the body is then handed over as it came, never half-decoded.
+    ///
+    /// ```
+    /// use plainwire::http1::coding::ContentCoding;
+    /// assert_eq!(ContentCoding::from_values([&b"gzip"[..]]), Some(ContentCoding::Gzip));
+    /// assert_eq!(ContentCoding::from_values([&b"identity, deflate"[..]]), Some(ContentCoding::Deflate));
+    /// assert_eq!(ContentCoding::from_values(Vec::<&[u8]>::new()), Some(ContentCoding::Identity));
+    /// assert_eq!(ContentCoding::from_values([&b"gzip"[..], b"gzip"]), None);
+    /// assert_eq!(ContentCoding::from_values([&b"br"[..]]), None);
+    /// ```
+    pub fn from_values<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Option<ContentCoding> {
+        let mut codings = values
+            .into_iter()
+            .flat_map(|value| value.split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .filter(|name| !name.is_empty() && !name.eq_ignore_ascii_case(b"identity"));
+        let Some(first) = codings.next() else {
+            return Some(ContentCoding::Identity);
+        };
+        if codings.next().is_some() {
+            return None;
+        }
+        let coding = std::str::from_utf8(first)
+            .ok()
+            .map(|name| ContentCoding::from_header(Some(name)))?;
+        (coding != ContentCoding::Identity).then_some(coding)
+    }
 }

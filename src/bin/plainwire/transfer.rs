@@ -10,6 +10,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use plainwire::http1::coding::ContentCoding;
 use plainwire::Agent;
 
 use crate::args::{Globals, Operation};
@@ -288,13 +289,14 @@ fn attempt(
     Ok(())
 }
 
-/// The content coding of a response that the library left as it came, if any: one it cannot
-/// undo (`br`, `zstd`, ...). `identity` and none are no coding.
+/// The content codings of a response that the library left as it came, if any: one it cannot
+/// undo (`br`, `zstd`, ...), or more than one (the library's rule,
+/// `ContentCoding::from_values`). `identity` and none are no coding.
 fn unknown_coding(response: &plainwire::Response) -> Option<String> {
-    let coding = response.header("content-encoding")?.trim();
-    let known = ["identity", "gzip", "x-gzip", "deflate"];
-    (!coding.is_empty() && !known.iter().any(|k| k.eq_ignore_ascii_case(coding)))
-        .then(|| coding.to_string())
+    let values = response.headers().get_all_bytes("content-encoding");
+    ContentCoding::from_values(values)
+        .is_none()
+        .then(|| response.headers_all("content-encoding").join(", "))
 }
 
 /// Opens the destination: stdout, or the file (with `-J`, named as the server suggests, in
