@@ -518,7 +518,9 @@ impl RequestBuilder {
     }
 
     /// Sends a `multipart/form-data` body (RFC 7578), like requests' `files=` and curl's
-    /// `-F`, with the form's `Content-Type` (which names its boundary) in place of any other.
+    /// `-F`, with the form's `Content-Type` (which names its boundary) in place of any set
+    /// before it. A `multipart/...` Content-Type set after it without a boundary is given the
+    /// form's, as curl does.
     /// When every part's length is known (text, bytes, regular files, sized readers) it goes
     /// out with a `Content-Length`; otherwise chunked. Files are streamed, never held in
     /// memory. A form without readers can be sent again (by a [retry](RequestBuilder::retry),
@@ -741,9 +743,18 @@ impl RequestBuilder {
         let mut headers = self.headers;
         if let Some(content_type) = self.body_content_type {
             let named = |name: &str| name.eq_ignore_ascii_case("content-type");
-            // The caller's Content-Type, or their removing it, wins over the body's.
-            if !headers.iter().any(|(n, _)| named(n)) && !self.removed.iter().any(|r| named(r)) {
-                headers.push(("Content-Type".to_string(), content_type));
+            // The caller's Content-Type, or their removing it, wins over the body's; but a
+            // multipart type of the caller's without a boundary gets the form's.
+            match headers.iter_mut().find(|(n, _)| named(n)) {
+                Some((_, value)) => {
+                    if let Some(completed) = with_boundary(value, &content_type) {
+                        *value = completed;
+                    }
+                }
+                None if !self.removed.iter().any(|r| named(r)) => {
+                    headers.push(("Content-Type".to_string(), content_type));
+                }
+                None => {}
             }
         }
         let outgoing = Outgoing {
@@ -762,6 +773,17 @@ impl RequestBuilder {
             None => Ok(Response::from_answer(call::run(&self.shared, outgoing)?)),
         }
     }
+}
+
+/// A caller's `multipart/...` Content-Type that names no boundary, completed with the one of the
+/// form's `body_type` (`multipart/form-data; boundary=...`), as curl completes
+/// `-H 'Content-Type: multipart/form-data'` given with `-F`: without its boundary, no server
+/// can split the body into its parts. `None` when `value` needs nothing, or the body is no form.
+fn with_boundary(value: &str, body_type: &str) -> Option<String> {
+    let (_, boundary) = body_type.split_once("; boundary=")?;
+    let lower = value.trim().to_ascii_lowercase();
+    let needs = lower.starts_with("multipart/") && !lower.contains("boundary=");
+    needs.then(|| format!("{}; boundary={boundary}", value.trim()))
 }
 
 /// The error of removing Host, which HTTP/1.1 requires.

@@ -539,6 +539,28 @@ fn a_header_overrides_the_form_content_type() {
 }
 
 #[test]
+fn a_multipart_content_type_header_gets_the_forms_boundary() {
+    // As Postman and many answers write it: curl adds the boundary the header leaves out.
+    let server = serve(Reply::new(200));
+    run(&[
+        "-F",
+        "a=b",
+        "-H",
+        "Content-Type: multipart/form-data",
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    let request = &server.requests()[0];
+    let content_type = request.header("content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    assert!(request
+        .body
+        .starts_with(format!("--{boundary}\r\n").as_bytes()));
+}
+
+#[test]
 fn an_unreadable_data_file_exits_26_before_connecting() {
     let dir = temp_dir("data-missing");
     let server = serve(Reply::new(200));

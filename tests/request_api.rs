@@ -470,6 +470,39 @@ mod bodies {
     }
 
     #[test]
+    fn a_callers_multipart_type_without_a_boundary_gets_the_forms() {
+        // As curl does with -H 'Content-Type: multipart/form-data' and -F: a multipart body
+        // cannot be split into its parts without its boundary.
+        let server = HttpServer::start(|_| Reply::new(204));
+        let form = plainwire::multipart::Form::new().text("a", "b");
+        let boundary = form.boundary().to_string();
+        let req = sent(
+            agent()
+                .post(&server.url("/"))
+                .multipart(form)
+                .header("Content-Type", "multipart/mixed"),
+            &server,
+        );
+        assert_eq!(
+            req.header("content-type"),
+            Some(format!("multipart/mixed; boundary={boundary}").as_str())
+        );
+        assert!(String::from_utf8_lossy(&req.body).starts_with(&format!("--{boundary}\r\n")));
+        // One that names a boundary, or is not multipart, is the caller's to answer for.
+        for own in ["multipart/form-data; boundary=mine", "text/plain"] {
+            let form = plainwire::multipart::Form::new().text("a", "b");
+            let req = sent(
+                agent()
+                    .post(&server.url("/"))
+                    .multipart(form)
+                    .header("Content-Type", own),
+                &server,
+            );
+            assert_eq!(req.header("content-type"), Some(own));
+        }
+    }
+
+    #[test]
     fn nan_and_infinity_are_refused_before_anything_is_sent() {
         let server = HttpServer::start(|_| Reply::new(204));
         #[derive(serde::Serialize)]
