@@ -393,6 +393,16 @@ fn bad_certificates_are_refused_with_the_reason() {
 }
 
 #[test]
+fn a_ca_certificate_as_the_servers_own_is_refused_with_the_reason() {
+    // What `openssl req -x509` makes by default: a self-signed certificate with CA:TRUE. The
+    // test CA serves as one here; trusting it does not make it a server certificate.
+    let server = server_with("ca.pem", "ca.key");
+    let err = test_ca_agent().get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+    assert!(err.to_string().contains("it is a CA certificate"), "{err}");
+}
+
+#[test]
 fn trusting_another_ca_refuses_the_test_certificates() {
     let server = server_with("localhost.pem", "localhost.key");
     let agent = builder()
