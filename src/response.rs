@@ -14,13 +14,13 @@ use std::time::Instant;
 
 use crate::body_reader::BodyReader;
 use crate::charset;
-use crate::client::redirect::RedirectHop;
+use crate::client::redirect::{self, RedirectHop};
 use crate::client::Answer;
 use crate::defaults::DEFAULT_CHARSET;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::content_range::ContentRange;
 use crate::http1::head::{ResponseHead, Version};
-use crate::http1::headers::Headers;
+use crate::http1::headers::{Headers, Known};
 use crate::http1::link::Links;
 use crate::timings::Timings;
 use crate::transport::tls_info::{NegotiatedTls, TlsInfo};
@@ -292,6 +292,26 @@ impl Response {
     /// ```
     pub fn url(&self) -> &Url {
         &self.url
+    }
+
+    /// Where a redirect points: its `Location` resolved against [`url`](Response::url), as
+    /// plainwire would follow it (curl's `%{redirect_url}`). `None` when the status is not a
+    /// redirect plainwire follows (301, 302, 303, 307, 308), or the Location is missing or
+    /// unusable.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("http://example.com/old").max_redirects(0).send()?;
+    /// if let Some(next) = resp.redirect_url() {
+    ///     println!("{} would lead to {next}", resp.status());
+    /// }
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn redirect_url(&self) -> Option<Url> {
+        if !redirect::is_redirect(self.status()) {
+            return None;
+        }
+        let location = self.headers().known(Known::Location)?;
+        redirect::resolve(&self.url, location).ok()
     }
 
     /// The redirects that led to this response, the first request's first; empty when none was

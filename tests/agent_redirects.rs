@@ -34,6 +34,24 @@ fn redirector() -> HttpServer {
 }
 
 #[test]
+fn a_redirect_not_followed_says_where_it_points() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/spaced" => Reply::new(302).header("Location", " /a b "),
+        "/moved" => Reply::new(301).header("Location", "/final"),
+        _ => Reply::new(300).header("Location", "/choice"),
+    });
+    let stays = builder().max_redirects(0).build().unwrap();
+    let resp = stays.get(&server.url("/moved")).send().unwrap();
+    assert_eq!(resp.redirect_url().unwrap().as_str(), server.url("/final"));
+    // Resolved as a redirect is followed: trimmed, spaces encoded.
+    let resp = stays.get(&server.url("/spaced")).send().unwrap();
+    assert_eq!(resp.redirect_url().unwrap().as_str(), server.url("/a%20b"));
+    // 300 is not a redirect plainwire follows.
+    let resp = stays.get(&server.url("/other")).send().unwrap();
+    assert_eq!(resp.redirect_url(), None);
+}
+
+#[test]
 fn the_redirect_matrix_of_status_and_method() {
     let server = redirector();
     let agent = agent();

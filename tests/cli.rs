@@ -2554,6 +2554,15 @@ fn write_out_redirects_and_urls() {
 }
 
 #[test]
+fn write_out_redirect_url_is_where_l_would_go() {
+    // A Location with a space: -L follows it encoded, and %{redirect_url} names the same URL.
+    let server = serve(Reply::new(302).header("Location", "/a b"));
+    let run = run(&["-o", "/dev/null", "-w", "%{redirect_url}", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text(), server.url("/a%20b"));
+}
+
+#[test]
 fn write_out_json_and_header_json() {
     let server = w_server();
     let run = run(&[

@@ -196,7 +196,7 @@ pub(crate) fn next(
             format!("stopped after {} redirects, at {url}", answered.followed),
         ));
     }
-    let next = match url.join(&encode_spaces(location.trim())) {
+    let next = match resolve(url, location) {
         Ok(next) => next,
         Err(e) => {
             return Redirect::Refuse(
@@ -238,8 +238,8 @@ pub(crate) fn next(
     })
 }
 
-/// Whether `status` is a redirect we follow.
-fn is_redirect(status: u16) -> bool {
+/// Whether `status` is a redirect we follow (RFC 9110 section 15.4).
+pub(crate) fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
@@ -255,6 +255,12 @@ fn next_method(status: u16, method: &str, keep_post: [bool; 3]) -> (String, bool
         303 => ("HEAD".to_string(), false),
         _ => (method.to_string(), true),
     }
+}
+
+/// The URL a `Location` value names, resolved against `base` as a redirect is followed: the
+/// value trimmed, its spaces encoded.
+pub(crate) fn resolve(base: &Url, location: &str) -> crate::error::Result<Url> {
+    base.join(&encode_spaces(location.trim()))
 }
 
 /// A Location value with its spaces percent-encoded. RFC 3986 has no room for a raw space in

@@ -678,20 +678,14 @@ fn cookie_pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
 /// With `-L --max-redirs 0`, the agent returns the first redirect as a response (its limit of
 /// zero means "do not follow"); curl calls that reaching the limit.
 pub fn redirect_limit_reached(op: &Operation, response: &plainwire::Response) -> Option<Failure> {
-    let redirect = is_redirect(response.status());
-    (op.location && op.max_redirs == 0 && redirect && response.header("location").is_some()).then(
-        || {
-            Failure::new(
-                failure::TOO_MANY_REDIRECTS,
-                "maximum (0) redirects followed",
-            )
-        },
-    )
-}
-
-/// The statuses a redirect follows (RFC 9110 section 15.4).
-pub fn is_redirect(status: u16) -> bool {
-    matches!(status, 301 | 302 | 303 | 307 | 308)
+    // A redirect the library would have followed, had the limit allowed it.
+    let redirect = response.redirect_url().is_some();
+    (op.location && op.max_redirs == 0 && redirect).then(|| {
+        Failure::new(
+            failure::TOO_MANY_REDIRECTS,
+            "maximum (0) redirects followed",
+        )
+    })
 }
 
 #[cfg(test)]

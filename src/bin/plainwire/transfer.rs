@@ -154,12 +154,7 @@ fn attempt(
     {
         report.num_certs = response.tls().map_or(0, |tls| tls.peer_certificates.len());
     }
-    if request::is_redirect(status) {
-        report.redirect_url = response
-            .header("location")
-            .and_then(|location| response.url().join(location.trim()).ok())
-            .map(|url| url.to_string());
-    }
+    report.redirect_url = response.redirect_url().map(|url| url.to_string());
 
     if let Some(failure) = request::redirect_limit_reached(op, &response) {
         return Err(failure);
