@@ -557,6 +557,9 @@ enum Opt {
     Cookie,
     Proto,
     NoKeepalive,
+    KeepaliveTime,
+    TcpNodelay,
+    Http2,
     Http11,
     Verbose,
     Trace,
@@ -713,7 +716,10 @@ const SPECS: &[Spec] = &[
     spec(Some('b'), "cookie", Value, Opt::Cookie),
     spec(None, "proto", Value, Opt::Proto),
     spec(None, "no-keepalive", Switch, Opt::NoKeepalive),
+    spec(None, "keepalive-time", Value, Opt::KeepaliveTime),
+    spec(None, "tcp-nodelay", Switch, Opt::TcpNodelay),
     spec(None, "http1.1", Switch, Opt::Http11),
+    spec(None, "http2", Switch, Opt::Http2),
     spec(Some('v'), "verbose", Switch, Opt::Verbose),
     spec(None, "trace", Value, Opt::Trace),
     spec(None, "trace-ascii", Value, Opt::TraceAscii),
@@ -1112,7 +1118,12 @@ impl Parser {
             }
             // No TCP keep-alive probes are sent, so there is nothing to switch off; plainwire
             // speaks only HTTP/1.1.
-            Opt::NoKeepalive | Opt::Http11 => {}
+            // Nothing for plainwire to do: it sends no TCP keepalive probes, always sets
+            // TCP_NODELAY, and speaks HTTP/1.1, which curl's --http2 falls back to.
+            Opt::NoKeepalive | Opt::TcpNodelay | Opt::Http11 | Opt::Http2 => {}
+            Opt::KeepaliveTime => {
+                values::seconds(&text(shown, value)?).map_err(bad)?;
+            }
             Opt::Verbose => {
                 if on && g.trace.take().is_some() {
                     self.warnings

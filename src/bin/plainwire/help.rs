@@ -40,6 +40,7 @@ Usage: plainwire [options...] <url>...
  -h, --help                   Show this help and exit
  -0, --http1.0                Use HTTP/1.0
      --http1.1                Use HTTP/1.1 (the default)
+     --http2                  Accepted; HTTP/1.1 is used, as curl falls back to
      --ignore-content-length  Ignore the Content-Length; read to the close
  -i, --include                Include the response headers (every hop with -L)
  -k, --insecure               Allow insecure server connections
@@ -48,6 +49,7 @@ Usage: plainwire [options...] <url>...
  -6, --ipv6                   Resolve names to IPv6 addresses only
      --json <data>            HTTP POST JSON; '@FILE' reads a file, '@-' stdin
  -j, --junk-session-cookies   Drop session cookies read from files
+     --keepalive-time <secs>  Accepted; plainwire sends no TCP keepalive probes
      --key <file>             Client private key (PEM)
      --key-type <type>        Private key type: PEM or DER
      --limit-rate <speed>     Transfer at most <speed> bytes/s (k, m, g)
@@ -103,6 +105,7 @@ Usage: plainwire [options...] <url>...
  -y, --speed-time <secs>      The period for --speed-limit (default 30)
      --ssl-no-revoke          Accepted; revocation is not checked
      --stderr <file>          Where to redirect stderr ('-' for stdout)
+     --tcp-nodelay            Accepted; plainwire always sets TCP_NODELAY
  -z, --time-cond <time>       Only if newer than <time> or file (-<time>: older)
      --tls-max <version>      Newest TLS version: 1.2, 1.3 or default
  -1, --tlsv1                  TLS 1.0 or later (1.2: rustls has no older)

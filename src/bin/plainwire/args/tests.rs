@@ -621,7 +621,11 @@ fn accepted_options_that_change_nothing() {
     let op = op(&[
         "--ssl-no-revoke",
         "--no-keepalive",
+        "--keepalive-time",
+        "60",
+        "--tcp-nodelay",
         "--http1.1",
+        "--http2",
         "--basic",
         URL,
     ]);
