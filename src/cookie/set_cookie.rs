@@ -109,9 +109,12 @@ pub(crate) fn parse_set_cookie(line: &[u8], now: SystemTime) -> Result<SetCookie
                 max_age = Some(expiry);
             }
         } else if is("Domain") {
-            // 5.6.3: drop one leading '.', lowercase. (5.7 checks the rest.)
-            let domain = attribute_value.strip_prefix('.').unwrap_or(attribute_value);
-            cookie.domain = Some(domain.to_ascii_lowercase());
+            // 5.6.3: an empty value is ignored, so an earlier Domain stands; otherwise drop one
+            // leading '.' and lowercase. (5.7 checks the rest.)
+            if !attribute_value.is_empty() {
+                let domain = attribute_value.strip_prefix('.').unwrap_or(attribute_value);
+                cookie.domain = Some(domain.to_ascii_lowercase());
+            }
         } else if is("Path") {
             // 5.6.4: an empty value or one not starting with '/' means the default path.
             if attribute_value.contains('\t') {
@@ -333,8 +336,17 @@ mod tests {
             parse("a=b; Domain=..example.com").domain.as_deref(),
             Some(".example.com")
         );
-        assert_eq!(parse("a=b; Domain=").domain.as_deref(), Some(""));
         assert_eq!(parse("a=b; Domain=.").domain.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn an_empty_domain_attribute_is_ignored() {
+        // RFC 6265bis 5.6.3: "the user agent SHOULD ignore the cookie-av entirely".
+        assert_eq!(parse("a=b; Domain=").domain, None);
+        assert_eq!(
+            parse("a=b; Domain=example.test; Domain=").domain.as_deref(),
+            Some("example.test")
+        );
     }
 
     #[test]
