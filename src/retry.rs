@@ -36,9 +36,10 @@ use crate::error::ErrorKind;
 /// - the wait ends before the call's [deadline](crate::RequestBuilder::timeout), which never
 ///   restarts.
 ///
-/// The wait is the response's `Retry-After` (seconds or an HTTP-date) when it has one; one
-/// longer than [`max_retry_after`](RetryPolicy::max_retry_after), or that would end after
-/// `max_retry_time`, ends the retries. Otherwise it is exponential backoff with full jitter: a
+/// The wait is exponential backoff, or the response's `Retry-After` (seconds or an HTTP-date)
+/// when that is longer (as curl waits the larger of the two); a `Retry-After` longer than
+/// [`max_retry_after`](RetryPolicy::max_retry_after), or that would end after
+/// `max_retry_time`, ends the retries. The backoff has full jitter: a
 /// random wait between zero and a ceiling that starts at
 /// [1 s](crate::defaults::RETRY_BACKOFF_INITIAL) and doubles with each retry, up to
 /// [30 s](crate::defaults::RETRY_BACKOFF_MAX). The random spread keeps many clients that failed
@@ -225,8 +226,8 @@ impl RetryPolicy {
 
     /// Whether each backoff wait is drawn at random below its ceiling (true, the default:
     /// full jitter), or is the ceiling itself (false: `initial`, then twice that, up to `max`,
-    /// as curl waits and as urllib3 does with `backoff_jitter=0`). A `Retry-After` is waited
-    /// as given either way.
+    /// as curl waits and as urllib3 does with `backoff_jitter=0`). A longer `Retry-After` is
+    /// waited as given either way.
     ///
     /// ```
     /// use std::time::Duration;

@@ -110,9 +110,11 @@ pub(crate) fn next(
         Some(asked) if asked > policy.max_retry_after => return Retry::Return,
         // The server named a time that falls after the limit: waiting for it cannot help.
         Some(asked) if time_left.is_some_and(|left| asked > left) => return Retry::Return,
-        Some(asked) => asked,
-        None if policy.jitter => backoff(policy, attempt.retries, clock.jitter),
-        None => ceiling(policy, attempt.retries),
+        // The server's time is the least to wait, never a reason to wait less than the
+        // backoff would (as curl: a `Retry-After: 0` on every 503 must not make the retries
+        // come back to back).
+        Some(asked) => asked.max(backoff_for(policy, attempt.retries, clock.jitter)),
+        None => backoff_for(policy, attempt.retries, clock.jitter),
     };
     // The deadline never restarts: a wait that would reach it ends the call now, with what
     // this try got, rather than a timeout after a sleep that could not help.
@@ -120,6 +122,16 @@ pub(crate) fn next(
         return Retry::Return;
     }
     Retry::After { wait, reason }
+}
+
+/// The wait before retry `retries + 1` when the server names none: the backoff, drawn below
+/// its ceiling when the policy jitters.
+fn backoff_for(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
+    if policy.jitter {
+        backoff(policy, retries, jitter)
+    } else {
+        ceiling(policy, retries)
+    }
 }
 
 /// Whether the policy retries a try that failed with `error`: never the request's own faults
@@ -329,7 +341,12 @@ mod tests {
             status: 429,
             retry_after: Some("Sun, 06 Nov 1994 08:49:37 GMT"),
         };
-        assert_eq!(waits(next(past, get(0), &POLICY, clock())), Duration::ZERO);
+        // A time already past asks for no wait: the backoff's (here 0.5 s, jitter 0.5 under
+        // a 1 s ceiling) is waited.
+        assert_eq!(
+            waits(next(past, get(0), &POLICY, clock())),
+            Duration::from_millis(500)
+        );
     }
 
     #[test]
@@ -590,7 +607,8 @@ mod tests {
                 Duration::from_millis(200)
             );
         }
-        // Retry-After still wins over the fixed delay, as in curl.
+        // A longer Retry-After is waited for; a shorter one does not cut the delay (curl
+        // waits the larger of the two).
         let outcome = Outcome::Response {
             status: 503,
             retry_after: Some("3"),
@@ -598,6 +616,14 @@ mod tests {
         assert_eq!(
             waits(next(outcome, get(0), &fixed, clock())),
             Duration::from_secs(3)
+        );
+        let now = Outcome::Response {
+            status: 503,
+            retry_after: Some("0"),
+        };
+        assert_eq!(
+            waits(next(now, get(0), &fixed, clock())),
+            Duration::from_millis(200)
         );
     }
 
