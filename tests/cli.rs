@@ -3615,6 +3615,22 @@ fn a_cookie_file_is_read_and_its_cookies_sent() {
 }
 
 #[test]
+fn a_cookie_curl_saved_for_domain_localhost_is_sent_to_localhost() {
+    // curl writes a cookie that localhost set with Domain=localhost as a domain cookie.
+    let dir = temp_dir("cookie-localhost");
+    let jar = dir.join("cookies.txt");
+    fs::write(&jar, ".localhost\tTRUE\t/\tFALSE\t0\tsid\tabc\n").unwrap();
+    let server = serve(Reply::new(200));
+    run(&[
+        "-b",
+        path_str(&jar),
+        &server.url_with_host("localhost", "/"),
+    ])
+    .expect_code(0);
+    assert_eq!(server.requests()[0].header("cookie"), Some("sid=abc"));
+}
+
+#[test]
 fn a_missing_cookie_file_is_ignored() {
     let server = serve(Reply::new(200));
     run(&["-b", "/nonexistent/plainwire-cookies", &server.url("/")]).expect_code(0);
