@@ -708,7 +708,9 @@ impl AgentBuilder {
     /// Connects to `to_host:to_port` whenever a request is for `host:port`, as curl's
     /// `--connect-to HOST:PORT:TO_HOST:TO_PORT`: the request itself, its Host field, TLS's
     /// server name and the certificate check all stay with `host`. `None` matches any host or
-    /// port on the left, and keeps it on the right. Rules are tried in the order added.
+    /// port on the left, and keeps it on the right. Rules are tried in the order added. Through
+    /// a proxy, the proxy is still reached at its own address; a tunnel's `CONNECT` asks for
+    /// `to_host:to_port`, and a forwarded request is the proxy's to route (as curl).
     ///
     /// ```
     /// // Every request to example.com:443 goes to a staging machine instead.

@@ -142,6 +142,49 @@ fn an_https_url_goes_through_a_connect_tunnel() {
     assert_eq!(requests[0].header("proxy-authorization"), None);
 }
 
+#[test]
+fn a_route_never_moves_the_proxy() {
+    // curl's --connect-to is for the origin: a rule matching every host must not send the
+    // request, and the proxy's credentials, to the rule's target instead of the proxy.
+    let elsewhere = HttpServer::start(|_| Reply::text("not the proxy"));
+    let origin = HttpServer::start(|_| Reply::text("direct"));
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = builder()
+        .proxy(&proxy.url_with_credentials("puser:ppass"))
+        .connect_to(None, None, Some("127.0.0.1"), Some(elsewhere.port()))
+        .build()
+        .unwrap();
+    let url = origin.url("/r");
+    let body = agent.get(&url).send().unwrap().text().unwrap();
+    assert_eq!(body, format!("proxied GET {url}"));
+    assert_eq!(elsewhere.connections(), 0);
+    assert_eq!(proxy.heads().len(), 1);
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn a_route_changes_where_the_tunnel_goes() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(None);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let unused = listener.local_addr().unwrap().port();
+    drop(listener);
+    let agent = trusting_test_ca(builder())
+        .proxy(&proxy.url())
+        .connect_to(Some("localhost"), Some(unused), None, Some(origin.port()))
+        .build()
+        .unwrap();
+    let resp = agent
+        .get(&format!("https://localhost:{unused}/t"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "secret /t");
+    assert_eq!(
+        proxy.request_lines()[0],
+        format!("CONNECT localhost:{} HTTP/1.1", origin.port())
+    );
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {

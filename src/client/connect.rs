@@ -70,13 +70,14 @@ pub(crate) fn connection_for(
         ));
     }
 
-    let (host, port) = match proxy {
-        Some(proxy) => (proxy.host(), proxy.port()),
-        None => (url.host(), url.port()),
-    };
     let key = pool_key(url, proxy);
     let routes = &shared.settings.routes;
-    let (host, port) = routes.target(host, port);
+    let (host, port) = match proxy {
+        // The proxy is reached at its own address: a route (curl's --connect-to) is for the
+        // origin, and through a tunnel it changes where the CONNECT asks to go.
+        Some(proxy) => (proxy.host(), proxy.port()),
+        None => routes.target(url.host(), url.port()),
+    };
     let tracer = &shared.tracer;
     let connect_by = deadline.earliest(Deadline::named(
         "the connect timeout",

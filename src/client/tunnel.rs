@@ -7,13 +7,15 @@ use crate::client::settings::Settings;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::write::write_request_head;
 use crate::trace::{TraceEvent, Tracer};
+use crate::transport::connect::HostPort;
 use crate::transport::connection::{Connection, ConnectionInfo, PoolKey};
 use crate::transport::deadline::Deadline;
 use crate::transport::stream::Stream;
 use crate::url::Url;
 
 /// Asks the proxy on `stream` to connect us to the origin of `url` (RFC 9110 section 9.3.6),
-/// and returns the same stream, which now leads to the origin.
+/// or to where a route (curl's `--connect-to`) sends it, and returns the same stream, which now
+/// leads there.
 pub(crate) fn open_tunnel(
     stream: Stream,
     key: PoolKey,
@@ -23,7 +25,8 @@ pub(crate) fn open_tunnel(
     tracer: &Tracer,
     connect_by: Deadline,
 ) -> Result<Stream> {
-    let authority = url.authority();
+    let (host, port) = settings.routes.target(url.host(), url.port());
+    let authority = HostPort(host, port).to_string();
     let mut headers = vec![("Host", authority.as_str())];
     // The proxy URL's credentials, or else the caller's Proxy-Authorization
     // (`Proxy::with_caller_authorization`): on the CONNECT, never through the tunnel.
