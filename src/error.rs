@@ -71,6 +71,10 @@ pub enum ErrorKind {
     Dns,
     /// No TCP connection could be made to any resolved address (curl 7).
     Connect,
+    /// The proxy answered the `CONNECT` for an https URL (or `proxy_tunnel`) with a status
+    /// other than 2xx, such as 407 for missing credentials or 403; the message names it
+    /// (curl 56). Not retried by default: the same request meets the same answer.
+    TunnelRefused,
     /// The connection's local end could not be had: the local address is not on this machine,
     /// the interface does not exist or may not be used, or the peer has no address of the local
     /// address's family (curl 45). Only an agent given a local end (feature `bind`) fails so.
@@ -188,7 +192,7 @@ impl ErrorKind {
             ErrorKind::Bind => 45,
             ErrorKind::TooManyRedirects | ErrorKind::InsecureRedirect => 47,
             ErrorKind::EmptyReply => 52,
-            ErrorKind::ConnectionReset => 56,
+            ErrorKind::ConnectionReset | ErrorKind::TunnelRefused => 56,
             ErrorKind::Certificate => 60,
             ErrorKind::Decode => 61,
             ErrorKind::BodyTooLarge => 63,

@@ -387,7 +387,7 @@ pub(crate) struct ErrorSet(u32);
 
 impl ErrorSet {
     /// Every kind the set can hold, in the order of their bits.
-    const KINDS: [ErrorKind; 22] = [
+    const KINDS: [ErrorKind; 23] = [
         ErrorKind::InvalidUrl,
         ErrorKind::UnsupportedScheme,
         ErrorKind::InvalidRequest,
@@ -410,6 +410,7 @@ impl ErrorSet {
         ErrorKind::ClientCertificate,
         ErrorKind::PinnedKey,
         ErrorKind::Bind,
+        ErrorKind::TunnelRefused,
     ];
 
     /// The bit of `kind`; none for a status, which is not an error of a try.
@@ -437,6 +438,7 @@ impl ErrorSet {
             ErrorKind::ClientCertificate => 19,
             ErrorKind::PinnedKey => 20,
             ErrorKind::Bind => 21,
+            ErrorKind::TunnelRefused => 22,
             ErrorKind::Status(_) => return 0,
         };
         1 << index

@@ -143,6 +143,31 @@ fn an_https_url_goes_through_a_connect_tunnel() {
 }
 
 #[test]
+fn interim_answers_to_connect_come_before_the_tunnel() {
+    // RFC 9110 section 15.2: a client parses 1xx answers before the final one.
+    let proxy = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n");
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ntunnelled");
+    });
+    let agent = builder()
+        .proxy(&proxy.url("/"))
+        .proxy_tunnel(true)
+        .build()
+        .unwrap();
+    let resp = agent.get("http://origin.test/x").send().unwrap();
+    assert_eq!(resp.text().unwrap(), "tunnelled");
+    let requests = proxy.requests();
+    assert!(requests[0].starts_with(b"CONNECT origin.test:80 HTTP/1.1\r\n"));
+    assert!(requests[1].starts_with(b"GET /x HTTP/1.1\r\n"));
+}
+
+#[test]
 fn a_route_never_moves_the_proxy() {
     // curl's --connect-to is for the origin: a rule matching every host must not send the
     // request, and the proxy's credentials, to the rule's target instead of the proxy.
@@ -187,7 +212,7 @@ fn a_route_changes_where_the_tunnel_goes() {
 
 #[cfg(feature = "tls")]
 #[test]
-fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
+fn a_proxy_that_refuses_the_tunnel_is_a_tunnel_error() {
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
     let agent = trusting_test_ca(builder())
@@ -195,7 +220,7 @@ fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
         .build()
         .unwrap();
     let err = agent.get(&origin.url("/")).send().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err:?}");
     assert!(err.to_string().contains("407"), "{err}");
     assert!(!err.to_string().contains("ppass"), "{err}");
     assert_eq!(origin.connections(), 0);
@@ -206,8 +231,22 @@ fn a_proxy_that_refuses_the_tunnel_is_a_connect_error() {
         .build()
         .unwrap();
     let err = agent.get(&origin.url("/")).send().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err:?}");
     assert!(!err.to_string().contains("nope"), "{err}");
+
+    // A retry policy does not send the refused CONNECT again: its answer would be the same.
+    let before = proxy.heads().len();
+    let agent = trusting_test_ca(builder())
+        .proxy(&proxy.url())
+        .retry(plainwire::RetryPolicy::new(2).backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(1),
+        ))
+        .build()
+        .unwrap();
+    let err = agent.get(&origin.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err:?}");
+    assert_eq!(proxy.heads().len(), before + 1);
 }
 
 #[cfg(feature = "tls")]

@@ -4,6 +4,7 @@
 use crate::client::exchange::read_response_head;
 use crate::client::proxy::Proxy;
 use crate::client::settings::Settings;
+use crate::defaults::MAX_INFORMATIONAL;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
 use crate::http1::write::write_request_head;
 use crate::trace::{TraceEvent, Tracer};
@@ -53,11 +54,20 @@ pub(crate) fn open_tunnel(
         tracer.emit(|| TraceEvent::RequestHead(&shown[..]));
     }
     conn.write_all(&request, &budget)?;
-    let head = read_response_head(&mut conn, &budget, limits, tracer)
+    // Interim (1xx) answers come before the final one and say nothing of the tunnel (RFC 9110
+    // section 15.2), as many as a request may get.
+    let mut head = read_response_head(&mut conn, &budget, limits, tracer)
         .map_err(|e| e.context(format!("proxy {proxy}")))?;
+    for _ in 0..MAX_INFORMATIONAL {
+        if !head.is_informational() {
+            break;
+        }
+        head = read_response_head(&mut conn, &budget, limits, tracer)
+            .map_err(|e| e.context(format!("proxy {proxy}")))?;
+    }
     if !(200..300).contains(&head.status) {
         return Err(Error::new(
-            ErrorKind::Connect,
+            ErrorKind::TunnelRefused,
             format!(
                 "the proxy {proxy} refused the tunnel to {authority}: {} {}",
                 head.status,
