@@ -188,6 +188,31 @@ fn a_route_never_moves_the_proxy() {
 
 #[cfg(feature = "tls")]
 #[test]
+fn an_error_through_a_tunnel_names_the_origin_not_the_proxy() {
+    let origin = tls_origin();
+    let proxy = TestProxy::start(None);
+    // The test CA is not trusted: the origin's certificate is refused.
+    let agent = builder().proxy(&proxy.url()).build().unwrap();
+    let err = agent.get(&origin.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+    let proxy_port = proxy
+        .url()
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.to_string().starts_with(&format!(
+            "localhost:{} (through the proxy 127.0.0.1:{proxy_port})",
+            origin.port()
+        )),
+        "{err}"
+    );
+}
+
+#[cfg(feature = "tls")]
+#[test]
 fn a_route_changes_where_the_tunnel_goes() {
     let origin = tls_origin();
     let proxy = TestProxy::start(None);

@@ -102,6 +102,12 @@ impl TimedSocket {
         &self.peer
     }
 
+    /// Names the peer anew: once a proxy's tunnel is open, what answers on this socket is the
+    /// origin, and an error (a certificate refused, a timeout) is about it, not the proxy.
+    pub fn rename_peer(&mut self, peer: String) {
+        self.peer = peer;
+    }
+
     /// The local address, if the socket still knows it.
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()
