@@ -138,11 +138,9 @@ pub(crate) fn connection_for(
             tracer,
             connect_by,
         )?;
-        if let Stream::Plain(socket) = &mut stream {
-            let origin = HostPort(url.host(), url.port());
-            let proxy = HostPort(host, port);
-            socket.rename_peer(format!("{origin} (through the proxy {proxy})"));
-        }
+        let origin = HostPort(url.host(), url.port());
+        let proxy = HostPort(host, port);
+        stream.rename_peer(format!("{origin} (through the proxy {proxy})"));
     }
     #[cfg(feature = "tls")]
     if url.scheme() == Scheme::Https {

@@ -41,6 +41,15 @@ impl Stream {
         }
     }
 
+    /// Names the peer anew, for messages (see [`TimedSocket::rename_peer`]).
+    pub fn rename_peer(&mut self, peer: String) {
+        match self {
+            Stream::Plain(socket) => socket.rename_peer(peer),
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => tls.rename_peer(peer),
+        }
+    }
+
     /// Whether an end of the stream, if one was read, is trustworthy as the end of the data:
     /// always over plain TCP; over TLS only if a close_notify announced it.
     pub fn ended_cleanly(&self) -> bool {

@@ -190,6 +190,11 @@ impl TlsStream {
         explained.unwrap_or(err)
     }
 
+    /// Names the peer anew, for messages (see [`TimedSocket::rename_peer`]).
+    pub fn rename_peer(&mut self, peer: String) {
+        self.socket.rename_peer(peer);
+    }
+
     /// The rustls session, for what was negotiated.
     pub fn session(&self) -> &ClientConnection {
         &self.session
