@@ -667,6 +667,8 @@ impl AgentBuilder {
     /// (see [`EnvProxies`](crate::EnvProxies)) when no [`AgentBuilder::proxy`] is set. Default:
     /// true, as in curl, requests and ureq; without the `env` feature, false, and `true` makes
     /// [`build`](AgentBuilder::build) fail. Loopback destinations are never proxied this way.
+    /// A variable naming a proxy plainwire cannot use (`socks5://...`, a malformed URL) fails
+    /// the requests it would carry, with an error naming the variable, and no others.
     ///
     /// ```
     /// // requests: s.trust_env = False (for proxies)
@@ -1295,8 +1297,8 @@ impl AgentBuilder {
     }
 
     /// Builds the agent. Fails on a setting that cannot be used (an invalid proxy URL, an
-    /// unusable CA certificate given to the builder, a malformed proxy variable in the
-    /// environment, a `.netrc` that cannot be read or parsed, a default header field or
+    /// unusable CA certificate given to the builder, a `.netrc` that cannot be read or parsed,
+    /// a default header field or
     /// User-Agent that fails the header check, even if a later call replaced or removed it:
     /// the first mistake is the one reported).
     ///
@@ -1322,7 +1324,10 @@ impl AgentBuilder {
         #[cfg(feature = "env")]
         {
             if self.proxy_from_env && matches!(settings.proxy, ProxySetting::None) {
-                settings.proxy = ProxySetting::Env(EnvProxies::from_env()?);
+                // A variable naming a proxy plainwire cannot use fails the requests it would
+                // carry, not the agent: requests it would not carry (no_proxy, loopback, the
+                // other scheme) still go.
+                settings.proxy = ProxySetting::Env(Box::new(EnvProxies::from_env_keeping_errors()));
             }
             settings.netrc = match self.netrc {
                 None => None,

@@ -99,7 +99,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             credentials::basic_for(&url, settings.netrc.as_deref(), left_origin).transpose()?;
         // The proxy for this hop, decided once (the no_proxy rules and the environment's
         // proxies are read here only).
-        let proxy = settings.proxy_for(&url);
+        let proxy = settings.proxy_for(&url)?;
         let forwarded = settings.forwards(&url, proxy);
         // The caller's request-target is the first request's only; a redirect names its own.
         let own_target = wire.target.take();

@@ -173,6 +173,10 @@ impl std::fmt::Debug for Proxy {
 pub struct EnvProxies {
     http: Option<Proxy>,
     https: Option<Proxy>,
+    /// Why the variable for http (0) or https (1) URLs names no proxy plainwire can use (a
+    /// `socks5://` one in `all_proxy`, say): kept, not fatal, when an agent reads the
+    /// environment, so that it fails only the requests that proxy would carry.
+    unusable: [Option<(ErrorKind, String)>; 2],
     no_proxy: NoProxy,
 }
 
@@ -184,7 +188,41 @@ impl EnvProxies {
     }
 
     /// Reads through `lookup` instead of the process environment (for tests and embedders).
+    /// A variable holding an unusable proxy URL is an error that names the variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvProxies> {
+        let env = EnvProxies::from_lookup_keeping_errors(lookup);
+        match env.unusable.iter().flatten().next() {
+            Some((kind, message)) => Err(Error::new(*kind, message.clone())),
+            None => Ok(env),
+        }
+    }
+
+    /// The process environment as an agent reads it: a variable holding an unusable proxy URL
+    /// is kept as the error of the URLs it would serve ([`EnvProxies::unusable_for`]).
+    #[cfg(feature = "env")]
+    pub(crate) fn from_env_keeping_errors() -> EnvProxies {
+        EnvProxies::from_lookup_keeping_errors(|name| std::env::var(name).ok())
+    }
+
+    /// Why the proxy for `url` cannot be used, if its variable names one plainwire cannot use
+    /// and neither `no_proxy` nor loopback keeps `url` from it.
+    #[cfg(feature = "env")]
+    pub(crate) fn unusable_for(&self, url: &Url, ignoring_no_proxy: bool) -> Option<Error> {
+        let index = match url.scheme() {
+            Scheme::Http => 0,
+            Scheme::Https => 1,
+        };
+        let (kind, message) = self.unusable[index].as_ref()?;
+        let bypassed = is_loopback(url)
+            || (!ignoring_no_proxy && self.no_proxy.matches(url.host(), url.port()));
+        (!bypassed).then(|| Error::new(*kind, message.clone()))
+    }
+
+    /// [`EnvProxies::from_lookup`], keeping an unusable variable's error for the URLs it would
+    /// serve.
+    pub(crate) fn from_lookup_keeping_errors(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> EnvProxies {
         // Each setting's variables, in the order they are asked for: the lower-case name, then
         // its upper-case twin; `http_proxy` has no twin (httpoxy, above).
         const HTTP: &[&str] = &["http_proxy"];
@@ -209,11 +247,18 @@ impl EnvProxies {
         let no_proxy = read(NO_PROXY)
             .map(|(_, value)| NoProxy::parse(&value))
             .unwrap_or_default();
-        Ok(EnvProxies {
-            http: parse(HTTP)?,
-            https: parse(HTTPS)?,
+        let kept = |parsed: Result<Option<Proxy>>| match parsed {
+            Ok(proxy) => (proxy, None),
+            Err(err) => (None, Some((err.kind(), err.to_string()))),
+        };
+        let (http, http_unusable) = kept(parse(HTTP));
+        let (https, https_unusable) = kept(parse(HTTPS));
+        EnvProxies {
+            http,
+            https,
+            unusable: [http_unusable, https_unusable],
             no_proxy,
-        })
+        }
     }
 
     /// The proxy for `url`, if any.

@@ -146,7 +146,7 @@ pub(crate) enum ProxySetting {
     None,
     /// The environment, read once when the agent was built.
     #[cfg(feature = "env")]
-    Env(EnvProxies),
+    Env(Box<EnvProxies>),
     /// One proxy for every URL.
     Fixed(Proxy),
 }
@@ -158,21 +158,30 @@ impl Settings {
         proxy.is_some() && url.scheme() == crate::url::Scheme::Http && !self.proxy_tunnel
     }
 
-    /// The proxy for `url`, if any.
-    pub(crate) fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
+    /// The proxy for `url`, if any; an error when the environment names one for it that
+    /// plainwire cannot use.
+    pub(crate) fn proxy_for(&self, url: &Url) -> crate::error::Result<Option<&Proxy>> {
         if let Some(no_proxy) = &self.no_proxy {
             if no_proxy.matches(url.host(), url.port()) {
-                return None;
+                return Ok(None);
             }
         }
-        match &self.proxy {
+        Ok(match &self.proxy {
             ProxySetting::None => None,
             #[cfg(feature = "env")]
-            ProxySetting::Env(env) if self.no_proxy.is_some() => env.for_url_ignoring_no_proxy(url),
-            #[cfg(feature = "env")]
-            ProxySetting::Env(env) => env.for_url(url),
+            ProxySetting::Env(env) => {
+                let own_list = self.no_proxy.is_some();
+                if let Some(err) = env.unusable_for(url, own_list) {
+                    return Err(err);
+                }
+                if own_list {
+                    env.for_url_ignoring_no_proxy(url)
+                } else {
+                    env.for_url(url)
+                }
+            }
             ProxySetting::Fixed(proxy) => Some(proxy),
-        }
+        })
     }
 }
 
@@ -365,6 +374,37 @@ mod tests {
         assert_eq!(call.head_timeout, Some(defaults::HEAD_TIMEOUT));
         assert_eq!(call.read_timeout, Some(defaults::READ_TIMEOUT));
         assert_eq!(call.low_speed, None);
+    }
+
+    #[cfg(feature = "env")]
+    #[test]
+    fn a_proxy_variable_plainwire_cannot_use_fails_only_the_requests_it_would_carry() {
+        // all_proxy=socks5://... (plainwire speaks to HTTP proxies only), no_proxy=.internal
+        let env = EnvProxies::from_lookup_keeping_errors(|name| match name {
+            "all_proxy" => Some("socks5://127.0.0.1:1080".to_string()),
+            "no_proxy" => Some(".internal".to_string()),
+            _ => None,
+        });
+        let settings = Settings {
+            proxy: ProxySetting::Env(Box::new(env)),
+            ..Settings::default()
+        };
+        let url = |text: &str| Url::parse(text).unwrap();
+        let err = settings
+            .proxy_for(&url("https://example.com/"))
+            .unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::UnsupportedScheme);
+        assert!(err.to_string().contains("$all_proxy"), "{err}");
+        assert!(settings.proxy_for(&url("http://example.com/")).is_err());
+        // no_proxy and loopback never meet that proxy.
+        assert_eq!(
+            settings.proxy_for(&url("http://git.internal/")).unwrap(),
+            None
+        );
+        assert_eq!(
+            settings.proxy_for(&url("http://127.0.0.1:8080/")).unwrap(),
+            None
+        );
     }
 
     #[test]
