@@ -28,7 +28,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::cookie::Cookie;
-use super::domain::{is_ip_address, is_public_suffix};
 
 /// What a cookie file starts with: curl's header, which other readers look for on the first
 /// line (Python's `http.cookiejar.MozillaCookieJar` refuses a file without it).
@@ -65,10 +64,12 @@ pub(crate) fn parse_line(line: &str) -> Option<Cookie> {
     let expires = parse_expiry(expires)?;
 
     let domain = domain.strip_prefix('.').unwrap_or(domain);
-    // A domain cookie for a public suffix can only have been set by that very host (curl saves
-    // `Domain=localhost` from localhost as `.localhost TRUE`): RFC 6265bis 5.7 step 9 keeps
-    // such a cookie as host-only there, and so it is read.
-    let host_only = host_only || (!is_ip_address(domain) && is_public_suffix(domain));
+    // curl saves a cookie that localhost set with `Domain=localhost` as `.localhost TRUE`
+    // (it lets localhost, alone of the one-label names, have domain cookies). Set here, such a
+    // cookie would have been kept as host-only (RFC 6265bis 5.7 step 9: a public suffix equal
+    // to the host), and so it is read; a domain cookie for any other public suffix (`.com`)
+    // is still refused.
+    let host_only = host_only || domain.eq_ignore_ascii_case("localhost");
     let mut cookie = Cookie::new(name, value, domain)
         .with_host_only(host_only)
         .with_path(path)
@@ -175,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn a_domain_cookie_for_a_public_suffix_is_read_as_host_only() {
+    fn a_domain_cookie_for_localhost_is_read_as_host_only() {
         // As curl writes a cookie that localhost set with Domain=localhost.
         let c = parse_line(".localhost\tTRUE\t/\tFALSE\t0\tsid\tabc").unwrap();
         assert!(c.host_only());
