@@ -33,6 +33,16 @@ fn silent_server() -> ScriptedServer {
     })
 }
 
+/// Writes each of `pieces` after a wait of `every`, until the client goes away.
+fn drip<'a>(conn: &mut Conn, pieces: impl IntoIterator<Item = &'a [u8]>, every: Duration) {
+    for piece in pieces {
+        conn.sleep(every);
+        if !conn.write_all(piece) {
+            return;
+        }
+    }
+}
+
 /// A server that sends a head announcing 1000 bytes, then one byte every 100 ms (100 s in all).
 fn dripping_server() -> ScriptedServer {
     ScriptedServer::start(|conn| {
@@ -40,12 +50,7 @@ fn dripping_server() -> ScriptedServer {
             return;
         }
         conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
-        for _ in 0..1000 {
-            conn.sleep(Duration::from_millis(100));
-            if !conn.write_all(b"x") {
-                return;
-            }
-        }
+        drip(conn, [&b"x"[..]; 1000], Duration::from_millis(100));
     })
 }
 
@@ -166,12 +171,8 @@ fn the_agents_deadline_applies_to_every_call() {
 fn the_deadline_ends_a_dripping_head() {
     let server = ScriptedServer::start(|conn| {
         conn.read_request_head();
-        for &byte in b"HTTP/1.1 200 OK\r\nX-Slow: ".iter().chain(&[b'y'; 1000]) {
-            conn.sleep(Duration::from_millis(100));
-            if !conn.write_all(&[byte]) {
-                return;
-            }
-        }
+        let head = [&b"HTTP/1.1 200 OK\r\nX-Slow: "[..], &[b'y'; 1000]].concat();
+        drip(conn, head.chunks(1), Duration::from_millis(100));
     });
     let agent = builder().build().unwrap();
     let err = assert_times_out(TimeoutPhase::ReadHead, || {
@@ -486,12 +487,7 @@ fn head_dripping_server() -> ScriptedServer {
             return;
         }
         let head = format!("HTTP/1.1 200 OK\r\nX-Padding: {}\r\n\r\n", "p".repeat(1000));
-        for byte in head.as_bytes() {
-            conn.sleep(Duration::from_millis(50));
-            if !conn.write_all(&[*byte]) {
-                return;
-            }
-        }
+        drip(conn, head.as_bytes().chunks(1), Duration::from_millis(50));
     })
 }
 
@@ -524,12 +520,7 @@ fn the_head_timeout_ends_an_interim_head_dripped_while_we_wait_to_send_the_body(
             return;
         }
         conn.write_all(b"HTTP/1.1 100 Continue\r\n");
-        for _ in 0..300 {
-            conn.sleep(Duration::from_millis(100));
-            if !conn.write_all(b"X: y\r\n") {
-                return;
-            }
-        }
+        drip(conn, [&b"X: y\r\n"[..]; 300], Duration::from_millis(100));
     });
     let agent = builder()
         .read_timeout(Duration::from_secs(5))
