@@ -4220,6 +4220,50 @@ fn noproxy_reaches_listed_hosts_directly() {
 }
 
 #[test]
+fn the_environments_no_proxy_applies_to_a_proxy_given_with_x() {
+    // curl reads no_proxy whatever named the proxy; --noproxy replaces it.
+    let proxy = serve(Reply::text("via proxy"));
+    let origin = serve(Reply::text("direct"));
+    let x = format!("127.0.0.1:{}", proxy.port());
+    let output = command(&["-x", &x, &origin.url("/")])
+        .env("no_proxy", "127.0.0.1")
+        .output()
+        .unwrap();
+    assert_eq!(output.stdout, b"direct");
+    let output = command(&["-x", &x, "--noproxy", "other.test", &origin.url("/")])
+        .env("no_proxy", "127.0.0.1")
+        .output()
+        .unwrap();
+    assert_eq!(output.stdout, b"via proxy");
+}
+
+#[test]
+fn an_empty_proxy_turns_the_environments_off() {
+    let proxy = serve(Reply::text("via proxy"));
+    let origin = serve(Reply::text("direct"));
+    // The environment's proxy would be skipped for loopback anyway: name the origin otherwise.
+    let port = origin.port();
+    let output = command(&[
+        "-x",
+        "",
+        "--resolve",
+        &format!("origin.test:{port}:127.0.0.1"),
+        &format!("http://origin.test:{port}/"),
+    ])
+    .env("http_proxy", format!("http://127.0.0.1:{}", proxy.port()))
+    .output()
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, b"direct");
+    assert_eq!(proxy.connections(), 0);
+}
+
+#[test]
 fn resolve_sends_a_name_to_an_address() {
     let server = serve(Reply::text("resolved"));
     let port = server.port();

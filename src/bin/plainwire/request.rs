@@ -188,10 +188,28 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
             "option -U: give the proxy with -x as well (plainwire puts the credentials in the proxy's URL; for a proxy from the environment, write them into it: http_proxy=http://user:password@host:port)",
         ));
     }
-    if let Some(proxy) = &settings.proxy {
-        builder = builder.proxy(proxy);
+    match settings.proxy.as_deref() {
+        // curl: an empty proxy turns proxies off, the environment's too.
+        Some("") => builder = builder.proxy_from_env(false),
+        Some(proxy) => builder = builder.proxy(proxy),
+        None => {}
     }
-    if let Some(list) = &settings.noproxy {
+    // curl reads no_proxy (then NO_PROXY, as the library reads the environment's) for a -x
+    // proxy too; --noproxy replaces it. Without -x the library reads it with the proxies.
+    let with_x = settings
+        .proxy
+        .as_deref()
+        .is_some_and(|proxy| !proxy.is_empty());
+    let from_env = || {
+        ["no_proxy", "NO_PROXY"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok())
+    };
+    let no_proxy = settings
+        .noproxy
+        .clone()
+        .or_else(|| with_x.then(from_env).flatten());
+    if let Some(list) = &no_proxy {
         builder = builder.no_proxy(list);
     }
     for (name, value) in &settings.proxy_headers {
