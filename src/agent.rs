@@ -629,7 +629,8 @@ impl AgentBuilder {
 
     /// Sends a header field to the proxy only (curl's `--proxy-header`): on the `CONNECT` that
     /// opens a tunnel, and on a plain-http request the proxy forwards; never through a tunnel
-    /// to the origin, and never when no proxy is used.
+    /// to the origin, and never when no proxy is used. A `Host` replaces the CONNECT's own; a
+    /// `Proxy-Authorization` is left out when the proxy's URL carries credentials, which win.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder()

@@ -167,6 +167,34 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
     assert!(requests[1].starts_with(b"GET /x HTTP/1.1\r\n"));
 }
 
+#[cfg(feature = "tls")]
+#[test]
+fn proxy_header_fields_never_double_ours() {
+    // A Host among them replaces the CONNECT's; a Proxy-Authorization among them yields to
+    // the proxy URL's credentials, on the CONNECT and on a forwarded request alike.
+    let origin = tls_origin();
+    let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
+    let agent = trusting_test_ca(builder())
+        .proxy(&proxy.url_with_credentials("puser:ppass"))
+        .proxy_header("Host", format!("localhost:{}", origin.port()))
+        .proxy_header("Proxy-Authorization", "Basic d3Jvbmc6d3Jvbmc=")
+        .build()
+        .unwrap();
+    assert_eq!(agent.get(&origin.url("/")).send().unwrap().status(), 200);
+    assert_eq!(
+        agent.get("http://origin.invalid/").send().unwrap().status(),
+        200
+    );
+    let heads = proxy.heads();
+    let connect = &heads[0];
+    assert_eq!(connect.matches("\r\nHost: ").count(), 1, "{connect}");
+    let forwarded = heads.last().unwrap();
+    for head in [connect, forwarded] {
+        assert_eq!(head.matches("roxy-Authorization").count(), 1, "{head}");
+        assert_eq!(header(head, "proxy-authorization"), Some(PROXY_CREDENTIALS));
+    }
+}
+
 #[test]
 fn a_route_never_moves_the_proxy() {
     // curl's --connect-to is for the origin: a rule matching every host must not send the

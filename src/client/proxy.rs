@@ -278,6 +278,23 @@ impl EnvProxies {
     }
 }
 
+/// The caller's proxy header fields (curl's `--proxy-header`) that go with a request to
+/// `proxy`: all of them, but a Proxy-Authorization when the proxy's URL carries credentials,
+/// which win (as they win over a caller's Proxy-Authorization among the request's fields): a
+/// request never carries two.
+pub(crate) fn proxy_fields<'a>(
+    proxy: &Proxy,
+    fields: &'a [(String, String)],
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    let own_credentials = proxy.authorization().is_some();
+    fields
+        .iter()
+        .filter(move |(name, _)| {
+            !(own_credentials && name.eq_ignore_ascii_case("proxy-authorization"))
+        })
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+}
+
 /// Whether `url`'s host is this machine: a localhost name (the resolver's rule, so that a name
 /// it sends to loopback is never sent to a proxy instead) or a loopback address.
 fn is_loopback(url: &Url) -> bool {

@@ -2,7 +2,7 @@
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
 use crate::client::default_headers::caller_values;
-use crate::client::proxy::Proxy;
+use crate::client::proxy::{proxy_fields, Proxy};
 use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
@@ -149,12 +149,12 @@ pub(crate) fn build(
             let credentials = proxy
                 .authorization()
                 .map(|c| ("Proxy-Authorization", c, true));
-            let fields = settings.proxy_headers.iter();
+            let fields = proxy_fields(proxy, &settings.proxy_headers);
             with_proxy = fixed[..before_proxy]
                 .iter()
                 .copied()
                 .chain(credentials)
-                .chain(fields.map(|(name, value)| (name.as_str(), value.as_str(), true)))
+                .chain(fields.map(|(name, value)| (name, value, true)))
                 .chain(fixed[before_proxy..len].iter().copied())
                 .collect();
             &with_proxy
@@ -398,9 +398,7 @@ mod tests {
             if let Some(credentials) = proxy.authorization() {
                 fields.push(("Proxy-Authorization", credentials));
             }
-            for (name, value) in &settings.proxy_headers {
-                fields.push((name, value));
-            }
+            fields.extend(proxy_fields(proxy, &settings.proxy_headers));
         }
         match framing {
             Framing::Length(bytes) => {

@@ -2,7 +2,7 @@
 //! 9.3.6). HTTP syntax, so it is not in the transport; the TLS that follows is not its business.
 
 use crate::client::exchange::read_response_head;
-use crate::client::proxy::Proxy;
+use crate::client::proxy::{proxy_fields, Proxy};
 use crate::client::settings::Settings;
 use crate::defaults::MAX_INFORMATIONAL;
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
@@ -28,21 +28,23 @@ pub(crate) fn open_tunnel(
 ) -> Result<Stream> {
     let (host, port) = settings.routes.target(url.host(), url.port());
     let authority = HostPort(host, port).to_string();
-    let mut headers = vec![("Host", authority.as_str())];
+    // The caller's header fields for the proxy (curl's `--proxy-header`) go here too, and
+    // never to the origin; a Host among them replaces ours.
+    let callers = &settings.proxy_headers;
+    let own_host = callers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"));
+    let mut headers = Vec::with_capacity(2 + callers.len());
+    if !own_host {
+        headers.push(("Host", authority.as_str()));
+    }
     // The proxy URL's credentials, or else the caller's Proxy-Authorization
     // (`Proxy::with_caller_authorization`): on the CONNECT, never through the tunnel.
     if let Some(credentials) = proxy.authorization() {
         headers.push(("Proxy-Authorization", credentials));
     }
-    // The caller's header fields for the proxy (curl's `--proxy-header`) go here too, and
-    // never to the origin.
+    headers.extend(proxy_fields(proxy, callers));
     let limits = &settings.head_limits;
-    headers.extend(
-        settings
-            .proxy_headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str())),
-    );
     let mut request = Vec::with_capacity(128);
     write_request_head(&mut request, "CONNECT", &authority, headers)?;
 
