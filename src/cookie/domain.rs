@@ -62,6 +62,27 @@ pub(crate) fn is_public_suffix(domain: &str) -> bool {
     }
 }
 
+/// The site `domain` (canonical) belongs to, for the jar's limits: its registrable domain, the
+/// public suffix and one label more (`evil.test` for `a.b.evil.test`, `example.co.uk` for
+/// `www.example.co.uk` where `co.uk` is known), by [`is_public_suffix`]; an IP address, or a
+/// domain that is itself a public suffix (a host-only cookie for `localhost`), is its own site.
+pub(crate) fn site_of(domain: &str) -> &str {
+    if is_ip_address(domain) {
+        return domain;
+    }
+    let mut site = domain;
+    // From the longest suffix down: the shortest one that is not a public suffix.
+    let mut rest = domain;
+    while let Some((_, parent)) = rest.split_once('.') {
+        if is_public_suffix(parent) {
+            return site;
+        }
+        site = parent;
+        rest = parent;
+    }
+    site
+}
+
 /// The Public Suffix List's answer: `domain` is its own public suffix.
 #[cfg(feature = "public-suffix")]
 fn listed_in_psl(domain: &str) -> bool {
@@ -108,6 +129,16 @@ pub(crate) const BUILT_IN_PUBLIC_SUFFIXES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_is_the_registrable_domain() {
+        assert_eq!(site_of("a.b.example.com"), "example.com");
+        assert_eq!(site_of("example.com"), "example.com");
+        assert_eq!(site_of("www.example.co.uk"), "example.co.uk");
+        assert_eq!(site_of("user.github.io"), "user.github.io");
+        assert_eq!(site_of("localhost"), "localhost");
+        assert_eq!(site_of("127.0.0.1"), "127.0.0.1");
+    }
 
     #[test]
     fn identical_domains_match() {

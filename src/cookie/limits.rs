@@ -25,6 +25,13 @@ pub(crate) const MAX_ATTRIBUTE_VALUE_BYTES: usize = 1024;
 /// out only its own least recently used cookies for that domain.
 pub(crate) const MAX_COOKIES_PER_DOMAIN: usize = 50;
 
+/// The most cookies kept for one site: a registrable domain and every name under it
+/// ([`site_of`](super::domain::site_of)), as Chrome counts them (180 per "eTLD+1"). Without it,
+/// one host with many labels (`a.b.c.evil.test`) could keep [`MAX_COOKIES_PER_DOMAIN`] for each
+/// of its parent domains, fill the jar past [`MAX_COOKIES`], and so push every other site's
+/// cookies out. A site that sets more pushes out only its own least recently used ones.
+pub(crate) const MAX_COOKIES_PER_SITE: usize = 180;
+
 /// The most cookies kept in all: RFC 6265 section 6.1 asks for at least 3000. With
 /// [`MAX_NAME_VALUE_BYTES`] and [`MAX_ATTRIBUTE_VALUE_BYTES`] this bounds the jar's memory to
 /// about 3000 × 6 KiB = 18 MiB, whatever servers send.

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use super::cookie::Cookie;
-use super::domain::{domain_matches, is_ip_address, is_public_suffix};
+use super::domain::{domain_matches, is_ip_address, is_public_suffix, site_of};
 use super::limits::{
-    MAX_ATTRIBUTE_VALUE_BYTES, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, MAX_COOKIE_HEADER_BYTES,
+    MAX_ATTRIBUTE_VALUE_BYTES, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, MAX_COOKIES_PER_SITE,
+    MAX_COOKIE_HEADER_BYTES,
 };
 use super::path::{default_path, path_matches};
 use super::refusal::Refusal;
@@ -191,8 +192,9 @@ impl Store {
     /// RFC 6265bis 5.7 "remove excess cookies", after a cookie was added to `domain`. Expired
     /// cookies are gone already (priority 1); then, while `domain` has more than
     /// [`MAX_COOKIES_PER_DOMAIN`], its non-secure cookies go first (priority 2), then any of its
-    /// cookies (3); then, while the jar has more than [`MAX_COOKIES`], any cookie (4). Within a
-    /// priority, the least recently used goes first.
+    /// cookies (3); the same while its site has more than [`MAX_COOKIES_PER_SITE`]; then,
+    /// while the jar has more than [`MAX_COOKIES`], any cookie (4). Within a priority, the
+    /// least recently used goes first.
     fn remove_excess(&mut self, domain: &str) {
         while let Some(cookies) = self.by_domain.get_mut(domain) {
             if cookies.len() <= MAX_COOKIES_PER_DOMAIN {
@@ -204,6 +206,37 @@ impl Store {
                 cookies.remove(at);
                 self.len -= 1;
             }
+        }
+        // The same, for the whole site the domain belongs to.
+        let site = site_of(domain).to_string();
+        let in_site = |name: &str| {
+            name.strip_suffix(site.as_str())
+                .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+        };
+        loop {
+            let count: usize = self
+                .by_domain
+                .iter()
+                .filter(|(name, _)| in_site(name))
+                .map(|(_, cookies)| cookies.len())
+                .sum();
+            if count <= MAX_COOKIES_PER_SITE {
+                break;
+            }
+            let of_site = |eligible: fn(&Cookie) -> bool| {
+                self.by_domain
+                    .iter()
+                    .filter(|(name, _)| in_site(name))
+                    .flat_map(|(name, cookies)| {
+                        cookies.iter().enumerate().map(move |(at, c)| (name, at, c))
+                    })
+                    .filter(|(_, _, cookie)| eligible(cookie))
+                    .min_by_key(|(_, _, c)| (c.last_access, c.creation_index))
+                    .map(|(name, at, _)| (name.clone(), at))
+            };
+            let victim = of_site(|c| !c.secure).or_else(|| of_site(|_| true));
+            let Some((name, at)) = victim else { break };
+            self.remove_at(&name, at);
         }
         while self.len > MAX_COOKIES {
             let victim = self

@@ -3,7 +3,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::limits::{MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, MAX_COOKIE_HEADER_BYTES, MAX_LIFETIME};
+use super::limits::{
+    MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, MAX_COOKIES_PER_SITE, MAX_COOKIE_HEADER_BYTES,
+    MAX_LIFETIME,
+};
 use super::refusal::Refusal;
 use super::{Cookie, CookieJar, SameSite};
 use crate::url::Url;
@@ -757,6 +760,31 @@ fn at_most_50_cookies_per_domain_the_least_recently_used_go() {
     // Another domain has a limit of its own.
     set_at(&jar, "http://www.example.com/", "w=1", at(T0 + 102)).unwrap();
     assert_eq!(jar.len(), MAX_COOKIES_PER_DOMAIN + 1);
+}
+
+#[test]
+fn one_site_cannot_push_another_sites_cookies_out() {
+    // A host with many labels may set cookies for each of its parent domains; together they
+    // count against one site (evil.test), so the jar never fills with them.
+    let jar = CookieJar::new();
+    set_at(&jar, "http://victim.example/", "session=1", at(T0)).unwrap();
+    // 61 parent domains of 50 cookies each would be more than the jar's 3000.
+    let labels = vec!["x"; 61];
+    let host = format!("{}.evil.test", labels.join("."));
+    let mut secs = T0 + 1;
+    for depth in 0..labels.len() {
+        let domain = format!("{}.evil.test", labels[depth..].join("."));
+        for i in 0..MAX_COOKIES_PER_DOMAIN {
+            let line = format!("f{depth}x{i}=1; Domain={domain}");
+            set_at(&jar, &format!("http://{host}/"), &line, at(secs)).unwrap();
+            secs += 1;
+        }
+    }
+    assert!(jar.len() <= MAX_COOKIES_PER_SITE + 1, "{}", jar.len());
+    assert_eq!(
+        header_at(&jar, "http://victim.example/", at(secs)).as_deref(),
+        Some("session=1")
+    );
 }
 
 #[test]
