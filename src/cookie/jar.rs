@@ -40,8 +40,9 @@ use crate::url::Url;
 /// - **Prefixes.** A name starting with `__Secure-` needs Secure; one starting with `__Host-`
 ///   needs Secure, no Domain and `Path=/`. Prefixes match in any case (`__HOST-`), as the
 ///   current draft of RFC 6265bis requires.
-/// - **Limits.** At most 4096 bytes of name and value per cookie, 50 cookies per domain and
-///   3000 in all; past those, expired cookies go first, then the least recently used.
+/// - **Limits.** At most 4096 bytes of name and value per cookie, 50 cookies per domain, 180
+///   per site (a registrable domain and the names under it) and 3000 in all; past those,
+///   expired cookies go first, then the least recently used.
 ///
 /// The Cookie header lists the cookies longest path first, then oldest first, and stops short
 /// of 8190 bytes, as curl does.
