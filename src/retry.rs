@@ -74,6 +74,7 @@ pub struct RetryPolicy {
     pub(crate) jitter: bool,
     pub(crate) max_retry_after: Duration,
     pub(crate) max_retry_time: Option<Duration>,
+    pub(crate) try_timeout: Option<Duration>,
 }
 
 impl RetryPolicy {
@@ -110,6 +111,7 @@ impl RetryPolicy {
             jitter: true,
             max_retry_after: defaults::RETRY_AFTER_MAX,
             max_retry_time: None,
+            try_timeout: None,
         }
     }
 
@@ -264,6 +266,22 @@ impl RetryPolicy {
         self
     }
 
+    /// A deadline for each try, the first and every retry, from its start to the last byte of
+    /// its body: a try that runs out of it fails with a timeout, which the policy may retry,
+    /// and the next try has the whole of it again (curl's `--max-time` with `--retry`). The
+    /// call's own [deadline](crate::RequestBuilder::timeout) still bounds every try and every
+    /// wait. Default: none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// // Three tries of at most 5 s each; a server that hangs once costs 5 s, not the call.
+    /// let policy = plainwire::RetryPolicy::new(2).try_timeout(Duration::from_secs(5));
+    /// ```
+    pub const fn try_timeout(mut self, limit: Duration) -> RetryPolicy {
+        self.try_timeout = Some(limit);
+        self
+    }
+
     /// The longest `Retry-After` honoured: a response that asks for a longer wait is returned
     /// as it is. Default: [60 s](crate::defaults::RETRY_AFTER_MAX).
     ///
@@ -324,6 +342,7 @@ impl fmt::Debug for RetryPolicy {
             .field("jitter", &self.jitter)
             .field("max_retry_after", &self.max_retry_after)
             .field("max_retry_time", &self.max_retry_time)
+            .field("try_timeout", &self.try_timeout)
             .finish()
     }
 }

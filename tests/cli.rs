@@ -3816,6 +3816,32 @@ fn retry_all_errors_with_fail_retries_a_404() {
 }
 
 #[test]
+fn max_time_with_retry_limits_each_try() {
+    // curl: -m is each transfer's time, so a server that hangs once costs one -m, and the
+    // retry gets the whole of it again.
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    let server = HttpServer::start(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        Reply::new(200).body("ok")
+    });
+    let run = run(&[
+        "-m",
+        "1",
+        "--retry",
+        "1",
+        "--retry-delay",
+        "0.01",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[test]
 fn retry_max_time_stops_the_retries_once_it_has_passed() {
     // Each answer takes longer than the limit, so no retry begins: the time, not a count
     // worked out from the waits, stops them (which allowed all 3 here).

@@ -456,6 +456,28 @@ fn retries_count_across_a_redirect() {
     assert_eq!(resp.url().path(), "/b");
 }
 
+#[test]
+fn each_try_has_its_own_time_when_the_policy_gives_one() {
+    // The first answer comes too late for its try; the retry has the whole time again.
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    let server = HttpServer::start(move |_| {
+        if count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        Reply::text("in time")
+    });
+    let agent = builder()
+        .retry(policy(1).try_timeout(Duration::from_millis(500)))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(
+        (resp.retries(), resp.text().unwrap().as_str()),
+        (1, "in time")
+    );
+}
+
 /// A port on this machine that nothing listens on.
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -282,7 +282,12 @@ fn send_retrying(
     retries: &mut u32,
 ) -> Result<Reply> {
     loop {
-        let result = send_once(shared, call, hop, body, deadline);
+        // Each try has the policy's time afresh, within the call's deadline.
+        let this_try = deadline.earliest(Deadline::named(
+            "the time for one try",
+            call.retry.try_timeout,
+        ));
+        let result = send_once(shared, call, hop, body, this_try);
         if *retries >= call.retry.max_retries {
             // What `retry::next` answers first; without asking it, no clock is read and no
             // jitter drawn for a call that cannot be retried (no policy, or none left).

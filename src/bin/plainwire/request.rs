@@ -48,6 +48,8 @@ pub struct AgentSettings {
     max_redirects: u32,
     connect_timeout: Option<Duration>,
     max_time: Option<Duration>,
+    /// `--retry` given: `-m` then limits each try (the retry policy's), not the whole call.
+    retries: bool,
     /// `-x`, with the `-U` credentials in it.
     proxy: Option<String>,
     /// `-U` without `-x`: refused when the agent is built.
@@ -110,6 +112,7 @@ impl AgentSettings {
             max_redirects: if op.location { op.max_redirs } else { 0 },
             connect_timeout: op.connect_timeout,
             max_time: op.max_time,
+            retries: op.retry.count > 0,
             proxy,
             proxy_user_without_proxy: op.proxy_user.is_some() && op.proxy.is_none(),
             noproxy: op.noproxy.clone(),
@@ -169,12 +172,13 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
         builder = builder.connect_timeout(limit);
     }
     if let Some(limit) = settings.max_time.filter(|d| !d.is_zero()) {
-        // The overall deadline bounds every wait, so the 60 s idle limit (a guard for runs
-        // without -m) would only cut a transfer short that -m allows.
-        builder = builder
-            .timeout(limit)
-            .read_timeout(None)
-            .write_timeout(None);
+        // The deadline bounds every wait, so the 60 s idle limit (a guard for runs without -m)
+        // would only cut a transfer short that -m allows. With --retry, -m is each try's
+        // (curl: "each transfer"), set on the retry policy; without, the whole call's.
+        if !settings.retries {
+            builder = builder.timeout(limit);
+        }
+        builder = builder.read_timeout(None).write_timeout(None);
     }
     // Without --compressed the body is written as the server sent it: no Accept-Encoding of
     // ours, no decoding (curl without --compressed). With it, the library asks for gzip and
@@ -558,7 +562,11 @@ fn build(
             request = request.header(&header.name, value);
         }
     }
-    if let Some(policy) = crate::retry_policy::policy(&op.retry, op.fail || op.fail_with_body) {
+    if let Some(mut policy) = crate::retry_policy::policy(&op.retry, op.fail || op.fail_with_body) {
+        // -m with --retry: each try has the whole of it (see `agent`).
+        if let Some(limit) = op.max_time.filter(|d| !d.is_zero()) {
+            policy = policy.try_timeout(limit);
+        }
         request = request.retry(policy);
     }
     match (op.speed_limit, op.speed_time) {
