@@ -168,6 +168,39 @@ fn request_bodies_larger_than_rustls_buffer_go_out_whole() {
 }
 
 #[test]
+fn the_client_says_close_notify_before_it_closes() {
+    // RFC 8446 section 6.1. The server answers with Connection: close and then reads on: a
+    // clean end of the stream (Ok(0)) means close_notify came first; a bare TCP close is an
+    // UnexpectedEof from rustls.
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let config = server_tls_config("localhost.pem", "localhost.key");
+        let mut conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::Stream::new(&mut conn, &mut tcp);
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            tls.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        tls.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+        let mut rest = Vec::new();
+        tls.read_to_end(&mut rest).map_err(|e| e.kind())
+    });
+    let resp = test_ca_agent()
+        .get(&format!("https://localhost:{port}/"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "ok");
+    assert_eq!(server.join().unwrap(), Ok(0));
+}
+
+#[test]
 fn a_chain_through_the_intermediate_is_trusted() {
     let server = server_with("chained-leaf.pem", "chained-leaf.key");
     let resp = test_ca_agent().get(&server.url("/")).send().unwrap();

@@ -358,6 +358,20 @@ impl TlsStream {
     }
 }
 
+impl Drop for TlsStream {
+    /// Says goodbye before the socket closes: RFC 8446 section 6.1 has each side send a
+    /// close_notify before it closes its write side, so that the server can tell our close
+    /// from a cut connection. Best effort and never a wait: the socket is made non-blocking
+    /// first, so a server that does not read costs the alert, not the time of a write timeout.
+    fn drop(&mut self) {
+        if self.socket.set_nonblocking(true).is_err() {
+            return;
+        }
+        self.session.send_close_notify();
+        let _ = self.write_tls();
+    }
+}
+
 /// Maps a rustls error to [`ErrorKind::Certificate`] when the server's certificate was the
 /// problem, and to [`ErrorKind::Tls`] otherwise.
 pub fn tls_error(err: rustls::Error, peer: &str) -> Error {
