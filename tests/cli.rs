@@ -3733,16 +3733,27 @@ fn cookie_jar_dash_writes_to_stdout() {
 // --retry
 // ---------------------------------------------------------------------------
 
+/// A server that answers its `n`-th request (from 0) with `reply(n)`, and the count of the
+/// requests it has had.
+fn counted(
+    reply: impl Fn(usize) -> Reply + Send + Sync + 'static,
+) -> (HttpServer, Arc<std::sync::atomic::AtomicUsize>) {
+    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    let server = HttpServer::start(move |_| reply(count.fetch_add(1, Ordering::SeqCst)));
+    (server, seen)
+}
+
 /// A server that answers `status` to the first `failures` requests, then 200 "ok".
 fn flaky_server(failures: usize, status: u16) -> HttpServer {
-    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    HttpServer::start(move |_| {
-        if seen.fetch_add(1, Ordering::SeqCst) < failures {
+    counted(move |n| {
+        if n < failures {
             Reply::new(status).body("try again")
         } else {
             Reply::text("ok")
         }
     })
+    .0
 }
 
 #[test]
@@ -3819,10 +3830,8 @@ fn retry_all_errors_with_fail_retries_a_404() {
 fn max_time_with_retry_limits_each_try() {
     // curl: -m is each transfer's time, so a server that hangs once costs one -m, and the
     // retry gets the whole of it again.
-    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = seen.clone();
-    let server = HttpServer::start(move |_| {
-        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+    let (server, seen) = counted(|n| {
+        if n == 0 {
             std::thread::sleep(Duration::from_secs(3));
         }
         Reply::new(200).body("ok")
@@ -3845,10 +3854,7 @@ fn max_time_with_retry_limits_each_try() {
 fn retry_max_time_stops_the_retries_once_it_has_passed() {
     // Each answer takes longer than the limit, so no retry begins: the time, not a count
     // worked out from the waits, stops them (which allowed all 3 here).
-    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = seen.clone();
-    let server = HttpServer::start(move |_| {
-        count.fetch_add(1, Ordering::SeqCst);
+    let (server, seen) = counted(|_| {
         std::thread::sleep(Duration::from_millis(300));
         Reply::new(503).body("busy")
     });
@@ -3945,11 +3951,9 @@ fn retry_alone_leaves_a_refused_connection() {
 
 #[test]
 fn retry_all_errors_retries_a_reply_that_is_not_http() {
-    let seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = seen.clone();
-    let server = HttpServer::start(move |_| {
+    let (server, seen) = counted(|n| {
         // A bad reply to each run's first try.
-        if count.fetch_add(1, Ordering::SeqCst) < 2 {
+        if n < 2 {
             Reply::raw("SSH-2.0-OpenSSH_9.6\r\n")
         } else {
             Reply::text("ok")
