@@ -523,6 +523,23 @@ fn data_from_stdin() {
 }
 
 #[test]
+fn json_given_twice_sends_the_pieces_joined() {
+    // curl's own example for --json: one object in two pieces, joined with nothing between.
+    let server = serve(Reply::new(200));
+    run(&[
+        "--json",
+        "{ \"drink\":",
+        "--json",
+        " \"coffee\" }",
+        &server.url("/"),
+    ])
+    .expect_code(0);
+    let request = &server.requests()[0];
+    assert_eq!(request.body, br#"{ "drink": "coffee" }"#);
+    assert_eq!(request.header("content-type"), Some("application/json"));
+}
+
+#[test]
 fn a_header_overrides_the_form_content_type() {
     let server = serve(Reply::new(200));
     run(&[

@@ -148,8 +148,9 @@ pub struct Operation {
     pub headers: Vec<HeaderArg>,
     /// `-d`, `--data-*`: body pieces, joined with `&` once read.
     pub data: Vec<DataPiece>,
-    /// `--json`: the JSON body.
-    pub json: Option<Source>,
+    /// `--json`: the JSON body, in pieces sent one after the other (curl appends a second
+    /// `--json` to the first, with no separator).
+    pub json: Vec<Source>,
     /// `-G`: the data goes into the query of a GET (or HEAD with `-I`).
     pub get: bool,
     /// `--url-query`: pieces added to the query.
@@ -359,7 +360,7 @@ impl Default for Operation {
             method: None,
             headers: Vec::new(),
             data: Vec::new(),
-            json: None,
+            json: Vec::new(),
             get: false,
             url_query: Vec::new(),
             head: false,
@@ -437,7 +438,7 @@ impl Operation {
     /// Whether the data options make a request body (not so with `-G`, where they make the
     /// query).
     pub fn has_body(&self) -> bool {
-        self.json.is_some() || (!self.data.is_empty() && !self.get) || !self.form.is_empty()
+        !self.json.is_empty() || (!self.data.is_empty() && !self.get) || !self.form.is_empty()
     }
 
     /// The method to send: `-X` wins; else HEAD with `-I`; else PUT when a file is uploaded
@@ -1006,10 +1007,7 @@ impl Parser {
                 if !op.data.is_empty() {
                     return Err(bad("cannot be combined with -d".to_string()));
                 }
-                if op.json.is_some() {
-                    return Err(bad("given more than once".to_string()));
-                }
-                op.json = Some(Source::from_at(&text(shown, value)?));
+                op.json.push(Source::from_at(&text(shown, value)?));
             }
             Opt::Get => op.get = on,
             Opt::UrlQuery => op
@@ -1284,7 +1282,7 @@ impl Parser {
 
     /// Adds a piece of `-d` data.
     fn data(&mut self, shown: &str, piece: DataPiece) -> Result<(), UsageError> {
-        if self.current.json.is_some() {
+        if !self.current.json.is_empty() {
             return Err(usage(format!(
                 "option {shown}: cannot be combined with --json"
             )));
@@ -1337,7 +1335,7 @@ fn check_one_method(op: &Operation) -> Result<(), UsageError> {
     let kinds = [
         (op.head, "HEAD (-I, --head)"),
         (
-            op.json.is_some() || (!op.data.is_empty() && !op.get),
+            !op.json.is_empty() || (!op.data.is_empty() && !op.get),
             "POST (-d, --data, --json)",
         ),
         (!op.form.is_empty(), "multipart formpost (-F, --form)"),

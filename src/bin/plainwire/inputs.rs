@@ -85,14 +85,17 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
         Some(body::join(&op.data, &mut read)?)
     };
     // -G takes the data for the query; otherwise it is the body.
-    let (body, get_data) = match (&op.json, data) {
-        (Some(json), _) => (
-            Some(RequestBody {
-                bytes: read(json)?,
-                json: true,
-            }),
-            None,
-        ),
+    let json = if op.json.is_empty() {
+        None
+    } else {
+        let mut bytes = Vec::new();
+        for piece in &op.json {
+            bytes.extend(read(piece)?);
+        }
+        Some(bytes)
+    };
+    let (body, get_data) = match (json, data) {
+        (Some(bytes), _) => (Some(RequestBody { bytes, json: true }), None),
         (None, Some(bytes)) if !op.get => (Some(RequestBody { bytes, json: false }), None),
         (None, data) => (None, data),
     };
@@ -232,7 +235,7 @@ mod tests {
 
     #[test]
     fn json_is_kept_as_given() {
-        let op = op_with(|op| op.json = Some(Source::Inline(b"{\"a\": 1}\n".to_vec())));
+        let op = op_with(|op| op.json = vec![Source::Inline(b"{\"a\": 1}\n".to_vec())]);
         let body = prepare(&op).unwrap().body.unwrap();
         assert!(body.json);
         assert_eq!(body.bytes, b"{\"a\": 1}\n");

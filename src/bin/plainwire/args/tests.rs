@@ -440,10 +440,14 @@ fn data_options_accumulate_in_order() {
 }
 
 #[test]
-fn json_conflicts() {
+fn json_given_twice_is_kept_in_pieces_and_json_conflicts_with_d() {
+    // curl: "Multi: append" (its own example splits one object over two --json).
     assert_eq!(
-        fail(&["--json", "1", "--json", "2", URL]),
-        "option --json: given more than once"
+        op(&["--json", "{ \"drink\":", "--json", " \"coffee\" }", URL]).json,
+        [
+            Source::Inline(b"{ \"drink\":".to_vec()),
+            Source::Inline(b" \"coffee\" }".to_vec())
+        ]
     );
     assert_eq!(
         fail(&["-d", "a", "--json", "1", URL]),
