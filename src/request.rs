@@ -127,7 +127,7 @@ impl RequestBuilder {
     /// Adds a header; the value is anything [`Display`]. Headers go out in the order added,
     /// after the defaults (Host, User-Agent, Accept, Content-Length); one with the same name as
     /// a default (ours or the agent's) replaces it, in its place. Adding a name twice sends it
-    /// twice. A name that is not a token, or a value with a control character other than tab
+    /// twice, but for Host, which makes `send` fail. A name that is not a token, or a value with a control character other than tab
     /// (CR, LF, NUL, ...), makes `send` fail before connecting. Content-Length and Transfer-Encoding are written by plainwire from
     /// the body: a caller's Content-Length must agree with a body of known length (or sizes a
     /// streamed one), `Transfer-Encoding: chunked` sends the body chunked, and anything else
@@ -143,6 +143,9 @@ impl RequestBuilder {
     /// ```
     pub fn header(mut self, name: &str, value: impl Display) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
+        if name.eq_ignore_ascii_case("host") {
+            return self.refuse_a_second_host();
+        }
         self
     }
 
@@ -163,6 +166,23 @@ impl RequestBuilder {
     {
         self.headers
             .extend(headers.into_iter().map(Pair::into_strings));
+        self.refuse_a_second_host()
+    }
+
+    /// Makes `send` fail when the request's own fields hold Host twice: a server must answer
+    /// such a request with 400 (RFC 9112 section 3.2), and which one a proxy or a cache would
+    /// believe is anyone's guess. Other names may be given twice.
+    fn refuse_a_second_host(self) -> Self {
+        let hosts = self
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("host"));
+        if hosts.count() > 1 {
+            return self.fail(Error::new(
+                ErrorKind::InvalidRequest,
+                "the Host header was given twice; a request carries one (RFC 9112 section 3.2)",
+            ));
+        }
         self
     }
 

@@ -523,6 +523,17 @@ fn data_from_stdin() {
 }
 
 #[test]
+fn host_given_twice_sends_the_first() {
+    // As curl: one Host, the first given (a server must refuse two, RFC 9112 section 3.2).
+    let server = serve(Reply::new(200));
+    run(&["-H", "Host: a.test", "-H", "Host: b.test", &server.url("/")]).expect_code(0);
+    assert_eq!(
+        server.requests()[0].header_all("host"),
+        vec![&b"a.test"[..]]
+    );
+}
+
+#[test]
 fn json_given_twice_sends_the_pieces_joined() {
     // curl's own example for --json: one object in two pieces, joined with nothing between.
     let server = serve(Reply::new(200));

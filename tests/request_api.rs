@@ -161,6 +161,21 @@ fn host_cannot_be_removed() {
         .send()
         .unwrap();
     assert_eq!(server.requests()[0].header("host"), Some("example.test"));
+    // Twice is refused before anything is sent: a server must answer it with 400.
+    for request in [
+        agent()
+            .get(&server.url("/"))
+            .header("Host", "a.test")
+            .header("host", "b.test"),
+        agent()
+            .get(&server.url("/"))
+            .headers([("Host", "a.test"), ("HOST", "b.test")]),
+    ] {
+        let err = request.send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        assert!(err.to_string().contains("given twice"), "{err}");
+    }
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

@@ -551,7 +551,13 @@ fn build(
         }
     }
     request = body(request, op, prepared, inputs.upload, &named)?;
+    // curl sends the first of several -H Host and skips the rest; the library refuses two.
+    let mut host_given = false;
     for header in &prepared.headers {
+        let is_host = header.value.is_some() && header.name.eq_ignore_ascii_case("host");
+        if is_host && std::mem::replace(&mut host_given, true) {
+            continue;
+        }
         // With --compressed, a copied Accept-Encoding (a browser's "gzip, deflate, br, zstd")
         // would let the server answer in a coding plainwire cannot undo, and would stop the
         // library from decoding at all (it decodes only what it asked for). It is left out,
