@@ -1308,6 +1308,14 @@ impl Parser {
                     "-C (--continue-at) and -r (--range) cannot be combined: use one of them",
                 ));
             }
+            if op.continue_at.is_some() && op.remote_header_name {
+                // The offset is measured on the file the URL names, and -J lets the server
+                // name another: appending to it would add the server's bytes to any file it
+                // picks (curl refuses the pair too).
+                return Err(usage(
+                    "--continue-at and --remote-header-name cannot be combined",
+                ));
+            }
             if op.continue_at.is_some() && op.remove_on_error {
                 return Err(usage(
                     "--continue-at and --remove-on-error cannot be combined: a resumed file holds earlier data",

@@ -621,6 +621,17 @@ fn cert_options() {
 }
 
 #[test]
+fn continue_at_and_remote_header_name_cannot_be_combined() {
+    // The server would choose which file the body is appended to.
+    for offset in ["-", "4"] {
+        assert_eq!(
+            fail(&["-O", "-J", "-C", offset, URL]),
+            "--continue-at and --remote-header-name cannot be combined"
+        );
+    }
+}
+
+#[test]
 fn accepted_options_that_change_nothing() {
     let op = op(&[
         "--ssl-no-revoke",
