@@ -422,7 +422,9 @@ impl CookieJar {
     /// Writes the cookies to the file at `path` (see [`save_netscape`](Self::save_netscape)),
     /// replacing it whole: the cookies go to a new file beside it, which then takes its name, so
     /// that a reader never sees half a file. On Unix the file is readable by its owner only,
-    /// since cookies are credentials.
+    /// since cookies are credentials. A `path` that is there and is not a regular file (a
+    /// device such as `/dev/null` or `/dev/stdout`, a pipe) is written to as it is, never
+    /// replaced.
     ///
     /// # Errors
     ///
@@ -444,6 +446,15 @@ impl CookieJar {
     pub fn save_file(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let context = format!("writing the cookie file {}", path.display());
+        // Something that is there and not a regular file (a device such as /dev/null or
+        // /dev/stdout, a FIFO) is written to, never replaced by a rename (as curl does).
+        if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|err| Error::from_io(err, &context))?;
+            return self.save_lines(io::BufWriter::new(file), &context);
+        }
         let temporary = temporary_path(path);
         let written = create_private(&temporary)
             .map_err(|err| Error::from_io(err, &context))
@@ -562,6 +573,34 @@ fn create_private(path: &Path) -> io::Result<fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn saving_to_a_pipe_writes_to_it_and_leaves_it_a_pipe() {
+        // What `-c /dev/stdout` or `-c /dev/null` is to the jar: not a regular file. (The test
+        // makes its own FIFO rather than touch /dev.)
+        use std::os::unix::fs::FileTypeExt;
+        let dir = std::env::temp_dir().join(format!("plainwire-jar-fifo-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("cookies");
+        let _ = fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            return; // no mkfifo here: nothing to test with
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        let jar = CookieJar::new();
+        jar.insert(crate::Cookie::new("a", "1", "example.com"))
+            .unwrap();
+        jar.save_file(&fifo).unwrap();
+        // Checked before the reader is joined: a FIFO replaced by a file leaves it waiting.
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(reader.join().unwrap().contains("\ta\t1"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn an_overlong_line_is_skipped_without_being_held() {
