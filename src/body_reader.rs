@@ -124,6 +124,12 @@ impl BodyReader {
         }
     }
 
+    /// Whether the body is known to be empty before it is read (no body, or a zero
+    /// Content-Length).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.wire().is_some_and(WireBody::is_empty)
+    }
+
     /// The current limit.
     pub(crate) fn limit(&self) -> Option<u64> {
         self.limit

@@ -449,8 +449,23 @@ impl Response {
             let (name, value) = param.split_once('=')?;
             name.trim()
                 .eq_ignore_ascii_case("charset")
-                .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
+                .then(|| value.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
         })
+    }
+
+    /// Whether the response is known to have no body before any of it is read: the answer to
+    /// HEAD, a 204 or a 304 (RFC 9112 section 6.3), or a `Content-Length: 0`. Such a
+    /// response's [`content_length`](Response::content_length) may still name the length the
+    /// body would have had.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::head("https://example.com/big.iso").send()?;
+    /// assert!(resp.body_is_empty());
+    /// println!("{:?} bytes if fetched", resp.content_length());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
     }
 
     /// The Content-Length, if the server sent one that frames the body (or, for a response
@@ -544,8 +559,11 @@ impl Response {
     /// ```
     pub fn bytes(mut self) -> Result<Vec<u8>> {
         let limit = self.body.limit().unwrap_or(self.max_body_size);
-        // A compressed body's Content-Length says nothing of its decoded size.
-        let declared = self.content_length().filter(|_| !self.body.is_decoded());
+        // A compressed body's Content-Length says nothing of its decoded size, and that of a
+        // response without a body (HEAD, 304) says how long one would have been.
+        let declared = self
+            .content_length()
+            .filter(|_| !self.body.is_decoded() && !self.body.is_empty());
         if let Some(length) = declared {
             if length > limit {
                 return Err(Error::new(

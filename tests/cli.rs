@@ -1288,6 +1288,13 @@ fn max_filesize_refuses_a_declared_length_before_writing() {
 }
 
 #[test]
+fn max_filesize_ignores_the_length_a_304_names() {
+    // A 304 may carry the length of the body it does not send (RFC 9110 section 8.6).
+    let server = serve(Reply::new(304).header("Content-Length", "99999999999"));
+    run(&["--max-filesize", "1k", &server.url("/")]).expect_code(0);
+}
+
+#[test]
 fn max_filesize_stops_a_chunked_body_at_the_limit() {
     let mut chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
     for _ in 0..10 {

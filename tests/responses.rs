@@ -432,6 +432,33 @@ fn iso_8859_1_is_read_as_windows_1252() {
 }
 
 #[test]
+fn a_charset_in_single_quotes_is_read() {
+    // Servers write it so; requests strips both kinds of quote.
+    let server = serving("text/plain; charset='iso-8859-1'", b"caf\xe9");
+    assert_eq!(text_of(&server).unwrap(), "café");
+}
+
+#[test]
+fn a_response_without_a_body_is_empty_whatever_length_it_names() {
+    // RFC 9110 section 8.6: a 304 or the answer to HEAD may name the length of the body it
+    // does not carry; that is no body to refuse as too large.
+    let server = HttpServer::start(|req| {
+        let reply = if req.path() == "/304" {
+            Reply::new(304)
+        } else {
+            Reply::new(200)
+        };
+        reply.header("Content-Length", "99999999999")
+    });
+    let resp = agent().get(&server.url("/304")).send().unwrap();
+    assert!(resp.body_is_empty());
+    assert_eq!(resp.bytes().unwrap(), b"");
+    let resp = agent().head(&server.url("/big")).send().unwrap();
+    assert!(resp.body_is_empty());
+    assert_eq!(resp.limit_body(10).bytes().unwrap(), b"");
+}
+
+#[test]
 fn a_byte_order_mark_wins_over_the_label() {
     let server = serving("text/plain; charset=iso-8859-1", b"\xFF\xFEh\x00i\x00");
     assert_eq!(text_of(&server).unwrap(), "hi");

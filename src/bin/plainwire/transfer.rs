@@ -183,7 +183,11 @@ fn attempt(
         return Err(http_failure());
     }
     if let (Some(max), false) = (op.max_filesize, op.head) {
-        if let Some(length) = response.content_length().filter(|&length| length > max) {
+        // The Content-Length of a response without a body (HEAD, 204, 304) is no body's.
+        let declared = response
+            .content_length()
+            .filter(|_| !response.body_is_empty());
+        if let Some(length) = declared.filter(|&length| length > max) {
             return Err(Failure::new(
                 failure::FILESIZE_EXCEEDED,
                 format!("the body of {length} bytes is larger than --max-filesize ({max} bytes)"),
