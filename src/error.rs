@@ -38,6 +38,9 @@ pub struct Error {
     message: String,
     timeout_phase: Option<TimeoutPhase>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    /// Whether the message already says what the source says, perhaps shortened: then
+    /// `Display` does not add the source's own text.
+    source_told: bool,
     /// What the failed call leaves for its caller (see the module docs); `Send + Sync`, so
     /// that the error stays `Send + Sync`.
     attached: Option<Box<dyn Any + Send + Sync>>,
@@ -211,6 +214,7 @@ impl Error {
             message: message.into(),
             timeout_phase: None,
             source: None,
+            source_told: false,
             attached: None,
         }
     }
@@ -236,6 +240,18 @@ impl Error {
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
     ) -> Error {
         self.source = Some(source.into());
+        self
+    }
+
+    /// Attaches the underlying cause, whose text the message already gives in a form of its
+    /// own (shortened, or with its control characters escaped): `Display` shows the message
+    /// alone.
+    pub(crate) fn with_source_told(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
+        self.source = Some(source.into());
+        self.source_told = true;
         self
     }
 
@@ -272,6 +288,7 @@ impl Error {
             message: self.to_string(),
             timeout_phase: self.timeout_phase,
             source: None,
+            source_told: false,
             attached: None,
         }
     }
@@ -331,7 +348,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
-        if let Some(source) = &self.source {
+        if let Some(source) = self.source.as_ref().filter(|_| !self.source_told) {
             let text = source.to_string();
             if !text.is_empty() && !self.message.contains(&text) {
                 write!(f, ": {text}")?;

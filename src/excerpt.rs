@@ -67,6 +67,31 @@ fn char_aligned(document: &[u8], range: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// `text` made safe to quote in a message: control characters escaped, and when it is longer
+/// than `max_chars`, its first and last halves of that with `…` between (the end of a parser's
+/// message says where it stopped).
+pub(crate) fn bounded(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let count = text.chars().count();
+    if count <= max_chars {
+        push_printable(&mut out, text.as_bytes());
+        return out;
+    }
+    let half = max_chars / 2;
+    let head_end = text
+        .char_indices()
+        .nth(half)
+        .map_or(text.len(), |(at, _)| at);
+    let tail_start = text
+        .char_indices()
+        .nth(count - half)
+        .map_or(text.len(), |(at, _)| at);
+    push_printable(&mut out, &text.as_bytes()[..head_end]);
+    out.push('…');
+    push_printable(&mut out, &text.as_bytes()[tail_start..]);
+    out
+}
+
 /// Appends `bytes` as text, with control characters written as escapes, so that the excerpt
 /// stays on one line and cannot drive a terminal.
 fn push_printable(out: &mut String, bytes: &[u8]) {
@@ -84,6 +109,14 @@ fn push_printable(out: &mut String, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_keeps_its_ends_and_escapes_controls() {
+        assert_eq!(bounded("short\u{1b}", 10), "short\\u001b");
+        let long = format!("start {} end at line 1", "x".repeat(1000));
+        let kept = bounded(&long, 20);
+        assert_eq!(kept, "start xxxx… at line 1");
+    }
 
     #[test]
     fn the_mark_is_before_the_byte_at_fault() {

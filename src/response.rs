@@ -686,13 +686,16 @@ fn json_error(url: &Url, body: &[u8], error: serde_json::Error) -> Error {
     let near = excerpt::offset_of(body, error.line(), error.column())
         .map(|at| format!(", near: {}", excerpt::around(body, at, JSON_ERROR_CONTEXT)))
         .unwrap_or_default();
+    // serde's own text ("expected value at line 1 column 8") goes in the message, so Display
+    // does not repeat it from the source; but it quotes what it could not take whole (a 1 MB
+    // string for a number field) and unescaped (an unknown variant), so it is bounded and
+    // escaped like the excerpt.
+    let said = excerpt::bounded(&error.to_string(), 4 * JSON_ERROR_CONTEXT);
     Error::new(
         ErrorKind::Json,
-        // serde_json's own text ("expected value at line 1 column 8") is in the message, so
-        // that Display does not repeat it from the source.
-        format!("the body from {url} is not the expected JSON: {error}{near}"),
+        format!("the body from {url} is not the expected JSON: {said}{near}"),
     )
-    .with_source(error)
+    .with_source_told(error)
 }
 
 /// The text `decode` makes of `bytes`, as a `String` that reuses the body's memory when the

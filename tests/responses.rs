@@ -550,6 +550,53 @@ fn a_byte_order_mark_before_json_is_skipped() {
 
 #[cfg(feature = "json")]
 #[test]
+fn a_json_error_never_quotes_a_value_whole_or_a_control_character_raw() {
+    // serde's message quotes the value it could not take: a 1 MB string for a number, or an
+    // unknown variant with an escape sequence in it.
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Id {
+        id: u64,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    enum Color {
+        Red,
+    }
+    let long = format!(r#"{{"id":"{}"}}"#, "x".repeat(1 << 20));
+    let long: &'static [u8] = long.into_bytes().leak();
+    let err = agent()
+        .get(&serving("application/json", long).url("/"))
+        .send()
+        .unwrap()
+        .json::<Id>()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Json);
+    assert!(
+        err.to_string().len() < 1000,
+        "{} bytes",
+        err.to_string().len()
+    );
+    let err = agent()
+        .get(&serving("application/json", br#""\u001b]0;x\u0007""#).url("/"))
+        .send()
+        .unwrap()
+        .json::<Color>()
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        !message.contains('\x1b') && !message.contains('\x07'),
+        "{message:?}"
+    );
+    // The serde error is still the source, with its position.
+    let json = std::error::Error::source(&err)
+        .and_then(|source| source.downcast_ref::<serde_json::Error>())
+        .expect("the serde_json error is the source");
+    assert_eq!(json.line(), 1);
+}
+
+#[cfg(feature = "json")]
+#[test]
 fn a_json_error_in_a_large_body_quotes_only_a_little_of_it() {
     let mut body = format!("[{}", "1234567890, ".repeat(10_000)).into_bytes();
     body.extend_from_slice(b"oops, ");
