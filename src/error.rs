@@ -246,6 +246,7 @@ impl Error {
     /// Attaches the underlying cause, whose text the message already gives in a form of its
     /// own (shortened, or with its control characters escaped): `Display` shows the message
     /// alone.
+    #[cfg(feature = "json")]
     pub(crate) fn with_source_told(
         mut self,
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
