@@ -101,9 +101,25 @@ impl BodyReader {
     }
 
     /// Fails reads once more than `limit` body bytes (after decompression) have been read,
-    /// with [`ErrorKind::BodyTooLarge`].
+    /// with [`ErrorKind::BodyTooLarge`]. A compressed body's bytes as they come are held to it
+    /// too, with room for deflate's own overhead on data it cannot shrink (5 bytes a 64 KiB
+    /// block, and headers): compressed data that decodes to nothing would otherwise be read
+    /// without end.
     pub(crate) fn set_limit(&mut self, limit: Option<u64>) {
         self.limit = limit;
+        #[cfg(feature = "gzip")]
+        if let Some(limit) = limit {
+            let most = limit.saturating_add(limit / 1024 + 4096);
+            match &mut self.source {
+                Source::Gzip(decoder) => decoder.get_mut().limit_received(most, limit),
+                Source::Deflate(decoder) => {
+                    if let Some(wire) = decoder.wire_mut() {
+                        wire.limit_received(most, limit);
+                    }
+                }
+                Source::Abandoned | Source::Identity(_) => {}
+            }
+        }
     }
 
     /// Holds the body to the floor on speed of a body read into memory
@@ -172,15 +188,27 @@ impl BodyReader {
 
     /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
     pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
-        let n = match &mut self.source {
+        let decoded: Result<usize> = match &mut self.source {
             Source::Abandoned => return Err(BodyReader::too_large(self.limit.unwrap_or(0))),
-            Source::Identity(wire) => wire.read_body(out)?,
+            Source::Identity(wire) => Ok(wire.read_body(out)?),
             #[cfg(feature = "gzip")]
-            Source::Gzip(decoder) => decoder.read(out).map_err(|e| decode_error(e, "gzip"))?,
+            Source::Gzip(decoder) => decoder.read(out).map_err(|e| decode_error(e, "gzip")),
             #[cfg(feature = "gzip")]
-            Source::Deflate(decoder) => {
-                decoder.read(out).map_err(|e| decode_error(e, "deflate"))?
+            Source::Deflate(decoder) => decoder.read(out).map_err(|e| decode_error(e, "deflate")),
+        };
+        let n = match decoded {
+            Ok(n) => n,
+            // A body that came empty is empty, whatever coding its head named (as curl and
+            // urllib3 read it): there is nothing to decompress.
+            Err(err)
+                if err.kind() == ErrorKind::Decode
+                    && self.wire().is_some_and(|wire| {
+                        wire.received() == 0 && wire.finished_at().is_some()
+                    }) =>
+            {
+                0
             }
+            Err(err) => return Err(err),
         };
         if let Some(limit) = self.limit {
             if self.delivered + n as u64 > limit {

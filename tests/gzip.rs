@@ -96,6 +96,52 @@ fn a_body_compressed_twice_is_handed_over_as_it_came() {
 }
 
 #[test]
+fn an_empty_body_under_a_coding_is_empty() {
+    // Nothing to decompress: curl and urllib3 read it as empty.
+    let chunked = ScriptedServer::respond_with(
+        "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    );
+    assert_eq!(
+        agent()
+            .get(&chunked.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap(),
+        ""
+    );
+    let closed = ScriptedServer::respond_with(
+        "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(
+        agent()
+            .get(&closed.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap(),
+        ""
+    );
+}
+
+#[test]
+fn compressed_bytes_that_decode_to_nothing_are_held_to_the_limit_too() {
+    // Empty stored deflate blocks (5 bytes each, none final) decode to nothing: without a
+    // limit on the compressed bytes, an endless stream of them would be read forever.
+    let blocks = [0u8, 0, 0, 0xff, 0xff].repeat(400_000);
+    let server = serve("deflate", blocks);
+    let err = agent()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .limit_body(1 << 20)
+        .bytes()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{err}");
+    assert!(err.to_string().contains("compressed"), "{err}");
+}
+
+#[test]
 fn a_chunked_gzip_body_is_decoded_as_a_stream() {
     let text = "streamed ".repeat(5000);
     let encoded = gzip(text.as_bytes());

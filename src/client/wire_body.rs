@@ -62,6 +62,9 @@ pub struct WireBody {
     /// The error a read failed with: every later read fails with it again, so that nothing
     /// after a broken frame, and no quiet end, is ever handed out as body.
     failed: Option<Error>,
+    /// At most this many bytes may be received, and the limit to name when they are not
+    /// (see [`WireBody::limit_received`]).
+    received_limit: Option<(u64, u64)>,
 }
 
 impl WireBody {
@@ -92,6 +95,7 @@ impl WireBody {
             total,
             finished_at: None,
             failed: None,
+            received_limit: None,
         };
         if reader.decoder.is_done() {
             reader.finish();
@@ -115,6 +119,21 @@ impl WireBody {
                 period,
             }));
         }
+    }
+
+    /// Fails reads once more than `most` bytes have come off the connection, naming `limit`:
+    /// for a compressed body, whose size limit counts decoded bytes, so that compressed data
+    /// that decodes to nothing (empty deflate blocks, empty gzip members) cannot be read
+    /// without end inside a single read of the decoder.
+    #[cfg(feature = "gzip")]
+    pub(crate) fn limit_received(&mut self, most: u64, limit: u64) {
+        self.received_limit = Some((most, limit));
+    }
+
+    /// Body bytes read off the connection so far, as they came (before a content coding is
+    /// undone; without the chunked framing).
+    pub(crate) fn received(&self) -> u64 {
+        self.received
     }
 
     /// Whether the body is known to be empty (no body, or a zero Content-Length).
@@ -197,6 +216,19 @@ impl WireBody {
                 continue;
             }
             self.received += written as u64;
+            if let Some((most, limit)) = self.received_limit {
+                if self.received > most {
+                    let err = Error::new(
+                        ErrorKind::BodyTooLarge,
+                        format!(
+                            "the compressed response body is larger than the limit of {limit} \
+                             bytes"
+                        ),
+                    );
+                    self.failed = Some(err.again());
+                    return Err(err);
+                }
+            }
             self.home
                 .tracer
                 .emit(|| TraceEvent::ResponseBody(&out[..written]));
