@@ -106,10 +106,11 @@ impl ContentRange {
     }
 
     /// How many bytes the part holds (`last - first + 1`), which the body's length must equal;
-    /// `None` for a 416, or for a part that covers all 2^64 positions.
+    /// `None` for a 416, for a part that covers all 2^64 positions, or for one built by hand
+    /// with `last` before `first` ([`ContentRange::parse`] refuses those).
     pub fn part_length(&self) -> Option<u64> {
         match *self {
-            ContentRange::Bytes { first, last, .. } => (last - first).checked_add(1),
+            ContentRange::Bytes { first, last, .. } => last.checked_sub(first)?.checked_add(1),
             ContentRange::Unsatisfied { .. } => None,
         }
     }
@@ -304,6 +305,13 @@ mod tests {
         assert_eq!(unsatisfied.part_length(), None);
         let everything = ContentRange::parse(&format!("bytes 0-{}/*", u64::MAX)).unwrap();
         assert_eq!(everything.part_length(), None);
+        // Built by hand, backwards: no length, and no overflow.
+        let backwards = ContentRange::Bytes {
+            first: 2,
+            last: 1,
+            complete_length: None,
+        };
+        assert_eq!(backwards.part_length(), None);
     }
 
     #[test]
