@@ -111,10 +111,10 @@ impl BodyReader {
         if let Some(limit) = limit {
             let most = limit.saturating_add(limit / 1024 + 4096);
             match &mut self.source {
-                Source::Gzip(decoder) => decoder.get_mut().limit_received(most, limit),
+                Source::Gzip(decoder) => decoder.get_mut().limit_received(most),
                 Source::Deflate(decoder) => {
                     if let Some(wire) = decoder.wire_mut() {
-                        wire.limit_received(most, limit);
+                        wire.limit_received(most);
                     }
                 }
                 Source::Abandoned | Source::Identity(_) => {}
@@ -188,27 +188,19 @@ impl BodyReader {
 
     /// Reads body bytes into `out`; `Ok(0)` at the end of the body.
     pub(crate) fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
-        let decoded: Result<usize> = match &mut self.source {
+        let n = match &mut self.source {
             Source::Abandoned => return Err(BodyReader::too_large(self.limit.unwrap_or(0))),
-            Source::Identity(wire) => Ok(wire.read_body(out)?),
+            Source::Identity(wire) => wire.read_body(out)?,
             #[cfg(feature = "gzip")]
-            Source::Gzip(decoder) => decoder.read(out).map_err(|e| decode_error(e, "gzip")),
+            Source::Gzip(decoder) => match decoder.read(out) {
+                Ok(n) => n,
+                Err(err) => self.decode_failure(err, "gzip")?,
+            },
             #[cfg(feature = "gzip")]
-            Source::Deflate(decoder) => decoder.read(out).map_err(|e| decode_error(e, "deflate")),
-        };
-        let n = match decoded {
-            Ok(n) => n,
-            // A body that came empty is empty, whatever coding its head named (as curl and
-            // urllib3 read it): there is nothing to decompress.
-            Err(err)
-                if err.kind() == ErrorKind::Decode
-                    && self.wire().is_some_and(|wire| {
-                        wire.received() == 0 && wire.finished_at().is_some()
-                    }) =>
-            {
-                0
-            }
-            Err(err) => return Err(err),
+            Source::Deflate(decoder) => match decoder.read(out) {
+                Ok(n) => n,
+                Err(err) => self.decode_failure(err, "deflate")?,
+            },
         };
         if let Some(limit) = self.limit {
             if self.delivered + n as u64 > limit {
@@ -219,6 +211,24 @@ impl BodyReader {
         }
         self.delivered += n as u64;
         Ok(n)
+    }
+}
+
+impl BodyReader {
+    /// What a decompressor's failure means: the end of an empty body when nothing at all came
+    /// (a body that came empty is empty, whatever coding its head named, as curl and urllib3
+    /// read it: there is nothing to decompress); otherwise the error ([`decode_error`]).
+    #[cfg(feature = "gzip")]
+    fn decode_failure(&self, err: std::io::Error, coding: &str) -> Result<usize> {
+        let err = decode_error(err, coding);
+        let came_empty = self
+            .wire()
+            .is_some_and(|wire| wire.received() == 0 && wire.finished_at().is_some());
+        if came_empty && err.kind() == ErrorKind::Decode {
+            Ok(0)
+        } else {
+            Err(err)
+        }
     }
 }
 

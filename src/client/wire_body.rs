@@ -62,9 +62,9 @@ pub struct WireBody {
     /// The error a read failed with: every later read fails with it again, so that nothing
     /// after a broken frame, and no quiet end, is ever handed out as body.
     failed: Option<Error>,
-    /// At most this many bytes may be received, and the limit to name when they are not
-    /// (see [`WireBody::limit_received`]).
-    received_limit: Option<(u64, u64)>,
+    /// At most this many bytes may be received (see [`WireBody::limit_received`]); `u64::MAX`
+    /// when there is no such limit (kept to one word: the body is moved with every response).
+    received_limit: u64,
 }
 
 impl WireBody {
@@ -95,7 +95,7 @@ impl WireBody {
             total,
             finished_at: None,
             failed: None,
-            received_limit: None,
+            received_limit: u64::MAX,
         };
         if reader.decoder.is_done() {
             reader.finish();
@@ -121,17 +121,18 @@ impl WireBody {
         }
     }
 
-    /// Fails reads once more than `most` bytes have come off the connection, naming `limit`:
-    /// for a compressed body, whose size limit counts decoded bytes, so that compressed data
-    /// that decodes to nothing (empty deflate blocks, empty gzip members) cannot be read
-    /// without end inside a single read of the decoder.
+    /// Fails reads once more than `most` bytes have come off the connection: for a compressed
+    /// body, whose size limit counts decoded bytes, so that compressed data that decodes to
+    /// nothing (empty deflate blocks, empty gzip members) cannot be read without end inside a
+    /// single read of the decoder.
     #[cfg(feature = "gzip")]
-    pub(crate) fn limit_received(&mut self, most: u64, limit: u64) {
-        self.received_limit = Some((most, limit));
+    pub(crate) fn limit_received(&mut self, most: u64) {
+        self.received_limit = most;
     }
 
     /// Body bytes read off the connection so far, as they came (before a content coding is
     /// undone; without the chunked framing).
+    #[cfg(feature = "gzip")]
     pub(crate) fn received(&self) -> u64 {
         self.received
     }
@@ -216,18 +217,17 @@ impl WireBody {
                 continue;
             }
             self.received += written as u64;
-            if let Some((most, limit)) = self.received_limit {
-                if self.received > most {
-                    let err = Error::new(
-                        ErrorKind::BodyTooLarge,
-                        format!(
-                            "the compressed response body is larger than the limit of {limit} \
-                             bytes"
-                        ),
-                    );
-                    self.failed = Some(err.again());
-                    return Err(err);
-                }
+            if self.received > self.received_limit {
+                let most = self.received_limit;
+                let err = Error::new(
+                    ErrorKind::BodyTooLarge,
+                    format!(
+                        "the compressed response body passed {most} bytes, more than the body's \
+                         limit allows for its compressed form"
+                    ),
+                );
+                self.failed = Some(err.again());
+                return Err(err);
             }
             self.home
                 .tracer
