@@ -171,14 +171,17 @@ impl std::fmt::Debug for Proxy {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvProxies {
-    http: Option<Proxy>,
-    https: Option<Proxy>,
-    /// Why the variable for http (0) or https (1) URLs names no proxy plainwire can use (a
-    /// `socks5://` one in `all_proxy`, say): kept, not fatal, when an agent reads the
-    /// environment, so that it fails only the requests that proxy would carry.
-    unusable: [Option<(ErrorKind, String)>; 2],
+    /// The proxy for http URLs, if a variable names one; `Err` when the variable names one
+    /// plainwire cannot use (a `socks5://` one in `all_proxy`, say): kept, not fatal, when an
+    /// agent reads the environment, so that it fails only the requests that proxy would carry.
+    http: Option<std::result::Result<Proxy, Unusable>>,
+    /// The same for https URLs.
+    https: Option<std::result::Result<Proxy, Unusable>>,
     no_proxy: NoProxy,
 }
+
+/// Why a variable's proxy cannot be used: the error it made, kept as its kind and message.
+type Unusable = (ErrorKind, String);
 
 impl EnvProxies {
     /// Reads the process environment. A variable holding an unusable proxy URL is an error
@@ -191,7 +194,10 @@ impl EnvProxies {
     /// A variable holding an unusable proxy URL is an error that names the variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<EnvProxies> {
         let env = EnvProxies::from_lookup_keeping_errors(lookup);
-        match env.unusable.iter().flatten().next() {
+        let unusable = [&env.http, &env.https]
+            .into_iter()
+            .find_map(|slot| slot.as_ref()?.as_ref().err());
+        match unusable {
             Some((kind, message)) => Err(Error::new(*kind, message.clone())),
             None => Ok(env),
         }
@@ -204,18 +210,36 @@ impl EnvProxies {
         EnvProxies::from_lookup_keeping_errors(|name| std::env::var(name).ok())
     }
 
-    /// Why the proxy for `url` cannot be used, if its variable names one plainwire cannot use
+    /// The proxy for `url`, as an agent asks (`ignoring_no_proxy` when it has a list of its
+    /// own): an error when the variable for `url`'s scheme names a proxy plainwire cannot use,
     /// and neither `no_proxy` nor loopback keeps `url` from it.
     #[cfg(feature = "env")]
-    pub(crate) fn unusable_for(&self, url: &Url, ignoring_no_proxy: bool) -> Option<Error> {
-        let index = match url.scheme() {
-            Scheme::Http => 0,
-            Scheme::Https => 1,
-        };
-        let (kind, message) = self.unusable[index].as_ref()?;
+    pub(crate) fn checked_for_url(
+        &self,
+        url: &Url,
+        ignoring_no_proxy: bool,
+    ) -> Result<Option<&Proxy>> {
+        match self.slot_for(url, ignoring_no_proxy) {
+            None => Ok(None),
+            Some(Ok(proxy)) => Ok(Some(proxy)),
+            Some(Err((kind, message))) => Err(Error::new(*kind, message.clone())),
+        }
+    }
+
+    /// What the variable for `url`'s scheme holds, if `url` would go through it: never for
+    /// loopback, nor for a host on `no_proxy` unless `ignoring_no_proxy`.
+    fn slot_for(
+        &self,
+        url: &Url,
+        ignoring_no_proxy: bool,
+    ) -> Option<&std::result::Result<Proxy, Unusable>> {
+        let slot = match url.scheme() {
+            Scheme::Http => self.http.as_ref(),
+            Scheme::Https => self.https.as_ref(),
+        }?;
         let bypassed = is_loopback(url)
             || (!ignoring_no_proxy && self.no_proxy.matches(url.host(), url.port()));
-        (!bypassed).then(|| Error::new(*kind, message.clone()))
+        (!bypassed).then_some(slot)
     }
 
     /// [`EnvProxies::from_lookup`], keeping an unusable variable's error for the URLs it would
@@ -248,33 +272,19 @@ impl EnvProxies {
             .map(|(_, value)| NoProxy::parse(&value))
             .unwrap_or_default();
         let kept = |parsed: Result<Option<Proxy>>| match parsed {
-            Ok(proxy) => (proxy, None),
-            Err(err) => (None, Some((err.kind(), err.to_string()))),
+            Ok(proxy) => proxy.map(Ok),
+            Err(err) => Some(Err((err.kind(), err.to_string()))),
         };
-        let (http, http_unusable) = kept(parse(HTTP));
-        let (https, https_unusable) = kept(parse(HTTPS));
         EnvProxies {
-            http,
-            https,
-            unusable: [http_unusable, https_unusable],
+            http: kept(parse(HTTP)),
+            https: kept(parse(HTTPS)),
             no_proxy,
         }
     }
 
     /// The proxy for `url`, if any.
     pub fn for_url(&self, url: &Url) -> Option<&Proxy> {
-        self.for_url_ignoring_no_proxy(url)
-            .filter(|_| !self.no_proxy.matches(url.host(), url.port()))
-    }
-
-    /// The proxy for `url` as if `no_proxy` were empty (an agent's own list replaces it);
-    /// loopback is still reached directly.
-    pub(crate) fn for_url_ignoring_no_proxy(&self, url: &Url) -> Option<&Proxy> {
-        let proxy = match url.scheme() {
-            Scheme::Http => self.http.as_ref(),
-            Scheme::Https => self.https.as_ref(),
-        }?;
-        (!is_loopback(url)).then_some(proxy)
+        self.slot_for(url, false)?.as_ref().ok()
     }
 }
 

@@ -169,17 +169,8 @@ impl Settings {
         Ok(match &self.proxy {
             ProxySetting::None => None,
             #[cfg(feature = "env")]
-            ProxySetting::Env(env) => {
-                let own_list = self.no_proxy.is_some();
-                if let Some(err) = env.unusable_for(url, own_list) {
-                    return Err(err);
-                }
-                if own_list {
-                    env.for_url_ignoring_no_proxy(url)
-                } else {
-                    env.for_url(url)
-                }
-            }
+            // The agent's own no_proxy list, when it has one, replaces the environment's.
+            ProxySetting::Env(env) => return env.checked_for_url(url, self.no_proxy.is_some()),
             ProxySetting::Fixed(proxy) => Some(proxy),
         })
     }
