@@ -93,6 +93,34 @@ impl BodyReader {
         }
     }
 
+    /// [`BodyReader::wire`], to change how it is read.
+    fn wire_mut(&mut self) -> Option<&mut WireBody> {
+        match &mut self.source {
+            Source::Abandoned => None,
+            Source::Identity(wire) => Some(wire),
+            #[cfg(feature = "gzip")]
+            Source::Gzip(decoder) => Some(decoder.get_mut()),
+            #[cfg(feature = "gzip")]
+            Source::Deflate(decoder) => decoder.wire_mut(),
+        }
+    }
+
+    /// What a decompressor's failure means: the end of an empty body when nothing at all came
+    /// (a body that came empty is empty, whatever coding its head named, as curl and urllib3
+    /// read it: there is nothing to decompress); otherwise the error ([`decode_error`]).
+    #[cfg(feature = "gzip")]
+    fn decode_failure(&self, err: std::io::Error, coding: &str) -> Result<usize> {
+        let err = decode_error(err, coding);
+        let came_empty = self
+            .wire()
+            .is_some_and(|wire| wire.received() == 0 && wire.finished_at().is_some());
+        if came_empty && err.kind() == ErrorKind::Decode {
+            Ok(0)
+        } else {
+            Err(err)
+        }
+    }
+
     fn too_large(limit: u64) -> Error {
         Error::new(
             ErrorKind::BodyTooLarge,
@@ -108,16 +136,9 @@ impl BodyReader {
     pub(crate) fn set_limit(&mut self, limit: Option<u64>) {
         self.limit = limit;
         #[cfg(feature = "gzip")]
-        if let Some(limit) = limit {
-            let most = limit.saturating_add(limit / 1024 + 4096);
-            match &mut self.source {
-                Source::Gzip(decoder) => decoder.get_mut().limit_received(most),
-                Source::Deflate(decoder) => {
-                    if let Some(wire) = decoder.wire_mut() {
-                        wire.limit_received(most);
-                    }
-                }
-                Source::Abandoned | Source::Identity(_) => {}
+        if let (Some(limit), true) = (limit, self.is_decoded()) {
+            if let Some(wire) = self.wire_mut() {
+                wire.limit_received(limit.saturating_add(limit / 1024 + 4096));
             }
         }
     }
@@ -126,17 +147,8 @@ impl BodyReader {
     /// ([`BUFFERED_MIN_SPEED`](crate::defaults::BUFFERED_MIN_SPEED)), unless the call set its
     /// own low-speed limit.
     pub(crate) fn hold_to_buffered_minimum(&mut self) {
-        match &mut self.source {
-            Source::Abandoned => {}
-            Source::Identity(wire) => wire.hold_to_buffered_minimum(),
-            #[cfg(feature = "gzip")]
-            Source::Gzip(decoder) => decoder.get_mut().hold_to_buffered_minimum(),
-            #[cfg(feature = "gzip")]
-            Source::Deflate(decoder) => {
-                if let Some(wire) = decoder.wire_mut() {
-                    wire.hold_to_buffered_minimum();
-                }
-            }
+        if let Some(wire) = self.wire_mut() {
+            wire.hold_to_buffered_minimum();
         }
     }
 
@@ -211,24 +223,6 @@ impl BodyReader {
         }
         self.delivered += n as u64;
         Ok(n)
-    }
-}
-
-impl BodyReader {
-    /// What a decompressor's failure means: the end of an empty body when nothing at all came
-    /// (a body that came empty is empty, whatever coding its head named, as curl and urllib3
-    /// read it: there is nothing to decompress); otherwise the error ([`decode_error`]).
-    #[cfg(feature = "gzip")]
-    fn decode_failure(&self, err: std::io::Error, coding: &str) -> Result<usize> {
-        let err = decode_error(err, coding);
-        let came_empty = self
-            .wire()
-            .is_some_and(|wire| wire.received() == 0 && wire.finished_at().is_some());
-        if came_empty && err.kind() == ErrorKind::Decode {
-            Ok(0)
-        } else {
-            Err(err)
-        }
     }
 }
 
