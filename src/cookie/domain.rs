@@ -70,15 +70,13 @@ pub(crate) fn site_of(domain: &str) -> &str {
     if is_ip_address(domain) {
         return domain;
     }
-    let mut site = domain;
     // From the longest suffix down: the shortest one that is not a public suffix.
-    let mut rest = domain;
-    while let Some((_, parent)) = rest.split_once('.') {
+    let mut site = domain;
+    while let Some((_, parent)) = site.split_once('.') {
         if is_public_suffix(parent) {
-            return site;
+            break;
         }
         site = parent;
-        rest = parent;
     }
     site
 }

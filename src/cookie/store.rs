@@ -209,10 +209,7 @@ impl Store {
         }
         // The same, for the whole site the domain belongs to.
         let site = site_of(domain).to_string();
-        let in_site = |name: &str| {
-            name.strip_suffix(site.as_str())
-                .is_some_and(|head| head.is_empty() || head.ends_with('.'))
-        };
+        let in_site = |name: &str| domain_matches(name, &site);
         loop {
             let count: usize = self
                 .by_domain
