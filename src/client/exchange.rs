@@ -297,13 +297,16 @@ fn answer_before_reset(
     if error.kind() != ErrorKind::ConnectionReset {
         return None;
     }
-    let idle = call
-        .read_timeout
-        .map_or(CONTINUE_WAIT, |t| t.min(CONTINUE_WAIT));
-    let read = deadline.budget(Some(idle), TimeoutPhase::ReadHead);
+    let read = deadline.budget(Some(short_wait(call.read_timeout)), TimeoutPhase::ReadHead);
     read_response_head(conn, &read, &call.head_limits, tracer)
         .ok()
         .filter(|head| !head.is_informational())
+}
+
+/// The silence allowed while waiting for a head that may not come (a `100 Continue`, an answer
+/// sent before a reset): [`CONTINUE_WAIT`], or the read timeout if that is shorter.
+fn short_wait(read_timeout: Option<std::time::Duration>) -> std::time::Duration {
+    read_timeout.map_or(CONTINUE_WAIT, |idle| idle.min(CONTINUE_WAIT))
 }
 
 /// Waits up to [`CONTINUE_WAIT`] for `100 Continue`, reading heads under `heads` (the head
@@ -322,11 +325,7 @@ fn await_continue(
     tracer: &Tracer,
 ) -> Result<(Option<ResponseHead>, bool)> {
     let wait = IoBudget {
-        idle: Some(
-            heads
-                .idle
-                .map_or(CONTINUE_WAIT, |idle| idle.min(CONTINUE_WAIT)),
-        ),
+        idle: Some(short_wait(heads.idle)),
         ..*heads
     };
     let mut heard = false;
