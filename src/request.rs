@@ -127,9 +127,9 @@ impl RequestBuilder {
     /// Adds a header; the value is anything [`Display`]. Headers go out in the order added,
     /// after the defaults (Host, User-Agent, Accept, Content-Length); one with the same name as
     /// a default (ours or the agent's) replaces it, in its place. Adding a name twice sends it
-    /// twice, but for Host, which makes `send` fail. A name that is not a token, or a value with a control character other than tab
-    /// (CR, LF, NUL, ...), makes `send` fail before connecting. Content-Length and Transfer-Encoding are written by plainwire from
-    /// the body: a caller's Content-Length must agree with a body of known length (or sizes a
+    /// twice, but for Host, which makes `send` fail. A name that is not a token, or a value
+    /// with a control character other than tab (CR, LF, NUL, ...), makes `send` fail before
+    /// connecting. Content-Length and Transfer-Encoding are written by plainwire from the body: a caller's Content-Length must agree with a body of known length (or sizes a
     /// streamed one), `Transfer-Encoding: chunked` sends the body chunked, and anything else
     /// makes `send` fail before connecting.
     ///

@@ -433,6 +433,7 @@ fn a_ca_certificate_as_the_servers_own_is_refused_with_the_reason() {
     let err = test_ca_agent().get(&server.url("/")).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
     assert!(err.to_string().contains("it is a CA certificate"), "{err}");
+    assert!(!err.to_string().contains("  "), "{err}");
 }
 
 #[test]

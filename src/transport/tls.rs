@@ -461,7 +461,9 @@ fn describe_certificate_error(reason: &CertificateError) -> String {
         // rustls passes on webpki's error as `Other`, and webpki is no dependency of ours to
         // name its type: its name is matched instead (a test pins it).
         CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
-            "it is a CA certificate (basicConstraints CA:TRUE) presented as the server's own;              `openssl req -x509` makes a self-signed certificate a CA unless given              `-addext basicConstraints=critical,CA:FALSE`"
+            "it is a CA certificate (basicConstraints CA:TRUE) presented as the server's own; \
+             `openssl req -x509` makes a self-signed certificate a CA unless given \
+             `-addext basicConstraints=critical,CA:FALSE`"
                 .into()
         }
         other => format!("{other:?}"),
