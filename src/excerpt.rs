@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::printable::escape_controls;
+
 /// Where the excerpt marks the position.
 pub(crate) const MARK: &str = "⟨here⟩";
 
@@ -34,7 +36,7 @@ pub(crate) fn offset_of(document: &[u8], line: usize, column: usize) -> Option<u
 }
 
 /// `document` around byte `at`: at most `context` bytes on each side, cut at character
-/// boundaries and marked `…` where cut, control characters escaped (`\n`, `\u001b`), and
+/// boundaries and marked `…` where cut, control characters escaped (`\n`, `\u{1b}`), and
 /// [`MARK`] at `at`. Invalid UTF-8 shows as U+FFFD.
 pub(crate) fn around(document: &[u8], at: usize, context: usize) -> String {
     let at = at.min(document.len());
@@ -92,18 +94,10 @@ pub(crate) fn bounded(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Appends `bytes` as text, with control characters written as escapes, so that the excerpt
-/// stays on one line and cannot drive a terminal.
+/// Appends `bytes` as text (invalid UTF-8 as U+FFFD), with control characters written as
+/// escapes, so that the excerpt stays on one line and cannot drive a terminal.
 fn push_printable(out: &mut String, bytes: &[u8]) {
-    for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
+    out.push_str(&escape_controls(&String::from_utf8_lossy(bytes)));
 }
 
 #[cfg(test)]
@@ -112,7 +106,7 @@ mod tests {
 
     #[test]
     fn a_long_text_keeps_its_ends_and_escapes_controls() {
-        assert_eq!(bounded("short\u{1b}", 10), "short\\u001b");
+        assert_eq!(bounded("short\u{1b}", 10), "short\\u{1b}");
         let long = format!("start {} end at line 1", "x".repeat(1000));
         let kept = bounded(&long, 20);
         assert_eq!(kept, "start xxxx… at line 1");
@@ -154,7 +148,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         let doc = b"\"a\x1b[31m\rb\"";
-        assert_eq!(around(doc, 2, 40), "\"a⟨here⟩\\u001b[31m\\rb\"");
+        assert_eq!(around(doc, 2, 40), "\"a⟨here⟩\\u{1b}[31m\\rb\"");
     }
 
     #[test]

@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use crate::http1::close_reason::CloseReason;
 use crate::http1::headers::is_credential;
+use crate::printable::escape_controls;
 use crate::transport::tls_info::TlsInfo;
 
 /// A hook that receives trace events.
@@ -388,7 +389,9 @@ fn mask_credentials(head: &[u8]) -> Vec<u8> {
     SecretHeaders::default().mask_head(head)
 }
 
-/// Each line of a head behind `prefix`, without the blank line that ends it.
+/// Each line of a head behind `prefix`, without the blank line that ends it; its control
+/// characters escaped, since a response head may carry C1 controls (as UTF-8 or obs-text) that
+/// some terminals obey.
 fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Result {
     let text = String::from_utf8_lossy(head);
     let mut first = true;
@@ -397,7 +400,7 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
             writeln!(f)?;
         }
         first = false;
-        write!(f, "{prefix}{line}")?;
+        write!(f, "{prefix}{}", escape_controls(line))?;
     }
     Ok(())
 }
@@ -618,5 +621,16 @@ mod tests {
     fn heads_print_curl_style() {
         let event = TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n");
         assert_eq!(event.to_string(), "< HTTP/1.1 200 OK\n< A: b");
+    }
+
+    #[test]
+    fn a_head_prints_its_control_characters_escaped() {
+        // CSI as UTF-8 and as a lone obs-text byte, and an obs-fold's line break kept.
+        let event =
+            TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\nA: \xc2\x9b2J\x9b\tb\r\n c\r\n\r\n");
+        assert_eq!(
+            event.to_string(),
+            "< HTTP/1.1 200 OK\n< A: \\u{9b}2J\u{fffd}\\tb\n<  c"
+        );
     }
 }

@@ -3189,9 +3189,20 @@ fn compressed_asks_for_gzip_and_writes_the_body_decoded() {
 #[test]
 fn compressed_with_a_coding_it_cannot_undo_exits_61() {
     let server = serve(Reply::new(200).header("Content-Encoding", "zstd").body("x"));
-    let run = run(&["--compressed", &server.url("/")]);
-    run.expect_error_line(61);
-    assert_eq!(run.stdout, b"");
+    let done = run(&["--compressed", &server.url("/")]);
+    done.expect_error_line(61);
+    assert_eq!(done.stdout, b"");
+
+    // The coding is the server's text: quoted, its control characters escaped. U+009B is CSI,
+    // which some terminals obey.
+    let server = serve(
+        Reply::new(200)
+            .header("Content-Encoding", "x\u{9b}2J")
+            .body("x"),
+    );
+    let done = run(&["--compressed", &server.url("/")]);
+    done.expect_error_line(61);
+    assert!(done.stderr.contains("\"x\\u{9b}2J\""), "{}", done.stderr);
 }
 
 #[test]

@@ -182,22 +182,14 @@ impl CertificateSummary {
 }
 
 /// Text from a certificate as it may be shown: control characters (a terminal's escape
-/// sequences, line breaks) written as `\u{…}`, so that a certificate cannot write to the
-/// screen it is printed on. Letters of any script stay as they are.
+/// sequences, line breaks) written as escapes (`\n`, `\u{1b}`), so that a certificate cannot
+/// write to the screen it is printed on. Letters of any script stay as they are.
 #[cfg(feature = "inspect")]
 fn shown(text: String) -> String {
-    if !text.chars().any(char::is_control) {
-        return text;
+    match crate::printable::escape_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// A cursor over DER-encoded values.

@@ -201,7 +201,7 @@ fn attempt(
         if let Some(coding) = unknown_coding(&response) {
             return Err(Failure::new(
                 failure::BAD_CONTENT_ENCODING,
-                format!("Unrecognized content encoding type: {coding} (plainwire decodes gzip and deflate)"),
+                format!("Unrecognized content encoding type: {coding:?} (plainwire decodes gzip and deflate)"),
             ));
         }
     }
