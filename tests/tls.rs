@@ -88,6 +88,33 @@ fn the_test_ca_is_trusted_alongside_the_webpki_roots_when_asked() {
     );
 }
 
+#[test]
+fn no_webpki_roots_and_no_ca_fails_the_build() {
+    // Nothing to check a server against: an agent that fails every https request later
+    // would hide the mistake.
+    let err = builder().webpki_roots(false).build().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("webpki_roots(false)"), "{err}");
+    // With a CA, or when no certificate is checked, there is something (or nothing) to do.
+    let server = server_with("localhost.pem", "localhost.key");
+    for agent in [
+        trusting_test_ca(builder())
+            .webpki_roots(false)
+            .build()
+            .unwrap(),
+        builder()
+            .webpki_roots(false)
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap(),
+    ] {
+        assert_eq!(
+            agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+            "secure"
+        );
+    }
+}
+
 #[cfg(feature = "json")]
 #[test]
 fn get_and_post_json_over_https() {

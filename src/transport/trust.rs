@@ -494,6 +494,13 @@ impl TrustSettings {
         if !explicit {
             return Ok(Ok(webpki_store()));
         }
+        if !named && self.webpki_roots == Some(false) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "webpki_roots(false) without a CA file, directory or PEM leaves no root \
+                 certificate to check a server against",
+            ));
+        }
         let mut roots = RootCertStore::empty();
         if self.webpki_roots.unwrap_or(!named) {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
