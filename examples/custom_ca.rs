@@ -13,7 +13,8 @@ fn main() -> Result<(), plainwire::Error> {
         common::response("200 OK", "text/plain", "hello over TLS\n")
     });
 
-    // With the default roots (Mozilla's, from webpki-roots), the test CA is unknown.
+    // With the default roots the test CA is unknown: Mozilla's, from webpki-roots, or the
+    // bundle SSL_CERT_FILE and the like name (which `cargo run` may set: docs/trust.md).
     let err = plainwire::get(&base).send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Certificate);
     println!("default roots: {err}");

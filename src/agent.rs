@@ -1408,10 +1408,11 @@ impl Agent {
         AgentBuilder::default()
     }
 
-    /// An agent with the default settings. It never panics: if the proxy variables it reads
-    /// are malformed, every request through it fails with that error (use [`Agent::builder`]
-    /// to get the error at once instead). CA variables that cannot be read fail only its https
-    /// requests (see [`AgentBuilder::roots_from_env`]).
+    /// An agent with the default settings. It never panics: a proxy variable it cannot use
+    /// (`all_proxy=socks5://...`, say) fails only the requests that variable would carry, and
+    /// CA variables that cannot be read fail only its https requests (see
+    /// [`AgentBuilder::roots_from_env`]). Any other setting [`Agent::builder`] could refuse is
+    /// one it is given, so with none given, nothing fails here.
     ///
     /// ```
     /// // requests.Session()

@@ -105,7 +105,8 @@ pub enum ErrorKind {
     InsecureRedirect,
     /// The body is larger than the configured limit (curl 63).
     BodyTooLarge,
-    /// A body could not be decoded as text in its declared charset (curl 61).
+    /// A body could not be decoded: as text in its declared charset, or out of its content
+    /// coding (a gzip or deflate body that is corrupt) (curl 61).
     Decode,
     /// Reading or writing a local file or a caller's stream failed, or another I/O error (curl 26).
     Io,

@@ -22,8 +22,8 @@ use crate::response::Response;
 
 impl Agent {
     /// Starts a request from an `http::Request`: its method, URI, header fields and body. The
-    /// URI must be absolute (`https://host/path`); its HTTP version is ignored, since
-    /// plainwire speaks HTTP/1.1 only (an `HTTP/1.0` request is sent as one). Header values
+    /// URI must be absolute (`https://host/path`); an `HTTP/1.0` version is kept, and any
+    /// other is sent as HTTP/1.1, the newest plainwire speaks. Header values
     /// that are not text are refused when the request is sent.
     ///
     /// ```no_run

@@ -39,7 +39,7 @@
 //! | `HTTPError.response` | [`err.response()`](Error::response), [`err.into_response()`](Error::into_response): headers and body still readable |
 //! | `r.history` | [`resp.history()`](Response::history): each [`RedirectHop`]'s URL, status and Location |
 //! | `TooManyRedirects` | [`ErrorKind::TooManyRedirects`], with the chain in [`err.redirects()`](Error::redirects) |
-//! | `r.ok` | `resp.error_for_status().is_ok()`; [`resp.is_success()`](Response::is_success) is 2xx only |
+//! | `r.ok` | `resp.status() < 400` ([`error_for_status()?`](Response::error_for_status) to make the rest an error); [`resp.is_success()`](Response::is_success) is 2xx only |
 //! | `r.is_redirect` | [`resp.is_redirect()`](Response::is_redirect) (any 3xx, `Location` or not) |
 //! | `r.links["next"]["url"]` | [`resp.links().get("next")`](Response::links), then [`WebLink::url`] (resolved) |
 //! | the peer's address | [`resp.remote_addr()`](Response::remote_addr), [`resp.local_addr()`](Response::local_addr) |
@@ -162,7 +162,7 @@
 //!
 //! [`Response::text`] decodes the body in the charset its Content-Type names (UTF-8 when none
 //! is named; a byte order mark wins; `iso-8859-1` is read as windows-1252, as browsers do);
-//! [`Response::text_lossy`] never fails. UTF-8, UTF-16 and windows-1252 need no feature; the
+//! [`Response::text_lossy`] never fails on decoding (reading the body still can). UTF-8, UTF-16 and windows-1252 need no feature; the
 //! other WHATWG charsets (Shift_JIS, EUC-KR, GB18030, ...) need `charset` (encoding_rs).
 //!
 //! ## The `http` crate's types
@@ -177,8 +177,8 @@
 //! | requests | curl | plainwire |
 //! |---|---|---|
 //! | `HTTPConnection.debuglevel = 1` | `-v` | [`AgentBuilder::trace`]: each [`TraceEvent`], printed as curl prints it |
-//! | | `-v` (TLS lines), `--trace` | the same hook: each TLS record as it crosses the socket, decoded by `tls_record` (feature `tls`) |
-//! | | `SSLKEYLOGFILE=keys.txt` | `AgentBuilder::key_log_file`, `AgentBuilder::key_log_from_env` (feature `tls`) |
+//! | | `-v` (TLS lines), `--trace` | the same hook: each TLS record as it crosses the socket, decoded by `tls_record` (features `tls` and `inspect`) |
+//! | | `SSLKEYLOGFILE=keys.txt` | `AgentBuilder::key_log_file` (feature `tls`), `AgentBuilder::key_log_from_env` (features `tls` and `env`) |
 //! | `r.elapsed` | `-w '%{time_total}'` | [`resp.timings()`](Response::timings), [`Timings`] |
 //! | | `-v` (the certificate) | [`resp.tls()`](Response::tls), [`TlsInfo`] |
 //!

@@ -54,11 +54,11 @@ use crate::url::{form_urlencode, Url};
 /// | `data={"a": "b"}` | [`.form(&[("a", "b")])`](RequestBuilder::form) |
 /// | `json=payload` | [`.json(&payload)?`](RequestBuilder::json) |
 /// | `data=b"bytes"` | [`.body(bytes)`](RequestBuilder::body) |
-/// | `data=file` | [`.body_reader(file)`](RequestBuilder::body_reader) |
+/// | `data=open("f", "rb")` | [`.body_file("f")`](RequestBuilder::body_file) (sized, and sent again on a redirect or retry); [`.body_reader(r)`](RequestBuilder::body_reader) for any reader (chunked, sent once) |
 /// | `timeout=10` (the whole call here; requests' is per read) | [`.timeout(Duration::from_secs(10))`](RequestBuilder::timeout) |
-/// | `timeout=(3.05, 27)` (the read part) | [`.read_timeout(Duration::from_secs(27))`](RequestBuilder::read_timeout) |
+/// | `timeout=(3.05, 27)` | the read part: [`.read_timeout(Duration::from_secs(27))`](RequestBuilder::read_timeout); the connect part is the agent's ([`AgentBuilder::connect_timeout`](crate::AgentBuilder::connect_timeout)), as is the write timeout |
 /// | `allow_redirects=False` | [`.max_redirects(0)`](RequestBuilder::max_redirects) |
-/// | `stream=True` and a size check | [`.max_body_size(bytes)`](RequestBuilder::max_body_size) |
+/// | `stream=True` | [`.send()?.into_reader()`](crate::Response::into_reader), with [`limit_body(bytes)`](crate::Response::limit_body) for a size check (a stream has no limit of its own) |
 /// | — (curl's `--speed-limit`) | [`.low_speed_limit(bytes, period)`](RequestBuilder::low_speed_limit) |
 ///
 /// Two kinds of setting stay on the [`Agent`](crate::Agent), because they belong to

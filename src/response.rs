@@ -210,7 +210,8 @@ impl Response {
     }
 
     /// Whether the status is 2xx (Successful). requests' `r.ok` is wider: anything below 400,
-    /// which is `error_for_status().is_ok()` here.
+    /// `status() < 400` here ([`error_for_status`](Response::error_for_status) fails on the
+    /// rest).
     ///
     /// ```no_run
     /// let resp = plainwire::get("http://example.com/").send()?;

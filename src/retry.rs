@@ -150,7 +150,8 @@ impl RetryPolicy {
     /// [`statuses`](RetryPolicy::statuses) say which responses are retried), and a refused
     /// connection follows [`connection_refused`](RetryPolicy::connection_refused) whether or
     /// not `Connect` is listed: `Connect` here means the other ways a connection fails (a
-    /// host that cannot be reached, a proxy that refuses the tunnel).
+    /// host that cannot be reached, say). A proxy that refuses the tunnel is
+    /// [`ErrorKind::TunnelRefused`], which is not retried unless listed.
     ///
     /// ```
     /// use plainwire::{ErrorKind, RetryPolicy};

@@ -65,24 +65,12 @@ fn main() -> Result<(), plainwire::Error> {
     );
     println!("    message: {err}");
     assert_eq!(err.kind(), ErrorKind::Certificate);
-    // Which roots "the default" means here: SSL_CERT_FILE and SSL_CERT_DIR replace webpki-roots,
-    // and cargo run sets them for the programs it runs when they are unset (docs/trust.md).
-    let from_env: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
-        .iter()
-        .filter_map(|name| {
-            let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
-            Some(format!("{name}={value}"))
-        })
-        .collect();
-    if from_env.is_empty() {
-        println!("    (the default roots: webpki-roots, Mozilla's, compiled in)");
-    } else {
-        println!(
-            "    (the default roots here come from {}, in place of webpki-roots;\n    \
-             cargo run sets these variables when they are unset: see docs/trust.md)",
-            from_env.join(", ")
-        );
-    }
+    // The tour is built without plainwire's `env` feature, so its default roots are always
+    // webpki-roots: SSL_CERT_FILE and the like, which cargo run may set, are not read.
+    println!(
+        "    (the default roots: webpki-roots, Mozilla's, compiled in; this build reads no\n    \
+         SSL_CERT_FILE: see docs/trust.md)"
+    );
 
     step(5, "Insecure mode: requests.get(url, verify=False)");
     println!("    WARNING: danger_accept_invalid_certs(true) accepts any certificate from anyone.");
