@@ -116,13 +116,16 @@ impl Framing {
 /// ```
 pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
     let headers = &head.headers;
-    let mut close = match head.version {
-        Version::Http11 if headers.known_has_token(Known::Connection, "close") => {
-            Some(CloseReason::ResponseSaidClose)
+    // RFC 9112 section 9.3: "close" ends the connection whatever the version; only then does
+    // an HTTP/1.0 response need "keep-alive" to keep it.
+    let mut close = if headers.known_has_token(Known::Connection, "close") {
+        Some(CloseReason::ResponseSaidClose)
+    } else {
+        match head.version {
+            Version::Http11 => None,
+            Version::Http10 if headers.known_has_token(Known::Connection, "keep-alive") => None,
+            Version::Http10 => Some(CloseReason::Http10),
         }
-        Version::Http11 => None,
-        Version::Http10 if headers.known_has_token(Known::Connection, "keep-alive") => None,
-        Version::Http10 => Some(CloseReason::Http10),
     };
 
     // Rules 1 and 2.
