@@ -1589,6 +1589,25 @@ impl Agent {
     pub fn idle_connections(&self) -> usize {
         self.shared.pool.len()
     }
+
+    /// The user and password a request to `url` carries of the agent's own finding, as
+    /// requests' `get_netrc_auth`: the URL's user information (percent-decoded), else the
+    /// agent's [`.netrc`](AgentBuilder::netrc) entry for the host (for the URL's user, if it
+    /// names one without a password). These go out as Basic unless the request has other
+    /// credentials; curl's `--digest` without `-u` answers Digest with them instead, which
+    /// [`RequestBuilder::digest_auth`] does. `None` for a URL that does not parse.
+    ///
+    /// ```
+    /// let agent = plainwire::Agent::new();
+    /// let found = agent.own_credentials("https://ann:s%40cret@example.com/");
+    /// assert_eq!(found, Some(("ann".to_string(), "s@cret".to_string())));
+    /// ```
+    pub fn own_credentials(&self, url: &str) -> Option<(String, String)> {
+        let url = crate::url::Url::parse(url).ok()?;
+        let netrc = self.shared.settings.netrc.as_deref();
+        crate::client::credentials::own_credentials(&url, netrc, false)
+            .map(|(user, password)| (user.to_string(), password.to_string()))
+    }
 }
 
 impl Default for Agent {

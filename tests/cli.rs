@@ -4181,6 +4181,45 @@ fn digest_answers_the_challenge() {
 }
 
 #[test]
+fn digest_without_u_answers_with_the_urls_or_netrcs_credentials() {
+    // curl's --digest applies to credentials from the URL and .netrc too: none go out before
+    // the challenge, and none as Basic, which is the password in the clear.
+    let server = auth_server(DIGEST_CHALLENGE);
+    let url = server
+        .url("/x")
+        .replace("http://", "http://Mufasa:Circle%20of%20Life@");
+    let dir = temp_dir("digest-netrc");
+    let netrc = dir.join("netrc");
+    fs::write(&netrc, "machine 127.0.0.1 login ann password s3cret\n").unwrap();
+    for (args, user) in [
+        (vec!["--digest", url.as_str()], "Mufasa"),
+        (vec!["--anyauth", url.as_str()], "Mufasa"),
+        (
+            vec![
+                "--digest",
+                "--netrc-file",
+                path_str(&netrc),
+                &server.url("/y"),
+            ],
+            "ann",
+        ),
+    ] {
+        let before = server.requests().len();
+        let done = run(&args);
+        done.expect_code(0);
+        assert_eq!(done.stdout, b"welcome");
+        let requests = &server.requests()[before..];
+        assert_eq!(requests.len(), 2, "{args:?}");
+        assert_eq!(requests[0].header("authorization"), None, "{args:?}");
+        let answer = requests[1].header("authorization").unwrap();
+        assert!(
+            answer.starts_with(&format!("Digest username=\"{user}\"")),
+            "{answer}"
+        );
+    }
+}
+
+#[test]
 fn anyauth_picks_digest_or_basic_from_the_challenge() {
     let digest = auth_server(DIGEST_CHALLENGE);
     run(&["--anyauth", "-u", "u:p", &digest.url("/")]).expect_code(0);

@@ -1,5 +1,5 @@
-//! The Basic credentials a request carries of the call's own making: from the URL's user
-//! information, or from the agent's `.netrc`. Pure. It does not answer challenges
+//! The credentials a call finds of its own: from the URL's user information, or from the
+//! agent's `.netrc`; sent as Basic, or handed to Digest by the caller. Pure. It does not answer challenges
 //! ([`auth_challenge`](super::auth_challenge) does), and an Authorization field of the
 //! caller's (the request's or the agent's default) replaces this one when the head is built.
 
@@ -7,7 +7,19 @@ use crate::auth::netrc::Netrc;
 use crate::error::Result;
 use crate::url::Url;
 
-/// The `Authorization` value for `url`, if the call has credentials of its own for it:
+/// The `Authorization` value for `url`, if the call has credentials of its own for it
+/// ([`own_credentials`]), as Basic.
+pub(crate) fn basic_for(
+    url: &Url,
+    netrc: Option<&Netrc>,
+    left_origin: bool,
+) -> Option<Result<String>> {
+    let (user, password) = own_credentials(url, netrc, left_origin)?;
+    // A user name with a '%3A' decodes to one with a ':', which Basic cannot carry.
+    Some(crate::auth::basic(user, password))
+}
+
+/// The user and password the call has of its own for `url`:
 ///
 /// 1. the URL's user and password (`https://user:pass@host/`);
 /// 2. a URL user without a password, and the `.netrc` entry for the host and that login: its
@@ -17,28 +29,26 @@ use crate::url::Url;
 ///
 /// `.netrc` credentials go only to the call's first origin: `left_origin` is set once a
 /// redirect has led elsewhere, as for the agent's default credentials.
-pub(crate) fn basic_for(
-    url: &Url,
-    netrc: Option<&Netrc>,
+pub(crate) fn own_credentials<'a>(
+    url: &'a Url,
+    netrc: Option<&'a Netrc>,
     left_origin: bool,
-) -> Option<Result<String>> {
+) -> Option<(&'a str, &'a str)> {
     let netrc = netrc.filter(|_| !left_origin);
-    let (user, password) = match (url.username(), url.password()) {
-        (Some(user), Some(password)) => (user, password),
+    match (url.username(), url.password()) {
+        (Some(user), Some(password)) => Some((user, password)),
         (Some(user), None) => {
             let password = netrc
                 .and_then(|netrc| netrc.lookup(url.host(), Some(user)))
                 .and_then(|entry| entry.password())
                 .unwrap_or("");
-            (user, password)
+            Some((user, password))
         }
         (None, _) => {
             let entry = netrc?.lookup(url.host(), None)?;
-            (entry.login()?, entry.password()?)
+            Some((entry.login()?, entry.password()?))
         }
-    };
-    // A user name with a '%3A' decodes to one with a ':', which Basic cannot carry.
-    Some(crate::auth::basic(user, password))
+    }
 }
 
 #[cfg(test)]

@@ -502,6 +502,12 @@ fn build(
                 _ if basic => request.basic_auth(user, password),
                 AuthScheme::Digest | AuthScheme::Any => request.digest_auth(user, password),
             };
+        } else if matches!(op.auth, AuthScheme::Digest | AuthScheme::Any) && !basic {
+            // --digest without -u: the URL's or .netrc's credentials answer Digest, as in
+            // curl, instead of going out in the clear as Basic on the first request.
+            if let Some((user, password)) = agent.own_credentials(url) {
+                request = request.digest_auth(&user, &password);
+            }
         }
         if let Some(token) = &op.bearer {
             request = request.bearer_auth(token);
