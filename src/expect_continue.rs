@@ -11,7 +11,8 @@ use crate::defaults;
 ///
 /// The default follows curl (since 8.0.0): bodies larger than
 /// [1 MiB](crate::defaults::EXPECT_CONTINUE_MIN), and bodies whose length is unknown (a stream
-/// sent chunked). A request with an empty body never asks.
+/// sent chunked). A request with an empty body never asks, and neither does an HTTP/1.0
+/// request, whose server must ignore the expectation.
 ///
 /// A request's own `Expect` header wins over the rule: `Expect: 100-continue` waits for the
 /// 100 whatever the body's size; any other value is sent as it is, and nothing is waited for.

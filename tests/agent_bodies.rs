@@ -463,6 +463,63 @@ fn a_server_that_never_sends_100_gets_the_body_when_the_read_timeout_is_short() 
     assert_eq!(resp.text().unwrap(), "got data");
 }
 
+#[test]
+fn an_unasked_101_during_the_continue_wait_is_an_error() {
+    // After a 101 the connection speaks another protocol: what follows is not our answer,
+    // whether it comes while we wait for 100 Continue or after the body.
+    let server = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n\
+              HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        );
+    });
+    let err = agent()
+        .post(&server.url("/"))
+        .expect_continue(plainwire::ExpectContinue::Always)
+        .body("data")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    assert!(err.to_string().contains("switched protocols"), "{err}");
+}
+
+#[test]
+fn a_request_that_got_an_interim_head_while_waiting_is_not_sent_again() {
+    // On a reused connection, a request that fails before any answer may be sent again on a
+    // new one: the server may have closed the connection before it saw ours. A 103 says the
+    // server saw it, so the request must not go out twice, even while we wait for 100.
+    let server = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n");
+    });
+    let agent = agent();
+    assert_eq!(
+        agent.get(&server.url("/")).send().unwrap().text().unwrap(),
+        "ok"
+    );
+    let err = agent
+        .put(&server.url("/"))
+        .expect_continue(plainwire::ExpectContinue::Always)
+        .body("data")
+        .send()
+        .unwrap_err();
+    assert_ne!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(
+        server.connections(),
+        1,
+        "sent again on a new connection: {err}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Limits on what comes back
 // ---------------------------------------------------------------------------
@@ -1018,6 +1075,22 @@ fn expect_follows_the_agents_rule_and_the_requests() {
     assert_eq!(expect(&last(&server)).as_deref(), Some("100-continue"));
     low.post(&server.url("/")).body("xy").send().unwrap();
     assert_eq!(expect(&last(&server)), None);
+
+    // HTTP/1.0: a server must ignore the expectation, so none is asked for, but by a field
+    // of the caller's own.
+    low.post(&server.url("/"))
+        .http_version(plainwire::Version::Http10)
+        .body("xyz")
+        .send()
+        .unwrap();
+    assert_eq!(expect(&last(&server)), None);
+    low.post(&server.url("/"))
+        .http_version(plainwire::Version::Http10)
+        .header("Expect", "100-continue")
+        .body("xyz")
+        .send()
+        .unwrap();
+    assert_eq!(expect(&last(&server)).as_deref(), Some("100-continue"));
 }
 
 #[test]

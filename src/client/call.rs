@@ -27,6 +27,7 @@ use crate::client::{
 };
 use crate::defaults::{REDIRECT_DRAIN_MAX, REDIRECT_DRAIN_TIME};
 use crate::error::{Error, ErrorKind, Result};
+use crate::expect_continue::ExpectContinue;
 use crate::http1::body::BodyDecoder;
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
@@ -373,8 +374,15 @@ fn send_once(
             add_field: false,
         }
     } else {
+        // An HTTP/1.0 server must ignore the expectation (RFC 9110 section 10.1.1), so asking
+        // would only cost the wait; as curl, we ask only when the caller's own field does.
+        let rule = if hop.wire.http10 {
+            ExpectContinue::Never
+        } else {
+            call.expect_continue
+        };
         expects_continue(
-            call.expect_continue,
+            rule,
             body,
             body_framing,
             hop.headers,

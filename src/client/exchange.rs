@@ -131,9 +131,8 @@ pub(crate) fn exchange(
         let continue_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
         let heads = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
         let call_read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
-        let (early, heard_continue) = await_continue(conn, &heads, &call_read, limits, tracer)
-            .map_err(|error| unanswered(conn, error, false))?;
-        heard = heard_continue;
+        let early = await_continue(conn, &heads, &call_read, limits, tracer, &mut heard)
+            .map_err(|error| unanswered(conn, error, heard))?;
         if let Some(early) = early {
             return Ok(Sent {
                 head: early,
@@ -162,11 +161,7 @@ pub(crate) fn exchange(
         let head = read_response_head(conn, &read, limits, tracer)
             .map_err(|error| unanswered(conn, error, heard))?;
         if head.status == 101 {
-            return Err(Error::new(
-                ErrorKind::Protocol,
-                "the server switched protocols, which we never asked for",
-            )
-            .into());
+            return Err(unasked_switch().into());
         }
         if !head.is_informational() {
             return Ok(Sent {
@@ -309,9 +304,18 @@ fn short_wait(read_timeout: Option<std::time::Duration>) -> std::time::Duration 
     read_timeout.map_or(CONTINUE_WAIT, |idle| idle.min(CONTINUE_WAIT))
 }
 
+/// The error for a `101 Switching Protocols` we never asked for: what follows it is not HTTP/1.1.
+fn unasked_switch() -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        "the server switched protocols, which we never asked for",
+    )
+}
+
 /// Waits up to [`CONTINUE_WAIT`] for `100 Continue`, reading heads under `heads` (the head
 /// timeout and the call's deadline). Returns a final head if the server answered without
-/// waiting for the body, `None` when the body should be sent; and whether any head arrived.
+/// waiting for the body, `None` when the body should be sent; sets `heard` once any head has
+/// arrived, error or not, so that the request is then never sent again.
 ///
 /// A server that stays silent may not know `Expect` at all, so silence sends the body: a wait
 /// that ends with nothing of a head received, unless the call's own deadline (`call_read`) has
@@ -323,23 +327,26 @@ fn await_continue(
     call_read: &IoBudget,
     limits: &HeadLimits,
     tracer: &Tracer,
-) -> Result<(Option<ResponseHead>, bool)> {
+    heard: &mut bool,
+) -> Result<Option<ResponseHead>> {
     let wait = IoBudget {
         idle: Some(short_wait(heads.idle)),
         ..*heads
     };
-    let mut heard = false;
     for _ in 0..=MAX_INFORMATIONAL {
-        match read_response_head(conn, &wait, limits, tracer) {
-            Ok(head) if head.status == 100 => return Ok((None, true)),
-            Ok(head) if head.is_informational() => heard = true,
-            Ok(head) => return Ok((Some(head), true)),
+        let head = read_response_head(conn, &wait, limits, tracer);
+        *heard |= head.is_ok();
+        match head {
+            Ok(head) if head.status == 100 => return Ok(None),
+            Ok(head) if head.status == 101 => return Err(unasked_switch()),
+            Ok(head) if head.is_informational() => {}
+            Ok(head) => return Ok(Some(head)),
             Err(err)
                 if err.kind() == ErrorKind::Timeout
                     && call_read.socket_timeout().is_ok()
                     && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
             {
-                return Ok((None, heard))
+                return Ok(None)
             }
             Err(err) => return Err(err),
         }
