@@ -389,38 +389,120 @@ fn send_chunked(
 }
 
 /// Reads one response head from `conn`, filling its buffer as needed, and consumes it.
+///
+/// httparse starts over on every call, so the buffer is parsed again only when a whole head may
+/// have arrived: when its first bytes come (a reply that is not HTTP is refused at once), when
+/// new bytes hold an empty line (`\n\n` or `\n\r\n`, the head's end), and when the size
+/// limit is reached. Parsing at every read would let a server that sends its head a byte at a
+/// time cost time in the square of the head's size: seconds of CPU for 64 KiB. When the
+/// server closes, goes silent or fails, what it sent is parsed once more, so that a head that
+/// is invalid is reported as such.
 pub(crate) fn read_response_head(
     conn: &mut Connection,
     budget: &IoBudget,
     limits: &HeadLimits,
     tracer: &Tracer,
 ) -> Result<ResponseHead> {
+    // How far the search for the head's end has gone (`None`: no bytes yet), and how much of
+    // the buffer the last parse saw.
+    let mut searched: Option<usize> = None;
+    let mut parsed: Option<usize> = None;
     loop {
-        if !conn.buffered().is_empty() {
-            if let Some((head, used)) = parse_response_head(conn.buffered(), limits)? {
-                conn.consume(used);
-                if tracer.is_on() {
-                    let shown = tracer.head_for_hook(head.headers.raw());
-                    tracer.emit(|| TraceEvent::ResponseHead(&shown[..]));
-                }
+        let buffered = conn.buffered();
+        let parse = may_hold_whole_head(buffered, searched, limits.max_head_size);
+        if !buffered.is_empty() {
+            searched = Some(buffered.len());
+        }
+        if parse {
+            parsed = Some(buffered.len());
+            if let Some(head) = take_head(conn, limits, tracer)? {
                 return Ok(head);
             }
         }
         let already = conn.buffered().len();
-        if conn.fill(budget, limits.max_head_size)? == 0 {
-            return Err(if already == 0 {
-                Error::new(
-                    ErrorKind::EmptyReply,
-                    "the server closed the connection without sending a response",
-                )
-            } else {
-                Error::new(
-                    ErrorKind::Protocol,
-                    format!(
-                        "the server closed the connection after {already} bytes of a response head"
-                    ),
-                )
-            });
+        let filled = conn.fill(budget, limits.max_head_size);
+        if matches!(filled, Ok(n) if n > 0) {
+            continue;
         }
+        if already > 0 && parsed != Some(already) {
+            if let Some(head) = take_head(conn, limits, tracer)? {
+                return Ok(head);
+            }
+        }
+        filled?;
+        return Err(if already == 0 {
+            Error::new(
+                ErrorKind::EmptyReply,
+                "the server closed the connection without sending a response",
+            )
+        } else {
+            Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the server closed the connection after {already} bytes of a response head"
+                ),
+            )
+        });
+    }
+}
+
+/// Whether `buffered` is worth parsing for a head, when an earlier call searched its first
+/// `searched` bytes (`None`: none, so none were parsed either): it has bytes and none were
+/// searched, or it has reached `max`, or the bytes since hold an empty line, which ends a
+/// head. An empty line may straddle the last read ("\n" before it, "\r\n" after), so the
+/// search starts two bytes back; each byte is searched about once.
+fn may_hold_whole_head(buffered: &[u8], searched: Option<usize>, max: usize) -> bool {
+    match searched {
+        None => !buffered.is_empty(),
+        Some(seen) => {
+            let new = &buffered[seen.saturating_sub(2).min(buffered.len())..];
+            buffered.len() >= max
+                || new.windows(2).any(|w| w == b"\n\n")
+                || new.windows(3).any(|w| w == b"\n\r\n")
+        }
+    }
+}
+
+/// Parses the head at the start of `conn`'s buffer and consumes it, if it is whole.
+fn take_head(
+    conn: &mut Connection,
+    limits: &HeadLimits,
+    tracer: &Tracer,
+) -> Result<Option<ResponseHead>> {
+    let Some((head, used)) = parse_response_head(conn.buffered(), limits)? else {
+        return Ok(None);
+    };
+    conn.consume(used);
+    if tracer.is_on() {
+        let shown = tracer.head_for_hook(head.headers.raw());
+        tracer.emit(|| TraceEvent::ResponseHead(&shown[..]));
+    }
+    Ok(Some(head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_whole_head;
+
+    #[test]
+    fn a_head_is_parsed_again_only_when_its_end_may_have_come() {
+        let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
+        // The first bytes are parsed at once; nothing is not.
+        assert!(may_hold_whole_head(&head[..1], None, 1000));
+        assert!(!may_hold_whole_head(b"", None, 1000));
+        // Each byte up to the empty line: no parse, whatever lines end.
+        for end in 2..head.len() - 1 {
+            assert!(
+                !may_hold_whole_head(&head[..end], Some(end - 1), 1000),
+                "{end}"
+            );
+        }
+        // The empty line, whole in the new bytes or straddling the last read.
+        assert!(may_hold_whole_head(head, Some(head.len() - 1), 1000));
+        assert!(may_hold_whole_head(head, Some(head.len() - 2), 1000));
+        assert!(may_hold_whole_head(head, Some(head.len() - 3), 1000));
+        assert!(may_hold_whole_head(b"HTTP/1.1 200 OK\n\n", Some(16), 1000));
+        // The limit: parsed, for the parser's own error.
+        assert!(may_hold_whole_head(&head[..10], Some(9), 10));
     }
 }
