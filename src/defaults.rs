@@ -33,7 +33,7 @@
 //! | Time after the first try when retries stop | none (the call's `timeout` still bounds them) | `RetryPolicy::max_retry_time` |
 //! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection, and for how long | [`REDIRECT_DRAIN_MAX`], [`REDIRECT_DRAIN_TIME`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
-//! | Chunk-size line, trailer section | [`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`] | — |
+//! | Chunk-size line, chunk extensions in a body, trailer section | [`MAX_CHUNK_LINE`], [`MAX_CHUNK_PADDING`], [`MAX_TRAILER_SECTION`] | — |
 //! | Name lookups still unanswered, in the whole process | 64 (`transport::connect::MAX_PENDING_LOOKUPS`) | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
@@ -200,6 +200,10 @@ pub const MAX_CHUNK_LINE: usize = crate::http1::chunked::MAX_CHUNK_LINE;
 
 /// The largest trailer section of a chunked body (see [`crate::http1::chunked`]).
 pub const MAX_TRAILER_SECTION: usize = crate::http1::chunked::MAX_TRAILER_SECTION;
+
+/// Bytes of chunk-size lines in one body beyond what a bare size needs (extensions, padding):
+/// 16 KiB, so that the chunked framing cannot carry kilobytes for each byte of body.
+pub const MAX_CHUNK_PADDING: usize = crate::http1::chunked::MAX_CHUNK_PADDING;
 
 /// The charset [`Response::text`](crate::Response::text) decodes a body in when its
 /// Content-Type names none: UTF-8. RFC 2616 made ISO-8859-1 the default for `text/*`, and

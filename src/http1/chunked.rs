@@ -21,6 +21,17 @@ pub const MAX_CHUNK_LINE: usize = 4096;
 /// The most bytes of trailer fields we read (and discard) after the last chunk.
 pub const MAX_TRAILER_SECTION: usize = 16 * 1024;
 
+/// The most bytes of chunk-size lines, in one body, beyond what a bare size needs
+/// ([`PLAIN_SIZE_LINE`] a line): extensions, whitespace, leading zeros. A size line is bounded
+/// by [`MAX_CHUNK_LINE`], but without this a server could send a 4 KiB line for each byte of
+/// data, and make us read thousands of bytes for each byte the body limit counts. Real
+/// extensions are rare and short; 16 KiB, as in hyper.
+pub const MAX_CHUNK_PADDING: usize = 16 * 1024;
+
+/// The bytes of a size line that are never padding: 16 hex digits (a `u64`) and room to
+/// spare.
+pub const PLAIN_SIZE_LINE: usize = 20;
+
 /// Where the decoder is in the chunked grammar: each state is named for what it expects next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -80,6 +91,8 @@ pub struct ChunkedDecoder {
     line_len: usize,
     /// Bytes of the trailer section so far, to enforce [`MAX_TRAILER_SECTION`].
     trailer_len: usize,
+    /// Bytes of size lines beyond [`PLAIN_SIZE_LINE`] so far, to enforce [`MAX_CHUNK_PADDING`].
+    padding: usize,
 }
 
 impl Default for ChunkedDecoder {
@@ -102,6 +115,7 @@ impl ChunkedDecoder {
             state: State::Size { size: 0, digits: 0 },
             line_len: 0,
             trailer_len: 0,
+            padding: 0,
         }
     }
 
@@ -239,11 +253,19 @@ impl ChunkedDecoder {
     }
 
     /// Counts a byte of a chunk-size line, leading zeros and extensions included, against
-    /// [`MAX_CHUNK_LINE`].
+    /// [`MAX_CHUNK_LINE`], and past [`PLAIN_SIZE_LINE`] against [`MAX_CHUNK_PADDING`].
     fn count_line_byte(&mut self) -> Result<()> {
         self.line_len += 1;
         if self.line_len > MAX_CHUNK_LINE {
             return Err(protocol("chunk size line longer than 4096 bytes"));
+        }
+        if self.line_len > PLAIN_SIZE_LINE {
+            self.padding += 1;
+            if self.padding > MAX_CHUNK_PADDING {
+                return Err(protocol(
+                    "more than 16 KiB of chunk extensions and padding in one body",
+                ));
+            }
         }
         Ok(())
     }
@@ -313,6 +335,24 @@ mod tests {
     fn extensions_are_skipped() {
         let (body, _, done) = decode_all(b"3;name=value;x=\"q\"\r\nabc\r\n0;end\r\n\r\n").unwrap();
         assert_eq!(body, b"abc");
+        assert!(done);
+    }
+
+    #[test]
+    fn extensions_are_bounded_over_the_whole_body() {
+        // Each line is under MAX_CHUNK_LINE; together they pass MAX_CHUNK_PADDING.
+        let chunk = format!("1;{}\r\nX\r\n", "a".repeat(1000));
+        let count = MAX_CHUNK_PADDING / (1000 - PLAIN_SIZE_LINE) + 2;
+        let input = chunk.repeat(count) + "0\r\n\r\n";
+        let err = decode_all(input.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("16 KiB of chunk extensions"),
+            "{err}"
+        );
+        // A long stream of plain size lines spends none of it, nor do short extensions.
+        let input = "1\r\nX\r\n".repeat(50_000) + "3;name=value\r\nabc\r\n0\r\n\r\n";
+        let (body, _, done) = decode_all(input.as_bytes()).unwrap();
+        assert_eq!(body.len(), 50_003);
         assert!(done);
     }
 
