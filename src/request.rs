@@ -515,6 +515,44 @@ impl RequestBuilder {
         self.with_body(SendBody::Stream(stream), None)
     }
 
+    /// Streams the body from a reader that `open` makes anew for each try, so that, unlike
+    /// [`body_reader`](RequestBuilder::body_reader), it can be sent again: by a
+    /// [retry](RequestBuilder::retry), after a 307 or 308, or to answer a Digest challenge.
+    /// With a `length`, every reader must yield exactly that many bytes, sent with a
+    /// `Content-Length` (see [`body_reader_sized`](RequestBuilder::body_reader_sized));
+    /// without, the body goes chunked. An error from `open` fails the call with
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io).
+    ///
+    /// ```no_run
+    /// // A generated body, paced or transformed by the reader, that a retry can make again.
+    /// let report = "date,count\n2026-11-30,42\n".repeat(1000);
+    /// let length = report.len() as u64;
+    /// plainwire::put("https://example.com/reports/today.csv")
+    ///     .body_reopen(Some(length), move || Ok(std::io::Cursor::new(report.clone())))
+    ///     .retry(plainwire::RetryPolicy::new(3))
+    ///     .send()?
+    ///     .error_for_status()?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn body_reopen<R, F>(self, length: Option<u64>, open: F) -> Self
+    where
+        R: Read + Send + 'static,
+        F: Fn() -> std::io::Result<R> + Send + 'static,
+    {
+        let open = move || -> Result<Box<dyn Read + Send>> {
+            match open() {
+                Ok(reader) => Ok(Box::new(reader)),
+                Err(e) => {
+                    Err(Error::new(ErrorKind::Io, "could not open the request body").with_source(e))
+                }
+            }
+        };
+        self.with_body(
+            SendBody::Stream(Stream::reopen(Box::new(open), length)),
+            None,
+        )
+    }
+
     /// Streams the file at `path` as the body, never holding it in memory, like curl's `-T`.
     /// A regular file goes out with its size (from its metadata) as `Content-Length`, and is
     /// opened anew for each try, so that a [retry](RequestBuilder::retry) or a 307 redirect

@@ -464,6 +464,39 @@ fn a_server_that_never_sends_100_gets_the_body_when_the_read_timeout_is_short() 
 }
 
 #[test]
+fn a_body_from_an_opener_is_sent_again_after_a_307() {
+    let server = HttpServer::start(|req| match req.path() {
+        "/old" => Reply::new(307).header("Location", "/new"),
+        _ => Reply::text(String::from_utf8_lossy(&req.body).into_owned()),
+    });
+    let opened = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&opened);
+    let resp = agent()
+        .put(&server.url("/old"))
+        .body_reopen(Some(5), move || {
+            *count.lock().unwrap() += 1;
+            Ok(&b"hello"[..])
+        })
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "hello");
+    assert_eq!(*opened.lock().unwrap(), 2);
+    let requests = server.requests();
+    assert_eq!(requests[0].header("content-length"), Some("5"));
+    assert_eq!(requests[1].body, b"hello");
+
+    // An opener that fails fails the call.
+    let err = agent()
+        .put(&server.url("/new"))
+        .body_reopen(None, || -> std::io::Result<&[u8]> {
+            Err(std::io::Error::other("no such report"))
+        })
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+}
+
+#[test]
 fn an_unasked_101_during_the_continue_wait_is_an_error() {
     // After a 101 the connection speaks another protocol: what follows is not our answer,
     // whether it comes while we wait for 100 Continue or after the body.

@@ -4220,6 +4220,31 @@ fn digest_without_u_answers_with_the_urls_or_netrcs_credentials() {
 }
 
 #[test]
+fn limit_rate_bodies_can_be_sent_again_for_a_digest_challenge() {
+    // --limit-rate paces the body through a reader; -d bytes and a -T file must still be
+    // sent a second time, to answer the challenge.
+    let server = auth_server(DIGEST_CHALLENGE);
+    let dir = temp_dir("limit-rate-digest");
+    let file = dir.join("upload.txt");
+    fs::write(&file, "file body").unwrap();
+    let url = server.url("/up");
+    for (args, body) in [
+        (vec!["-d", "hello"], "hello"),
+        (vec!["-T", path_str(&file)], "file body"),
+    ] {
+        let before = server.requests().len();
+        let mut all = vec!["--limit-rate", "1m", "--digest", "-u", "u:p", url.as_str()];
+        all.extend(args);
+        let done = run(&all);
+        done.expect_code(0);
+        assert_eq!(done.stdout, b"welcome");
+        let requests = &server.requests()[before..];
+        assert_eq!(requests.len(), 2, "{all:?}");
+        assert_eq!(requests[1].body, body.as_bytes(), "{all:?}");
+    }
+}
+
+#[test]
 fn anyauth_picks_digest_or_basic_from_the_challenge() {
     let digest = auth_server(DIGEST_CHALLENGE);
     run(&["--anyauth", "-u", "u:p", &digest.url("/")]).expect_code(0);

@@ -621,7 +621,15 @@ fn body(
             .ok()
             .filter(|m| m.is_file())
             .map(|m| m.len());
-        return Ok(paced_body(request, file, rate, length));
+        if length.is_none() {
+            // A pipe or a device: read once.
+            return Ok(paced_body(request, file, rate, None));
+        }
+        // A regular file is opened again for each try, as body_file does.
+        let path = path.to_path_buf();
+        return Ok(request.body_reopen(length, move || {
+            Ok(Paced::new(std::fs::File::open(&path)?, rate))
+        }));
     }
     if !prepared.form.is_empty() {
         let form = prepared.form.build()?;
@@ -645,9 +653,16 @@ fn body(
         }
         request = match rate {
             Some(rate) => {
+                // Bytes can be sent again (a retry, a 307, a Digest challenge): a fresh paced
+                // reader over them for each try.
                 let length = body.bytes.len() as u64;
-                let reader = std::io::Cursor::new(body.bytes.clone());
-                paced_body(request, reader, rate, Some(length))
+                let bytes = std::sync::Arc::new(body.bytes.clone());
+                request.body_reopen(Some(length), move || {
+                    Ok(Paced::new(
+                        std::io::Cursor::new(bytes.as_ref().clone()),
+                        rate,
+                    ))
+                })
             }
             None => request.body(body.bytes.clone()),
         };
@@ -655,8 +670,8 @@ fn body(
     Ok(request)
 }
 
-/// `reader` as the body, paced at `rate` bytes per second (`--limit-rate`); sent with a
-/// Content-Length when its `length` is known, chunked otherwise.
+/// `reader` as the body, paced at `rate` bytes per second (`--limit-rate`), read once (stdin,
+/// a pipe, a form); sent with a Content-Length when its `length` is known, chunked otherwise.
 fn paced_body(
     request: RequestBuilder,
     reader: impl Read + Send + 'static,
