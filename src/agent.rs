@@ -629,7 +629,8 @@ impl AgentBuilder {
 
     /// Sends a header field to the proxy only (curl's `--proxy-header`): on the `CONNECT` that
     /// opens a tunnel, and on a plain-http request the proxy forwards; never through a tunnel
-    /// to the origin, and never when no proxy is used. A `Host` replaces the CONNECT's own; a
+    /// to the origin, and never when no proxy is used. A `Host` replaces the CONNECT's own, and
+    /// is left out of a forwarded request, whose Host must name its URL's host; a
     /// `Proxy-Authorization` is left out when the proxy's URL carries credentials, which win.
     ///
     /// ```

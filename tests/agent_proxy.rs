@@ -170,8 +170,9 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
 #[cfg(feature = "tls")]
 #[test]
 fn proxy_header_fields_never_double_ours() {
-    // A Host among them replaces the CONNECT's; a Proxy-Authorization among them yields to
-    // the proxy URL's credentials, on the CONNECT and on a forwarded request alike.
+    // A Host among them replaces the CONNECT's, and stays off a forwarded request, whose Host
+    // names its URL's host; a Proxy-Authorization among them yields to the proxy URL's
+    // credentials, on the CONNECT and on a forwarded request alike.
     let origin = tls_origin();
     let proxy = TestProxy::start(Some(PROXY_CREDENTIALS));
     let agent = trusting_test_ca(builder())
@@ -189,6 +190,8 @@ fn proxy_header_fields_never_double_ours() {
     let connect = &heads[0];
     assert_eq!(connect.matches("\r\nHost: ").count(), 1, "{connect}");
     let forwarded = heads.last().unwrap();
+    assert_eq!(forwarded.matches("\r\nHost: ").count(), 1, "{forwarded}");
+    assert_eq!(header(forwarded, "host"), Some("origin.invalid"));
     for head in [connect, forwarded] {
         assert_eq!(head.matches("roxy-Authorization").count(), 1, "{head}");
         assert_eq!(header(head, "proxy-authorization"), Some(PROXY_CREDENTIALS));

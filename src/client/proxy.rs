@@ -305,6 +305,17 @@ pub(crate) fn proxy_fields<'a>(
         .map(|(name, value)| (name.as_str(), value.as_str()))
 }
 
+/// The caller's proxy header fields that go with a request the proxy forwards (absolute-form,
+/// no tunnel): [`proxy_fields`] but a `Host`, which is for the CONNECT. A forwarded request's
+/// Host must be the authority of its URL (RFC 9112 section 3.2.2), and a proxy ignores it
+/// anyway; a second one would make the request one a server must refuse.
+pub(crate) fn forwarded_proxy_fields<'a>(
+    proxy: &Proxy,
+    fields: &'a [(String, String)],
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    proxy_fields(proxy, fields).filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
+}
+
 /// Whether `url`'s host is this machine: a localhost name (the resolver's rule, so that a name
 /// it sends to loopback is never sent to a proxy instead) or a loopback address.
 fn is_loopback(url: &Url) -> bool {

@@ -2,7 +2,7 @@
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
 use crate::client::default_headers::caller_values;
-use crate::client::proxy::{proxy_fields, Proxy};
+use crate::client::proxy::{forwarded_proxy_fields, Proxy};
 use crate::client::send_body::Framing;
 use crate::client::settings::Settings;
 use crate::error::Result;
@@ -149,7 +149,7 @@ pub(crate) fn build(
             let credentials = proxy
                 .authorization()
                 .map(|c| ("Proxy-Authorization", c, true));
-            let fields = proxy_fields(proxy, &settings.proxy_headers);
+            let fields = forwarded_proxy_fields(proxy, &settings.proxy_headers);
             with_proxy = fixed[..before_proxy]
                 .iter()
                 .copied()
@@ -398,7 +398,7 @@ mod tests {
             if let Some(credentials) = proxy.authorization() {
                 fields.push(("Proxy-Authorization", credentials));
             }
-            fields.extend(proxy_fields(proxy, &settings.proxy_headers));
+            fields.extend(forwarded_proxy_fields(proxy, &settings.proxy_headers));
         }
         match framing {
             Framing::Length(bytes) => {
