@@ -130,6 +130,31 @@ fn a_challenge_is_answered_once_on_the_same_connection() {
 }
 
 #[test]
+fn through_a_forwarding_proxy_the_uri_is_the_origin_form() {
+    // The proxy gets "GET http://origin.test/private?x=1" and passes the origin "GET
+    // /private?x=1", which is what the origin compares uri with (curl and requests send it
+    // so too). This server plays the proxy and checks what uri the answer carries.
+    let proxy = HttpServer::start(|req| {
+        let uri = req
+            .header("authorization")
+            .map(|value| params(value).get("uri").cloned().unwrap_or_default());
+        match uri.as_deref() {
+            Some("/private?x=1") => Reply::text("welcome"),
+            Some(other) => Reply::new(403).body(format!("uri {other}")),
+            None => challenge(Some("SHA-256"), "n1", false),
+        }
+    });
+    let agent = builder().proxy(&proxy.url("/")).build().unwrap();
+    let resp = agent
+        .get("http://origin.test/private?x=1")
+        .digest_auth(USER, PASSWORD)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{:?}", resp.text());
+    assert_eq!(proxy.requests()[1].target, "http://origin.test/private?x=1");
+}
+
+#[test]
 fn md5_and_a_body_that_is_sent_again() {
     let server = HttpServer::start(|req| {
         if answers(req, "MD5", "m1", "00000001") {

@@ -107,8 +107,19 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         let target = own_target
             .as_deref()
             .unwrap_or_else(|| request_head::request_target(&url, forwarded));
+        // Digest's uri is the request-target as the origin sees it: a forwarding proxy turns
+        // the absolute form into the origin form, and servers compare uri with the line they
+        // get. curl and requests send the origin form too.
+        let digest_uri = own_target
+            .as_deref()
+            .unwrap_or_else(|| request_head::request_target(&url, false));
         let mut digest_answer = digest.as_mut().and_then(|session| {
-            session.first_authorization(&attempt(&method, target, &body, left_first_origin(&url)))
+            session.first_authorization(&attempt(
+                &method,
+                digest_uri,
+                &body,
+                left_first_origin(&url),
+            ))
         });
         let reply = loop {
             let hop = Hop {
@@ -148,7 +159,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 Some(session) => session.after_response(
                     reply.head.status,
                     reply.head.headers.get_all("www-authenticate"),
-                    &attempt(&method, target, &body, left_first_origin(&url)),
+                    &attempt(&method, digest_uri, &body, left_first_origin(&url)),
                 ),
                 None => Step::Return,
             };
