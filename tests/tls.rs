@@ -89,6 +89,39 @@ fn the_test_ca_is_trusted_alongside_the_webpki_roots_when_asked() {
 }
 
 #[test]
+fn records_without_data_do_not_restart_the_read_timeout() {
+    // A TLS 1.3 server may send records that carry no data (key updates, session tickets).
+    // Silence is measured in data: a body that stops coming times out at the read timeout
+    // however many such records arrive meanwhile. Read as a stream, with no speed floor.
+    let server = ScriptedServer::start_tls(
+        server_tls_config("localhost.pem", "localhost.key"),
+        |conn| {
+            if conn.read_request_head().is_empty() {
+                return;
+            }
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+            for _ in 0..20 {
+                conn.sleep(Duration::from_millis(150));
+                if !conn.tls_key_update() {
+                    return;
+                }
+            }
+            conn.write_all(b"world");
+        },
+    );
+    let agent = trusting_test_ca(builder())
+        .read_timeout(Some(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let mut body = Vec::new();
+    let err = resp.into_reader().read_to_end(&mut body).unwrap_err();
+    let err = plainwire::Error::from(err);
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(body, b"hello");
+}
+
+#[test]
 fn no_webpki_roots_and_no_ca_fails_the_build() {
     // Nothing to check a server against: an agent that fails every https request later
     // would hide the mistake.

@@ -118,6 +118,18 @@ impl IoBudget {
         Ok(timeout.map(|t| t.max(Duration::from_millis(1))))
     }
 
+    /// This budget with its idle limit counted from now and not again: for an operation made of
+    /// several waits, no one of which may restart the limit. A TLS read waits on records, and
+    /// records that carry no data (session tickets, key updates) must not keep it going.
+    pub fn idle_from_now(&self) -> IoBudget {
+        IoBudget {
+            deadline: self
+                .deadline
+                .earliest(Deadline::named("the idle timeout", self.idle)),
+            ..*self
+        }
+    }
+
     /// The error for a socket operation that timed out: the deadline's if it has passed,
     /// otherwise the idle limit's.
     pub fn timeout_error(&self) -> Error {

@@ -205,7 +205,12 @@ impl TlsStream {
     /// ([`TlsStream::closed_without_notify`]): a Content-Length or chunked body can tell
     /// whether that end came too soon, but a body delimited by the close cannot (RFC 9112
     /// section 9.8).
+    ///
+    /// The peer's silence is measured in plaintext: records that carry none (TLS 1.3 session
+    /// tickets, key updates) may arrive while we wait, but the idle limit runs from the first
+    /// wait, not from each record, or a peer could send them forever and the read never end.
     pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
+        let mut waiting: Option<IoBudget> = None;
         loop {
             match self.session.reader().read(out) {
                 Ok(n) => return Ok(n),
@@ -218,7 +223,8 @@ impl TlsStream {
             }
             // Pending TLS writes (a key update, an alert) go out before we wait for more.
             self.flush(budget)?;
-            self.read_records(budget)?;
+            let waiting = *waiting.get_or_insert_with(|| budget.idle_from_now());
+            self.read_records(&waiting)?;
         }
     }
 

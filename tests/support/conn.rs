@@ -140,6 +140,15 @@ impl Conn {
         !self.write_failed
     }
 
+    /// Over TLS 1.3: sends a KeyUpdate, a record that carries no data. Returns false over
+    /// plain TCP or if it could not be sent.
+    pub fn tls_key_update(&mut self) -> bool {
+        match &mut self.stream {
+            Stream::Tls(s) => s.conn.refresh_traffic_keys().is_ok() && s.flush().is_ok(),
+            Stream::Plain(_) => false,
+        }
+    }
+
     /// Flushes pending output (`write_all` already flushes; kept for scripts
     /// that like to be explicit).
     pub fn flush(&mut self) -> bool {
