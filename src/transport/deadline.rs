@@ -121,6 +121,7 @@ impl IoBudget {
     /// This budget with its idle limit counted from now and not again: for an operation made of
     /// several waits, no one of which may restart the limit. A TLS read waits on records, and
     /// records that carry no data (session tickets, key updates) must not keep it going.
+    #[cfg(feature = "tls")]
     pub fn idle_from_now(&self) -> IoBudget {
         IoBudget {
             deadline: self
