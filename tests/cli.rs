@@ -4161,6 +4161,44 @@ fn auth_server(challenge: &'static str) -> HttpServer {
 const DIGEST_CHALLENGE: &str =
     "Digest realm=\"test\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stop_and_continue_does_not_fail_the_transfer() {
+    // Linux does not restart a socket call that has a timeout after the process is stopped
+    // and continued (signal(7)): the read fails with EINTR, with no handler installed. The
+    // same EINTR comes from any signal handler a host program has. Neither may fail a
+    // transfer.
+    let half_sent = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&half_sent);
+    let server = ScriptedServer::start(move |conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+        flag.store(true, Ordering::SeqCst);
+        conn.sleep(Duration::from_millis(1500));
+        conn.write_all(b"world");
+    });
+    let child = command(&[&server.url("/")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start plainwire");
+    assert!(wait_until(Duration::from_secs(10), || half_sent.load(Ordering::SeqCst)));
+    // The tool is now waiting for the rest of the body.
+    thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    for signal in ["-STOP", "-CONT"] {
+        let status = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(status.success());
+        thread::sleep(Duration::from_millis(100));
+    }
+    let run = finish(child);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"helloworld");
+}
+
 #[test]
 fn digest_answers_the_challenge() {
     let server = auth_server(DIGEST_CHALLENGE);

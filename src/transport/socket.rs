@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::Result;
 use crate::transport::deadline::IoBudget;
@@ -150,7 +150,6 @@ impl TimedSocket {
                     return Err(budget.io_error(zero, &self.peer));
                 }
                 Ok(n) => data = &data[n..],
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(budget.io_error(e, &self.peer)),
             }
         }
@@ -171,47 +170,96 @@ impl TimedSocket {
 }
 
 impl Read for TimedSocket {
-    /// A read that times out before the budget's time is up (the timeout on the socket was
-    /// shorter) waits the rest and tries once more.
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self.stream.read(buf) {
-            Err(e) if timed_out(&e) && !self.nonblocking && !self.read.short_by.is_zero() => {
-                let rest = std::mem::take(&mut self.read.short_by).max(Duration::from_millis(1));
-                self.stream.set_read_timeout(Some(rest))?;
-                self.read.set = Some(rest);
-                self.stream.read(buf)
-            }
-            other => other,
-        }
+        self.within_timeout(Way::Read, |stream| stream.read(buf))
     }
 }
 
+/// Which way an operation on the socket goes, for its timeout.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    Read,
+    Write,
+}
+
 impl TimedSocket {
-    /// A write that times out before the budget's time is up waits the rest and tries once more.
-    fn write_with(
+    /// The timeout on the socket for `way`.
+    fn armed(&mut self, way: Way) -> &mut ArmedTimeout {
+        match way {
+            Way::Read => &mut self.read,
+            Way::Write => &mut self.write,
+        }
+    }
+
+    /// Puts `timeout` on the socket for `way`.
+    fn put_timeout(&mut self, way: Way, timeout: Duration) -> std::io::Result<()> {
+        match way {
+            Way::Read => self.stream.set_read_timeout(Some(timeout))?,
+            Way::Write => self.stream.set_write_timeout(Some(timeout))?,
+        }
+        self.armed(way).set = Some(timeout);
+        Ok(())
+    }
+
+    /// Runs `op` (one read or write) for as long as its budget allows, no longer and no
+    /// shorter:
+    ///
+    /// - One that times out before the budget's time is up (the timeout on the socket was
+    ///   shorter) waits the rest and tries once more.
+    /// - One that a signal interrupts tries again, for what is left of its wait as measured
+    ///   from the first signal. Linux does not restart a socket call that has a timeout, even
+    ///   for a handler installed with `SA_RESTART`, and a process that is stopped and resumed
+    ///   gets the same `EINTR` without any handler: a program's signals must neither fail a
+    ///   transfer nor stretch its wait.
+    fn within_timeout(
         &mut self,
-        mut write: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
+        way: Way,
+        mut op: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
     ) -> std::io::Result<usize> {
-        match write(&mut self.stream) {
-            Err(e) if timed_out(&e) && !self.nonblocking && !self.write.short_by.is_zero() => {
-                let rest = std::mem::take(&mut self.write.short_by).max(Duration::from_millis(1));
-                self.stream.set_write_timeout(Some(rest))?;
-                self.write.set = Some(rest);
-                write(&mut self.stream)
+        // The first signal's time, and the whole wait the socket then allowed.
+        let mut signalled: Option<(Instant, Option<Duration>)> = None;
+        loop {
+            let result = match op(&mut self.stream) {
+                Err(e)
+                    if timed_out(&e)
+                        && !self.nonblocking
+                        && !self.armed(way).short_by.is_zero() =>
+                {
+                    let rest = std::mem::take(&mut self.armed(way).short_by);
+                    self.put_timeout(way, rest.max(Duration::from_millis(1)))?;
+                    op(&mut self.stream)
+                }
+                other => other,
+            };
+            match result {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    let armed = *self.armed(way);
+                    let (since, wait) = *signalled.get_or_insert_with(|| {
+                        (Instant::now(), armed.set.map(|set| set + armed.short_by))
+                    });
+                    if let (Some(wait), false) = (wait, self.nonblocking) {
+                        let left = wait.saturating_sub(since.elapsed());
+                        if left.is_zero() {
+                            return Err(std::io::ErrorKind::TimedOut.into());
+                        }
+                        self.armed(way).short_by = Duration::ZERO;
+                        self.put_timeout(way, left.max(Duration::from_millis(1)))?;
+                    }
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 }
 
 impl Write for TimedSocket {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.write_with(|stream| stream.write(buf))
+        self.within_timeout(Way::Write, |stream| stream.write(buf))
     }
 
     /// rustls hands over all its queued records at once: one `writev`, not a `write` each.
     fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-        self.write_with(|stream| stream.write_vectored(bufs))
+        self.within_timeout(Way::Write, |stream| stream.write_vectored(bufs))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
