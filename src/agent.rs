@@ -846,7 +846,8 @@ impl AgentBuilder {
     /// How long an idle connection is kept. Default:
     /// [90 seconds](crate::defaults::IDLE_TIMEOUT). `None` keeps it until the pool is full or
     /// the server closes it (which the check before each reuse sees). Takes the same type as
-    /// the other timeouts.
+    /// the other timeouts. No thread watches the clock: an expired connection is closed by the
+    /// agent's next request, or when the agent is dropped.
     ///
     /// ```
     /// use std::time::Duration;

@@ -4,6 +4,11 @@
 //! only if all four are equal. The pool is bounded per key and in total, and forgets
 //! connections that have been idle too long; the newest idle connection is reused first,
 //! since it is the least likely to have been closed by the server.
+//!
+//! There is no thread to close connections as they expire: each `take`, which every request
+//! makes, closes those that have waited too long, and dropping the agent closes the rest. An
+//! agent that goes quiet after a burst keeps its idle sockets open (in CLOSE_WAIT once the
+//! servers close their side) until it is next used or dropped.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
