@@ -4135,6 +4135,36 @@ fn continue_at_against_a_server_without_ranges_exits_33() {
 }
 
 #[test]
+fn continue_at_never_truncates_the_file_it_resumes() {
+    // The file holds what an earlier transfer got. Whatever comes back (an error with
+    // --fail-with-body, an error's head with -f -i, a 206 to a POST from the wrong offset),
+    // it is appended to or left as it was, never replaced.
+    let dir = temp_dir("resume-kept");
+    let out = dir.join("doc.txt");
+    let error = serve(Reply::new(404).body("body of 404"));
+    let wrong_offset = HttpServer::start(|_| {
+        Reply::new(206)
+            .header("Content-Range", "bytes 12-19/20")
+            .body("cdefghij")
+    });
+    let cases: [(&[&str], &HttpServer, i32); 3] = [
+        (&["--fail-with-body"], &error, 22),
+        (&["-f", "-i"], &error, 22),
+        (&["-d", "x"], &wrong_offset, 33),
+    ];
+    for (args, server, code) in cases {
+        fs::write(&out, "PARTIAL").unwrap();
+        let url = server.url("/doc");
+        let mut all = vec!["-C", "-", "-o", path_str(&out), url.as_str()];
+        all.extend_from_slice(args);
+        run(&all).expect_error_line(code);
+        let kept = fs::read(&out).unwrap();
+        assert!(kept.starts_with(b"PARTIAL"), "{args:?}: {kept:?}");
+        assert!(!kept.ends_with(b"body of 404"), "{args:?}: {kept:?}");
+    }
+}
+
+#[test]
 fn continue_at_with_upload_exits_2() {
     let (file, _) = data_file("resume-upload", b"x");
     let server = serve(Reply::new(200));

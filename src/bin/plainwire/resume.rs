@@ -37,7 +37,7 @@ pub fn range_header(offset: u64) -> String {
     format!("bytes={offset}-")
 }
 
-/// What the final response to a GET resumed at `offset` means.
+/// What the final response to a request resumed at `offset` means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resumed {
     /// Append the body to the output.
@@ -48,8 +48,8 @@ pub enum Resumed {
     Refused,
 }
 
-/// Judges the final response (its status, `Content-Range` and `Content-Length`) to a GET
-/// resumed at `offset` (more than zero).
+/// Judges the final response (its status, `Content-Range` and `Content-Length`) to a request
+/// resumed at `offset` (more than zero): a GET, or whatever method `-X` or `-d` made it.
 pub fn judge(
     offset: u64,
     status: u16,

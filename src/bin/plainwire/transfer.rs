@@ -164,8 +164,11 @@ fn attempt(
             file.store(tag, path)?;
         }
     }
+    // With -C, the file holds what an earlier transfer got: it is appended to or left alone,
+    // never truncated, whatever the answer (curl opens it for appending).
+    let resuming = resume_from > 0;
     // A 416 to a resumed GET says the file is complete: no error, even with -f (libcurl).
-    let resumed_get = resume_from > 0 && report.method == "GET";
+    let resumed_get = resuming && report.method == "GET";
     let http_error =
         (op.fail || op.fail_with_body) && status >= 400 && !(resumed_get && status == 416);
     let reason = response.reason().to_string();
@@ -175,9 +178,10 @@ fn attempt(
             format!("the requested URL returned error: {status} {reason}").trim_end(),
         )
     };
-    if http_error && !op.fail_with_body {
+    // An error body never lands in a file being resumed: it is no part of the document.
+    if http_error && (!op.fail_with_body || resuming) {
         if op.include || op.head {
-            let mut sink = open(ctx, &destination, None, created, false)?;
+            let mut sink = open(ctx, &destination, None, created, resuming)?;
             write_heads(&mut sink, &heads)?;
         }
         return Err(http_failure());
@@ -205,7 +209,9 @@ fn attempt(
             ));
         }
     }
-    let append = match resumed_get && !http_error {
+    // Whatever the method, a resumed transfer's answer is judged before anything is written:
+    // only the rest of the document (a 206 from the right offset) is appended to the file.
+    let append = match resuming && !http_error && !op.head {
         false => false,
         true => match resume::judge(
             resume_from,
@@ -236,7 +242,7 @@ fn attempt(
                 && last_modified.is_some_and(|time| !condition.met_by(time)));
         if unmet {
             if op.include || op.head {
-                let mut sink = open(ctx, &destination, None, created, false)?;
+                let mut sink = open(ctx, &destination, None, created, resuming)?;
                 write_heads(&mut sink, &heads)?;
             }
             return Ok(());
@@ -246,7 +252,8 @@ fn attempt(
     let suggested = response
         .header("content-disposition")
         .and_then(content_disposition::filename);
-    let mut sink = open(ctx, &destination, suggested, created, append)?;
+    // Resuming, only the heads of -I reach here without a judged 206: appended too.
+    let mut sink = open(ctx, &destination, suggested, created, append || resuming)?;
     report.filename_effective = sink.path().map(|p| p.display().to_string());
     if op.include || op.head {
         write_heads(&mut sink, &heads)?;
