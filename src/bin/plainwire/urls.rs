@@ -272,11 +272,12 @@ pub fn in_dir(dir: Option<&PathBuf>, name: PathBuf) -> PathBuf {
 /// The `-O` name of a URL: the last segment of its path, trailing slashes dropped.
 pub fn remote_name(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = match after_scheme.find('/') {
-        Some(at) => &after_scheme[at..],
+    // The query and fragment first: a '/' in them is no path (http://h?q=/a/x.txt has none).
+    let before_query = after_scheme.split(['?', '#']).next().unwrap_or("");
+    let path = match before_query.find('/') {
+        Some(at) => &before_query[at..],
         None => "",
     };
-    let path = path.split(['?', '#']).next().unwrap_or("");
     let trimmed = path.trim_end_matches('/');
     match trimmed.rsplit(['/', '\\']).next() {
         Some(name) if !name.is_empty() && trimmed.contains('/') => name.to_string(),
@@ -490,6 +491,10 @@ mod tests {
         assert_eq!(remote_name("http://h/"), DEFAULT_REMOTE_NAME);
         assert_eq!(remote_name("http://h"), DEFAULT_REMOTE_NAME);
         assert_eq!(remote_name("http://h/a\\b"), "b");
+        // A '/' in the query or fragment of a URL without a path names nothing.
+        assert_eq!(remote_name("http://h?q=/a/secret.txt"), DEFAULT_REMOTE_NAME);
+        assert_eq!(remote_name("http://h#/frag.txt"), DEFAULT_REMOTE_NAME);
+        assert_eq!(remote_name("http://h/p?q=/a/x.txt"), "p");
     }
 
     #[test]
