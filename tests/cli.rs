@@ -3832,6 +3832,28 @@ fn retry_sends_again_after_a_transient_status() {
 }
 
 #[test]
+fn retry_with_include_writes_only_the_last_tries_head() {
+    // curl starts its output over for a retry: the 503's head is not part of the document,
+    // and is no redirect for %{num_redirects}.
+    let server = flaky_server(1, 503);
+    let run = run(&[
+        "--retry",
+        "1",
+        "--retry-delay",
+        "0.01",
+        "-i",
+        "-w",
+        "%{num_redirects}",
+        &server.url("/"),
+    ]);
+    run.expect_code(0);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    assert!(!out.contains("503"), "{out}");
+    assert!(out.ends_with("ok0"), "{out}");
+}
+
+#[test]
 fn retry_gives_up_with_the_last_answer() {
     let server = flaky_server(10, 503);
     let run = run(&[

@@ -20,8 +20,9 @@ pub const MAX_KEPT_HEAD_BYTES: usize = 16 * 1024 * 1024;
 /// What one transfer's trace said.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TraceRecord {
-    /// Response heads as received, in order, informational ones and redirects included
-    /// (only when asked to keep them, and within [`MAX_KEPT_HEAD_BYTES`]).
+    /// Response heads as received, in order, informational ones and redirects included, those
+    /// of tries that were retried left out, as curl starts its output over for a retry (only
+    /// when asked to keep them, and within [`MAX_KEPT_HEAD_BYTES`]).
     pub heads: Vec<Vec<u8>>,
     /// Heads received but not kept because of the limit.
     pub heads_dropped: bool,
@@ -29,7 +30,8 @@ pub struct TraceRecord {
     pub last_head: Option<Vec<u8>>,
     /// Bytes of every response head received.
     pub size_header: u64,
-    /// Final (non-1xx) responses received: one more than the redirects followed.
+    /// Final (non-1xx) responses received, but those of tries that were retried: one more than
+    /// the redirects followed.
     pub final_responses: u32,
     /// Bytes of every request head sent.
     pub size_request_heads: u64,
@@ -52,6 +54,10 @@ struct Recording {
     record: TraceRecord,
     keep_heads: bool,
     kept_bytes: usize,
+    /// Where the current try's heads start in `record.heads`, and how many final responses
+    /// it got: a retry drops them.
+    try_start: usize,
+    try_finals: u32,
     verbose: bool,
     /// `--retry N`, for the "retries left" of the retry warning.
     retry_limit: u32,
@@ -69,6 +75,8 @@ pub fn begin(keep_heads: bool, verbose: bool, retry_limit: u32) {
             record: TraceRecord::default(),
             keep_heads,
             kept_bytes: 0,
+            try_start: 0,
+            try_finals: 0,
             verbose,
             retry_limit,
         });
@@ -151,6 +159,8 @@ impl Recording {
                 record.local = *local;
             }
             TraceEvent::RequestHead(head) => {
+                self.try_start = record.heads.len();
+                self.try_finals = 0;
                 record.size_request_heads += head.len() as u64;
                 record.method = head
                     .split(|&b| b == b' ')
@@ -158,11 +168,18 @@ impl Recording {
                     .map(|m| String::from_utf8_lossy(m).into_owned());
             }
             TraceEvent::RequestBody(bytes) => record.size_upload += bytes.len() as u64,
-            TraceEvent::Retrying { .. } => record.retries += 1,
+            TraceEvent::Retrying { .. } => {
+                record.retries += 1;
+                let start = self.try_start.min(record.heads.len());
+                let dropped: usize = record.heads.drain(start..).map(|h| h.len()).sum();
+                self.kept_bytes = self.kept_bytes.saturating_sub(dropped);
+                record.final_responses = record.final_responses.saturating_sub(self.try_finals);
+            }
             TraceEvent::ResponseHead(head) => {
                 record.size_header += head.len() as u64;
                 if !is_informational(head) {
                     record.final_responses += 1;
+                    self.try_finals += 1;
                 }
                 record.last_head = Some(head.to_vec());
                 if self.keep_heads {
@@ -187,6 +204,31 @@ fn is_informational(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_retried_trys_heads_are_dropped_and_its_redirects_kept() {
+        begin(true, false, 2);
+        hook(&TraceEvent::RequestHead(b"GET /a HTTP/1.1\r\n\r\n"));
+        hook(&TraceEvent::ResponseHead(
+            b"HTTP/1.1 302 Found\r\nLocation: /b\r\n\r\n",
+        ));
+        hook(&TraceEvent::RequestHead(b"GET /b HTTP/1.1\r\n\r\n"));
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 503 Busy\r\n\r\n"));
+        hook(&TraceEvent::Retrying {
+            attempt: 1,
+            reason: "HTTP error",
+            wait: std::time::Duration::ZERO,
+        });
+        hook(&TraceEvent::RequestHead(b"GET /b HTTP/1.1\r\n\r\n"));
+        hook(&TraceEvent::ResponseHead(b"HTTP/1.1 200 OK\r\n\r\n"));
+        let heads = take_heads();
+        let record = end();
+        assert_eq!(heads.len(), 2);
+        assert!(heads[0].starts_with(b"HTTP/1.1 302"));
+        assert!(heads[1].starts_with(b"HTTP/1.1 200"));
+        assert_eq!(record.final_responses, 2, "one redirect");
+        assert_eq!(record.retries, 1);
+    }
 
     #[test]
     fn heads_sizes_and_addresses_are_recorded() {
