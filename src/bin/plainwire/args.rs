@@ -505,9 +505,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(
     parser.finish()
 }
 
-/// Whether `-q`/`--disable` is the first argument, which skips the default config file.
+/// Whether `-q`/`--disable` is the first argument, which skips the default config file; as in
+/// curl, `-q` may start a cluster of short options (`-qs`).
 pub fn skips_default_config(first: Option<&OsString>) -> bool {
-    first.is_some_and(|arg| arg == "-q" || arg == "--disable")
+    first.is_some_and(|arg| {
+        arg == "--disable" || arg.to_str().is_some_and(|arg| arg.starts_with("-q"))
+    })
 }
 
 /// Every option the tool knows.

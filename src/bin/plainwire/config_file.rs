@@ -85,7 +85,11 @@ fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, SyntaxError> {
     let end = text.find(is_separator).unwrap_or(text.len());
     let option = text[..end].to_string();
     let rest = text[end..].trim_start_matches(is_separator);
-    let value = if let Some(quoted) = rest.strip_prefix('"') {
+    // A lone '#' followed by more words is a comment after the option (`silent # quiet`,
+    // which curl takes with a warning); a value that starts with '#' (`#frag`) stays one.
+    let value = if rest.starts_with("# ") || rest.starts_with("#\t") {
+        None
+    } else if let Some(quoted) = rest.strip_prefix('"') {
         let (value, after) = unquote(quoted).ok_or_else(|| SyntaxError {
             line,
             message: format!("option '{option}': the quoted value has no closing quote"),
@@ -208,6 +212,19 @@ mod tests {
         assert_eq!(
             parse(text).unwrap(),
             vec![entry(6, "url", Some("a")), entry(7, "-O", None)]
+        );
+    }
+
+    #[test]
+    fn a_comment_may_follow_an_option() {
+        let text = "silent # quiet please\nurl = a # the site\ndata = #x\n";
+        assert_eq!(
+            parse(text).unwrap(),
+            vec![
+                entry(1, "silent", None),
+                entry(2, "url", Some("a")),
+                entry(3, "data", Some("#x"))
+            ]
         );
     }
 

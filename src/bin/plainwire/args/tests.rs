@@ -740,7 +740,10 @@ fn the_default_config_comes_first() {
 fn disable_is_recognised_first_and_ignored_elsewhere() {
     assert!(skips_default_config(Some(&OsString::from("-q"))));
     assert!(skips_default_config(Some(&OsString::from("--disable"))));
+    // A cluster that starts with -q, as curl reads it.
+    assert!(skips_default_config(Some(&OsString::from("-qs"))));
     assert!(!skips_default_config(Some(&OsString::from("-s"))));
+    assert!(!skips_default_config(Some(&OsString::from("-sq"))));
     assert!(!skips_default_config(None));
     assert_eq!(op(&["-sq", URL]).urls, [URL]);
 }
