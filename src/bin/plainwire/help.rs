@@ -57,7 +57,7 @@ Usage: plainwire [options...] <url>...
      --location-trusted       Like -L, and send credentials to other hosts
      --max-filesize <bytes>   Maximum body size to accept (k, m, g suffixes)
      --max-redirs <num>       Maximum number of redirects with -L (default 10)
- -m, --max-time <secs>        Maximum time allowed for the transfer
+ -m, --max-time <secs>        Maximum time for the transfer (0: no limit at all)
  -n, --netrc                  Read user and password from ~/.netrc
      --netrc-file <file>      Read user and password from <file>
      --netrc-optional         Like --netrc; a missing file is no error

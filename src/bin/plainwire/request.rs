@@ -171,11 +171,12 @@ pub fn agent(settings: &AgentSettings, jar: Option<&CookieJar>) -> Result<Agent,
     if let Some(limit) = settings.connect_timeout.filter(|d| !d.is_zero()) {
         builder = builder.connect_timeout(limit);
     }
-    if let Some(limit) = settings.max_time.filter(|d| !d.is_zero()) {
+    if let Some(limit) = settings.max_time {
         // The deadline bounds every wait, so the 60 s idle limit (a guard for runs without -m)
         // would only cut a transfer short that -m allows. With --retry, -m is each try's
-        // (curl: "each transfer"), set on the retry policy; without, the whole call's.
-        if !settings.retries {
+        // (curl: "each transfer"), set on the retry policy; without, the whole call's. -m 0
+        // is curl's "no limit": it turns the idle limit off too, and waits as curl does.
+        if !settings.retries && !limit.is_zero() {
             builder = builder.timeout(limit);
         }
         builder = builder.read_timeout(None).write_timeout(None);
@@ -744,6 +745,27 @@ pub fn redirect_limit_reached(op: &Operation, response: &plainwire::Response) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_time_zero_waits_for_a_silent_server_as_curl_does() {
+        // Without -m the library's 60 s idle limit stays; -m 0 is curl's "no limit", which
+        // turns it off too.
+        let debug = |max_time| {
+            let settings = AgentSettings {
+                max_time,
+                ..AgentSettings::of(&Operation::default(), &Prepared::default())
+            };
+            format!("{:?}", agent(&settings, None).unwrap())
+        };
+        assert!(
+            debug(None).contains("read_timeout: Some(60s)"),
+            "{}",
+            debug(None)
+        );
+        let zero = debug(Some(Duration::ZERO));
+        assert!(zero.contains("read_timeout: None"), "{zero}");
+        assert!(zero.contains("write_timeout: None"), "{zero}");
+    }
 
     #[test]
     fn cookies_are_joined_as_curl_joins_them() {
