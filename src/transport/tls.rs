@@ -23,6 +23,11 @@ use crate::transport::record_boundary::RecordBoundary;
 use crate::transport::socket::TimedSocket;
 use crate::transport::tls_tap::TlsTap;
 
+/// Whole records without data (session tickets, key updates) that may restart the idle limit
+/// within one read (see [`TlsStream::read`]): a server sends two tickets after a handshake,
+/// and a key update now and then; more than 8 in one wait for data is a peer keeping us busy.
+pub const MAX_EMPTY_RECORDS: u32 = 8;
+
 /// A TLS client session and the socket under it.
 pub struct TlsStream {
     session: ClientConnection,
@@ -206,11 +211,15 @@ impl TlsStream {
     /// whether that end came too soon, but a body delimited by the close cannot (RFC 9112
     /// section 9.8).
     ///
-    /// The peer's silence is measured in plaintext: records that carry none (TLS 1.3 session
-    /// tickets, key updates) may arrive while we wait, but the idle limit runs from the first
-    /// wait, not from each record, or a peer could send them forever and the read never end.
+    /// Bytes of a record count as the peer not being silent: a large record may rightly take
+    /// a while on a slow link. Whole records that carry no data (TLS 1.3 session tickets, key
+    /// updates) count only [`MAX_EMPTY_RECORDS`] times in one read; after that the idle limit
+    /// runs on from there and no further record restarts it, or a peer could send them for
+    /// ever and the read never end. rustls caps key updates, empty records and warning alerts
+    /// itself, but not session tickets.
     pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
-        let mut waiting: Option<IoBudget> = None;
+        let mut empty_records = 0;
+        let mut fixed: Option<IoBudget> = None;
         loop {
             match self.session.reader().read(out) {
                 Ok(n) => return Ok(n),
@@ -223,9 +232,24 @@ impl TlsStream {
             }
             // Pending TLS writes (a key update, an alert) go out before we wait for more.
             self.flush(budget)?;
-            let waiting = *waiting.get_or_insert_with(|| budget.idle_from_now());
-            self.read_records(&waiting)?;
+            self.read_records(fixed.as_ref().unwrap_or(budget))?;
+            // At a record's end with no plaintext yet (the next turn returns any): only
+            // records without data came in.
+            if self.incoming.at_boundary() && !self.has_plaintext() {
+                empty_records += 1;
+                if empty_records == MAX_EMPTY_RECORDS {
+                    fixed = Some(budget.idle_from_now());
+                }
+            }
         }
+    }
+
+    /// Whether decrypted data waits to be read.
+    fn has_plaintext(&mut self) -> bool {
+        !matches!(
+            self.session.reader().fill_buf(),
+            Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock
+        )
     }
 
     /// Whether the stream ended with a TCP close that no TLS close_notify announced: anyone on
@@ -322,11 +346,7 @@ impl TlsStream {
     /// Whether the session holds nothing of the peer's: no plaintext waiting to be read, no
     /// close (clean or not) seen, and no part of a record. Makes no system call.
     pub fn is_quiet(&mut self) -> bool {
-        let nothing_pending = matches!(
-            self.session.reader().fill_buf(),
-            Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock
-        );
-        nothing_pending && self.incoming.at_boundary()
+        !self.has_plaintext() && self.incoming.at_boundary()
     }
 
     /// Checks an idle session without blocking, on a socket in non-blocking mode: `true` if the

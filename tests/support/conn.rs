@@ -149,6 +149,36 @@ impl Conn {
         }
     }
 
+    /// Over TLS: encrypts `data` (at most 16 KiB, so one record) and sends the record's bytes
+    /// `piece` at a time, `pause` apart: a record that takes a while to arrive, though its
+    /// bytes come steadily. Returns false over plain TCP or if a write failed.
+    pub fn write_slowly_as_one_record(
+        &mut self,
+        data: &[u8],
+        piece: usize,
+        pause: Duration,
+    ) -> bool {
+        let Stream::Tls(s) = &mut self.stream else {
+            return false;
+        };
+        if s.conn.writer().write_all(data).is_err() {
+            return false;
+        }
+        let mut wire = Vec::new();
+        while s.conn.wants_write() {
+            if s.conn.write_tls(&mut wire).is_err() {
+                return false;
+            }
+        }
+        for chunk in wire.chunks(piece) {
+            if s.sock.write_all(chunk).is_err() {
+                return false;
+            }
+            thread::sleep(pause);
+        }
+        true
+    }
+
     /// Flushes pending output (`write_all` already flushes; kept for scripts
     /// that like to be explicit).
     pub fn flush(&mut self) -> bool {
