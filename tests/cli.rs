@@ -4307,6 +4307,30 @@ fn digest_without_u_answers_with_the_urls_or_netrcs_credentials() {
             "{answer}"
         );
     }
+
+    // --anyauth against a server that offers only Basic: the URL's and .netrc's credentials
+    // go as Basic on the second request, as -u's do.
+    let basic = auth_server("Basic realm=\"test\"");
+    let url = basic.url("/z").replace("http://", "http://u:p@");
+    for args in [
+        vec!["--anyauth", url.as_str()],
+        vec![
+            "--anyauth",
+            "--netrc-file",
+            path_str(&netrc),
+            &basic.url("/w"),
+        ],
+    ] {
+        let done = run(&args);
+        done.expect_code(0);
+        assert_eq!(done.stdout, b"welcome", "{args:?}");
+    }
+    let requests = basic.requests();
+    assert_eq!(requests[1].header("authorization"), Some("Basic dTpw"));
+    assert_eq!(
+        requests[3].header("authorization"),
+        Some("Basic YW5uOnMzY3JldA==")
+    );
 }
 
 #[test]

@@ -418,8 +418,10 @@ pub fn send(
         .send()
         .map_err(|e| Failure::from_error(&e))?;
     let stdin_upload = inputs.upload.is_some_and(crate::urls::is_stdin);
+    // Credentials from -u, or else the URL's or .netrc's, which the first request held back
+    // for Digest (see `build`): the second request sends them as Basic.
     let answer_with_basic = op.auth == AuthScheme::Any
-        && op.user.is_some()
+        && (op.user.is_some() || agent.own_credentials(url).is_some())
         && !named(prepared, "authorization")
         && first.status() == 401
         && offers_basic_only(&first)
