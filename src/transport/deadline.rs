@@ -107,7 +107,19 @@ impl IoBudget {
     /// left of the deadline, whichever is shorter; `None` means wait indefinitely. An error
     /// once the deadline has passed, so that even a steady trickle of bytes ends on time.
     pub fn socket_timeout(&self) -> Result<Option<Duration>> {
-        let timeout = match (self.deadline.remaining(), self.idle) {
+        self.socket_timeout_from().map(|(timeout, _)| timeout)
+    }
+
+    /// [`IoBudget::socket_timeout`], with the reading of the clock it was measured from when
+    /// the budget has a deadline (without one, no clock is read).
+    pub fn socket_timeout_from(&self) -> Result<(Option<Duration>, Option<Instant>)> {
+        let now = self.deadline.at.map(|_| Instant::now());
+        let left = self
+            .deadline
+            .at
+            .zip(now)
+            .map(|(at, now)| at.saturating_duration_since(now));
+        let timeout = match (left, self.idle) {
             (Some(left), _) if left.is_zero() => {
                 return Err(self.deadline.expired_error(self.phase))
             }
@@ -115,7 +127,7 @@ impl IoBudget {
             (left, idle) => left.or(idle),
         };
         // A zero timeout means "none" to std and is refused by setsockopt; round up.
-        Ok(timeout.map(|t| t.max(Duration::from_millis(1))))
+        Ok((timeout.map(|t| t.max(Duration::from_millis(1))), now))
     }
 
     /// This budget with its idle limit counted from now and not again: for an operation made of

@@ -45,6 +45,10 @@ struct ArmedTimeout {
     set: Option<Duration>,
     /// What the last operation may still wait once `set` has run out.
     short_by: Duration,
+    /// When the budget last armed it, if the budget has a deadline, and the whole wait it
+    /// allowed: a signal's retry waits only what is left of that.
+    armed_at: Option<Instant>,
+    allowed: Option<Duration>,
 }
 
 impl ArmedTimeout {
@@ -115,7 +119,10 @@ impl TimedSocket {
 
     /// Sets the read timeout the budget allows, unless the one set will do.
     pub fn arm_read(&mut self, budget: &IoBudget) -> Result<()> {
-        let allowed = budget.socket_timeout().map_err(|e| e.context(&self.peer))?;
+        let (allowed, now) = budget
+            .socket_timeout_from()
+            .map_err(|e| e.context(&self.peer))?;
+        (self.read.armed_at, self.read.allowed) = (now, allowed);
         if let Some(timeout) = self.read.update(allowed) {
             self.stream
                 .set_read_timeout(timeout)
@@ -127,7 +134,10 @@ impl TimedSocket {
 
     /// Sets the write timeout the budget allows, unless the one set will do.
     pub fn arm_write(&mut self, budget: &IoBudget) -> Result<()> {
-        let allowed = budget.socket_timeout().map_err(|e| e.context(&self.peer))?;
+        let (allowed, now) = budget
+            .socket_timeout_from()
+            .map_err(|e| e.context(&self.peer))?;
+        (self.write.armed_at, self.write.allowed) = (now, allowed);
         if let Some(timeout) = self.write.update(allowed) {
             self.stream
                 .set_write_timeout(timeout)
@@ -206,17 +216,19 @@ impl TimedSocket {
     ///
     /// - One that times out before the budget's time is up (the timeout on the socket was
     ///   shorter) waits the rest and tries once more.
-    /// - One that a signal interrupts tries again, for what is left of its wait as measured
-    ///   from the first signal. Linux does not restart a socket call that has a timeout, even
-    ///   for a handler installed with `SA_RESTART`, and a process that is stopped and resumed
-    ///   gets the same `EINTR` without any handler: a program's signals must neither fail a
-    ///   transfer nor stretch its wait.
+    /// - One that a signal interrupts tries again, for what is left of its wait. Linux does
+    ///   not restart a socket call that has a timeout, even for a handler installed with
+    ///   `SA_RESTART`, and a process that is stopped and resumed gets the same `EINTR` without
+    ///   any handler: a program's signals must not fail a transfer. Nor may they stretch a
+    ///   deadline: under one, what is left is measured from when the budget armed the wait;
+    ///   without one, from the first signal, so that an idle limit stretches by at most what
+    ///   had passed before it.
     fn within_timeout(
         &mut self,
         way: Way,
         mut op: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
     ) -> std::io::Result<usize> {
-        // The first signal's time, and the whole wait the socket then allowed.
+        // Without a deadline: the first signal's time, and the whole wait then allowed.
         let mut signalled: Option<(Instant, Option<Duration>)> = None;
         loop {
             let result = match op(&mut self.stream) {
@@ -234,9 +246,12 @@ impl TimedSocket {
             match result {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                     let armed = *self.armed(way);
-                    let (since, wait) = *signalled.get_or_insert_with(|| {
-                        (Instant::now(), armed.set.map(|set| set + armed.short_by))
-                    });
+                    let (since, wait) = match armed.armed_at {
+                        Some(armed_at) => (armed_at, armed.allowed),
+                        None => *signalled.get_or_insert_with(|| {
+                            (Instant::now(), armed.set.map(|set| set + armed.short_by))
+                        }),
+                    };
                     if let (Some(wait), false) = (wait, self.nonblocking) {
                         let left = wait.saturating_sub(since.elapsed());
                         if left.is_zero() {
@@ -280,7 +295,7 @@ mod tests {
     fn armed_at(set: Duration) -> ArmedTimeout {
         ArmedTimeout {
             set: Some(set),
-            short_by: Duration::ZERO,
+            ..ArmedTimeout::default()
         }
     }
 
