@@ -13,7 +13,7 @@ use crate::client::settings::CallSettings;
 use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::head::{parse_response_head, HeadLimits, ResponseHead};
+use crate::http1::head::{head_too_large, parse_response_head, HeadLimits, ResponseHead};
 use crate::http1::write::{chunk_header, CHUNK_END, CHUNK_HEADER_MAX, LAST_CHUNK};
 use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::Connection;
@@ -407,7 +407,18 @@ pub(crate) fn read_response_head(
     // the buffer the last parse saw.
     let mut searched: Option<usize> = None;
     let mut parsed: Option<usize> = None;
+    // Empty lines before the status line, which httparse would skip: taken off as they come,
+    // so that a run of them is no head to parse again, and counted against the size limit.
+    let mut skipped = 0;
     loop {
+        let before = skip_empty_lines(conn);
+        if before > 0 {
+            skipped += before;
+            (searched, parsed) = (None, None);
+        }
+        if skipped + conn.buffered().len() >= limits.max_head_size && skipped > 0 {
+            return Err(head_too_large(limits.max_head_size));
+        }
         let buffered = conn.buffered();
         let parse = may_hold_whole_head(buffered, searched, limits.max_head_size);
         if !buffered.is_empty() {
@@ -461,6 +472,22 @@ fn may_hold_whole_head(buffered: &[u8], searched: Option<usize>, max: usize) -> 
                 || new.windows(3).any(|w| w == b"\n\r\n")
         }
     }
+}
+
+/// Takes the empty lines (`\n` or `\r\n`) at the start of `conn`'s buffer off it; returns
+/// how many bytes they were. A lone CR waits for what follows it.
+fn skip_empty_lines(conn: &mut Connection) -> usize {
+    let buffered = conn.buffered();
+    let mut at = 0;
+    loop {
+        match &buffered[at..] {
+            [b'\n', ..] => at += 1,
+            [b'\r', b'\n', ..] => at += 2,
+            _ => break,
+        }
+    }
+    conn.consume(at);
+    at
 }
 
 /// Parses the head at the start of `conn`'s buffer and consumes it, if it is whole.

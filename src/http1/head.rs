@@ -213,13 +213,7 @@ pub fn parse_response_head(
     let used = match status {
         Ok(httparse::Status::Complete(used)) => used,
         Ok(httparse::Status::Partial) if buf.len() >= limits.max_head_size => {
-            return Err(Error::new(
-                ErrorKind::Protocol,
-                format!(
-                    "the response head is larger than the limit of {} bytes",
-                    limits.max_head_size
-                ),
-            ));
+            return Err(head_too_large(limits.max_head_size));
         }
         Ok(httparse::Status::Partial) => return Ok(None),
         Err(httparse::Error::TooManyHeaders) => {
@@ -282,6 +276,14 @@ pub fn parse_response_head(
     Ok(Some((head, used)))
 }
 
+/// The error for a response head that reaches `max_head_size` bytes without its end.
+pub(crate) fn head_too_large(max_head_size: usize) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        format!("the response head is larger than the limit of {max_head_size} bytes"),
+    )
+}
+
 /// Replaces each obsolete line fold in the values of `headers` with spaces, in `raw`, the copy
 /// of the head their bytes were parsed from (`span` says where a value lies in it). RFC 9112
 /// section 5.2 asks a user agent to replace each obs-fold with one or more spaces before reading
@@ -341,15 +343,23 @@ fn parse_into<'h, 'b>(
 
 /// Where the reason phrase is in a head whose status line httparse accepted: after
 /// `HTTP/1.x SSS` and one space (RFC 9112 section 4), to the end of the line. httparse gives no
-/// reason at all when it holds obs-text, so it is found here.
+/// reason at all when it holds obs-text, so it is found here. The status line starts after
+/// any empty lines, which httparse skips.
 fn reason_span(head: &[u8]) -> Range<usize> {
     // "HTTP/1.1 200": the version, a space and the three digits that httparse checked.
     const BEFORE_REASON: usize = 12;
-    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
-    let line = &head[..line_end];
+    let start = head
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(head.len());
+    let line_end = head[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(head.len(), |end| start + end);
+    let line = &head[start..line_end];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.len() > BEFORE_REASON && line[BEFORE_REASON] == b' ' {
-        BEFORE_REASON + 1..line.len()
+        start + BEFORE_REASON + 1..start + line.len()
     } else {
         0..0
     }
@@ -439,6 +449,14 @@ mod tests {
         let (head, _) = complete(b"HTTP/1.1 200 a\x9bb\r\n\r\n");
         assert_eq!(head.reason(), "a\u{fffd}b");
         assert_eq!(head.reason_bytes(), b"a\x9bb");
+    }
+
+    #[test]
+    fn a_reason_phrase_is_found_after_empty_lines() {
+        // httparse skips empty lines before the status line; so does the reason's span.
+        let (head, _) = complete(b"\r\n\nHTTP/1.1 404 Not Found\r\n\r\n");
+        assert_eq!(head.status, 404);
+        assert_eq!(head.reason(), "Not Found");
     }
 
     #[test]
