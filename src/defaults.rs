@@ -34,6 +34,7 @@
 //! | Body bytes read off a redirect, a retried response or a 401 being answered, to keep its connection, and for how long | [`REDIRECT_DRAIN_MAX`], [`REDIRECT_DRAIN_TIME`] | — |
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, chunk extensions in a body, trailer section | [`MAX_CHUNK_LINE`], [`MAX_CHUNK_PADDING`], [`MAX_TRAILER_SECTION`] | — |
+//! | TLS records without data (tickets, key updates) that may restart the read timeout in one read | 8 (`transport::tls::MAX_EMPTY_RECORDS`) | — |
 //! | Name lookups still unanswered, in the whole process | 64 (`transport::connect::MAX_PENDING_LOOKUPS`) | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
