@@ -847,7 +847,7 @@ impl AgentBuilder {
     /// [90 seconds](crate::defaults::IDLE_TIMEOUT). `None` keeps it until the pool is full or
     /// the server closes it (which the check before each reuse sees). Takes the same type as
     /// the other timeouts. No thread watches the clock: an expired connection is closed by the
-    /// agent's next request, or when the agent is dropped.
+    /// agent's next request, or when the agent's last clone is dropped.
     ///
     /// ```
     /// use std::time::Duration;
@@ -1595,7 +1595,8 @@ impl Agent {
     /// The user and password a request to `url` carries of the agent's own finding, as
     /// requests' `get_netrc_auth`: the URL's user information (percent-decoded), else the
     /// agent's [`.netrc`](AgentBuilder::netrc) entry for the host (for the URL's user, if it
-    /// names one without a password). These go out as Basic unless the request has other
+    /// names one without a password; an empty password when the `.netrc` has none for that
+    /// user, as curl sends it). These go out as Basic unless the request has other
     /// credentials; curl's `--digest` without `-u` answers Digest with them instead, which
     /// [`RequestBuilder::digest_auth`] does. `None` for a URL that does not parse.
     ///

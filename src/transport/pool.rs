@@ -6,9 +6,9 @@
 //! since it is the least likely to have been closed by the server.
 //!
 //! There is no thread to close connections as they expire: each `take`, which every request
-//! makes, closes those that have waited too long, and dropping the agent closes the rest. An
-//! agent that goes quiet after a burst keeps its idle sockets open (in CLOSE_WAIT once the
-//! servers close their side) until it is next used or dropped.
+//! makes, closes those that have waited too long, and dropping the agent's last clone closes
+//! the rest. An agent that goes quiet after a burst keeps its idle sockets open (in CLOSE_WAIT
+//! once the servers close their side) until it is next used or dropped.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
