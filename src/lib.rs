@@ -41,6 +41,7 @@
 //! | `TooManyRedirects` | [`ErrorKind::TooManyRedirects`], with the chain in [`err.redirects()`](Error::redirects) |
 //! | `r.ok` | `resp.status() < 400` ([`error_for_status()?`](Response::error_for_status) to make the rest an error); [`resp.is_success()`](Response::is_success) is 2xx only |
 //! | `r.is_redirect` | [`resp.is_redirect()`](Response::is_redirect) (any 3xx, `Location` or not) |
+//! | `r.cookies` | `resp.cookies()` (feature `cookies`): the cookies its Set-Cookie fields set |
 //! | `r.links["next"]["url"]` | [`resp.links().get("next")`](Response::links), then [`WebLink::url`] (resolved) |
 //! | the peer's address | [`resp.remote_addr()`](Response::remote_addr), [`resp.local_addr()`](Response::local_addr) |
 //! | `r.headers["Content-Range"]` | [`resp.content_range()`](Response::content_range), parsed ([`ContentRange`]) |

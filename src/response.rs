@@ -295,6 +295,24 @@ impl Response {
         &self.url
     }
 
+    /// The cookies this response sets, read from its `Set-Cookie` fields as a
+    /// [`CookieJar`](crate::CookieJar) would store them for [`url`](Response::url): requests'
+    /// `r.cookies`. A line a jar refuses (a Domain of another site, a public suffix) and one
+    /// that removes a cookie (`Max-Age=0`) give none. Only this response's fields: a redirect's
+    /// cookies before it are in the agent's jar, when it keeps one.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::post("https://example.com/login").form(&[("user", "ann")]).send()?;
+    /// let session = resp.cookies().into_iter().find(|c| c.name() == "sid");
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    #[cfg(feature = "cookies")]
+    pub fn cookies(&self) -> Vec<crate::cookie::Cookie> {
+        let jar = crate::cookie::CookieJar::new();
+        jar.store_response_cookies(&self.url, self.head.headers.get_all_bytes("set-cookie"));
+        jar.cookies()
+    }
+
     /// Where a redirect points: its `Location` resolved against [`url`](Response::url), as
     /// plainwire would follow it (curl's `%{redirect_url}`). `None` when the status is not a
     /// redirect plainwire follows (301, 302, 303, 307, 308), or the Location is missing or

@@ -140,3 +140,21 @@ fn an_explicit_cookie_header_replaces_the_jars_and_a_jar_loads_and_saves_curls_f
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_response_tells_the_cookies_it_sets_as_a_jar_would_store_them() {
+    // requests' r.cookies, without an agent that keeps cookies: a cookie for this host, one
+    // whose Domain is another site (refused), and one that removes a cookie (none).
+    let server = HttpServer::start(|_| {
+        Reply::text("hi")
+            .header("Set-Cookie", "sid=42; Path=/; HttpOnly")
+            .header("Set-Cookie", "evil=1; Domain=other.example")
+            .header("Set-Cookie", "gone=; Max-Age=0")
+    });
+    let resp = agent().get(&server.url("/login")).send().unwrap();
+    let cookies = resp.cookies();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert_eq!((cookies[0].name(), cookies[0].value()), ("sid", "42"));
+    assert!(cookies[0].http_only());
+    assert_eq!(cookies[0].domain(), "127.0.0.1");
+}
