@@ -636,7 +636,20 @@ impl Response {
     /// ```
     pub fn text(self) -> Result<String> {
         let label = self.charset();
-        let label = label.as_deref().unwrap_or(DEFAULT_CHARSET);
+        self.text_in(label.as_deref().unwrap_or(DEFAULT_CHARSET))
+    }
+
+    /// The whole body as text in the charset `label` names, whatever the Content-Type says:
+    /// requests' `r.encoding = "..."` before `r.text`, for a server that names the wrong
+    /// charset or none. Strict as [`Response::text`] is, and a byte order mark still wins
+    /// over the label; a label this build cannot decode is an [`ErrorKind::Decode`] error.
+    ///
+    /// ```no_run
+    /// // The server says UTF-8, but the page is Latin-1.
+    /// let page = plainwire::get("https://example.com/old").send()?.text_in("iso-8859-1")?;
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn text_in(self, label: &str) -> Result<String> {
         let url = self.url.clone();
         let bytes = self.bytes()?;
         into_string(bytes, |bytes| charset::decode(bytes, label))

@@ -439,6 +439,28 @@ fn a_charset_in_single_quotes_is_read() {
 }
 
 #[test]
+fn text_in_decodes_in_the_callers_charset_whatever_the_server_says() {
+    // The server says UTF-8, but the bytes are Latin-1: text() refuses, text_in reads them.
+    let server = serving("text/plain; charset=utf-8", b"caf\xe9");
+    let err = text_of(&server).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let text = agent()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .text_in("Latin1");
+    assert_eq!(text.unwrap(), "café");
+    // A label that names no charset is an error, not a guess.
+    let err = agent()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .text_in("no-such-charset")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+}
+
+#[test]
 fn a_response_without_a_body_is_empty_whatever_length_it_names() {
     // RFC 9110 section 8.6: a 304 or the answer to HEAD may name the length of the body it
     // does not carry; that is no body to refuse as too large.
