@@ -424,7 +424,9 @@ impl Response {
     /// # Ok::<(), plainwire::Error>(())
     /// ```
     pub fn links(&self) -> WebLinks {
-        WebLinks::resolve(&Links::parse(self.headers_all("link")), &self.url)
+        // As bytes: one that is not UTF-8 (in a title) must not hide the field's links.
+        let values = self.head.headers.get_all_bytes("link");
+        WebLinks::resolve(&Links::parse(values), &self.url)
     }
 
     /// The `Content-Range` of a 206 (Partial Content) or a 416 (Range Not Satisfiable): which

@@ -294,6 +294,19 @@ fn links_resolve_against_the_final_url() {
 }
 
 #[test]
+fn a_byte_that_is_not_utf8_hides_no_links() {
+    // A Latin-1 title: the field value is not UTF-8, which RFC 9110 allows (obs-text).
+    let server = HttpServer::start(|_| {
+        Reply::text("[]").header("Link", &b"<?page=2>; rel=next; title=\"Ger\xe4t\""[..])
+    });
+    let resp = agent().get(&server.url("/items")).send().unwrap();
+    let next = resp.links();
+    let next = next.get("next").expect("the link is read");
+    assert_eq!(next.url().as_str(), server.url("/items?page=2"));
+    assert_eq!(next.param("title"), Some("Ger\u{fffd}t"));
+}
+
+#[test]
 fn a_response_without_link_has_no_links() {
     let server = HttpServer::start(|_| Reply::text("x"));
     let resp = agent().get(&server.url("/")).send().unwrap();

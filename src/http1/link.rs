@@ -102,13 +102,17 @@ pub struct Links {
 }
 
 impl Links {
-    /// Parses every `Link` field value of a response, in order. Malformed link-values are
-    /// skipped; at most [`MAX_LINKS`] links are kept.
-    pub fn parse<'a>(values: impl IntoIterator<Item = &'a str>) -> Links {
+    /// Parses every `Link` field value of a response, in order, as text or as the bytes that
+    /// came (a field value may hold bytes that are not UTF-8, in a title say; they read as
+    /// U+FFFD). Malformed link-values are skipped; at most [`MAX_LINKS`] links are kept.
+    pub fn parse<'a, T>(values: impl IntoIterator<Item = &'a T>) -> Links
+    where
+        T: AsRef<[u8]> + ?Sized + 'a,
+    {
         let mut links = Vec::new();
         for value in values {
             let mut parser = Parser {
-                rest: value.as_bytes(),
+                rest: value.as_ref(),
             };
             while links.len() < MAX_LINKS {
                 match parser.link_value() {
@@ -299,11 +303,14 @@ fn link_from(uri_reference: String, raw_params: Vec<(String, String)>) -> Link {
         params.push((name, value));
     }
     // Step 16: a `name*` parameter that decodes replaces `name`; one that does not is dropped.
-    let star_names: Vec<String> = params
-        .iter()
-        .filter(|(name, _)| name.len() > 1 && name.ends_with('*'))
-        .map(|(name, _)| name.clone())
-        .collect();
+    // Each name once: a second pass over a name already decoded would find none of it left,
+    // and take that for "all decode" and drop the base values it had just made.
+    let mut star_names: Vec<String> = Vec::new();
+    for (name, _) in &params {
+        if name.len() > 1 && name.ends_with('*') && !star_names.contains(name) {
+            star_names.push(name.clone());
+        }
+    }
     for star_name in star_names {
         let base = &star_name[..star_name.len() - 1];
         let decoded: Vec<Option<String>> = params
@@ -504,6 +511,12 @@ mod tests {
     fn title_star_replaces_title_wherever_it_is() {
         let link = one("<a>; title*=UTF-8''caf%C3%A9; title=\"cafe\"");
         assert_eq!(pairs(&link), [("title", "café")]);
+    }
+
+    #[test]
+    fn a_repeated_star_parameter_keeps_every_value() {
+        let link = one("<a>; x*=UTF-8''a; x*=UTF-8''b; rel=next");
+        assert_eq!(pairs(&link), [("x", "a"), ("x", "b")]);
     }
 
     #[test]
