@@ -103,8 +103,9 @@ impl Netrc {
             let line_number = index + 1;
             let blank = line.trim_start_matches([' ', '\t', '\r']);
             if macro_body {
-                // The macro ends at the first empty (or blank) line.
-                macro_body = !blank.is_empty();
+                // The macro ends at the first empty line ("consecutive new-line characters",
+                // ftp(1)); a line of spaces is macro text, as curl reads it.
+                macro_body = !(line.is_empty() || line.starts_with('\r'));
                 continue;
             }
             if blank.starts_with('#') {
@@ -147,15 +148,15 @@ impl Netrc {
     /// The entry for `host`: the first `machine` entry whose name is `host` (compared without
     /// regard to ASCII case), else the `default` entry.
     ///
-    /// With `login` (a user name the URL already gives), only an entry for that login, or one
-    /// with a password and no login, is taken, as curl does.
+    /// An entry with neither a login nor a password is passed over, and so, with `login` (a
+    /// user name the URL already gives), is one without a password or for another login, as
+    /// curl does: the search goes on to later entries and `default`.
     pub(crate) fn lookup(&self, host: &str, login: Option<&str>) -> Option<&NetrcEntry> {
         let fits = |entry: &&NetrcEntry| match login {
-            None => true,
-            Some(user) => match &entry.login {
-                Some(entry_login) => entry_login == user,
-                None => entry.password.is_some(),
-            },
+            None => entry.login.is_some() || entry.password.is_some(),
+            Some(user) => {
+                entry.password.is_some() && entry.login.as_deref().is_none_or(|l| l == user)
+            }
         };
         let machines = self.entries.iter().filter(|entry| {
             entry
@@ -529,9 +530,21 @@ mod tests {
     }
 
     #[test]
-    fn a_blank_line_with_spaces_ends_a_macro() {
-        let text = "macdef m\nbody\n \t\r\nmachine h login u password p";
+    fn only_an_empty_line_ends_a_macro() {
+        // A line of spaces is macro text: the entry after it is still inside the macro.
+        let text = "macdef m\nbody\n \t\nmachine h login macro password m\n\r\nmachine h login u password p";
         assert_eq!(creds(text, "h"), pair("u", "p"));
+    }
+
+    #[test]
+    fn an_entry_without_credentials_does_not_hide_later_ones() {
+        let text =
+            "machine h\n  account a\nmachine h login u password p\ndefault login anon password g";
+        assert_eq!(creds(text, "h"), pair("u", "p"));
+        // For a login the URL names, an entry without a password is passed over too.
+        let text = "machine h login bob\nmachine h login bob password pb";
+        let n = netrc(text);
+        assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
     }
 
     #[test]
@@ -551,10 +564,10 @@ mod tests {
     #[test]
     fn a_machine_without_a_name_at_the_end_is_dropped() {
         assert_eq!(netrc("machine").entries.len(), 0);
-        assert_eq!(
-            netrc("machine h login").lookup("h", None).unwrap().login(),
-            None
-        );
+        // "login" without its value: an entry with neither login nor password, passed over.
+        let n = netrc("machine h login");
+        assert_eq!(n.entries.len(), 1);
+        assert!(n.lookup("h", None).is_none());
     }
 
     #[test]
