@@ -324,7 +324,8 @@ fn is_loopback(url: &Url) -> bool {
         HostKind::Ipv4 | HostKind::Ipv6 => url
             .host()
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback()),
+            // ::ffff:127.0.0.1 is the IPv4 loopback address, reached over IPv6.
+            .is_ok_and(|ip| ip.to_canonical().is_loopback()),
     }
 }
 
@@ -345,6 +346,22 @@ mod tests {
         proxies
             .for_url(&Url::parse(url).unwrap())
             .map(Proxy::authority)
+    }
+
+    #[test]
+    fn loopback_addresses_never_go_through_a_proxy() {
+        // ::ffff:127.0.0.1 is this machine's IPv4 loopback too: through a proxy it would be
+        // the proxy host's.
+        let proxies = env(&[("http_proxy", "p1:3128")]);
+        for url in [
+            "http://127.0.0.1:8080/",
+            "http://[::1]/",
+            "http://[::ffff:127.0.0.1]:8080/",
+            "http://[::ffff:7f00:1]/",
+        ] {
+            assert_eq!(proxy_for(&proxies, url), None, "{url}");
+        }
+        assert!(proxy_for(&proxies, "http://[::ffff:10.0.0.1]/").is_some());
     }
 
     #[test]
