@@ -660,6 +660,25 @@ fn proxy_headers_go_to_the_proxy_on_a_forwarded_request_and_on_the_connect_only(
 }
 
 #[test]
+fn a_callers_request_target_goes_to_a_proxy_in_absolute_form() {
+    // curl's --path-as-is through a proxy: the path as given, behind the scheme and host. In
+    // origin form the proxy would take the request as one addressed to itself.
+    let proxy = TestProxy::start(None);
+    let agent = builder().proxy(&proxy.url()).build().unwrap();
+    agent
+        .get("http://origin.invalid/x/y")
+        .request_target("/x/../y")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        proxy.request_lines(),
+        ["GET http://origin.invalid/x/../y HTTP/1.1"]
+    );
+}
+
+#[test]
 fn proxy_tunnel_sends_plain_http_through_a_connect_too() {
     let origin = HttpServer::start(|req| Reply::text(req.target.clone()));
     let proxy = TestProxy::start(None);

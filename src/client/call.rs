@@ -104,7 +104,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         let forwarded = settings.forwards(&url, proxy);
         // The caller's request-target is the first request's only; a redirect names its own.
         let own_target = wire.target.take();
-        let target = own_target
+        let own_line = own_target
+            .as_deref()
+            .map(|own| request_head::callers_target(&url, own, forwarded));
+        let target = own_line
             .as_deref()
             .unwrap_or_else(|| request_head::request_target(&url, forwarded));
         // Digest's uri is the request-target as the origin sees it: a forwarding proxy turns

@@ -1,6 +1,8 @@
 //! The request head as bytes: request line, our default fields, the agent's and the request's
 //! own, merged and checked. Pure: no I/O, and it decides nothing about where the bytes go.
 
+use std::borrow::Cow;
+
 use crate::client::default_headers::caller_values;
 use crate::client::proxy::{forwarded_proxy_fields, Proxy};
 use crate::client::send_body::Framing;
@@ -58,6 +60,21 @@ pub(crate) fn request_target(url: &Url, forwarded: bool) -> &str {
         url.as_str()
     } else {
         url.path_and_query()
+    }
+}
+
+/// The request-target for a caller's own `target` (curl's `--request-target`,
+/// `--path-as-is`): as given, but through a proxy that forwards the request, one in origin form
+/// (`/path`) goes behind the URL's scheme and authority. A proxy needs the absolute form (RFC
+/// 9112 section 3.2.2): given `/path`, it would take the request, credentials and all, for
+/// one addressed to itself.
+pub(crate) fn callers_target<'a>(url: &Url, target: &'a str, forwarded: bool) -> Cow<'a, str> {
+    if forwarded && target.starts_with('/') {
+        let whole = url.as_str();
+        let origin = &whole[..whole.len() - url.path_and_query().len()];
+        Cow::Owned(format!("{origin}{target}"))
+    } else {
+        Cow::Borrowed(target)
     }
 }
 
