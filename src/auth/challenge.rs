@@ -114,7 +114,8 @@ impl Parser<'_> {
             token68: None,
             params: Vec::new(),
         };
-        let spaces = self.skip_while(|b| b == b' ');
+        // RFC 9110 asks for spaces; a tab is taken too, as curl takes it.
+        let spaces = self.skip_while(is_ows);
         match self.rest.first() {
             None | Some(b',') => return Parsed::Challenge(challenge),
             Some(_) if spaces == 0 => return Parsed::Malformed,
@@ -152,7 +153,7 @@ impl Parser<'_> {
             let value = if self.rest.first() == Some(&b'"') {
                 self.quoted_string()?
             } else {
-                let value = self.token();
+                let value = self.unquoted_value();
                 if value.is_empty() {
                     return None;
                 }
@@ -190,6 +191,21 @@ impl Parser<'_> {
         std::str::from_utf8(token).unwrap_or_default()
     }
 
+    /// A parameter's value without quotes: a token, or, beyond the RFC, a token68 such as a
+    /// base64 nonce (`dGVzdA/+x==`), which servers send unquoted and curl reads.
+    fn unquoted_value(&mut self) -> &str {
+        let len = self
+            .rest
+            .iter()
+            .take_while(|&&b| is_token_byte(b) || b == b'/')
+            .count();
+        let len = len + self.rest[len..].iter().take_while(|&&b| b == b'=').count();
+        let (value, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        // tchar, '/' and '=' are ASCII, so this never fails.
+        std::str::from_utf8(value).unwrap_or_default()
+    }
+
     /// A quoted-string with its quoted-pairs undone; `None` if it does not close.
     fn quoted_string(&mut self) -> Option<String> {
         let (text, rest) = crate::http1::quoted_string::read(self.rest)?;
@@ -223,7 +239,8 @@ impl Parser<'_> {
     }
 }
 
-/// Whether `rest` starts with `token BWS "=" BWS` followed by a token or a quoted-string: an
+/// Whether `rest` starts with `token BWS "=" BWS` followed by a value (a token, a token68 or
+/// a quoted-string): an
 /// auth-param, not a token68 (which may end in `=` but never has a value after it) nor the
 /// next challenge's scheme.
 fn looks_like_param(rest: &[u8]) -> bool {
@@ -237,7 +254,8 @@ fn looks_like_param(rest: &[u8]) -> bool {
     }
     i += 1;
     i += rest[i..].iter().take_while(|&&b| is_ows(b)).count();
-    rest.get(i).is_some_and(|&b| is_token_byte(b) || b == b'"')
+    rest.get(i)
+        .is_some_and(|&b| is_token_byte(b) || b == b'/' || b == b'"')
 }
 
 /// The characters of a token68 before its trailing `=`s.
@@ -337,6 +355,17 @@ mod tests {
         assert_eq!(c.token68(), Some("abc="));
         let c = &parse("Custom abc==, Basic realm=x")[0];
         assert_eq!(c.token68(), Some("abc=="));
+    }
+
+    #[test]
+    fn an_unquoted_base64_value_and_a_tab_after_the_scheme_are_read() {
+        // Beyond RFC 9110, as servers send them and curl reads them.
+        let c = &parse("Digest\trealm=\"r\", nonce=dGVzdA/+x==, qop=auth")[0];
+        assert!(c.is("Digest"));
+        assert_eq!(
+            pairs(c),
+            [("realm", "r"), ("nonce", "dGVzdA/+x=="), ("qop", "auth")]
+        );
     }
 
     #[test]
