@@ -350,7 +350,8 @@ impl RequestBuilder {
     }
 
     /// The deadline for this call, from name resolution to the last byte of the body,
-    /// redirects included; overrides the agent's [`timeout`](crate::AgentBuilder::timeout).
+    /// redirects included; overrides the agent's [`timeout`](crate::AgentBuilder::timeout),
+    /// and `None` takes it away for this call (requests' `timeout=None`).
     ///
     /// ```
     /// use std::time::Duration;
@@ -366,7 +367,7 @@ impl RequestBuilder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.overrides.timeout = timeout.into();
+        self.overrides.timeout = Some(timeout.into());
         self
     }
 

@@ -121,6 +121,26 @@ fn the_deadline_ends_a_silent_wait_shorter_than_the_read_timeout() {
 }
 
 #[test]
+fn a_request_can_take_the_agents_deadline_away() {
+    // requests' timeout=None: the call waits as long as the server takes, within the read
+    // timeout, whatever the agent's deadline.
+    let server = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.sleep(Duration::from_millis(1000));
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    let agent = builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    assert_times_out(TimeoutPhase::ReadHead, || {
+        agent.get(&server.url("/")).send()
+    });
+    let resp = agent.get(&server.url("/")).timeout(None).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "ok");
+}
+
+#[test]
 fn the_deadline_ends_a_dripping_body() {
     let server = dripping_server();
     let agent = builder().build().unwrap();

@@ -304,7 +304,8 @@ pub(crate) struct LowSpeed {
 /// `allow_redirects=` per call. `None` keeps the agent's value.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Overrides {
-    pub(crate) timeout: Option<Duration>,
+    /// `Some(None)`: no deadline for this call, whatever the agent's.
+    pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) read_timeout: Option<Option<Duration>>,
     pub(crate) head_timeout: Option<Option<Duration>>,
     pub(crate) low_speed: Option<Option<LowSpeed>>,
@@ -335,7 +336,7 @@ impl Settings {
     pub(crate) fn for_call(&self, overrides: &Overrides) -> CallSettings {
         let read_timeout = overrides.read_timeout.unwrap_or(self.read_timeout);
         CallSettings {
-            timeout: overrides.timeout.or(self.timeout),
+            timeout: overrides.timeout.unwrap_or(self.timeout),
             read_timeout,
             write_timeout: self.write_timeout,
             // Unless set, the head timeout is the read timeout, so that raising the one raises
