@@ -391,7 +391,8 @@ impl AgentBuilder {
     }
 
     /// The User-Agent header; an empty string sends none. Default: `plainwire/VERSION`.
-    /// Undoes a [`remove_default_header("User-Agent")`](AgentBuilder::remove_default_header).
+    /// Replaces a `default_header("User-Agent", ..)` set before it, and undoes a
+    /// [`remove_default_header("User-Agent")`](AgentBuilder::remove_default_header).
     /// A value with CR, LF, NUL or another control character but tab makes
     /// [`build`](AgentBuilder::build) fail with
     /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
@@ -407,6 +408,9 @@ impl AgentBuilder {
             self.remember(err);
         }
         self.settings.user_agent = (!user_agent.is_empty()).then(|| user_agent.to_string());
+        // The last setter wins: a default_header("User-Agent", ..) set before goes, and so
+        // does a removal.
+        self.settings.default_headers.remove("user-agent");
         self.settings.default_headers.restore("user-agent");
         self
     }

@@ -90,6 +90,32 @@ fn a_default_set_again_after_its_removal_comes_back() {
 }
 
 #[test]
+fn the_last_of_user_agent_and_a_default_user_agent_field_wins() {
+    let server = HttpServer::start(|_| Reply::new(204));
+    let sent = |agent: plainwire::AgentBuilder| {
+        agent.build().unwrap().get(&server.url("/")).send().unwrap();
+        let requests = server.requests();
+        requests
+            .last()
+            .unwrap()
+            .header("user-agent")
+            .map(str::to_string)
+    };
+    let field_then_setter = builder()
+        .default_header("User-Agent", "from-default")
+        .user_agent("from-setter");
+    assert_eq!(sent(field_then_setter).as_deref(), Some("from-setter"));
+    let field_then_none = builder()
+        .default_header("User-Agent", "from-default")
+        .user_agent("");
+    assert_eq!(sent(field_then_none), None);
+    let setter_then_field = builder()
+        .user_agent("from-setter")
+        .default_header("User-Agent", "from-default");
+    assert_eq!(sent(setter_then_field).as_deref(), Some("from-default"));
+}
+
+#[test]
 fn a_request_removes_the_agents_default_and_its_own_earlier_header() {
     let server = HttpServer::start(|_| Reply::new(204));
     let agent = builder().default_header("X-Team", "core").build().unwrap();
