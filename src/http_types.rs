@@ -38,7 +38,8 @@ impl Agent {
             builder = builder.http_version(Version::Http10);
         }
         for (name, value) in &parts.headers {
-            match value.to_str() {
+            // UTF-8, as `header` takes it (`to_str` would refuse all but visible ASCII).
+            match std::str::from_utf8(value.as_bytes()) {
                 Ok(text) => builder = builder.header(name.as_str(), text),
                 Err(_) => {
                     return builder.fail(Error::new(
@@ -60,21 +61,29 @@ impl Agent {
 impl From<Response> for http::Response<BodyReader> {
     /// The status, version and header fields (repeated ones kept, in order), with the body as
     /// the stream it still is; the final URL goes into the extensions as a [`crate::Url`]. A
-    /// field `http` would refuse (none that httparse accepted should be) is left out.
+    /// field `http` would refuse (none that httparse accepted should be) is left out, and so,
+    /// when the body is handed over decoded, are Content-Encoding and Content-Length, which
+    /// describe the bytes that came (as reqwest does). Credential fields and the agent's
+    /// secret ones are marked sensitive, so that `http`'s `Debug` masks them as ours does.
     fn from(response: Response) -> http::Response<BodyReader> {
         let status = http::StatusCode::from_u16(response.status());
         let version = match response.version() {
             Version::Http10 => http::Version::HTTP_10,
             Version::Http11 => http::Version::HTTP_11,
         };
+        let decoded = response.body_is_decoded();
         let mut headers = http::HeaderMap::with_capacity(response.headers().len());
         for (name, value) in response.headers().iter() {
+            let describes_the_wire = name.eq_ignore_ascii_case("content-encoding")
+                || name.eq_ignore_ascii_case("content-length");
+            if decoded && describes_the_wire {
+                continue;
+            }
             if let (Ok(field), Ok(mut value)) = (
                 http::HeaderName::from_bytes(name.as_bytes()),
                 http::HeaderValue::from_bytes(value),
             ) {
-                // `http` masks a sensitive value in its Debug, as we do.
-                value.set_sensitive(crate::http1::headers::is_credential(name.as_bytes()));
+                value.set_sensitive(response.is_secret_field(name.as_bytes()));
                 headers.append(field, value);
             }
         }

@@ -58,6 +58,22 @@ pub struct Response {
     secrets: SecretHeaders,
 }
 
+impl Response {
+    /// Whether the body is handed out decoded (gzip or deflate undone): the head's
+    /// Content-Encoding and Content-Length then describe the bytes that came, not these.
+    #[cfg(feature = "http")]
+    pub(crate) fn body_is_decoded(&self) -> bool {
+        self.body.is_decoded()
+    }
+
+    /// Whether the field `name` is a secret (a credential field, or one the agent named):
+    /// masked wherever a head is shown.
+    #[cfg(feature = "http")]
+    pub(crate) fn is_secret_field(&self, name: &[u8]) -> bool {
+        self.secrets.is_secret(name)
+    }
+}
+
 impl std::fmt::Debug for Response {
     /// The response's head and what the call learnt, header values of credential and secret
     /// fields (Set-Cookie, those named with `AgentBuilder::secret_header`) masked.

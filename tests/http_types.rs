@@ -68,3 +68,63 @@ fn a_header_value_that_is_not_text_is_refused_when_sent() {
     assert_eq!(err.kind(), plainwire::ErrorKind::InvalidRequest);
     assert_eq!(server.connections(), 0);
 }
+
+#[test]
+fn a_utf8_header_value_goes_through_as_header_takes_it() {
+    let server =
+        HttpServer::start(|req| Reply::text(req.header("x-name").unwrap_or("-").to_string()));
+    let request = http::Request::get(server.url("/"))
+        .header(
+            "X-Name",
+            http::HeaderValue::from_bytes("café".as_bytes()).unwrap(),
+        )
+        .body(Vec::new())
+        .unwrap();
+    let body = agent()
+        .request_http(request)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(body, "café");
+}
+
+#[test]
+fn secret_fields_stay_masked_in_the_converted_responses_debug() {
+    let server = HttpServer::start(|_| {
+        Reply::text("ok")
+            .header("X-Api-Key", "K3Y")
+            .header("Set-Cookie", "sid=s3cr3t")
+    });
+    let agent = builder().secret_header("X-Api-Key").build().unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let converted: http::Response<plainwire::BodyReader> = resp.into();
+    let shown = format!("{:?}", converted.headers());
+    assert!(
+        !shown.contains("K3Y") && !shown.contains("s3cr3t"),
+        "{shown}"
+    );
+    // Masked in Debug only: the values are there to read.
+    assert_eq!(converted.headers()["x-api-key"], "K3Y");
+}
+
+#[cfg(feature = "gzip")]
+#[test]
+fn a_decoded_body_loses_the_fields_that_described_the_wire() {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(b"decoded body").unwrap();
+    let gzipped = encoder.finish().unwrap();
+    let server = HttpServer::start(move |_| {
+        Reply::new(200)
+            .header("Content-Encoding", "gzip")
+            .body(gzipped.clone())
+    });
+    let resp = agent().get(&server.url("/")).send().unwrap();
+    let mut converted: http::Response<plainwire::BodyReader> = resp.into();
+    assert!(converted.headers().get("content-encoding").is_none());
+    assert!(converted.headers().get("content-length").is_none());
+    let mut body = String::new();
+    converted.body_mut().read_to_string(&mut body).unwrap();
+    assert_eq!(body, "decoded body");
+}
