@@ -420,7 +420,8 @@ impl AgentBuilder {
     /// setting `ACCEPT` then `accept` keeps one field, with the last value, in the place of the
     /// first. It replaces our own field of that name (User-Agent, Accept, ...) in its place,
     /// and a request's own header of that name replaces it in turn. A default Authorization,
-    /// Cookie or Proxy-Authorization stays behind when a redirect leaves the origin. A name
+    /// Cookie or Proxy-Authorization stays behind when a redirect leaves the origin, and a
+    /// default Host when it leads to another host or port. A name
     /// that is not a token, or a value with CR, LF, NUL or another control character but tab,
     /// makes [`build`](AgentBuilder::build) fail with
     /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest): the agent's fields

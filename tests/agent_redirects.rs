@@ -838,3 +838,17 @@ fn a_callers_host_and_named_secret_fields_stay_behind_on_a_redirect_to_another_o
         .unwrap();
     assert_eq!(body, "internal.example K3Y");
 }
+
+#[test]
+fn an_agents_default_host_stays_behind_on_a_redirect_to_another_host() {
+    // As the request's own Host does: it names the server it was set for.
+    let other = HttpServer::start(|req| Reply::text(req.header("host").unwrap_or("-").to_string()));
+    let target = other.url("/landing");
+    let server = HttpServer::start(move |req| {
+        assert_eq!(req.header("host"), Some("a.test"));
+        Reply::new(302).header("Location", &target)
+    });
+    let agent = builder().default_header("Host", "a.test").build().unwrap();
+    let body = agent.get(&server.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(body, format!("127.0.0.1:{}", other.port()));
+}

@@ -69,6 +69,9 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     let mut followed = 0;
     let mut left_origin = false;
+    // Whether a redirect has led to another host or port: a Host set for the first one
+    // (the request's or the agent's) is not this one's.
+    let mut host_moved = false;
 
     // The redirects followed: the answer's history, or the chain behind a refused redirect.
     let mut history = Vec::new();
@@ -135,6 +138,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 cookies: &cookies,
                 proxy,
                 without_default_credentials: left_origin,
+                host_moved,
                 authorization: own_authorization.as_deref(),
                 digest_answer: digest_answer.as_deref(),
                 // The time of earlier requests in a redirect chain; none for the first.
@@ -210,8 +214,9 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         }
         if next.url.host() != url.host() || next.url.port() != url.port() {
             // A Host of the caller's names the server it was set for, not this one (curl drops
-            // it too).
+            // it too); an agent's default Host stays behind from here on (see `Hop`).
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case("host"));
+            host_moved = true;
         }
         if let Some(referer) = &next.referer {
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case("referer"));
@@ -275,6 +280,9 @@ struct Hop<'a> {
     /// The call left the first request's origin: the caller's credentials, its cookies
     /// included, stay behind.
     without_default_credentials: bool,
+    /// A redirect has led to another host or port: the agent's default Host, if it has one,
+    /// names the server it was set for, and stays behind.
+    host_moved: bool,
     /// Basic credentials of the call's own (the URL's, `.netrc`'s).
     authorization: Option<&'a str>,
     /// An answer to a Digest challenge, sent as the request's own Authorization field.
@@ -433,6 +441,7 @@ fn send_once(
             proxy: proxy.filter(|proxy| settings.forwards(url, Some(proxy))),
             expect_continue: expect.add_field,
             without_default_credentials: hop.without_default_credentials,
+            without_default_host: hop.host_moved,
             authorization: hop.authorization,
             cookie: cookie.as_deref(),
         },

@@ -36,6 +36,8 @@ pub(crate) struct HeadInput<'a> {
     /// After a redirect left the first request's origin: the agent's default credential fields
     /// stay behind too.
     pub(crate) without_default_credentials: bool,
+    /// After a redirect to another host or port: an agent's default Host stays behind.
+    pub(crate) without_default_host: bool,
     /// The Authorization value of the call's own making, if any: Basic from the URL's user
     /// information or from `.netrc`, or an answer to a Digest challenge. An Authorization
     /// field of the agent's defaults or of the request replaces it.
@@ -107,6 +109,7 @@ pub(crate) fn build(
         proxy,
         expect_continue,
         without_default_credentials,
+        without_default_host,
         authorization,
         digest_answer,
         cookie,
@@ -191,8 +194,9 @@ pub(crate) fn build(
     // framing field among them is left out.
     let mut agent_defaults = Vec::new();
     for (name, value) in settings.default_headers.fields() {
-        let stays_behind =
-            without_default_credentials && settings.secret_headers.is_secret(name.as_bytes());
+        let stays_behind = (without_default_credentials
+            && settings.secret_headers.is_secret(name.as_bytes()))
+            || (without_default_host && name.eq_ignore_ascii_case("host"));
         // A caller's Proxy-Authorization is the proxy's (see `proxy_authorization`): on this
         // head only as the forwarding proxy's own, on the CONNECT for a tunnel, and never to
         // an origin, with a proxy or without.
@@ -388,6 +392,7 @@ mod tests {
             proxy,
             expect_continue,
             without_default_credentials,
+            without_default_host,
             authorization,
             digest_answer,
             cookie,
@@ -438,8 +443,9 @@ mod tests {
             if is_framing(name) {
                 check_header(name, value)?;
             } else {
-                let stays_behind = without_default_credentials
-                    && settings.secret_headers.is_secret(name.as_bytes());
+                let stays_behind = (without_default_credentials
+                    && settings.secret_headers.is_secret(name.as_bytes()))
+                    || (without_default_host && name.eq_ignore_ascii_case("host"));
                 let proxys = name.eq_ignore_ascii_case("proxy-authorization");
                 if !stays_behind && !proxys && !request_removes(name) {
                     agent_defaults.push((name.as_str(), value.as_str()));
@@ -529,6 +535,7 @@ mod tests {
                 proxy: case.forwarded.then_some(&proxy),
                 expect_continue: case.expect_continue,
                 without_default_credentials: case.without_default_credentials,
+                without_default_host: case.without_default_credentials,
                 authorization: case.authorization.as_deref(),
                 digest_answer: case.digest_answer.as_deref(),
                 cookie: case.cookie.as_deref(),
@@ -755,6 +762,7 @@ mod tests {
                 proxy: None,
                 expect_continue: false,
                 without_default_credentials: false,
+                without_default_host: false,
                 authorization: None,
                 digest_answer: None,
                 cookie: None,
