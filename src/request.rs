@@ -791,10 +791,11 @@ impl RequestBuilder {
     /// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     /// ```
     pub fn send(self) -> Result<Response> {
+        // The URL was given first, so its mistake is the first one made.
+        let mut url = self.url?;
         if let Some(err) = self.error {
             return Err(err);
         }
-        let mut url = self.url?;
         for (key, value) in &self.shared.settings.query {
             if !self.query_keys.contains(key) {
                 url.append_query_pair(key, value);

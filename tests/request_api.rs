@@ -666,3 +666,14 @@ mod cookies {
         assert_eq!(again, "r=1; sid=from-jar");
     }
 }
+
+#[test]
+fn a_bad_url_is_the_first_mistake_whatever_follows() {
+    // The URL is given first; a later setter's mistake does not hide it.
+    let err = agent()
+        .get("ftp://example.com/")
+        .basic_auth("a:b", "p")
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), plainwire::ErrorKind::UnsupportedScheme, "{err}");
+}
