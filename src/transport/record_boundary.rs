@@ -18,6 +18,8 @@ pub struct RecordBoundary {
     header_seen: usize,
     /// Bytes of the current record's payload still to come.
     payload_left: usize,
+    /// Records whose last byte has been fed.
+    completed: u64,
 }
 
 impl RecordBoundary {
@@ -33,6 +35,9 @@ impl RecordBoundary {
                 let skip = self.payload_left.min(bytes.len());
                 self.payload_left -= skip;
                 bytes = &bytes[skip..];
+                if self.payload_left == 0 {
+                    self.completed += 1;
+                }
                 continue;
             }
             let take = (HEADER_LEN - self.header_seen).min(bytes.len());
@@ -43,8 +48,16 @@ impl RecordBoundary {
                 self.payload_left =
                     usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
                 self.header_seen = 0;
+                if self.payload_left == 0 {
+                    self.completed += 1;
+                }
             }
         }
+    }
+
+    /// How many records have been fed to their last byte.
+    pub fn records_completed(&self) -> u64 {
+        self.completed
     }
 
     /// Whether the bytes fed so far end exactly where a record ends (or nothing was fed).
@@ -74,6 +87,27 @@ mod tests {
         stream.extend(record(300));
         boundary.feed(&stream);
         assert!(boundary.at_boundary());
+    }
+
+    #[test]
+    fn completed_records_are_counted_however_the_bytes_are_cut() {
+        let mut stream = record(10);
+        stream.extend(record(0));
+        stream.extend(record(300));
+        stream.extend(record(7));
+        for cut in 1..stream.len() {
+            let mut boundary = RecordBoundary::new();
+            boundary.feed(&stream[..cut]);
+            let first = boundary.records_completed();
+            boundary.feed(&stream[cut..]);
+            assert_eq!(boundary.records_completed(), 4, "cut at {cut}");
+            assert!(first <= 4);
+        }
+        // One record, cut one byte past its end: complete, and the next begun.
+        let mut boundary = RecordBoundary::new();
+        boundary.feed(&stream[..16]);
+        assert_eq!(boundary.records_completed(), 1);
+        assert!(!boundary.at_boundary());
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::transport::tls_tap::TlsTap;
 /// Whole records without data (session tickets, key updates) that may restart the idle limit
 /// within one read (see [`TlsStream::read`]): a server sends two tickets after a handshake,
 /// and a key update now and then; more than 8 in one wait for data is a peer keeping us busy.
-pub const MAX_EMPTY_RECORDS: u32 = 8;
+pub const MAX_EMPTY_RECORDS: u64 = 8;
 
 /// A TLS client session and the socket under it.
 pub struct TlsStream {
@@ -232,12 +232,13 @@ impl TlsStream {
             }
             // Pending TLS writes (a key update, an alert) go out before we wait for more.
             self.flush(budget)?;
+            let before = self.incoming.records_completed();
             self.read_records(fixed.as_ref().unwrap_or(budget))?;
-            // At a record's end with no plaintext yet (the next turn returns any): only
-            // records without data came in.
-            if self.incoming.at_boundary() && !self.has_plaintext() {
-                empty_records += 1;
-                if empty_records == MAX_EMPTY_RECORDS {
+            // No plaintext yet (the next turn returns any): every record this read completed
+            // carried none, however the peer cut its bytes into reads.
+            if !self.has_plaintext() {
+                empty_records += self.incoming.records_completed() - before;
+                if fixed.is_none() && empty_records >= MAX_EMPTY_RECORDS {
                     fixed = Some(budget.idle_from_now());
                 }
             }

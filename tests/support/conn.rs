@@ -149,6 +149,37 @@ impl Conn {
         }
     }
 
+    /// Over TLS 1.3: sends key updates, records that carry no data, `pause` apart, each cut
+    /// one byte past its end (the next one's first byte goes with it), so that no read of
+    /// the client's ends at a record's end; until a write fails or `most` have gone.
+    pub fn tls_key_updates_cut_across_reads(&mut self, most: usize, pause: Duration) {
+        let Stream::Tls(s) = &mut self.stream else {
+            return;
+        };
+        let mut wire = Vec::new();
+        let mut ends = Vec::new();
+        for _ in 0..most {
+            if s.conn.refresh_traffic_keys().is_err() {
+                return;
+            }
+            while s.conn.wants_write() {
+                if s.conn.write_tls(&mut wire).is_err() {
+                    return;
+                }
+            }
+            ends.push(wire.len());
+        }
+        let mut sent = 0;
+        for end in ends {
+            let cut = (end + 1).min(wire.len());
+            if s.sock.write_all(&wire[sent..cut]).is_err() {
+                return;
+            }
+            sent = cut;
+            thread::sleep(pause);
+        }
+    }
+
     /// Over TLS: encrypts `data` (at most 16 KiB, so one record) and sends the record's bytes
     /// `piece` at a time, `pause` apart: a record that takes a while to arrive, though its
     /// bytes come steadily. Returns false over plain TCP or if a write failed.
