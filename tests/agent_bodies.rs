@@ -591,6 +591,30 @@ fn max_head_size_bounds_the_response_head() {
 }
 
 #[test]
+fn empty_lines_before_the_status_line_count_against_the_head_not_the_body() {
+    // The empty lines are the head's, the bytes after the head the body's: a large body that
+    // comes in the first reads with them is no head over its limit.
+    let mut response = b"\r\n".to_vec();
+    response.extend(response_with_header_of(40_000));
+    response.truncate(response.len() - 2); // the "ok" body, replaced:
+    let head_end = response.len();
+    let body = vec![b'b'; 100_000];
+    let mut whole = String::from_utf8(response[..head_end].to_vec()).unwrap();
+    whole = whole.replace("Content-Length: 2", "Content-Length: 100000");
+    let mut bytes = whole.into_bytes();
+    bytes.extend(&body);
+    let server = ScriptedServer::respond_with(bytes);
+    let resp = agent().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.bytes().unwrap().len(), 100_000);
+
+    // A server that sends only an empty line and closes sent something: not an empty reply
+    // (which a reused connection's request may be sent again for).
+    let server = ScriptedServer::respond_with(&b"\r\n"[..]);
+    let err = agent().get(&server.url("/")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+}
+
+#[test]
 fn a_head_larger_than_the_default_limit_is_refused() {
     let huge = ScriptedServer::respond_with(response_with_header_of(100 * 1024));
     let err = agent().get(&huge.url("/")).send().unwrap_err();

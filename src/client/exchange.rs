@@ -13,7 +13,7 @@ use crate::client::settings::CallSettings;
 use crate::client::SendBody;
 use crate::defaults::{COALESCE_BODY_MAX, CONTINUE_WAIT, MAX_INFORMATIONAL, UPLOAD_CHUNK};
 use crate::error::{Error, ErrorKind, Result, TimeoutPhase};
-use crate::http1::head::{head_too_large, parse_response_head, HeadLimits, ResponseHead};
+use crate::http1::head::{head_too_large, parse_response_head_after, HeadLimits, ResponseHead};
 use crate::http1::write::{chunk_header, CHUNK_END, CHUNK_HEADER_MAX, LAST_CHUNK};
 use crate::trace::{TraceEvent, Tracer};
 use crate::transport::connection::Connection;
@@ -416,17 +416,18 @@ pub(crate) fn read_response_head(
             skipped += before;
             (searched, parsed) = (None, None);
         }
-        if skipped + conn.buffered().len() >= limits.max_head_size && skipped > 0 {
+        if skipped >= limits.max_head_size {
             return Err(head_too_large(limits.max_head_size));
         }
         let buffered = conn.buffered();
-        let parse = may_hold_whole_head(buffered, searched, limits.max_head_size);
+        let room = limits.max_head_size - skipped;
+        let parse = may_hold_whole_head(buffered, searched, room);
         if !buffered.is_empty() {
             searched = Some(buffered.len());
         }
         if parse {
             parsed = Some(buffered.len());
-            if let Some(head) = take_head(conn, limits, tracer)? {
+            if let Some(head) = take_head(conn, limits, skipped, tracer)? {
                 return Ok(head);
             }
         }
@@ -436,12 +437,12 @@ pub(crate) fn read_response_head(
             continue;
         }
         if already > 0 && parsed != Some(already) {
-            if let Some(head) = take_head(conn, limits, tracer)? {
+            if let Some(head) = take_head(conn, limits, skipped, tracer)? {
                 return Ok(head);
             }
         }
         filled?;
-        return Err(if already == 0 {
+        return Err(if already + skipped == 0 {
             Error::new(
                 ErrorKind::EmptyReply,
                 "the server closed the connection without sending a response",
@@ -450,7 +451,8 @@ pub(crate) fn read_response_head(
             Error::new(
                 ErrorKind::Protocol,
                 format!(
-                    "the server closed the connection after {already} bytes of a response head"
+                    "the server closed the connection after {} bytes of a response head",
+                    already + skipped
                 ),
             )
         });
@@ -490,13 +492,15 @@ fn skip_empty_lines(conn: &mut Connection) -> usize {
     at
 }
 
-/// Parses the head at the start of `conn`'s buffer and consumes it, if it is whole.
+/// Parses the head at the start of `conn`'s buffer and consumes it, if it is whole; `skipped`
+/// bytes of empty lines before it count against the size limit.
 fn take_head(
     conn: &mut Connection,
     limits: &HeadLimits,
+    skipped: usize,
     tracer: &Tracer,
 ) -> Result<Option<ResponseHead>> {
-    let Some((head, used)) = parse_response_head(conn.buffered(), limits)? else {
+    let Some((head, used)) = parse_response_head_after(conn.buffered(), limits, skipped)? else {
         return Ok(None);
     };
     conn.consume(used);

@@ -175,7 +175,18 @@ pub fn parse_response_head(
     buf: &[u8],
     limits: &HeadLimits,
 ) -> Result<Option<(ResponseHead, usize)>> {
-    let window = &buf[..buf.len().min(limits.max_head_size)];
+    parse_response_head_after(buf, limits, 0)
+}
+
+/// [`parse_response_head`] of a head that `before` bytes of it (empty lines before the status
+/// line, taken off already) count against the size limit: `buf` holds the rest.
+pub(crate) fn parse_response_head_after(
+    buf: &[u8],
+    limits: &HeadLimits,
+    before: usize,
+) -> Result<Option<(ResponseHead, usize)>> {
+    let room = limits.max_head_size.saturating_sub(before);
+    let window = &buf[..buf.len().min(room)];
 
     // An ordinary head parses into slots on the stack, which httparse fills without their
     // being initialised first. Only a head with more fields than they hold is parsed again,
@@ -212,7 +223,7 @@ pub fn parse_response_head(
 
     let used = match status {
         Ok(httparse::Status::Complete(used)) => used,
-        Ok(httparse::Status::Partial) if buf.len() >= limits.max_head_size => {
+        Ok(httparse::Status::Partial) if buf.len() >= room => {
             return Err(head_too_large(limits.max_head_size));
         }
         Ok(httparse::Status::Partial) => return Ok(None),
