@@ -148,15 +148,17 @@ impl Netrc {
     /// The entry for `host`: the first `machine` entry whose name is `host` (compared without
     /// regard to ASCII case), else the `default` entry.
     ///
-    /// An entry with neither a login nor a password is passed over, and so, with `login` (a
-    /// user name the URL already gives), is one without a password or for another login, as
-    /// curl does: the search goes on to later entries and `default`.
+    /// Only an entry that can be used is taken, as curl 7.88 takes it: with no `login` (no user
+    /// name in the URL), one with both a login and a password; with `login`, one for that
+    /// login with a password. The search goes on past any other to later entries and
+    /// `default`.
     pub(crate) fn lookup(&self, host: &str, login: Option<&str>) -> Option<&NetrcEntry> {
-        let fits = |entry: &&NetrcEntry| match login {
-            None => entry.login.is_some() || entry.password.is_some(),
-            Some(user) => {
-                entry.password.is_some() && entry.login.as_deref().is_none_or(|l| l == user)
-            }
+        let fits = |entry: &&NetrcEntry| {
+            entry.password.is_some()
+                && match login {
+                    None => entry.login.is_some(),
+                    Some(user) => entry.login.as_deref() == Some(user),
+                }
         };
         let machines = self.entries.iter().filter(|entry| {
             entry
@@ -435,11 +437,8 @@ mod tests {
         let text = "machine h login alice password pa\nmachine h login bob password pb\nmachine h password only";
         let n = netrc(text);
         assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
-        // An entry with a password and no login serves any login, as in curl.
-        assert_eq!(
-            n.lookup("h", Some("carol")).unwrap().password(),
-            Some("only")
-        );
+        // An entry with a password and no login serves no login the URL names (curl 7.88).
+        assert!(n.lookup("h", Some("carol")).is_none());
         assert!(netrc("machine h login alice password pa")
             .lookup("h", Some("bob"))
             .is_none());
@@ -541,9 +540,20 @@ mod tests {
         let text =
             "machine h\n  account a\nmachine h login u password p\ndefault login anon password g";
         assert_eq!(creds(text, "h"), pair("u", "p"));
-        // For a login the URL names, an entry without a password is passed over too.
-        let text = "machine h login bob\nmachine h login bob password pb";
-        let n = netrc(text);
+        // Half an entry (a login alone, a password alone) is passed over too, as curl does.
+        for half in ["machine h login u", "machine h password x"] {
+            let text = format!("{half}\nmachine h login v password pv");
+            assert_eq!(creds(&text, "h"), pair("v", "pv"), "{half}");
+        }
+        assert_eq!(
+            creds("machine h login u\ndefault login d password g", "h"),
+            pair("d", "g")
+        );
+        // For a login the URL names, an entry without a password, or without that login, is
+        // passed over.
+        let n = netrc("machine h login bob\nmachine h login bob password pb");
+        assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
+        let n = netrc("machine h password x\nmachine h login bob password pb");
         assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
     }
 
@@ -557,7 +567,8 @@ mod tests {
     fn fields_outside_an_entry_are_ignored() {
         let text = "login stray password stray\nmachine h login u";
         let n = netrc(text);
-        assert_eq!(n.lookup("h", None).unwrap().password(), None);
+        // The stray password went to no entry, and the one entry, without it, is no use.
+        assert!(n.lookup("h", None).is_none());
         assert_eq!(n.entries.len(), 1);
     }
 
