@@ -47,7 +47,7 @@
 //! | `r.headers["Content-Range"]` | [`resp.content_range()`](Response::content_range), parsed ([`ContentRange`]) |
 //! | `r.text` | [`resp.text_lossy()?`](Response::text_lossy); [`resp.text()?`](Response::text) fails on bad bytes |
 //! | `r.encoding` | [`resp.charset()`](Response::charset); no charset means UTF-8, not ISO-8859-1 |
-//! | `r.encoding = "latin-1"`, then `r.text` | [`resp.text_in("latin-1")?`](Response::text_in) |
+//! | `r.encoding = "iso-8859-1"`, then `r.text` | [`resp.text_in("iso-8859-1")?`](Response::text_in) (strict, as `text()` is) |
 //! | `r.json()` | [`resp.json()?`](Response::json): a decode error quotes the body where it stopped |
 //!
 //! ```no_run

@@ -657,10 +657,12 @@ impl Response {
         self.text_in(label.as_deref().unwrap_or(DEFAULT_CHARSET))
     }
 
-    /// The whole body as text in the charset `label` names, whatever the Content-Type says:
-    /// requests' `r.encoding = "..."` before `r.text`, for a server that names the wrong
-    /// charset or none. Strict as [`Response::text`] is, and a byte order mark still wins
-    /// over the label; a label this build cannot decode is an [`ErrorKind::Decode`] error.
+    /// The whole body as text in the charset `label` names (a WHATWG label: `iso-8859-1`,
+    /// `latin1`, `shift_jis`, ...), whatever the Content-Type says: requests' `r.encoding =
+    /// "..."` before `r.text`, for a server that names the wrong charset or none. Strict as
+    /// [`Response::text`] is, where requests' `r.text` replaces what does not decode; a byte
+    /// order mark still wins over the label. A label this build cannot decode is an
+    /// [`ErrorKind::Decode`] error before the body is read.
     ///
     /// ```no_run
     /// // The server says UTF-8, but the page is Latin-1.
@@ -669,6 +671,8 @@ impl Response {
     /// ```
     pub fn text_in(self, label: &str) -> Result<String> {
         let url = self.url.clone();
+        // An empty body decodes in any charset there is: this only asks about the label.
+        charset::decode(b"", label).map_err(|e| e.context(format!("the body from {url}")))?;
         let bytes = self.bytes()?;
         into_string(bytes, |bytes| charset::decode(bytes, label))
             .map_err(|e| e.context(format!("the body from {url}")))
