@@ -647,7 +647,8 @@ impl RequestBuilder {
     /// `/../` left as it is (curl's `--path-as-is`). Only the first request of the call: a
     /// redirect names its own. It is checked like everything else that goes on the wire: no
     /// space, CR, LF or other control character. Through a proxy that forwards the request, a
-    /// target that starts with `/` goes behind the URL's scheme and host, as a proxy needs.
+    /// target that starts with `/` goes behind the URL's scheme and host, and `*` becomes the
+    /// scheme and host alone, as a proxy needs (curl sends the target as given).
     ///
     /// ```no_run
     /// let resp = plainwire::options("http://example.com/").request_target("*").send()?;

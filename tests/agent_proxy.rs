@@ -676,6 +676,18 @@ fn a_callers_request_target_goes_to_a_proxy_in_absolute_form() {
         proxy.request_lines(),
         ["GET http://origin.invalid/x/../y HTTP/1.1"]
     );
+    // OPTIONS * goes as the scheme and authority alone (RFC 9112 section 3.2.4).
+    agent
+        .request("OPTIONS", "http://origin.invalid:8080/")
+        .request_target("*")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        proxy.request_lines()[1],
+        "OPTIONS http://origin.invalid:8080 HTTP/1.1"
+    );
 }
 
 #[test]

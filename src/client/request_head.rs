@@ -67,16 +67,17 @@ pub(crate) fn request_target(url: &Url, forwarded: bool) -> &str {
 
 /// The request-target for a caller's own `target` (curl's `--request-target`,
 /// `--path-as-is`): as given, but through a proxy that forwards the request, one in origin form
-/// (`/path`) goes behind the URL's scheme and authority. A proxy needs the absolute form (RFC
-/// 9112 section 3.2.2): given `/path`, it would take the request, credentials and all, for
-/// one addressed to itself.
+/// (`/path`) goes behind the URL's scheme and authority, and `*` (`OPTIONS *`) becomes the
+/// scheme and authority alone (RFC 9112 section 3.2.4). A proxy needs the absolute form
+/// (section 3.2.2): given `/path` or `*`, it would take the request, credentials and all, for
+/// one addressed to itself. curl sends the target as given, also to a proxy.
 pub(crate) fn callers_target<'a>(url: &Url, target: &'a str, forwarded: bool) -> Cow<'a, str> {
-    if forwarded && target.starts_with('/') {
-        let whole = url.as_str();
-        let origin = &whole[..whole.len() - url.path_and_query().len()];
-        Cow::Owned(format!("{origin}{target}"))
-    } else {
-        Cow::Borrowed(target)
+    let whole = url.as_str();
+    let origin = &whole[..whole.len() - url.path_and_query().len()];
+    match target {
+        "*" if forwarded => Cow::Owned(origin.to_string()),
+        _ if forwarded && target.starts_with('/') => Cow::Owned(format!("{origin}{target}")),
+        _ => Cow::Borrowed(target),
     }
 }
 
