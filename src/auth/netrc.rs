@@ -148,26 +148,30 @@ impl Netrc {
     /// The entry for `host`: the first `machine` entry whose name is `host` (compared without
     /// regard to ASCII case), else the `default` entry.
     ///
-    /// Only an entry that can be used is taken, as curl 7.88 takes it: with no `login` (no user
-    /// name in the URL), one with both a login and a password; with `login`, one for that
-    /// login with a password. The search goes on past any other to later entries and
-    /// `default`.
+    /// Only an entry that can be used is taken, and the search goes on past any other to later
+    /// entries and `default`. With no `login` (no user name in the URL), that is one with both
+    /// a login and a password. With `login`, one for that login with a password, else one with
+    /// a password and no login at all, as curl 7.88 chooses (checked against it). curl would
+    /// then even take another login's password for the URL's user; plainwire does not.
     pub(crate) fn lookup(&self, host: &str, login: Option<&str>) -> Option<&NetrcEntry> {
-        let fits = |entry: &&NetrcEntry| {
-            entry.password.is_some()
-                && match login {
-                    None => entry.login.is_some(),
-                    Some(user) => entry.login.as_deref() == Some(user),
-                }
+        let candidates = || {
+            let machines = self.entries.iter().filter(|entry| {
+                entry
+                    .machine
+                    .as_deref()
+                    .is_some_and(|machine| machine.eq_ignore_ascii_case(host))
+            });
+            let defaults = self.entries.iter().filter(|entry| entry.machine.is_none());
+            machines
+                .chain(defaults)
+                .filter(|entry| entry.password.is_some())
         };
-        let machines = self.entries.iter().filter(|entry| {
-            entry
-                .machine
-                .as_deref()
-                .is_some_and(|machine| machine.eq_ignore_ascii_case(host))
-        });
-        let defaults = self.entries.iter().filter(|entry| entry.machine.is_none());
-        machines.chain(defaults).find(fits)
+        match login {
+            None => candidates().find(|entry| entry.login.is_some()),
+            Some(user) => candidates()
+                .find(|entry| entry.login.as_deref() == Some(user))
+                .or_else(|| candidates().find(|entry| entry.login.is_none())),
+        }
     }
 
     /// Reads and parses the file at `path`, named by the caller (`--netrc-file`).
@@ -437,8 +441,12 @@ mod tests {
         let text = "machine h login alice password pa\nmachine h login bob password pb\nmachine h password only";
         let n = netrc(text);
         assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
-        // An entry with a password and no login serves no login the URL names (curl 7.88).
-        assert!(n.lookup("h", Some("carol")).is_none());
+        // An entry with a password and no login serves a login the URL names that has no
+        // entry of its own, as in curl.
+        assert_eq!(
+            n.lookup("h", Some("carol")).unwrap().password(),
+            Some("only")
+        );
         assert!(netrc("machine h login alice password pa")
             .lookup("h", Some("bob"))
             .is_none());
@@ -549,12 +557,18 @@ mod tests {
             creds("machine h login u\ndefault login d password g", "h"),
             pair("d", "g")
         );
-        // For a login the URL names, an entry without a password, or without that login, is
-        // passed over.
+        // For a login the URL names, an entry without a password is passed over, and one for
+        // that login wins over an earlier one without a login (as curl 7.88.1 chooses).
         let n = netrc("machine h login bob\nmachine h login bob password pb");
         assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
         let n = netrc("machine h password x\nmachine h login bob password pb");
         assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("pb"));
+        let n = netrc("machine h login alice password pa\nmachine h password only");
+        assert_eq!(n.lookup("h", Some("bob")).unwrap().password(), Some("only"));
+        // Another login's password is never the URL user's (curl 7.88.1 sends it).
+        assert!(netrc("machine h login alice password pa")
+            .lookup("h", Some("bob"))
+            .is_none());
     }
 
     #[test]
