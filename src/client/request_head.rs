@@ -497,6 +497,7 @@ mod tests {
             proxy_headers: Vec<(String, String)>,
             expect_continue: bool,
             without_default_credentials: bool,
+            without_default_host: bool,
             authorization: Option<String>,
             digest_answer: Option<String>,
             cookie: Option<String>,
@@ -536,7 +537,7 @@ mod tests {
                 proxy: case.forwarded.then_some(&proxy),
                 expect_continue: case.expect_continue,
                 without_default_credentials: case.without_default_credentials,
-                without_default_host: case.without_default_credentials,
+                without_default_host: case.without_default_host,
                 authorization: case.authorization.as_deref(),
                 digest_answer: case.digest_answer.as_deref(),
                 cookie: case.cookie.as_deref(),
@@ -575,6 +576,7 @@ mod tests {
                 proxy_headers: Vec::new(),
                 expect_continue: false,
                 without_default_credentials: false,
+                without_default_host: false,
                 authorization: None,
                 digest_answer: None,
                 cookie: None,
@@ -623,6 +625,11 @@ mod tests {
                     defaults: pairs(&[("Authorization", "Bearer t"), ("Proxy-Authorization", "p")]),
                     without_default_credentials: true,
                     authorization: Some("Basic dTpw".into()),
+                    ..plain()
+                },
+                Case {
+                    defaults: pairs(&[("Host", "a.test"), ("X-Team", "core")]),
+                    without_default_host: true,
                     ..plain()
                 },
                 Case {
@@ -717,6 +724,7 @@ mod tests {
                     proptest::option::of("[a-z]{0,4}"),
                     proptest::option::of("[a-z=]{0,4}"),
                     any::<bool>(),
+                    any::<bool>(),
                 ),
             )
                 .prop_map(|(a, b, c)| Case {
@@ -735,6 +743,7 @@ mod tests {
                     digest_answer: c.1,
                     cookie: c.2,
                     http10: c.3,
+                    without_default_host: c.4,
                     url: "http://example.com:8080/a?b".into(),
                 })
         }

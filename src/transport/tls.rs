@@ -214,9 +214,10 @@ impl TlsStream {
     /// Bytes of a record count as the peer not being silent: a large record may rightly take
     /// a while on a slow link. Whole records that carry no data (TLS 1.3 session tickets, key
     /// updates) count only [`MAX_EMPTY_RECORDS`] times in one read; after that the idle limit
-    /// runs on from there and no further record restarts it, or a peer could send them for
-    /// ever and the read never end. rustls caps key updates, empty records and warning alerts
-    /// itself, but not session tickets.
+    /// runs on from there and nothing restarts it for the rest of this read, not even the
+    /// bytes of a data record that follows, or a peer could send empty records for ever and
+    /// the read never end. rustls caps key updates, empty records and warning alerts itself,
+    /// but not session tickets.
     pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
         let mut empty_records = 0;
         let mut fixed: Option<IoBudget> = None;
