@@ -104,7 +104,7 @@ fn records_without_data_do_not_restart_the_read_timeout_for_ever() {
             conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
             // Until the client hangs up (bounded, should it never).
             for _ in 0..400 {
-                conn.sleep(Duration::from_millis(100));
+                conn.sleep(Duration::from_millis(200));
                 if !conn.tls_key_update() {
                     return;
                 }
@@ -134,7 +134,7 @@ fn records_without_data_are_counted_however_they_are_cut_into_reads() {
                 return;
             }
             conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
-            conn.tls_key_updates_cut_across_reads(60, Duration::from_millis(100));
+            conn.tls_key_updates_cut_across_reads(60, Duration::from_millis(200));
         },
     );
     let agent = trusting_test_ca(builder())
