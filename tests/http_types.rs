@@ -6,6 +6,16 @@ use support::*;
 
 use std::io::Read;
 
+/// The text of the answer to `request`, sent through `request_http`.
+fn answer_to(request: http::Request<Vec<u8>>) -> String {
+    agent()
+        .request_http(request)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap()
+}
+
 #[test]
 fn an_http_request_is_sent_with_its_method_headers_and_body() {
     let server = HttpServer::start(|req| {
@@ -21,12 +31,7 @@ fn an_http_request_is_sent_with_its_method_headers_and_body() {
         .header("X-Signed", "sig")
         .body(b"payload".to_vec())
         .unwrap();
-    let body = agent()
-        .request_http(request)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let body = answer_to(request);
     assert_eq!(body, "POST /items?x=1 sig payload");
 }
 
@@ -80,12 +85,7 @@ fn a_utf8_header_value_goes_through_as_header_takes_it() {
         )
         .body(Vec::new())
         .unwrap();
-    let body = agent()
-        .request_http(request)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let body = answer_to(request);
     assert_eq!(body, "café");
 }
 

@@ -88,67 +88,57 @@ fn the_test_ca_is_trusted_alongside_the_webpki_roots_when_asked() {
     );
 }
 
+/// Half a body ("hello" of 10 bytes), then only what `then` sends, records without data:
+/// what reading the body as a stream (no speed floor) under a 1 s read timeout comes to. It
+/// must be a timeout: without a bound on such records, each would restart the timeout, and
+/// rustls itself ends the connection after 32 key updates without data, with a TLS error.
+fn read_past_records_without_data(then: fn(&mut Conn)) -> plainwire::Error {
+    let server = ScriptedServer::start_tls(
+        server_tls_config("localhost.pem", "localhost.key"),
+        move |conn| {
+            if conn.read_request_head().is_empty() {
+                return;
+            }
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+            then(conn);
+        },
+    );
+    let agent = trusting_test_ca(builder())
+        .read_timeout(Some(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let mut body = Vec::new();
+    let err = resp.into_reader().read_to_end(&mut body).unwrap_err();
+    assert_eq!(body, b"hello");
+    plainwire::Error::from(err)
+}
+
 #[test]
 fn records_without_data_do_not_restart_the_read_timeout_for_ever() {
     // A TLS 1.3 server may send records that carry no data (key updates, session tickets).
     // A few may restart the read timeout, as any bytes do; a stream of them must not, or a
-    // read of a body that stops coming never ends. Read as a stream, with no speed floor.
-    // (rustls itself ends the connection after 32 key updates without data between them,
-    // with a TLS error, but sets no bound on session tickets.)
-    let server = ScriptedServer::start_tls(
-        server_tls_config("localhost.pem", "localhost.key"),
-        |conn| {
-            if conn.read_request_head().is_empty() {
+    // read of a body that stops coming never ends. rustls sets no bound on session tickets.
+    let err = read_past_records_without_data(|conn| {
+        // Until the client hangs up (bounded, should it never).
+        for _ in 0..400 {
+            conn.sleep(Duration::from_millis(200));
+            if !conn.tls_key_update() {
                 return;
             }
-            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
-            // Until the client hangs up (bounded, should it never).
-            for _ in 0..400 {
-                conn.sleep(Duration::from_millis(200));
-                if !conn.tls_key_update() {
-                    return;
-                }
-            }
-        },
-    );
-    let agent = trusting_test_ca(builder())
-        .read_timeout(Some(Duration::from_secs(1)))
-        .build()
-        .unwrap();
-    let resp = agent.get(&server.url("/")).send().unwrap();
-    let mut body = Vec::new();
-    let err = resp.into_reader().read_to_end(&mut body).unwrap_err();
-    let err = plainwire::Error::from(err);
+        }
+    });
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-    assert_eq!(body, b"hello");
 }
 
 #[test]
 fn records_without_data_are_counted_however_they_are_cut_into_reads() {
-    // The same as above, but each record's last byte comes with the next record's first: no
-    // read ends at a record's end, and records must still be counted as they complete.
-    let server = ScriptedServer::start_tls(
-        server_tls_config("localhost.pem", "localhost.key"),
-        |conn| {
-            if conn.read_request_head().is_empty() {
-                return;
-            }
-            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
-            conn.tls_key_updates_cut_across_reads(60, Duration::from_millis(200));
-        },
-    );
-    let agent = trusting_test_ca(builder())
-        .read_timeout(Some(Duration::from_secs(1)))
-        .build()
-        .unwrap();
-    let resp = agent.get(&server.url("/")).send().unwrap();
-    let mut body = Vec::new();
-    let err = resp.into_reader().read_to_end(&mut body).unwrap_err();
-    let err = plainwire::Error::from(err);
-    // Without the count, each read restarts the timeout, and rustls itself ends the
-    // connection after 32 key updates, with a TLS error.
+    // Each record's last byte comes with the next record's first: no read ends at a
+    // record's end, and records must still be counted as they complete.
+    let err = read_past_records_without_data(|conn| {
+        conn.tls_key_updates_cut_across_reads(60, Duration::from_millis(200));
+    });
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-    assert_eq!(body, b"hello");
 }
 
 #[test]
