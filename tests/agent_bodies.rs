@@ -615,6 +615,55 @@ fn empty_lines_before_the_status_line_count_against_the_head_not_the_body() {
 }
 
 #[test]
+fn a_reset_after_empty_lines_is_no_empty_reply_to_send_again() {
+    // On a reused connection, a request that got nothing before a reset may be sent again on a
+    // new one. Empty lines before a status line are something: the server saw the request.
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&connections);
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(stream) = stream else { return };
+            *count.lock().unwrap() += 1;
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut writer = stream;
+            let mut read_head = || {
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        return;
+                    }
+                }
+            };
+            read_head();
+            if n > 0 {
+                let _ = writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
+                continue;
+            }
+            let _ = writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            read_head();
+            let _ = writer.write_all(b"\r\n\r\n");
+            std::thread::sleep(Duration::from_millis(100));
+            let _ = socket2::SockRef::from(&writer).set_linger(Some(Duration::ZERO));
+            drop((writer, reader));
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let agent = agent();
+    assert_eq!(agent.get(&url).send().unwrap().text().unwrap(), "ok");
+    let second = agent.get(&url).send();
+    assert!(
+        second.is_err(),
+        "sent again: {:?}",
+        second.map(|r| r.status())
+    );
+    assert_eq!(*connections.lock().unwrap(), 1);
+}
+
+#[test]
 fn a_head_larger_than_the_default_limit_is_refused() {
     let huge = ScriptedServer::respond_with(response_with_header_of(100 * 1024));
     let err = agent().get(&huge.url("/")).send().unwrap_err();

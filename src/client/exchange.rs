@@ -404,22 +404,24 @@ pub(crate) fn read_response_head(
     tracer: &Tracer,
 ) -> Result<ResponseHead> {
     // How far the search for the head's end has gone (`None`: no bytes yet), and how much of
-    // the buffer the last parse saw.
+    // the buffer the last parse saw, both counted after the empty lines.
     let mut searched: Option<usize> = None;
     let mut parsed: Option<usize> = None;
-    // Empty lines before the status line, which httparse would skip: taken off as they come,
-    // so that a run of them is no head to parse again, and counted against the size limit.
+    // Empty lines at the front of the buffer, before the status line, which httparse would
+    // skip: passed over where they lie, so that a run of them is no head to parse again, and
+    // counted against the size limit. They stay in the buffer until the head is taken, so
+    // that a connection that fails after them has received something (see `unanswered`).
     let mut skipped = 0;
     loop {
-        let before = skip_empty_lines(conn);
-        if before > 0 {
-            skipped += before;
+        let more = empty_lines_at(&conn.buffered()[skipped..]);
+        if more > 0 {
+            skipped += more;
             (searched, parsed) = (None, None);
         }
         if skipped >= limits.max_head_size {
             return Err(head_too_large(limits.max_head_size));
         }
-        let buffered = conn.buffered();
+        let buffered = &conn.buffered()[skipped..];
         let room = limits.max_head_size - skipped;
         let parse = may_hold_whole_head(buffered, searched, room);
         if !buffered.is_empty() {
@@ -436,13 +438,13 @@ pub(crate) fn read_response_head(
         if matches!(filled, Ok(n) if n > 0) {
             continue;
         }
-        if already > 0 && parsed != Some(already) {
+        if already > skipped && parsed != Some(already - skipped) {
             if let Some(head) = take_head(conn, limits, skipped, tracer)? {
                 return Ok(head);
             }
         }
         filled?;
-        return Err(if already + skipped == 0 {
+        return Err(if already == 0 {
             Error::new(
                 ErrorKind::EmptyReply,
                 "the server closed the connection without sending a response",
@@ -451,8 +453,7 @@ pub(crate) fn read_response_head(
             Error::new(
                 ErrorKind::Protocol,
                 format!(
-                    "the server closed the connection after {} bytes of a response head",
-                    already + skipped
+                    "the server closed the connection after {already} bytes of a response head"
                 ),
             )
         });
@@ -476,34 +477,33 @@ fn may_hold_whole_head(buffered: &[u8], searched: Option<usize>, max: usize) -> 
     }
 }
 
-/// Takes the empty lines (`\n` or `\r\n`) at the start of `conn`'s buffer off it; returns
-/// how many bytes they were. A lone CR waits for what follows it.
-fn skip_empty_lines(conn: &mut Connection) -> usize {
-    let buffered = conn.buffered();
+/// How many bytes of empty lines (`\n` or `\r\n`) `bytes` starts with. A lone CR waits for
+/// what follows it.
+fn empty_lines_at(bytes: &[u8]) -> usize {
     let mut at = 0;
     loop {
-        match &buffered[at..] {
+        match &bytes[at..] {
             [b'\n', ..] => at += 1,
             [b'\r', b'\n', ..] => at += 2,
-            _ => break,
+            _ => return at,
         }
     }
-    conn.consume(at);
-    at
 }
 
-/// Parses the head at the start of `conn`'s buffer and consumes it, if it is whole; `skipped`
-/// bytes of empty lines before it count against the size limit.
+/// Parses the head that starts `skipped` bytes (of empty lines) into `conn`'s buffer, and
+/// consumes it with them, if it is whole; the empty lines count against the size limit.
 fn take_head(
     conn: &mut Connection,
     limits: &HeadLimits,
     skipped: usize,
     tracer: &Tracer,
 ) -> Result<Option<ResponseHead>> {
-    let Some((head, used)) = parse_response_head_after(conn.buffered(), limits, skipped)? else {
+    let Some((head, used)) =
+        parse_response_head_after(&conn.buffered()[skipped..], limits, skipped)?
+    else {
         return Ok(None);
     };
-    conn.consume(used);
+    conn.consume(skipped + used);
     if tracer.is_on() {
         let shown = tracer.head_for_hook(head.headers.raw());
         tracer.emit(|| TraceEvent::ResponseHead(&shown[..]));
