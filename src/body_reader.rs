@@ -1,4 +1,5 @@
-//! [`BodyReader`]: a response body as a `std::io::Read`, decoded and within its limit.
+//! [`BodyReader`]: a response body as a `std::io::Read`, decoded and within its limit. It
+//! knows no framing and touches no socket: the [`WireBody`] under it does.
 //!
 //! Under it, a [`WireBody`] reads the framed bytes off the connection. On top, this type undoes
 //! a content coding (gzip or deflate, with the `gzip` feature, when we asked for it) and counts

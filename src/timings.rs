@@ -1,4 +1,5 @@
 //! [`Timings`]: where the time of a call went, phase by phase, as curl's `--write-out` reports it.
+//! It only records instants the call hands it; it reads no clock of its own.
 
 use std::time::Duration;
 

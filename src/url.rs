@@ -1,4 +1,5 @@
-//! `http` and `https` URLs: parsing, resolving references, and the pieces a request needs.
+//! `http` and `https` URLs: parsing, resolving references, and the pieces a request needs. It
+//! resolves no names and decides nothing about where a request goes.
 //!
 //! The rules are on [`Url::parse`].
 

@@ -14,6 +14,9 @@
 //! parameter when it has the shape `token BWS "=" BWS value`, and as a new challenge
 //! otherwise, which is how RFC 9110's grammar tells them apart. A malformed challenge is
 //! skipped up to the next comma outside quotes, and parsing goes on.
+//!
+//! Beyond the grammar, as curl reads them: a tab may follow the scheme, and a parameter's value
+//! may be an unquoted token68 (a base64 nonce, `nonce=dGVzdA/+x==`).
 
 // Only Digest authentication reads challenges so far.
 #![cfg_attr(not(feature = "digest"), allow(dead_code))]

@@ -1,4 +1,5 @@
-//! Authorization header values: HTTP Basic (RFC 7617) and Bearer (RFC 6750).
+//! Authorization header values: HTTP Basic (RFC 7617) and Bearer (RFC 6750). It decides
+//! nothing about when or where credentials go; the call loop does (`client/`).
 
 pub(crate) mod challenge;
 pub(crate) mod credentials;

@@ -7,9 +7,10 @@
 //!
 //! 1. [`call`]: the loop of one call: the deadline, the retry on a dead pooled connection, the
 //!    redirect chain. It carries out decisions; it makes none.
-//! 2. [`request_head`]: the request head as bytes, built and checked before any socket opens,
+//! 2. [`proxy`]: which proxy, if any, a URL goes through (decided first: the request line
+//!    depends on it).
+//! 3. [`request_head`]: the request head as bytes, built and checked before any socket opens,
 //!    with the body's framing from [`send_body`] and the Cookie field from [`cookie_field`].
-//! 3. [`proxy`]: which proxy, if any, a URL goes through.
 //! 4. [`connect`]: a connection: from the pool, or new (resolve, TCP, [`tunnel`], TLS).
 //! 5. [`exchange`]: the head (and body) out, response heads in until a final one.
 //! 6. [`wire_body`]: the framed body bytes off the connection, under the [`low_speed`] limit;

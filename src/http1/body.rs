@@ -1,10 +1,12 @@
 //! Turning the bytes after a response head into body bytes, and knowing when the body ends.
 //!
 //! [`BodyDecoder`] applies a [`BodyFraming`] decision. It counts, it delegates chunked bodies
-//! to [`ChunkedDecoder`], and it is the one place that says whether an end of input is the end
-//! of the body or a truncation. Bulk bytes can bypass it: [`BodyDecoder::verbatim_len`] says
-//! how many of the next input bytes are body bytes as they stand, so the caller may read them
-//! straight into its own buffer and report them with [`BodyDecoder::consume_verbatim`].
+//! to [`ChunkedDecoder`], and it is the one place that says, from the framing, whether an end
+//! of input is the end of the body or a truncation (the transport adds one case it alone can
+//! see: a TLS stream closed without `close_notify`). Bulk bytes can bypass it:
+//! [`BodyDecoder::verbatim_len`] says how many of the next input bytes are body bytes as they
+//! stand, so the caller may read them straight into its own buffer and report them with
+//! [`BodyDecoder::consume_verbatim`].
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::chunked::ChunkedDecoder;

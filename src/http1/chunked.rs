@@ -154,7 +154,7 @@ impl ChunkedDecoder {
     ///
     /// [`ErrorKind::Protocol`] when the input breaks the chunked grammar (a missing or
     /// overflowing chunk size, a line not ended by CRLF, a control byte in an extension or a
-    /// trailer) or a bound ([`MAX_CHUNK_LINE`], [`MAX_TRAILER_SECTION`]).
+    /// trailer) or a bound ([`MAX_CHUNK_LINE`], [`MAX_CHUNK_PADDING`], [`MAX_TRAILER_SECTION`]).
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
         let mut consumed = 0;
         let mut written = 0;

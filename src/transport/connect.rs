@@ -1,4 +1,5 @@
-//! Resolving a host name and opening a TCP connection to one of its addresses.
+//! Resolving a host name and opening a TCP connection to one of its addresses. No TLS and no
+//! proxy here: `transport/tls.rs` and `client/connect.rs` stack those on top.
 //!
 //! Name resolution uses the system resolver through `std`, which blocks and cannot be told to
 //! stop. When the call has a deadline, resolution therefore runs on a helper thread that we stop

@@ -1,9 +1,11 @@
 //! Time budgets: the overall deadline of a call, and the idle limit of each blocking operation.
 //!
 //! Before every blocking socket operation the transport asks an [`IoBudget`] how long it may
-//! wait, and sets the socket's timeout to that. Because the answer shrinks as the deadline
-//! nears, a server that sends one byte at a time cannot hold a call past its deadline: each
-//! read is bounded by what is left, not by a fresh allowance.
+//! wait, and puts that on the socket (or keeps a timeout already there that will do; see
+//! `transport/socket.rs`). Because the answer shrinks as the deadline nears, a server that
+//! sends one byte at a time cannot hold a call past its deadline: each read is bounded by what
+//! is left, not by a fresh allowance. The idle limit, by contrast, starts afresh with each
+//! operation: it bounds silence, not a trickle (the low-speed limits do that).
 
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,8 @@
 //! to ask whether it holds such a partial record. A kept-alive connection whose TLS session
 //! holds half a record is not idle: the rest of that record is somebody's data. So the
 //! transport feeds every byte it hands to rustls through this counter as well, and a pooled
-//! connection must be at a boundary.
+//! connection must be at a boundary. The records it has seen complete are counted too, for
+//! the cap on records without data in one read (`TlsStream::read`).
 
 /// The TLS record header: content type (1), legacy version (2), length (2), RFC 8446 section 5.1.
 const HEADER_LEN: usize = 5;

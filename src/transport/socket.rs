@@ -4,7 +4,8 @@
 //! is skipped when the timeout on the socket will do: when it is no longer than the one wanted
 //! and at least a [`KEPT_SHARE`] of it. An operation that then times out early is given the
 //! difference and tried once more, so that every operation waits exactly as long as its budget
-//! allows, never longer and never shorter.
+//! allows, never longer and never shorter. One that a signal interrupts (`EINTR`) is tried
+//! again for what is left of its wait.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

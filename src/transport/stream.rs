@@ -1,4 +1,5 @@
-//! One byte stream to a server, plain TCP or TLS, with budgeted reads and writes.
+//! One byte stream to a server, plain TCP or TLS, with budgeted reads and writes. It knows no
+//! HTTP and keeps no buffer: [`Connection`](super::connection::Connection) buffers above it.
 
 use std::io::Read;
 

@@ -1,4 +1,5 @@
-//! [`TlsInfo`]: what a TLS handshake settled on, and whom it was with.
+//! [`TlsInfo`]: what a TLS handshake settled on, and whom it was with. A record of it only: it
+//! verifies nothing (rustls and webpki did, in the handshake).
 
 #[cfg(feature = "inspect")]
 use crate::transport::x509::CertificateSummary;

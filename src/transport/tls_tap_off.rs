@@ -1,6 +1,6 @@
 //! The TLS record tap of a build without the `inspect` feature: a type with no values, so
 //! that no connection ever has a tap and nothing of the record reader is built in. The
-//! transport calls the same method on it as on [the real one](crate::tls_record), and the
+//! transport calls the same method on it as on the real one (`tls_tap.rs`), and the
 //! compiler knows that no call can happen.
 
 use crate::tls_record::Direction;
