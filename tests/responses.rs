@@ -421,6 +421,10 @@ fn text_of(server: &HttpServer) -> plainwire::Result<String> {
     agent().get(&server.url("/")).send()?.text()
 }
 
+fn text_in_of(server: &HttpServer, label: &str) -> plainwire::Result<String> {
+    agent().get(&server.url("/")).send()?.text_in(label)
+}
+
 fn lossy_text_of(server: &HttpServer) -> String {
     agent()
         .get(&server.url("/"))
@@ -458,16 +462,10 @@ fn text_in_decodes_in_the_callers_charset_whatever_the_server_says() {
     let err = text_of(&server).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     for label in ["Latin1", "iso-8859-1"] {
-        let text = agent().get(&server.url("/")).send().unwrap().text_in(label);
-        assert_eq!(text.unwrap(), "café", "{label}");
+        assert_eq!(text_in_of(&server, label).unwrap(), "café", "{label}");
     }
     // A label that names no charset is an error, not a guess.
-    let err = agent()
-        .get(&server.url("/"))
-        .send()
-        .unwrap()
-        .text_in("no-such-charset")
-        .unwrap_err();
+    let err = text_in_of(&server, "no-such-charset").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
 }
 

@@ -511,15 +511,21 @@ fn head_dripping_server() -> ScriptedServer {
     })
 }
 
+/// An agent whose head timeout (500 ms) is far shorter than its read timeout (5 s): a head
+/// that drips within the read timeout is ended by the head timeout alone.
+fn head_limited_agent() -> plainwire::Agent {
+    builder()
+        .read_timeout(Duration::from_secs(5))
+        .head_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn the_head_timeout_ends_a_head_dripped_under_the_read_timeout() {
     // Each byte comes well within the read timeout; only a limit on the whole head ends this.
     let server = head_dripping_server();
-    let agent = builder()
-        .read_timeout(Duration::from_secs(5))
-        .head_timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let agent = head_limited_agent();
     let err = assert_times_out(TimeoutPhase::ReadHead, || {
         agent.get(&server.url("/")).send()
     });
@@ -542,11 +548,7 @@ fn the_head_timeout_ends_an_interim_head_dripped_while_we_wait_to_send_the_body(
         conn.write_all(b"HTTP/1.1 100 Continue\r\n");
         drip(conn, [&b"X: y\r\n"[..]; 300], Duration::from_millis(100));
     });
-    let agent = builder()
-        .read_timeout(Duration::from_secs(5))
-        .head_timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let agent = head_limited_agent();
     let err = assert_times_out(TimeoutPhase::ReadHead, || {
         agent
             .put(&server.url("/"))
