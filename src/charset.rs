@@ -89,6 +89,11 @@ const UTF_16LE_LABELS: &[&str] = &[
 /// The Encoding standard's labels for UTF-16BE.
 const UTF_16BE_LABELS: &[&str] = &["unicodefffe", "utf-16be"];
 
+/// Whether `label` names a charset this build can decode; the error [`decode`] would give.
+pub(crate) fn check_label(label: &str) -> Result<()> {
+    Charset::for_label(label).map(drop)
+}
+
 /// Decodes `bytes` as text in the charset `label` names (a label as in `charset=...`, any
 /// case, surrounding whitespace and quotes ignored).
 ///

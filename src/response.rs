@@ -654,7 +654,7 @@ impl Response {
     /// ```
     pub fn text(self) -> Result<String> {
         let label = self.charset();
-        self.text_in(label.as_deref().unwrap_or(DEFAULT_CHARSET))
+        self.decoded(label.as_deref().unwrap_or(DEFAULT_CHARSET))
     }
 
     /// The whole body as text in the charset `label` names (a WHATWG label: `iso-8859-1`,
@@ -670,9 +670,15 @@ impl Response {
     /// # Ok::<(), plainwire::Error>(())
     /// ```
     pub fn text_in(self, label: &str) -> Result<String> {
+        charset::check_label(label)
+            .map_err(|e| e.context(format!("the body from {}", self.url)))?;
+        self.decoded(label)
+    }
+
+    /// The whole body decoded in `label`'s charset, or the one its byte order mark names
+    /// (which wins, even over a label that names none): `text` and `text_in`.
+    fn decoded(self, label: &str) -> Result<String> {
         let url = self.url.clone();
-        // An empty body decodes in any charset there is: this only asks about the label.
-        charset::decode(b"", label).map_err(|e| e.context(format!("the body from {url}")))?;
         let bytes = self.bytes()?;
         into_string(bytes, |bytes| charset::decode(bytes, label))
             .map_err(|e| e.context(format!("the body from {url}")))

@@ -493,6 +493,9 @@ fn a_response_without_a_body_is_empty_whatever_length_it_names() {
 fn a_byte_order_mark_wins_over_the_label() {
     let server = serving("text/plain; charset=iso-8859-1", b"\xFF\xFEh\x00i\x00");
     assert_eq!(text_of(&server).unwrap(), "hi");
+    // Even over a label that names no charset.
+    let server = serving("text/plain; charset=x-no-such", b"\xFF\xFEh\x00i\x00");
+    assert_eq!(text_of(&server).unwrap(), "hi");
 }
 
 #[test]
