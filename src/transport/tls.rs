@@ -221,6 +221,8 @@ impl TlsStream {
     pub fn read(&mut self, out: &mut [u8], budget: &IoBudget) -> Result<usize> {
         let mut empty_records = 0;
         let mut fixed: Option<IoBudget> = None;
+        // Records completed before the last wait on the socket, if there was one.
+        let mut before: Option<u64> = None;
         loop {
             match self.session.reader().read(out) {
                 Ok(n) => return Ok(n),
@@ -231,27 +233,19 @@ impl TlsStream {
                 }
                 Err(e) => return Err(budget.io_error(e, self.socket.peer())),
             }
-            // Pending TLS writes (a key update, an alert) go out before we wait for more.
-            self.flush(budget)?;
-            let before = self.incoming.records_completed();
-            self.read_records(fixed.as_ref().unwrap_or(budget))?;
-            // No plaintext yet (the next turn returns any): every record this read completed
-            // carried none, however the peer cut its bytes into reads.
-            if !self.has_plaintext() {
+            // No plaintext after a wait: every record that wait completed carried none,
+            // however the peer cut its bytes into reads.
+            if let Some(before) = before {
                 empty_records += self.incoming.records_completed() - before;
                 if fixed.is_none() && empty_records >= MAX_EMPTY_RECORDS {
                     fixed = Some(budget.idle_from_now());
                 }
             }
+            // Pending TLS writes (a key update, an alert) go out before we wait for more.
+            self.flush(budget)?;
+            before = Some(self.incoming.records_completed());
+            self.read_records(fixed.as_ref().unwrap_or(budget))?;
         }
-    }
-
-    /// Whether decrypted data waits to be read.
-    fn has_plaintext(&mut self) -> bool {
-        !matches!(
-            self.session.reader().fill_buf(),
-            Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock
-        )
     }
 
     /// Whether the stream ended with a TCP close that no TLS close_notify announced: anyone on
@@ -348,7 +342,11 @@ impl TlsStream {
     /// Whether the session holds nothing of the peer's: no plaintext waiting to be read, no
     /// close (clean or not) seen, and no part of a record. Makes no system call.
     pub fn is_quiet(&mut self) -> bool {
-        !self.has_plaintext() && self.incoming.at_boundary()
+        let nothing_pending = matches!(
+            self.session.reader().fill_buf(),
+            Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock
+        );
+        nothing_pending && self.incoming.at_boundary()
     }
 
     /// Checks an idle session without blocking, on a socket in non-blocking mode: `true` if the
