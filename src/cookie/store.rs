@@ -207,41 +207,46 @@ impl Store {
                 self.len -= 1;
             }
         }
-        // The same, for the whole site the domain belongs to.
-        let site = site_of(domain).to_string();
-        let in_site = |name: &str| domain_matches(name, &site);
-        loop {
-            let count: usize = self
+        // The same, for the whole site the domain belongs to. A jar with no more cookies
+        // than a site may have cannot hold a site over it: nothing to count.
+        if self.len > MAX_COOKIES_PER_SITE {
+            let site = site_of(domain).to_string();
+            let in_site = |name: &str| domain_matches(name, &site);
+            let mut count: usize = self
                 .by_domain
                 .iter()
                 .filter(|(name, _)| in_site(name))
                 .map(|(_, cookies)| cookies.len())
                 .sum();
-            if count <= MAX_COOKIES_PER_SITE {
-                break;
+            while count > MAX_COOKIES_PER_SITE {
+                let of_site = || {
+                    self.by_domain
+                        .iter()
+                        .filter(|(name, _)| in_site(name))
+                        .flat_map(|(name, cookies)| {
+                            cookies
+                                .iter()
+                                .enumerate()
+                                .map(move |(at, c)| ((name, at), c))
+                        })
+                };
+                let victim = least_recently_used(of_site(), |c| !c.secure)
+                    .or_else(|| least_recently_used(of_site(), |_| true))
+                    .map(|(name, at)| (name.clone(), at));
+                let Some((name, at)) = victim else { break };
+                self.remove_at(&name, at);
+                count -= 1;
             }
-            let of_site = |eligible: fn(&Cookie) -> bool| {
-                self.by_domain
-                    .iter()
-                    .filter(|(name, _)| in_site(name))
-                    .flat_map(|(name, cookies)| {
-                        cookies.iter().enumerate().map(move |(at, c)| (name, at, c))
-                    })
-                    .filter(|(_, _, cookie)| eligible(cookie))
-                    .min_by_key(|(_, _, c)| (c.last_access, c.creation_index))
-                    .map(|(name, at, _)| (name.clone(), at))
-            };
-            let victim = of_site(|c| !c.secure).or_else(|| of_site(|_| true));
-            let Some((name, at)) = victim else { break };
-            self.remove_at(&name, at);
         }
         while self.len > MAX_COOKIES {
-            let victim = self
-                .by_domain
-                .iter()
-                .flat_map(|(domain, cookies)| cookies.iter().enumerate().map(move |c| (domain, c)))
-                .min_by_key(|(_, (_, cookie))| (cookie.last_access, cookie.creation_index))
-                .map(|(domain, (at, _))| (domain.clone(), at));
+            let every = self.by_domain.iter().flat_map(|(domain, cookies)| {
+                cookies
+                    .iter()
+                    .enumerate()
+                    .map(move |(at, c)| ((domain, at), c))
+            });
+            let victim =
+                least_recently_used(every, |_| true).map(|(domain, at)| (domain.clone(), at));
             let Some((domain, at)) = victim else { break };
             self.remove_at(&domain, at);
         }
@@ -420,11 +425,12 @@ fn candidate_domains(host: &str, host_is_ip: bool) -> impl Iterator<Item = &str>
     std::iter::once(host).chain(parents)
 }
 
-/// The position of the least recently used cookie among those `eligible` (ties: the older).
-fn least_recently_used<'a>(
-    cookies: impl Iterator<Item = (usize, &'a Cookie)>,
+/// The key (a position, or a domain and a position) of the least recently used cookie among
+/// those `eligible` (ties: the older).
+fn least_recently_used<'a, K>(
+    cookies: impl Iterator<Item = (K, &'a Cookie)>,
     eligible: impl Fn(&Cookie) -> bool,
-) -> Option<usize> {
+) -> Option<K> {
     cookies
         .filter(|(_, c)| eligible(c))
         .min_by_key(|(_, c)| (c.last_access, c.creation_index))
