@@ -118,7 +118,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         // get. curl and requests send the origin form too.
         let digest_uri = own_target
             .as_deref()
-            .unwrap_or_else(|| request_head::request_target(&url, false));
+            .unwrap_or_else(|| url.path_and_query());
         let mut digest_answer = digest.as_mut().and_then(|session| {
             session.first_authorization(&attempt(
                 &method,

@@ -659,12 +659,9 @@ fn body(
                 // Bytes can be sent again (a retry, a 307, a Digest challenge): a fresh paced
                 // reader over them for each try.
                 let length = body.bytes.len() as u64;
-                let bytes = std::sync::Arc::new(body.bytes.clone());
+                let bytes: std::sync::Arc<[u8]> = body.bytes.as_slice().into();
                 request.body_reopen(Some(length), move || {
-                    Ok(Paced::new(
-                        std::io::Cursor::new(bytes.as_ref().clone()),
-                        rate,
-                    ))
+                    Ok(Paced::new(std::io::Cursor::new(bytes.clone()), rate))
                 })
             }
             None => request.body(body.bytes.clone()),
