@@ -46,10 +46,9 @@ struct ArmedTimeout {
     set: Option<Duration>,
     /// What the last operation may still wait once `set` has run out.
     short_by: Duration,
-    /// When the budget last armed it, if the budget has a deadline, and the whole wait it
-    /// allowed: a signal's retry waits only what is left of that.
-    armed_at: Option<Instant>,
-    allowed: Option<Duration>,
+    /// When the wait the budget last allowed ends, if the budget has a deadline: a signal's
+    /// retry waits only what is left of it.
+    until: Option<Instant>,
 }
 
 impl ArmedTimeout {
@@ -123,7 +122,7 @@ impl TimedSocket {
         let (allowed, now) = budget
             .socket_timeout_from()
             .map_err(|e| e.context(&self.peer))?;
-        (self.read.armed_at, self.read.allowed) = (now, allowed);
+        self.read.until = now.zip(allowed).map(|(now, allowed)| now + allowed);
         if let Some(timeout) = self.read.update(allowed) {
             self.stream
                 .set_read_timeout(timeout)
@@ -138,7 +137,7 @@ impl TimedSocket {
         let (allowed, now) = budget
             .socket_timeout_from()
             .map_err(|e| e.context(&self.peer))?;
-        (self.write.armed_at, self.write.allowed) = (now, allowed);
+        self.write.until = now.zip(allowed).map(|(now, allowed)| now + allowed);
         if let Some(timeout) = self.write.update(allowed) {
             self.stream
                 .set_write_timeout(timeout)
@@ -229,8 +228,8 @@ impl TimedSocket {
         way: Way,
         mut op: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
     ) -> std::io::Result<usize> {
-        // Without a deadline: the first signal's time, and the whole wait then allowed.
-        let mut signalled: Option<(Instant, Option<Duration>)> = None;
+        // Without a deadline: when the wait ends, counted from the first signal.
+        let mut signalled: Option<Option<Instant>> = None;
         loop {
             let result = match op(&mut self.stream) {
                 Err(e)
@@ -247,14 +246,13 @@ impl TimedSocket {
             match result {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                     let armed = *self.armed(way);
-                    let (since, wait) = match armed.armed_at {
-                        Some(armed_at) => (armed_at, armed.allowed),
-                        None => *signalled.get_or_insert_with(|| {
-                            (Instant::now(), armed.set.map(|set| set + armed.short_by))
-                        }),
-                    };
-                    if let (Some(wait), false) = (wait, self.nonblocking) {
-                        let left = wait.saturating_sub(since.elapsed());
+                    let until = armed.until.or_else(|| {
+                        *signalled.get_or_insert_with(|| {
+                            armed.set.map(|set| Instant::now() + set + armed.short_by)
+                        })
+                    });
+                    if let (Some(until), false) = (until, self.nonblocking) {
+                        let left = until.saturating_duration_since(Instant::now());
                         if left.is_zero() {
                             return Err(std::io::ErrorKind::TimedOut.into());
                         }
