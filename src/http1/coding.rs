@@ -1,6 +1,8 @@
 //! Content codings (RFC 9110 section 8.4.1): which one a `Content-Encoding` names. Naming only;
 //! undoing a coding is the body reader's job, with the `gzip` feature.
 
+use crate::http1::headers::list_items;
+
 /// A content coding plainwire can undo (with the `gzip` feature; without it, a body is
 /// handed over as it came).
 ///
@@ -56,18 +58,20 @@ impl ContentCoding {
     /// assert_eq!(ContentCoding::from_values([&b"br"[..]]), None);
     /// ```
     pub fn from_values<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Option<ContentCoding> {
-        let mut codings = values
-            .into_iter()
-            .flat_map(|value| value.split(|&b| b == b','))
-            .map(<[u8]>::trim_ascii)
-            .filter(|name| !name.is_empty() && !name.eq_ignore_ascii_case(b"identity"));
+        let mut codings = list_items(values).filter(|name| !name.eq_ignore_ascii_case(b"identity"));
         let Some(first) = codings.next() else {
             return Some(ContentCoding::Identity);
         };
         if codings.next().is_some() {
             return None;
         }
-        let coding = std::str::from_utf8(first)
+        ContentCoding::undoable(first)
+    }
+
+    /// The coding a list item names, if it is one plainwire can undo (gzip, x-gzip,
+    /// deflate): one rule for Content-Encoding and for a transfer coding under chunked.
+    pub(crate) fn undoable(name: &[u8]) -> Option<ContentCoding> {
+        let coding = std::str::from_utf8(name)
             .ok()
             .map(|name| ContentCoding::from_header(Some(name)))?;
         (coding != ContentCoding::Identity).then_some(coding)

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http1::close_reason::CloseReason;
 use crate::http1::coding::ContentCoding;
 use crate::http1::head::{ResponseHead, Version};
-use crate::http1::headers::Known;
+use crate::http1::headers::{list_items, Known};
 
 /// Where a response body ends; [`response_framing`] decides it.
 ///
@@ -182,22 +182,11 @@ pub fn response_framing(method: &str, head: &ResponseHead) -> Result<Framing> {
 /// The transfer coding under chunked: none for a lone `chunked`, or one gzip or deflate before
 /// it (`gzip, chunked`). Anything else is refused.
 fn chunked_transfer_coding(head: &ResponseHead) -> Result<ContentCoding> {
-    let mut codings = head
-        .headers
-        .all_known(Known::TransferEncoding)
-        .flat_map(|value| value.split(|&b| b == b','))
-        .map(<[u8]>::trim_ascii)
-        .filter(|coding| !coding.is_empty());
+    let mut codings = list_items(head.headers.all_known(Known::TransferEncoding));
     let is_chunked = |coding: &[u8]| coding.eq_ignore_ascii_case(b"chunked");
-    let under = |coding: &[u8]| {
-        std::str::from_utf8(coding)
-            .ok()
-            .map(|name| ContentCoding::from_header(Some(name)))
-            .filter(|coding| *coding != ContentCoding::Identity)
-    };
     let found = match (codings.next(), codings.next(), codings.next()) {
         (Some(last), None, None) if is_chunked(last) => Some(ContentCoding::Identity),
-        (Some(first), Some(last), None) if is_chunked(last) => under(first),
+        (Some(first), Some(last), None) if is_chunked(last) => ContentCoding::undoable(first),
         _ => None,
     };
     found.ok_or_else(|| {

@@ -49,6 +49,18 @@ pub fn list_has_token(value: &[u8], token: &str) -> bool {
         .any(|item| item.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
 }
 
+/// The items of the comma-separated lists in `values`, one list however many fields carry it
+/// (RFC 9110 section 5.6.1): trimmed, empty ones left out.
+pub(crate) fn list_items<'a>(
+    values: impl IntoIterator<Item = &'a [u8]>,
+) -> impl Iterator<Item = &'a [u8]> {
+    values
+        .into_iter()
+        .flat_map(|value| value.split(|&b| b == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|item| !item.is_empty())
+}
+
 /// The header fields of a response, in the order received, repeated names kept.
 ///
 /// ```
