@@ -3,11 +3,14 @@
 //!
 //! JSON has no NaN and no infinity (RFC 8259 section 6: "Numeric values that cannot be
 //! represented ... such as Infinity and NaN are not permitted"), and serde_json writes them as
-//! `null`, so a computation gone wrong would reach the server as a missing value. Before
-//! serde_json writes the body, [`FiniteCheck`] walks the value through serde's data model and
-//! stops at the first float that is not finite.
+//! `null`, so a computation gone wrong would reach the server as a missing value. [`Finite`]
+//! stands between the value and serde_json's serializer: it passes every call on, and stops at
+//! the first float that is not finite. The value is serialised once, so a `Serialize` that
+//! drains an iterator or a reader sends what it holds.
 
-use serde::ser::{self, Serialize};
+use std::cell::Cell;
+
+use serde::ser::{self, Serialize, Serializer};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -18,7 +21,14 @@ use crate::error::{Error, ErrorKind, Result};
 /// [`ErrorKind::Json`] if the value holds a NaN or infinite float, or if serde_json cannot
 /// serialise it (a map with keys that are not strings, a `Serialize` impl that fails).
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
-    if let Err(NotFinite::Float(float)) = value.serialize(FiniteCheck) {
+    let mut out = Vec::with_capacity(128);
+    let not_finite = Cell::new(None);
+    let written = value.serialize(Finite {
+        inner: &mut serde_json::Serializer::new(&mut out),
+        not_finite: &not_finite,
+    });
+    // Checked first: a `Serialize` impl could swallow the error `Finite` returned.
+    if let Some(float) = not_finite.get() {
         return Err(Error::new(
             ErrorKind::Json,
             format!(
@@ -27,265 +37,329 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
             ),
         ));
     }
-    serde_json::to_vec(value).map_err(|e| {
+    written.map_err(|e| {
         Error::new(
             ErrorKind::Json,
             "could not serialise the request body as JSON",
         )
         .with_source(e)
-    })
+    })?;
+    Ok(out)
 }
 
-/// A serializer that writes nothing and fails at the first float that is NaN or infinite.
-struct FiniteCheck;
-
-/// Why [`FiniteCheck`] stopped.
-#[derive(Debug)]
-enum NotFinite {
-    /// A float that is NaN or infinite, as `f64` (an `f32` widens exactly).
-    Float(f64),
-    /// The value's own `Serialize` failed; serde_json will report it.
-    Other,
+/// A serializer, or one of its compound parts (a sequence, a map, a struct...), that passes
+/// every call on to `inner` and fails at the first float that is NaN or infinite, noting it in
+/// `not_finite` so that [`to_json`] can say which.
+struct Finite<'n, S> {
+    inner: S,
+    not_finite: &'n Cell<Option<f64>>,
 }
 
-impl std::fmt::Display for NotFinite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NotFinite::Float(float) => write!(f, "{float} is not a JSON number"),
-            NotFinite::Other => f.write_str("the value could not be serialised"),
-        }
+/// A value on its way into a compound part: serialised through [`Finite`] in turn.
+struct Checked<'a, T: ?Sized> {
+    value: &'a T,
+    not_finite: &'a Cell<Option<f64>>,
+}
+
+impl<T: Serialize + ?Sized> Serialize for Checked<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.value.serialize(Finite {
+            inner: serializer,
+            not_finite: self.not_finite,
+        })
     }
 }
 
-impl std::error::Error for NotFinite {}
-
-impl ser::Error for NotFinite {
-    fn custom<T: std::fmt::Display>(_message: T) -> NotFinite {
-        NotFinite::Other
-    }
+/// [`Checked`] for `value`, with the same note of a float that is not finite.
+fn checked<'a, T: ?Sized>(value: &'a T, not_finite: &'a Cell<Option<f64>>) -> Checked<'a, T> {
+    Checked { value, not_finite }
 }
 
-type Checked = std::result::Result<(), NotFinite>;
-
-fn float(value: f64) -> Checked {
-    if value.is_finite() {
+/// `Err` and a note of `float` if it is NaN or infinite.
+fn finite<E: ser::Error>(float: f64, not_finite: &Cell<Option<f64>>) -> std::result::Result<(), E> {
+    if float.is_finite() {
         Ok(())
     } else {
-        Err(NotFinite::Float(value))
+        not_finite.set(Some(float));
+        Err(E::custom(
+            "JSON cannot represent a float that is NaN or infinite",
+        ))
     }
 }
 
-impl ser::Serializer for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    type SerializeSeq = FiniteCheck;
-    type SerializeTuple = FiniteCheck;
-    type SerializeTupleStruct = FiniteCheck;
-    type SerializeTupleVariant = FiniteCheck;
-    type SerializeMap = FiniteCheck;
-    type SerializeStruct = FiniteCheck;
-    type SerializeStructVariant = FiniteCheck;
+/// Methods that pass a value that holds no float straight on.
+macro_rules! pass_on {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(fn $method(self, $($arg: $ty),*) -> std::result::Result<S::Ok, S::Error> {
+            self.inner.$method($($arg),*)
+        })*
+    };
+}
 
-    fn serialize_f32(self, v: f32) -> Checked {
-        float(f64::from(v))
+impl<'n, S: Serializer> Serializer for Finite<'n, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Finite<'n, S::SerializeSeq>;
+    type SerializeTuple = Finite<'n, S::SerializeTuple>;
+    type SerializeTupleStruct = Finite<'n, S::SerializeTupleStruct>;
+    type SerializeTupleVariant = Finite<'n, S::SerializeTupleVariant>;
+    type SerializeMap = Finite<'n, S::SerializeMap>;
+    type SerializeStruct = Finite<'n, S::SerializeStruct>;
+    type SerializeStructVariant = Finite<'n, S::SerializeStructVariant>;
+
+    fn serialize_f32(self, v: f32) -> std::result::Result<S::Ok, S::Error> {
+        finite(f64::from(v), self.not_finite)?;
+        self.inner.serialize_f32(v)
     }
-    fn serialize_f64(self, v: f64) -> Checked {
-        float(v)
+    fn serialize_f64(self, v: f64) -> std::result::Result<S::Ok, S::Error> {
+        finite(v, self.not_finite)?;
+        self.inner.serialize_f64(v)
     }
 
-    fn serialize_bool(self, _: bool) -> Checked {
-        Ok(())
+    pass_on! {
+        serialize_bool(v: bool);
+        serialize_i8(v: i8);
+        serialize_i16(v: i16);
+        serialize_i32(v: i32);
+        serialize_i64(v: i64);
+        serialize_i128(v: i128);
+        serialize_u8(v: u8);
+        serialize_u16(v: u16);
+        serialize_u32(v: u32);
+        serialize_u64(v: u64);
+        serialize_u128(v: u128);
+        serialize_char(v: char);
+        serialize_str(v: &str);
+        serialize_bytes(v: &[u8]);
+        serialize_none();
+        serialize_unit();
+        serialize_unit_struct(name: &'static str);
+        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str);
     }
-    fn serialize_i8(self, _: i8) -> Checked {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Checked {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Checked {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Checked {
-        Ok(())
-    }
-    fn serialize_i128(self, _: i128) -> Checked {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Checked {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Checked {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Checked {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Checked {
-        Ok(())
-    }
-    fn serialize_u128(self, _: u128) -> Checked {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Checked {
-        Ok(())
-    }
-    fn serialize_str(self, _: &str) -> Checked {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Checked {
-        Ok(())
-    }
-    fn serialize_none(self) -> Checked {
-        Ok(())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Checked {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Checked {
-        Ok(())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Checked {
-        Ok(())
-    }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Checked {
-        Ok(())
+
+    fn serialize_some<T: Serialize + ?Sized>(
+        self,
+        value: &T,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.serialize_some(&checked(value, self.not_finite))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
-    ) -> Checked {
-        value.serialize(self)
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.inner
+            .serialize_newtype_struct(name, &checked(value, self.not_finite))
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
         value: &T,
-    ) -> Checked {
-        value.serialize(self)
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.inner
+            .serialize_newtype_variant(name, index, variant, &checked(value, self.not_finite))
     }
-    fn serialize_seq(self, _: Option<usize>) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+
+    fn serialize_seq(
+        self,
+        len: Option<usize>,
+    ) -> std::result::Result<Self::SerializeSeq, S::Error> {
+        Ok(Finite {
+            inner: self.inner.serialize_seq(len)?,
+            not_finite: self.not_finite,
+        })
     }
-    fn serialize_tuple(self, _: usize) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+    fn serialize_tuple(self, len: usize) -> std::result::Result<Self::SerializeTuple, S::Error> {
+        Ok(Finite {
+            inner: self.inner.serialize_tuple(len)?,
+            not_finite: self.not_finite,
+        })
     }
     fn serialize_tuple_struct(
         self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+        name: &'static str,
+        len: usize,
+    ) -> std::result::Result<Self::SerializeTupleStruct, S::Error> {
+        Ok(Finite {
+            inner: self.inner.serialize_tuple_struct(name, len)?,
+            not_finite: self.not_finite,
+        })
     }
     fn serialize_tuple_variant(
         self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> std::result::Result<Self::SerializeTupleVariant, S::Error> {
+        Ok(Finite {
+            inner: self
+                .inner
+                .serialize_tuple_variant(name, index, variant, len)?,
+            not_finite: self.not_finite,
+        })
     }
-    fn serialize_map(self, _: Option<usize>) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+    fn serialize_map(
+        self,
+        len: Option<usize>,
+    ) -> std::result::Result<Self::SerializeMap, S::Error> {
+        Ok(Finite {
+            inner: self.inner.serialize_map(len)?,
+            not_finite: self.not_finite,
+        })
     }
     fn serialize_struct(
         self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+        name: &'static str,
+        len: usize,
+    ) -> std::result::Result<Self::SerializeStruct, S::Error> {
+        Ok(Finite {
+            inner: self.inner.serialize_struct(name, len)?,
+            not_finite: self.not_finite,
+        })
     }
     fn serialize_struct_variant(
         self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<FiniteCheck, NotFinite> {
-        Ok(self)
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> std::result::Result<Self::SerializeStructVariant, S::Error> {
+        Ok(Finite {
+            inner: self
+                .inner
+                .serialize_struct_variant(name, index, variant, len)?,
+            not_finite: self.not_finite,
+        })
+    }
+
+    fn collect_str<T: std::fmt::Display + ?Sized>(
+        self,
+        value: &T,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.collect_str(value)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
     }
 }
 
-impl ser::SerializeSeq for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
+impl<S: ser::SerializeSeq> ser::SerializeSeq for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner
+            .serialize_element(&checked(value, self.not_finite))
     }
-    fn end(self) -> Checked {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTuple for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
-    }
-    fn end(self) -> Checked {
-        Ok(())
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
     }
 }
 
-impl ser::SerializeTupleStruct for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
+impl<S: ser::SerializeTuple> ser::SerializeTuple for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner
+            .serialize_element(&checked(value, self.not_finite))
     }
-    fn end(self) -> Checked {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
-    }
-    fn end(self) -> Checked {
-        Ok(())
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
     }
 }
 
-impl ser::SerializeMap for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Checked {
-        key.serialize(FiniteCheck)
+impl<S: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner.serialize_field(&checked(value, self.not_finite))
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
-    }
-    fn end(self) -> Checked {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
-    }
-    fn end(self) -> Checked {
-        Ok(())
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
     }
 }
 
-impl ser::SerializeStructVariant for FiniteCheck {
-    type Ok = ();
-    type Error = NotFinite;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, value: &T) -> Checked {
-        value.serialize(FiniteCheck)
+impl<S: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner.serialize_field(&checked(value, self.not_finite))
     }
-    fn end(self) -> Checked {
-        Ok(())
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
+    }
+}
+
+impl<S: ser::SerializeMap> ser::SerializeMap for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_key<T: Serialize + ?Sized>(
+        &mut self,
+        key: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner.serialize_key(&checked(key, self.not_finite))
+    }
+    fn serialize_value<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner.serialize_value(&checked(value, self.not_finite))
+    }
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
+    }
+}
+
+impl<S: ser::SerializeStruct> ser::SerializeStruct for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner
+            .serialize_field(key, &checked(value, self.not_finite))
+    }
+    fn skip_field(&mut self, key: &'static str) -> std::result::Result<(), S::Error> {
+        self.inner.skip_field(key)
+    }
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
+    }
+}
+
+impl<S: ser::SerializeStructVariant> ser::SerializeStructVariant for Finite<'_, S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> std::result::Result<(), S::Error> {
+        self.inner
+            .serialize_field(key, &checked(value, self.not_finite))
+    }
+    fn skip_field(&mut self, key: &'static str) -> std::result::Result<(), S::Error> {
+        self.inner.skip_field(key)
+    }
+    fn end(self) -> std::result::Result<S::Ok, S::Error> {
+        self.inner.end()
     }
 }
 
@@ -319,6 +393,62 @@ mod tests {
         }
         let err = to_json(&f64::NEG_INFINITY).unwrap_err();
         assert!(err.message().contains("-inf"), "{err}");
+    }
+
+    /// A `Serialize` that drains what it holds, as one over an iterator or a reader does: it can
+    /// be serialised once. Checked in a first pass and written in a second, it went out as `[]`.
+    struct Drained(std::cell::RefCell<Vec<f64>>);
+
+    impl Serialize for Drained {
+        fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+            serializer.collect_seq(std::mem::take(&mut *self.0.borrow_mut()))
+        }
+    }
+
+    #[test]
+    fn the_value_is_serialised_once() {
+        let drained = Drained(vec![1.5, 2.0].into());
+        assert_eq!(to_json(&drained).unwrap(), b"[1.5,2.0]");
+        let drained = Drained(vec![1.5, f64::NAN].into());
+        let err = to_json(&drained).unwrap_err();
+        assert!(err.message().contains("NaN"), "{err}");
+    }
+
+    #[test]
+    fn a_nan_in_a_map_key_or_a_struct_is_refused() {
+        #[derive(serde::Serialize)]
+        struct Point {
+            x: f64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            y: Option<f64>,
+        }
+        let point = Point { x: 1.0, y: None };
+        assert_eq!(to_json(&point).unwrap(), br#"{"x":1.0}"#);
+        let point = Point {
+            x: 1.0,
+            y: Some(f64::INFINITY),
+        };
+        assert!(to_json(&point).unwrap_err().message().contains("inf"));
+        // serde_json refuses a float key that is not finite itself; ours comes first.
+        let keyed = BTreeMap::from([(Keyed(f64::NAN), 1)]);
+        assert!(to_json(&keyed)
+            .unwrap_err()
+            .message()
+            .contains("cannot represent"));
+    }
+
+    #[derive(PartialEq, PartialOrd)]
+    struct Keyed(f64);
+    impl Eq for Keyed {}
+    impl Ord for Keyed {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.0.total_cmp(&other.0)
+        }
+    }
+    impl Serialize for Keyed {
+        fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_f64(self.0)
+        }
     }
 
     #[test]

@@ -560,6 +560,25 @@ mod bodies {
         }
         assert_eq!(server.connections(), 0);
     }
+
+    #[test]
+    fn a_value_that_can_be_serialised_once_is_sent_whole() {
+        // A body serialised from an iterator, as serde's `collect_seq` makes easy: it gives
+        // its items once. A check in a pass of its own took them, and `[]` went out.
+        struct Readings(std::cell::Cell<Option<std::vec::IntoIter<f64>>>);
+        impl serde::Serialize for Readings {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.take().into_iter().flatten())
+            }
+        }
+        let server = HttpServer::start(|_| Reply::new(204));
+        let readings = Readings(Some(vec![20.5, 21.0].into_iter()).into());
+        let req = sent(
+            agent().post(&server.url("/")).json(&readings).unwrap(),
+            &server,
+        );
+        assert_eq!(req.body, b"[20.5,21.0]");
+    }
 }
 
 mod cookies {
