@@ -167,6 +167,30 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
     assert!(requests[1].starts_with(b"GET /x HTTP/1.1\r\n"));
 }
 
+#[test]
+fn interim_answers_to_connect_are_bounded() {
+    // As many as a request may get (plainwire::defaults::MAX_INFORMATIONAL): the next head is
+    // taken as the proxy's answer, and a 1xx is no tunnel.
+    let limit = plainwire::defaults::MAX_INFORMATIONAL;
+    let proxy = ScriptedServer::start(move |conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(&b"HTTP/1.1 100 Continue\r\n\r\n".repeat(limit));
+        conn.write_all(
+            b"HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n",
+        );
+    });
+    let agent = builder()
+        .proxy(&proxy.url("/"))
+        .proxy_tunnel(true)
+        .build()
+        .unwrap();
+    let err = agent.get("http://origin.test/x").send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err}");
+    assert!(err.to_string().contains("103"), "{err}");
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn proxy_header_fields_never_double_ours() {

@@ -58,15 +58,15 @@ pub(crate) fn open_tunnel(
     conn.write_all(&request, &budget)?;
     // Interim (1xx) answers come before the final one and say nothing of the tunnel (RFC 9110
     // section 15.2), as many as a request may get.
-    let mut head = read_response_head(&mut conn, &budget, limits, tracer)
-        .map_err(|e| e.context(format!("proxy {proxy}")))?;
-    for _ in 0..MAX_INFORMATIONAL {
-        if !head.is_informational() {
-            break;
-        }
-        head = read_response_head(&mut conn, &budget, limits, tracer)
+    let mut interim = 0;
+    let head = loop {
+        let head = read_response_head(&mut conn, &budget, limits, tracer)
             .map_err(|e| e.context(format!("proxy {proxy}")))?;
-    }
+        if !head.is_informational() || interim == MAX_INFORMATIONAL {
+            break head;
+        }
+        interim += 1;
+    };
     if !(200..300).contains(&head.status) {
         return Err(Error::new(
             ErrorKind::TunnelRefused,
