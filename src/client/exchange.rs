@@ -130,8 +130,7 @@ pub(crate) fn exchange(
         // at a time never leaves the one-second silence after which the body goes out anyway.
         let continue_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
         let heads = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
-        let call_read = deadline.budget(call.read_timeout, TimeoutPhase::ReadHead);
-        let early = await_continue(conn, &heads, &call_read, limits, tracer, &mut heard)
+        let early = await_continue(conn, &heads, deadline, limits, tracer, &mut heard)
             .map_err(|error| unanswered(conn, error, heard))?;
         if let Some(early) = early {
             return Ok(Sent {
@@ -318,13 +317,12 @@ fn unasked_switch() -> Error {
 /// arrived, error or not, so that the request is then never sent again.
 ///
 /// A server that stays silent may not know `Expect` at all, so silence sends the body: a wait
-/// that ends with nothing of a head received, unless the call's own deadline (`call_read`) has
-/// passed. A head timeout that runs out with part of a head received is a server dripping it,
+/// that ends with nothing of a head received, unless the call's own `deadline` has passed. A head timeout that runs out with part of a head received is a server dripping it,
 /// and an error.
 fn await_continue(
     conn: &mut Connection,
     heads: &IoBudget,
-    call_read: &IoBudget,
+    deadline: Deadline,
     limits: &HeadLimits,
     tracer: &Tracer,
     heard: &mut bool,
@@ -343,7 +341,7 @@ fn await_continue(
             Ok(head) => return Ok(Some(head)),
             Err(err)
                 if err.kind() == ErrorKind::Timeout
-                    && call_read.socket_timeout().is_ok()
+                    && !deadline.has_passed()
                     && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
             {
                 return Ok(None)

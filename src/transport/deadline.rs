@@ -78,6 +78,11 @@ impl Deadline {
             .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
+    /// Whether there is a deadline and it has passed.
+    pub fn has_passed(&self) -> bool {
+        self.remaining() == Some(Duration::ZERO)
+    }
+
     /// The error for a call whose deadline ran out in `phase`.
     pub fn expired_error(&self, phase: TimeoutPhase) -> Error {
         Error::timeout(phase, self.what, self.total)
