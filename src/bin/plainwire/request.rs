@@ -729,11 +729,11 @@ fn cookie_pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 /// With `-L --max-redirs 0`, the agent returns the first redirect as a response (its limit of
-/// zero means "do not follow"); curl calls that reaching the limit.
-pub fn redirect_limit_reached(op: &Operation, response: &plainwire::Response) -> Option<Failure> {
-    // A redirect the library would have followed, had the limit allowed it.
-    let redirect = response.redirect_url().is_some();
-    (op.location && op.max_redirs == 0 && redirect).then(|| {
+/// zero means "do not follow"); curl calls that reaching the limit. `redirect_url` is the
+/// response's [`redirect_url`](plainwire::Response::redirect_url): where the library would have
+/// gone, had the limit allowed it.
+pub fn redirect_limit_reached(op: &Operation, redirect_url: Option<&str>) -> Option<Failure> {
+    (op.location && op.max_redirs == 0 && redirect_url.is_some()).then(|| {
         Failure::new(
             failure::TOO_MANY_REDIRECTS,
             "maximum (0) redirects followed",

@@ -156,7 +156,7 @@ fn attempt(
     }
     report.redirect_url = response.redirect_url().map(|url| url.to_string());
 
-    if let Some(failure) = request::redirect_limit_reached(op, &response) {
+    if let Some(failure) = request::redirect_limit_reached(op, report.redirect_url.as_deref()) {
         return Err(failure);
     }
     if let Some((file, path)) = etag_file.as_mut() {
