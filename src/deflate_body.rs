@@ -11,14 +11,15 @@
 //! the odds are small, and the error says so rather than handing over wrong bytes, since zlib's
 //! checksum is checked.
 
-use std::io::{Chain, Cursor, Read};
+use std::io::{Chain, Cursor, Read, Take};
 
 use flate2::read::{DeflateDecoder, ZlibDecoder};
 
 use crate::client::WireBody;
 
-/// The bytes read to tell the formats apart, then the rest of the body.
-type Sniffed = Chain<Cursor<Vec<u8>>, WireBody>;
+/// The bytes read to tell the formats apart (two, or fewer if the body is shorter), then the
+/// rest of the body.
+type Sniffed = Chain<Take<Cursor<[u8; 2]>>, WireBody>;
 
 /// A `deflate` body: undecided until its first two bytes are read.
 pub(crate) enum DeflateBody {
@@ -79,7 +80,8 @@ impl Read for DeflateBody {
                             n => got += n,
                         }
                     }
-                    let sniffed = Cursor::new(first[..got].to_vec()).chain(wire);
+                    // `got` is at most 2.
+                    let sniffed = Cursor::new(first).take(got as u64).chain(wire);
                     *self = if got == 2 && !is_zlib_header(first[0], first[1]) {
                         DeflateBody::Raw(DeflateDecoder::new(sniffed))
                     } else {
