@@ -190,7 +190,8 @@ impl RequestBuilder {
     /// Accept-Encoding, the URL's credentials, the cookie jar's Cookie, `Expect`) or the
     /// agent's, and drops the ones this request added so far; a `header` of that name added
     /// afterwards is sent. As requests' `headers={"User-Agent": None}` and curl's
-    /// `-H "User-Agent:"`.
+    /// `-H "User-Agent:"`. For Cookie, the same holds of [`cookie`](RequestBuilder::cookie):
+    /// the jar's cookies and the request's so far are dropped, and ones given afterwards sent.
     ///
     /// Host cannot be removed: HTTP/1.1 requires it in every request (RFC 9112 section 3.2),
     /// so `send` fails with [`ErrorKind::InvalidRequest`]; give it another value with
@@ -210,6 +211,9 @@ impl RequestBuilder {
             return self.fail(host_is_required());
         }
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if name.eq_ignore_ascii_case("cookie") {
+            self.cookies.clear();
+        }
         if !self.removed.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             self.removed.push(name.to_string());
         }

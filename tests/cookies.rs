@@ -142,6 +142,43 @@ fn an_explicit_cookie_header_replaces_the_jars_and_a_jar_loads_and_saves_curls_f
 }
 
 #[test]
+fn removing_cookie_drops_the_jars_and_earlier_ones_and_keeps_later_ones() {
+    // As for any header: remove_header drops the defaults (here the jar's cookies) and what
+    // the request gave so far; a cookie given afterwards is sent.
+    let server =
+        HttpServer::start(|req| Reply::text(req.header("cookie").unwrap_or("none").to_string()));
+    let jar = CookieJar::new();
+    jar.add(&plainwire::Url::parse(&server.url("/")).unwrap(), "jar=1")
+        .unwrap();
+    let agent = builder().cookie_jar(jar).build().unwrap();
+    let sent = |request: plainwire::RequestBuilder| request.send().unwrap().text().unwrap();
+    let url = server.url("/");
+    assert_eq!(sent(agent.get(&url).cookie("a", "1")), "jar=1; a=1");
+    assert_eq!(
+        sent(
+            agent
+                .get(&url)
+                .cookie("a", "1")
+                .remove_header("Cookie")
+                .cookie("b", "2")
+        ),
+        "b=2"
+    );
+    assert_eq!(
+        sent(agent.get(&url).cookie("a", "1").remove_header("cookie")),
+        "none"
+    );
+    // The agent's removal leaves the jar's out, and the request's own go.
+    let agent = builder()
+        .cookie_jar(agent.cookie_jar().unwrap().clone())
+        .remove_default_header("Cookie")
+        .build()
+        .unwrap();
+    assert_eq!(sent(agent.get(&url)), "none");
+    assert_eq!(sent(agent.get(&url).cookie("a", "1")), "a=1");
+}
+
+#[test]
 fn a_response_tells_the_cookies_it_sets_as_a_jar_would_store_them() {
     // requests' r.cookies, without an agent that keeps cookies: a cookie for this host, one
     // whose Domain is another site (refused), and one that removes a cookie (none).

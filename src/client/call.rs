@@ -411,10 +411,14 @@ fn send_once(
             settings.default_headers.fields(),
         )
     };
+    // The jar's cookies are a default of ours, which the agent or the request may remove; the
+    // request's own are its own fields, and those given before a removal are gone already
+    // (`RequestBuilder::remove_header`).
     #[cfg(feature = "cookies")]
     let jar = shared
         .cookies
         .as_ref()
+        .filter(|_| !removes(settings, hop, "cookie"))
         .and_then(|jar| jar.cookie_header(url));
     #[cfg(not(feature = "cookies"))]
     let jar: Option<String> = None;

@@ -45,8 +45,10 @@ pub(crate) struct HeadInput<'a> {
     /// An answer to a Digest challenge: it goes with the request's own fields, so that it
     /// replaces every other Authorization field.
     pub(crate) digest_answer: Option<&'a str>,
-    /// The Cookie header the agent's jar has for this URL, if any. A Cookie header of the
-    /// agent's defaults or of the request replaces it, as in requests.
+    /// The Cookie header: the agent's jar's cookies for this URL, unless the agent or the
+    /// request removes Cookie, and the request's own, given after any removal (`call` merges
+    /// them). Removing Cookie does not drop it here: that was applied to the jar's part. A
+    /// Cookie header of the agent's defaults or of the request replaces it, as in requests.
     pub(crate) cookie: Option<&'a str>,
 }
 
@@ -121,12 +123,20 @@ pub(crate) fn build(
         Framing::Chunked | Framing::None => "",
     };
 
-    // Our fields, in order; `true` where the value still needs checking (it came from a
-    // caller or a server) and `false` where we vouch for it: a constant, a number, the URL's
-    // own host and port, which the URL parser let through only without spaces and control
-    // characters, or the agent's User-Agent, which `AgentBuilder::user_agent` checked once
-    // (the agent is not built with one that fails). On the stack, but for a forwarding
-    // proxy's fields.
+    let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
+    let any_removed = !removed.is_empty() || settings.default_headers.removes_any();
+    let kept = |field: &Field<'_>| {
+        !any_removed
+            || is_framing(field.0)
+            || !(settings.default_headers.removes(field.0) || request_removes(field.0))
+    };
+
+    // Our fields, in order, but those the agent or the request removes; `true` where the
+    // value still needs checking (it came from a caller or a server) and `false` where we
+    // vouch for it: a constant, a number, the URL's own host and port, which the URL parser
+    // let through only without spaces and control characters, or the agent's User-Agent,
+    // which `AgentBuilder::user_agent` checked once (the agent is not built with one that
+    // fails). On the stack, but for a forwarding proxy's fields.
     let mut fixed = [("", "", false); 8];
     let mut len = 0;
     for field in [
@@ -140,10 +150,11 @@ pub(crate) fn build(
             .decompress
             .then_some(("Accept-Encoding", "gzip, deflate", false)),
         authorization.map(|value| ("Authorization", value, true)),
-        cookie.map(|value| ("Cookie", value, true)),
     ]
     .into_iter()
     .flatten()
+    .filter(kept)
+    .chain(cookie.map(|value| ("Cookie", value, true)))
     {
         fixed[len] = field;
         len += 1;
@@ -159,6 +170,7 @@ pub(crate) fn build(
     ]
     .into_iter()
     .flatten()
+    .filter(kept)
     {
         fixed[len] = field;
         len += 1;
@@ -174,8 +186,12 @@ pub(crate) fn build(
             with_proxy = fixed[..before_proxy]
                 .iter()
                 .copied()
-                .chain(credentials)
-                .chain(fields.map(|(name, value)| (name, value, true)))
+                .chain(
+                    credentials
+                        .into_iter()
+                        .chain(fields.map(|(name, value)| (name, value, true)))
+                        .filter(kept),
+                )
                 .chain(fixed[before_proxy..len].iter().copied())
                 .collect();
             &with_proxy
@@ -183,13 +199,6 @@ pub(crate) fn build(
     };
     let ours = || ours.iter().copied();
 
-    let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
-    let any_removed = !removed.is_empty() || settings.default_headers.removes_any();
-    let kept = |field: &Field<'_>| {
-        !any_removed
-            || is_framing(field.0)
-            || !(settings.default_headers.removes(field.0) || request_removes(field.0))
-    };
     // The agent's default fields were checked when they were set (`DefaultHeaders::set`, which
     // makes the agent's `build` fail on a field it refuses), so they are written unchecked; a
     // framing field among them is left out.
@@ -232,9 +241,9 @@ pub(crate) fn build(
     let same_name = |a: &Field<'_>, b: &Field<'_>| a.0.eq_ignore_ascii_case(b.0);
     let collides = agent_defaults
         .iter()
-        .any(|field| ours().filter(kept).any(|our| same_name(&our, field)))
+        .any(|field| ours().any(|our| same_name(&our, field)))
         || own().any(|field| {
-            ours().filter(kept).any(|our| same_name(&our, &field))
+            ours().any(|our| same_name(&our, &field))
                 || agent_defaults
                     .iter()
                     .any(|default| same_name(default, &field))
@@ -242,13 +251,13 @@ pub(crate) fn build(
     if collides {
         // A name of ours set again by the agent or the request, or an agent default by the
         // request: merged in place.
-        let fields = ours().filter(kept).collect();
+        let fields = ours().collect();
         let own: Vec<Field<'_>> = own().collect();
         let fields = replace_in_place(replace_in_place(fields, &agent_defaults), &own);
         write_fields(&mut out, fields)?;
     } else {
         // Nothing replaces anything: ours, then the agent's, then the request's, each in order.
-        write_fields(&mut out, ours().filter(kept))?;
+        write_fields(&mut out, ours())?;
         write_fields(&mut out, agent_defaults)?;
         write_fields(&mut out, own())?;
     }
@@ -414,9 +423,7 @@ mod tests {
         if let Some(authorization) = authorization {
             fields.push(("Authorization", authorization));
         }
-        if let Some(cookie) = cookie {
-            fields.push(("Cookie", cookie));
-        }
+        let cookie_at = fields.len();
         if let Some(proxy) = proxy {
             if let Some(credentials) = proxy.authorization() {
                 fields.push(("Proxy-Authorization", credentials));
@@ -436,9 +443,21 @@ mod tests {
         }
 
         let request_removes = |name: &str| removed.iter().any(|r| r.eq_ignore_ascii_case(name));
-        fields.retain(|(name, _)| {
-            is_framing(name) || !(settings.default_headers.removes(name) || request_removes(name))
-        });
+        let removes = |name: &str| settings.default_headers.removes(name) || request_removes(name);
+        let mut kept: Vec<(&str, &str)> = Vec::with_capacity(fields.len() + 1);
+        for (at, &(name, value)) in fields.iter().enumerate() {
+            // The Cookie field is not removed here: `call` left the jar's cookies out.
+            if at == cookie_at {
+                kept.extend(cookie.map(|cookie| ("Cookie", cookie)));
+            }
+            if is_framing(name) || !removes(name) {
+                kept.push((name, value));
+            }
+        }
+        if cookie_at == fields.len() {
+            kept.extend(cookie.map(|cookie| ("Cookie", cookie)));
+        }
+        let fields = kept;
         let mut agent_defaults = Vec::with_capacity(settings.default_headers.fields().len());
         for (name, value) in settings.default_headers.fields() {
             if is_framing(name) {
