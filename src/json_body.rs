@@ -33,7 +33,8 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
             ErrorKind::Json,
             format!(
                 "the request body cannot be sent as JSON: it holds the number {float}, which \
-                 JSON cannot represent (serde_json would send null in its place)"
+                 JSON cannot represent (serde_json would send null in its place, or fail for \
+                 a map key)"
             ),
         ));
     }
@@ -50,6 +51,10 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
 /// A serializer, or one of its compound parts (a sequence, a map, a struct...), that passes
 /// every call on to `inner` and fails at the first float that is NaN or infinite, noting it in
 /// `not_finite` so that [`to_json`] can say which.
+///
+/// serde's provided methods that take many values at once (`collect_seq`, `collect_map`,
+/// `serialize_entry`) are left to serde's defaults, which call the ones here for each value;
+/// passed on to serde_json's, they would write the values unchecked.
 struct Finite<'n, S> {
     inner: S,
     not_finite: &'n Cell<Option<f64>>,

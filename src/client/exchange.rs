@@ -317,8 +317,9 @@ fn unasked_switch() -> Error {
 /// arrived, error or not, so that the request is then never sent again.
 ///
 /// A server that stays silent may not know `Expect` at all, so silence sends the body: a wait
-/// that ends with nothing of a head received, unless the call's own `deadline` has passed. A head timeout that runs out with part of a head received is a server dripping it,
-/// and an error.
+/// that ends with nothing of a head received, unless the call's own `deadline` has passed. A
+/// head timeout that runs out with part of a head received is a server dripping it, and an
+/// error.
 fn await_continue(
     conn: &mut Connection,
     heads: &IoBudget,

@@ -23,7 +23,8 @@ pub(crate) struct HeadInput<'a> {
     /// The request's own header fields, in the order given.
     pub(crate) headers: &'a [(String, String)],
     /// The names the request removes: none of our fields or the agent's defaults of these
-    /// names goes out (the request's own fields still do).
+    /// names goes out (the request's own fields still do). Cookie was applied before: see
+    /// `cookie`.
     pub(crate) removed: &'a [String],
     /// How the body is delimited, from [`send_body::framing`](crate::client::send_body::framing).
     pub(crate) framing: Framing,
@@ -89,7 +90,9 @@ pub(crate) fn callers_target<'a>(url: &Url, target: &'a str, forwarded: bool) ->
 /// A field of the agent's defaults replaces ours of the same name, and a field of the request
 /// replaces both, in the place of the field it replaces (the request's fields never replace
 /// each other, so a request may send a name twice). A name the agent or the request removes
-/// leaves ours out; a name the request removes leaves the agent's default out too. The body's
+/// leaves ours out (but Cookie: `call` left the jar's cookies out of [`HeadInput::cookie`], and
+/// what is left are the request's own); a name the request removes leaves the agent's default
+/// out too. The body's
 /// framing fields are always ours, written from `framing`, which has already honoured (or
 /// refused) a caller's Content-Length or Transfer-Encoding: theirs are checked and dropped
 /// here, so that a field can never disagree with the bytes we send, which is how request
@@ -389,7 +392,8 @@ mod tests {
 
     use crate::http1::write::write_request_head_as;
 
-    /// The head as the builder before the one-buffer rewrite made it, kept to compare with.
+    /// The head built the plain way (a list of fields, filtered, then merged), as the builder
+    /// made it before the one-buffer rewrite, kept to compare with.
     fn reference(settings: &Settings, input: &HeadInput<'_>) -> Result<Vec<u8>> {
         let HeadInput {
             method,
