@@ -465,6 +465,13 @@ impl Url {
         self.clone().into_without_credentials()
     }
 
+    /// This URL with the userinfo of `other` in place of its own (none if `other` has none).
+    pub(crate) fn with_credentials_of(mut self, other: &Url) -> Url {
+        self.username.clone_from(&other.username);
+        self.password.clone_from(&other.password);
+        self
+    }
+
     /// [`Url::without_credentials`] of a URL that is not needed again: moved, not copied.
     pub(crate) fn into_without_credentials(mut self) -> Url {
         self.username = None;

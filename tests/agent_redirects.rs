@@ -342,6 +342,51 @@ fn credentials_are_dropped_when_a_redirect_leaves_the_origin() {
 }
 
 #[test]
+fn a_locations_own_userinfo_is_never_used() {
+    // The server chose it: it would have the call log in, as whoever it names, wherever it
+    // points. curl and requests leave it out too.
+    let other = HttpServer::start(|_| Reply::text("landed elsewhere"));
+    let server = credential_server(other.url("/landing").replace("http://", "http://evil:e@"));
+    let resp = agent().get(&server.url("/cross")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "landed elsewhere");
+    assert_eq!(landing(&other).header("authorization"), None);
+    // Nor in place of the caller's, within the origin.
+    let server = HttpServer::start(|req| match req.path() {
+        "/abs" => {
+            let host = req.header("host").unwrap();
+            Reply::new(302).header("Location", &format!("http://evil:e@{host}/landing"))
+        }
+        _ => Reply::text("landed"),
+    });
+    let url = server.url("/abs").replace("http://", "http://user:pass@");
+    agent().get(&url).send().unwrap();
+    assert_eq!(
+        landing(&server).header("authorization"),
+        Some(BASIC_USER_PASS)
+    );
+}
+
+#[test]
+fn the_url_credentials_follow_an_absolute_location_within_the_origin() {
+    // As a relative one: the same resource should not answer 401 or 200 by how the server
+    // spells its Location.
+    let server = HttpServer::start(|req| match req.path() {
+        "/abs" => {
+            let host = req.header("host").unwrap();
+            Reply::new(302).header("Location", &format!("http://{host}/landing"))
+        }
+        _ => Reply::text("landed"),
+    });
+    let url = server.url("/abs").replace("http://", "http://user:pass@");
+    let resp = agent().get(&url).send().unwrap();
+    assert_eq!(resp.url().username(), None, "the final URL keeps none");
+    assert_eq!(
+        landing(&server).header("authorization"),
+        Some(BASIC_USER_PASS)
+    );
+}
+
+#[test]
 fn another_host_name_for_the_same_server_is_another_origin() {
     let server = HttpServer::start(|req| match req.path() {
         "/cross" => Reply::new(302).header("Location", req.header("x-target").unwrap()),
@@ -727,6 +772,13 @@ fn trusted_redirects_take_credentials_to_another_origin() {
         .basic_auth("user", "pass")
         .send()
         .unwrap();
+    assert_eq!(
+        landing(&other).header("authorization"),
+        Some(BASIC_USER_PASS)
+    );
+    // The URL's user and password too, as the setting says.
+    let url = server.url("/cross").replace("http://", "http://user:pass@");
+    agent.get(&url).send().unwrap();
     assert_eq!(
         landing(&other).header("authorization"),
         Some(BASIC_USER_PASS)

@@ -97,6 +97,9 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     // Retries made by the retry policy, in all the hops of the call.
     let mut retries = 0;
+    // The URL's credentials (`https://user:pass@host/`) are the caller's: kept to go on with
+    // the redirects that may take them (a copy only when there are some).
+    let callers_credentials = url.username().is_some().then(|| url.clone());
 
     loop {
         let own_authorization =
@@ -226,7 +229,14 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             body = SendBody::Empty;
             headers.retain(|(name, _)| !BODY_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)));
         }
-        url = next.url;
+        // The caller's URL credentials go on where the caller's other credentials do: within
+        // the origin, or everywhere when the caller trusts redirects with them. A Location's
+        // own userinfo is never used: the server chose it, and would have the call log in,
+        // as whoever it names, wherever it points.
+        url = match &callers_credentials {
+            Some(callers) if !left_origin => next.url.with_credentials_of(callers),
+            _ => next.url.into_without_credentials(),
+        };
         method = super::method(&next.method);
         followed += 1;
     }
