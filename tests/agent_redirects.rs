@@ -354,7 +354,7 @@ fn a_locations_own_userinfo_is_never_used() {
     let server = HttpServer::start(|req| match req.path() {
         "/abs" => {
             let host = req.header("host").unwrap();
-            Reply::new(302).header("Location", &format!("http://evil:e@{host}/landing"))
+            Reply::new(302).header("Location", format!("http://evil:e@{host}/landing"))
         }
         _ => Reply::text("landed"),
     });
@@ -373,7 +373,7 @@ fn the_url_credentials_follow_an_absolute_location_within_the_origin() {
     let server = HttpServer::start(|req| match req.path() {
         "/abs" => {
             let host = req.header("host").unwrap();
-            Reply::new(302).header("Location", &format!("http://{host}/landing"))
+            Reply::new(302).header("Location", format!("http://{host}/landing"))
         }
         _ => Reply::text("landed"),
     });
