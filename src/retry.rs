@@ -268,10 +268,11 @@ impl RetryPolicy {
     }
 
     /// A deadline for each try, the first and every retry, from its start to the last byte of
-    /// its body: a try that runs out of it fails with a timeout, which the policy may retry,
-    /// and the next try has the whole of it again (curl's `--max-time` with `--retry`). The
-    /// call's own [deadline](crate::RequestBuilder::timeout) still bounds every try and every
-    /// wait. Default: none.
+    /// its body, through the redirects it follows: a try that runs out of it fails with a
+    /// timeout, which the policy may retry, and the next try has the whole of it again (curl's
+    /// `--max-time` with `--retry`). A chain of redirects is one try, however long. The call's
+    /// own [deadline](crate::RequestBuilder::timeout) still bounds every try and every wait.
+    /// Default: none.
     ///
     /// ```
     /// use std::time::Duration;

@@ -479,6 +479,31 @@ fn each_try_has_its_own_time_when_the_policy_gives_one() {
     );
 }
 
+#[test]
+fn a_chain_of_redirects_is_one_try() {
+    // Five hops of 0.4 s each: every hop is in time for a try of 1 s, the chain is not. A try
+    // started anew at each hop would let a server that redirects slowly hold the call for
+    // ever, which a time for each try (curl's -m with --retry) is there to prevent.
+    let server = HttpServer::start(|req| {
+        std::thread::sleep(Duration::from_millis(400));
+        match req
+            .path()
+            .strip_prefix("/hop/")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            Some(n) if n < 5 => Reply::new(302).header("Location", format!("/hop/{}", n + 1)),
+            _ => Reply::text("end of the chain"),
+        }
+    });
+    let agent = builder()
+        .retry(policy(0).try_timeout(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let err = agent.get(&server.url("/hop/1")).send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.to_string().contains("the time for one try"), "{err}");
+}
+
 /// A port on this machine that nothing listens on.
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

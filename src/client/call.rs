@@ -97,6 +97,10 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
     };
     // Retries made by the retry policy, in all the hops of the call.
     let mut retries = 0;
+    // The time for one try (the policy's `try_timeout`) runs from the call's start through
+    // the redirects and Digest answers that follow, until a retry starts a try anew: a chain
+    // of redirects is one try, as curl's `-m` with `--retry` bounds a transfer.
+    let mut this_try = try_deadline(deadline, &call);
     // The URL's credentials (`https://user:pass@host/`) are the caller's: kept to go on with
     // the redirects that may take them (a copy only when there are some).
     let callers_credentials = url.username().is_some().then(|| url.clone());
@@ -156,7 +160,7 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 &call,
                 &hop,
                 &mut body,
-                deadline,
+                (deadline, &mut this_try),
                 started,
                 &mut retries,
             )?;
@@ -303,24 +307,21 @@ struct Hop<'a> {
 /// One request to one URL, sent again as the retry policy decides ([`retry::next`]): after
 /// each try that gets a status the policy lists, or an error it retries, it waits (the
 /// response's Retry-After, or backoff) and sends the request anew. Returns what the last try
-/// got. `started` is when the call's first try began (for the policy's `max_retry_time`);
-/// `retries` counts the retries of the whole call, across redirects.
+/// got. `deadlines` are the call's and the try's under way ([`try_deadline`]), which a retry
+/// starts anew. `started` is when the call's first try began (for the policy's
+/// `max_retry_time`); `retries` counts the retries of the whole call, across redirects.
 fn send_retrying(
     shared: &Shared,
     call: &CallSettings,
     hop: &Hop<'_>,
     body: &mut SendBody,
-    deadline: Deadline,
+    deadlines: (Deadline, &mut Deadline),
     started: Instant,
     retries: &mut u32,
 ) -> Result<Reply> {
+    let (deadline, this_try) = deadlines;
     loop {
-        // Each try has the policy's time afresh, within the call's deadline.
-        let this_try = deadline.earliest(Deadline::named(
-            "the time for one try",
-            call.retry.try_timeout,
-        ));
-        let result = send_once(shared, call, hop, body, this_try);
+        let result = send_once(shared, call, hop, body, *this_try);
         if *retries >= call.retry.max_retries {
             // What `retry::next` answers first; without asking it, no clock is read and no
             // jitter drawn for a call that cannot be retried (no policy, or none left).
@@ -366,7 +367,17 @@ fn send_retrying(
             drain(reply.body);
         }
         std::thread::sleep(wait);
+        *this_try = try_deadline(deadline, call);
     }
+}
+
+/// The deadline of a try that starts now: the retry policy's time for one try, within the
+/// call's `deadline`.
+fn try_deadline(deadline: Deadline, call: &CallSettings) -> Deadline {
+    deadline.earliest(Deadline::named(
+        "the time for one try",
+        call.retry.try_timeout,
+    ))
 }
 
 /// One request to one URL: on a pooled connection if there is one, sent once more on a fresh
