@@ -35,6 +35,18 @@ fn is_secure(url: &Url) -> bool {
     url.scheme() == Scheme::Https
 }
 
+/// The name a server reads in a cookie as it is sent: its own, or, for a cookie without a name
+/// (`Set-Cookie: =sid=x`, sent as its value alone, `sid=x`), its value up to the first `=`.
+/// Without this, a nameless cookie from plain http could stand beside a Secure `sid` under
+/// that name, past step 16.
+fn name_as_read<'a>(name: &'a str, value: &'a str) -> &'a str {
+    if name.is_empty() {
+        value.split('=').next().unwrap_or_default().trim()
+    } else {
+        name
+    }
+}
+
 impl Store {
     /// How many cookies the store holds, expired ones not yet evicted included.
     pub(crate) fn len(&self) -> usize {
@@ -93,7 +105,10 @@ impl Store {
             return Err(Refusal::SecureFromInsecureOrigin);
         }
         // Step 16: nor may a plain http one shadow a Secure cookie ("Strict Secure Cookies").
-        if !set.secure && !secure_origin && self.would_overlay_secure(&set.name, &domain, &path) {
+        if !set.secure
+            && !secure_origin
+            && self.would_overlay_secure(name_as_read(&set.name, &set.value), &domain, &path)
+        {
             return Err(Refusal::WouldOverlaySecure);
         }
         let cookie = Cookie {
@@ -126,12 +141,13 @@ impl Store {
         Ok(())
     }
 
-    /// Step 16's test: is there a Secure cookie named `name` whose domain domain-matches
-    /// `domain` or the other way round, and whose path `path` path-matches?
+    /// Step 16's test: is there a Secure cookie that a server reads as named `name`
+    /// ([`name_as_read`]) whose domain domain-matches `domain` or the other way round, and
+    /// whose path `path` path-matches?
     fn would_overlay_secure(&self, name: &str, domain: &str, path: &str) -> bool {
         self.iter().any(|old| {
             old.secure
-                && old.name == name
+                && name_as_read(&old.name, &old.value) == name
                 && (domain_matches(&old.domain, domain) || domain_matches(domain, &old.domain))
                 && path_matches(path, &old.path)
         })

@@ -289,6 +289,30 @@ fn only_https_may_set_a_secure_cookie() {
 // --- Strict secure cookies (RFC 6265bis 5.7 step 16) ---
 
 #[test]
+fn a_nameless_cookie_may_not_overlay_a_secure_one_under_the_name_it_is_read_by() {
+    // `=a=evil` has no name and the value `a=evil`, and goes out as `a=evil`, which a server
+    // reads as a cookie named a: it would stand beside the Secure a, first for a longer path.
+    let overlay = Err(Refusal::WouldOverlaySecure);
+    let jar = CookieJar::new();
+    set(&jar, "https://example.com/", "a=secret; Secure").unwrap();
+    assert_eq!(
+        set(&jar, "http://example.com/", "=a=evil; Path=/app"),
+        overlay
+    );
+    assert_eq!(set(&jar, "http://example.com/", "=a; Path=/app"), overlay);
+    // A nameless Secure cookie is read by its name too.
+    let jar = CookieJar::new();
+    set(&jar, "https://example.com/", "=b=secret; Secure").unwrap();
+    assert_eq!(
+        set(&jar, "http://example.com/", "b=evil; Path=/app"),
+        overlay
+    );
+    // Under other names, they stay allowed.
+    set(&jar, "http://example.com/", "=c=plain; Path=/app").unwrap();
+    set(&jar, "http://example.com/", "bb=plain; Path=/app").unwrap();
+}
+
+#[test]
 fn http_may_not_overlay_a_secure_cookie() {
     let jar = CookieJar::new();
     set(
