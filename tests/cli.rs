@@ -3661,6 +3661,16 @@ fn a_cookie_file_is_read_and_its_cookies_sent() {
 }
 
 #[test]
+fn a_cookie_file_that_is_a_pipe_is_read() {
+    // As `-b <(decrypt cookies.gpg)` gives it, to keep a session off the disk: /dev/stdin
+    // is a pipe here, not a regular file, and was skipped without a word.
+    let server = serve(Reply::new(200));
+    let file = b"127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n";
+    run_with_stdin(&["-b", "/dev/stdin", &server.url("/")], Some(file)).expect_code(0);
+    assert_eq!(server.requests()[0].header("cookie"), Some("session=abc"));
+}
+
+#[test]
 fn a_cookie_curl_saved_for_domain_localhost_is_sent_to_localhost() {
     // curl writes a cookie that localhost set with Domain=localhost as a domain cookie.
     let dir = temp_dir("cookie-localhost");

@@ -46,7 +46,8 @@ pub fn load(ops: &[Operation]) -> Result<Option<CookieJar>, Failure> {
 }
 
 /// Reads one `-b` file into `jar`: stdin for `-`, nothing for an empty name, a missing file or
-/// a directory. A file that exists but cannot be read is curl's 26.
+/// a directory. Anything else is read, a pipe too (`-b <(decrypt cookies.gpg)`, which keeps
+/// the session off the disk). A file that exists but cannot be read is curl's 26.
 fn load_one(jar: &CookieJar, path: &Path) -> Result<(), Failure> {
     if path.as_os_str().is_empty() {
         return Ok(());
@@ -56,7 +57,7 @@ fn load_one(jar: &CookieJar, path: &Path) -> Result<(), Failure> {
             .map_err(|e| Failure::from_error(&e))?;
         return Ok(());
     }
-    if !path.is_file() {
+    if !path.exists() || path.is_dir() {
         return Ok(());
     }
     jar.load_file(path).map_err(|e| Failure::from_error(&e))?;
