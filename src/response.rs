@@ -482,12 +482,8 @@ impl Response {
     /// The `charset` parameter of the Content-Type, lowercase, if any.
     pub fn charset(&self) -> Option<String> {
         let value = self.header("content-type")?;
-        value.split(';').skip(1).find_map(|param| {
-            let (name, value) = param.split_once('=')?;
-            name.trim()
-                .eq_ignore_ascii_case("charset")
-                .then(|| value.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
-        })
+        crate::http1::media_type::parameter(value, "charset")
+            .map(|label| label.to_ascii_lowercase())
     }
 
     /// Whether the response is known to have no body before any of it is read: the answer to

@@ -456,6 +456,17 @@ fn a_charset_in_single_quotes_is_read() {
 }
 
 #[test]
+fn a_charset_inside_a_quoted_parameter_is_not_the_charset() {
+    // A `;` inside a quoted value starts no parameter (RFC 9110 section 5.6.6): read as one,
+    // this body would be decoded as windows-1252.
+    let server = serving(
+        r#"text/plain; title="a;charset=latin1"; charset=utf-8"#,
+        "café".as_bytes(),
+    );
+    assert_eq!(text_of(&server).unwrap(), "café");
+}
+
+#[test]
 fn text_in_decodes_in_the_callers_charset_whatever_the_server_says() {
     // The server says UTF-8, but the bytes are Latin-1: text() refuses, text_in reads them.
     let server = serving("text/plain; charset=utf-8", b"caf\xe9");

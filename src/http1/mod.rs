@@ -15,6 +15,7 @@
 //! - [`close_reason`]: why a connection may not carry another request.
 //! - [`content_range`]: the `Content-Range` of a 206 or a 416 (RFC 9110 section 14.4).
 //! - [`link`]: the `Link` field (RFC 8288) as links to look up by relation type.
+//! - [`media_type`]: the parameters of a media type (a Content-Type's `charset`), read.
 //! - [`quoted_string`]: the quoted-string of RFC 9110 section 5.6.4, read.
 //! - [`date`]: HTTP-dates (RFC 9110 section 5.6.7); `retry_after` (crate-private): the
 //!   `Retry-After` field, for the retry policy.
@@ -34,6 +35,7 @@ pub mod framing;
 pub mod head;
 pub mod headers;
 pub mod link;
+pub mod media_type;
 pub mod quoted_string;
 pub(crate) mod retry_after;
 pub mod write;
