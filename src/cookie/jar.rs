@@ -5,7 +5,6 @@ use std::fmt;
 use std::fs;
 use std::io::{self, BufRead, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -547,15 +546,15 @@ fn read_bounded_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Resul
 }
 
 /// A name for the file that [`CookieJar::save_file`] writes before renaming it to `path`: in
-/// the same directory (a rename across file systems would fail), unique to this process and
-/// call.
+/// the same directory (a rename across file systems would fail), and not to be guessed. In a
+/// directory others may write to (`-c /tmp/cookies.txt`), a name made of the process id alone
+/// could be taken first by another user, and every save would fail.
 fn temporary_path(path: &Path) -> std::path::PathBuf {
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let call = CALLS.fetch_add(1, Ordering::Relaxed);
     let name = path
         .file_name()
         .map_or_else(|| "cookies".into(), |name| name.to_string_lossy());
-    path.with_file_name(format!(".{name}.{}-{call}.tmp", std::process::id()))
+    let [random] = crate::random::words::<1>();
+    path.with_file_name(format!(".{name}.{random:016x}.tmp"))
 }
 
 /// Creates a new file at `path` that only its owner can read (on Unix).
@@ -573,6 +572,27 @@ fn create_private(path: &Path) -> io::Result<fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_another_user_made_first_does_not_stop_the_save() {
+        // The temporary names a save used to take: the process id and a count of calls, which
+        // anyone on the machine could create first in a shared directory.
+        let dir = std::env::temp_dir().join(format!("plainwire-jar-taken-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for call in 0..64 {
+            let taken = format!(".cookies.txt.{}-{call}.tmp", std::process::id());
+            fs::write(dir.join(taken), "").unwrap();
+        }
+        let jar = CookieJar::new();
+        jar.insert(crate::Cookie::new("a", "1", "example.com"))
+            .unwrap();
+        jar.save_file(dir.join("cookies.txt")).unwrap();
+        assert!(fs::read_to_string(dir.join("cookies.txt"))
+            .unwrap()
+            .contains("\ta\t1"));
+        assert_ne!(temporary_path(&dir), temporary_path(&dir));
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[cfg(unix)]
     #[test]
