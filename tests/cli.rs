@@ -4873,9 +4873,37 @@ fn etags_are_saved_and_compared() {
     second.expect_code(0);
     assert_eq!(second.stdout, b"", "304: nothing new");
     assert_eq!(fs::read_to_string(&etag).unwrap(), "\"v1\"\n", "kept");
+    // The file it is compared for stays as it was (curl's test 1566), as for any 304.
+    for asked in [
+        ["--etag-compare", path_str(&etag)],
+        ["-H", "If-None-Match: \"v1\""],
+    ] {
+        run(&[asked[0], asked[1], "-o", path_str(&out), &server.url("/")]).expect_code(0);
+        assert_eq!(fs::read_to_string(&out).unwrap(), "content", "{asked:?}");
+    }
     let requests = server.requests();
     assert_eq!(requests[0].header("if-none-match"), Some("\"\""));
     assert_eq!(requests[1].header("if-none-match"), Some("\"v1\""));
+}
+
+#[test]
+fn an_etag_is_not_saved_from_a_body_cut_short() {
+    // Saved, it would make every later --etag-compare take the broken file for current.
+    let dir = temp_dir("etag-short");
+    let (etag, out) = (dir.join("etag.txt"), dir.join("out.txt"));
+    fs::write(&etag, "\"v1\"\n").unwrap();
+    let server = ScriptedServer::respond_with(
+        "HTTP/1.1 200 OK\r\nETag: \"v2\"\r\nContent-Length: 10\r\n\r\nhello",
+    );
+    run(&[
+        "--etag-save",
+        path_str(&etag),
+        "-o",
+        path_str(&out),
+        &server.url("/"),
+    ])
+    .expect_code(18);
+    assert_eq!(fs::read_to_string(&etag).unwrap(), "\"v1\"\n");
 }
 
 #[test]

@@ -7,7 +7,9 @@
 //!   nothing, with a warning when the file is missing;
 //! * save: the file is created (never emptied) before the transfer, so that a response without
 //!   an ETag leaves the saved one in place; the ETag of a 2xx or 3xx response replaces the
-//!   file's contents, followed by a newline. `-` is stdout.
+//!   file's contents, followed by a newline, once the transfer has succeeded. `-` is stdout.
+//!   Unlike curl, which saves it as the head arrives: saved from a body cut short, it would
+//!   make every later compare take the broken file for current.
 //!
 //! Both options work with one URL only, as in curl.
 

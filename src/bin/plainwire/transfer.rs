@@ -140,7 +140,7 @@ fn attempt(
     if let Some(dump) = ctx.header_dump {
         dump.write(&heads)?;
     }
-    let mut response = sent?;
+    let response = sent?;
     let status = response.status();
     report.response_code = status;
     report.url_effective = response.url().to_string();
@@ -159,11 +159,40 @@ fn attempt(
     if let Some(failure) = request::redirect_limit_reached(op, report.redirect_url.as_deref()) {
         return Err(failure);
     }
-    if let Some((file, path)) = etag_file.as_mut() {
-        if let Some(tag) = response.header("etag").filter(|_| etag::saves(status)) {
-            file.store(tag, path)?;
-        }
+    // The ETag is saved once the transfer has succeeded: saved from a body cut short, it
+    // would make every later --etag-compare take the broken file for current.
+    let tag = response
+        .header("etag")
+        .filter(|_| etag::saves(status))
+        .map(str::to_owned);
+    deliver(
+        ctx,
+        &destination,
+        response,
+        &heads,
+        report,
+        created,
+        resume_from,
+    )?;
+    if let (Some((file, path)), Some(tag)) = (etag_file.as_mut(), tag) {
+        file.store(&tag, path)?;
     }
+    Ok(())
+}
+
+/// The response judged (`-f`, `--max-filesize`, `-C`, `-z`, a 304) and written out to
+/// `destination`, heads first when asked; `resume_from` is the offset a `-C` asked from.
+fn deliver(
+    ctx: &Context<'_>,
+    destination: &Destination,
+    mut response: plainwire::Response,
+    heads: &[Vec<u8>],
+    report: &mut Report,
+    created: &mut Option<PathBuf>,
+    resume_from: u64,
+) -> Result<(), Failure> {
+    let op = ctx.op;
+    let status = response.status();
     // With -C, the file holds what an earlier transfer got: it is appended to or left alone,
     // never truncated, whatever the answer (curl opens it for appending).
     let resuming = resume_from > 0;
@@ -181,8 +210,8 @@ fn attempt(
     // An error body never lands in a file being resumed: it is no part of the document.
     if http_error && (!op.fail_with_body || resuming) {
         if op.include || op.head {
-            let mut sink = open(ctx, &destination, None, created, resuming)?;
-            write_heads(&mut sink, &heads)?;
+            let mut sink = open(ctx, destination, None, created, resuming)?;
+            write_heads(&mut sink, heads)?;
         }
         return Err(http_failure());
     }
@@ -230,33 +259,37 @@ fn attempt(
         },
     };
 
-    // -z: a 304, or a document whose Last-Modified does not meet the condition, is no news:
-    // no body, and no output file (libcurl's "condition unmet").
+    // A 304, whatever asked for it (-z, --etag-compare, a caller's If-None-Match), or with -z
+    // a document whose Last-Modified does not meet the condition, is no news: no body, and the
+    // output file is left as it is (libcurl's "condition unmet"; curl's test 1566).
     let last_modified = response
         .header("last-modified")
         .and_then(time_cond::last_modified);
-    if let Some(condition) = &ctx.prepared.time_condition {
-        let unmet = status == 304
-            || ((200..300).contains(&status)
+    let unmet = ctx
+        .prepared
+        .time_condition
+        .as_ref()
+        .is_some_and(|condition| {
+            (200..300).contains(&status)
                 && op.range.is_none()
-                && last_modified.is_some_and(|time| !condition.met_by(time)));
-        if unmet {
-            if op.include || op.head {
-                let mut sink = open(ctx, &destination, None, created, resuming)?;
-                write_heads(&mut sink, &heads)?;
-            }
-            return Ok(());
+                && last_modified.is_some_and(|time| !condition.met_by(time))
+        });
+    if status == 304 || unmet {
+        if op.include || op.head {
+            let mut sink = open(ctx, destination, None, created, resuming)?;
+            write_heads(&mut sink, heads)?;
         }
+        return Ok(());
     }
 
     let suggested = response
         .header("content-disposition")
         .and_then(content_disposition::filename);
     // Resuming, only the heads of -I reach here without a judged 206: appended too.
-    let mut sink = open(ctx, &destination, suggested, created, append || resuming)?;
+    let mut sink = open(ctx, destination, suggested, created, append || resuming)?;
     report.filename_effective = sink.path().map(|p| p.display().to_string());
     if op.include || op.head {
-        write_heads(&mut sink, &heads)?;
+        write_heads(&mut sink, heads)?;
     }
     if op.head {
         report.timings = Some(response.timings());
@@ -266,7 +299,7 @@ fn attempt(
             Ok(())
         };
     }
-    let progress = progress(ctx, &destination, response.content_length());
+    let progress = progress(ctx, destination, response.content_length());
     let copied = match op.limit_rate {
         Some(rate) => copy_body(
             &mut Paced::new(&mut response, rate),
