@@ -4887,6 +4887,37 @@ fn etags_are_saved_and_compared() {
 }
 
 #[test]
+fn filename_effective_names_the_planned_file_when_no_body_comes() {
+    // As curl 7.88: scripts find, or clean up, the file by it.
+    let dir = temp_dir("filename-effective");
+    let out = dir.join("out.bin");
+    let closed = format!("http://127.0.0.1:{}/", closed_port());
+    let refused = run(&[
+        "-s",
+        "-o",
+        path_str(&out),
+        "-w",
+        "%{filename_effective}",
+        &closed,
+    ]);
+    refused.expect_code(7);
+    assert_eq!(refused.stdout_text(), path_str(&out));
+    let server = serve(Reply::new(404));
+    let failed = run(&[
+        "-s",
+        "-f",
+        "-o",
+        path_str(&out),
+        "-w",
+        "%{filename_effective}",
+        &server.url("/"),
+    ]);
+    failed.expect_code(22);
+    assert_eq!(failed.stdout_text(), path_str(&out));
+    assert!(!out.exists());
+}
+
+#[test]
 fn an_etag_is_not_saved_from_a_body_cut_short() {
     // Saved, it would make every later --etag-compare take the broken file for current.
     let dir = temp_dir("etag-short");

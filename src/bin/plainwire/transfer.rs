@@ -62,6 +62,12 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
         method: op.method_for(planned.upload.is_some()).to_string(),
         referer: request::referer(op, ctx.prepared),
         urlnum: planned.urlnum,
+        // The file it is planned for, as curl reports it even when no body comes (a refused
+        // connection, -f, a complete -C); a -J name replaces it once the file is opened.
+        filename_effective: match &planned.destination {
+            Ok(Destination::File { path, .. }) => Some(path.display().to_string()),
+            _ => None,
+        },
         ..Report::default()
     };
     let keep_heads = op.include || op.head || ctx.header_dump.is_some();
