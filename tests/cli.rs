@@ -4145,6 +4145,14 @@ fn continue_at_dash_resumes_after_the_file() {
     run(&["-C", "-", "-f", "-o", path_str(&out), &server.url("/doc")]).expect_code(0);
     assert_eq!(fs::read(&out).unwrap(), b"0123456789");
     assert_eq!(server.requests()[1].header("range"), Some("bytes=10-"));
+    // A file longer than the document is not the document: the 416 says it is ten bytes.
+    fs::write(&out, "0123456789 and more").unwrap();
+    run(&["-C", "-", "-o", path_str(&out), &server.url("/doc")]).expect_error_line(33);
+    assert_eq!(
+        fs::read(&out).unwrap(),
+        b"0123456789 and more",
+        "left as it was"
+    );
 }
 
 #[test]

@@ -50,6 +50,12 @@ pub enum Resumed {
 
 /// Judges the final response (its status, `Content-Range` and `Content-Length`) to a request
 /// resumed at `offset` (more than zero): a GET, or whatever method `-X` or `-d` made it.
+///
+/// Complete: a 416 that states no length or the file's, or a 200 whose whole body is as long
+/// as the file. curl takes any 416, and a body of the file's length with any status, for
+/// complete; a 416 that says the document is another length, or an error page that happens to
+/// be as long, says nothing of the file, and succeeding on it would hide a file that is not
+/// the document.
 pub fn judge(
     offset: u64,
     status: u16,
@@ -57,14 +63,19 @@ pub fn judge(
     content_length: Option<u64>,
 ) -> Resumed {
     if status == 416 {
-        return Resumed::Complete;
+        return match content_range {
+            Some(ContentRange::Unsatisfied { complete_length }) if complete_length != offset => {
+                Resumed::Refused
+            }
+            _ => Resumed::Complete,
+        };
     }
     let resumed_here = content_range
         .and_then(|range| range.range())
         .is_some_and(|range| *range.start() == offset);
     if resumed_here {
         Resumed::Append
-    } else if content_length == Some(offset) {
+    } else if status == 200 && content_length == Some(offset) {
         Resumed::Complete
     } else {
         Resumed::Refused
@@ -106,6 +117,13 @@ mod tests {
         });
         assert_eq!(judge(100, 416, unsatisfied, Some(0)), Resumed::Complete);
         assert_eq!(judge(100, 416, None, None), Resumed::Complete);
+        // Another length: the file is not the document.
+        for length in [3, 300] {
+            let other = Some(ContentRange::Unsatisfied {
+                complete_length: length,
+            });
+            assert_eq!(judge(100, 416, other, None), Resumed::Refused, "{length}");
+        }
     }
 
     #[test]
@@ -114,6 +132,9 @@ mod tests {
         assert_eq!(judge(100, 200, None, Some(300)), Resumed::Refused);
         assert_eq!(judge(100, 200, None, None), Resumed::Refused);
         assert_eq!(judge(100, 404, None, Some(9)), Resumed::Refused);
+        // Only a whole document counts: not an error page, nor a 206 without its range.
+        assert_eq!(judge(100, 404, None, Some(100)), Resumed::Refused);
+        assert_eq!(judge(100, 206, None, Some(100)), Resumed::Refused);
     }
 
     #[test]
