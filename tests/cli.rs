@@ -1847,6 +1847,20 @@ fn remote_header_name_uses_only_the_last_path_component() {
 }
 
 #[test]
+fn remote_header_name_makes_no_hidden_file() {
+    // Run in a home directory, -OJ would otherwise let a server make the ~/.plainwirerc that
+    // every later run reads; the URL's name is used instead.
+    let dir = temp_dir("remote-header-name-hidden");
+    let server = disposition_server("attachment; filename=\".plainwirerc\"");
+    run_in(&dir, &["-OJ", &server.url("/download")]).expect_code(0);
+    assert!(!dir.join(".plainwirerc").exists());
+    assert_eq!(
+        fs::read_to_string(dir.join("download")).unwrap(),
+        "from the server"
+    );
+}
+
+#[test]
 fn remote_header_name_never_overwrites_a_file() {
     let dir = temp_dir("remote-header-name-exists");
     fs::write(dir.join("name.txt"), "mine").unwrap();

@@ -4,8 +4,11 @@
 //!
 //! As curl (docs/cmdline-opts/remote-header-name.md): only the `filename=` parameter is read
 //! (not `filename*=`), quoted with `"` or `'` or up to the next `;`; anything up to the last
-//! `/` or `\` is cut off; no percent-decoding is done. A name that is then empty, `.` or `..`,
-//! or holds a control character, is no name at all (curl would try to use it).
+//! `/` or `\` is cut off; no percent-decoding is done. A name that is then empty, or starts
+//! with `.`, or holds a control character, is no name at all, and the URL's is used (curl
+//! would try to use it). A leading `.` covers `.` and `..`, and the hidden files a server has
+//! no business making in the directory it is run in: `.bashrc`, `.npmrc`, or the
+//! `.plainwirerc` that later runs read by default.
 
 /// The file name in a Content-Disposition value, if it names one that can be used.
 pub fn filename(value: &str) -> Option<String> {
@@ -20,8 +23,7 @@ pub fn filename(value: &str) -> Option<String> {
     };
     let name = name.trim_end_matches([' ', '\t']);
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let unusable =
-        base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control);
+    let unusable = base.is_empty() || base.starts_with('.') || base.chars().any(char::is_control);
     (!unusable).then(|| base.to_string())
 }
 
