@@ -282,6 +282,11 @@ type Refusals = Arc<Mutex<Vec<(String, usize)>>>;
 /// A server that refuses any body at once, without reading it, and records how many body
 /// bytes arrive afterwards (until the client closes the connection).
 fn refuses_bodies() -> (ScriptedServer, Refusals) {
+    refuses_bodies_after(b"")
+}
+
+/// [`refuses_bodies`], with `before` (a `100 Continue`, say) in the same write as the 413.
+fn refuses_bodies_after(before: &'static [u8]) -> (ScriptedServer, Refusals) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let server = ScriptedServer::start(move |conn| {
@@ -290,7 +295,8 @@ fn refuses_bodies() -> (ScriptedServer, Refusals) {
             return;
         }
         let head = String::from_utf8_lossy(&head).into_owned();
-        conn.write_all(b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!");
+        let refusal = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!";
+        conn.write_all(&[before, &refusal[..]].concat());
         conn.set_read_timeout(Some(Duration::from_secs(5)));
         let after = conn.read_to_end().len();
         log.lock().unwrap().push((head, after));
@@ -322,6 +328,33 @@ fn a_413_before_100_continue_is_returned_and_the_sized_body_never_sent() {
         "{head}"
     );
     assert_eq!(after, 0, "body bytes were sent after the 413");
+}
+
+#[test]
+fn a_final_answer_right_behind_100_continue_is_returned_and_the_body_never_sent() {
+    // The server says go on and refuses in the same breath. Sent, the body would reach it as
+    // the next request, and its answer to that would wait on the connection for the next
+    // caller.
+    let (server, seen) = refuses_bodies_after(b"HTTP/1.1 100 Continue\r\n\r\n");
+    let agent = agent();
+    let resp = agent
+        .post(&server.url("/"))
+        .body(vec![b'x'; 2 << 20])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.text().unwrap(), "too big!");
+    assert_eq!(agent.idle_connections(), 0);
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    assert_eq!(
+        seen.lock().unwrap()[0].1,
+        0,
+        "body bytes were sent after the 413"
+    );
 }
 
 #[test]

@@ -320,6 +320,11 @@ fn unasked_switch() -> Error {
 /// that ends with nothing of a head received, unless the call's own `deadline` has passed. A
 /// head timeout that runs out with part of a head received is a server dripping it, and an
 /// error.
+///
+/// A `100 Continue` with more bytes right behind it is a server that answers without waiting
+/// for the body: sent now, the body would reach it as the next request, and its answer to
+/// that would wait on the connection for whoever used it next. What follows is read, under
+/// the head timeout, and its final head returned (the connection is then closed).
 fn await_continue(
     conn: &mut Connection,
     heads: &IoBudget,
@@ -332,16 +337,20 @@ fn await_continue(
         idle: Some(short_wait(heads.idle)),
         ..*heads
     };
+    // Whether the server is answering already: a 100 came with more behind it.
+    let mut answering = false;
     for _ in 0..=MAX_INFORMATIONAL {
-        let head = read_response_head(conn, &wait, limits, tracer);
+        let head = read_response_head(conn, if answering { heads } else { &wait }, limits, tracer);
         *heard |= head.is_ok();
         match head {
-            Ok(head) if head.status == 100 => return Ok(None),
+            Ok(head) if head.status == 100 && conn.buffered().is_empty() => return Ok(None),
+            Ok(head) if head.status == 100 => answering = true,
             Ok(head) if head.status == 101 => return Err(unasked_switch()),
             Ok(head) if head.is_informational() => {}
             Ok(head) => return Ok(Some(head)),
             Err(err)
                 if err.kind() == ErrorKind::Timeout
+                    && !answering
                     && !deadline.has_passed()
                     && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
             {
