@@ -416,6 +416,42 @@ fn an_answer_sent_before_the_server_closed_on_a_body_is_returned() {
 }
 
 #[test]
+fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
+    // The server answers 413 and reads no more, keeping the connection open: our writes wait
+    // until the write timeout. The answer has been there all along; it is returned then,
+    // rather than the timeout (curl returns it at once, watching the socket both ways).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (done, held) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let answer = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!";
+        std::io::Write::write_all(&mut conn, answer).unwrap();
+        // Open, unread, until the test is over.
+        let _ = held.recv();
+    });
+    let agent = builder()
+        .write_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let resp = agent
+        .post(&url)
+        .expect_continue(plainwire::ExpectContinue::Never)
+        .body(vec![b'x'; 64 << 20])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.text().unwrap(), "too big!");
+    assert_eq!(agent.idle_connections(), 0);
+    drop(done);
+}
+
+#[test]
 fn a_server_that_never_sends_100_gets_the_body_after_a_wait() {
     // (Expect sent, wait between head and first body byte, body)
     let timing = Arc::new(Mutex::new(None));

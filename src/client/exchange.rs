@@ -142,7 +142,7 @@ pub(crate) fn exchange(
 
     if !coalesced {
         if let Err(error) = send_body(conn, body, framing, &write, tracer) {
-            if let Some(head) = answer_before_reset(conn, &error, deadline, call, tracer) {
+            if let Some(head) = answer_sent_early(conn, &error, deadline, call, tracer) {
                 return Ok(Sent {
                     head,
                     body_sent: false,
@@ -276,19 +276,23 @@ fn unanswered(conn: &Connection, error: Error, heard: bool) -> Failed {
     }
 }
 
-/// The final head a server sent before it reset the connection under our body: a server may
-/// answer a request it refuses (413, 401) before reading the body, and close; the kernel then
-/// answers our writes with a reset, but what the server sent first can still be read, and is
-/// what the caller needs (curl and urllib3 read it too). Only after a reset, and waiting no
-/// longer than [`CONTINUE_WAIT`] for it; `None` leaves the reset as the error.
-fn answer_before_reset(
+/// The final head a server sent before our body stopped going out: a server may answer a
+/// request it refuses (413, 401) before reading the body, and then close, which the kernel
+/// answers our writes with a reset, or stop reading, which leaves our writes waiting until
+/// the write timeout. What the server sent first can still be read, and is what the caller
+/// needs (curl and urllib3 read it too). Only after a reset or a timeout, and waiting no
+/// longer than [`CONTINUE_WAIT`] for it; `None` leaves the write's error as the error.
+fn answer_sent_early(
     conn: &mut Connection,
     error: &Error,
     deadline: Deadline,
     call: &CallSettings,
     tracer: &Tracer,
 ) -> Option<ResponseHead> {
-    if error.kind() != ErrorKind::ConnectionReset {
+    if !matches!(
+        error.kind(),
+        ErrorKind::ConnectionReset | ErrorKind::Timeout
+    ) {
         return None;
     }
     let read = deadline.budget(Some(short_wait(call.read_timeout)), TimeoutPhase::ReadHead);
