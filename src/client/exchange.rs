@@ -302,7 +302,8 @@ fn answer_sent_early(
 }
 
 /// The silence allowed while waiting for a head that may not come (a `100 Continue`, an answer
-/// sent before a reset): [`CONTINUE_WAIT`], or the read timeout if that is shorter.
+/// sent early, before a reset or a write timeout): [`CONTINUE_WAIT`], or the read timeout if
+/// that is shorter.
 fn short_wait(read_timeout: Option<std::time::Duration>) -> std::time::Duration {
     read_timeout.map_or(CONTINUE_WAIT, |idle| idle.min(CONTINUE_WAIT))
 }
