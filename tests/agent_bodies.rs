@@ -358,6 +358,42 @@ fn a_final_answer_right_behind_100_continue_is_returned_and_the_body_never_sent(
 }
 
 #[test]
+fn line_ends_or_an_interim_head_behind_100_continue_still_send_the_body() {
+    // A stray CRLF after the 100, or a 103 right behind it with nothing after: the server is
+    // waiting for the body, not answering without it.
+    for behind in [
+        &b"\r\n"[..],
+        b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n",
+    ] {
+        let server = ScriptedServer::start(move |conn| {
+            if conn.read_request_head().is_empty() {
+                return;
+            }
+            conn.write_all(&[&b"HTTP/1.1 100 Continue\r\n\r\n"[..], behind].concat());
+            let body = conn.read_exact_body(5);
+            conn.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}",
+                    String::from_utf8_lossy(&body)
+                )
+                .as_bytes(),
+            );
+        });
+        let agent = builder()
+            .head_timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let resp = agent
+            .post(&server.url("/"))
+            .expect_continue(plainwire::ExpectContinue::Always)
+            .body("hello")
+            .send()
+            .unwrap();
+        assert_eq!(resp.text().unwrap(), "hello");
+    }
+}
+
+#[test]
 fn a_413_before_100_continue_is_returned_and_the_stream_never_read() {
     struct Watched(Arc<AtomicBool>);
     impl Read for Watched {
@@ -448,6 +484,77 @@ fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
     assert_eq!(resp.status(), 413);
     assert_eq!(resp.text().unwrap(), "too big!");
     assert_eq!(agent.idle_connections(), 0);
+    drop(done);
+}
+
+#[test]
+fn a_2xx_before_the_server_stopped_reading_a_body_is_no_answer() {
+    // The upload did not go through: a 200 sent before it stalled would report a cut upload
+    // as a success. The write's timeout is the error.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (done, held) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        std::io::Write::write_all(&mut conn, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+        let _ = held.recv();
+    });
+    let agent = builder()
+        .write_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let err = agent
+        .post(&url)
+        .expect_continue(plainwire::ExpectContinue::Never)
+        .body(vec![b'x'; 64 << 20])
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    drop(done);
+}
+
+#[test]
+fn an_early_answer_dripped_after_a_write_timeout_is_held_to_the_head_timeout() {
+    // Read after the body stopped going out, it is a head like any other: a server that
+    // drips it a byte at a time stays under each silence's limit, but not the head timeout.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (done, held) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        for byte in b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n" {
+            if std::io::Write::write_all(&mut conn, &[*byte]).is_err() {
+                break;
+            }
+            if held.recv_timeout(Duration::from_millis(300)).is_ok() {
+                break;
+            }
+        }
+        let _ = held.recv();
+    });
+    let agent = builder()
+        .write_timeout(Duration::from_millis(500))
+        .head_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let err = agent
+        .post(&url)
+        .expect_continue(plainwire::ExpectContinue::Never)
+        .body(vec![b'x'; 64 << 20])
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     drop(done);
 }
 

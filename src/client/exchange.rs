@@ -280,8 +280,14 @@ fn unanswered(conn: &Connection, error: Error, heard: bool) -> Failed {
 /// request it refuses (413, 401) before reading the body, and then close, which the kernel
 /// answers our writes with a reset, or stop reading, which leaves our writes waiting until
 /// the write timeout. What the server sent first can still be read, and is what the caller
-/// needs (curl and urllib3 read it too). Only after a reset or a timeout, and waiting no
-/// longer than [`CONTINUE_WAIT`] for it; `None` leaves the write's error as the error.
+/// needs (curl and urllib3 read it too). Only after a reset or a timeout, waiting no longer
+/// than [`CONTINUE_WAIT`] for each part of it and the head timeout for all of it; and only a
+/// refusal (300 or more): a 2xx before the body is all sent does not answer the request
+/// whose upload then failed, and returned, would report a cut upload as a success. `None`
+/// leaves the write's error as the error.
+///
+/// Over TLS this finds nothing after a write timeout: rustls's unsent records go out before
+/// anything is read, and a server that stopped reading takes none of them.
 fn answer_sent_early(
     conn: &mut Connection,
     error: &Error,
@@ -295,10 +301,12 @@ fn answer_sent_early(
     ) {
         return None;
     }
-    let read = deadline.budget(Some(short_wait(call.read_timeout)), TimeoutPhase::ReadHead);
+    let read = deadline
+        .earliest(Deadline::named("the head timeout", call.head_timeout))
+        .budget(Some(short_wait(call.read_timeout)), TimeoutPhase::ReadHead);
     read_response_head(conn, &read, &call.head_limits, tracer)
         .ok()
-        .filter(|head| !head.is_informational())
+        .filter(|head| head.status >= 300)
 }
 
 /// The silence allowed while waiting for a head that may not come (a `100 Continue`, an answer
@@ -326,10 +334,11 @@ fn unasked_switch() -> Error {
 /// head timeout that runs out with part of a head received is a server dripping it, and an
 /// error.
 ///
-/// A `100 Continue` with more bytes right behind it is a server that answers without waiting
-/// for the body: sent now, the body would reach it as the next request, and its answer to
-/// that would wait on the connection for whoever used it next. What follows is read, under
-/// the head timeout, and its final head returned (the connection is then closed).
+/// A `100 Continue` with more bytes right behind it (line ends aside) is a server that answers
+/// without waiting for the body: sent now, the body would reach it as the next request, and
+/// its answer to that would wait on the connection for whoever used it next. What follows is
+/// read, under the head timeout, and its final head returned (the connection is then
+/// closed); an interim head with nothing behind it sends the body after all.
 fn await_continue(
     conn: &mut Connection,
     heads: &IoBudget,
@@ -342,20 +351,27 @@ fn await_continue(
         idle: Some(short_wait(heads.idle)),
         ..*heads
     };
-    // Whether the server is answering already: a 100 came with more behind it.
-    let mut answering = false;
+    // Whether a 100 has come: from then on the server is answering, and what follows it is
+    // read under the head timeout, not the short wait.
+    let mut continued = false;
     for _ in 0..=MAX_INFORMATIONAL {
-        let head = read_response_head(conn, if answering { heads } else { &wait }, limits, tracer);
+        let head = read_response_head(conn, if continued { heads } else { &wait }, limits, tracer);
         *heard |= head.is_ok();
         match head {
-            Ok(head) if head.status == 100 && conn.buffered().is_empty() => return Ok(None),
-            Ok(head) if head.status == 100 => answering = true,
             Ok(head) if head.status == 101 => return Err(unasked_switch()),
-            Ok(head) if head.is_informational() => {}
+            Ok(head) if head.is_informational() => {
+                continued |= head.status == 100;
+                // Nothing behind it but line ends (which the next read passes over): the
+                // server waits for the body.
+                let waits = conn.buffered().iter().all(|&b| b == b'\r' || b == b'\n');
+                if continued && waits {
+                    return Ok(None);
+                }
+            }
             Ok(head) => return Ok(Some(head)),
             Err(err)
                 if err.kind() == ErrorKind::Timeout
-                    && !answering
+                    && !continued
                     && !deadline.has_passed()
                     && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
             {
