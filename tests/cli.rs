@@ -4895,14 +4895,29 @@ fn etags_are_saved_and_compared() {
     second.expect_code(0);
     assert_eq!(second.stdout, b"", "304: nothing new");
     assert_eq!(fs::read_to_string(&etag).unwrap(), "\"v1\"\n", "kept");
-    // The file it is compared for stays as it was (curl's test 1566), as for any 304.
+    // The file it is compared for stays as it was (curl's test 1566), as for any 304, and
+    // the transfer's times are reported.
     for asked in [
         ["--etag-compare", path_str(&etag)],
         ["-H", "If-None-Match: \"v1\""],
     ] {
-        run(&[asked[0], asked[1], "-o", path_str(&out), &server.url("/")]).expect_code(0);
+        let run = run(&[
+            asked[0],
+            asked[1],
+            "-o",
+            path_str(&out),
+            "-w",
+            "%{time_total}",
+            &server.url("/"),
+        ]);
+        run.expect_code(0);
         assert_eq!(fs::read_to_string(&out).unwrap(), "content", "{asked:?}");
+        assert_ne!(run.stdout_text().parse::<f64>().unwrap(), 0.0, "{asked:?}");
     }
+    // To stdout, the tag comes first, as curl writes it.
+    let fresh = run(&["--etag-save", "-", &server.url("/")]);
+    fresh.expect_code(0);
+    assert_eq!(fresh.stdout_text(), "\"v1\"\ncontent");
     let requests = server.requests();
     assert_eq!(requests[0].header("if-none-match"), Some("\"\""));
     assert_eq!(requests[1].header("if-none-match"), Some("\"v1\""));

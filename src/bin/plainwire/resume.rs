@@ -1,17 +1,19 @@
 //! `-C` (`--continue-at`): where a download resumes, and what the server's answer means for
 //! the output file. Pure but for [`offset`], which looks at the output file's size.
 //!
-//! The rules are libcurl's (lib/http.c) for a resumed GET:
+//! The rules are libcurl's (lib/http.c) for a resumed GET, but where libcurl would take a
+//! file that is not the document for complete:
 //!
 //! * `-C -` resumes after the bytes the output file holds (none for stdout, or a missing
 //!   file); `-C N` after N bytes; an offset of 0 sends no Range at all;
 //! * the request asks for `Range: bytes=N-`, and the body is appended to the file;
 //! * a 206 whose `Content-Range` starts at N is appended;
-//! * a 416 (Range Not Satisfiable) means the file is complete already: nothing is written and
-//!   the transfer succeeds, even with `-f`;
-//! * any other answer without such a `Content-Range` is a whole body: if it is exactly N bytes
-//!   long the file is complete already; otherwise the server cannot resume (curl's 33), and
-//!   the file is left as it was.
+//! * a 416 (Range Not Satisfiable) means the file is complete already, unless its
+//!   `Content-Range` states another length: nothing is written and the transfer succeeds,
+//!   even with `-f` (libcurl takes any 416);
+//! * any other answer without such a `Content-Range` is a whole body: a 200 exactly N bytes
+//!   long means the file is complete already (libcurl takes any status); otherwise the server
+//!   cannot resume (curl's 33), and the file is left as it was.
 //!
 //! Resuming uploads (`-C` with `-T`) is refused: HTTP has no standard way to do it.
 

@@ -166,11 +166,17 @@ fn attempt(
         return Err(failure);
     }
     // The ETag is saved once the transfer has succeeded: saved from a body cut short, it
-    // would make every later --etag-compare take the broken file for current.
-    let tag = response
+    // would make every later --etag-compare take the broken file for current. To stdout
+    // (`--etag-save -`) it goes now, before the body, as curl writes it: a script reads it
+    // there as it comes, and no later run takes it for the file's.
+    let mut tag = response
         .header("etag")
         .filter(|_| etag::saves(status))
         .map(str::to_owned);
+    if let (Some((file @ etag::EtagFile::Stdout, path)), Some(early)) = (etag_file.as_mut(), &tag) {
+        file.store(early, path)?;
+        tag = None;
+    }
     deliver(
         ctx,
         &destination,
@@ -181,6 +187,8 @@ fn attempt(
         resume_from,
     )?;
     if let (Some((file, path)), Some(tag)) = (etag_file.as_mut(), tag) {
+        // The output file is whole: a tag that cannot be saved is no reason to remove it.
+        created.take();
         file.store(&tag, path)?;
     }
     Ok(())
@@ -255,7 +263,10 @@ fn deliver(
             response.content_length(),
         ) {
             Resumed::Append => true,
-            Resumed::Complete => return Ok(()),
+            Resumed::Complete => {
+                report.timings = Some(response.timings());
+                return Ok(());
+            }
             Resumed::Refused => {
                 return Err(Failure::new(
                     failure::RANGE_ERROR,
@@ -281,6 +292,7 @@ fn deliver(
                 && last_modified.is_some_and(|time| !condition.met_by(time))
         });
     if status == 304 || unmet {
+        report.timings = Some(response.timings());
         if op.include || op.head {
             let mut sink = open(ctx, destination, None, created, resuming)?;
             write_heads(&mut sink, heads)?;
