@@ -1,5 +1,6 @@
 //! Random 64-bit words from std alone, for values that must differ and be unguessable to a
-//! peer: a backoff's jitter, a multipart boundary, a Digest client nonce. Not cryptographic:
+//! peer: a backoff's jitter, a multipart boundary, a Digest client nonce, the cookie jar's
+//! temporary file name. Not cryptographic:
 //! never use it for a key, a token or anything that must stay secret.
 //!
 //! Each [`RandomState`] holds `SipHash` keys (128 bits) that std took from the operating

@@ -9,7 +9,8 @@ use crate::http1::quoted_string;
 ///
 /// A `;` inside a quoted value belongs to the value, so it cannot start a parameter of its own.
 /// An unquoted value is trimmed, and stray quotes at its ends are taken off, as requests reads
-/// `charset='utf-8'`.
+/// `charset='utf-8'`. A quoted value that never closes runs to the end, as browsers read it
+/// (the WHATWG MIME Sniffing standard's "collect an HTTP quoted string").
 ///
 /// ```
 /// use plainwire::http1::media_type::parameter;
@@ -32,9 +33,8 @@ pub fn parameter(value: &str, name: &str) -> Option<String> {
     }
 }
 
-/// The parameter at the start of `rest`: its name, its value (`None` without `=`, or for a
-/// quoted value that never closes), and what follows its `;`, if one does. `None` when `rest`
-/// holds nothing more.
+/// The parameter at the start of `rest`: its name, its value (`None` without `=`), and what
+/// follows its `;`, if one does. `None` when `rest` holds nothing more.
 fn next_parameter(rest: &str) -> Option<(&str, Option<String>, Option<&str>)> {
     let rest = rest.trim_start();
     if rest.is_empty() {
@@ -47,9 +47,10 @@ fn next_parameter(rest: &str) -> Option<(&str, Option<String>, Option<&str>)> {
         return Some((name, None, after_name.strip_prefix(';')));
     };
     let value_start = value_start.trim_start();
-    if value_start.starts_with('"') {
+    if let Some(inside) = value_start.strip_prefix('"') {
         let Some((text, after)) = quoted_string::read(value_start.as_bytes()) else {
-            return Some((name, None, None));
+            // Never closed: the rest is the value, and no parameter follows.
+            return Some((name, Some(inside.trim_end().to_string()), None));
         };
         // What the quoted-string left is a suffix of `value_start`, so it is text too.
         let after = &value_start[value_start.len() - after.len()..];
@@ -97,6 +98,10 @@ mod tests {
         assert_eq!(charset("text/html;; charset=x").as_deref(), Some("x"));
         assert_eq!(charset("text/html; charset"), None);
         assert_eq!(charset(r#"text/html; title="open; charset=x"#), None);
+        assert_eq!(
+            charset(r#"text/html; charset="iso-8859-1"#).as_deref(),
+            Some("iso-8859-1")
+        );
         assert_eq!(charset("text/html"), None);
         assert_eq!(charset(""), None);
     }
