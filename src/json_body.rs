@@ -252,62 +252,56 @@ impl<'n, S: Serializer> Serializer for Finite<'n, S> {
     }
 }
 
-impl<S: ser::SerializeSeq> ser::SerializeSeq for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_element<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner
-            .serialize_element(&checked(value, self.not_finite))
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
+/// The compound parts whose values come one at a time (`$method(value)`), each passed on
+/// through [`Checked`]: the same four lines for four serde traits.
+macro_rules! pass_on_values {
+    ($($part:ident::$method:ident;)*) => {
+        $(impl<S: ser::$part> ser::$part for Finite<'_, S> {
+            type Ok = S::Ok;
+            type Error = S::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), S::Error> {
+                self.inner.$method(&checked(value, self.not_finite))
+            }
+            fn end(self) -> std::result::Result<S::Ok, S::Error> {
+                self.inner.end()
+            }
+        })*
+    };
 }
 
-impl<S: ser::SerializeTuple> ser::SerializeTuple for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_element<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner
-            .serialize_element(&checked(value, self.not_finite))
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
+/// The compound parts whose values come with a field name: a struct's, a struct variant's.
+macro_rules! pass_on_fields {
+    ($($part:ident;)*) => {
+        $(impl<S: ser::$part> ser::$part for Finite<'_, S> {
+            type Ok = S::Ok;
+            type Error = S::Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> std::result::Result<(), S::Error> {
+                self.inner.serialize_field(key, &checked(value, self.not_finite))
+            }
+            fn skip_field(&mut self, key: &'static str) -> std::result::Result<(), S::Error> {
+                self.inner.skip_field(key)
+            }
+            fn end(self) -> std::result::Result<S::Ok, S::Error> {
+                self.inner.end()
+            }
+        })*
+    };
 }
 
-impl<S: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner.serialize_field(&checked(value, self.not_finite))
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
+pass_on_values! {
+    SerializeSeq::serialize_element;
+    SerializeTuple::serialize_element;
+    SerializeTupleStruct::serialize_field;
+    SerializeTupleVariant::serialize_field;
 }
 
-impl<S: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner.serialize_field(&checked(value, self.not_finite))
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
+pass_on_fields! {
+    SerializeStruct;
+    SerializeStructVariant;
 }
 
 impl<S: ser::SerializeMap> ser::SerializeMap for Finite<'_, S> {
@@ -324,44 +318,6 @@ impl<S: ser::SerializeMap> ser::SerializeMap for Finite<'_, S> {
         value: &T,
     ) -> std::result::Result<(), S::Error> {
         self.inner.serialize_value(&checked(value, self.not_finite))
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
-}
-
-impl<S: ser::SerializeStruct> ser::SerializeStruct for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner
-            .serialize_field(key, &checked(value, self.not_finite))
-    }
-    fn skip_field(&mut self, key: &'static str) -> std::result::Result<(), S::Error> {
-        self.inner.skip_field(key)
-    }
-    fn end(self) -> std::result::Result<S::Ok, S::Error> {
-        self.inner.end()
-    }
-}
-
-impl<S: ser::SerializeStructVariant> ser::SerializeStructVariant for Finite<'_, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> std::result::Result<(), S::Error> {
-        self.inner
-            .serialize_field(key, &checked(value, self.not_finite))
-    }
-    fn skip_field(&mut self, key: &'static str) -> std::result::Result<(), S::Error> {
-        self.inner.skip_field(key)
     }
     fn end(self) -> std::result::Result<S::Ok, S::Error> {
         self.inner.end()

@@ -451,11 +451,12 @@ fn an_answer_sent_before_the_server_closed_on_a_body_is_returned() {
     assert_eq!(agent.idle_connections(), 0);
 }
 
-#[test]
-fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
-    // The server answers 413 and reads no more, keeping the connection open: our writes wait
-    // until the write timeout. The answer has been there all along; it is returned then,
-    // rather than the timeout (curl returns it at once, watching the socket both ways).
+/// A server that reads one request's head, then writes with `answer` (given the connection and
+/// a receiver that ends when the test lets go) and reads nothing more, keeping the connection
+/// open: our body writes wait until their timeout. Its URL, and the sender to drop at the end.
+fn stops_reading_after_the_head(
+    answer: impl FnOnce(&mut std::net::TcpStream, &std::sync::mpsc::Receiver<()>) + Send + 'static,
+) -> (String, std::sync::mpsc::Sender<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let (done, held) = std::sync::mpsc::channel::<()>();
@@ -466,21 +467,42 @@ fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
         while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
             head.push(byte[0]);
         }
-        let answer = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!";
-        std::io::Write::write_all(&mut conn, answer).unwrap();
+        answer(&mut conn, &held);
         // Open, unread, until the test is over.
         let _ = held.recv();
     });
+    (url, done)
+}
+
+/// A 64 MiB upload (more than loopback's socket buffers hold) to `url`, on an agent whose
+/// writes time out after 500 ms (and whose heads after 2 s); the agent, and what it got.
+fn upload_to_a_server_that_stopped_reading(
+    url: &str,
+) -> (plainwire::Agent, plainwire::Result<plainwire::Response>) {
     let agent = builder()
         .write_timeout(Duration::from_millis(500))
+        .head_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let resp = agent
-        .post(&url)
+    let got = agent
+        .post(url)
         .expect_continue(plainwire::ExpectContinue::Never)
         .body(vec![b'x'; 64 << 20])
-        .send()
-        .unwrap();
+        .send();
+    (agent, got)
+}
+
+#[test]
+fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
+    // The server answers 413 and reads no more, keeping the connection open: our writes wait
+    // until the write timeout. The answer has been there all along; it is returned then,
+    // rather than the timeout (curl returns it at once, watching the socket both ways).
+    let (url, done) = stops_reading_after_the_head(|conn, _| {
+        let answer = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\n\r\ntoo big!";
+        std::io::Write::write_all(conn, answer).unwrap();
+    });
+    let (agent, got) = upload_to_a_server_that_stopped_reading(&url);
+    let resp = got.unwrap();
     assert_eq!(resp.status(), 413);
     assert_eq!(resp.text().unwrap(), "too big!");
     assert_eq!(agent.idle_connections(), 0);
@@ -491,30 +513,11 @@ fn an_answer_sent_before_the_server_stopped_reading_a_body_is_returned() {
 fn a_2xx_before_the_server_stopped_reading_a_body_is_no_answer() {
     // The upload did not go through: a 200 sent before it stalled would report a cut upload
     // as a success. The write's timeout is the error.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let (done, held) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let (mut conn, _) = listener.accept().unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-            head.push(byte[0]);
-        }
-        std::io::Write::write_all(&mut conn, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-            .unwrap();
-        let _ = held.recv();
+    let (url, done) = stops_reading_after_the_head(|conn, _| {
+        let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        std::io::Write::write_all(conn, answer).unwrap();
     });
-    let agent = builder()
-        .write_timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
-    let err = agent
-        .post(&url)
-        .expect_continue(plainwire::ExpectContinue::Never)
-        .body(vec![b'x'; 64 << 20])
-        .send()
-        .unwrap_err();
+    let err = upload_to_a_server_that_stopped_reading(&url).1.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     drop(done);
 }
@@ -523,37 +526,15 @@ fn a_2xx_before_the_server_stopped_reading_a_body_is_no_answer() {
 fn an_early_answer_dripped_after_a_write_timeout_is_held_to_the_head_timeout() {
     // Read after the body stopped going out, it is a head like any other: a server that
     // drips it a byte at a time stays under each silence's limit, but not the head timeout.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let (done, held) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let (mut conn, _) = listener.accept().unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-            head.push(byte[0]);
-        }
+    let (url, done) = stops_reading_after_the_head(|conn, held| {
         for byte in b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n" {
-            if std::io::Write::write_all(&mut conn, &[*byte]).is_err() {
-                break;
-            }
-            if held.recv_timeout(Duration::from_millis(300)).is_ok() {
+            let over = held.recv_timeout(Duration::from_millis(300)).is_ok();
+            if over || std::io::Write::write_all(conn, &[*byte]).is_err() {
                 break;
             }
         }
-        let _ = held.recv();
     });
-    let agent = builder()
-        .write_timeout(Duration::from_millis(500))
-        .head_timeout(Duration::from_secs(2))
-        .build()
-        .unwrap();
-    let err = agent
-        .post(&url)
-        .expect_continue(plainwire::ExpectContinue::Never)
-        .body(vec![b'x'; 64 << 20])
-        .send()
-        .unwrap_err();
+    let err = upload_to_a_server_that_stopped_reading(&url).1.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     drop(done);
 }
