@@ -1,9 +1,10 @@
 //! `SSL_CERT_DIR` naming a system store, as Debian's `/etc/ssl/certs` (which cargo also sets
 //! for the programs it runs): a certificate from a CA that is not trusted is reported as such,
-//! also when a trusted root happens to bear its issuer's name with another kind of key (the
-//! `CN=localhost` snakeoil certificate of Debian's ssl-cert package, an RSA key, against the
-//! fixtures' self-signed `CN=localhost`, an EC key). One test in its own process, because it
-//! sets environment variables.
+//! also when a trusted root happens to bear its issuer's name with another kind of key (a
+//! `CN=localhost` CA with an RSA key against the fixtures' self-signed `CN=localhost`, an EC
+//! key). The `CN=localhost` snakeoil certificate of Debian's ssl-cert package in the system
+//! store is no CA, and vouches for no server but its own. One test in its own process, because
+//! it sets environment variables.
 #![cfg(all(feature = "tls", feature = "env"))]
 
 mod support;
@@ -46,7 +47,11 @@ fn an_untrusted_issuer_is_reported_as_one_even_when_a_trusted_root_bears_its_nam
     // On any machine: a store whose only root is named CN=localhost and has an RSA key.
     let dir = std::env::temp_dir().join(format!("plainwire-same-name-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(fixture("rsa-localhost.pem"), dir.join("localhost-rsa.pem")).unwrap();
+    std::fs::copy(
+        fixture("rsa-localhost-ca.pem"),
+        dir.join("localhost-rsa.pem"),
+    )
+    .unwrap();
     let message = refusal(&dir, "self-signed.pem", "self-signed.key");
     assert_untrusted_issuer(&message);
     assert!(message.contains("same name"), "{message}");

@@ -547,6 +547,49 @@ fn a_ca_certificate_as_the_servers_own_is_refused_with_the_reason() {
 }
 
 #[test]
+fn a_trusted_server_certificate_vouches_for_that_server_only() {
+    // Trusting one self-signed server (CA:FALSE) must not let its key sign for others, as it
+    // would if the certificate were a trust anchor like a CA's (curl: "invalid CA
+    // certificate"). Whoever holds that one server's key could then be any host.
+    let trusting = |agent: plainwire::AgentBuilder| {
+        agent
+            .ca_file(fixture("self-signed.pem"))
+            .unwrap()
+            .build()
+            .unwrap()
+    };
+    // Beside the test CA too, and with a pin of the forged key, which takes another verifier.
+    let agents = [
+        trusting(builder()),
+        trusting(trusting_test_ca(builder())),
+        trusting(builder().pin_public_key(FORGED_KEY_SHA256)),
+    ];
+    let forged = server_with("forged-by-self-signed.pem", "forged-by-self-signed.key");
+    let itself = server_with("self-signed.pem", "self-signed.key");
+    for agent in &agents {
+        let err = agent.get(&forged.url("/")).send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
+    }
+    for agent in &agents[..2] {
+        assert_eq!(
+            agent.get(&itself.url("/")).send().unwrap().text().unwrap(),
+            "secure"
+        );
+    }
+    // The CA's servers are still the CA's.
+    let signed = server_with("localhost.pem", "localhost.key");
+    assert_eq!(
+        agents[1]
+            .get(&signed.url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap(),
+        "secure"
+    );
+}
+
+#[test]
 fn trusting_another_ca_refuses_the_test_certificates() {
     let server = server_with("localhost.pem", "localhost.key");
     let agent = builder()
@@ -650,6 +693,12 @@ fn a_pem_certificate_that_is_not_a_ca_is_refused_or_useless() {
 const LOCALHOST_KEY_SHA256: [u8; 32] = [
     0xcf, 0x60, 0xa1, 0xf0, 0xd5, 0x8a, 0x57, 0x57, 0x57, 0xbb, 0x2d, 0xc8, 0x8a, 0xd9, 0x61, 0x02,
     0x75, 0x8c, 0x7b, 0x3b, 0x23, 0x3d, 0xb2, 0x53, 0x09, 0xd8, 0x88, 0x67, 0xf1, 0xec, 0x98, 0xf8,
+];
+
+/// The same digest of fixtures/forged-by-self-signed.pem.
+const FORGED_KEY_SHA256: [u8; 32] = [
+    0xac, 0xf5, 0x67, 0xc4, 0xcf, 0x54, 0x42, 0x70, 0x57, 0x50, 0x21, 0x0f, 0xaf, 0xd2, 0xd9, 0x47,
+    0x91, 0x85, 0x36, 0xa7, 0x54, 0x8a, 0x7f, 0x24, 0x6e, 0xae, 0x60, 0x68, 0x2e, 0x5a, 0x34, 0x6f,
 ];
 
 /// The same digest of fixtures/other-ca.pem: a key this server does not have.

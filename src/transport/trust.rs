@@ -17,6 +17,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::transport::x509;
 
 /// What the agent builder collected about trust, turned into a [`ClientConfig`] by [`TrustSettings::build`].
 #[derive(Debug, Default)]
@@ -433,21 +434,19 @@ impl TrustSettings {
             (None, true) => builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider })),
-            (Some(roots), true) => builder.with_root_certificates(roots),
+            (Some(roots), true) if roots.servers.is_empty() => {
+                builder.with_root_certificates(roots.cas)
+            }
+            (Some(roots), true) => builder
+                .dangerous()
+                .with_custom_certificate_verifier(roots.verifier(&provider)?),
             // A pin is checked whether or not the chain is: curl's `--pinnedpubkey` with `-k`.
             (roots, false) => {
                 let verified: Arc<dyn ServerCertVerifier> = match roots {
                     None => Arc::new(AcceptAnyCertificate {
                         provider: provider.clone(),
                     }),
-                    Some(roots) => rustls::client::WebPkiServerVerifier::builder_with_provider(
-                        roots,
-                        provider.clone(),
-                    )
-                    .build()
-                    .map_err(|e| {
-                        Error::new(ErrorKind::Config, "no usable trusted root").with_source(e)
-                    })?,
+                    Some(roots) => roots.verifier(&provider)?,
                 };
                 builder
                     .dangerous()
@@ -482,7 +481,7 @@ impl TrustSettings {
     /// cases (webpki-roots alone, or the environment's roots alone) are parsed once per
     /// process and shared, so that making an agent stays cheap even when `SSL_CERT_DIR` names
     /// a directory of hundreds of files.
-    fn root_store(&self) -> Result<Result<Arc<RootCertStore>>> {
+    fn root_store(&self) -> Result<Result<Roots>> {
         let named = self.roots_named || !self.extra_roots.is_empty();
         let explicit = named || self.webpki_roots.is_some();
         #[cfg(feature = "env")]
@@ -509,41 +508,93 @@ impl TrustSettings {
     }
 }
 
-/// Adds `certs` to `roots` as trust anchors. A bundle may hold certificates webpki cannot use as
-/// anchors (an old v1 root, say); like OpenSSL, skip those rather than refuse the whole bundle.
-/// No certificate at all (an empty CA directory) is an empty store, which trusts no server.
-fn anchors(
-    mut roots: RootCertStore,
-    certs: Vec<CertificateDer<'static>>,
-) -> Result<Arc<RootCertStore>> {
+/// The certificates trusted: CA certificates as trust anchors, which vouch for the servers
+/// whose chains lead to them, and servers' own certificates, each of which vouches for its
+/// own server and no other.
+///
+/// rustls (webpki) takes any certificate as an anchor, a name and a key, and reads none of its
+/// extensions: a server's certificate (`CA:FALSE`) trusted so that that one server is, as the
+/// usual "trust this self-signed server" goes, would sign certificates for any name. So a
+/// certificate that is no CA's ([`x509::is_ca`]) is kept apart, and matched whole.
+#[derive(Debug, Clone)]
+struct Roots {
+    cas: Arc<RootCertStore>,
+    servers: Arc<[CertificateDer<'static>]>,
+}
+
+impl Roots {
+    /// A verifier of these roots, for a configuration that cannot take the store alone: the
+    /// CAs' webpki verifier, and beside it one for each server's certificate, with that
+    /// certificate as its only anchor, which a server must send as it is.
+    fn verifier(&self, provider: &Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>> {
+        let webpki = |store: Arc<RootCertStore>| {
+            rustls::client::WebPkiServerVerifier::builder_with_provider(store, provider.clone())
+                .build()
+                .map_err(|e| Error::new(ErrorKind::Config, "no usable trusted root").with_source(e))
+        };
+        let cas = match self.cas.is_empty() && !self.servers.is_empty() {
+            true => None,
+            false => Some(webpki(self.cas.clone())?),
+        };
+        let mut servers = Vec::with_capacity(self.servers.len());
+        for cert in self.servers.iter() {
+            let mut alone = RootCertStore::empty();
+            alone.add(cert.clone()).map_err(|e| {
+                Error::new(ErrorKind::Config, "a trusted certificate cannot be used").with_source(e)
+            })?;
+            servers.push((cert.clone(), webpki(Arc::new(alone))?));
+        }
+        Ok(Arc::new(TrustedCertificates {
+            cas,
+            servers,
+            provider: provider.clone(),
+        }))
+    }
+}
+
+/// Adds `certs` to `roots`: CA certificates as trust anchors, others as servers' own
+/// ([`Roots`]). A bundle may hold certificates webpki cannot use (an unknown algorithm, say);
+/// like OpenSSL, skip those rather than refuse the whole bundle. No certificate at all (an
+/// empty CA directory) is an empty store, which trusts no server.
+fn anchors(mut roots: RootCertStore, certs: Vec<CertificateDer<'static>>) -> Result<Roots> {
     let given = certs.len();
-    let (_added, _ignored) = roots.add_parsable_certificates(certs);
-    if roots.is_empty() && given > 0 {
+    let (cas, servers): (Vec<_>, Vec<_>) = certs
+        .into_iter()
+        .partition(|cert| x509::is_ca(cert.as_ref()) == Some(true));
+    let (_added, _ignored) = roots.add_parsable_certificates(cas);
+    let servers: Vec<_> = servers
+        .into_iter()
+        .filter(|cert| RootCertStore::empty().add(cert.clone()).is_ok())
+        .collect();
+    if roots.is_empty() && servers.is_empty() && given > 0 {
         return Err(Error::new(
             ErrorKind::Config,
             "none of the given CA certificates can be used as a trust anchor",
         ));
     }
-    Ok(Arc::new(roots))
+    Ok(Roots {
+        cas: Arc::new(roots),
+        servers: servers.into(),
+    })
 }
 
 /// webpki-roots as a store, made once.
-fn webpki_store() -> Arc<RootCertStore> {
-    static STORE: OnceLock<Arc<RootCertStore>> = OnceLock::new();
+fn webpki_store() -> Roots {
+    static STORE: OnceLock<Roots> = OnceLock::new();
     STORE
-        .get_or_init(|| {
-            Arc::new(RootCertStore {
+        .get_or_init(|| Roots {
+            cas: Arc::new(RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-            })
+            }),
+            servers: Arc::new([]),
         })
         .clone()
 }
 
 /// The environment's roots as a store, made once for each value of the variables.
 #[cfg(feature = "env")]
-fn env_store(env: EnvRoots) -> Result<Arc<RootCertStore>> {
-    static STORE: std::sync::Mutex<Option<(EnvRoots, Arc<RootCertStore>)>> =
-        std::sync::Mutex::new(None);
+fn env_store(env: EnvRoots) -> Result<Roots> {
+    static STORE: std::sync::Mutex<Option<(EnvRoots, Roots)>> = std::sync::Mutex::new(None);
     let mut cached = STORE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -575,6 +626,81 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         _now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
         Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Accepts a server whose certificate is one of `servers`, sent as it is and verified with
+/// itself as the only anchor (its name, its dates), or else whose chain the CAs' verifier
+/// accepts. See [`Roots`].
+#[derive(Debug)]
+struct TrustedCertificates {
+    /// `None` when only servers' own certificates are trusted.
+    cas: Option<Arc<rustls::client::WebPkiServerVerifier>>,
+    servers: Vec<(
+        CertificateDer<'static>,
+        Arc<rustls::client::WebPkiServerVerifier>,
+    )>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for TrustedCertificates {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let itself = self
+            .servers
+            .iter()
+            .find(|(cert, _)| cert.as_ref() == end_entity.as_ref());
+        match (itself, &self.cas) {
+            (Some((_, verifier)), _) => {
+                verifier.verify_server_cert(end_entity, &[], server_name, ocsp_response, now)
+            }
+            (None, Some(cas)) => {
+                cas.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            (None, None) => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
+        }
     }
 
     fn verify_tls12_signature(

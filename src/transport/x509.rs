@@ -45,6 +45,7 @@ mod oid {
     pub const ORGANIZATION: &[u8] = &[0x55, 0x04, 0x0a];
     pub const ORGANIZATIONAL_UNIT: &[u8] = &[0x55, 0x04, 0x0b];
     pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
     pub const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     pub const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
     pub const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
@@ -150,6 +151,59 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
     let before = tbs.input;
     tbs.next_of(tag::SEQUENCE)?;
     Some(&before[..before.len() - tbs.input.len()])
+}
+
+/// Whether the certificate may issue others, as RFC 5280 section 4.2.1.9 says: a version 3
+/// certificate if its basicConstraints extension says `cA TRUE`, a version 1 or 2 one (which
+/// has no extensions, as some old roots) always. `None` if `der` is not a certificate this
+/// reader understands.
+///
+/// rustls (webpki) takes any certificate it is given as a trust anchor, a name and a key, and
+/// checks none of its extensions: a server's own certificate, trusted so that that one server
+/// is, would vouch for any name. [`crate::transport::trust`] asks this first.
+#[cfg(feature = "tls")]
+pub fn is_ca(der: &[u8]) -> Option<bool> {
+    let mut outer = Der::new(der);
+    let mut certificate = outer.next_of(tag::SEQUENCE)?;
+    let mut tbs = certificate.next_of(tag::SEQUENCE)?;
+    // `[0] EXPLICIT Version DEFAULT v1`, whose INTEGER is 2 for version 3.
+    let version_3 = match tbs.peek_tag() {
+        Some(tag::VERSION) => {
+            Der::new(tbs.next_raw_of(tag::VERSION)?).next_raw_of(tag::INTEGER)? == [2]
+        }
+        _ => false,
+    };
+    tbs.next_raw_of(tag::INTEGER)?; // serial number
+    for _ in 0..5 {
+        // signature algorithm, issuer, validity, subject, subjectPublicKeyInfo
+        tbs.next_of(tag::SEQUENCE)?;
+    }
+    if !version_3 {
+        return Some(true);
+    }
+    while let Some((tag, content)) = tbs.read() {
+        if tag != tag::EXTENSIONS {
+            continue; // the unique identifiers, [1] and [2]
+        }
+        let mut extensions = Der::new(content).next_of(tag::SEQUENCE)?;
+        while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
+            if extension.next_raw_of(tag::OID)? != oid::BASIC_CONSTRAINTS {
+                continue;
+            }
+            if extension.peek_tag() == Some(tag::BOOLEAN) {
+                extension.read()?; // critical
+            }
+            let value = extension.next_raw_of(tag::OCTET_STRING)?;
+            // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }
+            let mut constraints = Der::new(value).next_of(tag::SEQUENCE)?;
+            return Some(match constraints.peek_tag() {
+                Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? != [0],
+                _ => false,
+            });
+        }
+    }
+    // A version 3 certificate without the extension is no CA's: a CA's must have it.
+    Some(false)
 }
 
 #[cfg(feature = "inspect")]
@@ -374,6 +428,26 @@ mod tests {
             .read()
             .is_none());
         assert!(Der::new(&[0x30, 0x80]).read().is_none());
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn basic_constraints_say_who_may_issue_certificates() {
+        let der = |name: &str| {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/").to_string() + name;
+            crate::transport::trust::read_pem_file(std::path::Path::new(&path), "test")
+                .unwrap()
+                .remove(0)
+        };
+        assert_eq!(is_ca(&der("ca.pem")), Some(true));
+        assert_eq!(is_ca(&der("intermediate-ca.pem")), Some(true));
+        assert_eq!(is_ca(&der("localhost.pem")), Some(false));
+        assert_eq!(
+            is_ca(&der("self-signed.pem")),
+            Some(false),
+            "CA:FALSE, self-signed"
+        );
+        assert_eq!(is_ca(b"\x30\x03\x02\x01\x00"), None);
     }
 
     #[test]
