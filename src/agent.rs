@@ -1130,8 +1130,10 @@ impl AgentBuilder {
     }
 
     /// Whether `SSLKEYLOGFILE`, when set and not empty, names a key log file as for
-    /// [`AgentBuilder::key_log_file`] (which wins when both are given). Read once, by `build`,
-    /// which fails if the file cannot be opened. Default: false: the library never writes
+    /// [`AgentBuilder::key_log_file`] (which wins when both are given). Read once, by `build`.
+    /// A file that cannot be opened makes every https request through the agent fail with
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io), naming the variable, as a CA variable that
+    /// cannot be read does; plain http requests work. Default: false: the library never writes
     /// secrets because of the environment alone (the `plainwire` tool turns it on, as curl
     /// reads the variable).
     ///
@@ -1391,12 +1393,22 @@ fn tls_config(
     mut trust: crate::transport::trust::TrustSettings,
     key_log_from_env: bool,
 ) -> Result<crate::transport::trust::ClientTls> {
+    // A key log file the environment names that cannot be opened fails https requests, as a
+    // CA variable that cannot be read does (docs/trust.md): not `build`, so that plain http
+    // through the agent works; nor is it skipped, since the secrets were asked for.
     #[cfg(feature = "env")]
     if key_log_from_env && trust.key_log.is_none() {
         if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
-            let writer = crate::transport::key_log::KeyLogWriter::open(&path)
-                .map_err(|e| e.context("$SSLKEYLOGFILE"))?;
-            trust.key_log = Some(writer);
+            match crate::transport::key_log::KeyLogWriter::open(&path) {
+                Ok(writer) => trust.key_log = Some(writer),
+                Err(err) => {
+                    let err = err.context("$SSLKEYLOGFILE");
+                    return Ok(crate::transport::trust::ClientTls::Unusable {
+                        kind: err.kind(),
+                        message: err.to_string(),
+                    });
+                }
+            }
         }
     }
     // Without `env`, `build` has refused `key_log_from_env` already.

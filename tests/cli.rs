@@ -1255,6 +1255,12 @@ fn sslkeylogfile_gets_the_secrets_as_with_curl() {
             .unwrap(),
     );
     run.expect_code(0);
+    // Said, as -k is: a variable left set would otherwise log every session quietly.
+    assert!(
+        run.stderr.contains("SSLKEYLOGFILE is set"),
+        "{}",
+        run.stderr
+    );
     let text = fs::read_to_string(&keys).unwrap();
     let labels: Vec<&str> = text.lines().filter_map(|l| l.split(' ').next()).collect();
     assert_eq!(
@@ -1263,6 +1269,35 @@ fn sslkeylogfile_gets_the_secrets_as_with_curl() {
         "one TLS 1.3 connection: five secrets\n{text}"
     );
     assert!(labels.contains(&"CLIENT_TRAFFIC_SECRET_0"), "{text}");
+}
+
+#[cfg(feature = "tls")]
+#[test]
+fn an_sslkeylogfile_that_cannot_be_opened_fails_https_only() {
+    // As a CA variable that cannot be read: what depends on it fails, naming it; plain http
+    // is not stopped by it.
+    let keys = temp_dir("keylog-missing")
+        .join("no-such-dir")
+        .join("keys.txt");
+    let plain = serve(Reply::new(200).body("plain"));
+    let secure = tls_server(|_| Reply::new(200).body("secure"));
+    let with_keys = |args: &[&str]| {
+        let mut cmd = command(args);
+        cmd.env("SSLKEYLOGFILE", &keys);
+        finish(
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let http = with_keys(&[&plain.url("/")]);
+    http.expect_code(0);
+    assert_eq!(http.stdout, b"plain");
+    let https = with_keys(&["--cacert", &ca(), &secure.url("/")]);
+    assert!(https.stderr.contains("SSLKEYLOGFILE"), "{}", https.stderr);
+    assert_ne!(https.code, 0);
 }
 
 #[test]

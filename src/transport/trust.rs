@@ -263,7 +263,8 @@ impl EnvRoots {
 pub enum ClientTls {
     /// Ready for handshakes.
     Ready(Arc<ClientConfig>),
-    /// The environment's roots could not be read.
+    /// What the environment named for TLS could not be used: its roots could not be read, or
+    /// its key log file (`SSLKEYLOGFILE`) opened.
     Unusable {
         /// The error's kind.
         kind: ErrorKind,

@@ -41,6 +41,16 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
         console::warn(warning);
     }
     crate::trace_dump::configure(globals.trace.as_ref(), globals.trace_time);
+    // Secrets written to a file are worth a word, as verification turned off is (curl says so
+    // with -v only): a variable left set in a shell would otherwise log every session quietly.
+    #[cfg(feature = "tls")]
+    if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
+        console::warn(&format!(
+            "SSLKEYLOGFILE is set: the TLS secrets of every connection are written to {}, \
+             and anyone who reads it can decrypt them",
+            std::path::Path::new(&path).display()
+        ));
+    }
     let prepared = operations
         .iter()
         .map(inputs::prepare)
