@@ -1996,6 +1996,29 @@ fn parallel_runs_transfers_at_the_same_time() {
 }
 
 #[test]
+fn parallel_transfers_writing_to_stdout_and_the_console_never_wait_on_each_other() {
+    // With --stderr -, a -v line takes the console's lock and then stdout's; -w with
+    // %{stderr} took stdout's and then the console's. Side by side, two transfers could each
+    // hold what the other waited for, and the run hung for good.
+    let server = serve(Reply::new(200).body(""));
+    let url = server.url("/a[1-200]");
+    let args = [
+        "-Z",
+        "--parallel-max",
+        "20",
+        "--stderr",
+        "-",
+        "-v",
+        "-w",
+        "%{stderr}W%{http_code}\n",
+        &url,
+    ];
+    let run = run(&args);
+    run.expect_code(0);
+    assert_eq!(run.stdout_text().matches("W200\n").count(), 200);
+}
+
+#[test]
 fn parallel_max_1_runs_one_at_a_time() {
     // /a gives up waiting for /b after a second; with one transfer at a time /b cannot come.
     let server = rendezvous_server(Duration::from_secs(1));

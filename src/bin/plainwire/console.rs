@@ -4,7 +4,9 @@
 //! line or an error never glues onto it. It does not decide what to say.
 //!
 //! One lock guards the destination, so lines from parallel transfers never interleave
-//! mid-line.
+//! mid-line. With `--stderr -` the console writes to stdout with that lock held, so whoever
+//! needs both takes the console first ([`hold`]), then stdout's lock: in the other order, two
+//! threads could each wait on the other's.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -102,11 +104,21 @@ pub fn line(text: &str) {
     console.write(&bytes);
 }
 
-/// Bytes as they are (`-w` output switched to stderr), after ending the meter line.
-pub fn raw(bytes: &[u8]) {
-    let mut console = console();
-    console.end_meter();
-    console.write(bytes);
+/// The console, held: for writing to stdout and stderr in one piece (`-w` output with
+/// `%{stderr}` in it). Take it before stdout's lock, never after.
+pub struct Held(MutexGuard<'static, Console>);
+
+/// Holds the console until the [`Held`] is dropped.
+pub fn hold() -> Held {
+    Held(console())
+}
+
+impl Held {
+    /// Bytes as they are (`-w` output switched to stderr), after ending the meter line.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.0.end_meter();
+        self.0.write(bytes);
+    }
 }
 
 /// `plainwire: warning: message`, unless `-s`.

@@ -185,6 +185,8 @@ fn write_out(format: &str, report: &Report) -> Result<(), Failure> {
     for name in &rendered.unknown {
         console::warn(&format!("unknown --write-out variable: '{name}'"));
     }
+    // The console first, then stdout: the order `console` takes them in (see its module doc).
+    let mut console = console::hold();
     let mut out = std::io::stdout().lock();
     for (target, bytes) in &rendered.pieces {
         match target {
@@ -192,7 +194,7 @@ fn write_out(format: &str, report: &Report) -> Result<(), Failure> {
                 .write_all(bytes)
                 .and_then(|()| out.flush())
                 .map_err(|e| Failure::write("stdout", &e))?,
-            Target::Stderr => console::raw(bytes),
+            Target::Stderr => console.raw(bytes),
             Target::File { path, append } => {
                 let file = OpenOptions::new()
                     .write(true)
