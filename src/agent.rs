@@ -1224,7 +1224,8 @@ impl AgentBuilder {
     /// masked, see [`AgentBuilder::secret_header`], unless asked otherwise with
     /// [`AgentBuilder::trace_unmasked`]), body progress, and what became of the
     /// connection. The hook runs on the calling thread, in the middle of the call, so it
-    /// should be quick. Printed with `{}`, the events read like curl's `--verbose`.
+    /// should be quick. A panic in it unwinds through the call; what the call closes on the
+    /// way out is not reported. Printed with `{}`, the events read like curl's `--verbose`.
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};

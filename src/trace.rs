@@ -61,7 +61,12 @@ impl Tracer {
     /// Hands the event `make` builds to the hook; `make` runs only if there is a hook.
     pub(crate) fn emit<'a>(&self, make: impl FnOnce() -> TraceEvent<'a>) {
         if let Some(hook) = &self.hook {
-            hook(&make());
+            // While a panic unwinds (the hook's own, say), the body and the connection it drops
+            // still close and would report it; a hook that panicked once may panic again, and a
+            // second panic while unwinding aborts the process, every thread with it.
+            if !std::thread::panicking() {
+                hook(&make());
+            }
         }
     }
 

@@ -437,3 +437,30 @@ fn a_named_secret_header_is_masked_in_debug_output() {
     assert!(!text.contains("request-key"), "{text}");
     assert!(text.contains(r#"("x-api-key", "*****")"#), "{text}");
 }
+
+#[test]
+fn a_trace_hook_that_panics_unwinds_one_call_and_aborts_nothing() {
+    // Once it has panicked, this hook panics at every event, as one that unwraps a mutex
+    // its first panic poisoned would. The call unwinds; the body and the connection it drops
+    // on the way out would report their closing to the hook, and a second panic during
+    // unwinding aborts the process, every other thread with it.
+    let server = HttpServer::start(|_| Reply::text("a body to read"));
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trigger = armed.clone();
+    let agent = Agent::builder()
+        .trace(move |_| {
+            if trigger.load(std::sync::atomic::Ordering::SeqCst) {
+                panic!("the hook failed");
+            }
+        })
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| resp.text()));
+    assert!(outcome.is_err(), "the hook's panic reaches the caller");
+    // The agent is still usable by a hook that no longer panics.
+    armed.store(false, std::sync::atomic::Ordering::SeqCst);
+    let again = agent.get(&server.url("/")).send().unwrap();
+    assert_eq!(again.text().unwrap(), "a body to read");
+}
