@@ -57,8 +57,15 @@ pub fn open(path: &Path, create_dirs: bool) -> Result<EtagFile, Failure> {
 }
 
 impl EtagFile {
-    /// Saves `etag` (trimmed) in place of what the file held; 23 on failure.
+    /// Saves `etag` (trimmed) in place of what the file held; 23 on failure. One store at a
+    /// time in the process: transfers side by side (`-Z` over a glob) each empty the file
+    /// and then append to it, and two of them in between each other's steps left two lines,
+    /// which a later `--etag-compare` joins into no valid ETag.
     pub fn store(&mut self, etag: &str, path: &Path) -> Result<(), Failure> {
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let line = format!("{}\n", etag.trim());
         let written = match self {
             EtagFile::Stdout => {
