@@ -545,10 +545,17 @@ impl Roots {
             })?;
             servers.push((cert.clone(), webpki(Arc::new(alone))?));
         }
+        // Any of them checks a handshake's signature as the others would: with the provider's
+        // algorithms. (`servers` is empty only when `cas` is there.)
+        let signatures: Arc<dyn ServerCertVerifier> = match (&cas, servers.first()) {
+            (Some(cas), _) => cas.clone(),
+            (None, Some((_, server))) => server.clone(),
+            (None, None) => return Err(Error::new(ErrorKind::Config, "no usable trusted root")),
+        };
         Ok(Arc::new(TrustedCertificates {
             cas,
             servers,
-            provider: provider.clone(),
+            signatures,
         }))
     }
 }
@@ -675,7 +682,8 @@ struct TrustedCertificates {
         CertificateDer<'static>,
         Arc<rustls::client::WebPkiServerVerifier>,
     )>,
-    provider: Arc<CryptoProvider>,
+    /// One of the above, for the handshake's signature, which does not depend on the roots.
+    signatures: Arc<dyn ServerCertVerifier>,
 }
 
 impl ServerCertVerifier for TrustedCertificates {
@@ -710,12 +718,7 @@ impl ServerCertVerifier for TrustedCertificates {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -724,18 +727,11 @@ impl ServerCertVerifier for TrustedCertificates {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.signatures.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.signatures.supported_verify_schemes()
     }
 }
 
