@@ -1396,13 +1396,15 @@ fn tls_config(
 ) -> Result<crate::transport::trust::ClientTls> {
     // A key log file the environment names that cannot be opened fails https requests, as a
     // CA variable that cannot be read does (docs/trust.md): not `build`, so that plain http
-    // through the agent works; nor is it skipped, since the secrets were asked for.
+    // through the agent works; nor is it skipped, since the secrets were asked for. The rest
+    // is built first all the same, so that the builder's own mistakes still fail `build`.
     #[cfg(feature = "env")]
     if key_log_from_env && trust.key_log.is_none() {
         if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
             match crate::transport::key_log::KeyLogWriter::open(&path) {
                 Ok(writer) => trust.key_log = Some(writer),
                 Err(err) => {
+                    trust.build()?;
                     let err = err.context("$SSLKEYLOGFILE");
                     return Ok(crate::transport::trust::ClientTls::Unusable {
                         kind: err.kind(),

@@ -396,6 +396,21 @@ fn sslkeylogfile_is_read_only_when_asked() {
         .build()
         .unwrap();
     asked.get(&server.url("/")).send().unwrap();
+    // A file that cannot be opened fails https requests, naming the variable, and hides no
+    // mistake of the builder's, which still fails `build`.
+    std::env::set_var("SSLKEYLOGFILE", temp_path("no-such-dir").join("keys.txt"));
+    let unusable = trusting_test_ca(Agent::builder())
+        .key_log_from_env(true)
+        .build()
+        .unwrap();
+    let err = unusable.get(&server.url("/")).send().unwrap_err();
+    assert!(err.to_string().contains("SSLKEYLOGFILE"), "{err}");
+    let mistaken = Agent::builder()
+        .key_log_from_env(true)
+        .webpki_roots(false)
+        .build()
+        .unwrap_err();
+    assert_eq!(mistaken.kind(), ErrorKind::Config, "{mistaken}");
     std::env::remove_var("SSLKEYLOGFILE");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();

@@ -154,9 +154,10 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
 }
 
 /// Whether the certificate may issue others, as RFC 5280 section 4.2.1.9 says: a version 3
-/// certificate if its basicConstraints extension says `cA TRUE`, a version 1 or 2 one (which
-/// has no extensions, as some old roots) always. `None` if `der` is not a certificate this
-/// reader understands.
+/// certificate if its basicConstraints extension says `cA TRUE`; a version 1 or 2 one (which
+/// has no extensions) if it is self-issued, a root, as OpenSSL decides. A version 1 leaf is
+/// what `openssl x509 -req` makes without `-extfile`. `None` if `der` is not a certificate
+/// this reader understands.
 ///
 /// rustls (webpki) takes any certificate it is given as a trust anchor, a name and a key, and
 /// checks none of its extensions: a server's own certificate, trusted so that that one server
@@ -174,12 +175,13 @@ pub fn is_ca(der: &[u8]) -> Option<bool> {
         _ => false,
     };
     tbs.next_raw_of(tag::INTEGER)?; // serial number
-    for _ in 0..5 {
-        // signature algorithm, issuer, validity, subject, subjectPublicKeyInfo
-        tbs.next_of(tag::SEQUENCE)?;
-    }
+    tbs.next_of(tag::SEQUENCE)?; // signature algorithm
+    let issuer = tbs.next_raw_of(tag::SEQUENCE)?;
+    tbs.next_of(tag::SEQUENCE)?; // validity
+    let subject = tbs.next_raw_of(tag::SEQUENCE)?;
+    tbs.next_of(tag::SEQUENCE)?; // subjectPublicKeyInfo
     if !version_3 {
-        return Some(true);
+        return Some(issuer == subject);
     }
     while let Some((tag, content)) = tbs.read() {
         if tag != tag::EXTENSIONS {
@@ -196,8 +198,9 @@ pub fn is_ca(der: &[u8]) -> Option<bool> {
             let value = extension.next_raw_of(tag::OCTET_STRING)?;
             // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }
             let mut constraints = Der::new(value).next_of(tag::SEQUENCE)?;
+            // DER writes TRUE as 0xff, and nothing else is.
             return Some(match constraints.peek_tag() {
-                Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? != [0],
+                Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? == [0xff],
                 _ => false,
             });
         }
@@ -446,6 +449,16 @@ mod tests {
             is_ca(&der("self-signed.pem")),
             Some(false),
             "CA:FALSE, self-signed"
+        );
+        assert_eq!(
+            is_ca(&der("v1-root.pem")),
+            Some(true),
+            "version 1, self-issued"
+        );
+        assert_eq!(
+            is_ca(&der("v1-leaf.pem")),
+            Some(false),
+            "version 1, by the CA"
         );
         assert_eq!(is_ca(b"\x30\x03\x02\x01\x00"), None);
     }

@@ -46,7 +46,7 @@ pub fn run(invocation: Invocation) -> Result<(), Failure> {
     #[cfg(feature = "tls")]
     if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty()) {
         console::warn(&format!(
-            "SSLKEYLOGFILE is set: the TLS secrets of every connection are written to {}, \
+            "SSLKEYLOGFILE is set: the TLS secrets of every connection will be written to {}, \
              and anyone who reads it can decrypt them",
             std::path::Path::new(&path).display()
         ));
