@@ -126,17 +126,45 @@ pub struct CertificateSummary {
 }
 
 /// The fields of a certificate's `TBSCertificate` up to its issuer, read: what follows them
-/// (issuer, validity, subject, `subjectPublicKeyInfo`, extensions) is left in the cursor.
-fn tbs_after_signature(der: &[u8]) -> Option<Der<'_>> {
+/// (issuer, validity, subject, `subjectPublicKeyInfo`, extensions) is left in the cursor. With
+/// it, whether the certificate is of version 3 (`[0] EXPLICIT Version DEFAULT v1`, whose
+/// INTEGER is 2 for version 3), the one that has extensions.
+fn tbs_after_signature(der: &[u8]) -> Option<(Der<'_>, bool)> {
     let mut outer = Der::new(der);
     let mut certificate = outer.next_of(tag::SEQUENCE)?;
     let mut tbs = certificate.next_of(tag::SEQUENCE)?;
-    if tbs.peek_tag() == Some(tag::VERSION) {
-        tbs.read()?;
-    }
+    let version_3 = match tbs.peek_tag() {
+        Some(tag::VERSION) => {
+            Der::new(tbs.next_raw_of(tag::VERSION)?).next_raw_of(tag::INTEGER)? == [2]
+        }
+        _ => false,
+    };
     tbs.next_raw_of(tag::INTEGER)?; // serial number
     tbs.next_of(tag::SEQUENCE)?; // signature algorithm
-    Some(tbs)
+    Some((tbs, version_3))
+}
+
+/// The value (the content of its OCTET STRING) of the extension `id`, from what follows a
+/// `TBSCertificate`'s `subjectPublicKeyInfo` (the unique identifiers `[1]` and `[2]`, then
+/// `[3]`, the extensions); `None` if the certificate has no such extension.
+#[cfg(any(feature = "tls", feature = "inspect"))]
+fn extension<'a>(mut after_key: Der<'a>, id: &[u8]) -> Option<&'a [u8]> {
+    while let Some((tag, content)) = after_key.read() {
+        if tag != tag::EXTENSIONS {
+            continue;
+        }
+        let mut extensions = Der::new(content).next_of(tag::SEQUENCE)?;
+        while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
+            if extension.next_raw_of(tag::OID)? != id {
+                continue;
+            }
+            if extension.peek_tag() == Some(tag::BOOLEAN) {
+                extension.read()?; // critical
+            }
+            return extension.next_raw_of(tag::OCTET_STRING);
+        }
+    }
+    None
 }
 
 /// The certificate's `SubjectPublicKeyInfo` as encoded (tag, length and content): what HTTP
@@ -144,7 +172,7 @@ fn tbs_after_signature(der: &[u8]) -> Option<Der<'_>> {
 /// this reader understands.
 #[cfg(feature = "tls")]
 pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
-    let mut tbs = tbs_after_signature(der)?;
+    let (mut tbs, _) = tbs_after_signature(der)?;
     tbs.next_of(tag::SEQUENCE)?; // issuer
     tbs.next_of(tag::SEQUENCE)?; // validity
     tbs.next_of(tag::SEQUENCE)?; // subject
@@ -164,18 +192,7 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
 /// is, would vouch for any name. [`crate::transport::trust`] asks this first.
 #[cfg(feature = "tls")]
 pub fn is_ca(der: &[u8]) -> Option<bool> {
-    let mut outer = Der::new(der);
-    let mut certificate = outer.next_of(tag::SEQUENCE)?;
-    let mut tbs = certificate.next_of(tag::SEQUENCE)?;
-    // `[0] EXPLICIT Version DEFAULT v1`, whose INTEGER is 2 for version 3.
-    let version_3 = match tbs.peek_tag() {
-        Some(tag::VERSION) => {
-            Der::new(tbs.next_raw_of(tag::VERSION)?).next_raw_of(tag::INTEGER)? == [2]
-        }
-        _ => false,
-    };
-    tbs.next_raw_of(tag::INTEGER)?; // serial number
-    tbs.next_of(tag::SEQUENCE)?; // signature algorithm
+    let (mut tbs, version_3) = tbs_after_signature(der)?;
     let issuer = tbs.next_raw_of(tag::SEQUENCE)?;
     tbs.next_of(tag::SEQUENCE)?; // validity
     let subject = tbs.next_raw_of(tag::SEQUENCE)?;
@@ -183,30 +200,17 @@ pub fn is_ca(der: &[u8]) -> Option<bool> {
     if !version_3 {
         return Some(issuer == subject);
     }
-    while let Some((tag, content)) = tbs.read() {
-        if tag != tag::EXTENSIONS {
-            continue; // the unique identifiers, [1] and [2]
-        }
-        let mut extensions = Der::new(content).next_of(tag::SEQUENCE)?;
-        while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
-            if extension.next_raw_of(tag::OID)? != oid::BASIC_CONSTRAINTS {
-                continue;
-            }
-            if extension.peek_tag() == Some(tag::BOOLEAN) {
-                extension.read()?; // critical
-            }
-            let value = extension.next_raw_of(tag::OCTET_STRING)?;
-            // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }
-            let mut constraints = Der::new(value).next_of(tag::SEQUENCE)?;
-            // DER writes TRUE as 0xff, and nothing else is.
-            return Some(match constraints.peek_tag() {
-                Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? == [0xff],
-                _ => false,
-            });
-        }
-    }
+    // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }.
     // A version 3 certificate without the extension is no CA's: a CA's must have it.
-    Some(false)
+    let Some(value) = extension(tbs, oid::BASIC_CONSTRAINTS) else {
+        return Some(false);
+    };
+    let mut constraints = Der::new(value).next_of(tag::SEQUENCE)?;
+    // DER writes TRUE as 0xff, and nothing else is.
+    Some(match constraints.peek_tag() {
+        Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? == [0xff],
+        _ => false,
+    })
 }
 
 #[cfg(feature = "inspect")]
@@ -214,19 +218,16 @@ impl CertificateSummary {
     /// Reads the summary from a certificate's DER bytes; `None` if they are not a certificate
     /// this reader understands. Never panics, whatever the input.
     pub fn from_der(der: &[u8]) -> Option<CertificateSummary> {
-        let mut tbs = tbs_after_signature(der)?;
+        let (mut tbs, _) = tbs_after_signature(der)?;
         let issuer = distinguished_name(tbs.next_of(tag::SEQUENCE)?)?;
         let mut validity = tbs.next_of(tag::SEQUENCE)?;
         let not_before = time(validity.read()?)?;
         let not_after = time(validity.read()?)?;
         let subject = distinguished_name(tbs.next_of(tag::SEQUENCE)?)?;
         let key_type = key_type(tbs.next_of(tag::SEQUENCE)?)?;
-        let mut subject_alt_names = Vec::new();
-        while let Some((tag, content)) = tbs.read() {
-            if tag == tag::EXTENSIONS {
-                subject_alt_names = alt_names(Der::new(content)).unwrap_or_default();
-            }
-        }
+        let subject_alt_names = extension(tbs, oid::SUBJECT_ALT_NAME)
+            .and_then(alt_names)
+            .unwrap_or_default();
         Some(CertificateSummary {
             subject: shown(subject),
             issuer: shown(issuer),
@@ -380,37 +381,25 @@ fn key_type(mut spki: Der<'_>) -> Option<String> {
     })
 }
 
-/// DNS names and IP addresses from the subjectAltName extension, if present.
+/// DNS names and IP addresses from the value of a subjectAltName extension.
 #[cfg(feature = "inspect")]
-fn alt_names(mut explicit: Der<'_>) -> Option<Vec<String>> {
-    let mut extensions = explicit.next_of(tag::SEQUENCE)?;
-    while let Some(mut extension) = extensions.next_of(tag::SEQUENCE) {
-        let id = extension.next_raw_of(tag::OID)?;
-        if extension.peek_tag() == Some(tag::BOOLEAN) {
-            extension.read()?;
-        }
-        let value = extension.next_raw_of(tag::OCTET_STRING)?;
-        if id != oid::SUBJECT_ALT_NAME {
-            continue;
-        }
-        let mut names = Der::new(value).next_of(tag::SEQUENCE)?;
-        let mut out = Vec::new();
-        while let Some((tag, content)) = names.read() {
-            match tag {
-                tag::SAN_DNS => out.push(String::from_utf8_lossy(content).into_owned()),
-                tag::SAN_IP => {
-                    if let Ok(v4) = <[u8; 4]>::try_from(content) {
-                        out.push(std::net::Ipv4Addr::from(v4).to_string());
-                    } else if let Ok(v6) = <[u8; 16]>::try_from(content) {
-                        out.push(std::net::Ipv6Addr::from(v6).to_string());
-                    }
+fn alt_names(value: &[u8]) -> Option<Vec<String>> {
+    let mut names = Der::new(value).next_of(tag::SEQUENCE)?;
+    let mut out = Vec::new();
+    while let Some((tag, content)) = names.read() {
+        match tag {
+            tag::SAN_DNS => out.push(String::from_utf8_lossy(content).into_owned()),
+            tag::SAN_IP => {
+                if let Ok(v4) = <[u8; 4]>::try_from(content) {
+                    out.push(std::net::Ipv4Addr::from(v4).to_string());
+                } else if let Ok(v6) = <[u8; 16]>::try_from(content) {
+                    out.push(std::net::Ipv6Addr::from(v6).to_string());
                 }
-                _ => {}
             }
+            _ => {}
         }
-        return Some(out);
     }
-    Some(Vec::new())
+    Some(out)
 }
 
 #[cfg(test)]
