@@ -520,7 +520,8 @@ impl TrustSettings {
 #[derive(Debug, Clone)]
 struct Roots {
     cas: Arc<RootCertStore>,
-    servers: Arc<[CertificateDer<'static>]>,
+    /// Each server certificate, with a store that holds it alone as an anchor.
+    servers: Arc<[(CertificateDer<'static>, Arc<RootCertStore>)]>,
 }
 
 impl Roots {
@@ -537,20 +538,16 @@ impl Roots {
             true => None,
             false => Some(webpki(self.cas.clone())?),
         };
-        let mut servers = Vec::with_capacity(self.servers.len());
-        for cert in self.servers.iter() {
-            let mut alone = RootCertStore::empty();
-            alone.add(cert.clone()).map_err(|e| {
-                Error::new(ErrorKind::Config, "a trusted certificate cannot be used").with_source(e)
-            })?;
-            servers.push((cert.clone(), webpki(Arc::new(alone))?));
-        }
+        let servers = self
+            .servers
+            .iter()
+            .map(|(cert, alone)| Ok((cert.clone(), webpki(alone.clone())?)))
+            .collect::<Result<Vec<_>>>()?;
         // Any of them checks a handshake's signature as the others would: with the provider's
-        // algorithms. (`servers` is empty only when `cas` is there.)
-        let signatures: Arc<dyn ServerCertVerifier> = match (&cas, servers.first()) {
-            (Some(cas), _) => cas.clone(),
-            (None, Some((_, server))) => server.clone(),
-            (None, None) => return Err(Error::new(ErrorKind::Config, "no usable trusted root")),
+        // algorithms. Without `cas`, there are `servers`.
+        let signatures: Arc<dyn ServerCertVerifier> = match &cas {
+            Some(cas) => cas.clone(),
+            None => servers[0].1.clone(),
         };
         Ok(Arc::new(TrustedCertificates {
             cas,
@@ -572,7 +569,11 @@ fn anchors(mut roots: RootCertStore, certs: Vec<CertificateDer<'static>>) -> Res
     let (_added, _ignored) = roots.add_parsable_certificates(cas);
     let servers: Vec<_> = servers
         .into_iter()
-        .filter(|cert| RootCertStore::empty().add(cert.clone()).is_ok())
+        .filter_map(|cert| {
+            let mut alone = RootCertStore::empty();
+            alone.add(cert.clone()).ok()?;
+            Some((cert, Arc::new(alone)))
+        })
         .collect();
     if roots.is_empty() && servers.is_empty() && given > 0 {
         return Err(Error::new(
