@@ -128,7 +128,7 @@ pub(crate) fn exchange(
     if expect_continue {
         // The interim heads are held to the head timeout too: a server that drips them a line
         // at a time never leaves the one-second silence after which the body goes out anyway.
-        let continue_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
+        let continue_by = head_deadline(deadline, call);
         let heads = continue_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
         let early = await_continue(conn, &heads, deadline, limits, tracer, &mut heard)
             .map_err(|error| unanswered(conn, error, heard))?;
@@ -154,7 +154,7 @@ pub(crate) fn exchange(
 
     // The head has a deadline of its own from here: a server that drips it a byte at a time
     // stays under the read timeout, which bounds each silence, but not under this.
-    let head_by = deadline.earliest(Deadline::named("the head timeout", call.head_timeout));
+    let head_by = head_deadline(deadline, call);
     let read = head_by.budget(call.read_timeout, TimeoutPhase::ReadHead);
     for _ in 0..=MAX_INFORMATIONAL {
         let head = read_response_head(conn, &read, limits, tracer)
@@ -301,12 +301,18 @@ fn answer_sent_early(
     ) {
         return None;
     }
-    let read = deadline
-        .earliest(Deadline::named("the head timeout", call.head_timeout))
+    let read = head_deadline(deadline, call)
         .budget(Some(short_wait(call.read_timeout)), TimeoutPhase::ReadHead);
     read_response_head(conn, &read, &call.head_limits, tracer)
         .ok()
         .filter(|head| head.status >= 300)
+}
+
+/// The deadline of a response head that starts now: the head timeout, within the call's
+/// `deadline`. A server that drips a head stays under the read timeout, which bounds each
+/// silence, but not under this.
+fn head_deadline(deadline: Deadline, call: &CallSettings) -> Deadline {
+    deadline.earliest(Deadline::named("the head timeout", call.head_timeout))
 }
 
 /// The silence allowed while waiting for a head that may not come (a `100 Continue`, an answer
@@ -373,7 +379,7 @@ fn await_continue(
                 if err.kind() == ErrorKind::Timeout
                     && !continued
                     && !deadline.has_passed()
-                    && (heads.socket_timeout().is_ok() || conn.buffered().is_empty()) =>
+                    && (!heads.deadline.has_passed() || conn.buffered().is_empty()) =>
             {
                 return Ok(None)
             }

@@ -112,13 +112,9 @@ pub struct IoBudget {
 impl IoBudget {
     /// The timeout to put on the socket before the next operation: the idle limit or what is
     /// left of the deadline, whichever is shorter; `None` means wait indefinitely. An error
-    /// once the deadline has passed, so that even a steady trickle of bytes ends on time.
-    pub fn socket_timeout(&self) -> Result<Option<Duration>> {
-        self.socket_timeout_from().map(|(timeout, _)| timeout)
-    }
-
-    /// [`IoBudget::socket_timeout`], with the reading of the clock it was measured from when
-    /// the budget has a deadline (without one, no clock is read).
+    /// once the deadline has passed, so that even a steady trickle of bytes ends on time. With
+    /// it, the reading of the clock it was measured from when the budget has a deadline
+    /// (without one, no clock is read).
     pub fn socket_timeout_from(&self) -> Result<(Option<Duration>, Option<Instant>)> {
         let now = self.deadline.at.map(|_| Instant::now());
         let left = self
@@ -153,9 +149,10 @@ impl IoBudget {
     /// The error for a socket operation that timed out: the deadline's if it has passed,
     /// otherwise the idle limit's.
     pub fn timeout_error(&self) -> Error {
-        match (self.deadline.remaining(), self.idle) {
-            (Some(left), _) if left.is_zero() => self.deadline.expired_error(self.phase),
-            (_, Some(idle)) => Error::timeout(self.phase, "the idle timeout", idle),
+        match self.idle {
+            Some(idle) if !self.deadline.has_passed() => {
+                Error::timeout(self.phase, "the idle timeout", idle)
+            }
             _ => self.deadline.expired_error(self.phase),
         }
     }
@@ -187,14 +184,23 @@ mod tests {
     #[test]
     fn no_deadline_and_no_idle_limit_means_no_timeout() {
         let budget = Deadline::none().budget(None, TimeoutPhase::ReadBody);
-        assert_eq!(budget.socket_timeout().unwrap(), None);
+        assert_eq!(
+            budget
+                .socket_timeout_from()
+                .map(|(timeout, _)| timeout)
+                .unwrap(),
+            None
+        );
     }
 
     #[test]
     fn the_idle_limit_applies_without_a_deadline() {
         let budget = Deadline::none().budget(Some(Duration::from_secs(3)), TimeoutPhase::ReadBody);
         assert_eq!(
-            budget.socket_timeout().unwrap(),
+            budget
+                .socket_timeout_from()
+                .map(|(timeout, _)| timeout)
+                .unwrap(),
             Some(Duration::from_secs(3))
         );
     }
@@ -203,7 +209,11 @@ mod tests {
     fn the_deadline_shortens_the_idle_limit() {
         let deadline = Deadline::after(Some(Duration::from_secs(2)));
         let budget = deadline.budget(Some(Duration::from_secs(30)), TimeoutPhase::ReadBody);
-        let timeout = budget.socket_timeout().unwrap().unwrap();
+        let timeout = budget
+            .socket_timeout_from()
+            .map(|(timeout, _)| timeout)
+            .unwrap()
+            .unwrap();
         assert!(timeout <= Duration::from_secs(2));
     }
 
@@ -212,7 +222,8 @@ mod tests {
         let deadline = Deadline::after(Some(Duration::ZERO));
         let err = deadline
             .budget(None, TimeoutPhase::ReadHead)
-            .socket_timeout()
+            .socket_timeout_from()
+            .map(|(timeout, _)| timeout)
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout);
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::ReadHead));
