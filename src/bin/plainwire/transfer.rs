@@ -207,6 +207,8 @@ fn deliver(
 ) -> Result<(), Failure> {
     let op = ctx.op;
     let status = response.status();
+    // The times as the head came, for every way out; once a body is read, taken again.
+    report.timings = Some(response.timings());
     // With -C, the file holds what an earlier transfer got: it is appended to or left alone,
     // never truncated, whatever the answer (curl opens it for appending).
     let resuming = resume_from > 0;
@@ -263,10 +265,7 @@ fn deliver(
             response.content_length(),
         ) {
             Resumed::Append => true,
-            Resumed::Complete => {
-                report.timings = Some(response.timings());
-                return Ok(());
-            }
+            Resumed::Complete => return Ok(()),
             Resumed::Refused => {
                 return Err(Failure::new(
                     failure::RANGE_ERROR,
@@ -292,7 +291,6 @@ fn deliver(
                 && last_modified.is_some_and(|time| !condition.met_by(time))
         });
     if status == 304 || unmet {
-        report.timings = Some(response.timings());
         if op.include || op.head {
             let mut sink = open(ctx, destination, None, created, resuming)?;
             write_heads(&mut sink, heads)?;
@@ -310,7 +308,6 @@ fn deliver(
         write_heads(&mut sink, heads)?;
     }
     if op.head {
-        report.timings = Some(response.timings());
         return if http_error {
             Err(http_failure())
         } else {
