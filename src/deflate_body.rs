@@ -10,16 +10,20 @@
 //! Bare deflate data that happens to begin that way is decoded as zlib and fails as corrupt:
 //! the odds are small, and the error says so rather than handing over wrong bytes, since zlib's
 //! checksum is checked.
+//!
+//! Bytes after the end of the deflate data, within the body, are an error too, as in curl: the
+//! data says where it ends, so whatever follows was not meant as part of it, and dropping it
+//! without a word would hide a damaged or doctored body.
 
-use std::io::{Chain, Cursor, Read, Take};
+use std::io::{BufRead, BufReader, Chain, Cursor, Read, Take};
 
-use flate2::read::{DeflateDecoder, ZlibDecoder};
+use flate2::bufread::{DeflateDecoder, ZlibDecoder};
 
 use crate::client::WireBody;
 
 /// The bytes read to tell the formats apart (two, or fewer if the body is shorter), then the
-/// rest of the body.
-type Sniffed = Chain<Take<Cursor<[u8; 2]>>, WireBody>;
+/// rest of the body, buffered so that what is left after the deflate data can be seen.
+type Sniffed = BufReader<Chain<Take<Cursor<[u8; 2]>>, WireBody>>;
 
 /// A `deflate` body: undecided until its first two bytes are read.
 pub(crate) enum DeflateBody {
@@ -40,8 +44,8 @@ impl DeflateBody {
     pub(crate) fn wire(&self) -> Option<&WireBody> {
         match self {
             DeflateBody::Unread(wire) => wire.as_ref(),
-            DeflateBody::Zlib(decoder) => Some(decoder.get_ref().get_ref().1),
-            DeflateBody::Raw(decoder) => Some(decoder.get_ref().get_ref().1),
+            DeflateBody::Zlib(decoder) => Some(decoder.get_ref().get_ref().get_ref().1),
+            DeflateBody::Raw(decoder) => Some(decoder.get_ref().get_ref().get_ref().1),
         }
     }
 
@@ -49,8 +53,8 @@ impl DeflateBody {
     pub(crate) fn wire_mut(&mut self) -> Option<&mut WireBody> {
         match self {
             DeflateBody::Unread(wire) => wire.as_mut(),
-            DeflateBody::Zlib(decoder) => Some(decoder.get_mut().get_mut().1),
-            DeflateBody::Raw(decoder) => Some(decoder.get_mut().get_mut().1),
+            DeflateBody::Zlib(decoder) => Some(decoder.get_mut().get_mut().get_mut().1),
+            DeflateBody::Raw(decoder) => Some(decoder.get_mut().get_mut().get_mut().1),
         }
     }
 }
@@ -65,8 +69,14 @@ impl Read for DeflateBody {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         loop {
             match self {
-                DeflateBody::Zlib(decoder) => return decoder.read(out),
-                DeflateBody::Raw(decoder) => return decoder.read(out),
+                DeflateBody::Zlib(decoder) => {
+                    let n = decoder.read(out)?;
+                    return end_checked(n, out, decoder.get_mut());
+                }
+                DeflateBody::Raw(decoder) => {
+                    let n = decoder.read(out)?;
+                    return end_checked(n, out, decoder.get_mut());
+                }
                 DeflateBody::Unread(wire) => {
                     let Some(mut wire) = wire.take() else {
                         // Reading the first bytes failed before: the body is not usable.
@@ -81,7 +91,7 @@ impl Read for DeflateBody {
                         }
                     }
                     // `got` is at most 2.
-                    let sniffed = Cursor::new(first).take(got as u64).chain(wire);
+                    let sniffed = BufReader::new(Cursor::new(first).take(got as u64).chain(wire));
                     *self = if got == 2 && !is_zlib_header(first[0], first[1]) {
                         DeflateBody::Raw(DeflateDecoder::new(sniffed))
                     } else {
@@ -91,6 +101,18 @@ impl Read for DeflateBody {
             }
         }
     }
+}
+
+/// `n`, what a decoder gave for `out`, unless the decoder says the data has ended (0 for a
+/// non-empty `out`) while the body still has bytes: those are refused as invalid data.
+fn end_checked(n: usize, out: &[u8], rest: &mut Sniffed) -> std::io::Result<usize> {
+    if n == 0 && !out.is_empty() && !rest.fill_buf()?.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "bytes after the end of the deflate data",
+        ));
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

@@ -228,6 +228,30 @@ fn corrupt_gzip_is_a_decode_error() {
 }
 
 #[test]
+fn bytes_after_the_end_of_deflate_data_are_a_decode_error() {
+    // The deflate data says where it ends; what follows inside the body was not part of it.
+    // Dropping it would hand over a damaged body as whole (curl refuses it too). Gzip reports
+    // such bytes as a member that does not start as one.
+    for encoded in [zlib(b"the real body"), raw_deflate(b"the real body")] {
+        let mut body = encoded;
+        body.extend_from_slice(b"appended by someone");
+        let err = agent()
+            .get(&serve("deflate", body).url("/"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    }
+    // Without anything after it, the same data is read whole.
+    let resp = agent()
+        .get(&serve("deflate", raw_deflate(b"the real body")).url("/"))
+        .send()
+        .unwrap();
+    assert_eq!(resp.text().unwrap(), "the real body");
+}
+
+#[test]
 fn a_truncated_gzip_body_is_still_truncated() {
     let encoded = gzip("cut short ".repeat(1000).as_bytes());
     let server = ScriptedServer::start(move |conn| {
