@@ -5,10 +5,13 @@
 //! As curl (docs/cmdline-opts/remote-header-name.md): only the `filename=` parameter is read
 //! (not `filename*=`), quoted with `"` or `'` or up to the next `;`; anything up to the last
 //! `/` or `\` is cut off; no percent-decoding is done. A name that is then empty, or starts
-//! with `.`, or holds a control character, is no name at all, and the URL's is used (curl
-//! would try to use it). A leading `.` covers `.` and `..`, and the hidden files a server has
+//! with `.`, or holds a control character or a bidirectional formatting character, is no name
+//! at all, and the URL's is used (curl would try to use it). A leading `.` covers `.` and `..`, and the hidden files a server has
 //! no business making in the directory it is run in: `.bashrc`, `.npmrc`, or the
-//! `.plainwirerc` that later runs read by default.
+//! `.plainwirerc` that later runs read by default. A bidirectional formatting character
+//! (U+202E, right-to-left override, and its kin) makes a name show other than it is:
+//! `invoice\u{202e}fdp.exe` is listed as `invoiceexe.pdf` (Unicode Technical Report 36,
+//! section 2.1; CVE-2021-42574 for source code).
 
 /// The file name in a Content-Disposition value, if it names one that can be used.
 pub fn filename(value: &str) -> Option<String> {
@@ -23,8 +26,16 @@ pub fn filename(value: &str) -> Option<String> {
     };
     let name = name.trim_end_matches([' ', '\t']);
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let unusable = base.is_empty() || base.starts_with('.') || base.chars().any(char::is_control);
+    let unusable = base.is_empty()
+        || base.starts_with('.')
+        || base.chars().any(|c| c.is_control() || is_bidi_format(c));
     (!unusable).then(|| base.to_string())
+}
+
+/// Whether `c` is one of Unicode's bidirectional formatting characters (UAX #9, table 1: the
+/// embeddings, overrides and isolates, their terminators, and the three implicit marks).
+fn is_bidi_format(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Where the value of the `filename=` parameter starts (case-insensitive name).
@@ -90,6 +101,9 @@ mod tests {
             "attachment; filename=\"..\"",
             "attachment; filename=.",
             "attachment; filename=\"a\u{1b}b\"",
+            "attachment; filename=\"invoice\u{202e}fdp.exe\"",
+            "attachment; filename=\"x\u{2067}y\"",
+            "attachment; filename=\"x\u{200f}\"",
             "attachment; xfilename=no.txt",
         ] {
             assert_eq!(filename(value), None, "{value:?}");
