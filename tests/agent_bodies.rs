@@ -1262,6 +1262,27 @@ fn a_307_is_followed_with_a_form_of_bytes_and_returned_with_a_form_of_readers() 
     assert_eq!(resp.status(), 307);
 }
 
+#[test]
+fn a_form_with_a_file_part_that_is_not_a_regular_file_is_sent_once() {
+    // A pipe or a device gives its bytes once: opened again for a 307, a pipe would give
+    // nothing (or block until another writer came). So the form cannot be sent again, as a
+    // reader cannot, and the 307 is returned. /dev/null stands for them here: it is read
+    // without blocking, and a second opening would be followed as a regular file is.
+    use plainwire::multipart::Form;
+    let server = HttpServer::start(|req| match req.path() {
+        "/old" => Reply::new(307).header("Location", "/new"),
+        _ => Reply::text("taken"),
+    });
+    let form = Form::new().text("a", "1").file("f", "/dev/null").unwrap();
+    let resp = agent()
+        .post(&server.url("/old"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 307);
+    assert_eq!(server.requests().len(), 1);
+}
+
 // ---------------------------------------------------------------------------
 // The Expect rule
 // ---------------------------------------------------------------------------

@@ -20,8 +20,10 @@
 //! ```
 //!
 //! [`RequestBuilder::multipart`](crate::RequestBuilder::multipart) sends a form; a form whose
-//! parts are all text, bytes or files can be sent again (a retry, a 307 redirect), since
-//! its files are opened anew and its bytes are shared, not copied.
+//! parts are all text, bytes or regular files can be sent again (a retry, a 307 redirect),
+//! since its files are opened anew and its bytes are shared, not copied. A reader, or a file
+//! that is not a regular one (a pipe, `/dev/stdin`), gives its bytes once: a form with one is
+//! sent once.
 //!
 //! A [`Form`] is the list of fields; each field's value is a [`Part`]. The request takes from
 //! it three things: [`Form::content_type`] (which carries the boundary),

@@ -79,7 +79,8 @@ impl Part {
     /// size is taken from its metadata; it is opened again and streamed when the body is read,
     /// never held in memory. A file whose size changes in between makes the upload fail. A
     /// path that is not a regular file (a pipe, `/dev/stdin`) is read to its end, with no
-    /// length known in advance.
+    /// length known in advance, and only once: a form with such a part is not sent again for
+    /// a retry or a 307.
     ///
     /// # Errors
     ///
@@ -181,15 +182,20 @@ impl Part {
     }
 
     /// A second part over the same data, for a request to send again: `None` for a reader,
-    /// which can be read only once. Bytes are shared, not copied; a file is opened anew.
+    /// which can be read only once, and for a file that is not a regular one (a pipe,
+    /// `/dev/stdin`), which gives its bytes once too. Bytes are shared, not copied; a regular
+    /// file is opened anew.
     pub(super) fn try_clone(&self) -> Option<Part> {
         let data = match &self.data {
             PartData::Bytes(bytes) => PartData::Bytes(Arc::clone(bytes)),
-            PartData::File { path, length } => PartData::File {
+            PartData::File {
+                path,
+                length: Some(length),
+            } => PartData::File {
                 path: path.clone(),
-                length: *length,
+                length: Some(*length),
             },
-            PartData::Reader { .. } => return None,
+            PartData::File { length: None, .. } | PartData::Reader { .. } => return None,
         };
         Some(Part {
             data,
