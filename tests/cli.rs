@@ -4471,6 +4471,40 @@ fn anyauth_picks_digest_or_basic_from_the_challenge() {
 }
 
 #[test]
+fn anyauth_sends_basic_only_to_the_origin_that_asked_for_it() {
+    // The first server redirects; the second asks for Basic. Answering that 401 by sending
+    // the first request again with Basic would give the password in clear text to a server
+    // that never asked for it (or asked for Digest), because of where it redirected to.
+    let basic = auth_server("Basic realm=\"elsewhere\"");
+    let elsewhere = basic.url("/");
+    let first = HttpServer::start(move |_| Reply::new(302).header("Location", &elsewhere));
+    let run = run(&["--anyauth", "-u", "u:p", "-L", &first.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"who are you?");
+    let requests = first.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), None);
+}
+
+#[test]
+fn anyauth_takes_a_digest_challenge_it_cannot_read_as_digest_offered() {
+    // A Latin-1 realm: not text to the library, so its Digest challenge is not answered. It
+    // still says the server takes Digest, so Basic, offered beside it, is not sent.
+    let server = HttpServer::start(|_| {
+        Reply::new(401)
+            .header(
+                "WWW-Authenticate",
+                b"Digest realm=\"f\xfcr\", nonce=\"n\", qop=\"auth\"",
+            )
+            .header("WWW-Authenticate", "Basic realm=\"x\"")
+    });
+    run(&["--anyauth", "-u", "u:p", &server.url("/")]).expect_code(0);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), None);
+}
+
+#[test]
 fn anyauth_with_an_unknown_scheme_returns_the_401() {
     let server = auth_server("Negotiate");
     let run = run(&["--anyauth", "-u", "u:p", "-f", &server.url("/")]);

@@ -406,7 +406,9 @@ pub struct TransferInputs<'a> {
 
 /// Sends the request for `url` and reads the response head. With `--anyauth`, a 401 that
 /// offers Basic only (a Digest challenge is answered by the library) is answered by sending
-/// the request again with Basic credentials.
+/// the request again with Basic credentials, if it came from `url`'s origin: a 401 from
+/// where a redirect led says nothing of what `url`'s server accepts, and Basic is the
+/// password in clear text, so it goes only to a server that asked for it.
 pub fn send(
     agent: &Agent,
     op: &Operation,
@@ -424,6 +426,7 @@ pub fn send(
         && (op.user.is_some() || agent.own_credentials(url).is_some())
         && !named(prepared, "authorization")
         && first.status() == 401
+        && challenged_by_origin_of(&first, url)
         && offers_basic_only(&first)
         && !stdin_upload;
     if !answer_with_basic {
@@ -455,11 +458,22 @@ fn raw_target(url: &str) -> String {
     }
 }
 
+/// Whether `response` came from the origin of `url`, the URL the transfer started at.
+fn challenged_by_origin_of(response: &Response, url: &str) -> bool {
+    plainwire::Url::parse(url).is_ok_and(|url| url.same_origin(response.url()))
+}
+
 /// Whether a 401's challenges offer Basic and not Digest (RFC 9110 section 11.6.1: the scheme
-/// is the first token of a `WWW-Authenticate` challenge).
+/// is the first token of a `WWW-Authenticate` challenge). Every field counts, text or not: a
+/// Digest challenge with a Latin-1 realm, which the library cannot answer, still means the
+/// server takes Digest, and is no reason to send the password in clear text.
 fn offers_basic_only(response: &Response) -> bool {
-    let schemes: Vec<String> = response
-        .headers_all("www-authenticate")
+    let fields: Vec<String> = response
+        .headers()
+        .get_all_bytes("www-authenticate")
+        .map(|value| String::from_utf8_lossy(value).into_owned())
+        .collect();
+    let schemes: Vec<String> = fields
         .iter()
         .flat_map(|value| value.split(','))
         .filter_map(|challenge| {
