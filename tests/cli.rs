@@ -2193,6 +2193,39 @@ fn get_puts_the_data_in_the_query() {
 }
 
 #[test]
+fn data_that_is_not_utf8_is_sent_as_given() {
+    // A browser's "Copy as cURL" writes é in a body as $'\xe9', which the shell makes the one
+    // byte 0xE9: curl sends it as it is, attached to its option or not.
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let server = echo_server();
+    let url = server.url("/p");
+    let arg = |bytes: &[u8]| OsStr::from_bytes(bytes).to_os_string();
+    let send = |args: Vec<std::ffi::OsString>| {
+        let mut cmd = command(&[]);
+        cmd.args(args).arg(&url);
+        run_command(cmd).expect_code(0);
+        server.requests().last().unwrap().clone()
+    };
+    let body = |args| send(args).body;
+    assert_eq!(body(vec![arg(b"--data-raw"), arg(b"caf\xe9")]), b"caf\xe9");
+    assert_eq!(body(vec![arg(b"--data-raw=caf\xe9")]), b"caf\xe9");
+    assert_eq!(body(vec![arg(b"-sdcaf\xe9")]), b"caf\xe9");
+    assert_eq!(
+        body(vec![arg(b"--data-binary"), arg(b"\xff\xfe")]),
+        b"\xff\xfe"
+    );
+    assert_eq!(body(vec![arg(b"--data-urlencode=n=\xe9")]), b"n=%E9");
+    // In the query, with -G, each such byte is %XX: its value, not U+FFFD.
+    let request = send(vec![arg(b"-G"), arg(b"--data-raw"), arg(b"a=\xff\xfe")]);
+    assert_eq!(request.target, "/p?a=%FF%FE");
+    // An option that takes no value still takes none.
+    let mut cmd = command(&[]);
+    cmd.arg(arg(b"--silent=\xe9")).arg(&url);
+    run_command(cmd).expect_code(2);
+}
+
+#[test]
 fn get_with_head_sends_head_with_the_query() {
     let server = echo_server();
     run(&["--get", "-I", "-d", "a=1", &server.url("/h")]).expect_code(0);

@@ -843,12 +843,30 @@ impl Parser {
                 self.url(raw)?;
                 continue;
             }
-            let arg = raw.into_string().map_err(|bad| {
-                usage(format!(
-                    "option {}: is not valid UTF-8",
-                    bad.to_string_lossy()
-                ))
-            })?;
+            let arg = match raw.into_string() {
+                Ok(arg) => arg,
+                Err(raw) => {
+                    // `--data-raw=…` or `-d…` with a value that is not UTF-8: the option
+                    // takes the value as the next argument would be taken.
+                    let (option, value) =
+                        split_attached(raw.as_encoded_bytes()).ok_or_else(|| {
+                            usage(format!(
+                                "option {}: is not valid UTF-8",
+                                raw.to_string_lossy()
+                            ))
+                        })?;
+                    let mut value = Some(values::os_string_from_bytes(value));
+                    if let Some(command) =
+                        self.option(&option, &mut || value.take().or_else(|| argv.next()))?
+                    {
+                        return Ok(Some(command));
+                    }
+                    if value.is_some() {
+                        return Err(usage(format!("option {option}: does not take a value")));
+                    }
+                    continue;
+                }
+            };
             if arg == "--" {
                 options_ended = true;
             } else if let Some(command) = self.option(&arg, &mut || argv.next())? {
@@ -1001,21 +1019,21 @@ impl Parser {
                 });
             }
             Opt::Data | Opt::DataAscii => {
-                self.data(shown, DataPiece::data(&text(shown, value)?))?
+                self.data(shown, DataPiece::data(bytes(shown, value)?))?
             }
-            Opt::DataBinary => self.data(shown, DataPiece::binary(&text(shown, value)?))?,
-            Opt::DataRaw => self.data(shown, DataPiece::raw(&text(shown, value)?))?,
-            Opt::DataUrlencode => self.data(shown, DataPiece::url_encoded(&text(shown, value)?))?,
+            Opt::DataBinary => self.data(shown, DataPiece::binary(bytes(shown, value)?))?,
+            Opt::DataRaw => self.data(shown, DataPiece::raw(bytes(shown, value)?))?,
+            Opt::DataUrlencode => self.data(shown, DataPiece::url_encoded(bytes(shown, value)?))?,
             Opt::Json => {
                 if !op.data.is_empty() {
                     return Err(bad("cannot be combined with -d".to_string()));
                 }
-                op.json.push(Source::from_at(&text(shown, value)?));
+                op.json.push(Source::from_at(bytes(shown, value)?));
             }
             Opt::Get => op.get = on,
             Opt::UrlQuery => op
                 .url_query
-                .push(DataPiece::url_query(&text(shown, value)?)),
+                .push(DataPiece::url_query(bytes(shown, value)?)),
             Opt::Head => op.head = on,
             Opt::Include => op.include = on,
             Opt::Output => {
@@ -1409,6 +1427,37 @@ fn text(shown: &str, value: Option<OsString>) -> Result<String, UsageError> {
         .ok_or_else(|| missing(shown))?
         .into_string()
         .map_err(|_| usage(format!("option {shown}: value is not valid UTF-8")))
+}
+
+/// An option argument whose value is attached and not UTF-8, split into the option and the
+/// value: `--name=value`, or a cluster of short options (`-sd` + value) up to its first
+/// letter that takes a value. `None` when the option part itself is not text, or no letter of
+/// the cluster takes a value.
+fn split_attached(arg: &[u8]) -> Option<(String, &[u8])> {
+    if let Some(long) = arg.strip_prefix(b"--") {
+        let eq = long.iter().position(|&b| b == b'=')?;
+        let name = std::str::from_utf8(&long[..eq]).ok()?;
+        return Some((format!("--{name}"), &long[eq + 1..]));
+    }
+    let cluster = arg.strip_prefix(b"-")?;
+    for (at, &letter) in cluster.iter().enumerate() {
+        let letter = char::from(letter);
+        if !letter.is_ascii_alphanumeric() {
+            return None;
+        }
+        let spec = SPECS.iter().find(|s| s.short == Some(letter))?;
+        if spec.takes == Value {
+            let option = std::str::from_utf8(&cluster[..=at]).ok()?;
+            return Some((format!("-{option}"), &cluster[at + 1..]));
+        }
+    }
+    None
+}
+
+/// The option's value as bytes, for the options that send data: any bytes are accepted, as
+/// curl sends them (see [`Source::from_at`]).
+fn bytes(shown: &str, value: Option<OsString>) -> Result<Vec<u8>, UsageError> {
+    Ok(value.ok_or_else(|| missing(shown))?.into_encoded_bytes())
 }
 
 /// The option's value as a path; any bytes the OS allows are accepted.

@@ -56,7 +56,7 @@ pub fn join(
             }
             DataPiece::UrlEncoded { name, content } => {
                 if let Some(name) = name {
-                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(name);
                     out.push(b'=');
                 }
                 url_encode(&read(content)?, &mut out);

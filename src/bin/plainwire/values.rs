@@ -2,6 +2,7 @@
 //! `@FILE` rule. Pure functions from text to values; each error is the message that follows
 //! `option -X: ` in a usage error. Nothing here reads a file.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -19,25 +20,45 @@ pub enum Source {
 }
 
 impl Source {
-    /// `@-` is stdin, `@FILE` a file, anything else the literal bytes.
-    pub fn from_at(value: &str) -> Source {
-        if value == "@-" {
-            Source::Stdin
-        } else if let Some(file) = value.strip_prefix('@') {
-            Source::File(PathBuf::from(file))
-        } else {
-            Source::Inline(value.as_bytes().to_vec())
+    /// `@-` is stdin, `@FILE` a file, anything else the literal bytes. Bytes, not text: a
+    /// browser's "Copy as cURL" writes the characters U+0080 to U+00FF of a body as `\xNN`
+    /// in `$'...'`, which the shell makes single Latin-1 bytes, and curl sends them as given.
+    pub fn from_at(value: impl AsRef<[u8]>) -> Source {
+        let value = value.as_ref();
+        match value.strip_prefix(b"@") {
+            Some(b"-") => Source::Stdin,
+            Some(file) => Source::File(path_from_bytes(file)),
+            None => Source::Inline(value.to_vec()),
         }
     }
 
     /// Like [`Source::from_at`] for a file name that follows an `@` or `<` already taken off
     /// (`name@FILE`, `-F name=@FILE`): `-` is stdin, anything else a file.
-    pub fn from_file_name(name: &str) -> Source {
-        if name == "-" {
-            Source::Stdin
-        } else {
-            Source::File(PathBuf::from(name))
+    pub fn from_file_name(name: impl AsRef<[u8]>) -> Source {
+        match name.as_ref() {
+            b"-" => Source::Stdin,
+            name => Source::File(path_from_bytes(name)),
         }
+    }
+}
+
+/// A file name given as bytes on the command line: any bytes on Unix, where a name is bytes;
+/// elsewhere its text, with what is not UTF-8 replaced.
+pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(os_string_from_bytes(bytes))
+}
+
+/// Bytes of a command-line argument as an argument again: as they are on Unix; elsewhere
+/// their text, with what is not UTF-8 replaced.
+pub fn os_string_from_bytes(bytes: &[u8]) -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::ffi::OsStr::from_bytes(bytes).to_os_string()
+    }
+    #[cfg(not(unix))]
+    {
+        OsString::from(String::from_utf8_lossy(bytes).into_owned())
     }
 }
 
@@ -55,7 +76,7 @@ pub enum DataPiece {
     /// `--data-urlencode`: `content` URL-encoded, after `name=` when there is a name.
     UrlEncoded {
         /// The name part, already encoded by the user (curl's rule).
-        name: Option<String>,
+        name: Option<Vec<u8>>,
         /// The content to encode.
         content: Source,
     },
@@ -63,7 +84,7 @@ pub enum DataPiece {
 
 impl DataPiece {
     /// `-d`/`--data`/`--data-ascii`: `@FILE` is read with line breaks dropped.
-    pub fn data(value: &str) -> DataPiece {
+    pub fn data(value: impl AsRef<[u8]>) -> DataPiece {
         let source = Source::from_at(value);
         let strip_line_breaks = !matches!(source, Source::Inline(_));
         DataPiece::Bytes {
@@ -73,36 +94,38 @@ impl DataPiece {
     }
 
     /// `--data-binary`: `@FILE` is read byte for byte.
-    pub fn binary(value: &str) -> DataPiece {
+    pub fn binary(value: impl AsRef<[u8]>) -> DataPiece {
         DataPiece::Bytes {
             source: Source::from_at(value),
             strip_line_breaks: false,
         }
     }
 
-    /// `--data-raw`: the text as it is, `@` included.
-    pub fn raw(value: &str) -> DataPiece {
+    /// `--data-raw`: the bytes as they are, `@` included.
+    pub fn raw(value: impl AsRef<[u8]>) -> DataPiece {
         DataPiece::Bytes {
-            source: Source::Inline(value.as_bytes().to_vec()),
+            source: Source::Inline(value.as_ref().to_vec()),
             strip_line_breaks: false,
         }
     }
 
     /// `--data-urlencode` in its five forms: `content`, `=content`, `name=content`,
     /// `@file`, `name@file`. The first `=` decides; without one, the first `@` does.
-    pub fn url_encoded(value: &str) -> DataPiece {
+    pub fn url_encoded(value: impl AsRef<[u8]>) -> DataPiece {
+        let value = value.as_ref();
         let split = value
-            .find('=')
-            .or_else(|| value.find('@'))
-            .map(|at| (&value[..at], &value[at..at + 1], &value[at + 1..]));
+            .iter()
+            .position(|&b| b == b'=')
+            .or_else(|| value.iter().position(|&b| b == b'@'))
+            .map(|at| (&value[..at], value[at], &value[at + 1..]));
         let (name, content) = match split {
-            None => (None, Source::Inline(value.as_bytes().to_vec())),
+            None => (None, Source::Inline(value.to_vec())),
             Some((name, separator, rest)) => {
-                let name = (!name.is_empty()).then(|| name.to_string());
-                let content = if separator == "@" {
+                let name = (!name.is_empty()).then(|| name.to_vec());
+                let content = if separator == b'@' {
                     Source::from_file_name(rest)
                 } else {
-                    Source::Inline(rest.as_bytes().to_vec())
+                    Source::Inline(rest.to_vec())
                 };
                 (name, content)
             }
@@ -111,8 +134,9 @@ impl DataPiece {
     }
 
     /// `--url-query`: like `--data-urlencode`, except that a leading `+` means "as it is".
-    pub fn url_query(value: &str) -> DataPiece {
-        match value.strip_prefix('+') {
+    pub fn url_query(value: impl AsRef<[u8]>) -> DataPiece {
+        let value = value.as_ref();
+        match value.strip_prefix(b"+") {
             Some(raw) => DataPiece::raw(raw),
             None => DataPiece::url_encoded(value),
         }
@@ -454,7 +478,7 @@ mod tests {
     #[test]
     fn data_urlencode_in_its_five_forms() {
         let encoded = |name: Option<&str>, content: Source| DataPiece::UrlEncoded {
-            name: name.map(str::to_string),
+            name: name.map(|name| name.as_bytes().to_vec()),
             content,
         };
         assert_eq!(DataPiece::url_encoded("a b"), encoded(None, inline("a b")));
