@@ -1091,6 +1091,44 @@ fn a_sized_upload_with_extra_bytes_is_an_error_and_never_a_complete_request() {
     );
 }
 
+#[test]
+fn a_body_sized_zero_with_bytes_is_an_error_before_the_head_goes() {
+    // A Content-Length of 0 makes the head the whole request: the extra bytes must be found
+    // before it goes, since nothing can be held back after it.
+    let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let log = seen.clone();
+    let server = ScriptedServer::start(move |conn| {
+        let bytes = conn.read_to_end();
+        log.lock().unwrap().push(bytes);
+    });
+    let err = agent()
+        .put(&server.url("/"))
+        .body_reader_sized(&b"data"[..], 0)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    assert!(err.to_string().contains("declared none"), "{err}");
+    assert!(wait_until(Duration::from_secs(8), || seen
+        .lock()
+        .unwrap()
+        .len()
+        == 1));
+    let sent = seen.lock().unwrap()[0].clone();
+    assert_eq!(
+        String::from_utf8_lossy(&sent),
+        "",
+        "the server got a request"
+    );
+    // An empty source sized zero is an empty body.
+    let server = echo_server();
+    let resp = agent()
+        .put(&server.url("/"))
+        .body_reader_sized(&b""[..], 0)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
 /// A file in a directory of its own, removed on drop.
 struct TempFile(std::path::PathBuf);
 

@@ -105,6 +105,13 @@ pub(crate) fn exchange(
         nothing_received: true,
     };
 
+    // A stream that declared no bytes has been read already: there is nothing left to send.
+    let body_sent_with_head = stream_declared_empty(body, framing).map_err(|error| Failed {
+        error,
+        before_response: true,
+        nothing_received: false,
+    })?;
+
     // A small body of known length goes out in the same write as the head.
     let coalesced = match &*body {
         SendBody::Bytes(bytes) if coalesces(bytes, framing, expect_continue) => {
@@ -118,7 +125,7 @@ pub(crate) fn exchange(
         }
         _ => {
             conn.write_all(head, &write).map_err(before_response)?;
-            false
+            body_sent_with_head
         }
     };
 
@@ -171,6 +178,25 @@ pub(crate) fn exchange(
         heard = true;
     }
     Err(too_many_informational().into())
+}
+
+/// Whether `body` is a stream that declared no bytes (`Content-Length: 0`), checked to have
+/// none. Its head is the whole request, so whether the source has more must be known before
+/// the head goes out: [`ExactLength`] holds a body's last bytes back until it has looked past
+/// them, and such a body has none to hold back.
+///
+/// # Errors
+///
+/// When the source cannot be opened, or has a byte.
+fn stream_declared_empty(body: &mut SendBody, framing: Framing) -> Result<bool> {
+    match body {
+        SendBody::Stream(stream) if framing == Framing::Length(0) => {
+            let mut reader = ExactLength::new(stream.reader()?, 0);
+            read_body(&mut reader, &mut [0u8; 1])?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// Whether a body of `bytes` goes out in the same write as the head: when its length is

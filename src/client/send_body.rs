@@ -349,17 +349,19 @@ impl<R: Read> ExactLength<R> {
                     return Ok(());
                 }
                 Ok(_) => {
-                    let length = self.length;
+                    let message = match self.length {
+                        0 => "the request body has bytes, though it declared none \
+                              (Content-Length: 0); the request was not sent"
+                            .to_string(),
+                        length => format!(
+                            "the request body has more than the {length} bytes it declared \
+                             (Content-Length); its last bytes were held back, so the \
+                             server got an incomplete request"
+                        ),
+                    };
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        Error::new(
-                            ErrorKind::Io,
-                            format!(
-                                "the request body has more than the {length} bytes it declared \
-                                 (Content-Length); its last bytes were held back, so the \
-                                 server got an incomplete request"
-                            ),
-                        ),
+                        Error::new(ErrorKind::Io, message),
                     ));
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
