@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
 use crate::middleware::{Chain, Next, Request as MiddlewareRequest};
-use crate::multipart::{Form, FormBody};
+use crate::multipart::{with_boundary, Form, FormBody};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::url::{form_urlencode, Url};
@@ -813,6 +813,7 @@ impl RequestBuilder {
             // multipart type of the caller's without a boundary gets the form's.
             match headers.iter_mut().find(|(n, _)| named(n)) {
                 Some((_, value)) => {
+                    // As curl completes `-H 'Content-Type: multipart/form-data'` given with `-F`.
                     if let Some(completed) = with_boundary(value, &content_type) {
                         *value = completed;
                     }
@@ -839,17 +840,6 @@ impl RequestBuilder {
             None => Ok(Response::from_answer(call::run(&self.shared, outgoing)?)),
         }
     }
-}
-
-/// A caller's `multipart/...` Content-Type that names no boundary, completed with the one of the
-/// form's `body_type` (`multipart/form-data; boundary=...`), as curl completes
-/// `-H 'Content-Type: multipart/form-data'` given with `-F`: without its boundary, no server
-/// can split the body into its parts. `None` when `value` needs nothing, or the body is no form.
-fn with_boundary(value: &str, body_type: &str) -> Option<String> {
-    let (_, boundary) = body_type.split_once("; boundary=")?;
-    let lower = value.trim().to_ascii_lowercase();
-    let needs = lower.starts_with("multipart/") && !lower.contains("boundary=");
-    needs.then(|| format!("{}; boundary={boundary}", value.trim()))
 }
 
 /// The error of removing Host, which HTTP/1.1 requires.

@@ -4482,6 +4482,44 @@ fn limit_rate_bodies_can_be_sent_again_for_a_digest_challenge() {
 }
 
 #[test]
+fn limit_rate_forms_are_sent_again_and_typed_with_their_boundary() {
+    // A paced form goes through a reader of the CLI's: it must still be read afresh for the
+    // second request, and a -H multipart type without a boundary must still get the form's.
+    let server = auth_server(DIGEST_CHALLENGE);
+    let dir = temp_dir("limit-rate-form");
+    let file = dir.join("upload.txt");
+    fs::write(&file, "file body").unwrap();
+    let part = format!("f=@{}", path_str(&file));
+    let done = run(&[
+        "--limit-rate",
+        "1m",
+        "--digest",
+        "-u",
+        "u:p",
+        "-F",
+        "a=1",
+        "-F",
+        &part,
+        "-H",
+        "Content-Type: multipart/form-data",
+        &server.url("/up"),
+    ]);
+    done.expect_code(0);
+    assert_eq!(done.stdout, b"welcome");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].body == requests[0].body);
+    let content_type = requests[1].header("content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    assert!(requests[1]
+        .body
+        .starts_with(format!("--{boundary}\r\n").as_bytes()));
+    assert!(String::from_utf8_lossy(&requests[1].body).contains("file body"));
+}
+
+#[test]
 fn anyauth_picks_digest_or_basic_from_the_challenge() {
     let digest = auth_server(DIGEST_CHALLENGE);
     run(&["--anyauth", "-u", "u:p", &digest.url("/")]).expect_code(0);

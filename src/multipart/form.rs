@@ -115,6 +115,48 @@ impl Form {
         format!("multipart/form-data; boundary={}", self.boundary)
     }
 
+    /// A caller's own `multipart/...` Content-Type completed with this form's boundary, as
+    /// [`RequestBuilder::multipart`](crate::RequestBuilder::multipart) completes one set on
+    /// the request (and curl, `-H 'Content-Type: multipart/form-data'` with `-F`): without its
+    /// boundary, no server can split the body into its parts. `None` when `value` is not
+    /// multipart or names a boundary already.
+    ///
+    /// ```
+    /// let form = plainwire::multipart::Form::new().text("a", "1");
+    /// let completed = form.complete_content_type("multipart/mixed").unwrap();
+    /// assert_eq!(completed, format!("multipart/mixed; boundary={}", form.boundary()));
+    /// assert_eq!(form.complete_content_type("text/plain"), None);
+    /// ```
+    pub fn complete_content_type(&self, value: &str) -> Option<String> {
+        with_boundary(value, &self.content_type())
+    }
+
+    /// A second form with the same fields and boundary, for a caller that sends the body
+    /// itself and may have to send it again (through its own reader, such as one that paces
+    /// the upload): `None` when a part gives its bytes once (a reader, or a file that is not
+    /// a regular one), or a mistake was made while building. Bytes are shared, not copied.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// let form = plainwire::multipart::Form::new().text("a", "1");
+    /// let again = form.try_clone().unwrap();
+    /// let (mut first, mut second) = (Vec::new(), Vec::new());
+    /// form.into_reader()?.read_to_end(&mut first)?;
+    /// again.into_reader()?.read_to_end(&mut second)?;
+    /// assert_eq!(first, second);
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn try_clone(&self) -> Option<Form> {
+        if self.error.is_some() {
+            return None;
+        }
+        Some(Form {
+            boundary: self.boundary.clone(),
+            fields: copy_fields(&self.fields)?,
+            error: None,
+        })
+    }
+
     /// The exact length of the body in bytes when every part's length is known (text, bytes,
     /// regular files, readers with a length), so that the request can carry a
     /// `Content-Length`; `None` when a part is a reader of unknown length, so that the request
@@ -256,6 +298,16 @@ pub(crate) enum FormBody {
 }
 
 /// A copy of every field over the same data, or `None` when a part is a reader.
+/// `value`, a caller's `multipart/...` Content-Type that names no boundary, completed with the
+/// boundary of `body_type` (`multipart/form-data; boundary=...`); `None` when `value` needs
+/// nothing, or `body_type` is no form's.
+pub(crate) fn with_boundary(value: &str, body_type: &str) -> Option<String> {
+    let (_, boundary) = body_type.split_once("; boundary=")?;
+    let lower = value.trim().to_ascii_lowercase();
+    let needs = lower.starts_with("multipart/") && !lower.contains("boundary=");
+    needs.then(|| format!("{}; boundary={boundary}", value.trim()))
+}
+
 fn copy_fields(fields: &[(String, Part)]) -> Option<Vec<(String, Part)>> {
     fields
         .iter()

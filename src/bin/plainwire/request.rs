@@ -573,7 +573,8 @@ fn build(
             request = request.header("Connection", "TE");
         }
     }
-    request = body(request, op, prepared, inputs.upload, &named)?;
+    let completed_type;
+    (request, completed_type) = body(request, op, prepared, inputs.upload, &named)?;
     // curl sends the first of several -H Host and skips the rest; the library refuses two.
     let mut host_given = false;
     for header in &prepared.headers {
@@ -587,7 +588,11 @@ fn build(
         // so that the library asks for what it can decode, gzip and deflate, and decodes it;
         // the server never sends br or zstd. curl decodes what it asked for in the same way.
         let copied_encoding = op.compressed && header.name.eq_ignore_ascii_case("accept-encoding");
-        if let (Some(value), false) = (&header.value, copied_encoding) {
+        let value = match &completed_type {
+            Some(completed) if header.name.eq_ignore_ascii_case("content-type") => Some(completed),
+            _ => header.value.as_ref(),
+        };
+        if let (Some(value), false) = (value, copied_encoding) {
             request = request.header(&header.name, value);
         }
     }
@@ -612,25 +617,27 @@ fn build(
 }
 
 /// The request body: the `-T` file, the `-F` form, or the `-d`/`--json` bytes, paced by
-/// `--limit-rate`.
+/// `--limit-rate`. With it, a `-H` multipart Content-Type that names no boundary, completed
+/// with the form's, to send in its place (without `--limit-rate`, the library completes it).
 fn body(
     mut request: RequestBuilder,
     op: &Operation,
     prepared: &Prepared,
     upload: Option<&Path>,
     named: &dyn Fn(&str) -> bool,
-) -> Result<RequestBuilder, Failure> {
+) -> Result<(RequestBuilder, Option<String>), Failure> {
     let rate = op.limit_rate;
     if let Some(path) = upload {
         if crate::urls::is_stdin(path) {
             let stdin = std::io::stdin();
-            return Ok(match rate {
+            let request = match rate {
                 Some(rate) => paced_body(request, stdin, rate, None),
                 None => request.body_reader(stdin),
-            });
+            };
+            return Ok((request, None));
         }
         let Some(rate) = rate else {
-            return Ok(request.body_file(path));
+            return Ok((request.body_file(path), None));
         };
         let file = std::fs::File::open(path).map_err(|e| Failure::read_file(path, &e))?;
         let length = file
@@ -640,25 +647,45 @@ fn body(
             .map(|m| m.len());
         if length.is_none() {
             // A pipe or a device: read once.
-            return Ok(paced_body(request, file, rate, None));
+            return Ok((paced_body(request, file, rate, None), None));
         }
         // A regular file is opened again for each try, as body_file does.
         let path = path.to_path_buf();
-        return Ok(request.body_reopen(length, move || {
+        let request = request.body_reopen(length, move || {
             Ok(Paced::new(std::fs::File::open(&path)?, rate))
-        }));
+        });
+        return Ok((request, None));
     }
     if !prepared.form.is_empty() {
         let form = prepared.form.build()?;
         let Some(rate) = rate else {
-            return Ok(request.multipart(form));
+            return Ok((request.multipart(form), None));
         };
+        let given_type = prepared
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .find_map(|h| h.value.as_deref());
+        let completed = given_type.and_then(|given| form.complete_content_type(given));
         if !named("content-type") {
             request = request.header("Content-Type", form.content_type());
         }
         let length = form.content_length();
-        let reader = form.into_reader().map_err(|e| Failure::from_error(&e))?;
-        return Ok(paced_body(request, reader, rate, length));
+        // A form of bytes and regular files is read afresh for each try (a retry, a 307, a
+        // Digest challenge), as `multipart` sends it; one with stdin or a pipe, once.
+        let request = match form.try_clone() {
+            Some(_) => request.body_reopen(length, move || {
+                let again = form
+                    .try_clone()
+                    .ok_or_else(|| std::io::Error::other("the form can no longer be read again"))?;
+                Ok(Paced::new(again.into_reader()?, rate))
+            }),
+            None => {
+                let reader = form.into_reader().map_err(|e| Failure::from_error(&e))?;
+                paced_body(request, reader, rate, length)
+            }
+        };
+        return Ok((request, completed));
     }
     if let Some(body) = &prepared.body {
         let content_type = if body.json { JSON_TYPE } else { FORM_TYPE };
@@ -681,7 +708,7 @@ fn body(
             None => request.body(body.bytes.clone()),
         };
     }
-    Ok(request)
+    Ok((request, None))
 }
 
 /// `reader` as the body, paced at `rate` bytes per second (`--limit-rate`), read once (stdin,
