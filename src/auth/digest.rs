@@ -206,6 +206,11 @@ impl DigestAuth {
         self.stale
     }
 
+    /// The server's nonce, which the answers to this challenge count their uses of.
+    pub(crate) fn nonce(&self) -> &str {
+        &self.nonce
+    }
+
     /// The protection space's realm, for messages.
     #[allow(dead_code)] // No message names it yet.
     pub(crate) fn realm(&self) -> &str {

@@ -16,7 +16,11 @@
 //!    the body, needs it in memory.
 //! 4. A later request of the call to the same origin (after a redirect) carries an answer to the
 //!    last challenge from the start, with the nonce's use counted (`nc`), which saves a round
-//!    trip; if the server wants a new nonce, it says so with a 401 like any other.
+//!    trip. That answer counts as the request's first: a 401 to it with a new nonce is answered
+//!    (the server wants a nonce of its own for this request), one with the same nonce and not
+//!    stale means wrong credentials, as in rule 2, and is the response. Answering it again
+//!    would count the nonce's uses from 1 again, which a server that guards against replays
+//!    refuses (RFC 7616 section 3.4: `nc` counts the requests sent with the nonce).
 //!
 //! Each call starts afresh: nothing is remembered between calls, so each costs one 401.
 
@@ -60,8 +64,10 @@ pub(crate) struct DigestSession<'a> {
     /// The last challenge answered, with the count of its nonce's uses.
     #[cfg(feature = "digest")]
     last: Option<DigestAuth>,
-    /// The answers sent for the current request.
+    /// The answers sent for the current request, the one it carried from the start included.
     answers: u8,
+    /// Whether the current request carried an answer from the start (rule 4).
+    answered_up_front: bool,
 }
 
 impl<'a> DigestSession<'a> {
@@ -71,6 +77,7 @@ impl<'a> DigestSession<'a> {
             #[cfg(feature = "digest")]
             last: None,
             answers: 0,
+            answered_up_front: false,
         }
     }
 
@@ -78,12 +85,18 @@ impl<'a> DigestSession<'a> {
     /// answer to the last challenge of this origin, if there was one (rule 4).
     pub(crate) fn first_authorization(&mut self, attempt: &Attempt<'_>) -> Option<String> {
         self.answers = 0;
+        self.answered_up_front = false;
         if attempt.left_origin {
             return None;
         }
         #[cfg(feature = "digest")]
         if let Some(digest) = &mut self.last {
-            return answer(digest, self.credentials, attempt);
+            let value = answer(digest, self.credentials, attempt);
+            if value.is_some() {
+                self.answers = 1;
+                self.answered_up_front = true;
+            }
+            return value;
         }
         None
     }
@@ -105,9 +118,16 @@ impl<'a> DigestSession<'a> {
             else {
                 return Step::Return;
             };
+            let new_nonce = self
+                .last
+                .as_ref()
+                .is_none_or(|last| last.nonce() != digest.nonce());
             let allowed = match self.answers {
                 0 => true,
-                answers => answers < DIGEST_ANSWERS && digest.is_stale(),
+                answers if answers >= DIGEST_ANSWERS => false,
+                // Rule 4: the up-front answer's nonce was not this request's to use.
+                1 if self.answered_up_front && new_nonce => true,
+                _ => digest.is_stale(),
             };
             if !allowed {
                 return Step::Return;
@@ -283,7 +303,31 @@ mod tests {
             value.contains("uri=\"/b\"") && value.contains("nc=00000002"),
             "{value}"
         );
-        // A new request may be answered again.
-        resent(session.after_response(401, [CHALLENGE], &next));
+        // A 401 to it with a nonce of its own is answered, the new nonce counted from 1.
+        let other = r#"Digest realm="r", nonce="n3", qop="auth""#;
+        let value = resent(session.after_response(401, [other], &next));
+        assert!(value.contains("nonce=\"n3\"") && value.contains("nc=00000001"));
+    }
+
+    #[test]
+    fn a_401_to_an_up_front_answer_with_its_own_nonce_is_the_response() {
+        // The same nonce, not stale: the credentials were wrong. Answering again would count
+        // the nonce from 1 a second time.
+        let credentials = credentials();
+        let mut session = DigestSession::new(&credentials);
+        resent(session.after_response(401, [CHALLENGE], &attempt()));
+        let next = Attempt {
+            target: "/b",
+            ..attempt()
+        };
+        session.first_authorization(&next).unwrap();
+        assert_eq!(
+            session.after_response(401, [CHALLENGE], &next),
+            Step::Return
+        );
+        // A stale one earns the one more answer, as for any request.
+        session.first_authorization(&next).unwrap();
+        let value = resent(session.after_response(401, [STALE], &next));
+        assert!(value.contains("nonce=\"n2\"") && value.contains("nc=00000001"));
     }
 }
