@@ -21,7 +21,11 @@
 //! - a token in double quotes may hold spaces, with `\"`, `\\`, `\n`, `\r` and `\t` escapes
 //!   (curl 7.84 and later); a quote must close on its line;
 //! - `macdef NAME` is followed by a macro for FTP clients, skipped up to the next empty line;
-//! - a line whose first non-blank character is `#` is a comment.
+//! - a `#` where a token would start begins a comment, to the end of the line, as in curl
+//!   (`password s3cret # was: hunter2` is the password `s3cret`); a `#` inside a token, or a
+//!   quoted token that starts with one, is part of the token;
+//! - a field given twice in one entry keeps its first value, as curl stops reading an entry
+//!   once it has a login and a password.
 //!
 //! Passwords never appear in `Debug` output or in error messages, which give line numbers only.
 
@@ -101,14 +105,10 @@ impl Netrc {
         let mut macro_body = false;
         for (index, line) in text.split('\n').enumerate() {
             let line_number = index + 1;
-            let blank = line.trim_start_matches([' ', '\t', '\r']);
             if macro_body {
                 // The macro ends at the first empty line ("consecutive new-line characters",
                 // ftp(1)); a line of spaces is macro text, as curl reads it.
                 macro_body = !(line.is_empty() || line.starts_with('\r'));
-                continue;
-            }
-            if blank.starts_with('#') {
                 continue;
             }
             let mut rest = line;
@@ -120,8 +120,8 @@ impl Netrc {
                     }
                     State::Value(keyword) => {
                         // A field before any entry belongs to none, and is dropped.
-                        if let Some(entry) = entries.last_mut() {
-                            *entry.field(keyword) = Some(token);
+                        if let Some(field) = entries.last_mut().map(|entry| entry.field(keyword)) {
+                            field.get_or_insert(token);
                         }
                         State::Outside
                     }
@@ -323,7 +323,8 @@ impl NetrcEntry {
     }
 }
 
-/// The next token of `line`, advancing past it: a run of non-whitespace, or a quoted token.
+/// The next token of `line`, advancing past it: a run of non-whitespace, or a quoted token;
+/// `None` at the end of the line or of what comes before a comment.
 fn next_token(line: &mut &str, line_number: usize) -> Result<Option<String>> {
     let syntax = |what: &str| {
         Error::new(
@@ -332,8 +333,8 @@ fn next_token(line: &mut &str, line_number: usize) -> Result<Option<String>> {
         )
     };
     let start = line.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    if start.is_empty() {
-        *line = start;
+    if start.is_empty() || start.starts_with('#') {
+        *line = "";
         return Ok(None);
     }
     let token = if let Some(quoted) = start.strip_prefix('"') {
@@ -518,14 +519,29 @@ mod tests {
     }
 
     #[test]
-    fn comment_lines_are_skipped() {
-        let text =
-            "# machine h login evil password evil\nmachine h login u # password p\n  # comment\n";
-        // '#' starts a comment only at the start of a line; elsewhere it is a word.
+    fn a_hash_where_a_token_starts_begins_a_comment() {
+        // As curl 7.88 reads them (checked against it): the rest of the line is a comment,
+        // so an old password kept there is never sent.
+        let text = "# machine h login evil password evil\n\
+                    machine h login u password s3cret # was: password hunter2\n\
+                    \x20 # login mallory\n\
+                    machine q login a#b password \"#quoted\"\n";
         let n = netrc(text);
         let entry = n.lookup("h", None).unwrap();
         assert_eq!(entry.login(), Some("u"));
-        assert_eq!(entry.password(), Some("p"));
+        assert_eq!(entry.password(), Some("s3cret"));
+        // Inside a token, or quoted, '#' is part of it.
+        let entry = n.lookup("q", None).unwrap();
+        assert_eq!(entry.login(), Some("a#b"));
+        assert_eq!(entry.password(), Some("#quoted"));
+    }
+
+    #[test]
+    fn a_field_given_twice_keeps_its_first_value() {
+        // curl stops reading an entry once it has a login and a password.
+        let n = netrc("machine h login u password p1 password p2 login v");
+        let entry = n.lookup("h", None).unwrap();
+        assert_eq!((entry.login(), entry.password()), (Some("u"), Some("p1")));
     }
 
     #[test]
