@@ -1043,6 +1043,29 @@ fn proxy_receives_the_absolute_url() {
 }
 
 #[test]
+fn a_proxy_without_a_port_is_on_1080() {
+    // curl: "If the port number is not specified in the proxy string, it is assumed to be
+    // 1080", a scheme given or not. The proxy here takes 127.0.0.7:1080, if it is free.
+    let Ok(proxy) = ScriptedServer::bind("127.0.0.7:1080", None, |conn| {
+        if !conn.read_request_head().is_empty() {
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nvia proxy");
+        }
+    }) else {
+        return; // something else holds the port: nothing to test with
+    };
+    for given in ["127.0.0.7", "http://127.0.0.7/"] {
+        let run = run(&["-x", given, "http://origin.invalid/"]);
+        run.expect_code(0);
+        assert_eq!(run.stdout, b"via proxy", "{given}");
+    }
+    let head = String::from_utf8_lossy(&proxy.requests()[0]).into_owned();
+    assert!(
+        head.starts_with("GET http://origin.invalid/ HTTP/1.1"),
+        "{head}"
+    );
+}
+
+#[test]
 fn proxy_long_form_with_a_scheme() {
     let proxy = serve(Reply::text("via proxy"));
     run(&["--proxy", &proxy.url("/"), "http://origin.invalid/"]).expect_code(0);
@@ -4710,6 +4733,25 @@ fn an_empty_proxy_turns_the_environments_off() {
     );
     assert_eq!(output.stdout, b"direct");
     assert_eq!(proxy.connections(), 0);
+}
+
+#[test]
+fn an_empty_proxy_turns_proxies_off_with_proxy_user_too() {
+    // -U beside -x "" (a config file's -U, say) must not make the empty proxy a URL.
+    let origin = serve(Reply::text("direct"));
+    let port = origin.port();
+    let run = run(&[
+        "-x",
+        "",
+        "-U",
+        "u:p",
+        "--resolve",
+        &format!("origin.test:{port}:127.0.0.1"),
+        &format!("http://origin.test:{port}/"),
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"direct");
+    assert_eq!(origin.requests()[0].header("proxy-authorization"), None);
 }
 
 #[test]

@@ -101,12 +101,11 @@ impl AgentSettings {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string())
         };
-        let proxy = match (&op.proxy, &op.proxy_user) {
-            (Some(proxy), Some((user, password))) => {
-                Some(proxy_with_credentials(proxy, user, password))
-            }
-            (proxy, _) => proxy.clone(),
-        };
+        // An empty -x turns proxies off, whatever -U says (see `agent`).
+        let proxy = op.proxy.as_deref().map(|proxy| match proxy {
+            "" => String::new(),
+            proxy => proxy_url(proxy, op.proxy_user.as_ref()),
+        });
         AgentSettings {
             // Without -L a redirect is the answer, as in curl.
             max_redirects: if op.location { op.max_redirs } else { 0 },
@@ -296,22 +295,33 @@ fn netrc(builder: plainwire::AgentBuilder, netrc: &NetrcArgs) -> plainwire::Agen
     }
 }
 
-/// A proxy URL with `user:password@` in it (percent-encoded), in place of any it had.
-fn proxy_with_credentials(proxy: &str, user: &str, password: &str) -> String {
-    let (scheme, rest) = match proxy.split_once("://") {
-        Some((scheme, rest)) => (scheme, rest),
-        None => ("http", proxy),
-    };
+/// The `-x` proxy as a URL for the library: `http://` when it names no scheme; port 1080 when an
+/// http proxy names none, as curl assumes ("If the port number is not specified in the proxy
+/// string, it is assumed to be 1080", docs/cmdline-opts/proxy.md), where the library, as
+/// requests, takes the scheme's; and with `-U`'s `user:password@` (percent-encoded) in place
+/// of any it had.
+fn proxy_url(proxy: &str, credentials: Option<&(String, String)>) -> String {
+    let (scheme, rest) = proxy.split_once("://").unwrap_or(("http", proxy));
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    format!(
-        "{scheme}://{}:{}@{host}{tail}",
-        path_encode(user),
-        path_encode(password)
-    )
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => (Some(userinfo), host),
+        None => (None, authority),
+    };
+    // After an IPv6 literal's `]`, or anywhere in a name or IPv4 address.
+    let names_port = host
+        .rfind(']')
+        .map_or(host.contains(':'), |close| host[close..].contains(':'));
+    let port = match names_port || !scheme.eq_ignore_ascii_case("http") {
+        true => "",
+        false => ":1080",
+    };
+    let userinfo = match (credentials, userinfo) {
+        (Some((user, password)), _) => format!("{}:{}@", path_encode(user), path_encode(password)),
+        (None, Some(userinfo)) => format!("{userinfo}@"),
+        (None, None) => String::new(),
+    };
+    format!("{scheme}://{userinfo}{host}{port}{tail}")
 }
 
 /// `-k`, `--cacert`, `--capath`, the client certificate (`--cert`, `--key`, their types),
@@ -831,14 +841,30 @@ mod tests {
 
     #[test]
     fn proxy_credentials_go_into_the_url_encoded() {
+        let credentials =
+            |user: &str, password: &str| Some((user.to_string(), password.to_string()));
         assert_eq!(
-            proxy_with_credentials("proxy:3128", "ann", "p@ss:w/rd"),
+            proxy_url("proxy:3128", credentials("ann", "p@ss:w/rd").as_ref()),
             "http://ann:p%40ss%3Aw%2Frd@proxy:3128"
         );
         assert_eq!(
-            proxy_with_credentials("http://old:x@proxy:3128/", "new", ""),
+            proxy_url("http://old:x@proxy:3128/", credentials("new", "").as_ref()),
             "http://new:@proxy:3128/"
         );
+    }
+
+    #[test]
+    fn a_proxy_without_a_port_is_on_1080_as_curl_assumes() {
+        assert_eq!(proxy_url("proxy", None), "http://proxy:1080");
+        assert_eq!(
+            proxy_url("HTTP://u:p@proxy/", None),
+            "HTTP://u:p@proxy:1080/"
+        );
+        assert_eq!(proxy_url("[::1]", None), "http://[::1]:1080");
+        assert_eq!(proxy_url("[::1]:8080", None), "http://[::1]:8080");
+        assert_eq!(proxy_url("10.0.0.1:80", None), "http://10.0.0.1:80");
+        // Other schemes are the library's to refuse, unchanged.
+        assert_eq!(proxy_url("socks5://proxy", None), "socks5://proxy");
     }
 
     #[test]
