@@ -3751,6 +3751,21 @@ fn upload_from_stdin_is_chunked() {
 }
 
 #[test]
+fn an_upload_from_stdin_that_a_redirect_needs_again_exits_65() {
+    // The 307 asks for the body again; stdin has been read. curl exits 65 ("seek callback
+    // returned error"); the upload has not reached where it was sent.
+    let server = HttpServer::start(|req| match req.path() {
+        "/old" => Reply::new(307).header("Location", "/new"),
+        _ => Reply::new(200),
+    });
+    let run = run_with_stdin(&["-L", "-T", "-", &server.url("/old")], Some(b"piped data"));
+    run.expect_error_line(65);
+    assert_eq!(server.requests().len(), 1);
+    // Without -L the 307 is the answer, as any status is.
+    run_with_stdin(&["-T", "-", &server.url("/old")], Some(b"piped data")).expect_code(0);
+}
+
+#[test]
 fn upload_of_a_missing_file_exits_26() {
     let server = serve(Reply::new(200));
     run(&["-T", "/nonexistent/plainwire-upload", &server.url("/")]).expect_error_line(26);

@@ -38,6 +38,9 @@ pub const RECV_ERROR: u8 = 56;
 pub const BAD_CONTENT_ENCODING: u8 = 61;
 /// curl 63: the body is larger than `--max-filesize`.
 pub const FILESIZE_EXCEEDED: u8 = 63;
+/// curl 65: with `-L`, a redirect that keeps the body (307, 308, or 301 and 302 for a method
+/// other than POST) after an upload that cannot be read again (stdin, a pipe).
+pub const SEND_FAIL_REWIND: u8 = 65;
 /// curl 90: the server's public key is not the pinned one, or the pinned key file is unusable.
 pub const PINNED_KEY_MISMATCH: u8 = 90;
 

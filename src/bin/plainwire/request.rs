@@ -792,6 +792,20 @@ pub fn redirect_limit_reached(op: &Operation, redirect_url: Option<&str>) -> Opt
     })
 }
 
+/// With `-L`, a redirect returned although the limit allows it: the library follows every
+/// redirect it can, and returns one only when the body it must send again cannot be read
+/// again (an upload from stdin or a pipe). curl fails then with 65 ("seek callback returned
+/// error"): the upload has not reached its destination, so a zero exit would be a lie.
+pub fn upload_not_sent_again(op: &Operation, redirect_url: Option<&str>) -> Option<Failure> {
+    let url = redirect_url.filter(|_| op.location && op.max_redirs != 0)?;
+    Some(Failure::new(
+        failure::SEND_FAIL_REWIND,
+        format!(
+            "the redirect to {url} needs the upload again, and it was read once (stdin or a pipe)"
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

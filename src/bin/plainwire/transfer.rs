@@ -162,7 +162,10 @@ fn attempt(
     }
     report.redirect_url = response.redirect_url().map(|url| url.to_string());
 
-    if let Some(failure) = request::redirect_limit_reached(op, report.redirect_url.as_deref()) {
+    let redirect_url = report.redirect_url.as_deref();
+    if let Some(failure) = request::redirect_limit_reached(op, redirect_url)
+        .or_else(|| request::upload_not_sent_again(op, redirect_url))
+    {
         return Err(failure);
     }
     // The ETag is saved once the transfer has succeeded: saved from a body cut short, it
