@@ -227,9 +227,10 @@ impl RequestBuilder {
     ///
     /// The cookie goes to the origin the call starts at, and along redirects that stay there:
     /// like the request's credentials, it stays behind when a redirect leaves the origin.
-    /// An empty name, a name with `=`, `;`, a space or a control character, or a value with `;`
-    /// or a control character, fails `send` with
-    /// [`ErrorKind::InvalidRequest`]. A Cookie field set with
+    /// A name with `=`, `;`, a space or a control character, or a value with `;` or a control
+    /// character, fails `send` with [`ErrorKind::InvalidRequest`]. An empty name sends the
+    /// value alone (`token`, as a browser sends a cookie set without a name), which then must
+    /// hold no `=`. A Cookie field set with
     /// [`header`](RequestBuilder::header) replaces the jar's and these.
     ///
     /// ```

@@ -2427,6 +2427,18 @@ fn cookie_strings_are_sent_as_one_cookie_header() {
     assert_eq!(requests[1].header_all("cookie"), vec![&b"mine=1"[..]]);
 }
 
+#[test]
+fn a_cookie_without_a_name_is_sent_as_given() {
+    // Chrome copies the browser's Cookie field into -b: a cookie set without a name is in it
+    // as its value alone, and goes so (curl sends the line as given), not as `flag=`.
+    let server = serve(Reply::new(200));
+    run(&["-b", "a=b; flag", &server.url("/")]).expect_code(0);
+    assert_eq!(
+        server.requests()[0].header_all("cookie"),
+        vec![&b"a=b; flag"[..]]
+    );
+}
+
 // ---------------------------------------------------------------------------
 // -D, --fail-with-body, -i/-I with -L
 // ---------------------------------------------------------------------------

@@ -32,8 +32,11 @@ pub(crate) fn merge(
         }
     }
     for (name, value) in own {
-        field.push_str(name);
-        field.push('=');
+        // A cookie without a name is its value alone (RFC 6265bis section 5.8.3 step 4).
+        if !name.is_empty() {
+            field.push_str(name);
+            field.push('=');
+        }
         field.push_str(value);
         field.push_str("; ");
     }
@@ -42,16 +45,23 @@ pub(crate) fn merge(
 }
 
 /// Checks a cookie a caller gives a request, so that one cookie cannot become two or end the
-/// field: the name non-empty, without `=`, `;`, white space or control characters; the value
-/// without `;` or control characters. Browsers send back what servers set, spaces and commas
-/// included, which RFC 6265 section 4.1.1 asks servers not to use; so, as curl's `-b`, this
-/// refuses only what would break the field.
+/// field: the name without `=`, `;`, white space or control characters; the value without `;`
+/// or control characters. Browsers send back what servers set, spaces and commas included,
+/// which RFC 6265 section 4.1.1 asks servers not to use; so, as curl's `-b`, this refuses only
+/// what would break the field. A cookie without a name (`Set-Cookie: token`, sent back as
+/// `token`) is allowed, unless its value holds `=`, which a server would read as a name.
 pub(crate) fn check(name: &str, value: &str) -> Result<()> {
     let breaks = |b: u8| b == b';' || b.is_ascii_control();
-    if name.is_empty() || name.bytes().any(|b| breaks(b) || b == b'=' || b == b' ') {
+    if name.bytes().any(|b| breaks(b) || b == b'=' || b == b' ') {
         return Err(Error::new(
             ErrorKind::InvalidRequest,
-            format!("{name:?} is not a cookie name: empty, or with '=', ';', a space or a control character"),
+            format!("{name:?} is not a cookie name: with '=', ';', a space or a control character"),
+        ));
+    }
+    if name.is_empty() && (value.is_empty() || value.contains('=')) {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "a cookie without a name needs a value without '='",
         ));
     }
     if value.bytes().any(breaks) {
@@ -88,6 +98,12 @@ mod tests {
     }
 
     #[test]
+    fn a_cookie_without_a_name_goes_as_its_value() {
+        let field = merge(Some("r=1".into()), &own(&[("", "flag"), ("a", "")]), false);
+        assert_eq!(field.as_deref(), Some("r=1; flag; a="));
+    }
+
+    #[test]
     fn without_a_jar_the_requests_cookies_go_alone() {
         let field = merge(None, &own(&[("a", "1"), ("b", "2")]), false);
         assert_eq!(field.as_deref(), Some("a=1; b=2"));
@@ -105,7 +121,10 @@ mod tests {
         assert!(check("sid", "abc").is_ok());
         assert!(check("sid", "\"quoted\"").is_ok());
         assert!(check("sid", "").is_ok());
-        assert!(check("", "x").is_err());
+        // A cookie without a name is its value; one with '=' in it would be read as a name.
+        assert!(check("", "token").is_ok());
+        assert!(check("", "a=b").is_err());
+        assert!(check("", "").is_err());
         assert!(check("a=b", "x").is_err());
         assert!(check("a b", "x").is_err());
         assert!(check("sid", "a; admin=1").is_err());

@@ -769,13 +769,14 @@ fn cookie_line(cookies: &[String]) -> Option<String> {
     (!line.is_empty()).then_some(line)
 }
 
-/// The `name=value` pairs of a `-b` cookie line, trimmed; a piece without `=` is a name with
-/// an empty value.
+/// The `name=value` pairs of a `-b` cookie line, trimmed; a piece without `=` is a cookie
+/// without a name, sent as it is (`flag`), as curl sends the line as given and a browser's
+/// "Copy as cURL" holds such cookies.
 fn cookie_pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
     line.split(';')
         .map(str::trim)
         .filter(|piece| !piece.is_empty())
-        .map(|piece| piece.split_once('=').unwrap_or((piece, "")))
+        .map(|piece| piece.split_once('=').unwrap_or(("", piece)))
         .map(|(name, value)| (name.trim(), value.trim()))
 }
 
@@ -843,7 +844,7 @@ mod tests {
     #[test]
     fn a_cookie_line_splits_into_pairs() {
         let pairs: Vec<_> = cookie_pairs("a=1;  b=x=y ;flag; ;c=").collect();
-        assert_eq!(pairs, [("a", "1"), ("b", "x=y"), ("flag", ""), ("c", "")]);
+        assert_eq!(pairs, [("a", "1"), ("b", "x=y"), ("", "flag"), ("c", "")]);
     }
 
     #[test]
