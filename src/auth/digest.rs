@@ -126,6 +126,13 @@ pub(crate) struct DigestAuth {
     stale: bool,
     /// Requests made with this nonce so far (the last `nc` sent).
     nonce_count: u32,
+    /// For a `-sess` algorithm, the client nonce of the first answer, sent with every later
+    /// one: RFC 2617 section 3.2.2.2 computes the session key (A1) "only once - on the first
+    /// request ... following receipt of a WWW-Authenticate challenge", from that first cnonce,
+    /// while RFC 7616 section 3.4.2 reads it from each request's cnonce. With the one cnonce
+    /// both agree, as curl keeps it; `nc` still tells the requests apart. Other algorithms
+    /// take a fresh cnonce for each answer.
+    session_cnonce: Option<String>,
 }
 
 /// Which qop values a challenge offers among those we support.
@@ -196,6 +203,7 @@ impl DigestAuth {
             userhash: is_true("userhash"),
             stale: is_true("stale"),
             nonce_count: 0,
+            session_cnonce: None,
         })
     }
 
@@ -236,7 +244,14 @@ impl DigestAuth {
         uri: &str,
         body: Option<&[u8]>,
     ) -> Result<String> {
-        self.authorization_with_cnonce(user, password, method, uri, body, &random_cnonce())
+        let cnonce = match self.algorithm.session {
+            true => self
+                .session_cnonce
+                .get_or_insert_with(random_cnonce)
+                .clone(),
+            false => random_cnonce(),
+        };
+        self.authorization_with_cnonce(user, password, method, uri, body, &cnonce)
     }
 
     /// [`DigestAuth::authorization`] with a given client nonce (the tests give the RFC's).
@@ -730,6 +745,22 @@ mod tests {
             .unwrap();
         assert_ne!(field(&first, "cnonce"), field(&second, "cnonce"));
         assert!(!first.contains("Circle"), "{first}");
+    }
+
+    #[test]
+    fn a_session_algorithm_keeps_its_first_cnonce() {
+        // The session key is made once, from the first cnonce (RFC 2617 section 3.2.2.2): a
+        // server that keeps it must see the same cnonce again, with nc counting on.
+        let mut auth = digest(&[&rfc_7616_challenge("SHA-256-sess")]);
+        let first = auth
+            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
+            .unwrap();
+        let second = auth
+            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
+            .unwrap();
+        assert_eq!(field(&first, "cnonce"), field(&second, "cnonce"));
+        assert_eq!(field(&second, "nc"), Some("00000002"));
+        assert_ne!(field(&first, "response"), field(&second, "response"));
     }
 
     #[test]
