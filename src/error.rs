@@ -142,8 +142,11 @@ pub enum TimeoutPhase {
     Resolve,
     /// Opening the TCP connection.
     Connect,
-    /// The TLS handshake (or a proxy's CONNECT tunnel).
+    /// The TLS handshake.
     Handshake,
+    /// A proxy's answer to CONNECT, the tunnel an https request (or `proxy_tunnel`) goes
+    /// through.
+    ProxyTunnel,
     /// Writing the request head or body.
     SendRequest,
     /// Waiting for and reading the response head.
@@ -164,6 +167,7 @@ impl TimeoutPhase {
             TimeoutPhase::Resolve => "while resolving the host name",
             TimeoutPhase::Connect => "while connecting",
             TimeoutPhase::Handshake => "during the TLS handshake",
+            TimeoutPhase::ProxyTunnel => "while the proxy set up the tunnel (CONNECT)",
             TimeoutPhase::SendRequest => "while sending the request",
             TimeoutPhase::ReadHead => "while waiting for the response head",
             TimeoutPhase::ReadBody => "while reading the response body",

@@ -168,6 +168,29 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
 }
 
 #[test]
+fn a_proxy_silent_after_connect_times_out_in_its_own_phase() {
+    // Not "during the TLS handshake": no handshake has begun. The proxy hangs up once the
+    // client does, so a client without the limit would fail otherwise.
+    let proxy = ScriptedServer::start(|conn| {
+        conn.read_request_head();
+        conn.read_to_end();
+    });
+    let agent = builder()
+        .proxy(&proxy.url("/"))
+        .proxy_tunnel(true)
+        .read_timeout(Some(std::time::Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let err = agent.get("http://origin.test/x").send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(
+        err.timeout_phase(),
+        Some(plainwire::TimeoutPhase::ProxyTunnel)
+    );
+    assert!(err.to_string().contains("CONNECT"), "{err}");
+}
+
+#[test]
 fn interim_answers_to_connect_are_bounded() {
     // As many as a request may get (plainwire::defaults::MAX_INFORMATIONAL): the next head is
     // taken as the proxy's answer, and a 1xx is no tunnel.

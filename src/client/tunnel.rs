@@ -50,7 +50,7 @@ pub(crate) fn open_tunnel(
 
     let mut conn = Connection::new(stream, key, ConnectionInfo::default());
     // Each silence of the proxy is bounded by the read timeout too, as in a TLS handshake.
-    let budget = connect_by.budget(settings.read_timeout, TimeoutPhase::Handshake);
+    let budget = connect_by.budget(settings.read_timeout, TimeoutPhase::ProxyTunnel);
     if tracer.is_on() {
         let shown = tracer.head_for_hook(&request);
         tracer.emit(|| TraceEvent::RequestHead(&shown[..]));
