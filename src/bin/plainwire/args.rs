@@ -961,9 +961,15 @@ impl Parser {
         self.config_depth += 1;
         let mut result = Ok(None);
         for entry in entries {
-            result = self.config_entry(&entry).map_err(|e| UsageError {
-                message: format!("{name}:{}: {}", entry.line, e.message),
-                exit_code: e.exit_code,
+            // An included file's error names its own file and line already; named again at
+            // each level, a file that includes itself made a message of eight prefixes.
+            let includes = matches!(entry.option.as_str(), "config" | "--config" | "-K");
+            result = self.config_entry(&entry).map_err(|e| match includes {
+                true => e,
+                false => UsageError {
+                    message: format!("{name}:{}: {}", entry.line, e.message),
+                    exit_code: e.exit_code,
+                },
             });
             if !matches!(result, Ok(None)) {
                 break;

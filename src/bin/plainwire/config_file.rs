@@ -74,14 +74,20 @@ pub fn default_path() -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
+/// curl's `ISBLANK`/`ISSPACE`: ASCII whitespace only. A no-break space (U+00A0) or another
+/// Unicode space is part of a value, as curl reads the bytes.
+fn is_blank(c: char) -> bool {
+    c.is_ascii_whitespace()
+}
+
 fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, SyntaxError> {
-    let text = raw.trim_start();
+    let text = raw.trim_start_matches(is_blank);
     // curl skips lines starting with '#', '/', '*' and empty ones.
     if text.is_empty() || text.starts_with(['#', '/', '*']) {
         return Ok(None);
     }
     let dashed = text.starts_with('-');
-    let is_separator = |c: char| c.is_whitespace() || (!dashed && (c == '=' || c == ':'));
+    let is_separator = |c: char| is_blank(c) || (!dashed && (c == '=' || c == ':'));
     let end = text.find(is_separator).unwrap_or(text.len());
     let option = text[..end].to_string();
     let rest = text[end..].trim_start_matches(is_separator);
@@ -97,7 +103,7 @@ fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, SyntaxError> {
         check_nothing_after(after, &option, line)?;
         Some(value)
     } else {
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let end = rest.find(is_blank).unwrap_or(rest.len());
         check_nothing_after(&rest[end..], &option, line)?;
         (end > 0).then(|| rest[..end].to_string())
     };
@@ -110,7 +116,7 @@ fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, SyntaxError> {
 
 /// Only whitespace or a `#` comment may follow a value.
 fn check_nothing_after(after: &str, option: &str, line: usize) -> Result<(), SyntaxError> {
-    let after = after.trim_start();
+    let after = after.trim_start_matches(is_blank);
     if after.is_empty() || after.starts_with('#') {
         Ok(())
     } else {
@@ -226,6 +232,13 @@ mod tests {
                 entry(3, "data", Some("#x"))
             ]
         );
+    }
+
+    #[test]
+    fn only_ascii_whitespace_separates() {
+        // A no-break space is part of the value, as curl reads the bytes.
+        let entry = parse_line("user-agent = a\u{a0}b", 1).unwrap().unwrap();
+        assert_eq!(entry.value.as_deref(), Some("a\u{a0}b"));
     }
 
     #[test]

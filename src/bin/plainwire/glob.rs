@@ -328,7 +328,11 @@ fn letter_range(text: &str) -> Option<Part> {
 fn number_range(text: &str) -> Option<Part> {
     let (low, rest) = text.split_once('-')?;
     let (high, step) = match rest.split_once(':') {
-        Some((high, step)) => (high, digits(step)?.parse::<u64>().ok()?),
+        // A `+` may lead the step, as curl reads it (strtoul), and as `[a-c:+1]` is read.
+        Some((high, step)) => {
+            let step = step.strip_prefix('+').unwrap_or(step);
+            (high, digits(step)?.parse::<u64>().ok()?)
+        }
         None => (rest, 1),
     };
     let high = high.trim_start_matches([' ', '\t']);
@@ -394,6 +398,8 @@ mod tests {
     fn a_step() {
         assert_eq!(all("h/[1-10:4]"), ["h/1", "h/5", "h/9"]);
         assert_eq!(all("h/[a-e:2]"), ["h/a", "h/c", "h/e"]);
+        assert_eq!(all("h/[1-3:+2]"), ["h/1", "h/3"]);
+        assert_eq!(all("h/[a-c:+2]"), ["h/a", "h/c"]);
     }
 
     #[test]

@@ -720,6 +720,8 @@ fn a_config_file_naming_itself_stops() {
     std::fs::write(&path, format!("config = \"{}\"\n", path.display())).unwrap();
     let msg = fail(&["-K", path.to_str().unwrap(), URL]);
     assert!(msg.contains("nested deeper than"), "{msg}");
+    // Named once, not once for each level of nesting.
+    assert_eq!(msg.matches(path.to_str().unwrap()).count(), 1, "{msg}");
     let _ = std::fs::remove_file(path);
 }
 
