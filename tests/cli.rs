@@ -3778,6 +3778,23 @@ fn an_upload_from_stdin_that_a_redirect_needs_again_exits_65() {
 }
 
 #[test]
+fn upload_file_names_are_globbed() {
+    // curl's upload-file.md: `-T "{file1,file2}"` uploads both.
+    let dir = temp_dir("upload-glob");
+    fs::write(dir.join("f1"), "one").unwrap();
+    fs::write(dir.join("f2"), "two").unwrap();
+    let server = serve(Reply::new(200));
+    let pattern = format!("{}/{{f1,f2}}", path_str(&dir));
+    run(&["-T", &pattern, &server.url("/up/")]).expect_code(0);
+    let requests = server.requests();
+    let got: Vec<_> = requests
+        .iter()
+        .map(|r| (r.target.as_str(), r.body.as_slice()))
+        .collect();
+    assert_eq!(got, [("/up/f1", &b"one"[..]), ("/up/f2", &b"two"[..])]);
+}
+
+#[test]
 fn upload_of_a_missing_file_exits_26() {
     let server = serve(Reply::new(200));
     run(&["-T", "/nonexistent/plainwire-upload", &server.url("/")]).expect_error_line(26);

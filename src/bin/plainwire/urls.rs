@@ -14,8 +14,10 @@
 //! * `--output-dir DIR` puts `-o` and `-O` files in DIR (`DIR/NAME`, as curl joins them);
 //! * a URL without `scheme://` is taken as `http://` (curl's guess, minus its other schemes);
 //! * the N-th `-T FILE` goes with the N-th URL; a URL whose path is empty or ends in `/` gets
-//!   the file's name added (what follows its last `/` or `\`, URL-encoded), as curl does; a
-//!   `-T` file name is not globbed.
+//!   the file's name added (what follows its last `/` or `\`, URL-encoded), as curl does;
+//! * a `-T` file name is globbed too, unless `-g` (curl's upload-file.md: `-T "{file1,file2}"`
+//!   uploads both): each file goes to each URL of its URL argument, the files in the outer
+//!   loop, as curl orders them.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -76,12 +78,59 @@ struct Item {
     remote_header_name: bool,
     output_dir: Option<PathBuf>,
     query: Option<String>,
-    upload: Option<PathBuf>,
+    upload: Option<Upload>,
+}
+
+/// A `-T` argument: one file, or a pattern of files.
+enum Upload {
+    File(PathBuf),
+    Glob(Glob),
+}
+
+impl Upload {
+    /// `-T`'s argument, globbed unless `globoff` or it is not UTF-8 (a pattern is text).
+    fn new(path: &std::path::Path, globoff: bool) -> Result<Upload, Failure> {
+        let pattern = path.to_str().filter(|_| !globoff);
+        let Some(pattern) = pattern else {
+            return Ok(Upload::File(path.to_path_buf()));
+        };
+        let glob = Glob::parse(pattern).map_err(|e| {
+            Failure::new(
+                failure::URL_MALFORMAT,
+                format!("{e}: -T {}", shown_in_error(pattern)),
+            )
+        })?;
+        Ok(match glob.len() {
+            1 => Upload::File(PathBuf::from(glob.get(0).url)),
+            _ => Upload::Glob(glob),
+        })
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Upload::File(_) => 1,
+            Upload::Glob(glob) => glob.len(),
+        }
+    }
+
+    fn get(&self, index: u64) -> PathBuf {
+        match self {
+            Upload::File(path) => path.clone(),
+            Upload::Glob(glob) => PathBuf::from(glob.get(index).url),
+        }
+    }
 }
 
 impl Item {
-    fn len(&self) -> u64 {
+    /// How many URLs its glob gives.
+    fn urls(&self) -> u64 {
         self.glob.as_ref().map_or(1, Glob::len)
+    }
+
+    /// How many transfers: each upload file to each URL.
+    fn len(&self) -> Option<u64> {
+        self.urls()
+            .checked_mul(self.upload.as_ref().map_or(1, Upload::len))
     }
 }
 
@@ -120,14 +169,18 @@ impl Plan {
                     remote_header_name: op.remote_header_name,
                     output_dir: op.output_dir.clone(),
                     query: prepared.query.clone(),
-                    upload: op.upload_files.get(n).cloned(),
+                    upload: op
+                        .upload_files
+                        .get(n)
+                        .map(|path| Upload::new(path, op.globoff))
+                        .transpose()?,
                 });
                 urlnum += 1;
             }
         }
         let total = items
             .iter()
-            .try_fold(0u64, |sum, item| sum.checked_add(item.len()))
+            .try_fold(0u64, |sum, item| sum.checked_add(item.len()?))
             .ok_or_else(|| Failure::new(failure::URL_MALFORMAT, "too many URLs"))?;
         Ok(Plan {
             items,
@@ -149,7 +202,7 @@ impl Iterator for Plan {
     fn next(&mut self) -> Option<Planned> {
         loop {
             let item = self.items.get(self.item)?;
-            if self.index >= item.len() {
+            if self.index >= item.len().unwrap_or(u64::MAX) {
                 self.item += 1;
                 self.index = 0;
                 continue;
@@ -162,9 +215,12 @@ impl Iterator for Plan {
 }
 
 fn plan_one(item: &Item, index: u64) -> Planned {
+    // The upload files in the outer loop, the URLs in the inner one, as curl runs them.
+    let (upload_index, url_index) = (index / item.urls(), index % item.urls());
+    let upload = item.upload.as_ref().map(|upload| upload.get(upload_index));
     let (expanded, values) = match &item.glob {
         Some(glob) => {
-            let expansion = glob.get(index);
+            let expansion = glob.get(url_index);
             (expansion.url, expansion.values)
         }
         None => (item.literal.clone(), Vec::new()),
@@ -173,7 +229,7 @@ fn plan_one(item: &Item, index: u64) -> Planned {
         Some(query) => add_query(&expanded, query),
         None => expanded,
     };
-    let url = match &item.upload {
+    let url = match &upload {
         Some(file) => with_upload_name(&url, file),
         None => url,
     };
@@ -185,7 +241,7 @@ fn plan_one(item: &Item, index: u64) -> Planned {
         url,
         fetch,
         destination,
-        upload: item.upload.clone(),
+        upload,
     }
 }
 
@@ -379,6 +435,41 @@ mod tests {
         assert_eq!(
             with_upload_name("http://h/", std::path::Path::new("-")),
             "http://h/"
+        );
+    }
+
+    #[test]
+    fn an_upload_name_is_globbed_each_file_to_each_url() {
+        let transfers = plan(vec![op(&["h/[1-2]/"], |op| {
+            op.upload_files = vec!["{a,b}.txt".into()];
+        })]);
+        let pairs: Vec<_> = transfers
+            .iter()
+            .map(|t| {
+                (
+                    t.url.as_str(),
+                    t.upload.as_deref().unwrap().to_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("h/1/a.txt", "a.txt"),
+                ("h/2/a.txt", "a.txt"),
+                ("h/1/b.txt", "b.txt"),
+                ("h/2/b.txt", "b.txt"),
+            ]
+        );
+        // -g takes the name as it is.
+        let transfers = plan(vec![op(&["h/"], |op| {
+            op.upload_files = vec!["{a,b}.txt".into()];
+            op.globoff = true;
+        })]);
+        assert_eq!(transfers.len(), 1);
+        assert_eq!(
+            transfers[0].upload.as_deref(),
+            Some(std::path::Path::new("{a,b}.txt"))
         );
     }
 
