@@ -118,14 +118,17 @@ impl Form {
     /// A caller's own `multipart/...` Content-Type completed with this form's boundary, as
     /// [`RequestBuilder::multipart`](crate::RequestBuilder::multipart) completes one set on
     /// the request (and curl, `-H 'Content-Type: multipart/form-data'` with `-F`): without its
-    /// boundary, no server can split the body into its parts. `None` when `value` is not
-    /// multipart or names a boundary already.
+    /// boundary, no server can split the body into its parts. A boundary it names that is not
+    /// the form's is replaced: the body does not use it. `None` when `value` is not multipart
+    /// or names this form's boundary already.
     ///
     /// ```
     /// let form = plainwire::multipart::Form::new().text("a", "1");
     /// let completed = form.complete_content_type("multipart/mixed").unwrap();
     /// assert_eq!(completed, format!("multipart/mixed; boundary={}", form.boundary()));
     /// assert_eq!(form.complete_content_type("text/plain"), None);
+    /// let replaced = form.complete_content_type("multipart/form-data; boundary=XYZ").unwrap();
+    /// assert_eq!(replaced, form.content_type());
     /// ```
     pub fn complete_content_type(&self, value: &str) -> Option<String> {
         with_boundary(value, &self.content_type())
@@ -298,14 +301,25 @@ pub(crate) enum FormBody {
 }
 
 /// A copy of every field over the same data, or `None` when a part is a reader.
-/// `value`, a caller's `multipart/...` Content-Type that names no boundary, completed with the
-/// boundary of `body_type` (`multipart/form-data; boundary=...`); `None` when `value` needs
-/// nothing, or `body_type` is no form's.
+/// `value`, a caller's `multipart/...` Content-Type, with the boundary of `body_type`
+/// (`multipart/form-data; boundary=...`): added when it names none; put in place of another
+/// it names, which the body does not use, so that no server looks for parts that are not
+/// there (the type is then kept, and its other parameters, which multipart types do not
+/// define, are left out). `None` when `value` needs nothing, or `body_type` is no form's.
 pub(crate) fn with_boundary(value: &str, body_type: &str) -> Option<String> {
     let (_, boundary) = body_type.split_once("; boundary=")?;
-    let lower = value.trim().to_ascii_lowercase();
-    let needs = lower.starts_with("multipart/") && !lower.contains("boundary=");
-    needs.then(|| format!("{}; boundary={boundary}", value.trim()))
+    let value = value.trim();
+    if !value.to_ascii_lowercase().starts_with("multipart/") {
+        return None;
+    }
+    match crate::http1::media_type::parameter(value, "boundary") {
+        None => Some(format!("{value}; boundary={boundary}")),
+        Some(named) if named == boundary => None,
+        Some(_) => {
+            let media_type = value.split(';').next().unwrap_or(value).trim_end();
+            Some(format!("{media_type}; boundary={boundary}"))
+        }
+    }
 }
 
 fn copy_fields(fields: &[(String, Part)]) -> Option<Vec<(String, Part)>> {
