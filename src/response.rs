@@ -20,7 +20,7 @@ use crate::defaults::DEFAULT_CHARSET;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::content_range::ContentRange;
 use crate::http1::head::{ResponseHead, Version};
-use crate::http1::headers::{Headers, Known};
+use crate::http1::headers::Headers;
 use crate::http1::link::Links;
 use crate::timings::Timings;
 use crate::transport::tls_info::{NegotiatedTls, TlsInfo};
@@ -345,8 +345,8 @@ impl Response {
         if !redirect::is_redirect(self.status()) {
             return None;
         }
-        let location = self.headers().known(Known::Location)?;
-        redirect::resolve(&self.url, location).ok()
+        let location = redirect::location(self.headers())?;
+        redirect::resolve(&self.url, &location).ok()
     }
 
     /// The redirects that led to this response, the first request's first; empty when none was

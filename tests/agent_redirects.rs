@@ -228,6 +228,43 @@ fn relative_and_absolute_locations() {
 }
 
 #[test]
+fn a_location_is_trimmed_of_ascii_white_space_only() {
+    // U+00A0 before `//host`: a reference whose path starts with it, on the same host, as
+    // Url::join, curl and browsers read it. Trimmed as white space, it named another host,
+    // past any check of the caller's that a Location does not start with `//`.
+    let other = HttpServer::start(|_| Reply::text("other"));
+    let sneaky = format!("\u{a0}//127.0.0.1:{}/nbsp", other.port());
+    let server = HttpServer::start(move |req| match req.path() {
+        "/r" => Reply::new(302).header("Location", &sneaky),
+        _ => Reply::text("here"),
+    });
+    let resp = agent().get(&server.url("/r")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "here");
+    assert_eq!(other.requests().len(), 0);
+}
+
+#[test]
+fn a_location_that_is_not_utf8_is_followed_encoded() {
+    // A Latin-1 path, as old servers send: followed with its bytes percent-encoded, as curl
+    // does. Read only as UTF-8, the redirect was returned as if there were no Location.
+    let server = HttpServer::start(|req| match req.path() {
+        "/r" => Reply::new(302).header("Location", b"/caf\xe9"),
+        _ => Reply::text(format!("here {}", req.target)),
+    });
+    let resp = agent().get(&server.url("/r")).send().unwrap();
+    assert_eq!(resp.text().unwrap(), "here /caf%E9");
+    let resp = agent()
+        .get(&server.url("/r"))
+        .max_redirects(0)
+        .send()
+        .unwrap();
+    assert_eq!(
+        resp.redirect_url().map(|url| url.to_string()),
+        Some(server.url("/caf%E9"))
+    );
+}
+
+#[test]
 fn a_redirect_without_location_is_returned() {
     let server = HttpServer::start(|_| Reply::new(302));
     let resp = agent().get(&server.url("/")).send().unwrap();

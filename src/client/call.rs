@@ -192,7 +192,8 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
             followed,
         };
         let status = reply.head.status;
-        let location = reply.head.headers.known(Known::Location);
+        let location = redirect::location(&reply.head.headers);
+        let location = location.as_deref();
         let next = match redirect::next(status, location, answered, policy) {
             Redirect::Return => {
                 return Ok(Answer {

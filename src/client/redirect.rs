@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorKind};
+use crate::http1::headers::{Headers, Known};
 use crate::url::{Scheme, Url};
 
 /// The header fields that describe a body: dropped when a redirect drops the body.
@@ -257,10 +258,36 @@ fn next_method(status: u16, method: &str, keep_post: [bool; 3]) -> (String, bool
     }
 }
 
+/// The first `Location` of `headers` as text, its bytes that are not ASCII percent-encoded
+/// when they are not UTF-8 (a Latin-1 path): curl and browsers follow such a redirect, where
+/// reading the field only as UTF-8 left it unfollowed without a word. UTF-8 is left to
+/// [`Url::join`], which encodes it the same way.
+pub(crate) fn location(headers: &Headers) -> Option<Cow<'_, str>> {
+    let value = headers.all_known(Known::Location).next()?;
+    Some(match std::str::from_utf8(value) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            let mut text = String::with_capacity(value.len() + 8);
+            for &b in value {
+                if b.is_ascii() {
+                    text.push(char::from(b));
+                } else {
+                    text.push_str(&format!("%{b:02X}"));
+                }
+            }
+            Cow::Owned(text)
+        }
+    })
+}
+
 /// The URL a `Location` value names, resolved against `base` as a redirect is followed: the
-/// value trimmed, its spaces encoded.
+/// value trimmed of ASCII white space only, its spaces encoded. A Unicode space (U+00A0,
+/// U+3000) is part of the reference, as `Url::join`, curl and browsers read it: trimmed,
+/// `"\u{a0}//evil.test/"` would become a reference to another host.
 pub(crate) fn resolve(base: &Url, location: &str) -> crate::error::Result<Url> {
-    base.join(&encode_spaces(location.trim()))
+    base.join(&encode_spaces(
+        location.trim_matches(|c: char| c.is_ascii_whitespace()),
+    ))
 }
 
 /// A Location value with its spaces percent-encoded. RFC 3986 has no room for a raw space in
