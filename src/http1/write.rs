@@ -83,15 +83,17 @@ pub fn is_field_value(s: &str) -> bool {
 }
 
 /// Whether `s` may be sent as a request target: not empty, and no space or control byte, which
-/// would end the request line's target early or break the line.
+/// would end the request line's target early or break the line, and nothing but ASCII (RFC
+/// 9112 section 3.2: a target is a URI, so any other character is percent-encoded).
 ///
 /// ```
 /// use plainwire::http1::write::is_request_target;
 /// assert!(is_request_target("/search?q=a%20b") && is_request_target("*"));
 /// assert!(!is_request_target("/a b") && !is_request_target("/\r\nX: 1") && !is_request_target(""));
+/// assert!(!is_request_target("/caf\u{e9}"));
 /// ```
 pub fn is_request_target(s: &str) -> bool {
-    !s.is_empty() && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
+    !s.is_empty() && !s.bytes().any(|b| b <= b' ' || b >= 0x7f)
 }
 
 /// The first byte of `value` that [`is_field_value`] refuses.

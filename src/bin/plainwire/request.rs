@@ -456,16 +456,26 @@ pub fn send(
 }
 
 /// The request-target as `url` writes it, `/../` and `/./` left in (`--path-as-is`): from the
-/// first `/` after the authority up to a fragment; `/` when the path is empty.
+/// first `/` after the authority up to a fragment; `/` when the path is empty. Bytes that are
+/// not ASCII are percent-encoded, as the URL parser encodes them (a request line is ASCII,
+/// RFC 9112 section 3.2).
 fn raw_target(url: &str) -> String {
     let after_scheme = url.find("://").map_or(0, |at| at + 3);
     let rest = &url[after_scheme..];
     let rest = rest.split('#').next().unwrap_or("");
-    match rest.find(['/', '?']) {
+    let target = match rest.find(['/', '?']) {
         Some(at) if rest[at..].starts_with('/') => rest[at..].to_string(),
         Some(at) => format!("/{}", &rest[at..]),
         None => "/".to_string(),
+    };
+    let mut ascii = String::with_capacity(target.len());
+    for &b in target.as_bytes() {
+        match b.is_ascii() {
+            true => ascii.push(char::from(b)),
+            false => ascii.push_str(&format!("%{b:02X}")),
+        }
     }
+    ascii
 }
 
 /// Whether `response` came from the origin of `url`, the URL the transfer started at.
@@ -888,5 +898,9 @@ mod tests {
         assert_eq!(raw_target("http://h"), "/");
         assert_eq!(raw_target("http://h?q"), "/?q");
         assert_eq!(raw_target("http://u@h:8/../x"), "/../x");
+        assert_eq!(
+            raw_target("http://h/a/../\u{e9}?q=\u{e9}"),
+            "/a/../%C3%A9?q=%C3%A9"
+        );
     }
 }

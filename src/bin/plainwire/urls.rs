@@ -261,7 +261,7 @@ pub fn with_upload_name(url: &str, file: &std::path::Path) -> String {
     if name.is_empty() {
         return url.to_string();
     }
-    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let after_scheme = authority_start(url);
     let path_start = url[after_scheme..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |at| after_scheme + at);
@@ -280,6 +280,15 @@ pub fn with_upload_name(url: &str, file: &std::path::Path) -> String {
         &url[..path_end],
         &url[path_end..]
     )
+}
+
+/// Where the authority of `url` starts: after its `scheme://`, or at 0 when it has none. A
+/// `://` in the query (`host?u=http://x/`) is not a scheme's.
+fn authority_start(url: &str) -> usize {
+    match url.find("://") {
+        Some(at) if !url[..at].contains(['/', '?', '#']) => at + 3,
+        _ => 0,
+    }
 }
 
 /// Where the body of `url` goes, by its URL argument's output option.
@@ -355,8 +364,23 @@ pub fn add_query(url: &str, query: &str) -> String {
     format!("{base}{separator}{query}{fragment}")
 }
 
-/// `url` with `http://` in front when it has no `scheme://` (curl's guess).
+/// `url` with `http://` in front when it has no `scheme://` (curl's guess). An `http:` or
+/// `https:` with fewer than two slashes after it (`https:/host/x`, a typo) keeps its scheme,
+/// as curl reads it: guessed, `http://https:/host/x` went in clear text to a host named
+/// `https`, credentials and all.
 pub fn with_scheme(url: &str) -> String {
+    for scheme in ["http", "https"] {
+        let Some(rest) = url
+            .get(..scheme.len() + 1)
+            .filter(|head| head.eq_ignore_ascii_case(&format!("{scheme}:")))
+            .map(|_| &url[scheme.len() + 1..])
+        else {
+            continue;
+        };
+        if !rest.starts_with("//") {
+            return format!("{scheme}://{}", rest.trim_start_matches('/'));
+        }
+    }
     let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
         scheme
             .chars()
@@ -432,6 +456,11 @@ mod tests {
         );
         assert_eq!(with_upload_name("h:8080", file), "h:8080/my%20file.txt");
         assert_eq!(with_upload_name("http://h/name", file), "http://h/name");
+        // A '://' in the query is not the scheme's.
+        assert_eq!(
+            with_upload_name("h:8?u=http://x/", file),
+            "h:8/my%20file.txt?u=http://x/"
+        );
         assert_eq!(
             with_upload_name("http://h/", std::path::Path::new("-")),
             "http://h/"
@@ -604,6 +633,10 @@ mod tests {
         assert_eq!(with_scheme("ftp://h/"), "ftp://h/");
         assert_eq!(with_scheme("h/?next=http://x"), "http://h/?next=http://x");
         assert_eq!(scheme_of("HTTPS://h/"), "https");
+        // A scheme with too few slashes is kept, as curl reads it, not taken for a host.
+        assert_eq!(with_scheme("https:/h/x"), "https://h/x");
+        assert_eq!(with_scheme("HTTP:h:8/x"), "http://h:8/x");
+        assert_eq!(with_scheme("https:"), "https://");
     }
 
     #[test]

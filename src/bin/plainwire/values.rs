@@ -218,13 +218,17 @@ pub fn field_value(value: &str) -> Result<String, String> {
     }
 }
 
-/// `--request-target`: the library's rule for a request target (not empty, no space or
+/// `--request-target`: the library's rule for a request target (not empty, ASCII, no space or
 /// control character), checked here for the same reason.
 pub fn request_target(value: &str) -> Result<String, String> {
     if is_request_target(value) {
         Ok(value.to_string())
     } else {
-        Err("must not be empty, or contain a space or a control character".to_string())
+        Err(
+            "must not be empty, or contain a space, a control character or a character \
+             that is not ASCII (percent-encode it)"
+                .to_string(),
+        )
     }
 }
 

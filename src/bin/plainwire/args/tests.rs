@@ -577,10 +577,13 @@ fn header_text_options_refuse_what_the_library_would_not_send() {
         fail(&["-H", "X: a\u{1b}b", URL]),
         format!("option -H: header {refused}")
     );
-    assert_eq!(
-        fail(&["--request-target", "/a b", URL]),
-        "option --request-target: must not be empty, or contain a space or a control character"
-    );
+    for bad in ["/a b", "/caf\u{e9}"] {
+        assert_eq!(
+            fail(&["--request-target", bad, URL]),
+            "option --request-target: must not be empty, or contain a space, a control character \
+             or a character that is not ASCII (percent-encode it)"
+        );
+    }
     assert_eq!(
         op(&["--request-target", "*", URL])
             .request_target
