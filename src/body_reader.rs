@@ -48,6 +48,9 @@ use crate::http1::coding::ContentCoding;
 /// ```
 pub struct BodyReader {
     source: Source,
+    /// Whether what is undone is the body's Content-Encoding, not a transfer coding
+    /// (`Transfer-Encoding: gzip, chunked`, under which a content coding stays as sent).
+    undoes_content_coding: bool,
     limit: Option<u64>,
     delivered: u64,
 }
@@ -58,6 +61,10 @@ pub struct BodyReader {
 enum Source {
     /// Given up after the limit was passed.
     Abandoned,
+    /// Given up after the named coding's data was found corrupt: every later read fails too,
+    /// where a decompressor that has reported a bad checksum once would then say "the end".
+    #[cfg(feature = "gzip")]
+    Corrupt(&'static str),
     Identity(WireBody),
     #[cfg(feature = "gzip")]
     Gzip(Box<flate2::read::MultiGzDecoder<WireBody>>),
@@ -66,7 +73,9 @@ enum Source {
 }
 
 impl BodyReader {
-    pub(crate) fn new(wire: WireBody, coding: ContentCoding) -> BodyReader {
+    /// `wire` with `coding` undone as it is read; `transfer_coded` when that coding is the
+    /// transfer coding, not the Content-Encoding.
+    pub(crate) fn new(wire: WireBody, coding: ContentCoding, transfer_coded: bool) -> BodyReader {
         let source = match coding {
             _ if wire.is_empty() => Source::Identity(wire),
             #[cfg(feature = "gzip")]
@@ -78,6 +87,7 @@ impl BodyReader {
         };
         BodyReader {
             source,
+            undoes_content_coding: !transfer_coded,
             limit: None,
             delivered: 0,
         }
@@ -86,6 +96,8 @@ impl BodyReader {
     fn wire(&self) -> Option<&WireBody> {
         match &self.source {
             Source::Abandoned => None,
+            #[cfg(feature = "gzip")]
+            Source::Corrupt(_) => None,
             Source::Identity(wire) => Some(wire),
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => Some(decoder.get_ref()),
@@ -98,6 +110,8 @@ impl BodyReader {
     fn wire_mut(&mut self) -> Option<&mut WireBody> {
         match &mut self.source {
             Source::Abandoned => None,
+            #[cfg(feature = "gzip")]
+            Source::Corrupt(_) => None,
             Source::Identity(wire) => Some(wire),
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => Some(decoder.get_mut()),
@@ -109,8 +123,10 @@ impl BodyReader {
     /// What a decompressor's failure means: the end of an empty body when nothing at all came
     /// (a body that came empty is empty, whatever coding its head named, as curl and urllib3
     /// read it: there is nothing to decompress); otherwise the error ([`decode_error`]).
+    /// Corrupt data is remembered: the decoder is dropped (and its connection closed) and
+    /// every later read fails the same way.
     #[cfg(feature = "gzip")]
-    fn decode_failure(&self, err: std::io::Error, coding: &str) -> Result<usize> {
+    fn decode_failure(&mut self, err: std::io::Error, coding: &'static str) -> Result<usize> {
         let err = decode_error(err, coding);
         let came_empty = self
             .wire()
@@ -118,6 +134,9 @@ impl BodyReader {
         if came_empty && err.kind() == ErrorKind::Decode {
             Ok(0)
         } else {
+            if err.kind() == ErrorKind::Decode {
+                self.source = Source::Corrupt(coding);
+            }
             Err(err)
         }
     }
@@ -169,6 +188,12 @@ impl BodyReader {
         !matches!(self.source, Source::Identity(_) | Source::Abandoned)
     }
 
+    /// Whether the body is handed out with its Content-Encoding undone: the head's
+    /// Content-Encoding then describes the bytes that came, not these.
+    pub(crate) fn is_content_decoded(&self) -> bool {
+        self.is_decoded() && self.undoes_content_coding
+    }
+
     /// When the body was read to its end off the connection, if it has been.
     pub(crate) fn finished_at(&self) -> Option<Instant> {
         self.wire().and_then(WireBody::finished_at)
@@ -204,6 +229,13 @@ impl BodyReader {
         let n = match &mut self.source {
             Source::Abandoned => return Err(BodyReader::too_large(self.limit.unwrap_or(0))),
             Source::Identity(wire) => wire.read_body(out)?,
+            #[cfg(feature = "gzip")]
+            Source::Corrupt(coding) => {
+                return Err(Error::new(
+                    ErrorKind::Decode,
+                    format!("the {coding} body could not be decompressed"),
+                ))
+            }
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => match decoder.read(out) {
                 Ok(n) => n,
@@ -252,6 +284,7 @@ impl std::fmt::Debug for BodyReader {
         f.debug_struct("BodyReader")
             .field("wire", &self.wire())
             .field("decoded", &self.is_decoded())
+            .field("content_decoded", &self.is_content_decoded())
             .field("delivered", &self.delivered)
             .finish_non_exhaustive()
     }

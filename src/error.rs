@@ -110,7 +110,8 @@ pub enum ErrorKind {
     Decode,
     /// Reading or writing a local file or a caller's stream failed, or another I/O error (curl 26).
     Io,
-    /// A JSON body could not be serialised or parsed (curl 1 has no better fit; the CLI uses 8).
+    /// A JSON body could not be serialised or parsed (curl has none of its own; 8, "weird
+    /// server reply", as the CLI reports it).
     Json,
     /// A configuration value is unusable, such as a CA bundle with no certificate in it (curl 77).
     Config,
@@ -371,8 +372,17 @@ impl fmt::Debug for Error {
         if let Some(phase) = self.timeout_phase {
             d.field("timeout_phase", &phase);
         }
-        if let Some(source) = &self.source {
-            d.field("source", source);
+        match &self.source {
+            // Its text is in the message already, bounded and escaped there; whole, it could
+            // quote a megabyte of the body (a serde error names the value it refused), and
+            // `Debug` is what `unwrap` and `main`'s `Result` print.
+            Some(_) if self.source_told => {
+                d.field("source", &format_args!("(told in the message)"));
+            }
+            Some(source) => {
+                d.field("source", source);
+            }
+            None => {}
         }
         if self.attached.is_some() {
             // What it is shows through the typed getters; the message names status and URL.

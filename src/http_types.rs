@@ -71,12 +71,15 @@ impl From<Response> for http::Response<BodyReader> {
             Version::Http10 => http::Version::HTTP_10,
             Version::Http11 => http::Version::HTTP_11,
         };
-        let decoded = response.body_is_decoded();
+        let (decoded, content_decoded) = response.body_is_decoded();
         let mut headers = http::HeaderMap::with_capacity(response.headers().len());
         for (name, value) in response.headers().iter() {
-            let describes_the_wire = name.eq_ignore_ascii_case("content-encoding")
-                || name.eq_ignore_ascii_case("content-length");
-            if decoded && describes_the_wire {
+            // Under `Transfer-Encoding: gzip, chunked` the transfer coding is undone and a
+            // Content-Encoding stays: it still describes the body.
+            let describes_the_wire = (content_decoded
+                && name.eq_ignore_ascii_case("content-encoding"))
+                || (decoded && name.eq_ignore_ascii_case("content-length"));
+            if describes_the_wire {
                 continue;
             }
             if let (Ok(field), Ok(mut value)) = (

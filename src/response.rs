@@ -59,11 +59,12 @@ pub struct Response {
 }
 
 impl Response {
-    /// Whether the body is handed out decoded (gzip or deflate undone): the head's
-    /// Content-Encoding and Content-Length then describe the bytes that came, not these.
+    /// Whether the body is handed out decoded (gzip or deflate undone), and whether what was
+    /// undone is its Content-Encoding (not a transfer coding): the head's Content-Length, and
+    /// then its Content-Encoding, describe the bytes that came, not these.
     #[cfg(feature = "http")]
-    pub(crate) fn body_is_decoded(&self) -> bool {
-        self.body.is_decoded()
+    pub(crate) fn body_is_decoded(&self) -> (bool, bool) {
+        (self.body.is_decoded(), self.body.is_content_decoded())
     }
 
     /// Whether the field `name` is a secret (a credential field, or one the agent named):
@@ -114,7 +115,7 @@ impl Response {
         Response {
             url,
             head: reply.head,
-            body: BodyReader::new(reply.body, reply.coding),
+            body: BodyReader::new(reply.body, reply.coding, reply.transfer_coded),
             content_length: reply.content_length,
             max_body_size: reply.max_body_size,
             timings: reply.timings,
@@ -213,8 +214,9 @@ impl Response {
         self.head.status
     }
 
-    /// Whether the status is 1xx (Informational). A call returns a 1xx only when it is final
-    /// for the exchange, as `101 Switching Protocols` is; others are read past.
+    /// Whether the status is 1xx (Informational). A call never returns one: interim answers
+    /// (100, 103) are read past, and `101 Switching Protocols`, which plainwire never asks
+    /// for, fails the call. For completeness beside the other classes.
     ///
     /// ```no_run
     /// let resp = plainwire::get("http://example.com/").send()?;

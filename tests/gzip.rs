@@ -228,6 +228,30 @@ fn corrupt_gzip_is_a_decode_error() {
 }
 
 #[test]
+fn a_corrupt_body_stays_an_error_on_every_later_read() {
+    // A bad checksum is reported once by the decompressor, which then says "the end": a
+    // caller that reads on after the error must not get a clean end of the body.
+    let mut encoded = gzip(b"hello, checksummed world");
+    let crc = encoded.len() - 8;
+    encoded[crc] ^= 0xff;
+    let mut body = agent()
+        .get(&serve("gzip", encoded).url("/"))
+        .send()
+        .unwrap()
+        .into_reader();
+    let mut read = Vec::new();
+    let err = body.read_to_end(&mut read).unwrap_err();
+    assert!(
+        err.to_string().contains("could not be decompressed"),
+        "{err}"
+    );
+    for _ in 0..2 {
+        let again = body.read(&mut [0u8; 64]);
+        assert!(again.is_err(), "{again:?}");
+    }
+}
+
+#[test]
 fn bytes_after_the_end_of_deflate_data_are_a_decode_error() {
     // The deflate data says where it ends; what follows inside the body was not part of it.
     // Dropping it would hand over a damaged body as whole (curl refuses it too). Gzip reports

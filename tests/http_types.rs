@@ -128,3 +128,35 @@ fn a_decoded_body_loses_the_fields_that_described_the_wire() {
     converted.body_mut().read_to_string(&mut body).unwrap();
     assert_eq!(body, "decoded body");
 }
+
+#[cfg(feature = "gzip")]
+#[test]
+fn a_transfer_coding_undone_leaves_the_content_coding_named() {
+    // `Transfer-Encoding: gzip, chunked` over a gzip Content-Encoding: the transfer coding is
+    // undone, the content coding is not, so the converted response must still name it.
+    use std::io::Write;
+    let gzip = |data: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    };
+    let content = gzip(b"payload");
+    let wire = gzip(&content);
+    let server = ScriptedServer::start(move |conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        let head = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\
+                    Transfer-Encoding: gzip, chunked\r\n\r\n";
+        conn.write_all(head.as_bytes());
+        conn.write_all(format!("{:x}\r\n", wire.len()).as_bytes());
+        conn.write_all(&wire);
+        conn.write_all(b"\r\n0\r\n\r\n");
+    });
+    let resp = agent().get(&server.url("/")).send().unwrap();
+    let mut converted: http::Response<plainwire::BodyReader> = resp.into();
+    assert_eq!(converted.headers()["content-encoding"], "gzip");
+    let mut body = Vec::new();
+    converted.body_mut().read_to_end(&mut body).unwrap();
+    assert_eq!(body, content);
+}

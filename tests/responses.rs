@@ -622,6 +622,9 @@ fn a_json_error_never_quotes_a_value_whole_or_a_control_character_raw() {
         "{} bytes",
         err.to_string().len()
     );
+    // Nor in Debug, which `unwrap` and a `main` returning the error print.
+    let shown = format!("{err:?}");
+    assert!(shown.len() < 2000, "{} bytes", shown.len());
     let err = agent()
         .get(&serving("application/json", br#""\u001b]0;x\u0007""#).url("/"))
         .send()

@@ -586,6 +586,7 @@ fn send_once(
         head: sent.head,
         body: wire,
         coding,
+        transfer_coded: !raw && framing.transfer_coding != ContentCoding::Identity,
         content_length,
         max_body_size: call.max_body_size,
         timings,

@@ -136,8 +136,11 @@ pub(crate) struct Reply {
     pub(crate) head: ResponseHead,
     pub(crate) body: WireBody,
     /// The content coding to undo as the body is read: identity unless we asked for
-    /// compression ourselves.
+    /// compression ourselves, or the body has a transfer coding.
     pub(crate) coding: ContentCoding,
+    /// Whether `coding` is the transfer coding (`Transfer-Encoding: gzip, chunked`), under
+    /// which a Content-Encoding stays as sent.
+    pub(crate) transfer_coded: bool,
     /// The body's length as the framing read it from Content-Length (for a response without a
     /// body, such as the answer to HEAD, the length it announces); `None` when unknown.
     pub(crate) content_length: Option<u64>,
