@@ -1129,6 +1129,33 @@ fn a_body_sized_zero_with_bytes_is_an_error_before_the_head_goes() {
     assert_eq!(resp.status(), 200);
 }
 
+#[test]
+fn a_body_source_that_fails_with_another_transfers_error_is_an_io_error() {
+    // Streaming one download into an upload: the download is cut short. That is the upload's
+    // source failing (Io), not this request's response being truncated.
+    let download = ScriptedServer::start(|conn| {
+        if !conn.read_request_head().is_empty() {
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+        }
+    });
+    let (upload, _) = records_uploads();
+    let source = agent()
+        .get(&download.url("/"))
+        .send()
+        .unwrap()
+        .into_reader();
+    let err = agent()
+        .put(&upload.url("/"))
+        .body_reader(source)
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    assert!(
+        err.to_string().contains("reading the request body failed"),
+        "{err}"
+    );
+}
+
 /// A file in a directory of its own, removed on drop.
 struct TempFile(std::path::PathBuf);
 

@@ -247,13 +247,24 @@ fn send_body(
     }
 }
 
-/// Reads the next piece of the body into `buf`; 0 at its end.
+/// Reads the next piece of the body into `buf`; 0 at its end. A failure of the source is an
+/// [`ErrorKind::Io`] error, whatever it carries: a body read from another response (a proxy
+/// that streams one download into an upload) can fail with that transfer's timeout or reset,
+/// which must not pass for this request's own, to be retried as a connection the server
+/// had dropped.
 fn read_body(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+    const CONTEXT: &str = "reading the request body failed";
     loop {
         match reader.read(buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::from_io(e, "reading the request body failed")),
+            Err(e) => {
+                let error = Error::from_io(e, CONTEXT);
+                return Err(match error.kind() {
+                    ErrorKind::Io => error,
+                    _ => Error::new(ErrorKind::Io, CONTEXT).with_source(error),
+                });
+            }
         }
     }
 }
