@@ -1413,6 +1413,14 @@ fn write_out_after_a_failure_shows_the_url_without_its_password() {
     ]);
     run.expect_error_line(7);
     assert_eq!(run.stdout_text(), format!("http://127.0.0.1:{port}/x"));
+    // Nor when the URL does not parse (a port out of range).
+    let unparsed = crate::run(&[
+        "-w",
+        "%{url_effective}",
+        "http://al:s3cret@127.0.0.1:99999/x",
+    ]);
+    unparsed.expect_error_line(3);
+    assert_eq!(unparsed.stdout_text(), "http://127.0.0.1:99999/x");
 }
 
 #[test]

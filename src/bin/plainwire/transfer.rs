@@ -44,13 +44,25 @@ pub struct Context<'a> {
 }
 
 /// `url` without the user name and password it may carry, as a response's URL is: what `-w`'s
-/// `url_effective` shows before a response (or when none comes). A URL that does not parse is
-/// shown as given; the transfer fails on it.
+/// `url_effective` shows before a response (or when none comes). A URL that does not parse
+/// (the transfer fails on it) loses what its authority holds up to its last `@`: a port out
+/// of range must not put the password on show.
 fn without_credentials(url: &str) -> String {
-    plainwire::Url::parse(url).map_or_else(
-        |_| url.to_string(),
-        |url| url.without_credentials().as_str().to_string(),
-    )
+    if let Ok(url) = plainwire::Url::parse(url) {
+        return url.without_credentials().as_str().to_string();
+    }
+    let authority_start = url.find("://").map_or(0, |at| at + 3);
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |end| authority_start + end);
+    match url[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}{}",
+            &url[..authority_start],
+            &url[authority_start + at + 1..]
+        ),
+        None => url.to_string(),
+    }
 }
 
 /// Makes the transfer `planned` describes; its result and what `-w` reports.
