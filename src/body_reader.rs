@@ -123,8 +123,9 @@ impl BodyReader {
     /// What a decompressor's failure means: the end of an empty body when nothing at all came
     /// (a body that came empty is empty, whatever coding its head named, as curl and urllib3
     /// read it: there is nothing to decompress); otherwise the error ([`decode_error`]).
-    /// Corrupt data is remembered: the decoder is dropped (and its connection closed) and
-    /// every later read fails the same way.
+    /// Corrupt data is remembered: the decoder is dropped, and with it the body below (its
+    /// connection goes back to the pool only if the body was read to its end, as for any
+    /// body dropped), and every later read fails the same way.
     #[cfg(feature = "gzip")]
     fn decode_failure(&mut self, err: std::io::Error, coding: &'static str) -> Result<usize> {
         let err = decode_error(err, coding);

@@ -1413,14 +1413,20 @@ fn write_out_after_a_failure_shows_the_url_without_its_password() {
     ]);
     run.expect_error_line(7);
     assert_eq!(run.stdout_text(), format!("http://127.0.0.1:{port}/x"));
-    // Nor when the URL does not parse (a port out of range).
-    let unparsed = crate::run(&[
-        "-w",
-        "%{url_effective}",
+    // Nor when the URL does not parse (a port out of range), whatever the password holds.
+    for url in [
         "http://al:s3cret@127.0.0.1:99999/x",
-    ]);
-    unparsed.expect_error_line(3);
-    assert_eq!(unparsed.stdout_text(), "http://127.0.0.1:99999/x");
+        "http://al:pa/ss@127.0.0.1:99999/x",
+        "http://al:p?w#d@127.0.0.1:99999/x",
+    ] {
+        let unparsed = crate::run(&["-w", "%{url_effective}", url]);
+        unparsed.expect_error_line(3);
+        let shown = unparsed.stdout_text();
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("ss@") && !shown.contains("w#d"),
+            "{shown}"
+        );
+    }
 }
 
 #[test]
@@ -2250,10 +2256,21 @@ fn data_that_is_not_utf8_is_sent_as_given() {
     // In the query, with -G, each such byte is %XX: its value, not U+FFFD.
     let request = send(vec![arg(b"-G"), arg(b"--data-raw"), arg(b"a=\xff\xfe")]);
     assert_eq!(request.target, "/p?a=%FF%FE");
-    // An option that takes no value still takes none.
+    // `-#` may lead the cluster, as any option without a value.
+    assert_eq!(body(vec![arg(b"-#dcaf\xe9")]), b"caf\xe9");
+    // An option that takes no value still takes none, and an unknown one is named.
     let mut cmd = command(&[]);
     cmd.arg(arg(b"--silent=\xe9")).arg(&url);
     run_command(cmd).expect_code(2);
+    let mut cmd = command(&[]);
+    cmd.arg(arg(b"-W\xe9")).arg(&url);
+    let unknown = run_command(cmd);
+    unknown.expect_code(2);
+    assert!(
+        unknown.stderr.contains("-W: is unknown"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[test]

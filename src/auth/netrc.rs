@@ -24,8 +24,9 @@
 //! - a `#` where a token would start begins a comment, to the end of the line, as in curl
 //!   (`password s3cret # was: hunter2` is the password `s3cret`); a `#` inside a token, or a
 //!   quoted token that starts with one, is part of the token;
-//! - a field given twice in one entry keeps its first value, as curl stops reading an entry
-//!   once it has a login and a password.
+//! - a field given again in one entry replaces its value until the entry has both a login
+//!   and a password; from then on, later values are ignored, as curl stops reading an entry
+//!   once it has both.
 //!
 //! Passwords never appear in `Debug` output or in error messages, which give line numbers only.
 
@@ -120,8 +121,10 @@ impl Netrc {
                     }
                     State::Value(keyword) => {
                         // A field before any entry belongs to none, and is dropped.
-                        if let Some(field) = entries.last_mut().map(|entry| entry.field(keyword)) {
-                            field.get_or_insert(token);
+                        if let Some(entry) = entries.last_mut() {
+                            if entry.login.is_none() || entry.password.is_none() {
+                                *entry.field(keyword) = Some(token);
+                            }
                         }
                         State::Outside
                     }
@@ -537,11 +540,15 @@ mod tests {
     }
 
     #[test]
-    fn a_field_given_twice_keeps_its_first_value() {
-        // curl stops reading an entry once it has a login and a password.
+    fn an_entry_is_read_until_it_has_a_login_and_a_password() {
+        // As curl 7.88 reads it (checked against it): once both are in, later values are
+        // ignored; before, a later value replaces an earlier one.
         let n = netrc("machine h login u password p1 password p2 login v");
         let entry = n.lookup("h", None).unwrap();
         assert_eq!((entry.login(), entry.password()), (Some("u"), Some("p1")));
+        let n = netrc("machine h password p1 password p2 login u");
+        let entry = n.lookup("h", None).unwrap();
+        assert_eq!((entry.login(), entry.password()), (Some("u"), Some("p2")));
     }
 
     #[test]

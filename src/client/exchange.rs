@@ -95,6 +95,13 @@ pub(crate) fn exchange(
         .earliest(Deadline::named("the upload's minimum speed", upload_time))
         .budget(call.write_timeout, TimeoutPhase::SendRequest);
     let limits = &call.head_limits;
+    // A stream that declared no bytes is read now, before its head is shown or sent: there is
+    // nothing left to send after it.
+    let body_sent_with_head = stream_declared_empty(body, framing).map_err(|error| Failed {
+        error,
+        before_response: true,
+        nothing_received: false,
+    })?;
     if tracer.is_on() {
         let shown = tracer.head_for_hook(head);
         tracer.emit(|| TraceEvent::RequestHead(&shown[..]));
@@ -104,13 +111,6 @@ pub(crate) fn exchange(
         before_response: true,
         nothing_received: true,
     };
-
-    // A stream that declared no bytes has been read already: there is nothing left to send.
-    let body_sent_with_head = stream_declared_empty(body, framing).map_err(|error| Failed {
-        error,
-        before_response: true,
-        nothing_received: false,
-    })?;
 
     // A small body of known length goes out in the same write as the head.
     let coalesced = match &*body {
@@ -191,8 +191,13 @@ pub(crate) fn exchange(
 fn stream_declared_empty(body: &mut SendBody, framing: Framing) -> Result<bool> {
     match body {
         SendBody::Stream(stream) if framing == Framing::Length(0) => {
-            let mut reader = ExactLength::new(stream.reader()?, 0);
-            read_body(&mut reader, &mut [0u8; 1])?;
+            let replayable = stream.is_replayable();
+            read_body(&mut ExactLength::new(stream.reader()?, 0), &mut [0u8; 1])?;
+            // It gave nothing: a reader read once can still be sent on another connection
+            // (after a kept-alive one turns out dropped), probed again there.
+            if replayable {
+                stream.unmark_started();
+            }
             Ok(true)
         }
         _ => Ok(false),

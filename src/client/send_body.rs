@@ -156,6 +156,14 @@ impl Stream {
         }
     }
 
+    /// Undoes what [`reader`](Stream::reader) marked, for a reader that gave nothing: it can
+    /// be sent (again) as before, since nothing was taken from it.
+    pub(crate) fn unmark_started(&mut self) {
+        if let Source::Once { started, .. } = &mut self.source {
+            *started = false;
+        }
+    }
+
     /// The reader for this try, from the start of the body. A reader that can be read once
     /// is marked as started.
     pub(crate) fn reader(&mut self) -> Result<Box<dyn Read + Send + '_>> {
@@ -350,8 +358,8 @@ impl<R: Read> ExactLength<R> {
                 }
                 Ok(_) => {
                     let message = match self.length {
-                        0 => "the request body has bytes, though it declared none \
-                              (Content-Length: 0); the request was not sent"
+                        0 => "the request body has bytes, though it declared a length of 0; \
+                              none of them was sent"
                             .to_string(),
                         length => format!(
                             "the request body has more than the {length} bytes it declared \

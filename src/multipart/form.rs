@@ -300,12 +300,12 @@ pub(crate) enum FormBody {
     Once(Box<dyn Read + Send>),
 }
 
-/// A copy of every field over the same data, or `None` when a part is a reader.
 /// `value`, a caller's `multipart/...` Content-Type, with the boundary of `body_type`
 /// (`multipart/form-data; boundary=...`): added when it names none; put in place of another
 /// it names, which the body does not use, so that no server looks for parts that are not
-/// there (the type is then kept, and its other parameters, which multipart types do not
-/// define, are left out). `None` when `value` needs nothing, or `body_type` is no form's.
+/// there. The media type is then kept and its other parameters are left out (those of
+/// `multipart/related`, `type` and `start`, among them: a form's parts are form-data, which
+/// they would not describe). `None` when `value` needs nothing, or `body_type` is no form's.
 pub(crate) fn with_boundary(value: &str, body_type: &str) -> Option<String> {
     let (_, boundary) = body_type.split_once("; boundary=")?;
     let value = value.trim();
@@ -322,6 +322,8 @@ pub(crate) fn with_boundary(value: &str, body_type: &str) -> Option<String> {
     }
 }
 
+/// A copy of every field over the same data, or `None` when a part gives its bytes once (a
+/// reader, or a file that is not a regular one).
 fn copy_fields(fields: &[(String, Part)]) -> Option<Vec<(String, Part)>> {
     fields
         .iter()

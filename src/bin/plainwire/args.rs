@@ -829,6 +829,9 @@ struct Parser {
     current: Operation,
     warnings: Vec<String>,
     config_depth: usize,
+    /// Whether the error on its way out names the config file and line it came from already
+    /// (an included file's), so that the files that include it do not name theirs too.
+    error_located: bool,
 }
 
 impl Parser {
@@ -943,8 +946,7 @@ impl Parser {
     fn config_file(&mut self, path: &Path) -> Result<Option<Command>, UsageError> {
         if self.config_depth >= MAX_CONFIG_DEPTH {
             return Err(usage(format!(
-                "{}: config files nested deeper than {MAX_CONFIG_DEPTH}",
-                path.display()
+                "config files nested deeper than {MAX_CONFIG_DEPTH}"
             )));
         }
         let name = if path.as_os_str() == "-" {
@@ -961,16 +963,15 @@ impl Parser {
         self.config_depth += 1;
         let mut result = Ok(None);
         for entry in entries {
-            // An included file's error names its own file and line already; named again at
-            // each level, a file that includes itself made a message of eight prefixes.
-            let includes = matches!(entry.option.as_str(), "config" | "--config" | "-K");
-            result = self.config_entry(&entry).map_err(|e| match includes {
-                true => e,
-                false => UsageError {
-                    message: format!("{name}:{}: {}", entry.line, e.message),
-                    exit_code: e.exit_code,
-                },
-            });
+            // The innermost file names where the error is; named again at each level, a file
+            // that includes itself made a message of eight prefixes.
+            self.error_located = false;
+            result = self.config_entry(&entry);
+            if let Err(e) = &mut result {
+                if !std::mem::replace(&mut self.error_located, true) {
+                    e.message = format!("{name}:{}: {}", entry.line, e.message);
+                }
+            }
             if !matches!(result, Ok(None)) {
                 break;
             }
@@ -1447,12 +1448,12 @@ fn split_attached(arg: &[u8]) -> Option<(String, &[u8])> {
     }
     let cluster = arg.strip_prefix(b"-")?;
     for (at, &letter) in cluster.iter().enumerate() {
-        let letter = char::from(letter);
-        if !letter.is_ascii_alphanumeric() {
+        if !letter.is_ascii_graphic() {
             return None;
         }
-        let spec = SPECS.iter().find(|s| s.short == Some(letter))?;
-        if spec.takes == Value {
+        // An unknown letter ends the cluster here too, for `option` to name it.
+        let spec = SPECS.iter().find(|s| s.short == Some(char::from(letter)));
+        if spec.is_none_or(|spec| spec.takes == Value) {
             let option = std::str::from_utf8(&cluster[..=at]).ok()?;
             return Some((format!("-{option}"), &cluster[at + 1..]));
         }

@@ -45,24 +45,14 @@ pub struct Context<'a> {
 
 /// `url` without the user name and password it may carry, as a response's URL is: what `-w`'s
 /// `url_effective` shows before a response (or when none comes). A URL that does not parse
-/// (the transfer fails on it) loses what its authority holds up to its last `@`: a port out
-/// of range must not put the password on show.
+/// (the transfer fails on it) is shown as an error message would show it
+/// ([`crate::urls::shown_in_error`]): not at all when it holds an `@`, since where its user
+/// information ends cannot be told.
 fn without_credentials(url: &str) -> String {
-    if let Ok(url) = plainwire::Url::parse(url) {
-        return url.without_credentials().as_str().to_string();
-    }
-    let authority_start = url.find("://").map_or(0, |at| at + 3);
-    let authority_end = url[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |end| authority_start + end);
-    match url[authority_start..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}{}",
-            &url[..authority_start],
-            &url[authority_start + at + 1..]
-        ),
-        None => url.to_string(),
-    }
+    plainwire::Url::parse(url).map_or_else(
+        |_| crate::urls::shown_in_error(url),
+        |url| url.without_credentials().as_str().to_string(),
+    )
 }
 
 /// Makes the transfer `planned` describes; its result and what `-w` reports.

@@ -225,6 +225,7 @@ fn plan_one(item: &Item, index: u64) -> Planned {
         }
         None => (item.literal.clone(), Vec::new()),
     };
+    let expanded = with_scheme_slashes(&expanded).into_owned();
     let url = match &item.query {
         Some(query) => add_query(&expanded, query),
         None => expanded,
@@ -364,23 +365,11 @@ pub fn add_query(url: &str, query: &str) -> String {
     format!("{base}{separator}{query}{fragment}")
 }
 
-/// `url` with `http://` in front when it has no `scheme://` (curl's guess). An `http:` or
-/// `https:` with fewer than two slashes after it (`https:/host/x`, a typo) keeps its scheme,
-/// as curl reads it: guessed, `http://https:/host/x` went in clear text to a host named
-/// `https`, credentials and all.
+/// `url` with `http://` in front when it has no `scheme://` (curl's guess), after
+/// [`with_scheme_slashes`].
 pub fn with_scheme(url: &str) -> String {
-    for scheme in ["http", "https"] {
-        let Some(rest) = url
-            .get(..scheme.len() + 1)
-            .filter(|head| head.eq_ignore_ascii_case(&format!("{scheme}:")))
-            .map(|_| &url[scheme.len() + 1..])
-        else {
-            continue;
-        };
-        if !rest.starts_with("//") {
-            return format!("{scheme}://{}", rest.trim_start_matches('/'));
-        }
-    }
+    let url = with_scheme_slashes(url);
+    let url = url.as_ref();
     let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
         scheme
             .chars()
@@ -397,6 +386,24 @@ pub fn with_scheme(url: &str) -> String {
     }
 }
 
+/// `url` with two slashes after an `http:` or `https:` that has one (`https:/host/x`, a
+/// typo), as curl reads it: guessed, `http://https:/host/x` went in clear text to a host
+/// named `https`, credentials and all. Without a slash (`http:8080`) it is no scheme but a
+/// host and port, as curl reads that too.
+pub fn with_scheme_slashes(url: &str) -> std::borrow::Cow<'_, str> {
+    for scheme in ["http", "https"] {
+        let rest = url
+            .get(..scheme.len() + 1)
+            .filter(|head| head[..scheme.len()].eq_ignore_ascii_case(scheme))
+            .filter(|head| head.ends_with(':'))
+            .map(|_| &url[scheme.len() + 1..]);
+        if let Some(rest) = rest.filter(|rest| rest.starts_with('/') && !rest.starts_with("//")) {
+            return format!("{scheme}://{}", rest.trim_start_matches('/')).into();
+        }
+    }
+    url.into()
+}
+
 /// The scheme of a URL that has one, lowercase.
 pub fn scheme_of(url: &str) -> String {
     url.split_once("://")
@@ -408,7 +415,7 @@ pub fn scheme_of(url: &str) -> String {
 /// it holds an `@`, since where user information ends cannot be told in a malformed URL (a
 /// password may hold a `/`), and a password never goes into a message. The message's column
 /// still points into the URL the user typed.
-fn shown_in_error(url: &str) -> String {
+pub fn shown_in_error(url: &str) -> String {
     if url.contains('@') {
         "(the URL is not shown: it may hold a password)".to_string()
     } else {
@@ -500,6 +507,14 @@ mod tests {
             transfers[0].upload.as_deref(),
             Some(std::path::Path::new("{a,b}.txt"))
         );
+    }
+
+    #[test]
+    fn an_upload_name_follows_a_scheme_with_one_slash() {
+        let transfers = plan(vec![op(&["http:/h:8"], |op| {
+            op.upload_files = vec!["up.txt".into()];
+        })]);
+        assert_eq!(transfers[0].fetch, "http://h:8/up.txt");
     }
 
     #[test]
@@ -633,10 +648,11 @@ mod tests {
         assert_eq!(with_scheme("ftp://h/"), "ftp://h/");
         assert_eq!(with_scheme("h/?next=http://x"), "http://h/?next=http://x");
         assert_eq!(scheme_of("HTTPS://h/"), "https");
-        // A scheme with too few slashes is kept, as curl reads it, not taken for a host.
+        // A scheme with one slash is kept, as curl reads it, not taken for a host; without a
+        // slash, it is a host and a port.
         assert_eq!(with_scheme("https:/h/x"), "https://h/x");
-        assert_eq!(with_scheme("HTTP:h:8/x"), "http://h:8/x");
-        assert_eq!(with_scheme("https:"), "https://");
+        assert_eq!(with_scheme("HTTP:/h:8/x"), "http://h:8/x");
+        assert_eq!(with_scheme("http:8080/x"), "http://http:8080/x");
     }
 
     #[test]

@@ -725,6 +725,10 @@ fn a_config_file_naming_itself_stops() {
     assert!(msg.contains("nested deeper than"), "{msg}");
     // Named once, not once for each level of nesting.
     assert_eq!(msg.matches(path.to_str().unwrap()).count(), 1, "{msg}");
+    // A mistake in the including line itself is named by its file and line.
+    std::fs::write(&path, "silent\nconfig\n").unwrap();
+    let msg = fail(&["-K", path.to_str().unwrap(), URL]);
+    assert!(msg.starts_with(&format!("{}:2: ", path.display())), "{msg}");
     let _ = std::fs::remove_file(path);
 }
 
