@@ -306,7 +306,7 @@ pub use transport::tls_info::TlsInfo;
 pub use transport::trust::TlsVersion;
 #[cfg(feature = "inspect")]
 pub use transport::x509::CertificateSummary;
-pub use url::{form_urlencode, HostKind, Scheme, Url};
+pub use url::{form_urlencode, percent_encode_non_ascii, HostKind, Scheme, Url};
 pub use web_link::{WebLink, WebLinks};
 
 /// Entry points for the fuzz targets in `fuzz/` to the crate-private parsers of header values

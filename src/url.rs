@@ -646,6 +646,33 @@ pub fn form_urlencode(out: &mut String, input: &str) {
     }
 }
 
+/// `bytes` as URL text: ASCII as it is, every other byte as `%XX` (uppercase hex). For bytes
+/// that need not be UTF-8 and are to become part of a URL (a Latin-1 `Location`, command-line
+/// data for a query): UTF-8 comes out as the URL parser encodes its characters, and any other
+/// byte keeps its value, where reading it as text would replace it. ASCII that a URL cannot
+/// hold is left to the parser.
+///
+/// ```
+/// assert_eq!(plainwire::percent_encode_non_ascii(b"/caf\xe9?q=\xc3\xa9"), "/caf%E9?q=%C3%A9");
+/// assert_eq!(plainwire::percent_encode_non_ascii(b"/plain"), "/plain");
+/// ```
+pub fn percent_encode_non_ascii(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.is_ascii() => std::borrow::Cow::Borrowed(text),
+        _ => {
+            let mut text = String::with_capacity(bytes.len() + 16);
+            for &byte in bytes {
+                if byte.is_ascii() {
+                    text.push(char::from(byte));
+                } else {
+                    push_escape(&mut text, byte);
+                }
+            }
+            std::borrow::Cow::Owned(text)
+        }
+    }
+}
+
 /// An [`ErrorKind::InvalidUrl`] error.
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidUrl, message)

@@ -266,17 +266,7 @@ pub(crate) fn location(headers: &Headers) -> Option<Cow<'_, str>> {
     let value = headers.all_known(Known::Location).next()?;
     Some(match std::str::from_utf8(value) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => {
-            let mut text = String::with_capacity(value.len() + 8);
-            for &b in value {
-                if b.is_ascii() {
-                    text.push(char::from(b));
-                } else {
-                    text.push_str(&format!("%{b:02X}"));
-                }
-            }
-            Cow::Owned(text)
-        }
+        Err(_) => crate::url::percent_encode_non_ascii(value),
     })
 }
 

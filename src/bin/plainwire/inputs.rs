@@ -104,7 +104,10 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
     if !op.url_query.is_empty() {
         query_parts.push(body::join(&op.url_query, &mut read)?);
     }
-    let query = (!query_parts.is_empty()).then(|| query_text(&query_parts.join(&b'&')));
+    // Bytes that are not UTF-8 (a browser's "Copy as cURL" writes é as the one byte 0xE9)
+    // keep their value as %XX, where reading them as text would replace them with U+FFFD.
+    let query = (!query_parts.is_empty())
+        .then(|| plainwire::percent_encode_non_ascii(&query_parts.join(&b'&')).into_owned());
 
     let write_out = match &op.write_out {
         Some(source) => Some(String::from_utf8_lossy(&read(source)?).into_owned()),
@@ -190,23 +193,6 @@ fn header_lines(source: &Source) -> Result<Vec<Header>, Failure> {
         headers.push(header);
     }
     Ok(headers)
-}
-
-/// `-G` data and `--url-query` pieces as the text of a query: ASCII as it is (the URL parser
-/// encodes what a URL cannot hold), every other byte as `%XX`. Bytes that are UTF-8 come out
-/// as the URL parser would encode their characters; bytes that are not (a browser's "Copy as
-/// cURL" writes é as the one byte 0xE9) keep their value, where replacing them with U+FFFD
-/// would send other data than was given.
-fn query_text(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len());
-    for &b in bytes {
-        if b.is_ascii() {
-            text.push(char::from(b));
-        } else {
-            text.push_str(&format!("%{b:02X}"));
-        }
-    }
-    text
 }
 
 #[cfg(test)]

@@ -468,14 +468,7 @@ fn raw_target(url: &str) -> String {
         Some(at) => format!("/{}", &rest[at..]),
         None => "/".to_string(),
     };
-    let mut ascii = String::with_capacity(target.len());
-    for &b in target.as_bytes() {
-        match b.is_ascii() {
-            true => ascii.push(char::from(b)),
-            false => ascii.push_str(&format!("%{b:02X}")),
-        }
-    }
-    ascii
+    plainwire::percent_encode_non_ascii(target.as_bytes()).into_owned()
 }
 
 /// Whether `response` came from the origin of `url`, the URL the transfer started at.
