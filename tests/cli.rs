@@ -1403,6 +1403,30 @@ fn write_out_after_a_failure_shows_000() {
 }
 
 #[test]
+fn a_failure_after_a_redirect_shows_its_head_and_status() {
+    // The next hop refuses the connection: -i writes the 302's head, as -D does and curl
+    // does, and http_code is the 302's, "the last retrieved" response's.
+    let next = format!("http://127.0.0.1:{}/gone", closed_port());
+    let server = HttpServer::start(move |_| Reply::new(302).header("Location", &next));
+    let run = run(&["-i", "-L", "-w", "[%{http_code}]", &server.url("/r")]);
+    run.expect_error_line(7);
+    let out = run.stdout_text();
+    assert!(out.starts_with("HTTP/1.1 302 Found\r\n"), "{out}");
+    assert!(out.ends_with("\r\n\r\n[302]"), "{out}");
+}
+
+#[test]
+fn time_total_counts_a_transfer_that_failed() {
+    // -m ran out: the transfer lasted, and time_total says so (curl's "the full operation"),
+    // where it said 0 for want of a response.
+    let server = silent_server();
+    let run = run(&["-m", "0.3", "-w", "%{time_total}", &server.url("/")]);
+    run.expect_error_line(28);
+    let total: f64 = run.stdout_text().parse().unwrap();
+    assert!(total > 0.0, "{total}");
+}
+
+#[test]
 fn write_out_after_a_failure_shows_the_url_without_its_password() {
     // As after a response: `url_effective` never carries the user:password of the URL given.
     let port = closed_port();

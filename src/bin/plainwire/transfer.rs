@@ -75,7 +75,10 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     let keep_heads = op.include || op.head || ctx.header_dump.is_some();
     trace_record::begin(keep_heads, ctx.globals.verbose, op.retry.count);
     let mut created = None;
+    let started = std::time::Instant::now();
     let result = attempt(ctx, planned, &mut report, &mut created);
+    // The whole transfer, failed or not (curl's time_total: "the full operation").
+    report.total = Some(started.elapsed());
     let record = trace_record::end();
 
     report.size_header = record.size_header;
@@ -97,6 +100,11 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     report.local = record.local;
     if report.last_head.is_none() {
         report.last_head = record.last_head;
+    }
+    // No response was returned, but redirects may have come before the failure: http_code is
+    // the last one's status, as curl reports "the last retrieved" response's.
+    if report.response_code == 0 {
+        report.response_code = report.last_head.as_deref().map_or(0, final_status);
     }
     if let Err(failure) = &result {
         report.exitcode = failure.code;
@@ -148,7 +156,18 @@ fn attempt(
     if let Some(dump) = ctx.header_dump {
         dump.write(&heads)?;
     }
-    let response = sent?;
+    let response = match sent {
+        Ok(response) => response,
+        Err(failure) => {
+            // Redirects answered before the failure (a next hop that refuses the connection,
+            // the redirect limit): -i shows their heads, as -D does and as curl does.
+            if (op.include || op.head) && !heads.is_empty() {
+                let mut sink = open(ctx, &destination, None, created, resume_from > 0)?;
+                write_heads(&mut sink, &heads)?;
+            }
+            return Err(failure);
+        }
+    };
     let status = response.status();
     report.response_code = status;
     report.url_effective = response.url().to_string();
@@ -396,6 +415,22 @@ fn remove_partial_file(path: &Path) {
     if regular {
         // Nothing more to do if it cannot be removed: the transfer's failure is reported.
         let _ = std::fs::remove_file(path);
+    }
+}
+
+/// The status of a final (not 1xx) response head; 0 for an interim one or one that does not
+/// read as a status line.
+fn final_status(head: &[u8]) -> u16 {
+    let status = head
+        .split(|&b| b == b' ')
+        .nth(1)
+        .and_then(|code| std::str::from_utf8(code).ok())
+        .and_then(|code| code.trim_end().parse::<u16>().ok())
+        .unwrap_or(0);
+    if status >= 200 {
+        status
+    } else {
+        0
     }
 }
 

@@ -7,7 +7,8 @@
 //! `%{onerror}` (the rest only when the transfer failed), `%{stdout}`, `%{stderr}` and
 //! `%output{FILE}` / `%output{>>FILE}` (where the rest goes), `%%`, and the escapes `\n`,
 //! `\r`, `\t`. An unknown variable prints nothing and a warning; any other `%` or `\` is
-//! printed as it is.
+//! printed as it is, with the character after it (`\\` stays two, `\%{x}` is no variable),
+//! as curl 7.88 prints them.
 //!
 //! Variables: `content_type`, `errormsg`, `exitcode`, `filename_effective`, `http_code`,
 //! `http_version`, `local_ip`, `local_port`, `method`, `num_certs`, `num_connects`,
@@ -79,6 +80,8 @@ pub struct Report {
     pub urlnum: u64,
     /// Where the time went, once a response arrived.
     pub timings: Option<Timings>,
+    /// The whole transfer by the tool's own clock, failed or not: `time_total`.
+    pub total: Option<Duration>,
 }
 
 /// Where a piece of the output goes.
@@ -174,24 +177,18 @@ pub fn render(format: &str, report: &Report) -> Rendered {
                 }
                 rest = &open[end + 1..];
             }
-            '\\' => {
-                let escaped = match after.chars().next() {
-                    Some('n') => Some("\n"),
-                    Some('r') => Some("\r"),
-                    Some('t') => Some("\t"),
-                    Some('\\') => Some("\\"),
-                    _ => None,
+            // curl's three escapes; any other pair is written as it is, both characters
+            // taken (`\\` stays two, and `\%{x}` is no variable), as curl 7.88 writes them.
+            '\\' | '%' if !after.is_empty() => {
+                let next = after.chars().next().unwrap_or_default();
+                let escaped = match (c, next) {
+                    ('\\', 'n') => "\n",
+                    ('\\', 'r') => "\r",
+                    ('\\', 't') => "\t",
+                    _ => &rest[..c.len_utf8() + next.len_utf8()],
                 };
-                match escaped {
-                    Some(e) => {
-                        out.push(&target, e);
-                        rest = &after[1..];
-                    }
-                    None => {
-                        out.push(&target, "\\");
-                        rest = after;
-                    }
-                }
+                out.push(&target, escaped);
+                rest = &after[next.len_utf8()..];
             }
             _ => {
                 out.push(&target, &rest[..c.len_utf8()]);
@@ -314,7 +311,7 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
         "time_pretransfer" => time(|t| t.time_connect() + t.tls),
         "time_redirect" => time(|t| t.redirect),
         "time_starttransfer" => time(Timings::time_starttransfer),
-        "time_total" => time(Timings::time_total),
+        "time_total" => Value::Seconds(time_total(r)),
         "url" => Value::Text(r.url.clone()),
         "url_effective" => Value::Text(r.url_effective.clone()),
         "urlnum" => Value::Number(r.urlnum),
@@ -322,12 +319,17 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
     })
 }
 
+/// The whole transfer: by the tool's clock, which runs also when no response came (a
+/// timeout, a refused connection) and through the body, else the library's.
+fn time_total(r: &Report) -> Duration {
+    r.total
+        .or_else(|| r.timings.as_ref().map(Timings::time_total))
+        .unwrap_or_default()
+}
+
 /// Bytes per second over the whole transfer, as a whole number.
 fn speed(bytes: u64, r: &Report) -> u64 {
-    let seconds = r
-        .timings
-        .as_ref()
-        .map_or(0.0, |t| t.time_total().as_secs_f64());
+    let seconds = time_total(r).as_secs_f64();
     if seconds > 0.0 {
         (bytes as f64 / seconds) as u64
     } else {
@@ -464,8 +466,10 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(text(r"a\nb\tc\rd\\e\qf", &report()), "a\nb\tc\rd\\e\\qf");
+        // Any other pair is written as it is, both characters taken, as curl 7.88 does.
+        assert_eq!(text(r"a\nb\tc\rd\\e\qf", &report()), "a\nb\tc\rd\\\\e\\qf");
         assert_eq!(text("end\\", &report()), "end\\");
+        assert_eq!(text(r"\%{http_code}|%\n", &report()), r"\%{http_code}|%\n");
     }
 
     #[test]
