@@ -527,7 +527,9 @@ impl RequestBuilder {
     /// With a `length`, every reader must yield exactly that many bytes, sent with a
     /// `Content-Length` (see [`body_reader_sized`](RequestBuilder::body_reader_sized));
     /// without, the body goes chunked. An error from `open` fails the call with
-    /// [`ErrorKind::Io`](crate::ErrorKind::Io).
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io). As for `body_reader`, the readers are held to
+    /// the write timeout for each silence and to a low-speed limit given, but not to the floor
+    /// of 1 KiB/s that plainwire holds its own bodies to: a reader may be slow on purpose.
     ///
     /// ```no_run
     /// // A generated body, paced or transformed by the reader, that a retry can make again.
@@ -605,7 +607,7 @@ impl RequestBuilder {
         let content_type = form.content_type();
         let length = form.content_length();
         let stream = match form.into_body() {
-            Ok(FormBody::Replayable(open)) => Stream::reopen(open, length),
+            Ok(FormBody::Replayable(open)) => Stream::reopen_ours(open, length),
             Ok(FormBody::Once(reader)) => Stream::once(reader, length),
             Err(err) => return self.fail(err),
         };

@@ -1161,6 +1161,36 @@ fn a_body_source_that_fails_with_another_transfers_error_is_an_io_error() {
     );
 }
 
+#[test]
+fn a_callers_opener_may_be_slower_than_the_floor_for_our_own_bodies() {
+    // A reader paced at 500 bytes a second (the CLI's --limit-rate 500): plainwire holds its
+    // own bodies to 1 KiB/s over the write timeout, but this slowness is the caller's choice.
+    struct Paced(usize);
+    impl Read for Paced {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.min(buf.len()).min(10);
+            if n > 0 {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            buf[..n].fill(b'p');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+    let server = echo_server();
+    let agent = builder()
+        .write_timeout(Some(Duration::from_millis(100)))
+        .build()
+        .unwrap();
+    let resp = agent
+        .put(&server.url("/"))
+        .body_reopen(Some(300), || Ok(Paced(300)))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(last(&server).body.len(), 300);
+}
+
 /// A file in a directory of its own, removed on drop.
 struct TempFile(std::path::PathBuf);
 

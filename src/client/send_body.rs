@@ -61,8 +61,8 @@ impl SendBody {
 /// `--speed-limit`, which holds uploads too), for any body of known length. Without one, a
 /// body whose bytes are ours to send at once (bytes, a file, a form) is held to
 /// [`BUFFERED_MIN_SPEED`] over the write timeout, the floor a body read into memory is held to;
-/// a caller's reader is not, since the reader itself may rightly be slow (a pipe, a
-/// recording). `None`: no such bound (an unknown length, an empty body, no write timeout).
+/// a caller's reader or opener is not, since the reader itself may rightly be slow (a pipe, a
+/// recording, a reader paced by the caller, as the CLI's `--limit-rate`). `None`: no such bound (an unknown length, an empty body, no write timeout).
 pub(crate) fn upload_time(
     body: &SendBody,
     low_speed: Option<LowSpeed>,
@@ -72,7 +72,7 @@ pub(crate) fn upload_time(
     let ours = match body {
         SendBody::Empty => false,
         SendBody::Bytes(_) => true,
-        SendBody::Stream(stream) => matches!(stream.source, Source::Reopen(_)),
+        SendBody::Stream(stream) => stream.ours,
     };
     let (bytes_per_second, period) = match (low_speed, write_timeout) {
         // A limit over no time at all bounds nothing here.
@@ -90,6 +90,9 @@ pub(crate) fn upload_time(
 pub(crate) struct Stream {
     length: Option<u64>,
     source: Source,
+    /// Whether the bytes are ours to send at once (a file, a form of files and bytes), not a
+    /// caller's reader or opener, which may rightly be slow (see [`upload_time`]).
+    ours: bool,
 }
 
 /// Where a stream's bytes come from.
@@ -115,14 +118,27 @@ impl Stream {
                 reader,
                 started: false,
             },
+            ours: false,
         }
     }
 
-    /// A source that `open` can read again from the start as often as needed.
+    /// A caller's source that `open` can read again from the start as often as needed
+    /// ([`RequestBuilder::body_reopen`](crate::RequestBuilder::body_reopen)): its readers may be
+    /// slow on purpose (paced, say), as a caller's reader may.
     pub(crate) fn reopen(open: Box<Opener>, length: Option<u64>) -> Stream {
         Stream {
             length,
             source: Source::Reopen(open),
+            ours: false,
+        }
+    }
+
+    /// A source of ours that `open` reads again from the start (a file, a form of files and
+    /// bytes): its bytes are there to send at once.
+    pub(crate) fn reopen_ours(open: Box<Opener>, length: Option<u64>) -> Stream {
+        Stream {
+            ours: true,
+            ..Stream::reopen(open, length)
         }
     }
 
@@ -139,7 +155,7 @@ impl Stream {
         let path = path.to_path_buf();
         let open =
             move || -> Result<Box<dyn Read + Send>> { Ok(Box::new(upload_file::open(&path)?)) };
-        Ok(Stream::reopen(Box::new(open), Some(length)))
+        Ok(Stream::reopen_ours(Box::new(open), Some(length)))
     }
 
     /// The length the source promised, if any.
@@ -427,14 +443,16 @@ mod tests {
             upload_time(&body, None, minute),
             Some(Duration::from_secs(60 + 10 * 1024))
         );
-        let file = SendBody::Stream(Stream::reopen(
-            Box::new(|| Ok(Box::new(io::empty()) as Box<dyn Read + Send>)),
-            Some(2048),
-        ));
+        let open = || Box::new(|| Ok(Box::new(io::empty()) as Box<dyn Read + Send>));
+        let file = SendBody::Stream(Stream::reopen_ours(open(), Some(2048)));
         assert_eq!(
             upload_time(&file, None, minute),
             Some(Duration::from_secs(62))
         );
+        // A caller's opener is the caller's reader again and again: it may be slow on purpose
+        // (the CLI's --limit-rate), so the floor is not ours to impose.
+        let callers = SendBody::Stream(Stream::reopen(open(), Some(2048)));
+        assert_eq!(upload_time(&callers, None, minute), None);
         assert_eq!(
             upload_time(&body, None, None),
             None,
