@@ -35,6 +35,7 @@
 //! | Answers to Digest challenges for one request | [`DIGEST_ANSWERS`] | — |
 //! | Chunk-size line, chunk extensions in a body, trailer section | [`MAX_CHUNK_LINE`], [`MAX_CHUNK_PADDING`], [`MAX_TRAILER_SECTION`] | — |
 //! | TLS records without data (tickets, key updates) that may restart the read timeout in one read | 8 (`transport::tls::MAX_EMPTY_RECORDS`) | — |
+//! | Reads of TLS housekeeping an idle connection may take when checked for reuse (more: not reused) | 8 (`transport::tls::MAX_IDLE_READS`) | — |
 //! | Name lookups still unanswered, in the whole process | 64 (`transport::connect::MAX_PENDING_LOOKUPS`) | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |

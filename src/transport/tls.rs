@@ -28,6 +28,12 @@ use crate::transport::tls_tap::TlsTap;
 /// and a key update now and then; more than 8 in one wait for data is a peer keeping us busy.
 pub const MAX_EMPTY_RECORDS: u64 = 8;
 
+/// Reads of TLS housekeeping an idle session may take when it is checked for reuse (see
+/// [`TlsStream::poll_idle`]): a ticket or two fit in one. A session that has more waiting is
+/// not reused, rather than read for as long as its server keeps sending (no timeout bounds
+/// that check, which must never wait, and rustls does not cap the tickets it takes).
+pub const MAX_IDLE_READS: usize = 8;
+
 /// A TLS client session and the socket under it.
 pub struct TlsStream {
     session: ClientConnection,
@@ -364,7 +370,7 @@ impl TlsStream {
             // A close, or a socket error.
             _ => return false,
         }
-        loop {
+        for _ in 0..MAX_IDLE_READS {
             match self.read_tls() {
                 Ok(0) => return false,
                 Ok(_) => {
@@ -376,6 +382,8 @@ impl TlsStream {
                 Err(_) => return false,
             }
         }
+        // Still more: a server that keeps an idle connection busy is not one to reuse.
+        false
     }
 
     /// Switches the socket between blocking (for a call) and non-blocking (while idle).
