@@ -593,6 +593,33 @@ fn the_low_speed_limit_ends_a_body_that_trickles() {
 }
 
 #[test]
+fn the_low_speed_limit_counts_body_bytes_not_chunk_framing() {
+    // 24 bytes on the wire for each byte of body, one chunk every 10 ms: 2,400 bytes a
+    // second of framing, 100 of body, under the limit of 500 over 200 ms. Counted on the
+    // wire, the framing kept it going (the server ends its 300 chunks after about 3 s).
+    let server = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let chunk: &[u8] = b"0000000000000000001\r\nx\r\n";
+        drip(
+            conn,
+            std::iter::repeat_n(chunk, 300),
+            Duration::from_millis(10),
+        );
+        conn.write_all(b"0\r\n\r\n");
+    });
+    let agent = builder()
+        .low_speed_limit(500, Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    let err = assert_times_out(TimeoutPhase::ReadBody, || resp.bytes());
+    assert!(err.to_string().contains("low-speed limit"), "{err}");
+}
+
+#[test]
 fn the_low_speed_limit_ends_a_body_gone_silent_without_a_read_timeout() {
     let server = ScriptedServer::start(|conn| {
         conn.read_request_head();

@@ -181,6 +181,7 @@ impl WireBody {
                     .map_err(|e| e.context(conn.key().authority()))?;
                 out[..consumed].copy_from_slice(&input[..consumed]);
                 conn.consume(consumed);
+                count_toward_speed(&mut self.speed, consumed)?;
                 consumed
             } else if !conn.buffered().is_empty() {
                 let (consumed, written) = self
@@ -188,6 +189,7 @@ impl WireBody {
                     .decode(conn.buffered(), out)
                     .map_err(|e| e.context(conn.key().authority()))?;
                 conn.consume(consumed);
+                count_toward_speed(&mut self.speed, written)?;
                 written
             } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN && !raw_chunks {
                 let want = out
@@ -195,7 +197,7 @@ impl WireBody {
                     .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
                 let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.read_direct(&mut out[..want], &budget);
-                let Some(n) = watch_speed(&mut self.speed, read)? else {
+                let Some(n) = watch_speed(&mut self.speed, read.map(|n| (n, Some(n))))? else {
                     continue;
                 };
                 if n == 0 {
@@ -207,7 +209,10 @@ impl WireBody {
             } else {
                 let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.fill(&budget, INPUT_BUFFER);
-                if watch_speed(&mut self.speed, read)? == Some(0) {
+                // What was read counts once it is decoded (`count_toward_speed`), and is judged
+                // then: chunk framing and padding are not the body, and counted, 24 bytes of
+                // them for each byte let a server stretch the floor of a buffered body 24 times.
+                if watch_speed(&mut self.speed, read.map(|n| (n, None)))? == Some(0) {
                     self.end_of_input()?;
                 }
                 continue;
@@ -216,6 +221,7 @@ impl WireBody {
                 // Only framing (a chunk header, say) was consumed.
                 continue;
             }
+
             self.received += written as u64;
             if self.received > self.received_limit {
                 let most = self.received_limit;
@@ -325,15 +331,29 @@ fn read_budget(
     deadline.budget(read_timeout, TimeoutPhase::ReadBody)
 }
 
-/// Puts the outcome of one read of `n` bytes through the low-speed limit, if there is one.
+/// Counts `n` body bytes, decoded from what the buffer held, toward the low-speed limit.
+fn count_toward_speed(speed: &mut Option<SpeedWatch>, n: usize) -> Result<()> {
+    match speed {
+        Some(watch) if n > 0 => watch.record(n),
+        _ => Ok(()),
+    }
+}
+
+/// Puts the outcome of one read through the low-speed limit, if there is one: `(n, counted)`,
+/// the bytes read and, when they are body bytes as they are, their count (`None`: they count
+/// once decoded, with [`count_toward_speed`]); the caller gets `Some(n)` back.
 /// `Ok(None)` when the read timed out at the end of a period that had brought enough: read
 /// again, in the next period.
-fn watch_speed(speed: &mut Option<SpeedWatch>, read: Result<usize>) -> Result<Option<usize>> {
+fn watch_speed(
+    speed: &mut Option<SpeedWatch>,
+    read: Result<(usize, Option<usize>)>,
+) -> Result<Option<usize>> {
     let Some(watch) = speed else {
-        return read.map(Some);
+        return read.map(|(n, _)| Some(n));
     };
     match read {
-        Ok(n) => watch.record(n).map(|()| Some(n)),
+        Ok((n, Some(counted))) => watch.record(counted).map(|()| Some(n)),
+        Ok((n, None)) => Ok(Some(n)),
         Err(err) if err.kind() == ErrorKind::Timeout && watch.period_ended() => {
             watch.record(0).map(|()| None)
         }
