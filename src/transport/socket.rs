@@ -185,32 +185,6 @@ impl Read for TimedSocket {
     }
 }
 
-impl TimedSocket {
-    /// One write of `len` bytes, within its timeout. A blocking `send` copies what fits into
-    /// the socket's buffer at once, then waits for room; when its timeout runs out it returns
-    /// what it copied. So a write that took its whole timeout and took only part of the bytes
-    /// is a peer that took nothing for all that time: the timeout, not progress. Counted as
-    /// progress, it started the idle limit again, and a server that stopped reading held an
-    /// upload for two or three write timeouts, not one.
-    fn write_within(
-        &mut self,
-        len: usize,
-        op: impl FnMut(&mut TcpStream) -> std::io::Result<usize>,
-    ) -> std::io::Result<usize> {
-        let armed = self.write;
-        let wait = armed.set.map(|set| set + armed.short_by);
-        let started = wait.filter(|_| !self.nonblocking).map(|_| Instant::now());
-        let written = self.within_timeout(Way::Write, op)?;
-        let waited_it_all = started
-            .zip(wait)
-            .is_some_and(|(started, wait)| started.elapsed() >= wait);
-        if written < len && waited_it_all {
-            return Err(std::io::ErrorKind::TimedOut.into());
-        }
-        Ok(written)
-    }
-}
-
 /// Which way an operation on the socket goes, for its timeout.
 #[derive(Debug, Clone, Copy)]
 enum Way {
@@ -294,13 +268,12 @@ impl TimedSocket {
 
 impl Write for TimedSocket {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.write_within(buf.len(), |stream| stream.write(buf))
+        self.within_timeout(Way::Write, |stream| stream.write(buf))
     }
 
     /// rustls hands over all its queued records at once: one `writev`, not a `write` each.
     fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-        let len = bufs.iter().map(|buf| buf.len()).sum();
-        self.write_within(len, |stream| stream.write_vectored(bufs))
+        self.within_timeout(Way::Write, |stream| stream.write_vectored(bufs))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -404,27 +377,5 @@ mod tests {
         // It waited the 20 ms on the socket, then the 30.5 ms it was short by.
         assert_eq!(socket.read.set, Some(Duration::from_micros(30_500)));
         assert_eq!(socket.read.short_by, Duration::ZERO);
-    }
-
-    #[test]
-    fn a_write_that_waited_its_whole_timeout_for_part_of_its_bytes_times_out() {
-        // The peer reads nothing: the kernel takes what its buffers hold, then the write waits
-        // out its timeout and would return that part, which is no progress made in that time.
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let stream = TcpStream::connect(addr).unwrap();
-        let _not_reading = listener.accept().unwrap();
-        let mut socket = TimedSocket::new(stream, addr.to_string());
-        let budget = Deadline::none().budget(Some(50 * MS), TimeoutPhase::SendRequest);
-        let data = vec![0u8; 64 << 20];
-        socket.arm_write(&budget).unwrap();
-        let written = socket.write(&data);
-        assert!(
-            written.as_ref().is_err_and(timed_out),
-            "a partial write counted as progress: {written:?}"
-        );
-        // And so the whole write ends at one timeout, as the phase's error.
-        let err = socket.write_all_within(&data, &budget).unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::Timeout, "{err}");
     }
 }
