@@ -109,15 +109,18 @@ pub fn prepare(op: &Operation) -> Result<Prepared, Failure> {
     let query = (!query_parts.is_empty())
         .then(|| plainwire::percent_encode_non_ascii(&query_parts.join(&b'&')).into_owned());
 
-    // A format read from a file or stdin loses its line ends, as curl 7.88 reads it (a
-    // newline is written with `\n`): a file that ends in one writes none.
+    // A format read from a file or stdin is read as curl 7.88 reads it (file2string): each
+    // line up to its first CR or its LF, the lines joined (a newline is written with `\n`).
     let write_out = match &op.write_out {
         Some(source @ Source::Inline(_)) => {
             Some(String::from_utf8_lossy(&read(source)?).into_owned())
         }
         Some(source) => {
-            let mut format = read(source)?;
-            format.retain(|&b| b != b'\r' && b != b'\n');
+            let format: Vec<u8> = read(source)?
+                .split(|&b| b == b'\n')
+                .flat_map(|line| line.split(|&b| b == b'\r').next().unwrap_or_default())
+                .copied()
+                .collect();
             Some(String::from_utf8_lossy(&format).into_owned())
         }
         None => None,

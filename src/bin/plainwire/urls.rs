@@ -392,11 +392,13 @@ pub fn with_scheme(url: &str) -> String {
 /// host and port, as curl reads that too.
 pub fn with_scheme_slashes(url: &str) -> std::borrow::Cow<'_, str> {
     for scheme in ["http", "https"] {
-        let rest = url
-            .get(..scheme.len() + 1)
-            .filter(|head| head[..scheme.len()].eq_ignore_ascii_case(scheme))
-            .filter(|head| head.ends_with(':'))
-            .map(|_| &url[scheme.len() + 1..]);
+        // Bytes, not text: what follows the scheme's letters may be any character.
+        let named = url.as_bytes().get(..scheme.len() + 1).is_some_and(|head| {
+            head[..scheme.len()].eq_ignore_ascii_case(scheme.as_bytes())
+                && head[scheme.len()] == b':'
+        });
+        // After the ASCII letters and ':', `scheme.len() + 1` is a character boundary.
+        let rest = named.then(|| &url[scheme.len() + 1..]);
         if let Some(rest) = rest.filter(|rest| rest.starts_with('/') && !rest.starts_with("//")) {
             return format!("{scheme}://{}", rest.trim_start_matches('/')).into();
         }
@@ -653,6 +655,9 @@ mod tests {
         assert_eq!(with_scheme("https:/h/x"), "https://h/x");
         assert_eq!(with_scheme("HTTP:/h:8/x"), "http://h:8/x");
         assert_eq!(with_scheme("http:8080/x"), "http://http:8080/x");
+        // Other text where the scheme would end is no scheme, and no panic.
+        assert_eq!(with_scheme("htt\u{e9}/x"), "http://htt\u{e9}/x");
+        assert_eq!(with_scheme("http\u{e9}/x"), "http://http\u{e9}/x");
     }
 
     #[test]
