@@ -515,15 +515,18 @@ mod bodies {
         // As curl does with -H 'Content-Type: multipart/form-data' and -F: a multipart body
         // cannot be split into its parts without its boundary.
         let server = HttpServer::start(|_| Reply::new(204));
-        let form = plainwire::multipart::Form::new().text("a", "b");
-        let boundary = form.boundary().to_string();
-        let req = sent(
-            agent()
+        // A form sent with the caller's Content-Type `own`: what arrived, and the form's
+        // boundary.
+        let send = |own: &str| {
+            let form = plainwire::multipart::Form::new().text("a", "b");
+            let boundary = form.boundary().to_string();
+            let request = agent()
                 .post(&server.url("/"))
                 .multipart(form)
-                .header("Content-Type", "multipart/mixed"),
-            &server,
-        );
+                .header("Content-Type", own);
+            (sent(request, &server), boundary)
+        };
+        let (req, boundary) = send("multipart/mixed");
         assert_eq!(
             req.header("content-type"),
             Some(format!("multipart/mixed; boundary={boundary}").as_str())
@@ -532,27 +535,12 @@ mod bodies {
         // One that names another boundary gets the form's in its place: the body has no
         // part under the other (requests sends such a header as it is, and the server finds
         // no parts). One that is not multipart is the caller's to answer for.
-        let form = plainwire::multipart::Form::new().text("a", "b");
-        let boundary = form.boundary().to_string();
-        let req = sent(
-            agent()
-                .post(&server.url("/"))
-                .multipart(form)
-                .header("Content-Type", "multipart/form-data; boundary=mine"),
-            &server,
-        );
+        let (req, boundary) = send("multipart/form-data; boundary=mine");
         assert_eq!(
             req.header("content-type"),
             Some(format!("multipart/form-data; boundary={boundary}").as_str())
         );
-        let form = plainwire::multipart::Form::new().text("a", "b");
-        let req = sent(
-            agent()
-                .post(&server.url("/"))
-                .multipart(form)
-                .header("Content-Type", "text/plain"),
-            &server,
-        );
+        let (req, _) = send("text/plain");
         assert_eq!(req.header("content-type"), Some("text/plain"));
     }
 

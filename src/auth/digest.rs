@@ -734,15 +734,19 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    /// Two answers through the public entry point to one challenge naming `algorithm`.
+    fn two_answers(algorithm: &str) -> (String, String) {
+        let mut auth = digest(&[&rfc_7616_challenge(algorithm)]);
+        let mut answer = || {
+            auth.authorization("Mufasa", "Circle of Life", "GET", "/", None)
+                .unwrap()
+        };
+        (answer(), answer())
+    }
+
     #[test]
     fn the_public_entry_point_uses_a_random_cnonce() {
-        let mut auth = digest(&[&rfc_7616_challenge("SHA-256")]);
-        let first = auth
-            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
-            .unwrap();
-        let second = auth
-            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
-            .unwrap();
+        let (first, second) = two_answers("SHA-256");
         assert_ne!(field(&first, "cnonce"), field(&second, "cnonce"));
         assert!(!first.contains("Circle"), "{first}");
     }
@@ -751,13 +755,7 @@ mod tests {
     fn a_session_algorithm_keeps_its_first_cnonce() {
         // The session key is made once, from the first cnonce (RFC 2617 section 3.2.2.2): a
         // server that keeps it must see the same cnonce again, with nc counting on.
-        let mut auth = digest(&[&rfc_7616_challenge("SHA-256-sess")]);
-        let first = auth
-            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
-            .unwrap();
-        let second = auth
-            .authorization("Mufasa", "Circle of Life", "GET", "/", None)
-            .unwrap();
+        let (first, second) = two_answers("SHA-256-sess");
         assert_eq!(field(&first, "cnonce"), field(&second, "cnonce"));
         assert_eq!(field(&second, "nc"), Some("00000002"));
         assert_ne!(field(&first, "response"), field(&second, "response"));

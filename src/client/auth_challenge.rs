@@ -289,15 +289,20 @@ mod tests {
         );
     }
 
+    /// A later request of the call, to another path of the origin (after a redirect).
+    fn next_request() -> Attempt<'static> {
+        Attempt {
+            target: "/b",
+            ..attempt()
+        }
+    }
+
     #[test]
     fn a_later_request_answers_up_front_and_counts_the_nonce() {
         let credentials = credentials();
         let mut session = DigestSession::new(&credentials);
         resent(session.after_response(401, [CHALLENGE], &attempt()));
-        let next = Attempt {
-            target: "/b",
-            ..attempt()
-        };
+        let next = next_request();
         let value = session.first_authorization(&next).unwrap();
         assert!(
             value.contains("uri=\"/b\"") && value.contains("nc=00000002"),
@@ -316,10 +321,7 @@ mod tests {
         let credentials = credentials();
         let mut session = DigestSession::new(&credentials);
         resent(session.after_response(401, [CHALLENGE], &attempt()));
-        let next = Attempt {
-            target: "/b",
-            ..attempt()
-        };
+        let next = next_request();
         session.first_authorization(&next).unwrap();
         assert_eq!(
             session.after_response(401, [CHALLENGE], &next),
