@@ -61,10 +61,11 @@ pub struct BodyReader {
 enum Source {
     /// Given up after the limit was passed.
     Abandoned,
-    /// Given up after the named coding's data was found corrupt: every later read fails too,
-    /// where a decompressor that has reported a bad checksum once would then say "the end".
+    /// Given up after the compressed data was found corrupt: every later read fails again
+    /// with this ([`Error::again`], as a failed `WireBody` does), where a decompressor that has
+    /// reported a bad checksum once would then say "the end".
     #[cfg(feature = "gzip")]
-    Corrupt(&'static str),
+    Corrupt(Error),
     Identity(WireBody),
     #[cfg(feature = "gzip")]
     Gzip(Box<flate2::read::MultiGzDecoder<WireBody>>),
@@ -127,7 +128,7 @@ impl BodyReader {
     /// connection goes back to the pool only if the body was read to its end, as for any
     /// body dropped), and every later read fails the same way.
     #[cfg(feature = "gzip")]
-    fn decode_failure(&mut self, err: std::io::Error, coding: &'static str) -> Result<usize> {
+    fn decode_failure(&mut self, err: std::io::Error, coding: &str) -> Result<usize> {
         let err = decode_error(err, coding);
         let came_empty = self
             .wire()
@@ -136,7 +137,7 @@ impl BodyReader {
             Ok(0)
         } else {
             if err.kind() == ErrorKind::Decode {
-                self.source = Source::Corrupt(coding);
+                self.source = Source::Corrupt(err.again());
             }
             Err(err)
         }
@@ -231,12 +232,7 @@ impl BodyReader {
             Source::Abandoned => return Err(BodyReader::too_large(self.limit.unwrap_or(0))),
             Source::Identity(wire) => wire.read_body(out)?,
             #[cfg(feature = "gzip")]
-            Source::Corrupt(coding) => {
-                return Err(Error::new(
-                    ErrorKind::Decode,
-                    format!("the {coding} body could not be decompressed"),
-                ))
-            }
+            Source::Corrupt(failure) => return Err(failure.again()),
             #[cfg(feature = "gzip")]
             Source::Gzip(decoder) => match decoder.read(out) {
                 Ok(n) => n,

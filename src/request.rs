@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::key_value::{sealed::Pair, KeyValue};
 use crate::middleware::{Chain, Next, Request as MiddlewareRequest};
-use crate::multipart::{with_boundary, Form, FormBody};
+use crate::multipart::{complete_boundary, Form, FormBody};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::url::{form_urlencode, Url};
@@ -817,7 +817,7 @@ impl RequestBuilder {
             match headers.iter_mut().find(|(n, _)| named(n)) {
                 Some((_, value)) => {
                     // As curl completes `-H 'Content-Type: multipart/form-data'` given with `-F`.
-                    if let Some(completed) = with_boundary(value, &content_type) {
+                    if let Some(completed) = complete_boundary(value, &content_type) {
                         *value = completed;
                     }
                 }

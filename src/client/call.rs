@@ -559,10 +559,11 @@ fn send_once(
     let decoder = BodyDecoder::new(framing.body);
     let raw = hop.wire.raw;
     let wire = WireBody::new(conn, decoder, close, home, deadline, call, raw);
+    // Unless raw: as received, neither the transfer coding nor the content coding undone.
+    let transfer_coded = !raw && framing.transfer_coding != ContentCoding::Identity;
     let coding = if raw {
-        // As received: neither the transfer coding nor the content coding undone.
         ContentCoding::Identity
-    } else if framing.transfer_coding != ContentCoding::Identity {
+    } else if transfer_coded {
         // `Transfer-Encoding: gzip, chunked`: the transfer coding is ours to undo (a content
         // coding on top of it, rarer still, is then left as sent).
         if cfg!(not(feature = "gzip")) {
@@ -586,7 +587,7 @@ fn send_once(
         head: sent.head,
         body: wire,
         coding,
-        transfer_coded: !raw && framing.transfer_coding != ContentCoding::Identity,
+        transfer_coded,
         content_length,
         max_body_size: call.max_body_size,
         timings,

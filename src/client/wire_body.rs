@@ -181,7 +181,6 @@ impl WireBody {
                     .map_err(|e| e.context(conn.key().authority()))?;
                 out[..consumed].copy_from_slice(&input[..consumed]);
                 conn.consume(consumed);
-                count_toward_speed(&mut self.speed, consumed)?;
                 consumed
             } else if !conn.buffered().is_empty() {
                 let (consumed, written) = self
@@ -189,7 +188,6 @@ impl WireBody {
                     .decode(conn.buffered(), out)
                     .map_err(|e| e.context(conn.key().authority()))?;
                 conn.consume(consumed);
-                count_toward_speed(&mut self.speed, written)?;
                 written
             } else if verbatim > 0 && out.len() >= DIRECT_READ_MIN && !raw_chunks {
                 let want = out
@@ -197,7 +195,7 @@ impl WireBody {
                     .min(usize::try_from(verbatim).unwrap_or(usize::MAX));
                 let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.read_direct(&mut out[..want], &budget);
-                let Some(n) = watch_speed(&mut self.speed, read.map(|n| (n, Some(n))))? else {
+                let Some(n) = watch_speed(&mut self.speed, read)? else {
                     continue;
                 };
                 if n == 0 {
@@ -209,10 +207,7 @@ impl WireBody {
             } else {
                 let budget = read_budget(self.deadline, &mut self.speed, self.read_timeout);
                 let read = conn.fill(&budget, INPUT_BUFFER);
-                // What was read counts once it is decoded (`count_toward_speed`), and is judged
-                // then: chunk framing and padding are not the body, and counted, 24 bytes of
-                // them for each byte let a server stretch the floor of a buffered body 24 times.
-                if watch_speed(&mut self.speed, read.map(|n| (n, None)))? == Some(0) {
+                if watch_speed(&mut self.speed, read)? == Some(0) {
                     self.end_of_input()?;
                 }
                 continue;
@@ -220,6 +215,14 @@ impl WireBody {
             if written == 0 {
                 // Only framing (a chunk header, say) was consumed.
                 continue;
+            }
+            // Body bytes count toward the low-speed limit, and its period is judged, as they
+            // are handed out, not as they are read: chunk framing and padding are not the
+            // body, and counted, 23 bytes of them for each byte let a server stretch the floor
+            // of a buffered body 24 times. (A read that times out at the period's end is
+            // judged in `watch_speed`.)
+            if let Some(watch) = &mut self.speed {
+                watch.record(written)?;
             }
 
             self.received += written as u64;
@@ -331,33 +334,16 @@ fn read_budget(
     deadline.budget(read_timeout, TimeoutPhase::ReadBody)
 }
 
-/// Counts `n` body bytes, decoded from what the buffer held, toward the low-speed limit.
-fn count_toward_speed(speed: &mut Option<SpeedWatch>, n: usize) -> Result<()> {
-    match speed {
-        Some(watch) if n > 0 => watch.record(n),
-        _ => Ok(()),
-    }
-}
-
-/// Puts the outcome of one read through the low-speed limit, if there is one: `(n, counted)`,
-/// the bytes read and, when they are body bytes as they are, their count (`None`: they count
-/// once decoded, with [`count_toward_speed`]); the caller gets `Some(n)` back.
-/// `Ok(None)` when the read timed out at the end of a period that had brought enough: read
-/// again, in the next period.
-fn watch_speed(
-    speed: &mut Option<SpeedWatch>,
-    read: Result<(usize, Option<usize>)>,
-) -> Result<Option<usize>> {
-    let Some(watch) = speed else {
-        return read.map(|(n, _)| Some(n));
-    };
-    match read {
-        Ok((n, Some(counted))) => watch.record(counted).map(|()| Some(n)),
-        Ok((n, None)) => Ok(Some(n)),
-        Err(err) if err.kind() == ErrorKind::Timeout && watch.period_ended() => {
+/// Puts the outcome of one read through the low-speed limit, if there is one: what a read
+/// brings counts once it is handed out as body (see `read_framed`), so only a read that timed
+/// out at the end of a period is judged here. `Ok(None)` then when that period had brought
+/// enough: read again, in the next period.
+fn watch_speed(speed: &mut Option<SpeedWatch>, read: Result<usize>) -> Result<Option<usize>> {
+    match (speed, read) {
+        (Some(watch), Err(err)) if err.kind() == ErrorKind::Timeout && watch.period_ended() => {
             watch.record(0).map(|()| None)
         }
-        Err(err) => Err(err),
+        (_, read) => read.map(Some),
     }
 }
 

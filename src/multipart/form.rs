@@ -131,7 +131,7 @@ impl Form {
     /// assert_eq!(replaced, form.content_type());
     /// ```
     pub fn complete_content_type(&self, value: &str) -> Option<String> {
-        with_boundary(value, &self.content_type())
+        complete_boundary(value, &self.content_type())
     }
 
     /// A second form with the same fields and boundary, for a caller that sends the body
@@ -306,7 +306,7 @@ pub(crate) enum FormBody {
 /// there. The media type is then kept and its other parameters are left out (those of
 /// `multipart/related`, `type` and `start`, among them: a form's parts are form-data, which
 /// they would not describe). `None` when `value` needs nothing, or `body_type` is no form's.
-pub(crate) fn with_boundary(value: &str, body_type: &str) -> Option<String> {
+pub(crate) fn complete_boundary(value: &str, body_type: &str) -> Option<String> {
     let (_, boundary) = body_type.split_once("; boundary=")?;
     let value = value.trim();
     if !value.to_ascii_lowercase().starts_with("multipart/") {

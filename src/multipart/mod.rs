@@ -67,7 +67,7 @@ mod part_head;
 mod reader;
 
 pub use form::Form;
-pub(crate) use form::{with_boundary, FormBody};
+pub(crate) use form::{complete_boundary, FormBody};
 pub use part::Part;
 
 #[cfg(test)]
