@@ -1051,7 +1051,9 @@ fn a_proxy_without_a_port_is_on_1080() {
             conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nvia proxy");
         }
     }) else {
-        return; // something else holds the port: nothing to test with
+        // Something else holds the port: nothing to test with, and said so.
+        eprintln!("skipped: 127.0.0.7:1080 is taken");
+        return;
     };
     for given in ["127.0.0.7", "http://127.0.0.7/"] {
         let run = run(&["-x", given, "http://origin.invalid/"]);

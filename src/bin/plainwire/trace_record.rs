@@ -198,7 +198,13 @@ impl Recording {
 
 /// Whether a response head is a 1xx one.
 fn is_informational(head: &[u8]) -> bool {
-    head.split(|&b| b == b' ').nth(1).and_then(|s| s.first()) == Some(&b'1')
+    status_of(head).is_some_and(|status| (100..200).contains(&status))
+}
+
+/// The status code of a response head as the trace gives it (`HTTP/1.1 302 Found\r\n...`).
+pub fn status_of(head: &[u8]) -> Option<u16> {
+    let code = head.split(|&b| b == b' ').nth(1)?;
+    std::str::from_utf8(code).ok()?.trim_end().parse().ok()
 }
 
 #[cfg(test)]

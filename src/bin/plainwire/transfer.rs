@@ -104,7 +104,12 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     // No response was returned, but redirects may have come before the failure: http_code is
     // the last one's status, as curl reports "the last retrieved" response's.
     if report.response_code == 0 {
-        report.response_code = report.last_head.as_deref().map_or(0, final_status);
+        report.response_code = report
+            .last_head
+            .as_deref()
+            .and_then(trace_record::status_of)
+            .filter(|&status| status >= 200)
+            .unwrap_or(0);
     }
     if let Err(failure) = &result {
         report.exitcode = failure.code;
@@ -161,9 +166,8 @@ fn attempt(
         Err(failure) => {
             // Redirects answered before the failure (a next hop that refuses the connection,
             // the redirect limit): -i shows their heads, as -D does and as curl does.
-            if (op.include || op.head) && !heads.is_empty() {
-                let mut sink = open(ctx, &destination, None, created, resume_from > 0)?;
-                write_heads(&mut sink, &heads)?;
+            if !heads.is_empty() {
+                heads_only(ctx, &destination, &heads, created, resume_from > 0)?;
             }
             return Err(failure);
         }
@@ -249,10 +253,7 @@ fn deliver(
     };
     // An error body never lands in a file being resumed: it is no part of the document.
     if http_error && (!op.fail_with_body || resuming) {
-        if op.include || op.head {
-            let mut sink = open(ctx, destination, None, created, resuming)?;
-            write_heads(&mut sink, heads)?;
-        }
+        heads_only(ctx, destination, heads, created, resuming)?;
         return Err(http_failure());
     }
     if let (Some(max), false) = (op.max_filesize, op.head) {
@@ -315,10 +316,7 @@ fn deliver(
                 && last_modified.is_some_and(|time| !condition.met_by(time))
         });
     if status == 304 || unmet {
-        if op.include || op.head {
-            let mut sink = open(ctx, destination, None, created, resuming)?;
-            write_heads(&mut sink, heads)?;
-        }
+        heads_only(ctx, destination, heads, created, resuming)?;
         return Ok(());
     }
 
@@ -418,20 +416,20 @@ fn remove_partial_file(path: &Path) {
     }
 }
 
-/// The status of a final (not 1xx) response head; 0 for an interim one or one that does not
-/// read as a status line.
-fn final_status(head: &[u8]) -> u16 {
-    let status = head
-        .split(|&b| b == b' ')
-        .nth(1)
-        .and_then(|code| std::str::from_utf8(code).ok())
-        .and_then(|code| code.trim_end().parse::<u16>().ok())
-        .unwrap_or(0);
-    if status >= 200 {
-        status
-    } else {
-        0
+/// With `-i` or `-I`, the heads alone written to the destination: a transfer that ends
+/// before its body (`-f`, a 304, a failure after redirects).
+fn heads_only(
+    ctx: &Context<'_>,
+    destination: &Destination,
+    heads: &[Vec<u8>],
+    created: &mut Option<PathBuf>,
+    append: bool,
+) -> Result<(), Failure> {
+    if ctx.op.include || ctx.op.head {
+        let mut sink = open(ctx, destination, None, created, append)?;
+        write_heads(&mut sink, heads)?;
     }
+    Ok(())
 }
 
 /// Writes the response heads (`-i`, `-I`).
