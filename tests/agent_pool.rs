@@ -714,6 +714,110 @@ fn over_tls_a_connection_the_server_closed_while_idle_is_not_used() {
     }
 }
 
+/// TLS 1.3 session tickets a server sends while the connection idles in the pool: enough
+/// that reading them takes more socket reads than the reuse check allows an idle session
+/// (`MAX_IDLE_READS`, 8, of at most 4 KiB each in rustls), few enough that a loopback socket
+/// takes them all without the client reading. A ticket record is some 80 bytes: 600 make
+/// about 48 KiB.
+#[cfg(feature = "tls")]
+const IDLE_TICKETS: usize = 600;
+
+/// A server that keeps an idle connection busy with housekeeping, rather than data: the
+/// reuse check reads a few records of it, then leaves the connection rather than read for
+/// as long as the server sends (rustls takes any number of tickets, and no timeout bounds
+/// that check, which must never wait).
+#[cfg(feature = "tls")]
+#[test]
+fn over_tls_a_connection_the_server_keeps_busy_while_idle_is_not_reused() {
+    use rustls::ServerConnection;
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::mpsc;
+
+    let config = {
+        let mut config = (*server_tls_config("localhost.pem", "localhost.key")).clone();
+        // The answer goes out with the server's Finished (0.5-RTT data), so the tickets,
+        // which follow the client's Finished, come after it: the client has its answer
+        // before they arrive, and the connection is in the pool when they do.
+        config.send_half_rtt_data = true;
+        config.send_tls13_tickets = IDLE_TICKETS;
+        config.max_tls13_tickets = IDLE_TICKETS;
+        Arc::new(config)
+    };
+    let answer = |body: &str| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tickets_sent, tickets_out) = mpsc::channel();
+    let server = thread::spawn(move || {
+        let serve = |tcp: &mut TcpStream, body: &str| -> std::io::Result<ServerConnection> {
+            tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+            tcp.set_write_timeout(Some(Duration::from_secs(10)))?;
+            let mut tls = ServerConnection::new(config.clone()).map_err(std::io::Error::other)?;
+            // The ClientHello in, the server's flight and the answer out.
+            while !tls.wants_write() {
+                tls.read_tls(tcp)?;
+                tls.process_new_packets().map_err(std::io::Error::other)?;
+            }
+            tls.writer().write_all(answer(body).as_bytes())?;
+            while tls.wants_write() {
+                tls.write_tls(tcp)?;
+            }
+            // The client's Finished and its request in; the tickets out.
+            while tls.is_handshaking() {
+                tls.read_tls(tcp)?;
+                tls.process_new_packets().map_err(std::io::Error::other)?;
+            }
+            while tls.wants_write() {
+                tls.write_tls(tcp)?;
+            }
+            Ok(tls)
+        };
+        let (mut first, _) = listener.accept().unwrap();
+        let mut first_tls = serve(&mut first, "first").unwrap();
+        tickets_sent.send(()).unwrap();
+        // Whatever the client sends on the first connection from here is answered "reused".
+        thread::spawn(move || {
+            let mut plain = [0u8; 4096];
+            while first_tls.read_tls(&mut first).is_ok_and(|n| n > 0) {
+                if first_tls.process_new_packets().is_err() {
+                    return;
+                }
+                if first_tls.reader().read(&mut plain).is_ok_and(|n| n > 0) {
+                    let _ = first_tls.writer().write_all(answer("reused").as_bytes());
+                    while first_tls.wants_write() {
+                        if first_tls.write_tls(&mut first).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        // A new connection gets "fresh" (and tickets of its own, which no one reads); it stays
+        // open until the client has read its answer.
+        let (mut second, _) = listener.accept().unwrap();
+        let _ = serve(&mut second, "fresh");
+        second
+    });
+
+    let agent = trusting_test_ca(builder().resolve("localhost", port, [127, 0, 0, 1].into()))
+        .build()
+        .unwrap();
+    let url = |path: &str| format!("https://localhost:{port}/{path}");
+    let first = agent.get(&url("1")).send().unwrap().text().unwrap();
+    assert_eq!(first, "first");
+    tickets_out
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the server sent its tickets");
+    let second = agent.get(&url("2")).send().unwrap().text().unwrap();
+    assert_eq!(second, "fresh", "the busy connection was reused");
+    drop(server.join().unwrap());
+}
+
 #[test]
 fn a_get_whose_reused_connection_closes_before_answering_is_retried_once() {
     let (server, log) = closes_on_the_next_request();
