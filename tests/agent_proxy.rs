@@ -168,6 +168,38 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
 }
 
 #[test]
+fn a_101_to_connect_is_no_tunnel() {
+    // RFC 9110 section 15.2.2: after a 101 the connection speaks another protocol, so the
+    // "200" that follows it is not the proxy's answer (curl: "CONNECT tunnel failed, response
+    // 101"). Nothing goes through it.
+    let proxy = ScriptedServer::start(|conn| {
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: upgrade\r\n\r\n\
+              HTTP/1.1 200 Connection established\r\n\r\n",
+        );
+        if conn.read_request_head().is_empty() {
+            return;
+        }
+        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ntunnelled");
+    });
+    let agent = builder()
+        .proxy(&proxy.url("/"))
+        .proxy_tunnel(true)
+        .build()
+        .unwrap();
+    let err = agent.get("http://origin.test/x").send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err}");
+    assert!(
+        err.to_string().ends_with(": 101 Switching Protocols"),
+        "{err}"
+    );
+    assert_eq!(proxy.requests().len(), 1);
+}
+
+#[test]
 fn a_proxy_silent_after_connect_times_out_in_its_own_phase() {
     // Not "during the TLS handshake": no handshake has begun. The proxy hangs up once the
     // client does, so a client without the limit would fail otherwise.

@@ -57,12 +57,13 @@ pub(crate) fn open_tunnel(
     }
     conn.write_all(&request, &budget)?;
     // Interim (1xx) answers come before the final one and say nothing of the tunnel (RFC 9110
-    // section 15.2), as many as a request may get.
+    // section 15.2), as many as a request may get. A 101 is no interim answer: the connection
+    // leaves HTTP/1.1 after it (section 15.2.2), so nothing that follows answers the CONNECT.
     let mut interim = 0;
     let head = loop {
         let head = read_response_head(&mut conn, &budget, limits, tracer)
             .map_err(|e| e.context(format!("proxy {proxy}")))?;
-        if !head.is_informational() || interim == MAX_INFORMATIONAL {
+        if !head.is_informational() || head.status == 101 || interim == MAX_INFORMATIONAL {
             break head;
         }
         interim += 1;
