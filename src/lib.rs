@@ -268,7 +268,7 @@ mod json_body;
 mod key_value;
 pub mod middleware;
 pub mod multipart;
-mod printable;
+pub mod printable;
 mod random;
 mod request;
 mod response;

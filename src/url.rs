@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::write::decimal;
+use crate::printable::escape_controls;
 
 /// The scheme of a [`Url`].
 ///
@@ -673,9 +674,14 @@ pub fn percent_encode_non_ascii(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// An [`ErrorKind::InvalidUrl`] error.
+/// An [`ErrorKind::InvalidUrl`] error. Its message quotes the URL, which may be a peer's (a
+/// redirect's `Location`): what a terminal would obey in it is escaped.
 fn invalid(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::InvalidUrl, message)
+    let message = message.into();
+    Error::new(
+        ErrorKind::InvalidUrl,
+        escape_controls(&message).into_owned(),
+    )
 }
 
 /// `input` without ASCII whitespace at either end, and how many bytes were cut from the front.

@@ -265,6 +265,27 @@ fn a_location_that_is_not_utf8_is_followed_encoded() {
 }
 
 #[test]
+fn an_unusable_locations_text_reaches_the_error_escaped() {
+    // The host of a Location is quoted in the error, which a tool prints: U+009D starts an
+    // operating system command (a window's title, on some terminals the clipboard), U+009B a
+    // control sequence, U+202E shows what follows it reversed.
+    for location in [
+        "http://x\u{9d}0;PWNED\u{9c}\u{202e}fdp.exe/",
+        "http://[bad\u{9b}2J/",
+    ] {
+        let server = HttpServer::start(move |_| Reply::new(302).header("Location", location));
+        let err = agent().get(&server.url("/r")).send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidUrl, "{err}");
+        let shown = err.to_string();
+        assert!(
+            !shown.contains(['\u{9b}', '\u{9c}', '\u{9d}', '\u{202e}']),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\\u{"), "{shown:?}");
+    }
+}
+
+#[test]
 fn a_redirect_without_location_is_returned() {
     let server = HttpServer::start(|_| Reply::new(302));
     let resp = agent().get(&server.url("/")).send().unwrap();

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::headers::Headers;
+use crate::printable::needs_escape;
 
 /// Bounds on a response head, so that a hostile server cannot make us buffer without end.
 ///
@@ -113,7 +114,8 @@ pub struct ResponseHead {
 impl ResponseHead {
     /// The reason phrase as text, possibly empty: its bytes read as UTF-8 when they are, as
     /// ISO-8859-1 otherwise (the charset HTTP/1.1 once gave such bytes, RFC 2616 section 2.2),
-    /// with control characters (C1, which a terminal may obey) replaced by U+FFFD. A client
+    /// with control characters (C1, which a terminal may obey) and bidirectional formatting
+    /// characters ([`needs_escape`]) replaced by U+FFFD. A client
     /// should not act on it (RFC 9112 section 4); it is for people.
     pub fn reason(&self) -> &str {
         match &self.reason_text {
@@ -379,7 +381,7 @@ fn reason_span(head: &[u8]) -> Range<usize> {
 /// The text of a reason phrase that is not plain UTF-8 text: UTF-8 or else ISO-8859-1, its
 /// control characters replaced; `None` when the bytes can serve as they are.
 fn reason_as_text(bytes: &[u8]) -> Option<Box<str>> {
-    let plain = |c: char| !c.is_control() || c == '\t';
+    let plain = |c: char| !needs_escape(c) || c == '\t';
     if let Ok(text) = std::str::from_utf8(bytes) {
         if text.chars().all(plain) {
             return None;
@@ -460,6 +462,9 @@ mod tests {
         let (head, _) = complete(b"HTTP/1.1 200 a\x9bb\r\n\r\n");
         assert_eq!(head.reason(), "a\u{fffd}b");
         assert_eq!(head.reason_bytes(), b"a\x9bb");
+        // U+202E, right-to-left override, shows what follows it reversed.
+        let (head, _) = complete("HTTP/1.1 404 Not \u{202e}Found\r\n\r\n".as_bytes());
+        assert_eq!(head.reason(), "Not \u{fffd}Found");
     }
 
     #[test]

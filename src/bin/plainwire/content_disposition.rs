@@ -28,14 +28,8 @@ pub fn filename(value: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let unusable = base.is_empty()
         || base.starts_with('.')
-        || base.chars().any(|c| c.is_control() || is_bidi_format(c));
+        || base.chars().any(plainwire::printable::needs_escape);
     (!unusable).then(|| base.to_string())
-}
-
-/// Whether `c` is one of Unicode's bidirectional formatting characters (UAX #9, table 1: the
-/// embeddings, overrides and isolates, their terminators, and the three implicit marks).
-fn is_bidi_format(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Where the value of the `filename=` parameter starts (case-insensitive name).
