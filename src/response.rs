@@ -467,8 +467,10 @@ impl Response {
         if !matches!(self.status(), 206 | 416) {
             return None;
         }
-        match self.headers_all("content-range").as_slice() {
-            [value] => ContentRange::parse(value),
+        // As bytes: a second field that is not UTF-8 is a second field all the same.
+        let mut values = self.head.headers.get_all_bytes("content-range");
+        match (values.next(), values.next()) {
+            (Some(value), None) => ContentRange::parse(std::str::from_utf8(value).ok()?),
             _ => None,
         }
     }

@@ -404,6 +404,20 @@ fn content_range_means_nothing_on_other_statuses_or_when_invalid() {
     assert_eq!(invalid.content_range(), None);
 }
 
+#[test]
+fn content_range_sent_twice_means_nothing_even_when_one_is_not_utf8() {
+    // Which of the two is the body's range is anyone's guess; the one that is not UTF-8 must
+    // not make the other look like the only one.
+    let server = HttpServer::start(|_| {
+        Reply::new(206)
+            .header("Content-Range", "bytes 5-9/10")
+            .header("Content-Range", b"bytes 0-9/10\xff")
+            .body("56789")
+    });
+    let resp = agent().get(&server.url("/")).send().unwrap();
+    assert_eq!(resp.content_range(), None);
+}
+
 // ---------------------------------------------------------------------------
 // Text in its charset
 // ---------------------------------------------------------------------------
