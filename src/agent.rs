@@ -1038,7 +1038,8 @@ impl AgentBuilder {
     }
 
     /// Whether to trust the Mozilla roots built in through webpki-roots. Default: true when no
-    /// CA file or PEM was given, false otherwise.
+    /// roots were given on the builder (a CA file, directory or PEM, or the native roots) and
+    /// no CA variable of the environment names any (see `roots_from_env`); false otherwise.
     ///
     /// ```no_run
     /// // The company CA and the public ones.

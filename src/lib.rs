@@ -194,7 +194,7 @@
 //!
 //! 1. `lib.rs` → `agent.rs` → `request.rs` (with `url.rs`): what you ask for, collected.
 //! 2. `client/`, the middle layer, one call in order: `call.rs` (deadline, retries, the redirect
-//!    loop), `request_head.rs`, `proxy.rs`, `connect.rs` (pool, or TCP, `tunnel.rs`, TLS),
+//!    loop), `proxy.rs`, `request_head.rs`, `connect.rs` (pool, or TCP, `tunnel.rs`, TLS),
 //!    `exchange.rs`, `wire_body.rs`, and `redirect.rs`, the decision whether to go on.
 //! 3. [`http1`], HTTP/1.1 on byte buffers, never a socket: the request head, the response head,
 //!    the framing of the body (RFC 9112 section 6.3), chunked decoding.
@@ -208,7 +208,8 @@
 //!
 //! ## Safe by default
 //!
-//! - Certificates are verified against the webpki roots; turning that off is
+//! - Certificates are verified: against the webpki roots, or the roots a CA variable such as
+//!   `SSL_CERT_FILE` names (feature `env`; see `docs/trust.md`); turning verification off is
 //!   [`AgentBuilder::danger_accept_invalid_certs`], and nothing else.
 //! - A connect timeout (30 s) and an idle read timeout (60 s) are on by default, so no call can
 //!   wait forever on a silent server; [`RequestBuilder::timeout`] sets an overall deadline.

@@ -487,8 +487,9 @@ impl RequestBuilder {
     /// Streams the body from `reader`, read to its end as it is sent, with chunked transfer
     /// coding (a `Content-Length` header set on the request sends it with that length
     /// instead, and the reader must then yield exactly that many bytes). A streamed body is
-    /// read once: a 307 or 308 redirect is returned as the response instead of followed, and
-    /// the [retry policy](RequestBuilder::retry) stops once the reader has been read from.
+    /// read once: once the reader has been read from, a redirect that keeps the body (307,
+    /// 308, or 301 and 302 for methods other than POST) is returned as the response instead
+    /// of followed, and the [retry policy](RequestBuilder::retry) stops.
     /// It asks for `100 Continue` first, under the default [`ExpectContinue`] rule.
     ///
     /// ```no_run

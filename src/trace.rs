@@ -18,7 +18,7 @@
 //! still mask the credential fields, not the named ones); bodies are handed over as they are,
 //! since only the caller knows what they hold.
 //!
-//! With the `tls` feature, each TLS record is reported as it crosses the socket
+//! With the `tls` and `inspect` features (both default), each TLS record is reported as it crosses the socket
 //! ([`TraceEvent::TlsRecord`], then [`TraceEvent::TlsData`] with its bytes): the handshake
 //! message by message, then the encrypted records. They are looked at only when a hook is
 //! set; an agent without one never cuts records.
