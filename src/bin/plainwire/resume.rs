@@ -58,6 +58,9 @@ pub enum Resumed {
 /// complete; a 416 that says the document is another length, or an error page that happens to
 /// be as long, says nothing of the file, and succeeding on it would hide a file that is not
 /// the document.
+///
+/// Append: a 206 whose range starts at the offset, and whose Content-Length, if it has one, is
+/// the range's length.
 pub fn judge(
     offset: u64,
     status: u16,
@@ -72,9 +75,12 @@ pub fn judge(
             _ => Resumed::Complete,
         };
     }
-    let resumed_here = content_range
-        .and_then(|range| range.range())
-        .is_some_and(|range| *range.start() == offset);
+    // A Content-Length other than the part's length would write other bytes than the part
+    // (curl appends them all). A body of unknown length is taken at its range's word.
+    let resumed_here = content_range.is_some_and(|range| {
+        range.range().is_some_and(|range| *range.start() == offset)
+            && content_length.is_none_or(|length| Some(length) == range.part_length())
+    });
     if resumed_here {
         Resumed::Append
     } else if status == 200 && content_length == Some(offset) {
@@ -102,6 +108,18 @@ mod tests {
             judge(100, 206, range(100, 199, 200), Some(100)),
             Resumed::Append
         );
+    }
+
+    #[test]
+    fn a_206_whose_length_is_not_its_parts_is_not_a_resume() {
+        for length in [99, 101, 115] {
+            assert_eq!(
+                judge(100, 206, range(100, 199, 200), Some(length)),
+                Resumed::Refused,
+                "{length}"
+            );
+        }
+        assert_eq!(judge(100, 206, range(100, 199, 200), None), Resumed::Append);
     }
 
     #[test]
