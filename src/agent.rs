@@ -1095,7 +1095,9 @@ impl AgentBuilder {
     /// answered, so anyone on the network path can read and change everything. Use it only
     /// against a test server you control, never in production, never as a fix for an error you
     /// do not understand (the error's message says what was wrong with the certificate).
-    /// Like requests' `verify=False` and curl's `--insecure`.
+    /// Like requests' `verify=False` and curl's `--insecure`. Each response's
+    /// [`TlsInfo::certificate_verified`](crate::TlsInfo::certificate_verified) is then false,
+    /// and a trace says "Certificate NOT verified" with each handshake.
     ///
     /// ```
     /// // Only for a test server with a self-made certificate, on this machine.

@@ -240,6 +240,12 @@ impl fmt::Display for TraceEvent<'_> {
                 if tls.resumed {
                     write!(f, "\n* TLS session resumed")?;
                 }
+                if !tls.certificate_verified {
+                    write!(
+                        f,
+                        "\n* Certificate NOT verified: the agent accepts any certificate"
+                    )?;
+                }
                 #[cfg(feature = "inspect")]
                 for (depth, cert) in tls.peer_certificates.iter().enumerate() {
                     write!(

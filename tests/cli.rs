@@ -908,6 +908,14 @@ fn insecure_skips_verification_with_a_warning() {
     run_s.expect_code(0);
     assert_eq!(run_s.stdout, b"secure");
     assert_eq!(run_s.stderr, "");
+    // -v still says it, with each handshake.
+    let run_sv = run(&["--insecure", "-sv", &server.url("/")]);
+    run_sv.expect_code(0);
+    assert!(
+        run_sv.stderr.contains("\n* Certificate NOT verified"),
+        "{}",
+        run_sv.stderr
+    );
 }
 
 #[cfg(feature = "tls")]

@@ -165,6 +165,44 @@ fn plain_http_has_no_tls_details() {
 }
 
 #[test]
+fn an_agent_that_accepts_any_certificate_says_so_on_every_handshake() {
+    // Insecure only when asked, and loud: the details and the trace both say the chain went
+    // unchecked, for a certificate that would have passed as for one that would not.
+    for (cert, key) in [
+        ("localhost.pem", "localhost.key"),
+        ("self-signed.pem", "self-signed.key"),
+    ] {
+        let config = server_tls_config(cert, key);
+        let server = HttpServer::start_tls(config, |_| Reply::new(200).body("ok"));
+        let (agent, events) = recording_agent(Agent::builder().danger_accept_invalid_certs(true));
+        let resp = agent.get(&server.url("/")).send().unwrap();
+        assert!(!resp.tls().unwrap().certificate_verified, "{cert}");
+        let handshake = events
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(name, _)| name == "tls")
+            .map(|(_, text)| text.clone())
+            .unwrap();
+        assert!(
+            handshake.contains("\n* Certificate NOT verified"),
+            "{cert}: {handshake}"
+        );
+    }
+    let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
+        Reply::new(200).body("ok")
+    });
+    let (agent, events) = recording_agent(trusting_test_ca(Agent::builder()));
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert!(resp.tls().unwrap().certificate_verified);
+    assert!(!events
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(_, text)| text.contains("NOT verified")));
+}
+
+#[test]
 fn timings_are_ordered_and_add_up() {
     let server = HttpServer::start_tls(server_tls_config("localhost.pem", "localhost.key"), |_| {
         Reply::new(200).body(vec![7u8; 100_000])

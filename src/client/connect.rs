@@ -160,6 +160,7 @@ pub(crate) fn connection_for(
         )?;
         let details = Arc::new(crate::transport::tls_info::NegotiatedTls::from_session(
             tls.session(),
+            shared.tls.verifies_chain(),
         ));
         tracer.emit(|| TraceEvent::TlsHandshake(details.info()));
         info.tls = Some(details);

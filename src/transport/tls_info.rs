@@ -28,6 +28,12 @@ pub struct TlsInfo {
     pub alpn: Option<String>,
     /// Whether the handshake resumed an earlier session instead of a full exchange.
     pub resumed: bool,
+    /// Whether the server's certificate chain was verified against the trusted roots: false
+    /// only for an agent built with
+    /// [`danger_accept_invalid_certs`](crate::AgentBuilder::danger_accept_invalid_certs)
+    /// (a pinned key, if any, was still checked). A trace says so, in words, on each
+    /// handshake.
+    pub certificate_verified: bool,
     /// The server's certificate chain as sent, leaf first; a certificate this crate's small
     /// reader cannot summarise is left out. With the `inspect` feature (in `default`).
     #[cfg(feature = "inspect")]
@@ -52,11 +58,15 @@ pub(crate) struct NegotiatedTls {
 }
 
 impl NegotiatedTls {
-    /// Keeps what a finished handshake negotiated.
+    /// Keeps what a finished handshake negotiated; `certificate_verified` says whether the
+    /// session's configuration verifies the server's certificate chain.
     #[cfg(feature = "tls")]
-    pub(crate) fn from_session(session: &rustls::ClientConnection) -> NegotiatedTls {
+    pub(crate) fn from_session(
+        session: &rustls::ClientConnection,
+        certificate_verified: bool,
+    ) -> NegotiatedTls {
         NegotiatedTls {
-            negotiated: TlsInfo::negotiated(session),
+            negotiated: TlsInfo::negotiated(session, certificate_verified),
             #[cfg(feature = "inspect")]
             certificates: session
                 .peer_certificates()
@@ -88,7 +98,7 @@ impl NegotiatedTls {
 impl TlsInfo {
     /// Reads what a finished handshake negotiated, but for the certificates.
     #[cfg(feature = "tls")]
-    fn negotiated(session: &rustls::ClientConnection) -> TlsInfo {
+    fn negotiated(session: &rustls::ClientConnection, certificate_verified: bool) -> TlsInfo {
         let version = match session.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
@@ -108,6 +118,7 @@ impl TlsInfo {
             cipher_suite,
             alpn,
             resumed,
+            certificate_verified,
             #[cfg(feature = "inspect")]
             peer_certificates: Vec::new(),
         }

@@ -262,7 +262,12 @@ impl EnvRoots {
 #[derive(Debug, Clone)]
 pub enum ClientTls {
     /// Ready for handshakes.
-    Ready(Arc<ClientConfig>),
+    Ready {
+        config: Arc<ClientConfig>,
+        /// Whether the server's certificate chain is verified: false when the agent accepts
+        /// any certificate (a pinned key is still checked).
+        verifies_chain: bool,
+    },
     /// What the environment named for TLS could not be used: its roots could not be read, or
     /// its key log file (`SSLKEYLOGFILE`) opened.
     Unusable {
@@ -274,10 +279,22 @@ pub enum ClientTls {
 }
 
 impl ClientTls {
+    /// Whether handshakes verify the server's certificate chain: false only when the agent
+    /// accepts any certificate.
+    pub fn verifies_chain(&self) -> bool {
+        !matches!(
+            self,
+            ClientTls::Ready {
+                verifies_chain: false,
+                ..
+            }
+        )
+    }
+
     /// The configuration, or the error that made it unusable.
     pub fn config(&self) -> Result<Arc<ClientConfig>> {
         match self {
-            ClientTls::Ready(config) => Ok(config.clone()),
+            ClientTls::Ready { config, .. } => Ok(config.clone()),
             ClientTls::Unusable { kind, message } => Err(Error::new(*kind, message.clone())),
         }
     }
@@ -473,7 +490,10 @@ impl TrustSettings {
         if let Some(key_log) = &self.key_log {
             config.key_log = key_log.clone();
         }
-        Ok(ClientTls::Ready(Arc::new(config)))
+        Ok(ClientTls::Ready {
+            config: Arc::new(config),
+            verifies_chain: !self.accept_invalid_certs,
+        })
     }
 
     /// The roots: explicit ones, else the environment's ([`EnvRoots`]), else webpki-roots;
