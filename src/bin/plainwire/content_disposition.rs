@@ -11,7 +11,8 @@
 //! `.plainwirerc` that later runs read by default. A bidirectional formatting character
 //! (U+202E, right-to-left override, and its kin) makes a name show other than it is:
 //! `invoice\u{202e}fdp.exe` is listed as `invoiceexe.pdf` (Unicode Technical Report 36,
-//! section 2.1; CVE-2021-42574 for source code).
+//! section 2.1; CVE-2021-42574 for source code). On Windows, neither is a name Windows would
+//! read as a drive, a stream or a device, or would change ([`windows_misreads`]).
 
 /// The file name in a Content-Disposition value, if it names one that can be used.
 pub fn filename(value: &str) -> Option<String> {
@@ -28,8 +29,29 @@ pub fn filename(value: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let unusable = base.is_empty()
         || base.starts_with('.')
-        || base.chars().any(plainwire::printable::needs_escape);
+        || base.chars().any(plainwire::printable::needs_escape)
+        || (cfg!(windows) && windows_misreads(base));
     (!unusable).then(|| base.to_string())
+}
+
+/// Whether Windows would take `name` for something other than a file of that name in the
+/// directory: a drive or a stream (`C:x`, `x:stream`, which `:` makes), a device (`CON`,
+/// `NUL`, `COM1.txt`: the reserved names, whatever their extension), a name it would change
+/// (a trailing `.` or space is dropped), or one it cannot create (`<>"|?*`). curl cleans such
+/// names on Windows too (`sanitize_file_name`).
+fn windows_misreads(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = stem.to_ascii_uppercase();
+    let device = matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ["COM", "LPT"].iter().any(|prefix| {
+        upper.strip_prefix(prefix).is_some_and(|n| {
+            matches!(n, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9")
+                || matches!(n, "\u{b9}" | "\u{b2}" | "\u{b3}")
+        })
+    });
+    device || name.ends_with(['.', ' ']) || name.contains([':', '<', '>', '"', '|', '?', '*'])
 }
 
 /// Where the value of the `filename=` parameter starts (case-insensitive name).
@@ -101,6 +123,36 @@ mod tests {
             "attachment; xfilename=no.txt",
         ] {
             assert_eq!(filename(value), None, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn names_windows_would_misread_are_known() {
+        for name in [
+            "C:drive.txt",
+            "x:stream.txt",
+            "CON",
+            "nul.txt",
+            "Com1.log",
+            "LPT9",
+            "COM\u{b9}.txt",
+            "conin$",
+            "trailing.",
+            "trailing ",
+            "a?b",
+            "a*b",
+            "a|b",
+        ] {
+            assert!(windows_misreads(name), "{name:?}");
+        }
+        for name in [
+            "report.pdf",
+            "CONTRACT.txt",
+            "com10.txt",
+            "lpt.txt",
+            "nul-free.txt",
+        ] {
+            assert!(!windows_misreads(name), "{name:?}");
         }
     }
 
