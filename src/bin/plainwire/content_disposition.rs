@@ -4,10 +4,13 @@
 //!
 //! As curl (docs/cmdline-opts/remote-header-name.md): only the `filename=` parameter is read
 //! (not `filename*=`), quoted with `"` or `'` or up to the next `;`; anything up to the last
-//! `/` or `\` is cut off; no percent-decoding is done. A name that is then empty, or starts
-//! with `.`, or holds a control character or a bidirectional formatting character, is no name
-//! at all, and the URL's is used (curl would try to use it). A leading `.` covers `.` and `..`, and the hidden files a server has
-//! no business making in the directory it is run in: `.bashrc`, `.npmrc`, or the
+//! `/` or `\` is cut off; no percent-decoding is done. Unlike curl, a `filename=` inside
+//! another parameter's quoted value is none (`title="; filename=x.sh"`), and the `\` escapes
+//! of a `"`-quoted name are undone (RFC 9110 section 5.6.4). A name that is then empty, or
+//! starts with `.`, or holds a control character or a bidirectional formatting character, is
+//! no name at all, and the URL's is used (curl would try to use it). A leading `.` covers `.`
+//! and `..`, and the hidden files a server has no business making in the directory it is run
+//! in: `.bashrc`, `.npmrc`, or the
 //! `.plainwirerc` that later runs read by default. A bidirectional formatting character
 //! (U+202E, right-to-left override, and its kin) makes a name show other than it is:
 //! `invoice\u{202e}fdp.exe` is listed as `invoiceexe.pdf` (Unicode Technical Report 36,
@@ -19,11 +22,12 @@ pub fn filename(value: &str) -> Option<String> {
     let start = find_parameter(value)?;
     let rest = value[start..].trim_start_matches([' ', '\t']);
     let name = match rest.chars().next() {
-        Some(quote @ ('"' | '\'')) => {
+        Some('"') => unquote(&rest[1..]),
+        Some('\'') => {
             let inner = &rest[1..];
-            &inner[..inner.find(quote).unwrap_or(inner.len())]
+            inner[..inner.find('\'').unwrap_or(inner.len())].to_string()
         }
-        _ => &rest[..rest.find(';').unwrap_or(rest.len())],
+        _ => rest[..rest.find(';').unwrap_or(rest.len())].to_string(),
     };
     let name = name.trim_end_matches([' ', '\t']);
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -54,20 +58,52 @@ fn windows_misreads(name: &str) -> bool {
     device || name.ends_with(['.', ' ']) || name.contains([':', '<', '>', '"', '|', '?', '*'])
 }
 
-/// Where the value of the `filename=` parameter starts (case-insensitive name).
+/// Where the value of the `filename=` parameter starts (case-insensitive name). A parameter
+/// name starts the value or follows `;` and blanks (not `xfilename=`), outside any quoted
+/// string: `title="; filename=x"` names no file.
 fn find_parameter(value: &str) -> Option<usize> {
-    let lower = value.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find("filename=") {
-        let at = from + at;
-        // A parameter name starts the value or follows ';' and blanks: not "xfilename=".
-        let before = lower[..at].trim_end_matches([' ', '\t']);
-        if before.is_empty() || before.ends_with(';') {
-            return Some(at + "filename=".len());
+    const NAME: &[u8] = b"filename=";
+    let bytes = value.as_bytes();
+    let (mut at, mut quoted, mut starts_parameter) = (0, false, true);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if quoted {
+            match byte {
+                b'\\' => at += 1,
+                b'"' => quoted = false,
+                _ => {}
+            }
+        } else if starts_parameter
+            && bytes[at..].len() >= NAME.len()
+            && bytes[at..at + NAME.len()].eq_ignore_ascii_case(NAME)
+        {
+            return Some(at + NAME.len());
+        } else {
+            match byte {
+                b';' => starts_parameter = true,
+                b' ' | b'\t' => {}
+                b'"' => (quoted, starts_parameter) = (true, false),
+                _ => starts_parameter = false,
+            }
         }
-        from = at + 1;
+        at += 1;
     }
     None
+}
+
+/// The text of a quoted string whose opening `"` is gone: up to the closing one, each `\`
+/// escape undone (RFC 9110 section 5.6.4). One that never closes runs to the end.
+fn unquote(inner: &str) -> String {
+    let mut text = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => text.extend(chars.next()),
+            c => text.push(c),
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -90,6 +126,27 @@ mod tests {
         );
         assert_eq!(filename("attachment;FileName=x.bin"), Some("x.bin".into()));
         assert_eq!(filename("filename=first.txt"), Some("first.txt".into()));
+    }
+
+    #[test]
+    fn a_name_inside_another_parameters_quotes_is_none_and_escapes_are_undone() {
+        assert_eq!(
+            filename(r#"attachment; title="; filename=inq.sh"; filename=good.txt"#),
+            Some("good.txt".into())
+        );
+        assert_eq!(
+            filename(r#"attachment; title="a \"; filename=x\""; filename=ok.txt"#),
+            Some("ok.txt".into())
+        );
+        assert_eq!(
+            filename(r#"attachment; filename="a\"b\\c.txt""#),
+            Some("c.txt".into())
+        );
+        assert_eq!(
+            filename(r#"attachment; filename="a\"b.txt""#),
+            Some("a\"b.txt".into())
+        );
+        assert_eq!(filename(r#"attachment; title="filename=x""#), None);
     }
 
     #[test]
