@@ -448,16 +448,18 @@ impl SecretHeaders {
     }
 
     /// `value` as a trace or a `Debug` output may show it: unchanged for a field that is not
-    /// secret; otherwise asterisks, after the scheme of an authorization (`Basic *****`), which
-    /// says what kind of credential it was and is no secret. A cookie's every byte may be.
+    /// secret; otherwise asterisks, after the scheme of an `Authorization` or
+    /// `Proxy-Authorization` (`Basic *****`), which says what kind of credential it was and is
+    /// no secret. A cookie's every byte may be, and so may those of a field the caller named:
+    /// its first word is no scheme (`X-Upstream-Authorization: token rest` shows `*****`).
     pub(crate) fn masked<'a>(&self, name: &[u8], value: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
         if !self.is_secret(name) {
             return value.into();
         }
         let value = value.trim_ascii();
         let mut out = Vec::with_capacity(24);
-        let is_authorization =
-            name.len() >= 13 && name[name.len() - 13..].eq_ignore_ascii_case(b"authorization");
+        let is_authorization = name.eq_ignore_ascii_case(b"authorization")
+            || name.eq_ignore_ascii_case(b"proxy-authorization");
         if is_authorization {
             let scheme = value.split(|&b| b == b' ').next().unwrap_or_default();
             if scheme.len() < value.len() {
@@ -565,6 +567,13 @@ mod tests {
         assert_eq!(
             String::from_utf8(secrets.mask_head(head)).unwrap(),
             "GET / HTTP/1.1\r\nCookie: *****\r\nX-API-Key: *****\r\nX-Other: v\r\n\r\n"
+        );
+        // A named field whose name ends like Authorization's has no scheme to show.
+        secrets.add("X-Upstream-Authorization");
+        let head = b"GET / HTTP/1.1\r\nX-Upstream-Authorization: SECRET rest\r\n\r\n";
+        assert_eq!(
+            String::from_utf8(secrets.mask_head(head)).unwrap(),
+            "GET / HTTP/1.1\r\nX-Upstream-Authorization: *****\r\n\r\n"
         );
     }
 
