@@ -583,8 +583,11 @@ impl AgentBuilder {
     /// Names a header field whose values are secret, such as `X-Api-Key`: like Authorization,
     /// Cookie and Set-Cookie, its values are masked in the [trace](AgentBuilder::trace) (in
     /// request and response heads alike, unless the agent was built with
-    /// [`trace_unmasked`](AgentBuilder::trace_unmasked)) and in `Debug` output, and it is
-    /// dropped when a redirect leaves the origin. It is still sent as given.
+    /// [`trace_unmasked`](AgentBuilder::trace_unmasked)) and in the `Debug` output of the
+    /// agent, its requests and their responses, and it is dropped when a redirect leaves the
+    /// origin. It is still sent as given. A [`Headers`](crate::Headers) on its own (what
+    /// [`Response::headers`](crate::Response::headers) returns) knows nothing of the agent: its
+    /// `Debug` masks only the credential fields.
     ///
     /// ```
     /// let agent = plainwire::Agent::builder()

@@ -394,7 +394,9 @@ impl Response {
         self.local_addr
     }
 
-    /// All header fields.
+    /// All header fields. Their `Debug` masks the credential fields, not those the agent
+    /// named secret ([`AgentBuilder::secret_header`](crate::AgentBuilder::secret_header)),
+    /// which only the `Response`'s own `Debug` knows.
     pub fn headers(&self) -> &Headers {
         &self.head.headers
     }

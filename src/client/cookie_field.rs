@@ -9,6 +9,7 @@
 //! behind, while the jar's follow their own domain rules.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::http1::write::not_a_name;
 
 /// The value of the Cookie field, if any cookie goes: `jar` is the jar's field for this URL
 /// (`a=1; b=2`), `own` the request's cookies, which go unless the call `left_origin`.
@@ -52,10 +53,12 @@ pub(crate) fn merge(
 /// `token`) is allowed, unless its value holds `=`, which a server would read as a name.
 pub(crate) fn check(name: &str, value: &str) -> Result<()> {
     let breaks = |b: u8| b == b';' || b.is_ascii_control();
-    if name.bytes().any(|b| breaks(b) || b == b'=' || b == b' ') {
+    let in_name = |b: u8| !(breaks(b) || b == b'=' || b == b' ');
+    if !name.bytes().all(in_name) {
+        // `sid=s3cret` given as a name: only what comes before the '=' is quoted.
         return Err(Error::new(
             ErrorKind::InvalidRequest,
-            format!("{name:?} is not a cookie name: with '=', ';', a space or a control character"),
+            not_a_name("cookie name", name, in_name),
         ));
     }
     if name.is_empty() && (value.is_empty() || value.contains('=')) {
@@ -114,6 +117,15 @@ mod tests {
         assert_eq!(merge(None, &own(&[("a", "1")]), true), None);
         let field = merge(Some("r=1".into()), &own(&[("a", "1")]), true);
         assert_eq!(field.as_deref(), Some("r=1"));
+    }
+
+    #[test]
+    fn a_bad_cookie_name_is_quoted_only_up_to_its_first_bad_byte() {
+        let err = check("sid=s3cret", "").unwrap_err();
+        assert_eq!(
+            err.message(),
+            "not a valid cookie name: '=' after \"sid\" (the rest is not shown)"
+        );
     }
 
     #[test]

@@ -337,7 +337,9 @@ impl Headers {
 
 impl fmt::Debug for Headers {
     /// Every field, the values of the [credential fields](CREDENTIAL_FIELDS) (Set-Cookie
-    /// among them) masked.
+    /// among them) masked. The fields an agent names secret
+    /// (`AgentBuilder::secret_header`) are not known here: a `Response`'s own `Debug` masks
+    /// those too.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
             .entries(self.iter().map(|(name, value)| {

@@ -64,6 +64,31 @@ pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_byte)
 }
 
+/// Why `name` is not a valid `what`: its first byte that `allowed` refuses, and the name only
+/// up to there, since what follows may be a secret (`Authorization: Bearer …` pasted as a
+/// header's name, `sid=…` as a cookie's). Used for cookie names too.
+pub(crate) fn not_a_name(what: &str, name: &str, allowed: impl Fn(u8) -> bool) -> String {
+    let first_refused = name.bytes().position(|b| !allowed(b)).map(|mut at| {
+        // The start of the character that holds the refused byte.
+        while !name.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    });
+    match first_refused {
+        None => format!("a {what} cannot be empty"),
+        Some(0) => format!(
+            "not a valid {what}: it starts with {:?} (the rest is not shown)",
+            name.chars().next().unwrap_or_default()
+        ),
+        Some(at) => format!(
+            "not a valid {what}: {:?} after {:?} (the rest is not shown)",
+            name[at..].chars().next().unwrap_or_default(),
+            &name[..at]
+        ),
+    }
+}
+
 fn invalid(message: String) -> Error {
     Error::new(ErrorKind::InvalidRequest, message)
 }
@@ -138,7 +163,7 @@ pub fn check_method(method: &str) -> Result<()> {
 /// ```
 pub fn check_header(name: &str, value: &str) -> Result<()> {
     if !is_token(name) {
-        return Err(invalid(format!("{name:?} is not a valid header name")));
+        return Err(invalid(not_a_name("header name", name, is_token_byte)));
     }
     if let Some(bad) = first_control_byte(value) {
         let what = match bad {
@@ -316,6 +341,24 @@ pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_header_name_is_quoted_only_up_to_its_first_bad_byte() {
+        // A curl -H line pasted as a name: its value, a secret, stays out of the message.
+        let err = check_header("Authorization: Bearer s3cret", "").unwrap_err();
+        assert_eq!(
+            err.message(),
+            "not a valid header name: ':' after \"Authorization\" (the rest is not shown)"
+        );
+        let err = check_header(" X", "").unwrap_err();
+        assert!(err.message().contains("starts with ' '"), "{err}");
+        let err = check_header("Xé", "").unwrap_err();
+        assert!(err.message().contains("'é' after \"X\""), "{err}");
+        assert!(check_header("", "")
+            .unwrap_err()
+            .message()
+            .contains("cannot be empty"));
+    }
 
     #[test]
     fn a_head_with_headers_in_the_order_given() {
