@@ -41,6 +41,11 @@
 //!
 //! A closure needs its parameter types written out, as above: Rust infers them only where a
 //! function asks for a closure directly, and `middleware` asks for any [`Middleware`].
+//!
+//! A middleware that needs a request of its own (to fetch a token, say) should make it with
+//! another agent: a call through the agent it belongs to runs the whole chain again, this
+//! middleware included, with no bound but the caller's. And an agent kept inside one of its
+//! own middlewares holds itself: it, its pool and its connections are never freed.
 
 use std::sync::Arc;
 
