@@ -75,6 +75,58 @@ fn the_read_timeout_ends_a_wait_for_the_head() {
     );
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_during_a_wait_without_end_fails_nothing() {
+    // A read timeout of Duration::MAX ("as long as it takes") with no deadline: a stop and a
+    // continue interrupt the read (EINTR, see tests/cli.rs), and the wait goes on, where
+    // counting down to an end past what an Instant holds panicked. The process is stopped,
+    // so the call runs in a child running this test alone.
+    const CHILD: &str = "PLAINWIRE_TEST_SIGNALLED_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let server = ScriptedServer::start(|conn| {
+            conn.read_request_head();
+            println!("the child is waiting");
+            conn.sleep(Duration::from_millis(1500));
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+        let agent = builder()
+            .read_timeout(Some(Duration::MAX))
+            .write_timeout(Some(Duration::MAX))
+            .build()
+            .unwrap();
+        let body = agent.get(&server.url("/")).send().unwrap().text().unwrap();
+        assert_eq!(body, "ok");
+        return;
+    }
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_signal_during_a_wait_without_end_fails_nothing",
+        ])
+        .args(["--nocapture", "--test-threads", "1"])
+        .env(CHILD, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    // The test harness writes its "test … ..." before it, on the same line.
+    assert!(lines.any(|line| line.is_ok_and(|line| line.ends_with("the child is waiting"))));
+    // The child is now waiting for the answer's head.
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    for signal in ["-STOP", "-CONT"] {
+        let status = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}: {}", rest.join("\n"));
+}
+
 #[test]
 fn the_read_timeout_ends_a_wait_for_the_body() {
     let server = ScriptedServer::start(|conn| {

@@ -246,9 +246,12 @@ impl TimedSocket {
             match result {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                     let armed = *self.armed(way);
+                    // A timeout past what an Instant can hold (`Duration::MAX`, "wait as long
+                    // as it takes") has no end to count down to: the wait goes on as set.
                     let until = armed.until.or_else(|| {
                         *signalled.get_or_insert_with(|| {
-                            armed.set.map(|set| Instant::now() + set + armed.short_by)
+                            let set = armed.set?;
+                            Instant::now().checked_add(set)?.checked_add(armed.short_by)
                         })
                     });
                     if let (Some(until), false) = (until, self.nonblocking) {
