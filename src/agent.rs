@@ -203,9 +203,10 @@ impl AgentBuilder {
     /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout). Default: none for a body read as a
     /// stream, as in curl, since a stream of events may rightly trickle; a body read into memory
     /// must keep up [1 KiB/s](crate::defaults::BUFFERED_MIN_SPEED) over each read-timeout period.
-    /// A limit set here replaces that floor. Periods are counted from the first time a read
-    /// waits on the server, so a body that came with its head, or a caller who reads the body
-    /// a while after the head, spends none of the server's time.
+    /// A limit set here replaces that floor; one of 0 bytes a second, or over a zero period,
+    /// bounds nothing (as curl's), so it takes the floor away. Periods are counted from the
+    /// first time a read waits on the server, so a body that came with its head, or a caller
+    /// who reads the body a while after the head, spends none of the server's time.
     ///
     /// An upload of known length is held to it too, as a whole: it must be sent within one
     /// `period` plus its length at `bytes_per_second`. Without a limit, an upload of bytes, a

@@ -1,6 +1,6 @@
 //! [`SpeedWatch`]: curl's low-speed limit over a body as it is read: a transfer slower than so
 //! many bytes a second over a whole period is aborted. It counts and keeps time; reading is the
-//! body's job.
+//! body's job. A limit of 0 bytes a second, or over no time at all, bounds nothing, as in curl.
 
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,13 @@ impl SpeedWatch {
             .map_or(Duration::ZERO, |start| start.elapsed())
     }
 
+    /// Whether the limit bounds nothing: 0 bytes a second, or a period of no time at all (curl
+    /// turns its limit off for either). It still replaces the floor a body read into memory
+    /// is held to, as any limit the caller sets does.
+    fn is_off(&self) -> bool {
+        self.limit.bytes_per_second == 0 || self.limit.period.is_zero()
+    }
+
     /// The bytes a period must bring: the limit times the period, at least one byte.
     fn needed(&self) -> u64 {
         let bytes = u128::from(self.limit.bytes_per_second) * self.limit.period.as_millis() / 1000;
@@ -53,6 +60,9 @@ impl SpeedWatch {
     /// that goes silent is caught on time. Called before each wait; the first call starts the
     /// first period.
     pub(crate) fn deadline(&mut self) -> Deadline {
+        if self.is_off() {
+            return Deadline::none();
+        }
         let start = *self.period_start.get_or_insert_with(Instant::now);
         Deadline::named_from("the low-speed period", start, self.limit.period)
     }
@@ -62,7 +72,7 @@ impl SpeedWatch {
     /// period when one ended with enough.
     pub(crate) fn record(&mut self, n: usize) -> Result<(), Error> {
         self.received = self.received.saturating_add(n as u64);
-        if self.elapsed() < self.limit.period {
+        if self.is_off() || self.elapsed() < self.limit.period {
             return Ok(());
         }
         if self.received < self.needed() {
@@ -87,7 +97,7 @@ impl SpeedWatch {
 
     /// Whether a timeout at `deadline` was the end of a period rather than another limit.
     pub(crate) fn period_ended(&self) -> bool {
-        self.elapsed() >= self.limit.period
+        !self.is_off() && self.elapsed() >= self.limit.period
     }
 }
 
@@ -108,7 +118,6 @@ mod tests {
     #[test]
     fn a_period_must_bring_the_rate_times_its_length() {
         assert_eq!(watch(100, Duration::from_secs(3)).needed(), 300);
-        assert_eq!(watch(0, Duration::from_secs(3)).needed(), 1);
         assert_eq!(watch(10, Duration::from_millis(100)).needed(), 1);
     }
 
@@ -140,6 +149,21 @@ mod tests {
         std::thread::sleep(2 * period);
         assert!(watch.period_ended());
         assert_eq!(watch.record(5).unwrap_err().kind(), ErrorKind::Timeout);
+    }
+
+    #[test]
+    fn a_limit_of_nothing_or_over_no_time_bounds_nothing() {
+        for (bytes_per_second, period) in [
+            (0, Duration::from_millis(1)),
+            (1_000_000, Duration::ZERO),
+            (0, Duration::ZERO),
+        ] {
+            let mut watch = watch(bytes_per_second, period);
+            assert!(watch.deadline().remaining().is_none());
+            std::thread::sleep(Duration::from_millis(2));
+            assert!(!watch.period_ended());
+            watch.record(0).unwrap();
+        }
     }
 
     #[test]

@@ -75,8 +75,8 @@ pub(crate) fn upload_time(
         SendBody::Stream(stream) => stream.ours,
     };
     let (bytes_per_second, period) = match (low_speed, write_timeout) {
-        // A limit over no time at all bounds nothing here.
-        (Some(limit), _) if limit.period.is_zero() => return None,
+        // A limit of nothing, or over no time at all, bounds nothing (as in the download).
+        (Some(limit), _) if limit.period.is_zero() || limit.bytes_per_second == 0 => return None,
         (Some(limit), _) => (limit.bytes_per_second, limit.period),
         (None, Some(period)) if ours => (BUFFERED_MIN_SPEED, period),
         (None, _) => return None,
