@@ -975,6 +975,19 @@ fn max_time_long_form_covers_the_body_too() {
     assert_eq!(run.stdout, b"some");
 }
 
+#[test]
+fn speed_time_is_whole_seconds() {
+    // As curl reads it: a period of a thousandth of a second failed every body that had to
+    // wait for its server at all.
+    let server = serve(Reply::new(200).body("ok"));
+    for time in ["0.001", "1.5", "-1"] {
+        run(&["-y", time, &server.url("/")]).expect_error_line(2);
+    }
+    let run = run(&["-y", "0", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout, b"ok");
+}
+
 #[cfg(feature = "tls")]
 #[test]
 fn connect_timeout_covers_the_tls_handshake() {
@@ -1382,6 +1395,15 @@ fn max_filesize_allows_a_body_of_exactly_the_limit() {
     exact.expect_code(0);
     assert_eq!(exact.stdout.len(), 100);
     run(&["--max-filesize", "1k", &server.url("/")]).expect_code(0);
+}
+
+#[test]
+fn max_filesize_0_is_no_limit() {
+    // As libcurl's CURLOPT_MAXFILESIZE takes 0; before, every body but an empty one failed.
+    let server = serve(Reply::new(200).body(vec![b'x'; 100]));
+    let run = run(&["--max-filesize", "0", &server.url("/")]);
+    run.expect_code(0);
+    assert_eq!(run.stdout.len(), 100);
 }
 
 // ---------------------------------------------------------------------------

@@ -1148,7 +1148,7 @@ impl Parser {
             // TCP_NODELAY, and speaks HTTP/1.1, which curl's --http2 falls back to.
             Opt::NoKeepalive | Opt::TcpNodelay | Opt::Http11 | Opt::Http2 => {}
             Opt::KeepaliveTime => {
-                values::seconds(&text(shown, value)?).map_err(bad)?;
+                values::count(&text(shown, value)?).map_err(bad)?;
             }
             Opt::Verbose => {
                 if on && g.trace.take().is_some() {
@@ -1180,7 +1180,9 @@ impl Parser {
             Opt::Stderr => g.stderr = Some(path(shown, value)?),
             Opt::RemoveOnError => op.remove_on_error = on,
             Opt::MaxFilesize => {
-                op.max_filesize = Some(values::size(&text(shown, value)?).map_err(bad)?)
+                // 0 is no limit, as libcurl's CURLOPT_MAXFILESIZE takes it.
+                op.max_filesize =
+                    Some(values::size(&text(shown, value)?).map_err(bad)?).filter(|&max| max > 0)
             }
             Opt::WriteOut => op.write_out = Some(Source::from_at(&text(shown, value)?)),
             Opt::Parallel => g.parallel = on,
@@ -1271,7 +1273,10 @@ impl Parser {
                 op.speed_limit = Some(values::count(&text(shown, value)?).map_err(bad)?)
             }
             Opt::SpeedTime => {
-                op.speed_time = Some(values::seconds(&text(shown, value)?).map_err(bad)?)
+                // Whole seconds, as curl reads it.
+                op.speed_time = Some(Duration::from_secs(
+                    values::count(&text(shown, value)?).map_err(bad)?,
+                ))
             }
             Opt::EtagSave => op.etag_save = Some(path(shown, value)?),
             Opt::EtagCompare => op.etag_compare = Some(path(shown, value)?),

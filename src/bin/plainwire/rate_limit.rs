@@ -20,8 +20,11 @@ pub fn wait(moved: u64, elapsed: Duration, rate: u64) -> Duration {
     if rate == 0 {
         return Duration::ZERO;
     }
+    // The remainder is below `rate`, so its nanoseconds are below 10^9; worked out in 128
+    // bits, as `remainder * 10^9` passes 64 for a rate above 18 GB/s.
+    let nanos = u128::from(moved % rate) * 1_000_000_000 / u128::from(rate);
     let due = Duration::from_secs(moved / rate)
-        + Duration::from_nanos((moved % rate) * 1_000_000_000 / rate);
+        + Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
     due.saturating_sub(elapsed)
 }
 
@@ -83,6 +86,12 @@ mod tests {
         // Behind the pace: no wait.
         assert_eq!(wait(100, Duration::from_secs(2), 100), Duration::ZERO);
         assert_eq!(wait(u64::MAX, Duration::ZERO, 1).as_secs(), u64::MAX);
+        // `--limit-rate 100G` after 28 GiB: half a second's worth past the 20 GB boundary.
+        let rate = 20_000_000_000;
+        assert_eq!(
+            wait(rate + rate / 2, Duration::ZERO, rate),
+            Duration::from_millis(1500)
+        );
     }
 
     #[test]
