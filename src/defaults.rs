@@ -18,6 +18,7 @@
 //! | An upload of bytes, a file or a form the server takes slowly | one `write_timeout` plus its length at [`BUFFERED_MIN_SPEED`] | `low_speed_limit` (replaces it, and holds sized readers too) |
 //! | The whole call | none | `timeout` |
 //! | Redirects followed | [`MAX_REDIRECTS`] | `max_redirects` |
+//! | Redirects kept in a response's history, the last ones | [`MAX_REDIRECT_HISTORY`] | — |
 //! | Response head size | [`MAX_HEAD_SIZE`] | `max_head_size` |
 //! | Response header fields | [`MAX_HEADERS`] | `max_headers` |
 //! | Informational (1xx) heads before the final one | [`MAX_INFORMATIONAL`] | — |
@@ -88,6 +89,13 @@ pub const BUFFERED_MIN_SPEED: u64 = 1024;
 
 /// Redirects followed in one call: 10. Real chains are one to three hops; a loop ends early.
 pub const MAX_REDIRECTS: u32 = 10;
+
+/// Redirects a call keeps in its history ([`Response::history`](crate::Response::history),
+/// [`Error::redirects`](crate::Error::redirects)): the last 50. Each hop keeps its URL and
+/// its `Location`, which may be as long as a head; with `max_redirects` raised without bound
+/// (curl's `--max-redirs -1`), a server that redirects to itself would otherwise grow the
+/// history as long as the call lasts.
+pub const MAX_REDIRECT_HISTORY: usize = 50;
 
 /// The largest response head: 64 KiB. Far above any real server's head (nginx's limit on
 /// request heads is 8 KiB a line), far below anything that would strain memory.

@@ -353,7 +353,9 @@ impl Response {
 
     /// The redirects that led to this response, the first request's first; empty when none was
     /// followed. requests' `r.history`, as plain data rather than responses (see
-    /// [`RedirectHop`] for why).
+    /// [`RedirectHop`] for why). A chain longer than
+    /// [`MAX_REDIRECT_HISTORY`](crate::defaults::MAX_REDIRECT_HISTORY) (50, past the default
+    /// [`max_redirects`](crate::AgentBuilder::max_redirects)) keeps its last ones.
     ///
     /// ```no_run
     /// let resp = plainwire::get("http://example.com/old").send()?;

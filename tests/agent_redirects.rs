@@ -676,6 +676,33 @@ fn max_redirects_bounds_the_chain() {
 }
 
 #[test]
+fn a_long_chain_keeps_its_last_redirects() {
+    // Each hop keeps its URL and Location; a chain with no bound on its length must not grow
+    // the history as long as the server goes on.
+    let kept = plainwire::defaults::MAX_REDIRECT_HISTORY;
+    let server = hops();
+    let agent = builder().max_redirects(u32::MAX).build().unwrap();
+    let hops = kept + 20;
+    let resp = agent
+        .get(&server.url(&format!("/hop/{hops}")))
+        .send()
+        .unwrap();
+    let history = resp.history();
+    assert_eq!(history.len(), kept);
+    assert_eq!(history[0].url().path(), format!("/hop/{kept}"));
+    assert_eq!(history[kept - 1].location(), "/hop/0");
+    assert_eq!(resp.text().unwrap(), "arrived");
+    // And a refused redirect's chain too.
+    let limited = builder().max_redirects(hops as u32 - 1).build().unwrap();
+    let err = limited
+        .get(&server.url(&format!("/hop/{hops}")))
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooManyRedirects, "{err}");
+    assert_eq!(err.redirects().len(), kept);
+}
+
+#[test]
 fn the_timeout_is_not_restarted_by_a_redirect() {
     // Each hop is well within the timeout; the two together are not.
     let server = HttpServer::start(|req| {

@@ -25,7 +25,7 @@ use crate::client::wire_body::PoolReturn;
 use crate::client::{
     Answer, CallSettings, Outgoing, Reply, SendBody, Settings, Shared, WireBody, WireOptions,
 };
-use crate::defaults::{REDIRECT_DRAIN_MAX, REDIRECT_DRAIN_TIME};
+use crate::defaults::{MAX_REDIRECT_HISTORY, REDIRECT_DRAIN_MAX, REDIRECT_DRAIN_TIME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expect_continue::ExpectContinue;
 use crate::http1::body::BodyDecoder;
@@ -205,11 +205,16 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
                 });
             }
             Redirect::Refuse(error) => {
-                history.extend(location.map(|to| RedirectHop::new(&url, status, to)));
+                if let Some(to) = location {
+                    keep(&mut history, RedirectHop::new(&url, status, to));
+                }
                 return Err(error.attach(history));
             }
             Redirect::Follow(next) => {
-                history.push(RedirectHop::new(&url, status, location.unwrap_or_default()));
+                keep(
+                    &mut history,
+                    RedirectHop::new(&url, status, location.unwrap_or_default()),
+                );
                 next
             }
         };
@@ -245,6 +250,14 @@ pub(crate) fn run(shared: &Shared, outgoing: Outgoing) -> Result<Answer> {
         method = super::method(&next.method);
         followed += 1;
     }
+}
+
+/// Adds `hop` to the call's history, which keeps the last [`MAX_REDIRECT_HISTORY`].
+fn keep(history: &mut Vec<RedirectHop>, hop: RedirectHop) {
+    if history.len() == MAX_REDIRECT_HISTORY {
+        history.remove(0);
+    }
+    history.push(hop);
 }
 
 /// A request of the call as a Digest answer needs it: the body's bytes when they are in
