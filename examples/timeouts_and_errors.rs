@@ -37,7 +37,7 @@ fn main() -> Result<(), plainwire::Error> {
 
     // Every limit has a default; these are shorter, for the demonstration.
     let agent = Agent::builder()
-        .connect_timeout(Duration::from_secs(5)) // TCP connect and TLS handshake
+        .connect_timeout(Duration::from_secs(5)) // name lookup, TCP connect, TLS handshake
         .read_timeout(Some(Duration::from_millis(500))) // how long the server may stay silent
         .build()?;
 

@@ -2,8 +2,9 @@
 //! proxy here: `transport/tls.rs` and `client/connect.rs` stack those on top.
 //!
 //! Name resolution uses the system resolver through `std`, which blocks and cannot be told to
-//! stop. When the call has a deadline, resolution therefore runs on a helper thread that we stop
-//! waiting for when the deadline passes. IP literals skip resolution altogether, and so do
+//! stop. When there is a deadline to keep, resolution therefore runs on a helper thread that we
+//! stop waiting for when the deadline passes; the middle layer gives one to every connection
+//! it opens by default (the connect timeout, or the call's deadline if sooner). IP literals skip resolution altogether, and so do
 //! localhost names, which are loopback by definition (RFC 6761 section 6.3).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};

@@ -120,8 +120,8 @@ fn main() -> Result<(), plainwire::Error> {
         9,
         "The same with a server that speaks only TLS 1.2 (RFC 5246)",
     );
-    println!("    More travels in the clear: the certificate, the key exchange, both Finished");
-    println!("    records after ChangeCipherSpec.\n");
+    println!("    More travels in the clear: the certificate and the key exchange; each side's");
+    println!("    Finished comes after its ChangeCipherSpec, encrypted.\n");
     let tls12 = format!("https://localhost:{}", server::start_tls12_only().port());
     let (agent, records) = traced_records(Agent::builder().ca_file(server::fixture("ca.pem"))?)?;
     agent.get(&format!("{tls12}/posts/1")).send()?.text()?;
@@ -138,9 +138,9 @@ fn main() -> Result<(), plainwire::Error> {
     println!("    (In TLS 1.3 the same alert is encrypted: the trace knows it by its size.)");
 
     println!(
-        "\nThat was the whole tour. Read src/lib.rs next: it names every file on the way from"
+        "\nThat was the whole tour. Read the guide next (docs/guide.md, plainwire::guide in the"
     );
-    println!("get() to the socket and back.");
+    println!("API docs): it walks the source from get() to the socket and back.");
     Ok(())
 }
 
