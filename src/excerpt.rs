@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::printable::escape_controls;
+use crate::printable::escape_for_terminal;
 
 /// Where the excerpt marks the position.
 pub(crate) const MARK: &str = "⟨here⟩";
@@ -97,7 +97,7 @@ pub(crate) fn bounded(text: &str, max_chars: usize) -> String {
 /// Appends `bytes` as text (invalid UTF-8 as U+FFFD), with control characters written as
 /// escapes, so that the excerpt stays on one line and cannot drive a terminal.
 fn push_printable(out: &mut String, bytes: &[u8]) {
-    out.push_str(&escape_controls(&String::from_utf8_lossy(bytes)));
+    out.push_str(&escape_for_terminal(&String::from_utf8_lossy(bytes)));
 }
 
 #[cfg(test)]

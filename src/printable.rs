@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-/// Whether `c` is one [`escape_controls`] writes as an escape: a control character (C0, DEL
+/// Whether `c` is one [`escape_for_terminal`] writes as an escape: a control character (C0, DEL
 /// and C1), which a terminal may obey (U+009B, say, is CSI, the start of an escape sequence,
 /// encoded in UTF-8 or not), or one of Unicode's bidirectional formatting characters (UAX #9,
 /// table 1: the embeddings, overrides and isolates, their terminators, and the three implicit
@@ -32,12 +32,12 @@ pub fn needs_escape(c: char) -> bool {
 /// it is, and text without such a character is not copied.
 ///
 /// ```
-/// use plainwire::printable::escape_controls;
+/// use plainwire::printable::escape_for_terminal;
 ///
-/// assert_eq!(escape_controls("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-/// assert_eq!(escape_controls("München"), "München");
+/// assert_eq!(escape_for_terminal("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(escape_for_terminal("München"), "München");
 /// ```
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
+pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
@@ -61,18 +61,21 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_letters_kept() {
         assert!(matches!(
-            escape_controls("München"),
+            escape_for_terminal("München"),
             Cow::Borrowed("München")
         ));
-        assert_eq!(escape_controls("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(escape_controls("a\u{9b}31mb\u{7f}"), "a\\u{9b}31mb\\u{7f}");
-        assert_eq!(escape_controls("a\r\n\tb\0"), "a\\r\\n\\tb\\u{0}");
+        assert_eq!(escape_for_terminal("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            escape_for_terminal("a\u{9b}31mb\u{7f}"),
+            "a\\u{9b}31mb\\u{7f}"
+        );
+        assert_eq!(escape_for_terminal("a\r\n\tb\0"), "a\\r\\n\\tb\\u{0}");
     }
 
     #[test]
     fn bidirectional_formatting_characters_are_escaped() {
         assert_eq!(
-            escape_controls("invoice\u{202e}fdp.exe"),
+            escape_for_terminal("invoice\u{202e}fdp.exe"),
             "invoice\\u{202e}fdp.exe"
         );
         for c in [

@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::http1::close_reason::CloseReason;
 use crate::http1::headers::is_credential;
-use crate::printable::escape_controls;
+use crate::printable::escape_for_terminal;
 use crate::transport::tls_info::TlsInfo;
 
 /// A hook that receives trace events.
@@ -411,7 +411,7 @@ fn write_head(f: &mut fmt::Formatter<'_>, prefix: &str, head: &[u8]) -> fmt::Res
             writeln!(f)?;
         }
         first = false;
-        write!(f, "{prefix}{}", escape_controls(line))?;
+        write!(f, "{prefix}{}", escape_for_terminal(line))?;
     }
     Ok(())
 }

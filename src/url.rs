@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http1::write::decimal;
-use crate::printable::escape_controls;
+use crate::printable::escape_for_terminal;
 
 /// The scheme of a [`Url`].
 ///
@@ -680,7 +680,7 @@ fn invalid(message: impl Into<String>) -> Error {
     let message = message.into();
     Error::new(
         ErrorKind::InvalidUrl,
-        escape_controls(&message).into_owned(),
+        escape_for_terminal(&message).into_owned(),
     )
 }
 

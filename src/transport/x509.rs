@@ -244,7 +244,7 @@ impl CertificateSummary {
 /// write to the screen it is printed on. Letters of any script stay as they are.
 #[cfg(feature = "inspect")]
 fn shown(text: String) -> String {
-    match crate::printable::escape_controls(&text) {
+    match crate::printable::escape_for_terminal(&text) {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(escaped) => escaped,
     }
