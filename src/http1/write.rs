@@ -64,10 +64,19 @@ pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_byte)
 }
 
-/// Why `name` is not a valid `what`: its first byte that `allowed` refuses, and the name only
-/// up to there, since what follows may be a secret (`Authorization: Bearer …` pasted as a
-/// header's name, `sid=…` as a cookie's). Used for cookie names too.
-pub(crate) fn not_a_name(what: &str, name: &str, allowed: impl Fn(u8) -> bool) -> String {
+/// Why `name` is not a valid `what` (a header name, a cookie name): its first byte that
+/// `allowed` refuses, and the name only up to there, since what follows may be a secret
+/// (`Authorization: Bearer …` pasted as a header's name, `sid=…` as a cookie's). The one
+/// wording of that rule, for the library's errors and a command line's alike.
+///
+/// ```
+/// use plainwire::http1::write::{is_token_byte, not_a_name};
+/// assert_eq!(
+///     not_a_name("header name", "Authorization: Bearer s3cret", is_token_byte),
+///     "not a valid header name: ':' after \"Authorization\" (the rest is not shown)"
+/// );
+/// ```
+pub fn not_a_name(what: &str, name: &str, allowed: impl Fn(u8) -> bool) -> String {
     let first_refused = name.bytes().position(|b| !allowed(b)).map(|mut at| {
         // The start of the character that holds the refused byte.
         while !name.is_char_boundary(at) {
