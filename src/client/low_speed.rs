@@ -1,6 +1,7 @@
 //! [`SpeedWatch`]: curl's low-speed limit over a body as it is read: a transfer slower than so
 //! many bytes a second over a whole period is aborted. It counts and keeps time; reading is the
-//! body's job. A limit of 0 bytes a second, or over no time at all, bounds nothing, as in curl.
+//! body's job. A limit of 0 bytes a second, or over less than a millisecond, bounds nothing, as
+//! in curl.
 
 use std::time::{Duration, Instant};
 
@@ -43,11 +44,9 @@ impl SpeedWatch {
             .map_or(Duration::ZERO, |start| start.elapsed())
     }
 
-    /// Whether the limit bounds nothing: 0 bytes a second, or a period of no time at all (curl
-    /// turns its limit off for either). It still replaces the floor a body read into memory
-    /// is held to, as any limit the caller sets does.
+    /// Whether the limit bounds nothing ([`LowSpeed::bounds_nothing`]).
     fn is_off(&self) -> bool {
-        self.limit.bytes_per_second == 0 || self.limit.period.is_zero()
+        self.limit.bounds_nothing()
     }
 
     /// The bytes a period must bring: the limit times the period, at least one byte.
@@ -156,6 +155,7 @@ mod tests {
         for (bytes_per_second, period) in [
             (0, Duration::from_millis(1)),
             (1_000_000, Duration::ZERO),
+            (1_000_000, Duration::from_nanos(5)),
             (0, Duration::ZERO),
         ] {
             let mut watch = watch(bytes_per_second, period);

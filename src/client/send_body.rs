@@ -75,8 +75,8 @@ pub(crate) fn upload_time(
         SendBody::Stream(stream) => stream.ours,
     };
     let (bytes_per_second, period) = match (low_speed, write_timeout) {
-        // A limit of nothing, or over no time at all, bounds nothing (as in the download).
-        (Some(limit), _) if limit.period.is_zero() || limit.bytes_per_second == 0 => return None,
+        // As in the download: such a limit bounds nothing, and replaces the floor.
+        (Some(limit), _) if limit.bounds_nothing() => return None,
         (Some(limit), _) => (limit.bytes_per_second, limit.period),
         (None, Some(period)) if ours => (BUFFERED_MIN_SPEED, period),
         (None, _) => return None,
@@ -479,6 +479,15 @@ mod tests {
             period: Duration::ZERO,
         };
         assert_eq!(upload_time(&reader(), Some(instant), minute), None);
+        let nothing = LowSpeed {
+            bytes_per_second: 0,
+            period: Duration::from_secs(5),
+        };
+        assert_eq!(upload_time(&reader(), Some(nothing), minute), None);
+        // Ours (bytes), which without a limit is held to the floor: such a limit replaces it.
+        let bytes = SendBody::Bytes(vec![0; 4096]);
+        assert!(upload_time(&bytes, None, minute).is_some());
+        assert_eq!(upload_time(&bytes, Some(nothing), minute), None);
         let unknown = SendBody::Stream(Stream::once(Box::new(io::empty()), None));
         assert_eq!(
             upload_time(&unknown, Some(limit), minute),

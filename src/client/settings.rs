@@ -300,6 +300,16 @@ pub(crate) struct LowSpeed {
     pub(crate) period: Duration,
 }
 
+impl LowSpeed {
+    /// Whether the limit bounds nothing: 0 bytes a second, or a period shorter than the
+    /// millisecond it is counted in (curl turns its limit off for a zero speed or time). Such
+    /// a limit still replaces the floor a body read into memory or an upload is held to, as
+    /// any limit the caller sets does.
+    pub(crate) fn bounds_nothing(&self) -> bool {
+        self.bytes_per_second == 0 || self.period < Duration::from_millis(1)
+    }
+}
+
 /// What one request changes of its agent's settings, as requests takes `timeout=` or
 /// `allow_redirects=` per call. `None` keeps the agent's value.
 #[derive(Debug, Clone, Copy, Default)]

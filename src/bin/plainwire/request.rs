@@ -616,9 +616,9 @@ fn build(
         }
         request = request.retry(policy);
     }
+    // A limit of 0, or a time of 0, bounds nothing: the library's rule, as curl's.
     match (op.speed_limit, op.speed_time) {
-        (None, None) | (Some(0), _) => {}
-        (_, Some(time)) if time.is_zero() => {}
+        (None, None) => {}
         (limit, time) => {
             request = request.low_speed_limit(
                 limit.unwrap_or(DEFAULT_SPEED_LIMIT),
