@@ -246,12 +246,9 @@ impl TimedSocket {
             match result {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                     let armed = *self.armed(way);
-                    // A timeout past what an Instant can hold (`Duration::MAX`, "wait as long
-                    // as it takes") has no end to count down to: the wait goes on as set.
                     let until = armed.until.or_else(|| {
                         *signalled.get_or_insert_with(|| {
-                            let set = armed.set?;
-                            Instant::now().checked_add(set)?.checked_add(armed.short_by)
+                            end_of_wait(Instant::now(), armed.set, armed.short_by)
                         })
                     });
                     if let (Some(until), false) = (until, self.nonblocking) {
@@ -267,6 +264,13 @@ impl TimedSocket {
             }
         }
     }
+}
+
+/// When a wait without a deadline ends, counted from `now`: the timeout `set` on the socket
+/// and what it fell `short_by`. `None` when nothing was set, or when the end is past what an
+/// `Instant` holds (`Duration::MAX`, "wait as long as it takes"): the wait goes on as set.
+fn end_of_wait(now: Instant, set: Option<Duration>, short_by: Duration) -> Option<Instant> {
+    now.checked_add(set?)?.checked_add(short_by)
 }
 
 impl Write for TimedSocket {
@@ -290,6 +294,24 @@ mod tests {
     use crate::error::TimeoutPhase;
     use crate::transport::deadline::Deadline;
     use std::net::TcpListener;
+
+    #[test]
+    fn a_wait_too_long_for_an_instant_has_no_end() {
+        // What a signal during a wait with a `Duration::MAX` timeout counts down to; the sum
+        // panicked. (tests/timeouts.rs stops a real wait; a kernel with HZ=1000 takes such a
+        // timeout for none, and restarts the read, so only this test reaches the sum there.)
+        let now = Instant::now();
+        assert_eq!(end_of_wait(now, Some(Duration::MAX), Duration::ZERO), None);
+        // As the socket holds it: whole milliseconds set, the rest short.
+        let set = Duration::from_millis(u64::MAX);
+        assert_eq!(end_of_wait(now, Some(set), Duration::MAX - set), None);
+        assert_eq!(end_of_wait(now, None, Duration::ZERO), None);
+        let second = Duration::from_secs(1);
+        assert_eq!(
+            end_of_wait(now, Some(second), second),
+            Some(now + 2 * second)
+        );
+    }
 
     const MS: Duration = Duration::from_millis(1);
 
