@@ -488,8 +488,10 @@ impl RequestBuilder {
     /// coding (a `Content-Length` header set on the request sends it with that length
     /// instead, and the reader must then yield exactly that many bytes). A streamed body is
     /// read once: once the reader has been read from, a redirect that keeps the body (307,
-    /// 308, or 301 and 302 for methods other than POST) is returned as the response instead
-    /// of followed, and the [retry policy](RequestBuilder::retry) stops.
+    /// 308, a 301 or 302 for a method other than POST, or one that
+    /// [`keep_post_on_redirect`](crate::AgentBuilder::keep_post_on_redirect) keeps a POST for)
+    /// is returned as the response instead of followed, and the
+    /// [retry policy](RequestBuilder::retry) stops.
     /// It asks for `100 Continue` first, under the default [`ExpectContinue`] rule.
     ///
     /// ```no_run

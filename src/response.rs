@@ -826,7 +826,9 @@ impl Error {
         self.into_attached::<Response>()
     }
 
-    /// The redirects of the failed call, the first request's first. For a refused redirect
+    /// The redirects of the failed call, the first request's first (the last
+    /// [`MAX_REDIRECT_HISTORY`](crate::defaults::MAX_REDIRECT_HISTORY) of a longer chain). For
+    /// a refused redirect
     /// ([`ErrorKind::TooManyRedirects`], [`ErrorKind::InsecureRedirect`], a `Location` that is
     /// no usable URL), the chain ends with the refused one, whose [`RedirectHop::url`] is the
     /// last URL reached; for a status error, the response's [`history`](Response::history).

@@ -7,7 +7,8 @@
 //! * `-C -` resumes after the bytes the output file holds (none for stdout, or a missing
 //!   file); `-C N` after N bytes; an offset of 0 sends no Range at all;
 //! * the request asks for `Range: bytes=N-`, and the body is appended to the file;
-//! * a 206 whose `Content-Range` starts at N is appended;
+//! * a 206 whose `Content-Range` starts at N, and whose Content-Length, if it has one, is the
+//!   range's length, is appended;
 //! * a 416 (Range Not Satisfiable) means the file is complete already, unless its
 //!   `Content-Range` states another length: nothing is written and the transfer succeeds,
 //!   even with `-f` (libcurl takes any 416);
