@@ -757,10 +757,15 @@ fn over_tls_a_connection_the_server_keeps_busy_while_idle_is_not_reused() {
         let serve = |tcp: &mut TcpStream, body: &str| -> std::io::Result<ServerConnection> {
             tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
             tcp.set_write_timeout(Some(Duration::from_secs(10)))?;
+            // Every record out at once: the tickets are all with the client when we say so.
+            tcp.set_nodelay(true)?;
+            let closed = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
             let mut tls = ServerConnection::new(config.clone()).map_err(std::io::Error::other)?;
             // The ClientHello in, the server's flight and the answer out.
             while !tls.wants_write() {
-                tls.read_tls(tcp)?;
+                if tls.read_tls(tcp)? == 0 {
+                    return Err(closed());
+                }
                 tls.process_new_packets().map_err(std::io::Error::other)?;
             }
             tls.writer().write_all(answer(body).as_bytes())?;
@@ -769,7 +774,9 @@ fn over_tls_a_connection_the_server_keeps_busy_while_idle_is_not_reused() {
             }
             // The client's Finished and its request in; the tickets out.
             while tls.is_handshaking() {
-                tls.read_tls(tcp)?;
+                if tls.read_tls(tcp)? == 0 {
+                    return Err(closed());
+                }
                 tls.process_new_packets().map_err(std::io::Error::other)?;
             }
             while tls.wants_write() {
