@@ -5,8 +5,8 @@
 //! As curl (docs/cmdline-opts/remote-header-name.md): only the `filename=` parameter is read
 //! (not `filename*=`), quoted with `"` or `'` or up to the next `;`; anything up to the last
 //! `/` or `\` is cut off; no percent-decoding is done. Unlike curl, a `filename=` inside
-//! another parameter's quoted value is none (`title="; filename=x.sh"`), and the `\` escapes
-//! of a `"`-quoted name are undone (RFC 9110 section 5.6.4). A name that is then empty, or
+//! another parameter's `"`-quoted value is none (`title="; filename=x.sh"`), and a
+//! `"`-quoted name's `\"` and `\\` are undone (RFC 9110 section 5.6.4). A name that is then empty, or
 //! starts with `.`, or holds a control character or a bidirectional formatting character, is
 //! no name at all, and the URL's is used (curl would try to use it). A leading `.` covers `.`
 //! and `..`, and the hidden files a server has no business making in the directory it is run
@@ -60,11 +60,15 @@ fn windows_misreads(name: &str) -> bool {
 
 /// Where the value of the `filename=` parameter starts (case-insensitive name). A parameter
 /// name starts the value or follows `;` and blanks (not `xfilename=`), outside any quoted
-/// string: `title="; filename=x"` names no file.
+/// value: `title="; filename=x"` names no file. A value is quoted when it starts with `"`
+/// after its `=`; a `"` inside a bare value (`name=x"y`) opens nothing.
 fn find_parameter(value: &str) -> Option<usize> {
     const NAME: &[u8] = b"filename=";
     let bytes = value.as_bytes();
-    let (mut at, mut quoted, mut starts_parameter) = (0, false, true);
+    let mut at = 0;
+    // Where the scan is: at a parameter's start, after a value's `=`, inside a quoted value,
+    // or anywhere else.
+    let (mut starts_parameter, mut starts_value, mut quoted) = (true, false, false);
     while at < bytes.len() {
         let byte = bytes[at];
         if quoted {
@@ -80,10 +84,11 @@ fn find_parameter(value: &str) -> Option<usize> {
             return Some(at + NAME.len());
         } else {
             match byte {
-                b';' => starts_parameter = true,
+                b';' => (starts_parameter, starts_value) = (true, false),
                 b' ' | b'\t' => {}
-                b'"' => (quoted, starts_parameter) = (true, false),
-                _ => starts_parameter = false,
+                b'=' => (starts_parameter, starts_value) = (false, true),
+                b'"' if starts_value => (quoted, starts_value) = (true, false),
+                _ => (starts_parameter, starts_value) = (false, false),
             }
         }
         at += 1;
@@ -91,15 +96,17 @@ fn find_parameter(value: &str) -> Option<usize> {
     None
 }
 
-/// The text of a quoted string whose opening `"` is gone: up to the closing one, each `\`
-/// escape undone (RFC 9110 section 5.6.4). One that never closes runs to the end.
+/// The text of a quoted string whose opening `"` is gone, up to the closing one; one that
+/// never closes runs to the end. Of its `\` escapes (RFC 9110 section 5.6.4), only `\"` and
+/// `\\` are undone: a name such as `C:\fakepath\a.txt` was meant with its backslashes, which
+/// senders rarely escape (RFC 6266 appendix D), and is then cut at the last one.
 fn unquote(inner: &str) -> String {
     let mut text = String::new();
-    let mut chars = inner.chars();
+    let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '"' => break,
-            '\\' => text.extend(chars.next()),
+            '\\' if matches!(chars.peek(), Some('"' | '\\')) => text.extend(chars.next()),
             c => text.push(c),
         }
     }
@@ -147,6 +154,16 @@ mod tests {
             Some("a\"b.txt".into())
         );
         assert_eq!(filename(r#"attachment; title="filename=x""#), None);
+        // A quote inside a bare value opens nothing.
+        assert_eq!(
+            filename(r#"attachment; name=x"y; filename=z.txt"#),
+            Some("z.txt".into())
+        );
+        // Backslashes other than escapes of `"` and `\` stay, and cut the path.
+        assert_eq!(
+            filename(r#"attachment; filename="C:\fakepath\a.txt""#),
+            Some("a.txt".into())
+        );
     }
 
     #[test]
