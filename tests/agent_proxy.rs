@@ -142,14 +142,14 @@ fn an_https_url_goes_through_a_connect_tunnel() {
     assert_eq!(requests[0].header("proxy-authorization"), None);
 }
 
-#[test]
-fn interim_answers_to_connect_come_before_the_tunnel() {
-    // RFC 9110 section 15.2: a client parses 1xx answers before the final one.
-    let proxy = ScriptedServer::start(|conn| {
+/// A proxy that answers a CONNECT with `answer`, then answers the request that comes through
+/// with "tunnelled"; and an agent that tunnels through it.
+fn tunnelling(answer: &'static [u8]) -> (ScriptedServer, plainwire::Agent) {
+    let proxy = ScriptedServer::start(move |conn| {
         if conn.read_request_head().is_empty() {
             return;
         }
-        conn.write_all(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n");
+        conn.write_all(answer);
         if conn.read_request_head().is_empty() {
             return;
         }
@@ -160,6 +160,14 @@ fn interim_answers_to_connect_come_before_the_tunnel() {
         .proxy_tunnel(true)
         .build()
         .unwrap();
+    (proxy, agent)
+}
+
+#[test]
+fn interim_answers_to_connect_come_before_the_tunnel() {
+    // RFC 9110 section 15.2: a client parses 1xx answers before the final one.
+    let (proxy, agent) =
+        tunnelling(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\n");
     let resp = agent.get("http://origin.test/x").send().unwrap();
     assert_eq!(resp.text().unwrap(), "tunnelled");
     let requests = proxy.requests();
@@ -172,24 +180,10 @@ fn a_101_to_connect_is_no_tunnel() {
     // RFC 9110 section 15.2.2: after a 101 the connection speaks another protocol, so the
     // "200" that follows it is not the proxy's answer (curl: "CONNECT tunnel failed, response
     // 101"). Nothing goes through it.
-    let proxy = ScriptedServer::start(|conn| {
-        if conn.read_request_head().is_empty() {
-            return;
-        }
-        conn.write_all(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: upgrade\r\n\r\n\
-              HTTP/1.1 200 Connection established\r\n\r\n",
-        );
-        if conn.read_request_head().is_empty() {
-            return;
-        }
-        conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ntunnelled");
-    });
-    let agent = builder()
-        .proxy(&proxy.url("/"))
-        .proxy_tunnel(true)
-        .build()
-        .unwrap();
+    let (proxy, agent) = tunnelling(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: upgrade\r\n\r\n\
+          HTTP/1.1 200 Connection established\r\n\r\n",
+    );
     let err = agent.get("http://origin.test/x").send().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TunnelRefused, "{err}");
     assert!(
