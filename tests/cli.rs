@@ -4414,6 +4414,29 @@ fn continue_at_dash_resumes_after_the_file() {
 }
 
 #[test]
+fn continue_at_writes_a_chunked_part_up_to_its_range_and_no_further() {
+    // A 206 of unknown length: only its Content-Range says how long it is. Longer, the rest
+    // is not written (33); shorter, the file is partial (18), and a later -C - goes on.
+    let dir = temp_dir("resume-chunked");
+    let out = dir.join("doc.txt");
+    for (body, code, file) in [
+        (&b"56789EXTRA"[..], 33, &b"0123456789"[..]),
+        (&b"567"[..], 18, &b"01234567"[..]),
+    ] {
+        let mut answer = b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\n\
+                           Transfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
+        answer.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+        answer.extend_from_slice(body);
+        answer.extend_from_slice(b"\r\n0\r\n\r\n");
+        let server = ScriptedServer::respond_with(answer);
+        fs::write(&out, "01234").unwrap();
+        run(&["-C", "-", "-o", path_str(&out), &server.url("/doc")]).expect_error_line(code);
+        assert_eq!(fs::read(&out).unwrap(), file);
+    }
+}
+
+#[test]
 fn continue_at_an_offset_to_stdout() {
     let server = range_server();
     let run = run(&["-C", "7", &server.url("/doc")]);

@@ -17,6 +17,9 @@ pub const URL_MALFORMAT: u8 = 3;
 /// curl 4: a feature this build leaves out (`--cacert` without the `tls` feature), or one
 /// plainwire does not have (TLS 1.1 as the newest version).
 pub const NOT_BUILT_IN: u8 = 4;
+/// curl 18: the body ended before the length it was announced with (here: a resumed part of
+/// unknown length that ended short of its `Content-Range`).
+pub const PARTIAL_FILE: u8 = 18;
 /// curl 22: the server answered with a status of 400 or more, and `-f` was given.
 pub const HTTP_ERROR: u8 = 22;
 /// curl 23: writing the output (stdout or the `-o` file) failed.

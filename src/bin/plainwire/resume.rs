@@ -8,7 +8,8 @@
 //!   file); `-C N` after N bytes; an offset of 0 sends no Range at all;
 //! * the request asks for `Range: bytes=N-`, and the body is appended to the file;
 //! * a 206 whose `Content-Range` starts at N, and whose Content-Length, if it has one, is the
-//!   range's length, is appended;
+//!   range's length, is appended; one of unknown length, up to its range's length, and it
+//!   must be that long ([`check_part`]);
 //! * a 416 (Range Not Satisfiable) means the file is complete already, unless its
 //!   `Content-Range` states another length: nothing is written and the transfer succeeds,
 //!   even with `-f` (libcurl takes any 416);
@@ -18,9 +19,12 @@
 //!
 //! Resuming uploads (`-C` with `-T`) is refused: HTTP has no standard way to do it.
 
+use std::io::Read;
+
 use plainwire::ContentRange;
 
 use crate::args::ContinueAt;
+use crate::failure::{self, Failure};
 use crate::urls::Destination;
 
 /// The byte offset to resume at: `-C N`, or with `-C -` the size of the output file.
@@ -38,6 +42,48 @@ pub fn offset(continue_at: Option<ContinueAt>, destination: &Destination) -> u64
 /// The Range header value for a resumed download.
 pub fn range_header(offset: u64) -> String {
     format!("bytes={offset}-")
+}
+
+/// The length of a resumed part (a judged 206) that only its `Content-Range` gives: its
+/// Content-Length, when it has one, was checked against the range already ([`judge`]); one
+/// of unknown length (chunked, or until the close) is taken at most this long, and must be
+/// this long. `None` when the body is decoded (`--compressed` and a Content-Encoding), since
+/// the range counts the bytes as sent.
+pub fn unframed_part(response: &plainwire::Response, compressed: bool) -> Option<u64> {
+    if response.content_length().is_some() {
+        return None;
+    }
+    let encoded = response
+        .header("content-encoding")
+        .is_some_and(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
+    if compressed && encoded {
+        return None;
+    }
+    response.content_range()?.part_length()
+}
+
+/// After `written` bytes of a part of `part` bytes ([`unframed_part`]) went to the file: a
+/// part that ended short is a partial file (18); one with bytes past its range, which are not
+/// written, is a range error (33).
+pub fn check_part(part: u64, written: u64, rest: &mut impl Read) -> Result<(), Failure> {
+    if written < part {
+        return Err(Failure::new(
+            failure::PARTIAL_FILE,
+            format!(
+                "the resumed part ended {} bytes short of its Content-Range",
+                part - written
+            ),
+        ));
+    }
+    let mut byte = [0u8; 1];
+    match rest.read(&mut byte) {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(Failure::new(
+            failure::RANGE_ERROR,
+            "the resumed part went on past its Content-Range: the rest was not written",
+        )),
+        Err(e) => Err(Failure::from_body_read(e)),
+    }
 }
 
 /// What the final response to a request resumed at `offset` means.

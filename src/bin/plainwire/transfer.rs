@@ -7,7 +7,7 @@
 //! `-f -i` its head is still written, as curl 7.88 does). The progress meter shows, as in
 //! curl, whenever the body does not go to a terminal, unless `-s` or `--no-progress-meter`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use plainwire::http1::coding::ContentCoding;
@@ -337,22 +337,25 @@ fn deliver(
         };
     }
     let progress = progress(ctx, destination, response.content_length());
+    // A resumed part whose length only its Content-Range says is written up to that length.
+    let part = append
+        .then(|| resume::unframed_part(&response, op.compressed))
+        .flatten();
+    let mut body = (&mut response).take(part.unwrap_or(u64::MAX));
     let copied = match op.limit_rate {
         Some(rate) => copy_body(
-            &mut Paced::new(&mut response, rate),
+            &mut Paced::new(&mut body, rate),
             &mut sink,
             &mut report.size_download,
             progress,
         ),
-        None => copy_body(
-            &mut response,
-            &mut sink,
-            &mut report.size_download,
-            progress,
-        ),
+        None => copy_body(&mut body, &mut sink, &mut report.size_download, progress),
     };
     report.timings = Some(response.timings());
     copied?;
+    if let Some(part) = part {
+        resume::check_part(part, report.size_download, &mut response)?;
+    }
     if http_error {
         return Err(http_failure());
     }
