@@ -570,6 +570,19 @@ fn a_trusted_server_certificate_vouches_for_that_server_only() {
         let err = agent.get(&forged.url("/")).send().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
     }
+    // The same for an appliance's certificate that says CA:TRUE but whose keyUsage does not
+    // allow signing certificates (RFC 5280 section 4.2.1.3; curl: "invalid CA certificate").
+    let appliance = builder()
+        .ca_file(fixture("appliance.pem"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let forged_by_appliance = server_with("forged-by-appliance.pem", "forged-by-appliance.key");
+    let err = appliance
+        .get(&forged_by_appliance.url("/"))
+        .send()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Certificate, "{err}");
     for agent in &agents[..2] {
         assert_eq!(
             agent.get(&itself.url("/")).send().unwrap().text().unwrap(),

@@ -46,6 +46,7 @@ mod oid {
     pub const ORGANIZATIONAL_UNIT: &[u8] = &[0x55, 0x04, 0x0b];
     pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
     pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+    pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
     pub const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     pub const EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
     pub const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
@@ -182,8 +183,11 @@ pub fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
 }
 
 /// Whether the certificate may issue others, as RFC 5280 section 4.2.1.9 says: a version 3
-/// certificate if its basicConstraints extension says `cA TRUE`; a version 1 or 2 one (which
-/// has no extensions) if it is self-issued, a root, as OpenSSL decides. A version 1 leaf is
+/// certificate if its basicConstraints extension says `cA TRUE`, and its keyUsage extension,
+/// if it has one, allows keyCertSign (section 4.2.1.3: an appliance's self-signed certificate
+/// often says `CA:TRUE` and allows only digitalSignature; OpenSSL and curl refuse it as a CA);
+/// a version 1 or 2 one (which has no extensions) if it is self-issued, a root, as OpenSSL
+/// decides. A version 1 leaf is
 /// what `openssl x509 -req` makes without `-extfile`. `None` if `der` is not a certificate
 /// this reader understands.
 ///
@@ -207,9 +211,21 @@ pub fn is_ca(der: &[u8]) -> Option<bool> {
     };
     let mut constraints = Der::new(value).next_of(tag::SEQUENCE)?;
     // DER writes TRUE as 0xff, and nothing else is.
-    Some(match constraints.peek_tag() {
+    let says_ca = match constraints.peek_tag() {
         Some(tag::BOOLEAN) => constraints.next_raw_of(tag::BOOLEAN)? == [0xff],
         _ => false,
+    };
+    if !says_ca {
+        return Some(false);
+    }
+    // KeyUsage ::= BIT STRING; keyCertSign is bit 5, the 0x04 of the first byte after the
+    // count of unused bits.
+    Some(match extension(tbs, oid::KEY_USAGE) {
+        None => true,
+        Some(usage) => {
+            let bits = Der::new(usage).next_raw_of(tag::BIT_STRING)?;
+            bits.get(1).is_some_and(|first| first & 0x04 != 0)
+        }
     })
 }
 
@@ -433,6 +449,11 @@ mod tests {
         };
         assert_eq!(is_ca(&der("ca.pem")), Some(true));
         assert_eq!(is_ca(&der("intermediate-ca.pem")), Some(true));
+        assert_eq!(
+            is_ca(&der("appliance.pem")),
+            Some(false),
+            "CA:TRUE, keyUsage without keyCertSign"
+        );
         assert_eq!(is_ca(&der("localhost.pem")), Some(false));
         assert_eq!(
             is_ca(&der("self-signed.pem")),
