@@ -883,7 +883,7 @@ impl AgentBuilder {
     #[cfg(feature = "tls")]
     pub fn ca_file(self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
-        let pem = std::fs::read(path).map_err(|e| {
+        let pem = crate::transport::trust::read_trust_file(path).map_err(|e| {
             Error::new(
                 crate::error::ErrorKind::Config,
                 format!("could not read the CA file {}", path.display()),
@@ -1025,7 +1025,7 @@ impl AgentBuilder {
         key_path: Option<&std::path::Path>,
     ) -> Result<Self> {
         let read = |path: &std::path::Path| {
-            std::fs::read(path).map_err(|e| {
+            crate::transport::trust::read_trust_file(path).map_err(|e| {
                 Error::new(
                     crate::error::ErrorKind::ClientCertificate,
                     format!("could not read {}", path.display()),

@@ -38,6 +38,7 @@
 //! | TLS records without data (tickets, key updates) that may restart the read timeout in one read | 8 (`transport::tls::MAX_EMPTY_RECORDS`) | — |
 //! | Reads of TLS housekeeping an idle connection may take when checked for reuse (more: not reused) | 8 (`transport::tls::MAX_IDLE_READS`) | — |
 //! | Name lookups still unanswered, in the whole process | 64 (`transport::connect::MAX_PENDING_LOOKUPS`) | — |
+//! | A CA bundle, certificate or key file read | [`MAX_TRUST_FILE`] | — |
 //! | The charset of a text body that names none | [`DEFAULT_CHARSET`] | — |
 //! | Body quoted on each side of a JSON error | [`JSON_ERROR_CONTEXT`] | — |
 //!
@@ -204,6 +205,13 @@ pub const COALESCE_BODY_MAX: usize = 64 * 1024;
 /// The size of each chunk of a streamed upload: 64 KiB, large enough that the chunk framing
 /// costs nothing, small enough to keep memory flat.
 pub const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// The largest CA bundle, certificate or key file read (a CA file or directory's files, the
+/// environment's CA files, a client certificate and its key): 16 MiB. Mozilla's bundle is
+/// about 220 KiB; a path to something without end (`/dev/zero`) would otherwise be read into
+/// memory until none is left.
+#[cfg(feature = "tls")]
+pub const MAX_TRUST_FILE: u64 = crate::transport::trust::MAX_TRUST_FILE;
 
 /// The longest chunk-size line of a chunked body (see [`crate::http1::chunked`]).
 pub const MAX_CHUNK_LINE: usize = crate::http1::chunked::MAX_CHUNK_LINE;

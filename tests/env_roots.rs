@@ -88,6 +88,26 @@ fn the_environment_supplies_roots_unless_the_builder_does() {
         agent.get(&url).send().unwrap_err().kind(),
         ErrorKind::Certificate
     );
+    // A pipe, or a device, is no bundle: the variables are read when an agent is built, for
+    // plain http too, and a pipe without a writer would hold the build (curl reads its CA
+    // file only for https).
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    for named in [fifo.as_path(), std::path::Path::new("/dev/zero")] {
+        std::env::set_var("SSL_CERT_FILE", named);
+        let (built, agent) = std::sync::mpsc::channel();
+        std::thread::spawn(move || built.send(Agent::builder().build().unwrap()));
+        let Ok(agent) = agent.recv_timeout(std::time::Duration::from_secs(30)) else {
+            // Let the stuck build go before failing.
+            drop(std::fs::OpenOptions::new().write(true).open(&fifo));
+            panic!("building an agent waited on {}", named.display());
+        };
+        let err = agent.get(&url).send().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        assert_eq!(agent.get(&plain.url("/")).send().unwrap().status(), 200);
+    }
     std::env::remove_var("SSL_CERT_FILE");
     std::fs::remove_dir_all(dir).unwrap();
 }

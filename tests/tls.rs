@@ -602,6 +602,19 @@ fn a_trusted_server_certificate_vouches_for_that_server_only() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_ca_or_key_file_without_end_is_refused_not_read_into_memory() {
+    // /dev/zero as a CA file, a certificate or a key: read to its end, it would take all the
+    // memory there is. Files are read up to 16 MiB (defaults::MAX_TRUST_FILE).
+    let zero = std::path::Path::new("/dev/zero");
+    let err = builder().ca_file(zero).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert!(format!("{err:#}").contains("larger than 16 MiB"), "{err:#}");
+    let err = builder().client_cert_file(zero, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ClientCertificate, "{err}");
+}
+
 #[test]
 fn trusting_another_ca_refuses_the_test_certificates() {
     let server = server_with("localhost.pem", "localhost.key");

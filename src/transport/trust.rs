@@ -7,6 +7,7 @@
 //! turn verification off. A client certificate, for servers that ask for one (mutual TLS), is
 //! loaded and checked against its key here too. `docs/trust.md` has the whole table.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -126,9 +127,29 @@ pub fn parse_pem_certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateD
     Ok(certs)
 }
 
+/// The largest CA bundle, certificate or key file read (`plainwire::defaults` says why).
+pub const MAX_TRUST_FILE: u64 = 16 * 1024 * 1024;
+
+/// The bytes of a CA bundle, certificate or key file, within [`MAX_TRUST_FILE`]: a larger
+/// one is an error, rather than read until memory runs out. A pipe is read as a file is
+/// (`--cacert <(...)`).
+pub fn read_trust_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_TRUST_FILE + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TRUST_FILE {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_TRUST_FILE >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a PEM bundle from a file; `what` names it for messages.
 pub fn read_pem_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
-    let pem = std::fs::read(path).map_err(|e| {
+    let pem = read_trust_file(path).map_err(|e| {
         Error::new(
             ErrorKind::Config,
             format!("{what}: could not read {}", path.display()),
@@ -136,6 +157,20 @@ pub fn read_pem_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'stat
         .with_source(e)
     })?;
     parse_pem_certificates(&pem, &format!("{what} ({})", path.display()))
+}
+
+/// The certificates of a file an environment variable names. Only a regular file is read: the
+/// variables are read when an agent is built, for plain http too, and a pipe without a
+/// writer (say) would hold that build, where a caller's own `ca_file` may be a pipe.
+#[cfg(feature = "env")]
+fn read_env_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
+    if path.exists() && !path.is_file() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("{what}: {} is not a regular file", path.display()),
+        ));
+    }
+    read_pem_file(path, what)
 }
 
 /// Every certificate in the PEM files of a directory (OpenSSL's `c_rehash` layout, or any
@@ -226,13 +261,13 @@ impl EnvRoots {
                     }
                     Ok(certs)
                 } else {
-                    read_pem_file(path, &what)
+                    read_env_file(path, &what)
                 }
             }
             EnvRoots::OpenSsl { file, dir } => {
                 let mut roots = Vec::new();
                 if let Some(file) = file {
-                    roots.extend(read_pem_file(Path::new(file), "$SSL_CERT_FILE")?);
+                    roots.extend(read_env_file(Path::new(file), "$SSL_CERT_FILE")?);
                 }
                 for dir in dir.iter().flat_map(|dirs| dirs.split(':')) {
                     if dir.is_empty() {

@@ -7,6 +7,7 @@
 //! newest version (rustls speaks 1.2 and 1.3 only), encrypted keys and PKCS#12 bundles (the
 //! library reads unencrypted PEM), engines and providers (OpenSSL's).
 
+use std::io::Read;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -129,7 +130,8 @@ pub fn pinned_digests(pin: &PinArg) -> Result<Vec<[u8; 32]>, Failure> {
             format!("--pinnedpubkey: {}: {why}", path.display()),
         )
     };
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    // At most 1 MiB, as curl reads a pin file: a key is a few hundred bytes.
+    let bytes = read_within(path, 1 << 20).map_err(|e| fail(e.to_string()))?;
     let der = match std::str::from_utf8(&bytes) {
         Ok(text) if text.contains("-----BEGIN") => base64::decode_pem_body(text, "PUBLIC KEY")
             .ok_or_else(|| fail("no PUBLIC KEY block in it".to_string()))?,
@@ -228,8 +230,24 @@ fn skip_header(der: &[u8], at: usize, tag: u8) -> Option<usize> {
     }
 }
 
+/// A file's bytes, if there are at most `limit` of them: a path to something without end
+/// (`/dev/zero`) is an error, not a read until memory runs out.
+fn read_within(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 fn read_identity(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| {
+    read_within(path, plainwire::defaults::MAX_TRUST_FILE).map_err(|e| {
         Failure::new(
             failure::CERT_PROBLEM,
             format!("could not read {}: {e}", path.display()),
