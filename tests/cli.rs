@@ -1570,11 +1570,26 @@ fn capath_trusts_a_directory_of_certificates() {
     let server = tls_server(|_| Reply::new(200).body("trusted"));
     let dir = temp_dir("capath");
     std::fs::copy(fixture("ca.pem"), dir.join("ca.pem")).unwrap();
-    let run = run(&["--capath", path_str(&dir), &server.url("/")]);
-    run.expect_code(0);
-    assert_eq!(run.stdout, b"trusted");
+    let one = run(&["--capath", path_str(&dir), &server.url("/")]);
+    one.expect_code(0);
+    assert_eq!(one.stdout, b"trusted");
     let empty = temp_dir("capath-empty");
     run_empty_capath(&empty, &server);
+    // Several directories, separated as curl takes them.
+    let both = format!("{}:{}", path_str(&empty), path_str(&dir));
+    let two = run(&["--capath", &both, &server.url("/")]);
+    two.expect_code(0);
+    assert_eq!(two.stdout, b"trusted");
+    // An empty one with a pin is the same certificate failure, not a configuration error.
+    let pin = format!("sha256//{}", base64(&LOCALHOST_KEY_SHA256));
+    run(&[
+        "--capath",
+        path_str(&empty),
+        "--pinnedpubkey",
+        &pin,
+        &server.url("/"),
+    ])
+    .expect_error_line(60);
 }
 
 /// An empty --capath trusts nothing: the server's certificate fails (60), it is no

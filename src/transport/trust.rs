@@ -18,6 +18,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::printable::escape_for_terminal;
 use crate::transport::x509;
 
 /// What the agent builder collected about trust, turned into a [`ClientConfig`] by [`TrustSettings::build`].
@@ -108,6 +109,22 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// What is wrong with a PEM file, in words: rustls-pki-types shows the marker or line it
+/// means as a list of byte values.
+fn pem_problem(error: &rustls::pki_types::pem::Error) -> String {
+    use rustls::pki_types::pem::Error as Pem;
+    let text = |bytes: &[u8]| escape_for_terminal(&String::from_utf8_lossy(bytes)).into_owned();
+    match error {
+        Pem::MissingSectionEnd { end_marker } => {
+            format!("no -----END {}----- line", text(end_marker).trim())
+        }
+        Pem::IllegalSectionStart { line } => {
+            format!("a malformed BEGIN line: {:?}", text(line))
+        }
+        other => other.to_string(),
+    }
+}
+
 /// Parses every certificate in a PEM bundle; `what` names the source for messages.
 pub fn parse_pem_certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>> {
     let certs = CertificateDer::pem_slice_iter(pem)
@@ -115,7 +132,10 @@ pub fn parse_pem_certificates(pem: &[u8], what: &str) -> Result<Vec<CertificateD
         .map_err(|e| {
             Error::new(
                 ErrorKind::Config,
-                format!("{what}: not a valid PEM certificate bundle ({e})"),
+                format!(
+                    "{what}: not a valid PEM certificate bundle ({})",
+                    pem_problem(&e)
+                ),
             )
         })?;
     if certs.is_empty() {
@@ -392,7 +412,12 @@ impl ClientIdentity {
         let fail = |message: String| Error::new(ErrorKind::ClientCertificate, message);
         let chain = CertificateDer::pem_slice_iter(chain_pem)
             .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| fail(format!("the client certificate is not valid PEM ({e})")))?;
+            .map_err(|e| {
+                fail(format!(
+                    "the client certificate is not valid PEM ({})",
+                    pem_problem(&e)
+                ))
+            })?;
         if chain.is_empty() {
             return Err(fail(
                 "no certificate found where the client certificate was expected".into(),
@@ -409,7 +434,8 @@ impl ClientIdentity {
         }
         let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| {
             fail(format!(
-                "no usable private key found for the client certificate ({e})"
+                "no usable private key found for the client certificate ({})",
+                pem_problem(&e)
             ))
         })?;
         rustls::sign::CertifiedKey::from_der(chain.clone(), key.clone_key(), &provider()).map_err(
@@ -589,7 +615,20 @@ impl Roots {
                 .build()
                 .map_err(|e| Error::new(ErrorKind::Config, "no usable trusted root").with_source(e))
         };
-        let cas = match self.cas.is_empty() && !self.servers.is_empty() {
+        if self.cas.is_empty() && self.servers.is_empty() {
+            // No root at all (an empty CA directory): every server's certificate is refused
+            // as from an unknown issuer, as rustls refuses it without a pin (webpki would not
+            // be built over an empty store). Signatures are checked with the provider's
+            // algorithms, as any verifier checks them.
+            return Ok(Arc::new(TrustedCertificates {
+                cas: None,
+                servers: Vec::new(),
+                signatures: Arc::new(AcceptAnyCertificate {
+                    provider: provider.clone(),
+                }),
+            }));
+        }
+        let cas = match self.cas.is_empty() {
             true => None,
             false => Some(webpki(self.cas.clone())?),
         };
@@ -738,7 +777,9 @@ struct TrustedCertificates {
         CertificateDer<'static>,
         Arc<rustls::client::WebPkiServerVerifier>,
     )>,
-    /// One of the above, for the handshake's signature, which does not depend on the roots.
+    /// One of the above, for the handshake's signature, which does not depend on the roots
+    /// (with no root at all, the provider's algorithms through [`AcceptAnyCertificate`],
+    /// whose certificate check is never asked for here).
     signatures: Arc<dyn ServerCertVerifier>,
 }
 
@@ -863,6 +904,16 @@ impl ServerCertVerifier for PinnedKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_pem_file_is_described_in_words() {
+        let err = parse_pem_certificates(b"-----BEGIN CERTIFICATE-----\nMIIB\n", "x").unwrap_err();
+        assert!(
+            err.message()
+                .contains("(no -----END CERTIFICATE----- line)"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn sha256_of_abc_is_the_fips_180_example() {

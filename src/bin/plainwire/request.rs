@@ -336,8 +336,11 @@ fn trust(
     if let Some(path) = &settings.cacert {
         builder = builder.ca_file(path).map_err(fail)?;
     }
-    if let Some(dir) = &settings.capath {
-        builder = builder.ca_dir(dir).map_err(fail)?;
+    if let Some(dirs) = &settings.capath {
+        // Several directories, as curl takes them: `path1:path2` (`;` on Windows).
+        for dir in std::env::split_paths(dirs).filter(|dir| !dir.as_os_str().is_empty()) {
+            builder = builder.ca_dir(dir).map_err(fail)?;
+        }
     }
     if settings.cert_password {
         return Err(Failure::new(
