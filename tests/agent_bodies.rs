@@ -240,12 +240,7 @@ fn a_failing_body_reader_is_an_io_error() {
         }
     }
     let server = echo_server();
-    let err = agent()
-        .post(&server.url("/"))
-        .body_reader(Failing)
-        .send()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let err = fails_as_io(agent().post(&server.url("/")).body_reader(Failing));
     assert!(err.to_string().contains("disk on fire"), "{err}");
 }
 
@@ -1042,15 +1037,22 @@ fn records_uploads() -> (ScriptedServer, Uploads) {
     (server, seen)
 }
 
+/// Sends `request`, whose body's source fails or breaks its promise, and returns the error,
+/// checked to be the body's (`Io`), not the server's.
+fn fails_as_io(request: plainwire::RequestBuilder) -> plainwire::Error {
+    let err = request.send().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    err
+}
+
 #[test]
 fn a_sized_upload_cut_short_is_an_error_and_never_a_complete_request() {
     let (server, seen) = records_uploads();
-    let err = agent()
-        .put(&server.url("/"))
-        .body_reader_sized(std::io::repeat(b'x').take(10_000), 100_000)
-        .send()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let err = fails_as_io(
+        agent()
+            .put(&server.url("/"))
+            .body_reader_sized(std::io::repeat(b'x').take(10_000), 100_000),
+    );
     assert!(
         err.to_string().contains("after 10000 of the 100000 bytes")
             && err.to_string().contains("90000 bytes missing"),
@@ -1069,12 +1071,11 @@ fn a_sized_upload_cut_short_is_an_error_and_never_a_complete_request() {
 #[test]
 fn a_sized_upload_with_extra_bytes_is_an_error_and_never_a_complete_request() {
     let (server, seen) = records_uploads();
-    let err = agent()
-        .put(&server.url("/"))
-        .body_reader_sized(std::io::repeat(b'x').take(100_001), 100_000)
-        .send()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let err = fails_as_io(
+        agent()
+            .put(&server.url("/"))
+            .body_reader_sized(std::io::repeat(b'x').take(100_001), 100_000),
+    );
     assert!(
         err.to_string().contains("more than the 100000 bytes"),
         "{err}"
@@ -1101,12 +1102,11 @@ fn a_body_sized_zero_with_bytes_is_an_error_before_the_head_goes() {
         let bytes = conn.read_to_end();
         log.lock().unwrap().push(bytes);
     });
-    let err = agent()
-        .put(&server.url("/"))
-        .body_reader_sized(&b"data"[..], 0)
-        .send()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let err = fails_as_io(
+        agent()
+            .put(&server.url("/"))
+            .body_reader_sized(&b"data"[..], 0),
+    );
     assert!(err.to_string().contains("declared a length of 0"), "{err}");
     assert!(wait_until(Duration::from_secs(8), || seen
         .lock()
@@ -1149,12 +1149,7 @@ fn a_body_source_that_fails_with_another_transfers_error_is_an_io_error() {
         .send()
         .unwrap()
         .into_reader();
-    let err = agent()
-        .put(&upload.url("/"))
-        .body_reader(source)
-        .send()
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let err = fails_as_io(agent().put(&upload.url("/")).body_reader(source));
     assert!(
         err.to_string().contains("reading the request body failed"),
         "{err}"
