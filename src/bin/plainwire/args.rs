@@ -477,6 +477,9 @@ pub struct UsageError {
     pub message: String,
     /// curl's 2 for a mistake, 26 for a `-K` file that cannot be read.
     pub exit_code: u8,
+    /// Whether the message names the config file and line it came from already (an included
+    /// file's), so that the files that include it do not name theirs too.
+    pub located: bool,
 }
 
 impl fmt::Display for UsageError {
@@ -829,9 +832,6 @@ struct Parser {
     current: Operation,
     warnings: Vec<String>,
     config_depth: usize,
-    /// Whether the error on its way out names the config file and line it came from already
-    /// (an included file's), so that the files that include it do not name theirs too.
-    error_located: bool,
 }
 
 impl Parser {
@@ -957,18 +957,20 @@ impl Parser {
         let text = read_config(path).map_err(|e| UsageError {
             message: format!("cannot read config from '{name}': {e}"),
             exit_code: crate::failure::READ_ERROR,
+            located: false,
         })?;
-        let entries = config_file::parse(&text)
-            .map_err(|e| usage(format!("{name}:{}: {}", e.line, e.message)))?;
+        let entries = config_file::parse(&text).map_err(|e| UsageError {
+            located: true,
+            ..usage(format!("{name}:{}: {}", e.line, e.message))
+        })?;
         self.config_depth += 1;
         let mut result = Ok(None);
         for entry in entries {
             // The innermost file names where the error is; named again at each level, a file
             // that includes itself made a message of eight prefixes.
-            self.error_located = false;
             result = self.config_entry(&entry);
             if let Err(e) = &mut result {
-                if !std::mem::replace(&mut self.error_located, true) {
+                if !std::mem::replace(&mut e.located, true) {
                     e.message = format!("{name}:{}: {}", entry.line, e.message);
                 }
             }
@@ -1426,6 +1428,7 @@ fn usage(message: impl Into<String>) -> UsageError {
     UsageError {
         message: message.into(),
         exit_code: crate::failure::BAD_COMMAND_LINE,
+        located: false,
     }
 }
 

@@ -729,7 +729,17 @@ fn a_config_file_naming_itself_stops() {
     std::fs::write(&path, "silent\nconfig\n").unwrap();
     let msg = fail(&["-K", path.to_str().unwrap(), URL]);
     assert!(msg.starts_with(&format!("{}:2: ", path.display())), "{msg}");
+    // An included file's own syntax error is named by that file alone.
+    let inner = path.with_extension("inner");
+    std::fs::write(&inner, "url = \"http://h/\n").unwrap();
+    std::fs::write(&path, format!("config = \"{}\"\n", inner.display())).unwrap();
+    let msg = fail(&["-K", path.to_str().unwrap(), URL]);
+    assert!(
+        msg.starts_with(&format!("{}:1: ", inner.display())),
+        "{msg}"
+    );
     let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(inner);
 }
 
 #[test]
