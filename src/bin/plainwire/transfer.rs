@@ -78,7 +78,7 @@ pub fn run(ctx: &Context<'_>, planned: &Planned) -> (Result<(), Failure>, Report
     let started = std::time::Instant::now();
     let result = attempt(ctx, planned, &mut report, &mut created);
     // The whole transfer, failed or not (curl's time_total: "the full operation").
-    report.total = Some(started.elapsed());
+    report.total = started.elapsed();
     let record = trace_record::end();
 
     report.size_header = record.size_header;

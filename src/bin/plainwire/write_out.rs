@@ -81,7 +81,7 @@ pub struct Report {
     /// Where the time went, once a response arrived.
     pub timings: Option<Timings>,
     /// The whole transfer by the tool's own clock, failed or not: `time_total`.
-    pub total: Option<Duration>,
+    pub total: Duration,
 }
 
 /// Where a piece of the output goes.
@@ -319,12 +319,10 @@ fn variable(name: &str, r: &Report) -> Option<Value> {
     })
 }
 
-/// The whole transfer: by the tool's clock, which runs also when no response came (a
-/// timeout, a refused connection) and through the body, else the library's.
+/// The whole transfer, by the tool's clock, which runs also when no response came (a
+/// timeout, a refused connection) and through the body.
 fn time_total(r: &Report) -> Duration {
     r.total
-        .or_else(|| r.timings.as_ref().map(Timings::time_total))
-        .unwrap_or_default()
 }
 
 /// Bytes per second over the whole transfer, as a whole number.
@@ -503,6 +501,7 @@ mod tests {
         timings.dns = Duration::from_micros(1_500);
         timings.wait = Duration::from_millis(2);
         r.timings = Some(timings);
+        r.total = Duration::from_micros(3_500);
         assert_eq!(
             text("%{time_namelookup} %{time_total} %{time_appconnect}", &r),
             "0.001500 0.003500 0.000000"
