@@ -365,11 +365,9 @@ pub fn add_query(url: &str, query: &str) -> String {
     format!("{base}{separator}{query}{fragment}")
 }
 
-/// `url` with `http://` in front when it has no `scheme://` (curl's guess), after
-/// [`with_scheme_slashes`].
+/// `url` with `http://` in front when it has no `scheme://` (curl's guess). [`plan_one`]
+/// mends a one-slash scheme first ([`with_scheme_slashes`]).
 pub fn with_scheme(url: &str) -> String {
-    let url = with_scheme_slashes(url);
-    let url = url.as_ref();
     let has_scheme = url.split_once("://").is_some_and(|(scheme, _)| {
         scheme
             .chars()
@@ -651,13 +649,14 @@ mod tests {
         assert_eq!(with_scheme("h/?next=http://x"), "http://h/?next=http://x");
         assert_eq!(scheme_of("HTTPS://h/"), "https");
         // A scheme with one slash is kept, as curl reads it, not taken for a host; without a
-        // slash, it is a host and a port.
-        assert_eq!(with_scheme("https:/h/x"), "https://h/x");
-        assert_eq!(with_scheme("HTTP:/h:8/x"), "http://h:8/x");
-        assert_eq!(with_scheme("http:8080/x"), "http://http:8080/x");
+        // slash, it is a host and a port. (As plan_one guesses: the slashes first.)
+        let guess = |url: &str| with_scheme(&with_scheme_slashes(url));
+        assert_eq!(guess("https:/h/x"), "https://h/x");
+        assert_eq!(guess("HTTP:/h:8/x"), "http://h:8/x");
+        assert_eq!(guess("http:8080/x"), "http://http:8080/x");
         // Other text where the scheme would end is no scheme, and no panic.
-        assert_eq!(with_scheme("htt\u{e9}/x"), "http://htt\u{e9}/x");
-        assert_eq!(with_scheme("http\u{e9}/x"), "http://http\u{e9}/x");
+        assert_eq!(guess("htt\u{e9}/x"), "http://htt\u{e9}/x");
+        assert_eq!(guess("http\u{e9}/x"), "http://http\u{e9}/x");
     }
 
     #[test]
