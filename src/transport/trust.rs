@@ -184,7 +184,7 @@ pub fn read_pem_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'stat
 /// writer (say) would hold that build, where a caller's own `ca_file` may be a pipe.
 #[cfg(feature = "env")]
 fn read_env_file(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>> {
-    if path.exists() && !path.is_file() {
+    if std::fs::metadata(path).is_ok_and(|found| !found.is_file()) {
         return Err(Error::new(
             ErrorKind::Config,
             format!("{what}: {} is not a regular file", path.display()),
