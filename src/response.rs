@@ -451,6 +451,21 @@ impl Response {
         WebLinks::resolve(&Links::parse(values), &self.url)
     }
 
+    /// Whether the body is handed out with its Content-Encoding (gzip or deflate) undone, as
+    /// the `gzip` feature does unless told not to: the head's
+    /// Content-Length, Content-Range and Content-Encoding then describe the bytes as they
+    /// came, not these. False when only a transfer coding was undone, and for a coding this
+    /// build cannot undo, which is handed out as it came.
+    ///
+    /// ```no_run
+    /// let resp = plainwire::get("https://example.com/").send()?;
+    /// let length = resp.content_length().filter(|_| !resp.is_content_decoded());
+    /// # Ok::<(), plainwire::Error>(())
+    /// ```
+    pub fn is_content_decoded(&self) -> bool {
+        self.body.is_content_decoded()
+    }
+
     /// The `Content-Range` of a 206 (Partial Content) or a 416 (Range Not Satisfiable): which
     /// bytes of the whole the body holds, or how long the whole is. `None` for any other status
     /// (the field has no meaning there, RFC 9110 section 14.4), and when the field is absent,

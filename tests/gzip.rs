@@ -184,10 +184,14 @@ fn decompression_can_be_turned_off() {
     let encoded = gzip(b"raw please");
     let server = serve("gzip", encoded.clone());
     let agent = Agent::builder().decompress(false).build().unwrap();
-    assert_eq!(
-        agent.get(&server.url("/")).send().unwrap().bytes().unwrap(),
-        encoded
-    );
+    let resp = agent.get(&server.url("/")).send().unwrap();
+    assert!(!resp.is_content_decoded());
+    assert_eq!(resp.bytes().unwrap(), encoded);
+    assert!(Agent::new()
+        .get(&server.url("/"))
+        .send()
+        .unwrap()
+        .is_content_decoded());
     assert_eq!(server.requests()[0].header("accept-encoding"), None);
 }
 

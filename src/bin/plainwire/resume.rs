@@ -47,16 +47,10 @@ pub fn range_header(offset: u64) -> String {
 /// The length of a resumed part (a judged 206) that only its `Content-Range` gives: its
 /// Content-Length, when it has one, was checked against the range already ([`judge`]); one
 /// of unknown length (chunked, or until the close) is taken at most this long, and must be
-/// this long. `None` when the body is decoded (`--compressed` and a Content-Encoding), since
-/// the range counts the bytes as sent.
-pub fn unframed_part(response: &plainwire::Response, compressed: bool) -> Option<u64> {
-    if response.content_length().is_some() {
-        return None;
-    }
-    let encoded = response
-        .header("content-encoding")
-        .is_some_and(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
-    if compressed && encoded {
+/// this long. `None` when the library undid the Content-Encoding (`--compressed`), since the
+/// range counts the bytes as sent.
+pub fn unframed_part(response: &plainwire::Response) -> Option<u64> {
+    if response.content_length().is_some() || response.is_content_decoded() {
         return None;
     }
     response.content_range()?.part_length()

@@ -338,9 +338,7 @@ fn deliver(
     }
     let progress = progress(ctx, destination, response.content_length());
     // A resumed part whose length only its Content-Range says is written up to that length.
-    let part = append
-        .then(|| resume::unframed_part(&response, op.compressed))
-        .flatten();
+    let part = append.then(|| resume::unframed_part(&response)).flatten();
     let mut body = (&mut response).take(part.unwrap_or(u64::MAX));
     let copied = match op.limit_rate {
         Some(rate) => copy_body(
